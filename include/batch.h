@@ -1,0 +1,32 @@
+/*
+ * batch.h - non-interactive output: plain-text frames (`iptop -b`, like
+ * top -b) and JSON lines (`iptop --json`), from any feed.
+ */
+#ifndef BATCH_H
+#define BATCH_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "feed.h"
+#include "iptop.h"
+#include "model.h"
+
+struct batch_opts {
+	int iterations;     /* 0: until interrupted */
+	int interval_ms;
+	bool json;
+	int family_mode;    /* 0 all, 4 IPv4 (ip + inet), 6 IPv6 (ip6 + inet) */
+};
+
+/* Runs the frames. Returns the exit status: 0, or 1 when the very first
+ * snapshot could not be read (message in *cause). */
+int batch_run(struct feed *feed, const struct batch_opts *opts, FILE *out, char **cause);
+
+/* One frame of each kind, for tests and for batch_run. */
+void batch_text_frame(const struct model *m, const struct feed *feed, int family_mode, struct strbuf *sb);
+void batch_json_frame(const struct model *m, const struct feed *feed, int family_mode, struct strbuf *sb);
+/* Does the family pass the -4/-6 filter? */
+bool batch_family_shown(unsigned family, int family_mode);
+
+#endif

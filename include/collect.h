@@ -1,0 +1,83 @@
+/*
+ * collect.h - collectors: turn netlink replies (live or recorded) into
+ * snapshots. The ruleset collector does the GETGEN / GETTABLE / GETCHAIN /
+ * per-chain GETRULE / GETGEN walk with retries; the parse half is pure and
+ * is what the unit tests and replays drive.
+ */
+#ifndef COLLECT_H
+#define COLLECT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "nl.h"
+#include "snapshot.h"
+
+struct record;
+
+/* ---- pure parsing (no socket) ------------------------------------------ */
+
+/* Parse NFT_MSG_NEWTABLE / NEWCHAIN / NEWRULE messages into rs. Rules are
+ * attached to their chains in dump order; rule text is rendered unless a
+ * previous snapshot with the same genid is given, in which case text is
+ * reused by (family, table, handle). Messages of other types are ignored.
+ * Returns 0, or -1 with *cause set for malformed input. */
+int collect_parse_tables(struct snap_ruleset *rs, const struct nlbuf *b, char **cause);
+int collect_parse_chains(struct snap_ruleset *rs, const struct nlbuf *b, char **cause);
+int collect_parse_rules(struct snap_ruleset *rs, const struct nlbuf *b,
+			const struct snap_ruleset *prev, char **cause);
+
+/*
+ * What one snapshot read from the kernel, as bytes: the live collector
+ * fills it, recordings store it, replay feeds it back through
+ * collect_ruleset_assemble(), so both run the same parser.
+ * tables == NULL (or empty with reuse_tables) means "unchanged: take the
+ * tables from prev". Chains whose rules are absent from rules are copied
+ * from prev when the generation is the same (same generation = same rules).
+ */
+struct collect_input {
+	uint32_t genid;
+	bool reuse_tables;
+	const struct nlbuf *tables;
+	const struct nlbuf *chains;
+	const struct nlbuf *rules;
+};
+struct snap_ruleset *collect_ruleset_assemble(const struct collect_input *in,
+					      const struct snap_ruleset *prev, char **cause);
+/* Deep copy (for "keep the last good snapshot"). */
+struct snap_ruleset *collect_ruleset_dup(const struct snap_ruleset *rs);
+/* Parse an NFT_MSG_NEWGEN message (reply or event): genid, pid, name. */
+int collect_parse_gen(const struct nlmsghdr *nlh, uint32_t *genid, uint32_t *pid,
+		      char *name, size_t namelen);
+/* After parsing: add chains iptables lists but the kernel lacks (the
+ * built-in chains of each iptables table, as not instantiated), sort. */
+void collect_finish_ruleset(struct snap_ruleset *rs);
+
+/* ---- live collector ---------------------------------------------------- */
+
+struct collect_ruleset;
+
+/* Opens the sockets (requests, and NFNLGRP_NFTABLES for change events).
+ * Never fails: a source that cannot open is a status in every snapshot. */
+struct collect_ruleset *collect_ruleset_open(struct record *rec);
+void collect_ruleset_close(struct collect_ruleset *c);
+/* fd to poll for change events, or -1. */
+int collect_ruleset_event_fd(struct collect_ruleset *c);
+/* Read pending NEWGEN events (non-blocking). Returns true when the ruleset
+ * changed since the last snapshot. */
+bool collect_ruleset_events(struct collect_ruleset *c);
+
+/*
+ * Take a snapshot. want: when non-NULL, says which chains' rules to dump
+ * (base chains and the chains on screen, typically); the other chains'
+ * rules are copied from prev (counters not refreshed) when the generation
+ * is unchanged. prev may be NULL. Never returns NULL; on failure the
+ * snapshot's status and error say why, and prev's content is kept when
+ * there was one (status SRC_CHANGING / SRC_STALE).
+ */
+struct snap_ruleset *collect_ruleset_snapshot(struct collect_ruleset *c,
+					      const struct snap_ruleset *prev,
+					      bool (*want)(const struct snap_chain *ch, void *arg),
+					      void *want_arg);
+
+#endif

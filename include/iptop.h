@@ -1,0 +1,53 @@
+/*
+ * iptop.h - small shared helpers: allocation that aborts cleanly on OOM,
+ * a growable string buffer, time. Everything here is pure: no netlink, no
+ * curses. Every module may include it.
+ */
+#ifndef IPTOP_H
+#define IPTOP_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#ifndef __has_attribute
+#define __has_attribute(x) 0
+#endif
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+
+/* Allocation: on failure these print one line and _exit(1); an
+ * out-of-memory viewer has nothing better to do. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+void *xreallocarray(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);
+
+/* A growable NUL-terminated string (like tmux's evbuffer use, but tiny). */
+struct strbuf {
+	char *s;
+	size_t len;
+	size_t cap;
+};
+void strbuf_init(struct strbuf *sb);
+void strbuf_add(struct strbuf *sb, const char *s);
+void strbuf_addn(struct strbuf *sb, const char *s, size_t n);
+void strbuf_addc(struct strbuf *sb, char c);
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...) PRINTF_LIKE(2, 3);
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
+/* Appends a JSON string literal (with quotes) for s. */
+void strbuf_add_json(struct strbuf *sb, const char *s);
+void strbuf_reset(struct strbuf *sb);
+char *strbuf_steal(struct strbuf *sb); /* returns s (never NULL), resets sb */
+void strbuf_free(struct strbuf *sb);
+
+/* Monotonic and wall clock in nanoseconds / seconds. */
+uint64_t time_mono_ns(void);
+double time_wall(void);
+
+#endif

@@ -1,0 +1,69 @@
+/*
+ * model.h - what changed between two ruleset snapshots: per-rule and
+ * per-chain deltas and rates keyed by (family, table, handle), never by
+ * position; counter resets; heat that lights a box and cools it down; a
+ * view baseline ("zero the counters" without touching the kernel).
+ * Pure: no socket, no curses.
+ */
+#ifndef MODEL_H
+#define MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "snapshot.h"
+
+struct model_rule {
+	const struct snap_rule *snap;
+	bool known;            /* the rule existed in the previous snapshot */
+	bool reset;            /* counter went down: treated as a reset */
+	uint64_t d_packets;    /* delta since previous snapshot (0 if uncounted) */
+	uint64_t d_bytes;
+	double pps;            /* packets per second over the last interval */
+	double bps;            /* bytes per second */
+	bool hit;              /* d_packets > 0 this tick */
+	uint64_t base_packets; /* counters at the baseline (z); shown = snap - base */
+	uint64_t base_bytes;
+};
+
+struct model_chain {
+	const struct snap_chain *snap;
+	struct model_rule *rules;     /* parallel to snap->rules */
+	uint64_t d_packets;           /* sum of rule deltas + policy delta */
+	uint64_t d_bytes;
+	uint64_t d_policy_packets;
+	uint64_t d_policy_bytes;
+	double pps;
+	double bps;
+	bool hit;
+	double heat;                  /* 0..1: 1 when hit, decays to 0 over ~2 s */
+	uint64_t total_packets;       /* sum of rule counters + policy (since baseline) */
+	uint64_t base_policy_packets;
+	uint64_t base_policy_bytes;
+};
+
+struct model {
+	struct snap_ruleset *cur;     /* owned */
+	struct snap_ruleset *prev;    /* owned; NULL before the second update */
+	struct model_chain *chains;   /* parallel to cur->chains */
+	size_t nchains;
+	double interval;              /* seconds between prev and cur */
+	uint64_t ticks;
+	bool baseline_set;
+};
+
+void model_init(struct model *m);
+void model_free(struct model *m);
+/* Take ownership of next; compute deltas against the current snapshot. */
+void model_update(struct model *m, struct snap_ruleset *next);
+/* Set the view baseline to the current counters ('z'). Clears it if on. */
+void model_set_baseline(struct model *m, bool on);
+/* Counters as shown (minus baseline). */
+uint64_t model_rule_packets(const struct model_rule *r);
+uint64_t model_rule_bytes(const struct model_rule *r);
+struct model_chain *model_find_chain(const struct model *m, uint8_t family,
+				     const char *table, const char *name);
+/* Decay heat by dt seconds without new data (for animation between ticks). */
+void model_cool(struct model *m, double dt);
+
+#endif

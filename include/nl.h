@@ -1,0 +1,63 @@
+/*
+ * nl.h - netlink sockets and request/dump plumbing on libmnl. Knows bytes
+ * and errno, not rulesets: parsing lives in the collectors, which read the
+ * byte buffers filled here (or replayed from a recording).
+ */
+#ifndef NL_H
+#define NL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/netlink.h>
+
+/* libmnl 1.0.4 (Debian 12) lacks MNL_SOCKET_DUMP_SIZE; the kernel caps a
+ * dump skb at 32 KiB. */
+#define NLSOCK_DUMP_SIZE 32768
+
+/* Concatenated netlink messages as the kernel sent them (NLMSG_DONE and
+ * ACKs stripped). */
+struct nlbuf {
+	uint8_t *data;
+	size_t len;
+	size_t cap;
+};
+void nlbuf_reset(struct nlbuf *b);
+void nlbuf_append(struct nlbuf *b, const void *p, size_t n);
+void nlbuf_free(struct nlbuf *b);
+
+struct nlsock;
+
+/* Open a socket on bus (NETLINK_NETFILTER, NETLINK_ROUTE). Returns NULL
+ * with errno set. */
+struct nlsock *nlsock_open(int bus);
+void nlsock_close(struct nlsock *s);
+int nlsock_fd(const struct nlsock *s);
+unsigned int nlsock_portid(const struct nlsock *s);
+/* Join a multicast group (bind-time group numbers, 1-based). -1/errno. */
+int nlsock_join(struct nlsock *s, unsigned int group);
+/* Set receive buffer, forcing past rmem_max when allowed. */
+void nlsock_set_rcvbuf(struct nlsock *s, int bytes);
+uint32_t nlsock_next_seq(struct nlsock *s);
+
+/*
+ * Send req (nlmsg_seq is filled in) and read every reply up to NLMSG_DONE
+ * (for dumps) or the ACK / single answer (for NLM_F_ACK requests or plain
+ * GETs: set single=1 to stop after the first non-error message). Replies
+ * are appended to out. Returns 0, or -1 with errno:
+ *   EINTR  the kernel flagged the dump NLM_F_DUMP_INTR (the rest was
+ *          drained: the socket is ready for the next request), retry;
+ *   EPERM, ENOENT, EINVAL, EOPNOTSUPP, ... from an NLMSG_ERROR.
+ */
+int nlsock_request(struct nlsock *s, struct nlmsghdr *req, int single, struct nlbuf *out);
+
+/* Walk the messages of a buffer: for (nlh = first; nlh; nlh = next). */
+const struct nlmsghdr *nlbuf_first(const struct nlbuf *b);
+const struct nlmsghdr *nlbuf_next(const struct nlbuf *b, const struct nlmsghdr *nlh);
+
+/* Enter a network namespace by name (/run/netns/NAME) or path. On failure
+ * returns -1 and sets *cause to an allocated message. */
+int nlsock_enter_netns(const char *name_or_path, char **cause);
+/* "net:[4026531840]" for the current namespace, plus " (NAME)" if given. */
+char *nlsock_netns_label(const char *name);
+
+#endif

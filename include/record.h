@@ -1,0 +1,72 @@
+/*
+ * record.h - recordings: what iptop read from the kernel (netlink replies
+ * and events, timestamped) in a file that replays through the same parsers
+ * with no root and no netlink. Every length is checked on read; errors
+ * read "FILE: offset N: what is wrong".
+ *
+ * File: "IPTOPREC" | u32 byte-order mark 0x01020304 | u32 version |
+ *       u32 header length | header text ("key=value\n" lines: kernel, netns,
+ *       interval_ms) | frames.
+ * Frame: u32 type | u32 payload length | u64 ns since start | payload.
+ */
+#ifndef RECORD_H
+#define RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "collect.h"
+
+#define RECORD_MAGIC "IPTOPREC"
+#define RECORD_VERSION 1
+#define RECORD_MAX_FRAME (64u << 20)
+
+enum record_type {
+	REC_RULESET_BEGIN = 1,   /* struct record_ruleset_begin */
+	REC_NFT_TABLES = 2,      /* raw NEWTABLE messages */
+	REC_NFT_CHAINS = 3,      /* raw NEWCHAIN messages */
+	REC_NFT_RULES = 4,       /* raw NEWRULE messages */
+	REC_RULESET_END = 5,     /* empty: assemble the snapshot now */
+	REC_RULESET_ERROR = 6,   /* u32 status + message text */
+	REC_NFT_EVENT = 7,       /* a NEWGEN event message */
+	REC_CT_DUMP = 8,         /* raw conntrack dump replies */
+	REC_CT_EVENT = 9,        /* raw conntrack event messages */
+	REC_TRACE = 10,          /* raw NFT_MSG_TRACE messages */
+	REC_TYPE_MAX = 10,
+};
+
+struct record_ruleset_begin {
+	uint32_t genid;
+	uint32_t reuse_tables;
+	uint32_t change_pid;
+	char change_proc[64];
+	double change_wall;
+};
+
+struct record;
+
+/* Writer. NULL with *cause on failure. */
+struct record *record_create(const char *path, const char *netns_label, int interval_ms, char **cause);
+void record_frame(struct record *rec, uint32_t type, const void *data, size_t len);
+void record_ruleset(struct record *rec, const struct collect_input *in, const struct snap_ruleset *rs);
+void record_ruleset_error(struct record *rec, const struct snap_ruleset *rs);
+/* Flush and close; returns -1 with *cause if a write failed. */
+int record_close(struct record *rec, char **cause);
+
+/* Reader. */
+struct record_reader;
+struct record_frame {
+	uint32_t type;
+	uint32_t len;
+	uint64_t t_ns;
+	const uint8_t *data;     /* valid until the next call */
+	uint64_t offset;         /* file offset of the frame header */
+};
+struct record_reader *record_reader_open(const char *path, char **cause);
+/* 1 frame read, 0 end of file, -1 error (*cause "FILE: offset N: ..."). */
+int record_reader_next(struct record_reader *r, struct record_frame *f, char **cause);
+const char *record_reader_header(const struct record_reader *r, const char *key);
+void record_reader_close(struct record_reader *r);
+
+#endif

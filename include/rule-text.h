@@ -1,0 +1,43 @@
+/*
+ * rule-text.h - nf_tables rule expressions to the text users write:
+ * `iptables -S` words for tables iptables-nft manages, nft words for native
+ * tables and for single rules iptables cannot express. Pure: works on a
+ * parsed libnftnl rule, never on a socket, so recordings render the same.
+ */
+#ifndef RULE_TEXT_H
+#define RULE_TEXT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "snapshot.h"
+
+struct nftnl_rule;
+
+struct rule_text {
+	enum rule_syntax syntax;
+	char *text;          /* allocated; see struct snap_rule.text */
+	char *target_chain;  /* jump/goto destination or NULL (allocated) */
+	bool is_goto;
+	char *comment;       /* allocated or NULL */
+	bool counted;        /* a counter expression was present */
+	uint64_t packets;
+	uint64_t bytes;
+};
+
+/*
+ * Render one rule. family is the table's family (NFPROTO_*); ipt says the
+ * table is an iptables-nft table, so iptables syntax is tried first
+ * ("-A CHAIN ..." exactly as `iptables -S` / `ip6tables -S` print it).
+ * When a rule holds anything iptables cannot express, or ipt is false, the
+ * text is nft syntax ("ip saddr 192.0.2.1 counter drop") and syntax says so.
+ * Never fails: unknown expressions are shown by name ("[xyz]").
+ */
+void rule_text_render(const struct nftnl_rule *r, uint8_t family, bool ipt, struct rule_text *out);
+void rule_text_free(struct rule_text *rt);
+
+/* Is (family, table) one iptables-nft writes? (ip/ip6 filter, nat, mangle,
+ * raw, security; arp filter; bridge filter, nat, broute) */
+bool rule_text_ipt_table(uint8_t family, const char *table);
+
+#endif

@@ -1,0 +1,101 @@
+/*
+ * snapshot.h - an immutable picture of the firewall at one instant, as the
+ * collectors parsed it from netlink (live or replayed). Snapshots know no
+ * screen and no socket; the model compares two of them.
+ */
+#ifndef SNAPSHOT_H
+#define SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* State of one data source, drawn on the status line. */
+enum src_status {
+	SRC_OK,
+	SRC_EPERM,        /* needs CAP_NET_ADMIN */
+	SRC_UNAVAILABLE,  /* kernel lacks the feature (EINVAL/EOPNOTSUPP) */
+	SRC_CHANGING,     /* ruleset kept changing; last good snapshot shown */
+	SRC_STALE,        /* last read failed; older data shown */
+	SRC_ERROR,        /* another error, see the message */
+	SRC_OFF,          /* not requested */
+};
+const char *snapshot_status_name(enum src_status st);
+
+/* How a rule's text is written. */
+enum rule_syntax {
+	RULE_SYNTAX_IPT,  /* `iptables -S` words: "-A CHAIN ..." */
+	RULE_SYNTAX_NFT,  /* nft words, for native rules and rules iptables can't express */
+};
+
+struct snap_rule {
+	uint64_t handle;      /* unique in its table, never reused */
+	uint64_t position;    /* NFTA_RULE_POSITION: handle of the previous rule, 0 first */
+	bool counted;         /* false: no counter expression ("uncounted", not 0) */
+	uint64_t packets;
+	uint64_t bytes;
+	enum rule_syntax syntax;
+	char *text;           /* iptables: "-A FORWARD -j DOCKER-USER"; nft: "ip saddr 1.2.3.4 counter drop" */
+	char *target_chain;   /* jump/goto destination chain, or NULL */
+	bool is_goto;
+	char *comment;        /* user comment if any (also part of text), or NULL */
+};
+
+struct snap_chain {
+	uint8_t family;       /* NFPROTO_IPV4, NFPROTO_IPV6, NFPROTO_INET, ... */
+	char *table;
+	char *name;
+	uint64_t handle;
+	bool base;            /* base chain: hook/prio/type/policy are set */
+	int hook;             /* NF_INET_PRE_ROUTING.. (or NF_NETDEV_INGRESS), -1 if not base */
+	int32_t prio;
+	char *type;           /* "filter", "nat", "route" or NULL */
+	char *dev;            /* netdev/ingress device or NULL */
+	int policy;           /* NF_ACCEPT / NF_DROP, -1 if not base */
+	bool policy_counted;  /* kernel keeps policy counters for this chain */
+	uint64_t policy_packets;
+	uint64_t policy_bytes;
+	uint32_t use;         /* references (jumps) to this chain */
+	bool instantiated;    /* false: iptables lists it, the kernel never created it */
+	size_t nrules;
+	struct snap_rule *rules;
+};
+
+struct snap_table {
+	uint8_t family;
+	char *name;
+	uint64_t handle;
+	uint32_t flags;       /* NFT_TABLE_F_* */
+	bool iptables;        /* written by iptables-nft: rules shown in iptables syntax */
+};
+
+struct snap_ruleset {
+	enum src_status status;
+	char *error;          /* message for status != SRC_OK, or NULL */
+	uint32_t genid;       /* ruleset generation */
+	uint64_t time_ns;     /* monotonic time the snapshot was taken */
+	size_t ntables;
+	struct snap_table *tables;
+	size_t nchains;
+	struct snap_chain *chains;   /* sorted: family, table, base first by hook/prio, then name */
+	/* Last change, from NEWGEN events (empty when unknown). */
+	uint32_t change_pid;
+	char change_proc[64];
+	double change_wall;   /* wall clock seconds of the last NEWGEN seen, 0 if none */
+};
+
+void snapshot_ruleset_free(struct snap_ruleset *rs);
+struct snap_chain *snapshot_find_chain(const struct snap_ruleset *rs, uint8_t family,
+				       const char *table, const char *name);
+struct snap_table *snapshot_find_table(const struct snap_ruleset *rs, uint8_t family,
+				       const char *name);
+/* "ip", "ip6", "inet", "arp", "bridge", "netdev" */
+const char *snapshot_family_name(uint8_t family);
+/* "prerouting", "input", ... for hook numbers of the inet families */
+const char *snapshot_hook_name(uint8_t family, int hook);
+/* iptables name: "PREROUTING", "INPUT", ... */
+const char *snapshot_hook_ipt_name(int hook);
+/* Sort chains into canonical order (see snap_ruleset.chains). */
+void snapshot_sort_chains(struct snap_ruleset *rs);
+
+#endif

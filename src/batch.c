@@ -1,0 +1,282 @@
+/*
+ * batch.c - batch output: text frames for people and pipes, JSON lines
+ * for scripts (keys documented in doc/json.md and kept stable). Reads the
+ * model only; never touches the kernel itself (the feed does).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <linux/netfilter.h>
+
+#include "batch.h"
+#include "iptop.h"
+
+static volatile sig_atomic_t batch_stop;
+static volatile sig_atomic_t batch_now;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGUSR1)
+		batch_now = 1; /* take the next frame now */
+	else
+		batch_stop = 1;
+}
+
+bool batch_family_shown(unsigned family, int mode)
+{
+	if (mode == 4)
+		return family == NFPROTO_IPV4 || family == NFPROTO_INET;
+	if (mode == 6)
+		return family == NFPROTO_IPV6 || family == NFPROTO_INET;
+	return true;
+}
+
+static const char *policy_name(int policy)
+{
+	switch (policy) {
+	case NF_ACCEPT: return "ACCEPT";
+	case NF_DROP: return "DROP";
+	case -1: return NULL;
+	}
+	return "?";
+}
+
+static void wall_str(double t, char *buf, size_t n)
+{
+	time_t s = (time_t)t;
+	struct tm tm;
+
+	localtime_r(&s, &tm);
+	strftime(buf, n, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+void batch_text_frame(const struct model *m, const struct feed *feed, int family_mode, struct strbuf *sb)
+{
+	const struct snap_ruleset *rs = m->cur;
+	const char *last_table = NULL;
+	uint8_t last_family = 0;
+	char when[32];
+	size_t i, j;
+
+	wall_str(time_wall(), when, sizeof(when));
+	strbuf_addf(sb, "iptop %s  %s  netns %s  backend %s  generation %u  ruleset %s\n", PACKAGE_VERSION, when,
+		    feed->netns_label, feed->backend, rs->genid, snapshot_status_name(rs->status));
+	if (rs->error)
+		strbuf_addf(sb, "! %s\n", rs->error);
+	if (rs->change_wall > 0) {
+		wall_str(rs->change_wall, when, sizeof(when));
+		strbuf_addf(sb, "last change: %s by %s[%u]\n", when, rs->change_proc[0] ? rs->change_proc : "?",
+			    rs->change_pid);
+	}
+	for (i = 0; i < m->nchains; i++) {
+		const struct model_chain *mc = &m->chains[i];
+		const struct snap_chain *ch = mc->snap;
+
+		if (!batch_family_shown(ch->family, family_mode))
+			continue;
+		if (!last_table || last_family != ch->family || strcmp(last_table, ch->table) != 0) {
+			const struct snap_table *t = snapshot_find_table(rs, ch->family, ch->table);
+
+			strbuf_addf(sb, "\ntable %s %s%s\n", snapshot_family_name(ch->family), ch->table,
+				    t && t->iptables ? " (iptables-nft)" : " (nftables)");
+			last_table = ch->table;
+			last_family = ch->family;
+		}
+		if (ch->base) {
+			strbuf_addf(sb, "chain %s  hook %s  priority %d  policy %s  ", ch->name,
+				    snapshot_hook_name(ch->family, ch->hook), ch->prio, policy_name(ch->policy));
+			if (!ch->instantiated)
+				strbuf_add(sb, "(not instantiated: implicit ACCEPT)\n");
+			else if (ch->policy_counted)
+				strbuf_addf(sb, "policy-packets %llu  policy-bytes %llu  +%llu\n",
+					    (unsigned long long)(ch->policy_packets - mc->base_policy_packets),
+					    (unsigned long long)(ch->policy_bytes - mc->base_policy_bytes),
+					    (unsigned long long)mc->d_policy_packets);
+			else
+				strbuf_add(sb, "policy-counters n/a\n");
+		} else {
+			strbuf_addf(sb, "chain %s  (user chain, %u reference%s)\n", ch->name, ch->use,
+				    ch->use == 1 ? "" : "s");
+		}
+		for (j = 0; j < ch->nrules; j++) {
+			const struct model_rule *mr = &mc->rules[j];
+			const struct snap_rule *r = &ch->rules[j];
+
+			if (r->counted)
+				strbuf_addf(sb, "  %12llu %14llu %+8lld %+10lld  ", (unsigned long long)model_rule_packets(mr),
+					    (unsigned long long)model_rule_bytes(mr), (long long)mr->d_packets,
+					    (long long)mr->d_bytes);
+			else
+				strbuf_addf(sb, "  %12s %14s %8s %10s  ", "uncounted", "-", "-", "-");
+			strbuf_addf(sb, "%s%s\n", r->syntax == RULE_SYNTAX_NFT ? "[nft] " : "", r->text);
+		}
+	}
+}
+
+static void json_u64_or_null(struct strbuf *sb, bool have, uint64_t v)
+{
+	if (have)
+		strbuf_addf(sb, "%llu", (unsigned long long)v);
+	else
+		strbuf_add(sb, "null");
+}
+
+void batch_json_frame(const struct model *m, const struct feed *feed, int family_mode, struct strbuf *sb)
+{
+	const struct snap_ruleset *rs = m->cur;
+	bool first = true;
+	size_t i, j;
+
+	strbuf_addf(sb, "{\"time\":%.3f,\"netns\":", time_wall());
+	strbuf_add_json(sb, feed->netns_label);
+	strbuf_add(sb, ",\"backend\":");
+	strbuf_add_json(sb, feed->backend);
+	strbuf_addf(sb, ",\"generation\":%u,\"status\":", rs->genid);
+	strbuf_add_json(sb, snapshot_status_name(rs->status));
+	strbuf_add(sb, ",\"error\":");
+	strbuf_add_json(sb, rs->error);
+	strbuf_add(sb, ",\"interval\":");
+	strbuf_addf(sb, "%.3f", m->interval);
+	strbuf_add(sb, ",\"last_change\":");
+	if (rs->change_wall > 0) {
+		strbuf_addf(sb, "{\"time\":%.3f,\"pid\":%u,\"process\":", rs->change_wall, rs->change_pid);
+		strbuf_add_json(sb, rs->change_proc);
+		strbuf_add(sb, "}");
+	} else {
+		strbuf_add(sb, "null");
+	}
+	strbuf_add(sb, ",\"chains\":[");
+	for (i = 0; i < m->nchains; i++) {
+		const struct model_chain *mc = &m->chains[i];
+		const struct snap_chain *ch = mc->snap;
+		const struct snap_table *t = snapshot_find_table(rs, ch->family, ch->table);
+
+		if (!batch_family_shown(ch->family, family_mode))
+			continue;
+		if (!first)
+			strbuf_addc(sb, ',');
+		first = false;
+		strbuf_add(sb, "{\"family\":");
+		strbuf_add_json(sb, snapshot_family_name(ch->family));
+		strbuf_add(sb, ",\"table\":");
+		strbuf_add_json(sb, ch->table);
+		strbuf_add(sb, ",\"chain\":");
+		strbuf_add_json(sb, ch->name);
+		strbuf_add(sb, ",\"syntax\":");
+		strbuf_add_json(sb, t && t->iptables ? "iptables" : "nft");
+		strbuf_add(sb, ",\"hook\":");
+		strbuf_add_json(sb, ch->base ? snapshot_hook_name(ch->family, ch->hook) : NULL);
+		strbuf_add(sb, ",\"priority\":");
+		if (ch->base)
+			strbuf_addf(sb, "%d", ch->prio);
+		else
+			strbuf_add(sb, "null");
+		strbuf_add(sb, ",\"type\":");
+		strbuf_add_json(sb, ch->type);
+		strbuf_add(sb, ",\"policy\":");
+		strbuf_add_json(sb, policy_name(ch->policy));
+		strbuf_addf(sb, ",\"instantiated\":%s,\"references\":%u", ch->instantiated ? "true" : "false", ch->use);
+		strbuf_add(sb, ",\"policy_packets\":");
+		json_u64_or_null(sb, ch->policy_counted, ch->policy_packets - mc->base_policy_packets);
+		strbuf_add(sb, ",\"policy_bytes\":");
+		json_u64_or_null(sb, ch->policy_counted, ch->policy_bytes - mc->base_policy_bytes);
+		strbuf_add(sb, ",\"rules\":[");
+		for (j = 0; j < ch->nrules; j++) {
+			const struct model_rule *mr = &mc->rules[j];
+			const struct snap_rule *r = &ch->rules[j];
+
+			if (j)
+				strbuf_addc(sb, ',');
+			strbuf_addf(sb, "{\"handle\":%llu,\"text\":", (unsigned long long)r->handle);
+			strbuf_add_json(sb, r->text);
+			strbuf_add(sb, ",\"syntax\":");
+			strbuf_add_json(sb, r->syntax == RULE_SYNTAX_NFT ? "nft" : "iptables");
+			strbuf_add(sb, ",\"target_chain\":");
+			strbuf_add_json(sb, r->target_chain);
+			strbuf_add(sb, ",\"packets\":");
+			json_u64_or_null(sb, r->counted, model_rule_packets(mr));
+			strbuf_add(sb, ",\"bytes\":");
+			json_u64_or_null(sb, r->counted, model_rule_bytes(mr));
+			strbuf_add(sb, ",\"delta_packets\":");
+			json_u64_or_null(sb, r->counted, mr->d_packets);
+			strbuf_add(sb, ",\"delta_bytes\":");
+			json_u64_or_null(sb, r->counted, mr->d_bytes);
+			strbuf_addc(sb, '}');
+		}
+		strbuf_add(sb, "]}");
+	}
+	strbuf_add(sb, "]}\n");
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (!batch_stop && !batch_now && nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+	batch_now = 0;
+}
+
+int batch_run(struct feed *feed, const struct batch_opts *opts, FILE *out, char **cause)
+{
+	struct sigaction sa;
+	struct model m;
+	struct strbuf sb;
+	int i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	model_init(&m);
+	strbuf_init(&sb);
+	for (i = 0; !batch_stop && (opts->iterations == 0 || i < opts->iterations); i++) {
+		struct snap_ruleset *rs;
+
+		if (i)
+			sleep_ms(opts->interval_ms);
+		if (batch_stop)
+			break;
+		rs = feed->ops->snapshot(feed, m.cur, NULL, NULL);
+		if (i == 0 && (rs->status == SRC_EPERM || rs->status == SRC_UNAVAILABLE ||
+			       (feed->replay && rs->status == SRC_ERROR))) {
+			*cause = xstrdup(rs->error ? rs->error : snapshot_status_name(rs->status));
+			snapshot_ruleset_free(rs);
+			model_free(&m);
+			return 1;
+		}
+		if (feed->replay && (feed->ended || rs->status == SRC_ERROR)) {
+			int bad = rs->status == SRC_ERROR;
+
+			if (bad)
+				*cause = xstrdup(rs->error ? rs->error : "corrupt recording");
+			snapshot_ruleset_free(rs);
+			strbuf_free(&sb);
+			model_free(&m);
+			return bad;
+		}
+		model_update(&m, rs);
+		strbuf_reset(&sb);
+		if (opts->json)
+			batch_json_frame(&m, feed, opts->family_mode, &sb);
+		else {
+			if (i)
+				strbuf_addc(&sb, '\n');
+			batch_text_frame(&m, feed, opts->family_mode, &sb);
+		}
+		if (fwrite(sb.s, 1, sb.len, out) != sb.len || fflush(out) != 0)
+			break; /* reader went away */
+	}
+	strbuf_free(&sb);
+	model_free(&m);
+	return 0;
+}

@@ -1,0 +1,861 @@
+/*
+ * collect-ruleset.c - the nf_tables ruleset collector. The pure half turns
+ * NEWTABLE/NEWCHAIN/NEWRULE messages into a snapshot (libnftnl objects for
+ * structure, a raw attribute walk for counters when the generation has not
+ * changed); the live half runs GETGEN, GETTABLE, GETCHAIN, per-chain GETRULE
+ * and GETGEN again, retrying on NLM_F_DUMP_INTR or a generation change, and
+ * keeps the last good snapshot while the ruleset keeps changing.
+ * It does not render rule text (rule-text.c) or compute deltas (model.c).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <arpa/inet.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <libmnl/libmnl.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/table.h>
+
+#include "collect.h"
+#include "iptop.h"
+#include "record.h"
+#include "rule-text.h"
+
+#define SNAP_RETRIES 6
+
+/* ---- chain lookup ------------------------------------------------------ */
+
+struct chain_index {
+	size_t size;      /* power of two */
+	size_t *slot;     /* chain index + 1, 0 = empty */
+};
+
+static uint32_t chain_hash(uint8_t family, const char *table, const char *name)
+{
+	uint32_t h = 2166136261u ^ family;
+	const char *p;
+
+	for (p = table; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	h = (h ^ 0xff) * 16777619u;
+	for (p = name; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	return h;
+}
+
+static void chain_index_build(struct chain_index *ix, const struct snap_ruleset *rs)
+{
+	size_t i;
+
+	ix->size = 16;
+	while (ix->size < rs->nchains * 2)
+		ix->size *= 2;
+	ix->slot = xcalloc(ix->size, sizeof(*ix->slot));
+	for (i = 0; i < rs->nchains; i++) {
+		const struct snap_chain *ch = &rs->chains[i];
+		size_t h = chain_hash(ch->family, ch->table, ch->name) & (ix->size - 1);
+
+		while (ix->slot[h])
+			h = (h + 1) & (ix->size - 1);
+		ix->slot[h] = i + 1;
+	}
+}
+
+static struct snap_chain *chain_index_find(const struct chain_index *ix, const struct snap_ruleset *rs,
+					   uint8_t family, const char *table, const char *name)
+{
+	size_t h = chain_hash(family, table, name) & (ix->size - 1);
+
+	while (ix->slot[h]) {
+		struct snap_chain *ch = &rs->chains[ix->slot[h] - 1];
+
+		if (ch->family == family && strcmp(ch->table, table) == 0 && strcmp(ch->name, name) == 0)
+			return ch;
+		h = (h + 1) & (ix->size - 1);
+	}
+	return NULL;
+}
+
+static void chain_index_free(struct chain_index *ix)
+{
+	free(ix->slot);
+	ix->slot = NULL;
+}
+
+/* ---- pure parsing ------------------------------------------------------ */
+
+static bool is_nft_msg(const struct nlmsghdr *nlh, int msg)
+{
+	return NFNL_SUBSYS_ID(nlh->nlmsg_type) == NFNL_SUBSYS_NFTABLES &&
+	       NFNL_MSG_TYPE(nlh->nlmsg_type) == msg;
+}
+
+int collect_parse_tables(struct snap_ruleset *rs, const struct nlbuf *b, char **cause)
+{
+	const struct nlmsghdr *nlh;
+
+	for (nlh = nlbuf_first(b); nlh; nlh = nlbuf_next(b, nlh)) {
+		struct nftnl_table *t;
+		struct snap_table *st;
+
+		if (!is_nft_msg(nlh, NFT_MSG_NEWTABLE))
+			continue;
+		t = nftnl_table_alloc();
+		if (nftnl_table_nlmsg_parse(nlh, t) < 0 || !nftnl_table_is_set(t, NFTNL_TABLE_NAME)) {
+			nftnl_table_free(t);
+			*cause = xstrdup("malformed NEWTABLE message");
+			return -1;
+		}
+		rs->tables = xreallocarray(rs->tables, rs->ntables + 1, sizeof(*rs->tables));
+		st = &rs->tables[rs->ntables++];
+		memset(st, 0, sizeof(*st));
+		st->family = (uint8_t)nftnl_table_get_u32(t, NFTNL_TABLE_FAMILY);
+		st->name = xstrdup(nftnl_table_get_str(t, NFTNL_TABLE_NAME));
+		if (nftnl_table_is_set(t, NFTNL_TABLE_HANDLE))
+			st->handle = nftnl_table_get_u64(t, NFTNL_TABLE_HANDLE);
+		if (nftnl_table_is_set(t, NFTNL_TABLE_FLAGS))
+			st->flags = nftnl_table_get_u32(t, NFTNL_TABLE_FLAGS);
+		st->iptables = rule_text_ipt_table(st->family, st->name);
+		nftnl_table_free(t);
+	}
+	return 0;
+}
+
+int collect_parse_chains(struct snap_ruleset *rs, const struct nlbuf *b, char **cause)
+{
+	const struct nlmsghdr *nlh;
+
+	for (nlh = nlbuf_first(b); nlh; nlh = nlbuf_next(b, nlh)) {
+		struct nftnl_chain *c;
+		struct snap_chain *ch;
+
+		if (!is_nft_msg(nlh, NFT_MSG_NEWCHAIN))
+			continue;
+		c = nftnl_chain_alloc();
+		if (nftnl_chain_nlmsg_parse(nlh, c) < 0 || !nftnl_chain_is_set(c, NFTNL_CHAIN_NAME) ||
+		    !nftnl_chain_is_set(c, NFTNL_CHAIN_TABLE)) {
+			nftnl_chain_free(c);
+			*cause = xstrdup("malformed NEWCHAIN message");
+			return -1;
+		}
+		rs->chains = xreallocarray(rs->chains, rs->nchains + 1, sizeof(*rs->chains));
+		ch = &rs->chains[rs->nchains++];
+		memset(ch, 0, sizeof(*ch));
+		ch->family = (uint8_t)nftnl_chain_get_u32(c, NFTNL_CHAIN_FAMILY);
+		ch->table = xstrdup(nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE));
+		ch->name = xstrdup(nftnl_chain_get_str(c, NFTNL_CHAIN_NAME));
+		ch->instantiated = true;
+		ch->hook = -1;
+		ch->policy = -1;
+		if (nftnl_chain_is_set(c, NFTNL_CHAIN_HANDLE))
+			ch->handle = nftnl_chain_get_u64(c, NFTNL_CHAIN_HANDLE);
+		if (nftnl_chain_is_set(c, NFTNL_CHAIN_USE))
+			ch->use = nftnl_chain_get_u32(c, NFTNL_CHAIN_USE);
+		if (nftnl_chain_is_set(c, NFTNL_CHAIN_HOOKNUM)) {
+			ch->base = true;
+			ch->hook = (int)nftnl_chain_get_u32(c, NFTNL_CHAIN_HOOKNUM);
+			ch->prio = (int32_t)nftnl_chain_get_s32(c, NFTNL_CHAIN_PRIO);
+			ch->policy = nftnl_chain_is_set(c, NFTNL_CHAIN_POLICY) ?
+				     (int)nftnl_chain_get_u32(c, NFTNL_CHAIN_POLICY) : NF_ACCEPT;
+			if (nftnl_chain_is_set(c, NFTNL_CHAIN_TYPE))
+				ch->type = xstrdup(nftnl_chain_get_str(c, NFTNL_CHAIN_TYPE));
+			if (nftnl_chain_is_set(c, NFTNL_CHAIN_DEV))
+				ch->dev = xstrdup(nftnl_chain_get_str(c, NFTNL_CHAIN_DEV));
+		}
+		/* Only present when the chain was created with counters
+		 * (iptables-nft <= 1.8.9 creates built-ins without). */
+		if (nftnl_chain_is_set(c, NFTNL_CHAIN_PACKETS)) {
+			ch->policy_counted = true;
+			ch->policy_packets = nftnl_chain_get_u64(c, NFTNL_CHAIN_PACKETS);
+			ch->policy_bytes = nftnl_chain_get_u64(c, NFTNL_CHAIN_BYTES);
+		}
+		nftnl_chain_free(c);
+	}
+	return 0;
+}
+
+static void add_rule(struct snap_chain *ch, const struct snap_rule *r)
+{
+	ch->rules = xreallocarray(ch->rules, ch->nrules + 1, sizeof(*ch->rules));
+	ch->rules[ch->nrules++] = *r;
+}
+
+/* Counter of a rule by a raw walk: handle, table, chain and the first
+ * counter expression. Cheap; used when the rule text is reused. */
+struct raw_rule {
+	const char *table;
+	const char *chain;
+	uint64_t handle;
+	bool has_handle;
+	bool counted;
+	uint64_t packets;
+	uint64_t bytes;
+};
+
+static void raw_counter(const struct nlattr *data, struct raw_rule *rr)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, data) {
+		if (mnl_attr_get_type(a) == NFTA_COUNTER_PACKETS && mnl_attr_get_payload_len(a) == 8)
+			rr->packets = be64toh(mnl_attr_get_u64(a));
+		else if (mnl_attr_get_type(a) == NFTA_COUNTER_BYTES && mnl_attr_get_payload_len(a) == 8)
+			rr->bytes = be64toh(mnl_attr_get_u64(a));
+	}
+	rr->counted = true;
+}
+
+static int raw_rule_parse(const struct nlmsghdr *nlh, struct raw_rule *rr)
+{
+	const struct nlattr *a;
+
+	memset(rr, 0, sizeof(*rr));
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+		switch (mnl_attr_get_type(a)) {
+		case NFTA_RULE_TABLE:
+			if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
+				return -1;
+			rr->table = mnl_attr_get_str(a);
+			break;
+		case NFTA_RULE_CHAIN:
+			if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
+				return -1;
+			rr->chain = mnl_attr_get_str(a);
+			break;
+		case NFTA_RULE_HANDLE:
+			if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
+				return -1;
+			rr->handle = be64toh(mnl_attr_get_u64(a));
+			rr->has_handle = true;
+			break;
+		case NFTA_RULE_EXPRESSIONS: {
+			const struct nlattr *e;
+
+			mnl_attr_for_each_nested(e, a) {
+				const struct nlattr *x, *name = NULL, *data = NULL;
+
+				mnl_attr_for_each_nested(x, e) {
+					if (mnl_attr_get_type(x) == NFTA_EXPR_NAME)
+						name = x;
+					else if (mnl_attr_get_type(x) == NFTA_EXPR_DATA)
+						data = x;
+				}
+				if (name && data && !rr->counted &&
+				    mnl_attr_validate(name, MNL_TYPE_NUL_STRING) == 0 &&
+				    strcmp(mnl_attr_get_str(name), "counter") == 0)
+					raw_counter(data, rr);
+			}
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	return rr->table && rr->chain && rr->has_handle ? 0 : -1;
+}
+
+/* Find the same rule in prev (same generation: same order). */
+static const struct snap_rule *prev_rule(const struct chain_index *pix, const struct snap_ruleset *prev,
+					 uint8_t family, const char *table, const char *chain,
+					 size_t pos, uint64_t handle)
+{
+	const struct snap_chain *pch;
+
+	if (!prev || !pix->slot)
+		return NULL;
+	pch = chain_index_find(pix, prev, family, table, chain);
+	if (!pch)
+		return NULL;
+	if (pos < pch->nrules && pch->rules[pos].handle == handle)
+		return &pch->rules[pos];
+	for (pos = 0; pos < pch->nrules; pos++)
+		if (pch->rules[pos].handle == handle)
+			return &pch->rules[pos];
+	return NULL;
+}
+
+static void copy_rule(struct snap_rule *d, const struct snap_rule *s)
+{
+	*d = *s;
+	d->text = xstrdup(s->text);
+	d->target_chain = s->target_chain ? xstrdup(s->target_chain) : NULL;
+	d->comment = s->comment ? xstrdup(s->comment) : NULL;
+}
+
+static int parse_rules(struct snap_ruleset *rs, const struct nlbuf *b, const struct snap_ruleset *prev,
+		       char **cause)
+{
+	struct chain_index ix, pix = { 0, NULL };
+	const struct nlmsghdr *nlh;
+	struct snap_chain *last = NULL;
+	bool reuse = prev && prev->genid == rs->genid && prev->status == SRC_OK;
+	int ret = 0;
+
+	chain_index_build(&ix, rs);
+	if (reuse)
+		chain_index_build(&pix, prev);
+	for (nlh = nlbuf_first(b); nlh; nlh = nlbuf_next(b, nlh)) {
+		const struct nfgenmsg *nfg = mnl_nlmsg_get_payload(nlh);
+		struct raw_rule rr;
+		struct snap_rule r;
+		const struct snap_rule *pr;
+		struct snap_chain *ch;
+
+		if (!is_nft_msg(nlh, NFT_MSG_NEWRULE))
+			continue;
+		if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*nfg)) || raw_rule_parse(nlh, &rr) < 0) {
+			*cause = xstrdup("malformed NEWRULE message");
+			ret = -1;
+			break;
+		}
+		if (last && last->family == nfg->nfgen_family && strcmp(last->table, rr.table) == 0 &&
+		    strcmp(last->name, rr.chain) == 0)
+			ch = last;
+		else
+			ch = chain_index_find(&ix, rs, nfg->nfgen_family, rr.table, rr.chain);
+		if (!ch)
+			continue; /* chain appeared after the chain dump: next generation */
+		last = ch;
+		pr = reuse ? prev_rule(&pix, prev, ch->family, ch->table, ch->name, ch->nrules, rr.handle) : NULL;
+		if (pr) {
+			copy_rule(&r, pr);
+			r.counted = rr.counted;
+			r.packets = rr.packets;
+			r.bytes = rr.bytes;
+		} else {
+			struct nftnl_rule *nr = nftnl_rule_alloc();
+			struct rule_text rt;
+
+			memset(&r, 0, sizeof(r));
+			if (nftnl_rule_nlmsg_parse(nlh, nr) < 0) {
+				nftnl_rule_free(nr);
+				*cause = xstrdup("malformed NEWRULE message");
+				ret = -1;
+				break;
+			}
+			memset(&rt, 0, sizeof(rt));
+			rule_text_render(nr, ch->family, rule_text_ipt_table(ch->family, ch->table), &rt);
+			r.handle = rr.handle;
+			if (nftnl_rule_is_set(nr, NFTNL_RULE_POSITION))
+				r.position = nftnl_rule_get_u64(nr, NFTNL_RULE_POSITION);
+			r.syntax = rt.syntax;
+			r.text = rt.text ? rt.text : xstrdup("");
+			r.target_chain = rt.target_chain;
+			r.is_goto = rt.is_goto;
+			r.comment = rt.comment;
+			r.counted = rr.counted;
+			r.packets = rr.packets;
+			r.bytes = rr.bytes;
+			nftnl_rule_free(nr);
+		}
+		add_rule(ch, &r);
+	}
+	chain_index_free(&ix);
+	chain_index_free(&pix);
+	return ret;
+}
+
+int collect_parse_rules(struct snap_ruleset *rs, const struct nlbuf *b, const struct snap_ruleset *prev,
+			char **cause)
+{
+	return parse_rules(rs, b, prev, cause);
+}
+
+int collect_parse_gen(const struct nlmsghdr *nlh, uint32_t *genid, uint32_t *pid, char *name, size_t namelen)
+{
+	const struct nlattr *a;
+	bool have = false;
+
+	if (!is_nft_msg(nlh, NFT_MSG_NEWGEN) || nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct nfgenmsg)))
+		return -1;
+	if (pid)
+		*pid = 0;
+	if (name && namelen)
+		name[0] = '\0';
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+		switch (mnl_attr_get_type(a)) {
+		case NFTA_GEN_ID:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+				return -1;
+			*genid = ntohl(mnl_attr_get_u32(a));
+			have = true;
+			break;
+		case NFTA_GEN_PROC_PID:
+			if (pid && mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+				*pid = ntohl(mnl_attr_get_u32(a));
+			break;
+		case NFTA_GEN_PROC_NAME:
+			if (name && namelen && mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+				snprintf(name, namelen, "%s", mnl_attr_get_str(a));
+			break;
+		default:
+			break;
+		}
+	}
+	return have ? 0 : -1;
+}
+
+/* iptables' built-in chains per table, with the priorities iptables-nft
+ * gives them (iptables/nft.c builtin tables). */
+struct ipt_builtin {
+	const char *table;
+	int hook;
+	int32_t prio;
+	const char *type;
+};
+
+static const struct ipt_builtin ipt_builtins[] = {
+	{ "raw", NF_INET_PRE_ROUTING, -300, "filter" },
+	{ "raw", NF_INET_LOCAL_OUT, -300, "filter" },
+	{ "mangle", NF_INET_PRE_ROUTING, -150, "filter" },
+	{ "mangle", NF_INET_LOCAL_IN, -150, "filter" },
+	{ "mangle", NF_INET_FORWARD, -150, "filter" },
+	{ "mangle", NF_INET_LOCAL_OUT, -150, "route" },
+	{ "mangle", NF_INET_POST_ROUTING, -150, "filter" },
+	{ "nat", NF_INET_PRE_ROUTING, -100, "nat" },
+	{ "nat", NF_INET_LOCAL_IN, 100, "nat" },
+	{ "nat", NF_INET_LOCAL_OUT, -100, "nat" },
+	{ "nat", NF_INET_POST_ROUTING, 100, "nat" },
+	{ "filter", NF_INET_LOCAL_IN, 0, "filter" },
+	{ "filter", NF_INET_FORWARD, 0, "filter" },
+	{ "filter", NF_INET_LOCAL_OUT, 0, "filter" },
+	{ "security", NF_INET_LOCAL_IN, 150, "filter" },
+	{ "security", NF_INET_FORWARD, 150, "filter" },
+	{ "security", NF_INET_LOCAL_OUT, 150, "filter" },
+};
+
+void collect_finish_ruleset(struct snap_ruleset *rs)
+{
+	size_t t, i;
+
+	for (t = 0; t < rs->ntables; t++) {
+		const struct snap_table *tb = &rs->tables[t];
+
+		if (!tb->iptables || (tb->family != NFPROTO_IPV4 && tb->family != NFPROTO_IPV6))
+			continue;
+		for (i = 0; i < ARRAY_SIZE(ipt_builtins); i++) {
+			const struct ipt_builtin *b = &ipt_builtins[i];
+			const char *name = snapshot_hook_ipt_name(b->hook);
+			struct snap_chain *ch;
+
+			if (strcmp(b->table, tb->name) != 0 || snapshot_find_chain(rs, tb->family, tb->name, name))
+				continue;
+			rs->chains = xreallocarray(rs->chains, rs->nchains + 1, sizeof(*rs->chains));
+			tb = &rs->tables[t];
+			ch = &rs->chains[rs->nchains++];
+			memset(ch, 0, sizeof(*ch));
+			ch->family = tb->family;
+			ch->table = xstrdup(tb->name);
+			ch->name = xstrdup(name);
+			ch->base = true;
+			ch->hook = b->hook;
+			ch->prio = b->prio;
+			ch->type = xstrdup(b->type);
+			ch->policy = NF_ACCEPT;
+			ch->instantiated = false;
+		}
+	}
+	snapshot_sort_chains(rs);
+}
+
+static void copy_chain_rules(struct snap_chain *d, const struct snap_chain *s)
+{
+	size_t i;
+
+	d->nrules = s->nrules;
+	d->rules = s->nrules ? xcalloc(s->nrules, sizeof(*d->rules)) : NULL;
+	for (i = 0; i < s->nrules; i++)
+		copy_rule(&d->rules[i], &s->rules[i]);
+}
+
+struct snap_ruleset *collect_ruleset_dup(const struct snap_ruleset *s)
+{
+	struct snap_ruleset *d = xcalloc(1, sizeof(*d));
+	size_t i;
+
+	*d = *s;
+	d->error = s->error ? xstrdup(s->error) : NULL;
+	d->tables = s->ntables ? xcalloc(s->ntables, sizeof(*d->tables)) : NULL;
+	for (i = 0; i < s->ntables; i++) {
+		d->tables[i] = s->tables[i];
+		d->tables[i].name = xstrdup(s->tables[i].name);
+	}
+	d->chains = s->nchains ? xcalloc(s->nchains, sizeof(*d->chains)) : NULL;
+	for (i = 0; i < s->nchains; i++) {
+		const struct snap_chain *sc = &s->chains[i];
+		struct snap_chain *dc = &d->chains[i];
+
+		*dc = *sc;
+		dc->table = xstrdup(sc->table);
+		dc->name = xstrdup(sc->name);
+		dc->type = sc->type ? xstrdup(sc->type) : NULL;
+		dc->dev = sc->dev ? xstrdup(sc->dev) : NULL;
+		copy_chain_rules(dc, sc);
+	}
+	return d;
+}
+
+struct snap_ruleset *collect_ruleset_assemble(const struct collect_input *in, const struct snap_ruleset *prev,
+					      char **cause)
+{
+	struct snap_ruleset *rs = xcalloc(1, sizeof(*rs));
+	bool same_gen = prev && prev->status == SRC_OK && prev->genid == in->genid;
+	size_t i;
+
+	rs->genid = in->genid;
+	rs->status = SRC_OK;
+	if (prev) {
+		rs->change_pid = prev->change_pid;
+		rs->change_wall = prev->change_wall;
+		memcpy(rs->change_proc, prev->change_proc, sizeof(rs->change_proc));
+	}
+	if (in->reuse_tables || !in->tables) {
+		if (!same_gen) {
+			*cause = xstrdup("table dump missing for a new generation");
+			goto fail;
+		}
+		rs->tables = prev->ntables ? xcalloc(prev->ntables, sizeof(*rs->tables)) : NULL;
+		rs->ntables = prev->ntables;
+		for (i = 0; i < prev->ntables; i++) {
+			rs->tables[i] = prev->tables[i];
+			rs->tables[i].name = xstrdup(prev->tables[i].name);
+		}
+	} else if (collect_parse_tables(rs, in->tables, cause) < 0) {
+		goto fail;
+	}
+	if (collect_parse_chains(rs, in->chains, cause) < 0)
+		goto fail;
+	if (parse_rules(rs, in->rules, same_gen ? prev : NULL, cause) < 0)
+		goto fail;
+	if (same_gen) {
+		/* Chains not dumped this time keep prev's rules (same generation,
+		 * same rules; their counters are as of the last dump). */
+		struct chain_index pix;
+
+		chain_index_build(&pix, prev);
+		for (i = 0; i < rs->nchains; i++) {
+			struct snap_chain *ch = &rs->chains[i];
+			const struct snap_chain *pch;
+
+			if (ch->nrules)
+				continue;
+			pch = chain_index_find(&pix, prev, ch->family, ch->table, ch->name);
+			if (pch && pch->nrules)
+				copy_chain_rules(ch, pch);
+		}
+		chain_index_free(&pix);
+	}
+	collect_finish_ruleset(rs);
+	return rs;
+fail:
+	snapshot_ruleset_free(rs);
+	return NULL;
+}
+
+/* ---- live collector ---------------------------------------------------- */
+
+struct collect_ruleset {
+	struct nlsock *req;     /* requests */
+	struct nlsock *ev;      /* NFNLGRP_NFTABLES events, or NULL */
+	int open_errno;
+	struct record *rec;
+	bool changed;           /* a NEWGEN arrived since the last snapshot */
+	uint32_t change_pid;
+	char change_proc[64];
+	double change_wall;
+	struct nlbuf tables, chains, rules, scratch;
+};
+
+struct collect_ruleset *collect_ruleset_open(struct record *rec)
+{
+	struct collect_ruleset *c = xcalloc(1, sizeof(*c));
+
+	c->rec = rec;
+	c->req = nlsock_open(NETLINK_NETFILTER);
+	if (!c->req) {
+		c->open_errno = errno;
+		return c;
+	}
+	c->ev = nlsock_open(NETLINK_NETFILTER);
+	if (c->ev && nlsock_join(c->ev, NFNLGRP_NFTABLES) < 0) {
+		nlsock_close(c->ev);
+		c->ev = NULL;
+	}
+	if (c->ev)
+		nlsock_set_rcvbuf(c->ev, 1 << 20);
+	return c;
+}
+
+void collect_ruleset_close(struct collect_ruleset *c)
+{
+	if (!c)
+		return;
+	nlsock_close(c->req);
+	nlsock_close(c->ev);
+	nlbuf_free(&c->tables);
+	nlbuf_free(&c->chains);
+	nlbuf_free(&c->rules);
+	nlbuf_free(&c->scratch);
+	free(c);
+}
+
+int collect_ruleset_event_fd(struct collect_ruleset *c)
+{
+	return c->ev ? nlsock_fd(c->ev) : -1;
+}
+
+bool collect_ruleset_events(struct collect_ruleset *c)
+{
+	uint8_t buf[NLSOCK_DUMP_SIZE];
+	bool changed = false;
+
+	if (!c->ev)
+		return false;
+	for (;;) {
+		ssize_t n = recv(nlsock_fd(c->ev), buf, sizeof(buf), MSG_DONTWAIT);
+		const struct nlmsghdr *nlh;
+		int left;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ENOBUFS) { /* events lost: a full snapshot follows anyway */
+				changed = true;
+				continue;
+			}
+			break;
+		}
+		if (n == 0)
+			break;
+		left = (int)n;
+		for (nlh = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+			uint32_t gen, pid;
+			char name[64];
+
+			if (collect_parse_gen(nlh, &gen, &pid, name, sizeof(name)) == 0) {
+				c->change_pid = pid;
+				snprintf(c->change_proc, sizeof(c->change_proc), "%s", name);
+				c->change_wall = time_wall();
+				if (c->rec)
+					record_frame(c->rec, REC_NFT_EVENT, nlh, nlh->nlmsg_len);
+				changed = true;
+			}
+		}
+	}
+	if (changed)
+		c->changed = true;
+	return changed;
+}
+
+static struct nlmsghdr *nft_req(uint8_t *buf, int msg, uint8_t family, uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nfgenmsg *nfg;
+
+	nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | msg;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
+	nfg->nfgen_family = family;
+	nfg->version = NFNETLINK_V0;
+	nfg->res_id = 0;
+	return nlh;
+}
+
+static int get_genid(struct collect_ruleset *c, uint32_t *genid)
+{
+	uint8_t buf[256];
+	struct nlmsghdr *nlh = nft_req(buf, NFT_MSG_GETGEN, AF_UNSPEC, 0);
+	const struct nlmsghdr *r;
+
+	nlbuf_reset(&c->scratch);
+	if (nlsock_request(c->req, nlh, 1, &c->scratch) < 0)
+		return -1;
+	r = nlbuf_first(&c->scratch);
+	if (!r || collect_parse_gen(r, genid, NULL, NULL, 0) < 0) {
+		errno = EBADMSG;
+		return -1;
+	}
+	return 0;
+}
+
+static int dump(struct collect_ruleset *c, int msg, struct nlbuf *out)
+{
+	uint8_t buf[256];
+	struct nlmsghdr *nlh = nft_req(buf, msg, NFPROTO_UNSPEC, NLM_F_DUMP);
+
+	return nlsock_request(c->req, nlh, 0, out);
+}
+
+static int dump_chain_rules(struct collect_ruleset *c, const struct snap_chain *ch, struct nlbuf *out)
+{
+	uint8_t buf[1024];
+	struct nlmsghdr *nlh = nft_req(buf, NFT_MSG_GETRULE, ch->family, NLM_F_DUMP);
+
+	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, ch->table);
+	mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, ch->name);
+	return nlsock_request(c->req, nlh, 0, out);
+}
+
+static void set_error(struct snap_ruleset *rs, int err)
+{
+	switch (err) {
+	case EPERM:
+	case EACCES:
+		rs->status = SRC_EPERM;
+		rs->error = xstrdup("reading the nf_tables ruleset needs CAP_NET_ADMIN "
+				    "(run as root, or: setcap cap_net_admin+ep iptop)");
+		break;
+	case EINVAL:
+	case EOPNOTSUPP:
+	case EPROTONOSUPPORT:
+	case EAFNOSUPPORT:
+		rs->status = SRC_UNAVAILABLE;
+		rs->error = xstrdup("nf_tables is not available on this kernel");
+		break;
+	default:
+		rs->status = SRC_ERROR;
+		rs->error = xasprintf("reading the nf_tables ruleset failed: %s", strerror(err));
+		break;
+	}
+}
+
+static struct snap_ruleset *failed(const struct snap_ruleset *prev, enum src_status keep_status, int err,
+				   const char *msg)
+{
+	struct snap_ruleset *rs;
+
+	if (prev && prev->status != SRC_EPERM && prev->status != SRC_UNAVAILABLE && prev->nchains) {
+		rs = collect_ruleset_dup(prev);
+		free(rs->error);
+		rs->error = NULL;
+		rs->status = keep_status;
+		if (msg)
+			rs->error = xstrdup(msg);
+		else
+			set_error(rs, err), rs->status = keep_status;
+	} else {
+		rs = xcalloc(1, sizeof(*rs));
+		if (msg) {
+			rs->status = keep_status == SRC_STALE ? SRC_ERROR : keep_status;
+			rs->error = xstrdup(msg);
+		} else {
+			set_error(rs, err);
+		}
+	}
+	rs->time_ns = time_mono_ns();
+	return rs;
+}
+
+struct snap_ruleset *collect_ruleset_snapshot(struct collect_ruleset *c, const struct snap_ruleset *prev,
+					      bool (*want)(const struct snap_chain *ch, void *arg), void *want_arg)
+{
+	int attempt;
+	int err = 0;
+
+	if (!c->req)
+		return failed(NULL, SRC_ERROR, c->open_errno, NULL);
+	if (c->ev)
+		collect_ruleset_events(c);
+
+	for (attempt = 0; attempt < SNAP_RETRIES; attempt++) {
+		uint32_t gen1, gen2;
+		bool same_gen;
+		struct snap_ruleset *rs, *shape;
+		char *cause = NULL;
+		struct collect_input in;
+		size_t i;
+
+		if (attempt) {
+			struct timespec ts = { 0, 5000000L << (attempt < 5 ? attempt : 5) };
+
+			nanosleep(&ts, NULL); /* back off while the ruleset churns */
+		}
+		if (get_genid(c, &gen1) < 0) {
+			err = errno;
+			if (err == EINTR)
+				continue;
+			break;
+		}
+		same_gen = prev && prev->status == SRC_OK && prev->genid == gen1;
+		nlbuf_reset(&c->tables);
+		nlbuf_reset(&c->chains);
+		nlbuf_reset(&c->rules);
+		if (!same_gen && dump(c, NFT_MSG_GETTABLE, &c->tables) < 0) {
+			err = errno;
+			if (err == EINTR)
+				continue;
+			break;
+		}
+		if (dump(c, NFT_MSG_GETCHAIN, &c->chains) < 0) {
+			err = errno;
+			if (err == EINTR)
+				continue;
+			break;
+		}
+		/* The chain list decides which per-chain rule dumps to run. */
+		shape = xcalloc(1, sizeof(*shape));
+		if (collect_parse_chains(shape, &c->chains, &cause) < 0) {
+			snapshot_ruleset_free(shape);
+			err = EBADMSG;
+			free(cause);
+			break;
+		}
+		err = 0;
+		for (i = 0; i < shape->nchains; i++) {
+			const struct snap_chain *ch = &shape->chains[i];
+
+			if (same_gen && want && !want(ch, want_arg))
+				continue;
+			if (dump_chain_rules(c, ch, &c->rules) < 0) {
+				err = errno;
+				break;
+			}
+		}
+		snapshot_ruleset_free(shape);
+		if (err == EINTR || err == ENOENT)
+			continue; /* changed under us */
+		if (err)
+			break;
+		if (get_genid(c, &gen2) < 0) {
+			err = errno;
+			if (err == EINTR)
+				continue;
+			break;
+		}
+		if (gen1 != gen2)
+			continue;
+
+		in.genid = gen1;
+		in.reuse_tables = same_gen;
+		in.tables = same_gen ? NULL : &c->tables;
+		in.chains = &c->chains;
+		in.rules = &c->rules;
+		rs = collect_ruleset_assemble(&in, prev, &cause);
+		if (!rs) {
+			struct snap_ruleset *f = failed(prev, SRC_ERROR, 0, cause);
+
+			free(cause);
+			return f;
+		}
+		if (c->change_wall > 0) {
+			rs->change_pid = c->change_pid;
+			rs->change_wall = c->change_wall;
+			memcpy(rs->change_proc, c->change_proc, sizeof(rs->change_proc));
+		}
+		rs->time_ns = time_mono_ns();
+		if (c->rec)
+			record_ruleset(c->rec, &in, rs);
+		c->changed = false;
+		return rs;
+	}
+	if (attempt == SNAP_RETRIES || err == EINTR)
+		return failed(prev, SRC_CHANGING, 0, "ruleset changing: showing the last good snapshot");
+	return failed(prev, SRC_STALE, err, NULL);
+}

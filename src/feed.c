@@ -1,0 +1,281 @@
+/*
+ * feed.c - the two sources of snapshots behind include/feed.h: live
+ * (collectors on netlink sockets in the chosen namespace, optionally
+ * recording) and replay (a recording fed back through the same parsers).
+ * Neither knows how snapshots are drawn.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collect.h"
+#include "feed.h"
+#include "iptop.h"
+#include "nl.h"
+#include "record.h"
+
+/* ---- live -------------------------------------------------------------- */
+
+struct live {
+	struct collect_ruleset *rules;
+	struct record *rec;
+};
+
+static int live_fd(struct feed *f)
+{
+	struct live *l = f->priv;
+
+	return collect_ruleset_event_fd(l->rules);
+}
+
+static bool live_event(struct feed *f)
+{
+	struct live *l = f->priv;
+
+	return collect_ruleset_events(l->rules);
+}
+
+static struct snap_ruleset *live_snapshot(struct feed *f, const struct snap_ruleset *prev, feed_want_fn want,
+					  void *arg)
+{
+	struct live *l = f->priv;
+	struct snap_ruleset *rs = collect_ruleset_snapshot(l->rules, prev, want, arg);
+
+	if (l->rec && rs->status != SRC_OK)
+		record_ruleset_error(l->rec, rs);
+	return rs;
+}
+
+static void live_close(struct feed *f)
+{
+	struct live *l = f->priv;
+
+	collect_ruleset_close(l->rules);
+	record_close(l->rec, NULL);
+	free(l);
+}
+
+static const struct feed_ops feed_live_ops = {
+	.name = "live",
+	.fd = live_fd,
+	.event = live_event,
+	.snapshot = live_snapshot,
+	.close = live_close,
+};
+
+struct feed *feed_live_open(const char *netns, const char *record_path, char **cause)
+{
+	struct feed *f;
+	struct live *l;
+
+	if (netns && nlsock_enter_netns(netns, cause) < 0)
+		return NULL;
+	l = xcalloc(1, sizeof(*l));
+	f = xcalloc(1, sizeof(*f));
+	f->ops = &feed_live_ops;
+	f->priv = l;
+	f->netns_label = nlsock_netns_label(netns);
+	f->backend = xstrdup("nf_tables");
+	if (record_path) {
+		l->rec = record_create(record_path, f->netns_label, 0, cause);
+		if (!l->rec) {
+			free(f->netns_label);
+			free(f->backend);
+			free(f);
+			free(l);
+			return NULL;
+		}
+	}
+	l->rules = collect_ruleset_open(l->rec);
+	return f;
+}
+
+/* ---- replay ------------------------------------------------------------ */
+
+struct replay {
+	struct record_reader *rd;
+	char *path;
+	char *error;          /* a read error: shown as the snapshot error */
+	bool ended;
+};
+
+static int replay_fd(struct feed *f)
+{
+	return -1;
+}
+
+static bool replay_event(struct feed *f)
+{
+	return false;
+}
+
+static struct snap_ruleset *replay_keep(const struct snap_ruleset *prev, enum src_status st, const char *msg)
+{
+	struct snap_ruleset *rs = prev ? collect_ruleset_dup(prev) : xcalloc(1, sizeof(*rs));
+
+	free(rs->error);
+	rs->error = msg ? xstrdup(msg) : NULL;
+	if (st != SRC_OK || !prev)
+		rs->status = st;
+	return rs;
+}
+
+static struct snap_ruleset *replay_snapshot(struct feed *f, const struct snap_ruleset *prev, feed_want_fn want,
+					    void *arg)
+{
+	struct replay *r = f->priv;
+	struct nlbuf tables = { 0 }, chains = { 0 }, rules = { 0 };
+	struct record_ruleset_begin b;
+	bool in_snap = false, have_tables = false;
+	struct snap_ruleset *rs = NULL;
+	struct record_frame fr;
+	char *cause = NULL;
+	int n;
+
+	if (r->error)
+		return replay_keep(prev, SRC_ERROR, r->error);
+	if (r->ended)
+		return replay_keep(prev, SRC_OK, NULL);
+	memset(&b, 0, sizeof(b));
+	while ((n = record_reader_next(r->rd, &fr, &cause)) == 1) {
+		switch (fr.type) {
+		case REC_RULESET_BEGIN:
+			if (fr.len != sizeof(b)) {
+				cause = xasprintf("offset %llu: ruleset frame of %u bytes, expected %zu",
+						  (unsigned long long)fr.offset, fr.len, sizeof(b));
+				goto bad;
+			}
+			memcpy(&b, fr.data, sizeof(b));
+			b.change_proc[sizeof(b.change_proc) - 1] = '\0';
+			in_snap = true;
+			have_tables = false;
+			nlbuf_reset(&tables);
+			nlbuf_reset(&chains);
+			nlbuf_reset(&rules);
+			break;
+		case REC_NFT_TABLES:
+		case REC_NFT_CHAINS:
+		case REC_NFT_RULES:
+			if (!in_snap) {
+				cause = xasprintf("offset %llu: ruleset data outside a snapshot",
+						  (unsigned long long)fr.offset);
+				goto bad;
+			}
+			nlbuf_append(fr.type == REC_NFT_TABLES ? &tables : fr.type == REC_NFT_CHAINS ? &chains : &rules,
+				     fr.data, fr.len);
+			if (fr.type == REC_NFT_TABLES)
+				have_tables = true;
+			break;
+		case REC_RULESET_END: {
+			struct collect_input in = { b.genid, !have_tables, &tables, &chains, &rules };
+			char *why = NULL;
+
+			if (!in_snap) {
+				cause = xasprintf("offset %llu: snapshot end without a beginning",
+						  (unsigned long long)fr.offset);
+				goto bad;
+			}
+			rs = collect_ruleset_assemble(&in, prev, &why);
+			if (!rs) {
+				cause = xasprintf("offset %llu: %s", (unsigned long long)fr.offset, why);
+				free(why);
+				goto bad;
+			}
+			rs->change_pid = b.change_pid;
+			memcpy(rs->change_proc, b.change_proc, sizeof(rs->change_proc));
+			rs->change_wall = b.change_wall;
+			rs->time_ns = fr.t_ns;
+			goto out;
+		}
+		case REC_RULESET_ERROR: {
+			uint32_t st = SRC_ERROR;
+			char *msg;
+
+			if (fr.len >= 4)
+				memcpy(&st, fr.data, 4);
+			if (st > SRC_OFF)
+				st = SRC_ERROR;
+			msg = xstrndup(fr.len > 4 ? (const char *)fr.data + 4 : "", fr.len > 4 ? fr.len - 4 : 0);
+			rs = replay_keep(prev, (enum src_status)st, msg);
+			rs->time_ns = fr.t_ns;
+			free(msg);
+			goto out;
+		}
+		default:
+			break; /* events for other sources */
+		}
+	}
+	if (n < 0) {
+		r->error = cause;
+		cause = NULL;
+		rs = replay_keep(prev, SRC_ERROR, r->error);
+		goto out;
+	}
+	r->ended = true;
+	f->ended = true;
+	rs = replay_keep(prev, prev ? SRC_OK : SRC_ERROR, prev ? NULL : "recording holds no snapshot");
+	goto out;
+bad:
+	r->error = xasprintf("%s: %s", r->path, cause ? cause : "corrupt recording");
+	free(cause);
+	cause = NULL;
+	rs = replay_keep(prev, SRC_ERROR, r->error);
+out:
+	free(cause);
+	nlbuf_free(&tables);
+	nlbuf_free(&chains);
+	nlbuf_free(&rules);
+	return rs;
+}
+
+static void replay_close(struct feed *f)
+{
+	struct replay *r = f->priv;
+
+	record_reader_close(r->rd);
+	free(r->path);
+	free(r->error);
+	free(r);
+}
+
+static const struct feed_ops feed_replay_ops = {
+	.name = "replay",
+	.fd = replay_fd,
+	.event = replay_event,
+	.snapshot = replay_snapshot,
+	.close = replay_close,
+};
+
+struct feed *feed_replay_open(const char *path, char **cause)
+{
+	struct record_reader *rd = record_reader_open(path, cause);
+	struct feed *f;
+	struct replay *r;
+	const char *ns;
+
+	if (!rd)
+		return NULL;
+	r = xcalloc(1, sizeof(*r));
+	r->rd = rd;
+	r->path = xstrdup(path);
+	f = xcalloc(1, sizeof(*f));
+	f->ops = &feed_replay_ops;
+	f->priv = r;
+	f->replay = true;
+	ns = record_reader_header(rd, "netns");
+	f->netns_label = xasprintf("replay of %s (%s)", path, ns && *ns ? ns : "unknown namespace");
+	f->backend = xstrdup("nf_tables");
+	return f;
+}
+
+void feed_close(struct feed *f)
+{
+	if (!f)
+		return;
+	f->ops->close(f);
+	free(f->netns_label);
+	free(f->backend);
+	free(f);
+}

@@ -1,0 +1,329 @@
+/*
+ * main.c - command line, privilege and namespace checks, then one of:
+ * the dashboard (ui_run), batch/JSON frames (batch_run), or the lab script.
+ * The only file that calls exit(); everything below returns errors.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "batch.h"
+#include "feed.h"
+#include "iptop.h"
+#include "ui.h"
+
+#define DEFAULT_INTERVAL_MS 500
+
+static const char usage_text[] =
+	"Usage: iptop [OPTION]...           live dashboard of the firewall\n"
+	"       iptop -b|--json [OPTION]... batch frames (text or JSON lines)\n"
+	"       iptop lab up|down|status|exec|traffic|rules [ARG]...\n"
+	"\n"
+	"Options:\n"
+	"  -b, --batch             print plain-text frames instead of the dashboard\n"
+	"      --json              print one JSON object per frame (see doc/json.md)\n"
+	"  -n, --iterations N      stop after N frames (batch and JSON; default: run until killed)\n"
+	"  -d, --delay SECONDS     refresh interval (default 0.5; 0.05 to 3600)\n"
+	"  -N, --netns NAME|PATH   attach to a network namespace (/run/netns/NAME or /proc/PID/ns/net)\n"
+	"  -4, --ipv4              show IPv4 only (ip and inet tables)\n"
+	"  -6, --ipv6              show IPv6 only (ip6 and inet tables)\n"
+	"      --theme NAME|FILE   colour theme: default, mono, light, projector, or a file\n"
+	"      --no-color          no colours (also when NO_COLOR is set)\n"
+	"      --ascii             draw boxes with ASCII characters\n"
+	"      --record FILE       record what is read from the kernel to FILE\n"
+	"      --replay FILE       replay a recording (no root needed)\n"
+	"      --demo              a synthetic firewall with moving counters (no root needed)\n"
+	"      --lab               bring up the lab (if needed) with traffic and watch its host\n"
+	"      --lab-prefix P      namespace prefix of the lab (default iptop-lab)\n"
+	"  -h, --help              show this help and exit\n"
+	"  -V, --version           show the version and exit\n"
+	"\n"
+	"iptop only reads: it never changes rules, counters or connections.\n"
+	"Reading the ruleset needs CAP_NET_ADMIN (root); --replay and --demo need none.\n";
+
+static void usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "iptop: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry 'iptop --help' for more information.\n");
+	exit(2);
+}
+
+enum {
+	OPT_JSON = 256,
+	OPT_THEME,
+	OPT_NO_COLOR,
+	OPT_ASCII,
+	OPT_RECORD,
+	OPT_REPLAY,
+	OPT_DEMO,
+	OPT_LAB,
+	OPT_LAB_PREFIX,
+};
+
+static const struct option long_opts[] = {
+	{ "batch", no_argument, NULL, 'b' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "iterations", required_argument, NULL, 'n' },
+	{ "delay", required_argument, NULL, 'd' },
+	{ "netns", required_argument, NULL, 'N' },
+	{ "ipv4", no_argument, NULL, '4' },
+	{ "ipv6", no_argument, NULL, '6' },
+	{ "theme", required_argument, NULL, OPT_THEME },
+	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "no-colour", no_argument, NULL, OPT_NO_COLOR },
+	{ "ascii", no_argument, NULL, OPT_ASCII },
+	{ "record", required_argument, NULL, OPT_RECORD },
+	{ "replay", required_argument, NULL, OPT_REPLAY },
+	{ "demo", no_argument, NULL, OPT_DEMO },
+	{ "lab", no_argument, NULL, OPT_LAB },
+	{ "lab-prefix", required_argument, NULL, OPT_LAB_PREFIX },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Where the lab script is: $IPTOP_LAB_SCRIPT, beside an uninstalled
+ * binary (tools/iptop-lab), or the installed copy. */
+static char *lab_script(void)
+{
+	const char *env = getenv("IPTOP_LAB_SCRIPT");
+	char self[PATH_MAX];
+	ssize_t n;
+
+	if (env && *env)
+		return xstrdup(env);
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		char *slash, *p;
+
+		self[n] = '\0';
+		slash = strrchr(self, '/');
+		if (slash) {
+			*slash = '\0';
+			p = xasprintf("%s/tools/iptop-lab", self);
+			if (access(p, X_OK) == 0)
+				return p;
+			free(p);
+		}
+	}
+	return xstrdup(PKGLIBEXECDIR "/iptop-lab");
+}
+
+static int run_lab(char **argv)
+{
+	char *script = lab_script();
+
+	argv[0] = script;
+	execv(script, argv);
+	fprintf(stderr, "iptop: cannot run the lab script %s: %s\n", script, strerror(errno));
+	return 1;
+}
+
+/* Run the lab script with args, wait; returns its exit status. */
+static int lab_call(const char *const *args)
+{
+	char *script = lab_script();
+	pid_t pid = fork();
+	int st;
+
+	if (pid < 0) {
+		free(script);
+		return -1;
+	}
+	if (pid == 0) {
+		const char *argv[16];
+		int i;
+
+		argv[0] = script;
+		for (i = 0; args[i] && i < 14; i++)
+			argv[i + 1] = args[i];
+		argv[i + 1] = NULL;
+		execv(script, (char *const *)argv);
+		fprintf(stderr, "iptop: cannot run the lab script %s: %s\n", script, strerror(errno));
+		_exit(127);
+	}
+	free(script);
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int parse_delay(const char *s)
+{
+	char *end;
+	double d;
+
+	errno = 0;
+	d = strtod(s, &end);
+	if (errno || end == s || *end || d != d || d < 0.05 || d > 3600)
+		usage_error("invalid delay '%s': give seconds between 0.05 and 3600", s);
+	return (int)(d * 1000 + 0.5);
+}
+
+static int parse_count(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > INT_MAX)
+		usage_error("invalid number of iterations '%s': give a whole number from 1", s);
+	return (int)v;
+}
+
+static void eperm_message(const struct feed *f, const char *error)
+{
+	fprintf(stderr,
+		"iptop: cannot read the nf_tables ruleset: Operation not permitted\n"
+		"  %s\n"
+		"  Reading firewall rules, conntrack and packet traces needs CAP_NET_ADMIN\n"
+		"  in network namespace %s.\n"
+		"  Run as root (sudo iptop), or: sudo setcap cap_net_admin+ep $(command -v iptop)\n"
+		"  Without privileges: iptop --replay FILE, or iptop --demo.\n",
+		error ? error : "", f->netns_label);
+}
+
+int main(int argc, char **argv)
+{
+	struct batch_opts bo = { 0, DEFAULT_INTERVAL_MS, false, 0 };
+	struct ui_opts uo;
+	const char *netns = NULL, *record = NULL, *replay = NULL, *lab_prefix = NULL;
+	bool batch = false, demo = false, lab = false, delay_given = false, lab_made = false;
+	struct feed *feed;
+	char *cause = NULL;
+	char *lab_ns = NULL;
+	int c, ret;
+
+	memset(&uo, 0, sizeof(uo));
+	uo.interval_ms = DEFAULT_INTERVAL_MS;
+
+	if (argc > 1 && strcmp(argv[1], "lab") == 0)
+		return run_lab(argv + 1);
+
+	while ((c = getopt_long(argc, argv, "bn:d:N:46hV", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'b': batch = true; break;
+		case OPT_JSON: batch = true; bo.json = true; break;
+		case 'n': bo.iterations = parse_count(optarg); break;
+		case 'd': bo.interval_ms = uo.interval_ms = parse_delay(optarg); delay_given = true; break;
+		case 'N': netns = optarg; break;
+		case '4': bo.family_mode = uo.family_mode = 4; break;
+		case '6': bo.family_mode = uo.family_mode = 6; break;
+		case OPT_THEME: uo.theme = optarg; break;
+		case OPT_NO_COLOR: uo.no_color = true; break;
+		case OPT_ASCII: uo.ascii = true; break;
+		case OPT_RECORD: record = optarg; break;
+		case OPT_REPLAY: replay = optarg; break;
+		case OPT_DEMO: demo = true; break;
+		case OPT_LAB: lab = true; break;
+		case OPT_LAB_PREFIX: lab_prefix = optarg; break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		case 'V': printf("iptop %s\n", PACKAGE_VERSION); return 0;
+		default:
+			fprintf(stderr, "Try 'iptop --help' for more information.\n");
+			return 2;
+		}
+	}
+	if (optind < argc)
+		usage_error("unexpected argument '%s'", argv[optind]);
+	if ((replay != NULL) + demo + lab + (netns != NULL && !lab) > 1 && !(lab && !netns))
+		usage_error("%s", "choose one of --netns, --replay, --demo and --lab");
+	if (replay && record)
+		usage_error("%s", "--record and --replay cannot be combined");
+	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
+		uo.no_color = true;
+	if (uo.theme && ui_theme_check(uo.theme, &cause) < 0) {
+		fprintf(stderr, "iptop: %s\n", cause);
+		return 1;
+	}
+	if (replay && batch && !delay_given)
+		bo.interval_ms = 0;
+
+	if (lab) {
+		const char *args[8];
+		const char *prefix = lab_prefix ? lab_prefix : getenv("IPTOP_LAB_PREFIX");
+		int n = 0, st;
+
+		if (!prefix || !*prefix)
+			prefix = "iptop-lab";
+		args[n++] = "status";
+		args[n++] = "--prefix";
+		args[n++] = prefix;
+		args[n] = NULL;
+		st = lab_call(args);
+		if (st == 1 || st < 0)
+			return 1; /* the script said why (e.g. not root) */
+		if (st != 0) {
+			n = 0;
+			args[n++] = "up";
+			args[n++] = "--traffic";
+			args[n++] = "--prefix";
+			args[n++] = prefix;
+			args[n] = NULL;
+			if (lab_call(args) != 0) {
+				fprintf(stderr, "iptop: the lab did not come up\n");
+				return 1;
+			}
+			lab_made = true;
+		}
+		lab_ns = xasprintf("%s-host", prefix);
+		netns = lab_ns;
+		(void)lab_made;
+	}
+
+	if (demo)
+		feed = feed_demo_open();
+	else if (replay)
+		feed = feed_replay_open(replay, &cause);
+	else
+		feed = feed_live_open(netns, record, &cause);
+	if (!feed) {
+		fprintf(stderr, "iptop: %s\n", cause);
+		return 1;
+	}
+
+	if (batch) {
+		ret = batch_run(feed, &bo, stdout, &cause);
+		if (ret) {
+			if (cause && strstr(cause, "CAP_NET_ADMIN"))
+				eperm_message(feed, cause);
+			else
+				fprintf(stderr, "iptop: %s\n", cause ? cause : "failed");
+		}
+	} else {
+		if (!feed->replay) {
+			/* Say what is missing before the screen takes over. */
+			struct snap_ruleset *probe = feed->ops->snapshot(feed, NULL, NULL, NULL);
+
+			if (probe->status == SRC_EPERM) {
+				eperm_message(feed, probe->error);
+				snapshot_ruleset_free(probe);
+				feed_close(feed);
+				return 1;
+			}
+			snapshot_ruleset_free(probe);
+		}
+		ret = ui_run(feed, &uo, &cause) < 0 ? 1 : 0;
+		if (ret)
+			fprintf(stderr, "iptop: %s\n", cause ? cause : "failed");
+	}
+	feed_close(feed);
+	free(cause);
+	if (lab_ns)
+		fprintf(stderr, "iptop: the lab is still up; remove it with: iptop lab down%s%s\n",
+			lab_prefix ? " --prefix " : "", lab_prefix ? lab_prefix : "");
+	free(lab_ns);
+	return ret;
+}

@@ -1,0 +1,303 @@
+/*
+ * model.c - deltas, rates, heat and the view baseline between two ruleset
+ * snapshots. Rules are matched by (family, table, handle) only: a rule
+ * inserted above others never shifts a delta onto its neighbour. A counter
+ * that went down is a reset (iptables -Z), shown as a delta from zero.
+ * No socket, no screen.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iptop.h"
+#include "model.h"
+
+#define HEAT_HALF_LIFE 0.5 /* seconds: a hit box is cold again after ~2 s */
+
+void model_init(struct model *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+static void free_chains(struct model_chain *mc, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(mc[i].rules);
+	free(mc);
+}
+
+void model_free(struct model *m)
+{
+	free_chains(m->chains, m->nchains);
+	snapshot_ruleset_free(m->cur);
+	snapshot_ruleset_free(m->prev);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Handle lookup in the previous snapshot: per chain key, then a small
+ * open-addressing table of handles. Rules can move between chains only by
+ * delete+add (a new handle), so the handle alone identifies a rule in its
+ * table. */
+struct handle_slot {
+	uint64_t handle;
+	const struct snap_chain *table_key; /* any chain of the same table */
+	size_t chain;
+	size_t rule;
+};
+
+struct handle_map {
+	struct handle_slot *slot;
+	size_t size;
+};
+
+static uint64_t mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return h;
+}
+
+static uint64_t table_hash(uint8_t family, const char *table)
+{
+	uint64_t h = 1469598103934665603ULL ^ family;
+
+	for (; *table; table++)
+		h = (h ^ (uint8_t)*table) * 1099511628211ULL;
+	return h;
+}
+
+static bool same_table(const struct snap_chain *a, const struct snap_chain *b)
+{
+	return a->family == b->family && strcmp(a->table, b->table) == 0;
+}
+
+static void handle_map_build(struct handle_map *hm, const struct snap_ruleset *rs)
+{
+	size_t n = 0, i, j;
+
+	for (i = 0; i < rs->nchains; i++)
+		n += rs->chains[i].nrules;
+	hm->size = 16;
+	while (hm->size < n * 2)
+		hm->size *= 2;
+	hm->slot = xcalloc(hm->size, sizeof(*hm->slot));
+	for (i = 0; i < rs->nchains; i++) {
+		const struct snap_chain *ch = &rs->chains[i];
+		uint64_t th = table_hash(ch->family, ch->table);
+
+		for (j = 0; j < ch->nrules; j++) {
+			size_t h = mix(th ^ ch->rules[j].handle) & (hm->size - 1);
+
+			while (hm->slot[h].table_key)
+				h = (h + 1) & (hm->size - 1);
+			hm->slot[h].handle = ch->rules[j].handle;
+			hm->slot[h].table_key = ch;
+			hm->slot[h].chain = i;
+			hm->slot[h].rule = j;
+		}
+	}
+}
+
+static const struct handle_slot *handle_map_find(const struct handle_map *hm, const struct snap_chain *ch,
+						 uint64_t handle)
+{
+	size_t h = mix(table_hash(ch->family, ch->table) ^ handle) & (hm->size - 1);
+
+	while (hm->slot[h].table_key) {
+		if (hm->slot[h].handle == handle && same_table(hm->slot[h].table_key, ch))
+			return &hm->slot[h];
+		h = (h + 1) & (hm->size - 1);
+	}
+	return NULL;
+}
+
+static uint64_t delta(uint64_t now, uint64_t before, bool *reset)
+{
+	if (now >= before)
+		return now - before;
+	*reset = true;
+	return now; /* counters were zeroed in between: count from zero */
+}
+
+static const struct model_chain *find_model_chain(const struct model_chain *mc, size_t n,
+						  const struct snap_chain *ch)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct snap_chain *c = mc[i].snap;
+
+		if (c->family == ch->family && strcmp(c->name, ch->name) == 0 && strcmp(c->table, ch->table) == 0)
+			return &mc[i];
+	}
+	return NULL;
+}
+
+void model_update(struct model *m, struct snap_ruleset *next)
+{
+	struct model_chain *nc = next->nchains ? xcalloc(next->nchains, sizeof(*nc)) : NULL;
+	const struct snap_ruleset *old = m->cur;
+	struct handle_map hm = { NULL, 0 };
+	double dt = 0;
+	size_t i, j;
+
+	if (old && next->time_ns > old->time_ns)
+		dt = (double)(next->time_ns - old->time_ns) / 1e9;
+	if (old)
+		handle_map_build(&hm, old);
+
+	for (i = 0; i < next->nchains; i++) {
+		const struct snap_chain *ch = &next->chains[i];
+		struct model_chain *mc = &nc[i];
+		const struct model_chain *om = old ? find_model_chain(m->chains, m->nchains, ch) : NULL;
+		double old_heat = om ? om->heat : 0;
+
+		mc->snap = ch;
+		mc->rules = ch->nrules ? xcalloc(ch->nrules, sizeof(*mc->rules)) : NULL;
+		for (j = 0; j < ch->nrules; j++) {
+			const struct snap_rule *r = &ch->rules[j];
+			struct model_rule *mr = &mc->rules[j];
+			const struct handle_slot *hs = old ? handle_map_find(&hm, ch, r->handle) : NULL;
+
+			mr->snap = r;
+			if (hs) {
+				const struct snap_rule *o = &old->chains[hs->chain].rules[hs->rule];
+				const struct model_rule *omr = NULL;
+				const struct model_chain *ocm = &m->chains[hs->chain];
+
+				if (hs->chain < m->nchains && ocm->rules)
+					omr = &ocm->rules[hs->rule];
+				mr->known = true;
+				if (r->counted && o->counted) {
+					mr->d_packets = delta(r->packets, o->packets, &mr->reset);
+					mr->d_bytes = delta(r->bytes, o->bytes, &mr->reset);
+				}
+				if (omr) {
+					mr->base_packets = omr->base_packets;
+					mr->base_bytes = omr->base_bytes;
+				}
+				if (mr->reset) {
+					mr->base_packets = 0;
+					mr->base_bytes = 0;
+				}
+			} else if (m->baseline_set) {
+				/* A rule added after the baseline counts from its creation. */
+				mr->base_packets = 0;
+				mr->base_bytes = 0;
+			}
+			if (dt > 0) {
+				mr->pps = mr->d_packets / dt;
+				mr->bps = mr->d_bytes / dt;
+			}
+			mr->hit = mr->d_packets > 0;
+			mc->d_packets += mr->d_packets;
+			mc->d_bytes += mr->d_bytes;
+			if (r->counted)
+				mc->total_packets += model_rule_packets(mr);
+		}
+		if (om) {
+			const struct snap_chain *oc = om->snap;
+			bool rst = false;
+
+			if (ch->policy_counted && oc->policy_counted) {
+				mc->d_policy_packets = delta(ch->policy_packets, oc->policy_packets, &rst);
+				mc->d_policy_bytes = delta(ch->policy_bytes, oc->policy_bytes, &rst);
+			}
+			mc->base_policy_packets = rst ? 0 : om->base_policy_packets;
+			mc->base_policy_bytes = rst ? 0 : om->base_policy_bytes;
+		}
+		if (ch->policy_counted)
+			mc->total_packets += ch->policy_packets - mc->base_policy_packets;
+		mc->d_packets += mc->d_policy_packets;
+		mc->d_bytes += mc->d_policy_bytes;
+		if (dt > 0) {
+			mc->pps = mc->d_packets / dt;
+			mc->bps = mc->d_bytes / dt;
+		}
+		mc->hit = mc->d_packets > 0;
+		mc->heat = old_heat * (dt > 0 ? pow(0.5, dt / HEAT_HALF_LIFE) : 1.0);
+		if (mc->hit) {
+			/* Hotter for more traffic: 1 packet lights, ~1000/s saturates. */
+			double h = 0.55 + 0.15 * log10(1.0 + mc->pps);
+
+			if (h > 1.0)
+				h = 1.0;
+			if (h > mc->heat)
+				mc->heat = h;
+		}
+	}
+	free(hm.slot);
+	free_chains(m->chains, m->nchains);
+	snapshot_ruleset_free(m->prev);
+	m->prev = m->cur;
+	m->cur = next;
+	m->chains = nc;
+	m->nchains = next->nchains;
+	m->interval = dt;
+	m->ticks++;
+	/* Keep only one previous snapshot's worth of memory: the old "prev"
+	 * is no longer referenced by any model_chain. */
+}
+
+void model_set_baseline(struct model *m, bool on)
+{
+	size_t i, j;
+
+	m->baseline_set = on;
+	for (i = 0; i < m->nchains; i++) {
+		struct model_chain *mc = &m->chains[i];
+		const struct snap_chain *ch = mc->snap;
+
+		mc->base_policy_packets = on && ch->policy_counted ? ch->policy_packets : 0;
+		mc->base_policy_bytes = on && ch->policy_counted ? ch->policy_bytes : 0;
+		mc->total_packets = 0;
+		for (j = 0; j < ch->nrules; j++) {
+			struct model_rule *mr = &mc->rules[j];
+
+			mr->base_packets = on ? ch->rules[j].packets : 0;
+			mr->base_bytes = on ? ch->rules[j].bytes : 0;
+			if (ch->rules[j].counted)
+				mc->total_packets += model_rule_packets(mr);
+		}
+		if (ch->policy_counted)
+			mc->total_packets += ch->policy_packets - mc->base_policy_packets;
+	}
+}
+
+uint64_t model_rule_packets(const struct model_rule *r)
+{
+	return r->snap->packets >= r->base_packets ? r->snap->packets - r->base_packets : r->snap->packets;
+}
+
+uint64_t model_rule_bytes(const struct model_rule *r)
+{
+	return r->snap->bytes >= r->base_bytes ? r->snap->bytes - r->base_bytes : r->snap->bytes;
+}
+
+struct model_chain *model_find_chain(const struct model *m, uint8_t family, const char *table, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < m->nchains; i++) {
+		const struct snap_chain *c = m->chains[i].snap;
+
+		if (c->family == family && strcmp(c->table, table) == 0 && strcmp(c->name, name) == 0)
+			return &m->chains[i];
+	}
+	return NULL;
+}
+
+void model_cool(struct model *m, double dt)
+{
+	size_t i;
+
+	if (dt <= 0)
+		return;
+	for (i = 0; i < m->nchains; i++)
+		m->chains[i].heat *= pow(0.5, dt / HEAT_HALF_LIFE);
+}

@@ -1,0 +1,261 @@
+/*
+ * nl.c - netlink sockets on libmnl: open, join groups, send one request and
+ * collect every reply into a byte buffer, with NLM_F_DUMP_INTR detection
+ * (the rest of an interrupted dump is drained so the socket stays usable).
+ * Also entering a network namespace. Does not parse any payload.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libmnl/libmnl.h>
+
+#include "iptop.h"
+#include "nl.h"
+
+struct nlsock {
+	struct mnl_socket *mnl;
+	unsigned int portid;
+	uint32_t seq;
+	uint8_t *rbuf;
+	size_t rsize;
+};
+
+void nlbuf_reset(struct nlbuf *b)
+{
+	b->len = 0;
+}
+
+void nlbuf_append(struct nlbuf *b, const void *p, size_t n)
+{
+	if (b->len + n > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+
+		while (cap < b->len + n)
+			cap *= 2;
+		b->data = xrealloc(b->data, cap);
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+}
+
+void nlbuf_free(struct nlbuf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+const struct nlmsghdr *nlbuf_first(const struct nlbuf *b)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)b->data;
+
+	if (!b->data || !mnl_nlmsg_ok(nlh, (int)b->len))
+		return NULL;
+	return nlh;
+}
+
+const struct nlmsghdr *nlbuf_next(const struct nlbuf *b, const struct nlmsghdr *nlh)
+{
+	int left = (int)(b->len - ((const uint8_t *)nlh - b->data));
+
+	nlh = mnl_nlmsg_next(nlh, &left);
+	if (!mnl_nlmsg_ok(nlh, left))
+		return NULL;
+	return nlh;
+}
+
+struct nlsock *nlsock_open(int bus)
+{
+	struct nlsock *s;
+	struct mnl_socket *mnl;
+	int saved;
+
+	mnl = mnl_socket_open2(bus, SOCK_CLOEXEC);
+	if (!mnl)
+		return NULL;
+	if (mnl_socket_bind(mnl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		saved = errno;
+		mnl_socket_close(mnl);
+		errno = saved;
+		return NULL;
+	}
+	s = xcalloc(1, sizeof(*s));
+	s->mnl = mnl;
+	s->portid = mnl_socket_get_portid(mnl);
+	s->seq = (uint32_t)time_mono_ns();
+	s->rsize = NLSOCK_DUMP_SIZE * 2;
+	s->rbuf = xmalloc(s->rsize);
+	return s;
+}
+
+void nlsock_close(struct nlsock *s)
+{
+	if (!s)
+		return;
+	mnl_socket_close(s->mnl);
+	free(s->rbuf);
+	free(s);
+}
+
+int nlsock_fd(const struct nlsock *s)
+{
+	return mnl_socket_get_fd(s->mnl);
+}
+
+unsigned int nlsock_portid(const struct nlsock *s)
+{
+	return s->portid;
+}
+
+int nlsock_join(struct nlsock *s, unsigned int group)
+{
+	int g = (int)group;
+
+	return mnl_socket_setsockopt(s->mnl, NETLINK_ADD_MEMBERSHIP, &g, sizeof(g));
+}
+
+void nlsock_set_rcvbuf(struct nlsock *s, int bytes)
+{
+	int fd = nlsock_fd(s);
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes));
+}
+
+uint32_t nlsock_next_seq(struct nlsock *s)
+{
+	return ++s->seq;
+}
+
+int nlsock_request(struct nlsock *s, struct nlmsghdr *req, int single, struct nlbuf *out)
+{
+	uint32_t seq = nlsock_next_seq(s);
+	int want_ack = (req->nlmsg_flags & NLM_F_ACK) != 0;
+	int is_dump = (req->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
+	int intr = 0, err = 0, got_answer = 0;
+
+	req->nlmsg_seq = seq;
+	if (mnl_socket_sendto(s->mnl, req, req->nlmsg_len) < 0)
+		return -1;
+
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(s->mnl, s->rbuf, s->rsize);
+		const struct nlmsghdr *nlh;
+		int left;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		left = (int)n;
+		for (nlh = (const struct nlmsghdr *)s->rbuf; mnl_nlmsg_ok(nlh, left);
+		     nlh = mnl_nlmsg_next(nlh, &left)) {
+			if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != s->portid)
+				continue; /* a stale reply from an earlier request */
+			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+				intr = 1;
+			if (nlh->nlmsg_type == NLMSG_DONE)
+				goto done;
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+
+				if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e))) {
+					err = EBADMSG;
+					goto done;
+				}
+				err = -e->error;
+				/* An error ends a dump; an ACK (0) ends a request. */
+				goto done;
+			}
+			if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
+				continue;
+			nlbuf_append(out, nlh, NLMSG_ALIGN(nlh->nlmsg_len));
+			got_answer = 1;
+			if (!is_dump && single && !want_ack && !(nlh->nlmsg_flags & NLM_F_MULTI))
+				goto done;
+		}
+	}
+done:
+	(void)got_answer;
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	if (intr) {
+		errno = EINTR;
+		return -1;
+	}
+	return 0;
+}
+
+int nlsock_enter_netns(const char *name, char **cause)
+{
+	char *path;
+	int fd;
+
+	if (strchr(name, '/'))
+		path = xstrdup(name);
+	else
+		path = xasprintf("/run/netns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			*cause = xasprintf("no such network namespace: %s (%s does not exist; see `ip netns list`)",
+					   name, path);
+		else
+			*cause = xasprintf("cannot open network namespace %s: %s", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	if (setns(fd, CLONE_NEWNET) < 0) {
+		int e = errno;
+
+		if (e == EPERM)
+			*cause = xasprintf("cannot enter network namespace %s: "
+					   "Operation not permitted (needs CAP_SYS_ADMIN; run as root)", path);
+		else if (e == EINVAL)
+			*cause = xasprintf("%s is not a network namespace", path);
+		else
+			*cause = xasprintf("cannot enter network namespace %s: %s", path, strerror(e));
+		close(fd);
+		free(path);
+		return -1;
+	}
+	close(fd);
+	free(path);
+	return 0;
+}
+
+char *nlsock_netns_label(const char *name)
+{
+	char link[128];
+	ssize_t n = readlink("/proc/self/ns/net", link, sizeof(link) - 1);
+
+	if (n < 0)
+		snprintf(link, sizeof(link), "net:[?]");
+	else
+		link[n] = '\0';
+	if (name && *name)
+		return xasprintf("%s (%s)", link, name);
+	{
+		char root[128];
+		ssize_t m = readlink("/proc/1/ns/net", root, sizeof(root) - 1);
+
+		if (m > 0) {
+			root[m] = '\0';
+			if (strcmp(root, link) == 0)
+				return xasprintf("%s (host)", link);
+		}
+	}
+	return xstrdup(link);
+}

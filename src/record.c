@@ -1,0 +1,273 @@
+/*
+ * record.c - writing and reading recordings (format in record.h). The
+ * reader trusts nothing: magic, byte order, version, every length against
+ * the file size and a cap. It does not interpret netlink payloads: replay
+ * hands them to the collectors' parsers.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+
+#include "iptop.h"
+#include "record.h"
+
+#define BOM 0x01020304u
+
+struct record {
+	FILE *fp;
+	char *path;
+	uint64_t start_ns;
+	int error;
+};
+
+static void wr(struct record *rec, const void *p, size_t n)
+{
+	if (!rec->error && n && fwrite(p, 1, n, rec->fp) != n)
+		rec->error = errno ? errno : EIO;
+}
+
+struct record *record_create(const char *path, const char *netns_label, int interval_ms, char **cause)
+{
+	struct record *rec;
+	struct utsname u;
+	struct strbuf hdr;
+	uint32_t v;
+	FILE *fp = fopen(path, "wbe");
+
+	if (!fp) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	rec = xcalloc(1, sizeof(*rec));
+	rec->fp = fp;
+	rec->path = xstrdup(path);
+	rec->start_ns = time_mono_ns();
+	if (uname(&u) < 0)
+		snprintf(u.release, sizeof(u.release), "unknown");
+	strbuf_init(&hdr);
+	strbuf_addf(&hdr, "kernel=%s\nnetns=%s\ninterval_ms=%d\nstart=%.3f\n", u.release,
+		    netns_label ? netns_label : "", interval_ms, time_wall());
+	wr(rec, RECORD_MAGIC, 8);
+	v = BOM;
+	wr(rec, &v, 4);
+	v = RECORD_VERSION;
+	wr(rec, &v, 4);
+	v = (uint32_t)hdr.len;
+	wr(rec, &v, 4);
+	wr(rec, hdr.s, hdr.len);
+	strbuf_free(&hdr);
+	return rec;
+}
+
+void record_frame(struct record *rec, uint32_t type, const void *data, size_t len)
+{
+	uint32_t h[2] = { type, (uint32_t)len };
+	uint64_t t = time_mono_ns() - rec->start_ns;
+
+	if (len > RECORD_MAX_FRAME)
+		return; /* never written, so never read back */
+	wr(rec, h, sizeof(h));
+	wr(rec, &t, sizeof(t));
+	wr(rec, data, len);
+}
+
+void record_ruleset(struct record *rec, const struct collect_input *in, const struct snap_ruleset *rs)
+{
+	struct record_ruleset_begin b;
+
+	memset(&b, 0, sizeof(b));
+	b.genid = in->genid;
+	b.reuse_tables = in->reuse_tables || !in->tables;
+	b.change_pid = rs->change_pid;
+	memcpy(b.change_proc, rs->change_proc, sizeof(b.change_proc));
+	b.change_wall = rs->change_wall;
+	record_frame(rec, REC_RULESET_BEGIN, &b, sizeof(b));
+	if (!b.reuse_tables)
+		record_frame(rec, REC_NFT_TABLES, in->tables->data, in->tables->len);
+	record_frame(rec, REC_NFT_CHAINS, in->chains->data, in->chains->len);
+	record_frame(rec, REC_NFT_RULES, in->rules->data, in->rules->len);
+	record_frame(rec, REC_RULESET_END, NULL, 0);
+}
+
+void record_ruleset_error(struct record *rec, const struct snap_ruleset *rs)
+{
+	struct strbuf sb;
+	uint32_t st = rs->status;
+
+	strbuf_init(&sb);
+	strbuf_addn(&sb, (const char *)&st, 4);
+	if (rs->error)
+		strbuf_add(&sb, rs->error);
+	record_frame(rec, REC_RULESET_ERROR, sb.s, sb.len);
+	strbuf_free(&sb);
+}
+
+int record_close(struct record *rec, char **cause)
+{
+	int ret = 0;
+
+	if (!rec)
+		return 0;
+	if (fclose(rec->fp) != 0 && !rec->error)
+		rec->error = errno;
+	if (rec->error) {
+		if (cause)
+			*cause = xasprintf("%s: %s", rec->path, strerror(rec->error));
+		ret = -1;
+	}
+	free(rec->path);
+	free(rec);
+	return ret;
+}
+
+struct record_reader {
+	FILE *fp;
+	char *path;
+	uint64_t size;
+	uint64_t off;
+	char *header;
+	uint8_t *buf;
+	size_t cap;
+};
+
+static int rd(struct record_reader *r, void *p, size_t n)
+{
+	if (n && fread(p, 1, n, r->fp) != n)
+		return -1;
+	r->off += n;
+	return 0;
+}
+
+struct record_reader *record_reader_open(const char *path, char **cause)
+{
+	struct record_reader *r;
+	struct stat st;
+	char magic[8];
+	uint32_t bom, ver, hlen;
+	FILE *fp = fopen(path, "rbe");
+
+	if (!fp) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fileno(fp), &st) < 0 || !S_ISREG(st.st_mode)) {
+		*cause = xasprintf("%s: not a regular file", path);
+		fclose(fp);
+		return NULL;
+	}
+	r = xcalloc(1, sizeof(*r));
+	r->fp = fp;
+	r->path = xstrdup(path);
+	r->size = (uint64_t)st.st_size;
+	if (rd(r, magic, 8) < 0 || memcmp(magic, RECORD_MAGIC, 8) != 0) {
+		*cause = xasprintf("%s: offset 0: not an iptop recording (bad magic)", path);
+		goto fail;
+	}
+	if (rd(r, &bom, 4) < 0 || bom != BOM) {
+		*cause = xasprintf("%s: offset 8: %s", path,
+				   bom == 0x04030201u ? "recorded on a machine of the other byte order"
+						      : "truncated or corrupt header");
+		goto fail;
+	}
+	if (rd(r, &ver, 4) < 0 || ver != RECORD_VERSION) {
+		*cause = xasprintf("%s: offset 12: unsupported format version %u (this iptop reads %d)", path,
+				   ver, RECORD_VERSION);
+		goto fail;
+	}
+	if (rd(r, &hlen, 4) < 0 || hlen > 65536 || 20 + (uint64_t)hlen > r->size) {
+		*cause = xasprintf("%s: offset 16: header length %u is past the end of the file", path, hlen);
+		goto fail;
+	}
+	r->header = xcalloc(1, hlen + 1);
+	if (rd(r, r->header, hlen) < 0) {
+		*cause = xasprintf("%s: offset 20: truncated header", path);
+		goto fail;
+	}
+	return r;
+fail:
+	record_reader_close(r);
+	return NULL;
+}
+
+int record_reader_next(struct record_reader *r, struct record_frame *f, char **cause)
+{
+	uint32_t h[2];
+	uint64_t t;
+	uint64_t at = r->off;
+
+	if (at == r->size)
+		return 0;
+	if (r->size - at < 16) {
+		*cause = xasprintf("%s: offset %llu: truncated frame header (%llu bytes left)", r->path,
+				   (unsigned long long)at, (unsigned long long)(r->size - at));
+		return -1;
+	}
+	if (rd(r, h, 8) < 0 || rd(r, &t, 8) < 0) {
+		*cause = xasprintf("%s: offset %llu: read error", r->path, (unsigned long long)at);
+		return -1;
+	}
+	if (h[0] == 0 || h[0] > REC_TYPE_MAX) {
+		*cause = xasprintf("%s: offset %llu: unknown frame type %u", r->path, (unsigned long long)at, h[0]);
+		return -1;
+	}
+	if (h[1] > RECORD_MAX_FRAME || h[1] > r->size - r->off) {
+		*cause = xasprintf("%s: offset %llu: frame length %u is past the end of the file", r->path,
+				   (unsigned long long)at, h[1]);
+		return -1;
+	}
+	if (h[1] + 1 > r->cap) {
+		r->cap = h[1] + 1;
+		r->buf = xrealloc(r->buf, r->cap);
+	}
+	if (rd(r, r->buf, h[1]) < 0) {
+		*cause = xasprintf("%s: offset %llu: read error", r->path, (unsigned long long)at);
+		return -1;
+	}
+	f->type = h[0];
+	f->len = h[1];
+	f->t_ns = t;
+	f->data = r->buf;
+	f->offset = at;
+	return 1;
+}
+
+const char *record_reader_header(const struct record_reader *r, const char *key)
+{
+	static char val[256];
+	size_t kl = strlen(key);
+	const char *p = r->header;
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t ll = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (ll > kl && strncmp(p, key, kl) == 0 && p[kl] == '=') {
+			size_t vl = ll - kl - 1;
+
+			if (vl >= sizeof(val))
+				vl = sizeof(val) - 1;
+			memcpy(val, p + kl + 1, vl);
+			val[vl] = '\0';
+			return val;
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	return NULL;
+}
+
+void record_reader_close(struct record_reader *r)
+{
+	if (!r)
+		return;
+	if (r->fp)
+		fclose(r->fp);
+	free(r->path);
+	free(r->header);
+	free(r->buf);
+	free(r);
+}

@@ -1,0 +1,164 @@
+/*
+ * snapshot.c - freeing, finding and ordering snapshot objects, and the
+ * names of families, hooks and source states. No netlink parsing here.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/netfilter.h>
+
+#include "iptop.h"
+#include "snapshot.h"
+
+const char *snapshot_status_name(enum src_status st)
+{
+	switch (st) {
+	case SRC_OK: return "ok";
+	case SRC_EPERM: return "permission denied";
+	case SRC_UNAVAILABLE: return "unavailable";
+	case SRC_CHANGING: return "ruleset changing";
+	case SRC_STALE: return "stale";
+	case SRC_ERROR: return "error";
+	case SRC_OFF: return "off";
+	}
+	return "?";
+}
+
+static void free_chain(struct snap_chain *ch)
+{
+	size_t i;
+
+	for (i = 0; i < ch->nrules; i++) {
+		free(ch->rules[i].text);
+		free(ch->rules[i].target_chain);
+		free(ch->rules[i].comment);
+	}
+	free(ch->rules);
+	free(ch->table);
+	free(ch->name);
+	free(ch->type);
+	free(ch->dev);
+}
+
+void snapshot_ruleset_free(struct snap_ruleset *rs)
+{
+	size_t i;
+
+	if (!rs)
+		return;
+	for (i = 0; i < rs->nchains; i++)
+		free_chain(&rs->chains[i]);
+	for (i = 0; i < rs->ntables; i++)
+		free(rs->tables[i].name);
+	free(rs->chains);
+	free(rs->tables);
+	free(rs->error);
+	free(rs);
+}
+
+struct snap_chain *snapshot_find_chain(const struct snap_ruleset *rs, uint8_t family,
+				       const char *table, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < rs->nchains; i++) {
+		struct snap_chain *ch = &rs->chains[i];
+
+		if (ch->family == family && strcmp(ch->table, table) == 0 &&
+		    strcmp(ch->name, name) == 0)
+			return ch;
+	}
+	return NULL;
+}
+
+struct snap_table *snapshot_find_table(const struct snap_ruleset *rs, uint8_t family,
+				       const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < rs->ntables; i++)
+		if (rs->tables[i].family == family && strcmp(rs->tables[i].name, name) == 0)
+			return &rs->tables[i];
+	return NULL;
+}
+
+const char *snapshot_family_name(uint8_t family)
+{
+	switch (family) {
+	case NFPROTO_IPV4: return "ip";
+	case NFPROTO_IPV6: return "ip6";
+	case NFPROTO_INET: return "inet";
+	case NFPROTO_ARP: return "arp";
+	case NFPROTO_BRIDGE: return "bridge";
+	case NFPROTO_NETDEV: return "netdev";
+	}
+	return "unknown";
+}
+
+const char *snapshot_hook_name(uint8_t family, int hook)
+{
+	if (family == NFPROTO_NETDEV)
+		return hook == 0 ? "ingress" : hook == 1 ? "egress" : "?";
+	if (family == NFPROTO_ARP)
+		return hook == 0 ? "input" : hook == 1 ? "output" : hook == 2 ? "forward" : "?";
+	switch (hook) {
+	case NF_INET_PRE_ROUTING: return "prerouting";
+	case NF_INET_LOCAL_IN: return "input";
+	case NF_INET_FORWARD: return "forward";
+	case NF_INET_LOCAL_OUT: return "output";
+	case NF_INET_POST_ROUTING: return "postrouting";
+	case 5: return "ingress"; /* NF_INET_INGRESS */
+	}
+	return "?";
+}
+
+const char *snapshot_hook_ipt_name(int hook)
+{
+	static const char *const names[] = { "PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING" };
+
+	if (hook >= 0 && hook < (int)ARRAY_SIZE(names))
+		return names[hook];
+	return NULL;
+}
+
+static int family_rank(uint8_t f)
+{
+	switch (f) {
+	case NFPROTO_IPV4: return 0;
+	case NFPROTO_IPV6: return 1;
+	case NFPROTO_INET: return 2;
+	case NFPROTO_BRIDGE: return 3;
+	case NFPROTO_ARP: return 4;
+	case NFPROTO_NETDEV: return 5;
+	}
+	return 6;
+}
+
+static int cmp_chain(const void *a, const void *b)
+{
+	const struct snap_chain *x = a, *y = b;
+	int r;
+
+	if (x->family != y->family)
+		return family_rank(x->family) - family_rank(y->family);
+	r = strcmp(x->table, y->table);
+	if (r)
+		return r;
+	if (x->base != y->base)
+		return x->base ? -1 : 1;
+	if (x->base) {
+		if (x->hook != y->hook)
+			return x->hook - y->hook;
+		if (x->prio != y->prio)
+			return x->prio < y->prio ? -1 : 1;
+	}
+	return strcmp(x->name, y->name);
+}
+
+void snapshot_sort_chains(struct snap_ruleset *rs)
+{
+	if (rs->nchains > 1)
+		qsort(rs->chains, rs->nchains, sizeof(*rs->chains), cmp_chain);
+}
