@@ -129,8 +129,9 @@ static int run_lab(char **argv)
 	return 1;
 }
 
-/* Run the lab script with args, wait; returns its exit status. */
-static int lab_call(const char *const *args)
+/* Run the lab script with args (stdout to /dev/null when quiet), wait;
+ * returns its exit status. */
+static int lab_call(const char *const *args, bool quiet)
 {
 	char *script = lab_script();
 	pid_t pid = fork();
@@ -148,6 +149,8 @@ static int lab_call(const char *const *args)
 		for (i = 0; args[i] && i < 14; i++)
 			argv[i + 1] = args[i];
 		argv[i + 1] = NULL;
+		if (quiet && !freopen("/dev/null", "w", stdout))
+			_exit(127);
 		execv(script, (char *const *)argv);
 		fprintf(stderr, "iptop: cannot run the lab script %s: %s\n", script, strerror(errno));
 		_exit(127);
@@ -200,7 +203,7 @@ int main(int argc, char **argv)
 	struct batch_opts bo = { 0, DEFAULT_INTERVAL_MS, false, 0 };
 	struct ui_opts uo;
 	const char *netns = NULL, *record = NULL, *replay = NULL, *lab_prefix = NULL;
-	bool batch = false, demo = false, lab = false, delay_given = false, lab_made = false;
+	bool batch = false, demo = false, lab = false, delay_given = false;
 	struct feed *feed;
 	char *cause = NULL;
 	char *lab_ns = NULL;
@@ -252,35 +255,25 @@ int main(int argc, char **argv)
 		bo.interval_ms = 0;
 
 	if (lab) {
-		const char *args[8];
 		const char *prefix = lab_prefix ? lab_prefix : getenv("IPTOP_LAB_PREFIX");
-		int n = 0, st;
+		const char *args[8];
+		int n = 0;
 
 		if (!prefix || !*prefix)
 			prefix = "iptop-lab";
-		args[n++] = "status";
+		/* "up" on a running lab only repairs what is missing and starts
+		 * the traffic; its summary would be hidden by the screen. */
+		args[n++] = "up";
+		args[n++] = "--traffic";
 		args[n++] = "--prefix";
 		args[n++] = prefix;
 		args[n] = NULL;
-		st = lab_call(args);
-		if (st == 1 || st < 0)
-			return 1; /* the script said why (e.g. not root) */
-		if (st != 0) {
-			n = 0;
-			args[n++] = "up";
-			args[n++] = "--traffic";
-			args[n++] = "--prefix";
-			args[n++] = prefix;
-			args[n] = NULL;
-			if (lab_call(args) != 0) {
-				fprintf(stderr, "iptop: the lab did not come up\n");
-				return 1;
-			}
-			lab_made = true;
+		if (lab_call(args, true) != 0) {
+			fprintf(stderr, "iptop: the lab did not come up\n");
+			return 1;
 		}
 		lab_ns = xasprintf("%s-host", prefix);
 		netns = lab_ns;
-		(void)lab_made;
 	}
 
 	if (demo)
