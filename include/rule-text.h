@@ -31,7 +31,10 @@ struct rule_text {
  * ("-A CHAIN ..." exactly as `iptables -S` / `ip6tables -S` print it).
  * When a rule holds anything iptables cannot express, or ipt is false, the
  * text is nft syntax ("ip saddr 192.0.2.1 counter drop") and syntax says so.
- * Never fails: unknown expressions are shown by name ("[xyz]").
+ * Never fails: unknown expressions are shown by name ("[xyz]"), and an
+ * x_tables extension whose blob is not decoded keeps its name with "[?]"
+ * in place of its options ("-m hashlimit [?]", "-m u32 [?]"). ipt for
+ * an arp or bridge table still gives nft syntax (no ebtables words).
  */
 void rule_text_render(const struct nftnl_rule *r, uint8_t family, bool ipt, struct rule_text *out);
 void rule_text_free(struct rule_text *rt);

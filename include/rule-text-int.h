@@ -1,0 +1,228 @@
+/*
+ * rule-text-int.h - inside the rule-text room: the register tracker the
+ * iptables and nft renderers share (rule-text-reg.c), the nft renderer
+ * (rule-text-nft.c, rule-text-nft-expr.c) and the x_tables blob decoders
+ * and word formatters (rule-text-xt*.c). Only rule-text*.c include this; the rest of iptop uses
+ * rule-text.h.
+ */
+#ifndef RULE_TEXT_INT_H
+#define RULE_TEXT_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct strbuf;
+struct nftnl_expr;
+struct nftnl_rule;
+
+/* (rule-text.c) The comment TLV of NFTNL_RULE_USERDATA (type 0), allocated,
+ * or NULL. */
+char *rule_text_udata_comment(const struct nftnl_rule *r);
+
+/* --- register tracker (rule-text-reg.c) ---------------------------------- */
+
+/* nf_tables registers as 16 four-byte slots: NFT_REG_1..4 are slots 0, 4,
+ * 8, 12 (16 bytes each), NFT_REG32_00..15 are slots 0..15. */
+#define RT_NSLOTS 16
+
+enum rt_src {
+	RT_SRC_NONE,
+	RT_SRC_META,     /* key */
+	RT_SRC_PAYLOAD,  /* base, offset, len */
+	RT_SRC_CT,       /* key, dir */
+	RT_SRC_IMM,      /* data, len */
+	RT_SRC_EXTHDR,   /* key = type, offset, len, flags, base = op */
+	RT_SRC_FIB,      /* key = result, flags */
+	RT_SRC_RT,       /* key */
+	RT_SRC_SOCKET,   /* key, flags = level */
+	RT_SRC_OTHER,    /* desc holds the nft words (numgen, hash, map ...) */
+};
+
+/* What one register holds after the expressions seen so far. */
+struct rt_reg {
+	enum rt_src src;
+	uint32_t key;
+	int dir;                 /* ct direction, -1 if none */
+	uint32_t base, offset, len;
+	uint32_t flags;
+	uint8_t data[64];        /* immediate value */
+	bool bitwise;            /* mask/xor applied (len bytes) */
+	uint8_t mask[16], xor[16];
+	int shift;               /* 0, or +n / -n for lshift / rshift */
+	uint8_t hton;            /* 0, or the element size a byteorder hton()
+	                            turned host order into network order with */
+	char *desc;              /* RT_SRC_OTHER (allocated) */
+	unsigned int seq;        /* load order, for concatenations */
+	bool head;               /* first slot of a load (not a continuation) */
+	bool pending;            /* loaded, not yet consumed */
+};
+
+struct rt_regs {
+	struct rt_reg r[RT_NSLOTS];
+	unsigned int seq;
+};
+
+void rule_text_reg_init(struct rt_regs *rs);
+void rule_text_reg_free(struct rt_regs *rs);
+/* Slot of an NFT_REG_* / NFT_REG32_* number, -1 if out of range. */
+int rule_text_reg_slot(uint32_t reg);
+/* The register an sreg attribute names, or NULL; marks it consumed. */
+struct rt_reg *rule_text_reg_use(struct rt_regs *rs, const struct nftnl_expr *e, uint16_t attr);
+/* Track a load (payload/meta/ct/immediate data/bitwise/...). Returns true
+ * when e was a load and has been recorded. */
+bool rule_text_reg_track(struct rt_regs *rs, const struct nftnl_expr *e, const char *name);
+/* Record an already-rendered source (map result, numgen ...) in a register. */
+void rule_text_reg_set_desc(struct rt_regs *rs, uint32_t reg, char *desc, uint32_t len);
+
+/* --- nft words (rule-text-nft.c, rule-text-nft-expr.c) ------------------ */
+
+/* Render r in nft syntax (without counter numbers) into sb. comment gets
+ * the rule's user comment if any (allocated). */
+void rule_text_nft(struct strbuf *sb, const struct nftnl_rule *r, uint8_t family, char **comment);
+
+/* How a value is written. */
+enum rt_vt {
+	VT_RAW,        /* big-endian hex */
+	VT_BE,         /* big-endian unsigned decimal */
+	VT_HOST,       /* host-order unsigned decimal */
+	VT_HEX,        /* host-order 0x%x */
+	VT_MARK,       /* host-order 0x%08x */
+	VT_IPV4, VT_IPV6, VT_CT_ADDR, VT_ETHER, VT_ETHERTYPE,
+	VT_PROTO, VT_PORT, VT_IFNAME, VT_IFINDEX, VT_NFPROTO, VT_PKTTYPE,
+	VT_CT_STATE, VT_CT_STATUS, VT_CT_DIR, VT_ICMP_TYPE, VT_ICMP6_TYPE,
+	VT_TCP_FLAGS, VT_FIB_ADDRTYPE, VT_FIB_OIF, VT_BOOL, VT_STRING, VT_IFTYPE,
+	VT_TIME_MS, VT_DSCP, VT_PRIO, VT_ICMP_CODE, VT_ICMP6_CODE,
+};
+
+/* Protocol headers payload fields are named in. */
+enum rt_hdr { H_NONE, H_IP, H_IP6, H_TCP, H_UDP, H_UDPLITE, H_SCTP, H_DCCP, H_ICMP, H_ICMP6,
+	      H_TH, H_ETHER };
+
+/* A payload field: header, offset and length in bytes, name, value type. */
+struct rt_pfield {
+	uint8_t hdr, off, len;
+	const char *name;
+	uint8_t type;
+};
+
+/* A meta/ct key's name and value type. */
+struct rt_kname {
+	const char *name;
+	uint8_t type;
+	bool bare;     /* printed without the "meta " prefix */
+};
+
+/* A symbolic value. */
+struct rt_sym {
+	uint32_t v;
+	const char *name;
+};
+
+/* One statement of the output; dead ones were elided dependencies. */
+struct rt_nstmt {
+	char *text;
+	bool dead;
+};
+
+#define RT_MAX_STMTS 64
+
+/* The nft renderer's state over one rule. */
+struct rt_nctx {
+	uint8_t family;
+	struct rt_regs rs;
+	struct rt_nstmt st[RT_MAX_STMTS];
+	size_t n;
+	int nh, nh_dep;   /* network protocol (NFPROTO_*) and the stmt that set it */
+	int l4, l4_dep;   /* transport protocol and the stmt that set it */
+	int ll_dep;       /* `meta iiftype ether` before an ether field */
+	int gte_stmt;     /* last `X >= A`, for nft's `X A-B` (two compares) */
+	int gte_slot;
+	unsigned int gte_seq;
+	char *gte_lhs, *gte_val;
+};
+
+/* What a register's value is called, and how its values are written. */
+struct rt_lhs {
+	char name[128];
+	enum rt_vt type;
+	uint32_t flen;       /* field length (prefix detection), 0 unknown */
+	int vshift;          /* value bits to shift right (ip dscp) */
+	bool addr;           /* an address: prefixes apply */
+};
+
+/* Write a value of type t (len bytes as the kernel holds them). */
+void rule_text_nft_expr_value(struct strbuf *sb, enum rt_vt t, const uint8_t *d, uint32_t len);
+/* Name the value register r holds (kills the dependency it implies). */
+void rule_text_nft_expr_name(struct rt_nctx *c, const struct rt_reg *r, struct rt_lhs *l);
+/* A statement's operand: an immediate in type t, else the source's name. */
+void rule_text_nft_expr_reg_value(struct rt_nctx *c, struct strbuf *sb, const struct rt_reg *r,
+				  enum rt_vt t);
+/* A lookup/dynset key from sreg on: "ip daddr . meta l4proto . th dport". */
+void rule_text_nft_expr_key(struct rt_nctx *c, struct strbuf *sb, uint32_t sreg);
+/* The header a payload register reads, in the context so far. */
+enum rt_hdr rule_text_nft_expr_hdr(const struct rt_nctx *c, const struct rt_reg *r);
+const char *rule_text_nft_expr_hdr_name(enum rt_hdr h);
+/* The field of header h at byte offset off, or NULL. */
+const struct rt_pfield *rule_text_nft_expr_field(enum rt_hdr h, uint32_t off);
+/* A payload field was named: elide the dependency that only set h. */
+void rule_text_nft_expr_used(struct rt_nctx *c, const struct rt_reg *r, enum rt_hdr h);
+/* The destination of `meta KEY set` (ct false) or `ct KEY set`. */
+void rule_text_nft_expr_setter(bool ct, uint32_t key, struct rt_lhs *l);
+uint64_t rule_text_nft_expr_be(const uint8_t *d, uint32_t len);
+uint64_t rule_text_nft_expr_host(const uint8_t *d, uint32_t len);
+void rule_text_nft_expr_sym(struct strbuf *sb, const struct rt_sym *t, size_t n, uint64_t v);
+/* Does the kernel hold values of type t in host byte order? */
+bool rule_text_nft_expr_host_order(enum rt_vt t);
+/* nft's time format: 1d2h3m4s5ms */
+void rule_text_nft_expr_time(struct strbuf *sb, uint64_t ms);
+
+/* --- x_tables words (rule-text-xt.c, -xt-match.c, -xt-target.c) --------- */
+
+/*
+ * (rule-text-xt-match.c) Append " -m NAME OPTIONS" for a compat match blob, exactly as the
+ * extension's save() prints it. family is NFPROTO_IPV4/IPV6. If the blob
+ * is a comment, *comment gets an allocated copy. Returns false when the
+ * blob was not decoded: then " -m NAME [?]" was appended instead.
+ */
+bool rule_text_xt_match(struct strbuf *sb, uint8_t family, const char *name, uint32_t rev,
+			const void *info, uint32_t len, char **comment);
+/* (rule-text-xt-target.c) Same for a compat target blob: " -j NAME OPTIONS" or " -j NAME [?]". */
+bool rule_text_xt_target(struct strbuf *sb, uint8_t family, const char *name, uint32_t rev,
+			 const void *info, uint32_t len);
+
+/* inet_ntop() of an AF_INET/AF_INET6 address, appended. */
+void rule_text_xt_addr(struct strbuf *sb, int af, const void *a);
+/* " ADDR[/MASK]" as xtables_ip[6]mask_to_numeric() writes it ("" for a
+ * host mask); a and m are union nf_inet_addr. */
+void rule_text_xt_addr_mask(struct strbuf *sb, uint8_t family, const void *a, const void *m);
+/* " 0xV" or " 0xV/0xM" (xtables_print_mark_mask). */
+void rule_text_xt_val_mask(struct strbuf *sb, uint32_t val, uint32_t mask);
+/* Copy a fixed-size, maybe unterminated char field into dst as a string. */
+void rule_text_xt_field(char *dst, size_t dstlen, const char *src, size_t srclen);
+
+/* " WORD" or " \"quoted \\\"word\\\"\"" like xtables_save_string(). */
+void rule_text_xt_quote(struct strbuf *sb, const char *s);
+/* iptables' name for an IP protocol ("tcp", "ipv6-icmp", "gre"), or NULL. */
+const char *rule_text_xt_proto_name(uint8_t proto);
+/* " -m tcp|udp [!] --sport A[:B] [!] --dport C[:D] [--tcp-option N]
+ * [--tcp-flags M C]" (tcp_save/udp_save); option < 0: none. */
+void rule_text_xt_tcpudp(struct strbuf *sb, bool tcp, const uint16_t spts[2],
+			 const uint16_t dpts[2], uint8_t invflags, int option, uint8_t flg_mask,
+			 uint8_t flg_cmp);
+/* " -m icmp --icmp-type T[/C]" (or icmp6 --icmpv6-type for ipv6). */
+void rule_text_xt_icmp(struct strbuf *sb, bool ipv6, uint8_t type, uint8_t code_min,
+		       uint8_t code_max, bool invert);
+/* " -m mark [!] --mark 0xV[/0xM]" */
+void rule_text_xt_mark(struct strbuf *sb, uint32_t mark, uint32_t mask, bool invert);
+/* " -m limit --limit N/unit [--limit-burst B]" from the xt average (1/10000 s units). */
+void rule_text_xt_limit(struct strbuf *sb, uint32_t avg, uint32_t burst);
+/* " -m ttl|hl --ttl-eq N" etc. mode is IPT_TTL_* (same values as IP6T_HL_*). */
+void rule_text_xt_ttl(struct strbuf *sb, bool ipv6, uint8_t mode, uint8_t value);
+/* " -m pkttype [!] --pkt-type unicast" */
+void rule_text_xt_pkttype(struct strbuf *sb, uint8_t pkttype, bool invert);
+/* " -j NFLOG --nflog-prefix ... --nflog-group N ..." */
+void rule_text_xt_nflog(struct strbuf *sb, const char *prefix, uint16_t group, uint32_t len,
+			bool copy_len, uint16_t threshold);
+
+#endif

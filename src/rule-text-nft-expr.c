@@ -1,0 +1,722 @@
+/*
+ * rule-text-nft-expr.c - nft's names for what a register holds and how
+ * its values are written: payload fields by protocol header (ip saddr,
+ * tcp dport, icmpv6 type, ether type, raw @nh,96,32 otherwise), meta and
+ * ct keys, fib, rt, socket and exthdr expressions, concatenations, and the
+ * value types nft prints symbolically (protocols, ct state flags, icmp
+ * types, interface names, marks as 0x%08x ...). nftables 1.0.x words.
+ *
+ * It knows expressions, not statements: relations, verdicts and actions
+ * are built from these in rule-text-nft.c. Interface indexes are named
+ * with if_indextoname() in the current namespace, as nft does.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <libnftnl/expr.h>
+
+#include "iptop.h"
+#include "rule-text-int.h"
+
+/* Protocol header names, by enum rt_hdr. */
+static const char *const hdr_names[] = {
+	[H_IP] = "ip", [H_IP6] = "ip6", [H_TCP] = "tcp", [H_UDP] = "udp",
+	[H_UDPLITE] = "udplite", [H_SCTP] = "sctp", [H_DCCP] = "dccp", [H_ICMP] = "icmp",
+	[H_ICMP6] = "icmpv6", [H_TH] = "th", [H_ETHER] = "ether",
+};
+
+
+static const struct rt_pfield pfields[] = {
+	{ H_IP, 2, 2, "length", VT_BE }, { H_IP, 4, 2, "id", VT_BE },
+	{ H_IP, 6, 2, "frag-off", VT_BE }, { H_IP, 8, 1, "ttl", VT_BE },
+	{ H_IP, 9, 1, "protocol", VT_PROTO }, { H_IP, 10, 2, "checksum", VT_BE },
+	{ H_IP, 12, 4, "saddr", VT_IPV4 }, { H_IP, 16, 4, "daddr", VT_IPV4 },
+	{ H_IP6, 4, 2, "length", VT_BE }, { H_IP6, 6, 1, "nexthdr", VT_PROTO },
+	{ H_IP6, 7, 1, "hoplimit", VT_BE }, { H_IP6, 8, 16, "saddr", VT_IPV6 },
+	{ H_IP6, 24, 16, "daddr", VT_IPV6 },
+	{ H_TCP, 0, 2, "sport", VT_PORT }, { H_TCP, 2, 2, "dport", VT_PORT },
+	{ H_TCP, 4, 4, "sequence", VT_BE }, { H_TCP, 8, 4, "ackseq", VT_BE },
+	{ H_TCP, 13, 1, "flags", VT_TCP_FLAGS }, { H_TCP, 14, 2, "window", VT_BE },
+	{ H_TCP, 16, 2, "checksum", VT_BE }, { H_TCP, 18, 2, "urgptr", VT_BE },
+	{ H_UDP, 0, 2, "sport", VT_PORT }, { H_UDP, 2, 2, "dport", VT_PORT },
+	{ H_UDP, 4, 2, "length", VT_BE }, { H_UDP, 6, 2, "checksum", VT_BE },
+	{ H_UDPLITE, 0, 2, "sport", VT_PORT }, { H_UDPLITE, 2, 2, "dport", VT_PORT },
+	{ H_SCTP, 0, 2, "sport", VT_PORT }, { H_SCTP, 2, 2, "dport", VT_PORT },
+	{ H_SCTP, 4, 4, "vtag", VT_BE },
+	{ H_DCCP, 0, 2, "sport", VT_PORT }, { H_DCCP, 2, 2, "dport", VT_PORT },
+	{ H_ICMP, 0, 1, "type", VT_ICMP_TYPE }, { H_ICMP, 1, 1, "code", VT_ICMP_CODE },
+	{ H_ICMP, 2, 2, "checksum", VT_BE }, { H_ICMP, 4, 2, "id", VT_BE },
+	{ H_ICMP, 6, 2, "sequence", VT_BE },
+	{ H_ICMP6, 0, 1, "type", VT_ICMP6_TYPE }, { H_ICMP6, 1, 1, "code", VT_ICMP6_CODE },
+	{ H_ICMP6, 2, 2, "checksum", VT_BE }, { H_ICMP6, 4, 2, "id", VT_BE },
+	{ H_ICMP6, 6, 2, "sequence", VT_BE },
+	{ H_TH, 0, 2, "sport", VT_PORT }, { H_TH, 2, 2, "dport", VT_PORT },
+	{ H_ETHER, 0, 6, "daddr", VT_ETHER }, { H_ETHER, 6, 6, "saddr", VT_ETHER },
+	{ H_ETHER, 12, 2, "type", VT_ETHERTYPE },
+};
+
+
+/* enum nft_meta_keys, by number (newer kernels may add keys: [meta N]). */
+static const struct rt_kname meta_keys[] = {
+	{ "length", VT_HOST, 0 }, { "protocol", VT_ETHERTYPE, 0 }, { "priority", VT_PRIO, 0 },
+	{ "mark", VT_MARK, 0 }, { "iif", VT_IFINDEX, 1 }, { "oif", VT_IFINDEX, 1 },
+	{ "iifname", VT_IFNAME, 1 }, { "oifname", VT_IFNAME, 1 }, { "iiftype", VT_IFTYPE, 0 },
+	{ "oiftype", VT_IFTYPE, 0 }, { "skuid", VT_HOST, 0 }, { "skgid", VT_HOST, 0 },
+	{ "nftrace", VT_HOST, 0 }, { "rtclassid", VT_HOST, 0 }, { "secmark", VT_HOST, 0 },
+	{ "nfproto", VT_NFPROTO, 0 }, { "l4proto", VT_PROTO, 0 }, { "ibrname", VT_IFNAME, 0 },
+	{ "obrname", VT_IFNAME, 0 }, { "pkttype", VT_PKTTYPE, 0 }, { "cpu", VT_HOST, 0 },
+	{ "iifgroup", VT_HOST, 1 }, { "oifgroup", VT_HOST, 1 }, { "cgroup", VT_HOST, 0 },
+	{ "random", VT_BE, 0 }, { "secpath", VT_BOOL, 0 }, { "iifkind", VT_STRING, 0 },
+	{ "oifkind", VT_STRING, 0 }, { "ibrpvid", VT_HOST, 0 }, { "ibrvproto", VT_ETHERTYPE, 0 },
+	{ "time", VT_HOST, 0 }, { "day", VT_HOST, 0 }, { "hour", VT_HOST, 0 },
+	{ "sdif", VT_IFINDEX, 0 }, { "sdifname", VT_IFNAME, 0 }, { "broute", VT_HOST, 0 },
+};
+
+/* enum nft_ct_keys */
+static const struct rt_kname ct_keys[] = {
+	{ "state", VT_CT_STATE, 0 }, { "direction", VT_CT_DIR, 0 }, { "status", VT_CT_STATUS, 0 },
+	{ "mark", VT_MARK, 0 }, { "secmark", VT_HOST, 0 }, { "expiration", VT_TIME_MS, 0 },
+	{ "helper", VT_STRING, 0 }, { "l3proto", VT_NFPROTO, 0 }, { "saddr", VT_CT_ADDR, 0 },
+	{ "daddr", VT_CT_ADDR, 0 }, { "protocol", VT_PROTO, 0 }, { "proto-src", VT_PORT, 0 },
+	{ "proto-dst", VT_PORT, 0 }, { "label", VT_HEX, 0 }, { "packets", VT_HOST, 0 },
+	{ "bytes", VT_HOST, 0 }, { "avgpkt", VT_HOST, 0 }, { "zone", VT_HOST, 0 },
+	{ "event", VT_HOST, 0 }, { "ip saddr", VT_IPV4, 0 }, { "ip daddr", VT_IPV4, 0 },
+	{ "ip6 saddr", VT_IPV6, 0 }, { "ip6 daddr", VT_IPV6, 0 }, { "id", VT_HOST, 0 },
+};
+
+
+static const struct rt_sym icmp_types[] = {
+	{ 0, "echo-reply" }, { 3, "destination-unreachable" }, { 4, "source-quench" },
+	{ 5, "redirect" }, { 8, "echo-request" }, { 9, "router-advertisement" },
+	{ 10, "router-solicitation" }, { 11, "time-exceeded" }, { 12, "parameter-problem" },
+	{ 13, "timestamp-request" }, { 14, "timestamp-reply" }, { 15, "info-request" },
+	{ 16, "info-reply" }, { 17, "address-mask-request" }, { 18, "address-mask-reply" },
+};
+static const struct rt_sym icmp6_types[] = {
+	{ 1, "destination-unreachable" }, { 2, "packet-too-big" }, { 3, "time-exceeded" },
+	{ 4, "parameter-problem" }, { 128, "echo-request" }, { 129, "echo-reply" },
+	{ 130, "mld-listener-query" }, { 131, "mld-listener-report" },
+	{ 132, "mld-listener-done" }, { 133, "nd-router-solicit" }, { 134, "nd-router-advert" },
+	{ 135, "nd-neighbor-solicit" }, { 136, "nd-neighbor-advert" }, { 137, "nd-redirect" },
+	{ 138, "router-renumbering" }, { 141, "ind-neighbor-solicit" },
+	{ 142, "ind-neighbor-advert" }, { 143, "mld2-listener-report" },
+};
+static const struct rt_sym ethertypes[] = {
+	{ 0x0800, "ip" }, { 0x0806, "arp" }, { 0x86dd, "ip6" }, { 0x8100, "8021q" },
+	{ 0x88a8, "8021ad" },
+};
+static const struct rt_sym nfprotos[] = {
+	{ 1, "inet" }, { 2, "ipv4" }, { 3, "arp" }, { 5, "netdev" }, { 7, "bridge" }, { 10, "ipv6" },
+};
+static const struct rt_sym pkttypes[] = {
+	{ 0, "host" }, { 1, "broadcast" }, { 2, "multicast" }, { 3, "other" },
+};
+static const struct rt_sym iftypes[] = {
+	{ 1, "ether" }, { 512, "ppp" }, { 768, "ipip" }, { 769, "ipip6" }, { 772, "loopback" },
+	{ 776, "sit" }, { 778, "ipgre" },
+};
+static const struct rt_sym addrtypes[] = {
+	{ 0, "unspec" }, { 1, "unicast" }, { 2, "local" }, { 3, "broadcast" }, { 4, "anycast" },
+	{ 5, "multicast" }, { 6, "blackhole" }, { 7, "unreachable" }, { 8, "prohibit" },
+};
+static const struct rt_sym dscps[] = {
+	{ 0, "cs0" }, { 8, "cs1" }, { 10, "af11" }, { 12, "af12" }, { 14, "af13" }, { 16, "cs2" },
+	{ 18, "af21" }, { 20, "af22" }, { 22, "af23" }, { 24, "cs3" }, { 26, "af31" },
+	{ 28, "af32" }, { 30, "af33" }, { 32, "cs4" }, { 34, "af41" }, { 36, "af42" },
+	{ 38, "af43" }, { 40, "cs5" }, { 46, "ef" }, { 48, "cs6" }, { 56, "cs7" },
+};
+static const struct rt_sym icmp_codes[] = {
+	{ 0, "net-unreachable" }, { 1, "host-unreachable" }, { 2, "prot-unreachable" },
+	{ 3, "port-unreachable" }, { 4, "frag-needed" }, { 9, "net-prohibited" },
+	{ 10, "host-prohibited" }, { 13, "admin-prohibited" },
+};
+static const struct rt_sym icmp6_codes[] = {
+	{ 0, "no-route" }, { 1, "admin-prohibited" }, { 3, "addr-unreachable" },
+	{ 4, "port-unreachable" }, { 5, "policy-fail" }, { 6, "reject-route" },
+};
+/* bit flags, printed in bit order as nft does */
+static const struct rt_sym ct_states[] = {
+	{ 1, "invalid" }, { 2, "established" }, { 4, "related" }, { 8, "new" }, { 64, "untracked" },
+};
+static const struct rt_sym ct_statuses[] = {
+	{ 1, "expected" }, { 2, "seen-reply" }, { 4, "assured" }, { 8, "confirmed" },
+	{ 16, "snat" }, { 32, "dnat" }, { 512, "dying" },
+};
+static const struct rt_sym tcp_flags[] = {
+	{ 1, "fin" }, { 2, "syn" }, { 4, "rst" }, { 8, "psh" }, { 16, "ack" }, { 32, "urg" },
+	{ 64, "ecn" }, { 128, "cwr" },
+};
+
+#define SYM_FIND(tbl, v) sym_find(tbl, ARRAY_SIZE(tbl), v)
+
+/* The name of value v in table t, or NULL. */
+static const char *sym_find(const struct rt_sym *t, size_t n, uint32_t v)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (t[i].v == v)
+			return t[i].name;
+	return NULL;
+}
+
+/* Mark the dependency statement *dep elided (nft does not print it). */
+static void stmt_kill(struct rt_nctx *c, int *dep)
+{
+	if (*dep >= 0 && (size_t)*dep < c->n)
+		c->st[*dep].dead = true;
+	*dep = -1;
+}
+
+/* --- values ---------------------------------------------------------- */
+
+uint64_t rule_text_nft_expr_be(const uint8_t *d, uint32_t len)
+{
+	uint64_t v = 0;
+	uint32_t i;
+
+	for (i = 0; i < len && i < 8; i++)
+		v = v << 8 | d[i];
+	return v;
+}
+
+uint64_t rule_text_nft_expr_host(const uint8_t *d, uint32_t len)
+{
+	uint8_t u8;
+	uint16_t u16;
+	uint32_t u32;
+	uint64_t u64;
+
+	switch (len) {
+	case 1:
+		memcpy(&u8, d, 1);
+		return u8;
+	case 2:
+		memcpy(&u16, d, 2);
+		return u16;
+	case 4:
+		memcpy(&u32, d, 4);
+		return u32;
+	case 8:
+		memcpy(&u64, d, 8);
+		return u64;
+	}
+	return rule_text_nft_expr_be(d, len);
+}
+
+/* Bit flags by name in table order, leftover bits in hex. */
+static void add_flags(struct strbuf *sb, const struct rt_sym *t, size_t n, uint64_t v)
+{
+	const char *sep = "";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!(v & t[i].v))
+			continue;
+		strbuf_addf(sb, "%s%s", sep, t[i].name);
+		sep = ",";
+		v &= ~(uint64_t)t[i].v;
+	}
+	if (v)
+		strbuf_addf(sb, "%s0x%llx", sep, (unsigned long long)v);
+	else if (!*sep)
+		strbuf_add(sb, "0x0");
+}
+
+void rule_text_nft_expr_sym(struct strbuf *sb, const struct rt_sym *t, size_t n, uint64_t v)
+{
+	const char *name = sym_find(t, n, (uint32_t)v);
+
+	if (name)
+		strbuf_add(sb, name);
+	else
+		strbuf_addf(sb, "%llu", (unsigned long long)v);
+}
+
+/* An interface name in quotes; no NUL compared means a prefix: "eth*". */
+static void add_ifname(struct strbuf *sb, const uint8_t *d, uint32_t len)
+{
+	size_t n = strnlen((const char *)d, len);
+
+	/* no NUL compared: a prefix match, nft writes "eth*" */
+	strbuf_addf(sb, "\"%.*s%s\"", (int)n, (const char *)d, n == len ? "*" : "");
+}
+
+/* nft's time_type: 1d2h3m4s5ms */
+void rule_text_nft_expr_time(struct strbuf *sb, uint64_t ms)
+{
+	static const struct { uint64_t div; const char *unit; } parts[] = {
+		{ 86400000, "d" }, { 3600000, "h" }, { 60000, "m" }, { 1000, "s" }, { 1, "ms" },
+	};
+	size_t i;
+
+	if (ms == 0) {
+		strbuf_add(sb, "0s");
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(parts); i++) {
+		if (ms >= parts[i].div) {
+			strbuf_addf(sb, "%llu%s", (unsigned long long)(ms / parts[i].div), parts[i].unit);
+			ms %= parts[i].div;
+		}
+	}
+}
+
+void rule_text_nft_expr_value(struct strbuf *sb, enum rt_vt type, const uint8_t *d, uint32_t len)
+{
+	char buf[INET6_ADDRSTRLEN], ifn[IF_NAMESIZE];
+	uint64_t v;
+	uint32_t i;
+
+	switch (type) {
+	case VT_IPV4:
+	case VT_IPV6:
+	case VT_CT_ADDR: {
+		uint8_t a[16] = { 0 };
+		int af = (type == VT_IPV4 || (type == VT_CT_ADDR && len <= 4)) ? AF_INET : AF_INET6;
+
+		memcpy(a, d, len < 16 ? len : 16);
+		strbuf_add(sb, inet_ntop(af, a, buf, sizeof(buf)) ? buf : "?");
+		return;
+	}
+	case VT_ETHER:
+		for (i = 0; i < len; i++)
+			strbuf_addf(sb, "%s%02x", i ? ":" : "", d[i]);
+		return;
+	case VT_IFNAME:
+	case VT_STRING:
+		add_ifname(sb, d, len);
+		return;
+	case VT_BE:
+	case VT_PORT:
+		strbuf_addf(sb, "%llu", (unsigned long long)rule_text_nft_expr_be(d, len));
+		return;
+	case VT_ETHERTYPE:
+		rule_text_nft_expr_sym(sb, ethertypes, ARRAY_SIZE(ethertypes), rule_text_nft_expr_be(d, len));
+		return;
+	case VT_PROTO: {
+		const char *p = rule_text_xt_proto_name(d[0]);
+
+		if (p)
+			strbuf_add(sb, p);
+		else
+			strbuf_addf(sb, "%u", d[0]);
+		return;
+	}
+	case VT_ICMP_TYPE:
+		rule_text_nft_expr_sym(sb, icmp_types, ARRAY_SIZE(icmp_types), d[0]);
+		return;
+	case VT_ICMP6_TYPE:
+		rule_text_nft_expr_sym(sb, icmp6_types, ARRAY_SIZE(icmp6_types), d[0]);
+		return;
+	case VT_TCP_FLAGS:
+		add_flags(sb, tcp_flags, ARRAY_SIZE(tcp_flags), d[0]);
+		return;
+	case VT_DSCP:
+		rule_text_nft_expr_sym(sb, dscps, ARRAY_SIZE(dscps), d[0]);
+		return;
+	case VT_ICMP_CODE:
+		rule_text_nft_expr_sym(sb, icmp_codes, ARRAY_SIZE(icmp_codes), d[0]);
+		return;
+	case VT_ICMP6_CODE:
+		rule_text_nft_expr_sym(sb, icmp6_codes, ARRAY_SIZE(icmp6_codes), d[0]);
+		return;
+	case VT_RAW:
+		strbuf_add(sb, "0x");
+		for (i = 0; i < len; i++)
+			strbuf_addf(sb, "%02x", d[i]);
+		return;
+	default:
+		break;
+	}
+	v = rule_text_nft_expr_host(d, len);
+	switch (type) {
+	case VT_HEX:
+		strbuf_addf(sb, "0x%llx", (unsigned long long)v);
+		return;
+	case VT_MARK:
+		strbuf_addf(sb, "0x%08llx", (unsigned long long)v);
+		return;
+	case VT_IFINDEX:
+		if (v && if_indextoname((unsigned int)v, ifn))
+			strbuf_addf(sb, "\"%s\"", ifn);
+		else
+			strbuf_addf(sb, "%llu", (unsigned long long)v);
+		return;
+	case VT_FIB_OIF:
+		if (v == 0)
+			strbuf_add(sb, "missing");
+		else if (if_indextoname((unsigned int)v, ifn))
+			strbuf_addf(sb, "\"%s\"", ifn);
+		else
+			strbuf_addf(sb, "%llu", (unsigned long long)v);
+		return;
+	case VT_NFPROTO:
+		rule_text_nft_expr_sym(sb, nfprotos, ARRAY_SIZE(nfprotos), v);
+		return;
+	case VT_PKTTYPE:
+		rule_text_nft_expr_sym(sb, pkttypes, ARRAY_SIZE(pkttypes), v);
+		return;
+	case VT_IFTYPE:
+		rule_text_nft_expr_sym(sb, iftypes, ARRAY_SIZE(iftypes), v);
+		return;
+	case VT_FIB_ADDRTYPE:
+		rule_text_nft_expr_sym(sb, addrtypes, ARRAY_SIZE(addrtypes), v);
+		return;
+	case VT_CT_DIR:
+		strbuf_add(sb, v == 0 ? "original" : v == 1 ? "reply" : "?");
+		return;
+	case VT_CT_STATE:
+		add_flags(sb, ct_states, ARRAY_SIZE(ct_states), v);
+		return;
+	case VT_CT_STATUS:
+		add_flags(sb, ct_statuses, ARRAY_SIZE(ct_statuses), v);
+		return;
+	case VT_BOOL:
+		strbuf_add(sb, v ? "exists" : "missing");
+		return;
+	case VT_TIME_MS:
+		rule_text_nft_expr_time(sb, v);
+		return;
+	case VT_PRIO:
+		strbuf_addf(sb, "%llx:%llx", (unsigned long long)(v >> 16),
+			    (unsigned long long)(v & 0xffff));
+		return;
+	default:
+		strbuf_addf(sb, "%llu", (unsigned long long)v);
+		return;
+	}
+}
+
+/* --- left-hand sides ---------------------------------------------------- */
+
+
+static enum rt_hdr nh_hdr(const struct rt_nctx *c)
+{
+	if (c->nh == NFPROTO_IPV4)
+		return H_IP;
+	if (c->nh == NFPROTO_IPV6)
+		return H_IP6;
+	return H_NONE;
+}
+
+/* The transport header a `meta l4proto`/`ip protocol` compare announced. */
+static enum rt_hdr th_hdr(const struct rt_nctx *c)
+{
+	switch (c->l4) {
+	case IPPROTO_TCP:
+		return H_TCP;
+	case IPPROTO_UDP:
+		return H_UDP;
+	case IPPROTO_UDPLITE:
+		return H_UDPLITE;
+	case IPPROTO_SCTP:
+		return H_SCTP;
+	case IPPROTO_DCCP:
+		return H_DCCP;
+	case IPPROTO_ICMP:
+		return H_ICMP;
+	case IPPROTO_ICMPV6:
+		return H_ICMP6;
+	}
+	return H_TH;
+}
+
+enum rt_hdr rule_text_nft_expr_hdr(const struct rt_nctx *c, const struct rt_reg *r)
+{
+	switch (r->base) {
+	case NFT_PAYLOAD_LL_HEADER:
+		return H_ETHER;
+	case NFT_PAYLOAD_NETWORK_HEADER:
+		return nh_hdr(c);
+	case NFT_PAYLOAD_TRANSPORT_HEADER:
+		return th_hdr(c);
+	}
+	return H_NONE;
+}
+
+const struct rt_pfield *rule_text_nft_expr_field(enum rt_hdr h, uint32_t off)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(pfields); i++)
+		if (pfields[i].hdr == h && pfields[i].off == off)
+			return &pfields[i];
+	return NULL;
+}
+
+/* A payload field named in its header: kills the dependency that only
+ * established the header. */
+void rule_text_nft_expr_used(struct rt_nctx *c, const struct rt_reg *r, enum rt_hdr h)
+{
+	if (r->base == NFT_PAYLOAD_NETWORK_HEADER && h != H_NONE)
+		stmt_kill(c, &c->nh_dep);
+	if (r->base == NFT_PAYLOAD_TRANSPORT_HEADER && h != H_TH) {
+		stmt_kill(c, &c->l4_dep);
+		if (h == H_ICMP || h == H_ICMP6)
+/* Mark the dependency statement *dep elided (nft does not print it). */
+			stmt_kill(c, &c->nh_dep);	/* the protocol implies the family */
+	}
+	if (r->base == NFT_PAYLOAD_LL_HEADER)
+		stmt_kill(c, &c->ll_dep);
+}
+
+/* nft's name for a payload load: "hdr field", a bit field, or @base,off,len. */
+static bool payload_lhs(struct rt_nctx *c, const struct rt_reg *r, struct rt_lhs *l)
+{
+	static const char *const bases[] = { "ll", "nh", "th", "ih" };
+	enum rt_hdr h = rule_text_nft_expr_hdr(c, r);
+	const struct rt_pfield *f = rule_text_nft_expr_field(h, r->offset);
+
+	/* bit fields nft names by their mask */
+	if (h == H_IP && r->offset == 1 && r->len == 1 && r->bitwise &&
+	    (r->mask[0] == 0xfc || r->mask[0] == 0x03)) {
+		snprintf(l->name, sizeof(l->name), "ip %s", r->mask[0] == 0xfc ? "dscp" : "ecn");
+		l->type = r->mask[0] == 0xfc ? VT_DSCP : VT_BE;
+		l->vshift = r->mask[0] == 0xfc ? 2 : 0;
+		rule_text_nft_expr_used(c, r, h);
+		return true;
+	}
+	if (f && (f->len == r->len || (f->len > r->len && (f->type == VT_IPV4 || f->type == VT_IPV6)))) {
+		snprintf(l->name, sizeof(l->name), "%s %s", hdr_names[h], f->name);
+		l->type = f->type;
+		l->flen = f->len;
+		l->addr = f->type == VT_IPV4 || f->type == VT_IPV6;
+		rule_text_nft_expr_used(c, r, h);
+		return true;
+	}
+	snprintf(l->name, sizeof(l->name), "@%s,%u,%u", r->base < 4 ? bases[r->base] : "?",
+		 r->offset * 8, r->len * 8);
+	l->type = VT_RAW;
+	return true;
+}
+
+/* "fib saddr . iif oif" as fib_expr_print() writes it. */
+static void fib_name(char *buf, size_t n, uint32_t flags, uint32_t result)
+{
+	static const struct { uint32_t f; const char *s; } parts[] = {
+		{ NFTA_FIB_F_SADDR, "saddr" }, { NFTA_FIB_F_DADDR, "daddr" },
+		{ NFTA_FIB_F_MARK, "mark" }, { NFTA_FIB_F_IIF, "iif" }, { NFTA_FIB_F_OIF, "oif" },
+	};
+	static const char *const results[] = { "unspec", "oif", "oifname", "type" };
+	size_t i, off;
+
+	off = (size_t)snprintf(buf, n, "fib");
+	for (i = 0; i < ARRAY_SIZE(parts) && off < n; i++)
+		if (flags & parts[i].f)
+			off += (size_t)snprintf(buf + off, n - off, "%s%s",
+						off > 3 ? " . " : " ", parts[i].s);
+	if (off < n)
+		snprintf(buf + off, n - off, " %s", result < 4 ? results[result] : "?");
+}
+
+/* "tcp option maxseg size", "exthdr frag exists", or a raw form. */
+static void exthdr_name(char *buf, size_t n, const struct rt_reg *r, enum rt_vt *type)
+{
+	static const struct rt_sym tcpopts[] = {
+		{ 0, "eol" }, { 1, "nop" }, { 2, "maxseg" }, { 3, "window" }, { 4, "sack-perm" },
+		{ 5, "sack" }, { 8, "timestamp" },
+	};
+	static const struct rt_sym v6hdrs[] = {
+		{ 0, "hbh" }, { 43, "rt" }, { 44, "frag" }, { 60, "dst" }, { 135, "mh" },
+	};
+	const char *name;
+
+	*type = (r->flags & NFT_EXTHDR_F_PRESENT) ? VT_BOOL : VT_BE;
+	if (r->base == NFT_EXTHDR_OP_TCPOPT) {
+		name = SYM_FIND(tcpopts, r->key);
+		if (r->flags & NFT_EXTHDR_F_PRESENT)
+			snprintf(buf, n, "tcp option %s", name ? name : "?");
+		else if (r->key == 2 && r->offset == 2 && r->len == 2)
+			snprintf(buf, n, "tcp option maxseg size");
+		else if (name)
+			snprintf(buf, n, "tcp option %s @%u,%u", name, r->offset * 8, r->len * 8);
+		else
+			snprintf(buf, n, "tcp option @%u,%u,%u", r->key, r->offset * 8, r->len * 8);
+		return;
+	}
+	if (r->base == NFT_EXTHDR_OP_IPV6) {
+		name = SYM_FIND(v6hdrs, r->key);
+		if (r->flags & NFT_EXTHDR_F_PRESENT)
+			snprintf(buf, n, "exthdr %s", name ? name : "?");
+		else
+			snprintf(buf, n, "exthdr @%u,%u,%u", r->key, r->offset * 8, r->len * 8);
+		return;
+	}
+	snprintf(buf, n, "exthdr op %u @%u,%u,%u", r->base, r->key, r->offset * 8, r->len * 8);
+}
+
+/* Name the value a register holds. */
+void rule_text_nft_expr_name(struct rt_nctx *c, const struct rt_reg *r, struct rt_lhs *l)
+{
+	static const char *const rt_keys[] = { "classid", "nexthop", "nexthop", "mtu", "ipsec" };
+	static const char *const sock_keys[] = { "transparent", "mark", "wildcard", "cgroupv2" };
+
+	memset(l, 0, sizeof(*l));
+	l->type = VT_HOST;
+	switch (r->src) {
+	case RT_SRC_PAYLOAD:
+		payload_lhs(c, r, l);
+		return;
+	case RT_SRC_META:
+		if (r->key < ARRAY_SIZE(meta_keys)) {
+			snprintf(l->name, sizeof(l->name), "%s%s", meta_keys[r->key].bare ? "" : "meta ",
+				 meta_keys[r->key].name);
+			l->type = meta_keys[r->key].type;
+		} else {
+			snprintf(l->name, sizeof(l->name), "meta %u", r->key);
+		}
+		return;
+	case RT_SRC_CT:
+		if (r->key < ARRAY_SIZE(ct_keys)) {
+			snprintf(l->name, sizeof(l->name), "ct %s%s",
+				 r->dir == 0 ? "original " : r->dir == 1 ? "reply " : "",
+				 ct_keys[r->key].name);
+			l->type = ct_keys[r->key].type;
+		} else {
+			snprintf(l->name, sizeof(l->name), "ct %u", r->key);
+		}
+		return;
+	case RT_SRC_RT:
+		snprintf(l->name, sizeof(l->name), "rt %s", r->key < 5 ? rt_keys[r->key] : "?");
+		l->type = r->key == 1 ? VT_IPV4 : r->key == 2 ? VT_IPV6 : r->key == 4 ? VT_BOOL : VT_HOST;
+		return;
+	case RT_SRC_SOCKET:
+		if (r->key == 3)
+			snprintf(l->name, sizeof(l->name), "socket cgroupv2 level %u", r->flags);
+		else
+			snprintf(l->name, sizeof(l->name), "socket %s", r->key < 4 ? sock_keys[r->key] : "?");
+		l->type = r->key == 1 ? VT_MARK : VT_HOST;
+		return;
+	case RT_SRC_FIB:
+		fib_name(l->name, sizeof(l->name), r->flags, r->key);
+		l->type = (r->flags & NFTA_FIB_F_PRESENT) ? VT_BOOL :
+			  r->key == NFT_FIB_RESULT_ADDRTYPE ? VT_FIB_ADDRTYPE :
+			  r->key == NFT_FIB_RESULT_OIFNAME ? VT_IFNAME : VT_FIB_OIF;
+		return;
+	case RT_SRC_EXTHDR:
+		exthdr_name(l->name, sizeof(l->name), r, &l->type);
+		return;
+	case RT_SRC_IMM: {
+		struct strbuf sb;
+
+		strbuf_init(&sb);
+		rule_text_nft_expr_value(&sb, VT_RAW, r->data, r->len);
+		snprintf(l->name, sizeof(l->name), "%s", sb.s);
+		strbuf_free(&sb);
+		l->type = VT_RAW;
+		return;
+	}
+	case RT_SRC_OTHER:
+		snprintf(l->name, sizeof(l->name), "%s", r->desc ? r->desc : "?");
+		return;
+	case RT_SRC_NONE:
+		break;
+	}
+	snprintf(l->name, sizeof(l->name), "[reg]");
+}
+
+/* The value a statement takes from a register: an immediate written in
+ * the destination's type, else the source's name (`ct mark set meta mark`). */
+void rule_text_nft_expr_reg_value(struct rt_nctx *c, struct strbuf *sb, const struct rt_reg *r,
+				  enum rt_vt type)
+{
+	struct rt_lhs l;
+
+	if (!r) {
+		strbuf_add(sb, "[reg]");
+		return;
+	}
+	if (r->src == RT_SRC_IMM) {
+		rule_text_nft_expr_value(sb, type, r->data, r->len);
+		return;
+	}
+	rule_text_nft_expr_name(c, r, &l);
+	strbuf_add(sb, l.name);
+	if (r->bitwise && r->len <= 8) {
+		uint64_t m = rule_text_nft_expr_host(r->mask, r->len);
+		uint64_t x = rule_text_nft_expr_host(r->xor, r->len);
+		uint64_t all = r->len == 8 ? ~0ull : (1ull << (r->len * 8)) - 1;
+
+		/* nft's binop folding: (v & ~x) ^ x is v | x */
+		if (x && (m | x) == all && !(m & x)) {
+			strbuf_add(sb, " | ");
+			rule_text_nft_expr_value(sb, type, r->xor, r->len);
+			return;
+		}
+		if (m != all) {
+			strbuf_add(sb, " & ");
+			rule_text_nft_expr_value(sb, type, r->mask, r->len);
+		}
+		if (x) {
+			strbuf_add(sb, " ^ ");
+			rule_text_nft_expr_value(sb, type, r->xor, r->len);
+		}
+	}
+}
+
+/* The key of a lookup/dynset: loads from sreg on, joined by " . "
+ * (concatenations occupy consecutive 4-byte slots). */
+void rule_text_nft_expr_key(struct rt_nctx *c, struct strbuf *sb, uint32_t sreg)
+{
+	int slot = rule_text_reg_slot(sreg), n = 0;
+	unsigned int seq = 0;
+	struct rt_lhs l;
+
+	while (slot >= 0 && slot < RT_NSLOTS) {
+		struct rt_reg *r = &c->rs.r[slot];
+
+		if (r->src == RT_SRC_NONE || !r->head || (n > 0 && (!r->pending || r->seq < seq)))
+			break;
+		rule_text_nft_expr_name(c, r, &l);
+		strbuf_addf(sb, "%s%s", n ? " . " : "", l.name);
+		r->pending = false;
+		seq = r->seq;
+		slot += r->len ? (int)((r->len + 3) / 4) : 1;
+		n++;
+	}
+	if (n == 0)
+		strbuf_add(sb, "[reg]");
+}
+
+
+const char *rule_text_nft_expr_hdr_name(enum rt_hdr h)
+{
+	return h < ARRAY_SIZE(hdr_names) && hdr_names[h] ? hdr_names[h] : "?";
+}
+
+/* The destination of `meta KEY set` / `ct KEY set`. */
+void rule_text_nft_expr_setter(bool ct, uint32_t key, struct rt_lhs *l)
+{
+	const struct rt_kname *k = ct ? ct_keys : meta_keys;
+	size_t n = ct ? ARRAY_SIZE(ct_keys) : ARRAY_SIZE(meta_keys);
+
+	memset(l, 0, sizeof(*l));
+	l->type = VT_HOST;
+	if (key < n) {
+		snprintf(l->name, sizeof(l->name), "%s %s", ct ? "ct" : "meta", k[key].name);
+		l->type = k[key].type;
+	} else {
+		snprintf(l->name, sizeof(l->name), "%s %u", ct ? "ct" : "meta", key);
+	}
+}
+
+/* Types the kernel holds in host byte order (nft swaps them with a
+ * byteorder expression before ordered compares). */
+bool rule_text_nft_expr_host_order(enum rt_vt t)
+{
+	switch (t) {
+	case VT_HOST: case VT_HEX: case VT_MARK: case VT_IFINDEX: case VT_FIB_OIF:
+	case VT_NFPROTO: case VT_PKTTYPE: case VT_IFTYPE: case VT_FIB_ADDRTYPE: case VT_CT_DIR:
+	case VT_CT_STATE: case VT_CT_STATUS: case VT_BOOL: case VT_TIME_MS: case VT_PRIO:
+		return true;
+	default:
+		return false;
+	}
+}

@@ -1,0 +1,258 @@
+/*
+ * rule-text-reg.c - what each nf_tables register holds while a rule's
+ * expressions are read in order: the loads (payload, meta, ct, fib, rt,
+ * socket, exthdr, immediate data), with the bitwise/byteorder steps applied
+ * to them, so a later cmp, range, lookup or statement can name its
+ * operand. Shared by the iptables and the nft renderers.
+ *
+ * It tracks, it does not judge: whether iptables can express a load is
+ * rule-text.c's business, how nft names it rule-text-nft*.c's.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/netfilter/nf_tables.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+
+#include "iptop.h"
+#include "rule-text-int.h"
+
+/* --- register tracker ---------------------------------------------------- */
+
+void rule_text_reg_init(struct rt_regs *rs)
+{
+	memset(rs, 0, sizeof(*rs));
+}
+
+/* Forget what a register slot held. */
+static void reg_clear(struct rt_reg *r)
+{
+	free(r->desc);
+	memset(r, 0, sizeof(*r));
+}
+
+void rule_text_reg_free(struct rt_regs *rs)
+{
+	int i;
+
+	for (i = 0; i < RT_NSLOTS; i++)
+		reg_clear(&rs->r[i]);
+}
+
+int rule_text_reg_slot(uint32_t reg)
+{
+	if (reg >= NFT_REG_1 && reg <= NFT_REG_4)
+		return (int)(reg - NFT_REG_1) * 4;
+	if (reg >= NFT_REG32_00 && reg <= NFT_REG32_15)
+		return (int)(reg - NFT_REG32_00);
+	return -1;
+}
+
+/* Start a load of len bytes into reg: the slots it covers forget what
+ * they held. */
+static struct rt_reg *reg_load(struct rt_regs *rs, uint32_t reg, uint32_t len)
+{
+	int slot = rule_text_reg_slot(reg), n, i;
+	struct rt_reg *r;
+
+	if (slot < 0)
+		return NULL;
+	n = len ? (int)((len + 3) / 4) : 1;
+	for (i = slot; i < slot + n && i < RT_NSLOTS; i++)
+		reg_clear(&rs->r[i]);
+	r = &rs->r[slot];
+	r->dir = -1;
+	r->len = len;
+	r->head = true;
+	r->pending = true;
+	r->seq = ++rs->seq;
+	return r;
+}
+
+struct rt_reg *rule_text_reg_use(struct rt_regs *rs, const struct nftnl_expr *e, uint16_t attr)
+{
+	int slot = rule_text_reg_slot(nftnl_expr_get_u32(e, attr));
+	struct rt_reg *r;
+
+	if (slot < 0)
+		return NULL;
+	r = &rs->r[slot];
+	if (r->src == RT_SRC_NONE)
+		return NULL;
+	r->pending = false;
+	return r;
+}
+
+void rule_text_reg_set_desc(struct rt_regs *rs, uint32_t reg, char *desc, uint32_t len)
+{
+	struct rt_reg *r = reg_load(rs, reg, len);
+
+	if (!r) {
+		free(desc);
+		return;
+	}
+	r->src = RT_SRC_OTHER;
+	r->desc = desc;
+}
+
+/* bitwise: dreg = (sreg & mask) ^ xor, or a shift; the source stays known. */
+static bool track_bitwise(struct rt_regs *rs, const struct nftnl_expr *e)
+{
+	struct rt_reg *s = rule_text_reg_use(rs, e, NFTNL_EXPR_BITWISE_SREG), *d, copy;
+	uint32_t op = nftnl_expr_is_set(e, NFTNL_EXPR_BITWISE_OP) ?
+		      nftnl_expr_get_u32(e, NFTNL_EXPR_BITWISE_OP) : NFT_BITWISE_BOOL;
+	uint32_t mlen = 0, xlen = 0;
+	const void *mask, *xor;
+
+	if (!s)
+		return false;
+	copy = *s;
+	copy.desc = s->desc ? xstrdup(s->desc) : NULL;
+	d = reg_load(rs, nftnl_expr_get_u32(e, NFTNL_EXPR_BITWISE_DREG), copy.len);
+	if (!d) {
+		free(copy.desc);
+		return false;
+	}
+	copy.seq = d->seq;
+	copy.head = true;
+	copy.pending = true;
+	*d = copy;
+	if (op == NFT_BITWISE_BOOL) {
+		uint8_t m[16];
+		uint32_t i;
+
+		mask = nftnl_expr_get(e, NFTNL_EXPR_BITWISE_MASK, &mlen);
+		xor = nftnl_expr_get(e, NFTNL_EXPR_BITWISE_XOR, &xlen);
+		if (!mask || !xor || mlen > sizeof(m) || xlen > sizeof(d->xor))
+			return true;
+		memset(m, 0xff, sizeof(m));
+		memcpy(m, mask, mlen);
+		for (i = 0; i < sizeof(m); i++)	/* two masks in a row combine */
+			d->mask[i] = copy.bitwise ? (uint8_t)(copy.mask[i] & m[i]) : m[i];
+		memset(d->xor, 0, sizeof(d->xor));
+		memcpy(d->xor, xor, xlen);
+		d->bitwise = true;
+	} else {
+		uint32_t dlen = 0, n = 0;
+		const void *data = nftnl_expr_get(e, NFTNL_EXPR_BITWISE_DATA, &dlen);
+
+		if (data && dlen >= 4)
+			memcpy(&n, data, 4);
+		d->shift = op == NFT_BITWISE_LSHIFT ? (int)n : -(int)n;
+	}
+	return true;
+}
+
+bool rule_text_reg_track(struct rt_regs *rs, const struct nftnl_expr *e, const char *name)
+{
+	struct rt_reg *r;
+
+	if (!strcmp(name, "payload")) {
+		if (!nftnl_expr_is_set(e, NFTNL_EXPR_PAYLOAD_DREG))
+			return false;	/* a payload write is a statement */
+		r = reg_load(rs, nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_DREG),
+			     nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_LEN));
+		if (!r)
+			return false;
+		r->src = RT_SRC_PAYLOAD;
+		r->base = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_BASE);
+		r->offset = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET);
+		return true;
+	}
+	if (!strcmp(name, "meta") || !strcmp(name, "ct") || !strcmp(name, "rt") ||
+	    !strcmp(name, "socket")) {
+		uint16_t dreg_attr = NFTNL_EXPR_META_DREG, key_attr = NFTNL_EXPR_META_KEY;
+		enum rt_src src = RT_SRC_META;
+
+		if (!strcmp(name, "ct")) {
+			dreg_attr = NFTNL_EXPR_CT_DREG;
+			key_attr = NFTNL_EXPR_CT_KEY;
+			src = RT_SRC_CT;
+		} else if (!strcmp(name, "rt")) {
+			dreg_attr = NFTNL_EXPR_RT_DREG;
+			key_attr = NFTNL_EXPR_RT_KEY;
+			src = RT_SRC_RT;
+		} else if (!strcmp(name, "socket")) {
+			dreg_attr = NFTNL_EXPR_SOCKET_DREG;
+			key_attr = NFTNL_EXPR_SOCKET_KEY;
+			src = RT_SRC_SOCKET;
+		}
+		if (!nftnl_expr_is_set(e, dreg_attr))
+			return false;	/* meta/ct set */
+		r = reg_load(rs, nftnl_expr_get_u32(e, dreg_attr), 4);
+		if (!r)
+			return false;
+		r->src = src;
+		r->key = nftnl_expr_get_u32(e, key_attr);
+		if (src == RT_SRC_CT && nftnl_expr_is_set(e, NFTNL_EXPR_CT_DIR))
+			r->dir = nftnl_expr_get_u8(e, NFTNL_EXPR_CT_DIR);
+		if (src == RT_SRC_SOCKET && nftnl_expr_is_set(e, NFTNL_EXPR_SOCKET_LEVEL))
+			r->flags = nftnl_expr_get_u32(e, NFTNL_EXPR_SOCKET_LEVEL);
+		return true;
+	}
+	if (!strcmp(name, "immediate")) {
+		const void *data;
+		uint32_t len = 0;
+
+		if (!nftnl_expr_is_set(e, NFTNL_EXPR_IMM_DATA))
+			return false;	/* a verdict */
+		data = nftnl_expr_get(e, NFTNL_EXPR_IMM_DATA, &len);
+		if (!data || len > sizeof(r->data))
+			return false;
+		r = reg_load(rs, nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_DREG), len);
+		if (!r)
+			return false;
+		r->src = RT_SRC_IMM;
+		memcpy(r->data, data, len);
+		return true;
+	}
+	if (!strcmp(name, "bitwise"))
+		return track_bitwise(rs, e);
+	if (!strcmp(name, "byteorder")) {
+		/* keep what the source was: only its byte order changed */
+		struct rt_reg *s = rule_text_reg_use(rs, e, NFTNL_EXPR_BYTEORDER_SREG), copy;
+
+		if (!s)
+			return false;
+		copy = *s;
+		copy.desc = s->desc ? xstrdup(s->desc) : NULL;
+		r = reg_load(rs, nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_DREG), copy.len);
+		if (!r) {
+			free(copy.desc);
+			return false;
+		}
+		copy.seq = r->seq;
+		copy.pending = true;
+		/* nft swaps host-order values before <, > compares */
+		copy.hton = nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_OP) == NFT_BYTEORDER_HTON ?
+			    (uint8_t)nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_SIZE) : 0;
+		*r = copy;
+		return true;
+	}
+	if (!strcmp(name, "exthdr")) {
+		if (!nftnl_expr_is_set(e, NFTNL_EXPR_EXTHDR_DREG))
+			return false;
+		r = reg_load(rs, nftnl_expr_get_u32(e, NFTNL_EXPR_EXTHDR_DREG),
+			     nftnl_expr_get_u32(e, NFTNL_EXPR_EXTHDR_LEN));
+		if (!r)
+			return false;
+		r->src = RT_SRC_EXTHDR;
+		r->key = nftnl_expr_get_u8(e, NFTNL_EXPR_EXTHDR_TYPE);
+		r->offset = nftnl_expr_get_u32(e, NFTNL_EXPR_EXTHDR_OFFSET);
+		r->flags = nftnl_expr_get_u32(e, NFTNL_EXPR_EXTHDR_FLAGS);
+		r->base = nftnl_expr_get_u32(e, NFTNL_EXPR_EXTHDR_OP);
+		return true;
+	}
+	if (!strcmp(name, "fib")) {
+		r = reg_load(rs, nftnl_expr_get_u32(e, NFTNL_EXPR_FIB_DREG), 4);
+		if (!r)
+			return false;
+		r->src = RT_SRC_FIB;
+		r->key = nftnl_expr_get_u32(e, NFTNL_EXPR_FIB_RESULT);
+		r->flags = nftnl_expr_get_u32(e, NFTNL_EXPR_FIB_FLAGS);
+		return true;
+	}
+	return false;
+}
