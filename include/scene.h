@@ -1,0 +1,104 @@
+/*
+ * scene.h - geometry of the packet-flow diagram: where each hook's frame,
+ * each table (base chain), the arrows and the fixed nodes (NIC in/out,
+ * routing decision, local process) go for a given body size, family
+ * filter and ruleset topology. Computed once per (size, topology) and
+ * cached; each tick only numbers and colours change. Knows no counters,
+ * no colours and no terminal.
+ */
+#ifndef SCENE_H
+#define SCENE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "canvas.h"
+#include "snapshot.h"
+
+#define SCENE_NHOOKS 5           /* NF_INET_PRE_ROUTING .. NF_INET_POST_ROUTING */
+#define SCENE_MAX_ARROWS 64          /* 9 between hooks, the rest inside (boxes) */
+#define SCENE_MAX_NODES 4
+
+enum scene_style {
+	SCENE_LIST,     /* one column, hook headings and table rows (narrow or crowded) */
+	SCENE_ROWS,     /* three columns of hook frames, one row per table */
+	SCENE_ROWS2,    /* same, a second row per table for its rate history */
+	SCENE_BOXES,    /* a box per table (numbers + history), stacked per hook */
+};
+
+struct scene_item {
+	size_t chain;            /* index into the snapshot's chains (and the model's) */
+	int hook;                /* 0..4 */
+	struct canvas_rect r;    /* ROWS: row(s) inside the frame; BOXES: the box; w 0: no room */
+	char label[64];          /* "raw", "filter₆", "firewalld filter_INPUT" */
+	char short_label[40];    /* when label does not fit: "firewalld" */
+};
+
+struct scene_hook {
+	struct canvas_rect r;    /* frame (ROWS), title row + stack (BOXES), heading row (LIST) */
+	size_t first, n;         /* its items: items[first .. first + n) */
+	size_t hidden;           /* items without room, shown as "+N more" at more */
+	struct canvas_rect more;
+};
+
+enum scene_node_kind {
+	SCENE_NODE_NIC_IN,
+	SCENE_NODE_NIC_OUT,
+	SCENE_NODE_ROUTE,
+	SCENE_NODE_LOCAL,
+};
+
+struct scene_node {
+	enum scene_node_kind kind;
+	int x, y;                /* where text starts */
+	const char *text;
+};
+
+struct scene_point {
+	int x, y;
+};
+
+struct scene_arrow {
+	int n;                   /* points in pt: an orthogonal polyline */
+	struct scene_point pt[4];
+	bool head;               /* arrow head on the last point */
+	int from;                /* hook it leaves (-1: a node) */
+	int to;                  /* hook it leads into (-1: a node) */
+	long item;               /* into this item (inside a hook), or -1 */
+};
+
+struct scene {
+	uint64_t key;            /* (size, family filter, topology) it was built for */
+	uint64_t generation;     /* bumped on every rebuild */
+	int w, h;
+	int family_mode;
+	enum scene_style style;
+	int col_w;               /* frame / box width */
+	struct scene_hook hooks[SCENE_NHOOKS];
+	struct scene_item *items;
+	size_t nitems;
+	struct scene_node nodes[SCENE_MAX_NODES];
+	size_t nnodes;
+	struct scene_arrow arrows[SCENE_MAX_ARROWS];
+	size_t narrows;
+	struct canvas_rect legend;   /* where the legend goes (w 0: none) */
+	int content_h;           /* rows used (LIST may be taller than h: it scrolls) */
+};
+
+void scene_layout_init(struct scene *s);
+void scene_layout_free(struct scene *s);
+/* Recompute if size, family filter or topology changed; true if it did.
+ * rs may be NULL (nothing collected yet). family_mode: 0 both, 4, 6. */
+bool scene_layout_update(struct scene *s, const struct snap_ruleset *rs, int family_mode, int w, int h);
+/* Does the diagram show this chain (a base chain of an inet-family hook
+ * that passes the family filter)? */
+bool scene_layout_shows(const struct snap_chain *ch, int family_mode);
+/* Item at a point of the body, or -1. */
+long scene_layout_hit(const struct scene *s, int x, int y);
+/* Nearest visible item from `from` in direction (dx, dy), or -1. */
+long scene_layout_neighbour(const struct scene *s, long from, int dx, int dy);
+bool scene_layout_visible(const struct scene *s, long item);
+const char *scene_layout_style_name(enum scene_style st);
+
+#endif

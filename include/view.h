@@ -1,0 +1,144 @@
+/*
+ * view.h - views and the view stack: the diagram at the bottom, chain
+ * views, the chain list and help pushed on top (the breadcrumb). A view
+ * draws its body into a canvas and turns actions into REACT_* flags the
+ * loop ORs together (htop's Htop_Reaction). The stack draws the frame
+ * around the body: title and breadcrumb, status line, key bar or prompt.
+ * Views read the model; they never touch curses, sockets or time.
+ */
+#ifndef VIEW_H
+#define VIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "canvas.h"
+#include "model.h"
+#include "scene.h"
+#include "ui.h"
+
+#define VIEW_MIN_W 40            /* below this, "need at least W×H" */
+#define VIEW_MIN_H 10
+#define VIEW_STACK_MAX 32
+
+enum react {
+	REACT_NONE = 0,
+	REACT_REDRAW = 1,       /* draw a new frame */
+	REACT_SNAPSHOT = 2,     /* take a snapshot now (what is on screen changed) */
+	REACT_TIMER = 4,        /* interval or pause changed: re-arm the tick */
+	REACT_REPAINT = 8,      /* repaint every cell (Ctrl-L) */
+	REACT_THEME = 16,       /* ctx.theme_name changed: load and apply it */
+	REACT_QUIT = 32,
+	REACT_PASS = 64,        /* the view did not handle it: the stack may */
+};
+
+struct view;
+struct view_stack;
+
+/* What every view may read (and the few things the global keys change). */
+struct view_ctx {
+	struct model *model;
+	const char *netns_label;
+	const char *backend;
+	int family_mode;         /* 0 both, 4, 6 */
+	int interval_ms;
+	bool paused;
+	char theme_name[64];
+	uint64_t now_ns;         /* monotonic time of this frame (0 in tests) */
+	double now_wall;         /* wall clock of this frame, for 'z' */
+	double baseline_wall;    /* wall clock when 'z' was pressed */
+	struct scene scene;      /* the diagram's, cached */
+	char flash[160];         /* a message on the key bar until flash_until */
+	enum slot flash_slot;
+	uint64_t flash_until;
+	bool prompting;          /* the key bar is a text prompt for the top view */
+	char prompt[128];
+	char prompt_saved[128];
+};
+
+struct view_ops {
+	const char *name;
+	unsigned keyctx;         /* UI_CTX_* of its keys */
+	void (*draw)(struct view *v, struct canvas *c, struct canvas_rect body, struct view_stack *st);
+	int (*action)(struct view *v, const struct ui_event *ev, struct view_stack *st);
+	/* After each model update (every view in the stack, top or not). */
+	void (*tick)(struct view *v, struct view_stack *st);
+	/* Does this view need the rules of ch refreshed? */
+	bool (*wants)(struct view *v, const struct snap_chain *ch);
+	/* Its part of the breadcrumb. */
+	void (*crumb)(struct view *v, struct strbuf *sb, const struct view *below);
+	/* The prompt text changed (live filter); done: Enter or Esc. */
+	void (*filter)(struct view *v, const char *text, struct view_stack *st);
+	void (*free)(struct view *v);
+};
+
+/* Views embed this first. body: where it was last drawn (for the mouse). */
+struct view {
+	const struct view_ops *ops;
+	struct canvas_rect body;
+};
+
+struct view_stack {
+	struct view *v[VIEW_STACK_MAX];
+	size_t n;
+	struct view_ctx ctx;
+};
+
+void view_stack_init(struct view_stack *st, struct model *m, const char *netns_label, const char *backend,
+		     int family_mode, int interval_ms, const char *theme_name);
+void view_stack_free(struct view_stack *st);
+void view_stack_push(struct view_stack *st, struct view *v);
+void view_stack_pop(struct view_stack *st);
+struct view *view_stack_top(const struct view_stack *st);
+/* Draw the whole screen (frame and the top view) into c. */
+void view_stack_draw(struct view_stack *st, struct canvas *c);
+/* Handle one event; returns REACT_* flags. */
+int view_stack_event(struct view_stack *st, const struct ui_event *ev);
+/* The model was updated. */
+void view_stack_tick(struct view_stack *st);
+/* Keymap context for the next key. */
+unsigned view_stack_keyctx(const struct view_stack *st);
+/* feed_want_fn: base chains and the chains of the views in the stack. */
+bool view_stack_want(const struct snap_chain *ch, void *arg);
+void view_stack_flash(struct view_stack *st, enum slot slot, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Start the prompt for the top view, with its current filter text. */
+void view_stack_prompt(struct view_stack *st, const char *initial);
+
+/* ---- the views ---------------------------------------------------------------- */
+
+struct view *view_diagram_new(void);
+struct view *view_chain_new(uint8_t family, const char *table, const char *name);
+struct view *view_chains_new(void);
+struct view *view_help_new(void);
+/* Open the chain view for a chain, on top of the stack. */
+void view_open_chain(struct view_stack *st, const struct snap_chain *ch);
+
+/* ---- shared drawing helpers (view.c) -------------------------------------------- */
+
+/* Counts in at most 4 columns: 0 .. 9999, 12K, 1.2M, 123G. */
+void view_fmt_count(char *buf, size_t n, uint64_t v);
+/* A rate in at most 4 columns: 0, 0.5, 12, 1234, 12K, 1.2M. */
+void view_fmt_rate(char *buf, size_t n, double v);
+/* Does the kernel count anything in this chain (a policy counter or a
+ * rule with a counter)? If not, its numbers are unknown ("—"), not 0. */
+bool view_chain_counted(const struct snap_chain *ch);
+/* Heat 0..1 to a slot: SLOT_HEAT1..4, or cold (fallback). */
+enum slot view_heat_slot(double heat, enum slot cold);
+/* A line of a scrolling list: keep sel visible in rows; returns the new top. */
+size_t view_scroll(size_t top, size_t sel, size_t count, size_t rows);
+/* Case-insensitive substring (the filter). */
+bool view_match(const char *text, const char *pattern);
+/* Draw text from column skip on (sideways scroll), at most w columns, with
+ * the pattern's matches painted in SLOT_MATCH. Returns the columns drawn. */
+int view_text_match(struct canvas *c, int x, int y, int w, const char *text, size_t skip, const char *pattern,
+		    enum slot slot, int attr);
+/* Paint the pattern's matches in a text drawn by view_text_match. */
+void view_paint_matches(struct canvas *c, int x, int y, int drawn, const char *text, size_t skip,
+			const char *pattern);
+/* Repaint bytes [from, from + n) of a text drawn by view_text_match. */
+void view_paint_span(struct canvas *c, int x, int y, int drawn, const char *text, size_t skip, size_t from,
+		     size_t n, enum slot slot, int attr);
+
+#endif

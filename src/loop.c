@@ -1,0 +1,266 @@
+/*
+ * loop.c - the dashboard's one poll() loop (ui_run): stdin, the feed's
+ * event fd, a timerfd for the refresh tick and a signalfd for INT, TERM
+ * and HUP (blocked, so no handler ever runs; any of them ends the loop
+ * and the terminal is restored). On a tick: a snapshot with only the
+ * chains on screen refreshed, the model updated, a new frame. Between
+ * ticks slower than a second, heat cools in small steps. Knows no
+ * curses: the terminal is behind ui-tty.c and ui-render.c.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include "feed.h"
+#include "iptop.h"
+#include "model.h"
+#include "view.h"
+#include "ui.h"
+
+#define COOL_STEP_MS 200
+
+struct loop {
+	struct feed *feed;
+	struct model model;
+	struct view_stack st;
+	struct canvas canvas;
+	struct ui_render *render;
+	struct theme theme;
+	int tfd, sfd;
+	bool full;               /* next frame repaints every cell */
+	uint64_t last_cool_ns;
+};
+
+static void arm_timer(struct loop *l)
+{
+	struct itimerspec its;
+	long ms = l->st.ctx.interval_ms;
+
+	memset(&its, 0, sizeof(its));
+	if (!l->st.ctx.paused) {
+		its.it_value.tv_sec = ms / 1000;
+		its.it_value.tv_nsec = (ms % 1000) * 1000000L;
+		its.it_interval = its.it_value;
+	}
+	timerfd_settime(l->tfd, 0, &its, NULL);
+}
+
+static void take_snapshot(struct loop *l)
+{
+	struct snap_ruleset *rs = l->feed->ops->snapshot(l->feed, l->model.cur, view_stack_want, &l->st);
+
+	model_update(&l->model, rs);
+	view_stack_tick(&l->st);
+	l->last_cool_ns = time_mono_ns();
+}
+
+static bool anything_hot(const struct model *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nchains; i++)
+		if (m->chains[i].heat >= 0.05)
+			return true;
+	return false;
+}
+
+/* Try the theme the view asked for; a theme that does not load is skipped. */
+static void apply_theme(struct loop *l)
+{
+	char *cause = NULL;
+	int tries;
+
+	for (tries = 0; tries < 8; tries++) {
+		struct theme t;
+
+		memset(&t, 0, sizeof(t));
+		if (ui_theme_load(&t, l->st.ctx.theme_name, &cause) == 0) {
+			l->theme = t;
+			ui_render_theme(l->render, &l->theme);
+			view_stack_flash(&l->st, SLOT_HINT, "theme %s", l->theme.name);
+			l->full = true;
+			return;
+		}
+		view_stack_flash(&l->st, SLOT_WARN, "%s", cause);
+		free(cause);
+		cause = NULL;
+		snprintf(l->st.ctx.theme_name, sizeof(l->st.ctx.theme_name), "%s", ui_theme_next(l->st.ctx.theme_name));
+	}
+}
+
+static void frame(struct loop *l)
+{
+	int w, h;
+
+	ui_tty_size(&w, &h);
+	if (w != l->canvas.w || h != l->canvas.h) {
+		canvas_resize(&l->canvas, w, h);
+		l->full = true;
+	}
+	view_stack_draw(&l->st, &l->canvas);
+	ui_render_frame(l->render, &l->canvas, l->full);
+	l->full = false;
+}
+
+/* Milliseconds until something on screen must change without input. */
+static int poll_timeout(struct loop *l)
+{
+	struct view_ctx *ctx = &l->st.ctx;
+	uint64_t now = time_mono_ns();
+	int t = -1;
+
+	/* The model cools heat on every tick; only slow ticks need steps between. */
+	if (!ctx->paused && ctx->interval_ms > 1000 && anything_hot(&l->model))
+		t = COOL_STEP_MS;
+	if (ctx->flash[0] && ctx->flash_until > now) {
+		int f = (int)((ctx->flash_until - now) / 1000000) + 1;
+
+		if (t < 0 || f < t)
+			t = f;
+	}
+	return t;
+}
+
+static int run(struct loop *l, char **cause)
+{
+	for (;;) {
+		struct pollfd pfd[4];
+		struct ui_event ev;
+		bool snap = false, redraw = false;
+		int r, react = 0;
+
+		pfd[0].fd = STDIN_FILENO;
+		pfd[1].fd = l->feed->ops->fd(l->feed);
+		pfd[2].fd = l->tfd;
+		pfd[3].fd = l->sfd;
+		for (r = 0; r < 4; r++) {
+			pfd[r].events = POLLIN;
+			pfd[r].revents = 0;
+		}
+		r = poll(pfd, 4, poll_timeout(l));
+		if (r < 0 && errno != EINTR) {
+			*cause = xasprintf("poll: %s", strerror(errno));
+			return -1;
+		}
+		if (r > 0 && (pfd[3].revents & POLLIN)) {
+			struct signalfd_siginfo si;
+
+			if (read(l->sfd, &si, sizeof(si)) > 0)
+				return 0;
+		}
+		if (r > 0 && (pfd[2].revents & POLLIN)) {
+			uint64_t n;
+
+			if (read(l->tfd, &n, sizeof(n)) == (ssize_t)sizeof(n) && !l->st.ctx.paused)
+				snap = true;
+		}
+		if (r > 0 && pfd[1].fd >= 0 && (pfd[1].revents & (POLLIN | POLLERR)))
+			snap |= l->feed->ops->event(l->feed) && !l->st.ctx.paused;
+		if (r == 0)
+			redraw = true; /* cooling step or a message expired */
+
+		/* Keys, mouse and KEY_RESIZE (also after EINTR from SIGWINCH). */
+		l->st.ctx.now_ns = time_mono_ns();
+		l->st.ctx.now_wall = time_wall();
+		while (ui_tty_read(view_stack_keyctx(&l->st), &ev)) {
+			if (ev.action == UI_ACT_RESIZE)
+				l->full = true;
+			react |= view_stack_event(&l->st, &ev);
+			if (react & REACT_QUIT)
+				return 0;
+		}
+		if (react & REACT_THEME)
+			apply_theme(l);
+		if (react & REACT_TIMER)
+			arm_timer(l);
+		if (react & REACT_REPAINT)
+			l->full = true;
+		if ((react & REACT_SNAPSHOT) && !l->st.ctx.paused)
+			snap = true;
+		if (snap) {
+			take_snapshot(l);
+		} else if (redraw && !l->st.ctx.paused) {
+			uint64_t now = time_mono_ns();
+
+			model_cool(&l->model, (double)(now - l->last_cool_ns) / 1e9);
+			l->last_cool_ns = now;
+		}
+		if (snap || redraw || react || l->full) {
+			l->st.ctx.now_ns = time_mono_ns();
+			l->st.ctx.now_wall = time_wall();
+			frame(l);
+		}
+	}
+}
+
+int ui_run(struct feed *feed, const struct ui_opts *opts, char **cause)
+{
+	struct ui_tty_opts to;
+	struct loop l;
+	sigset_t mask, old;
+	const char *nc = getenv("NO_COLOR");
+	bool color = !opts->no_color && !(nc && *nc);
+	int ret = -1, w, h;
+
+	memset(&l, 0, sizeof(l));
+	l.feed = feed;
+	l.tfd = l.sfd = -1;
+	setlocale(LC_ALL, "");
+	if (ui_theme_load(&l.theme, opts->theme ? opts->theme : "default", cause) < 0)
+		return -1;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, &old);
+	l.sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	l.tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (l.sfd < 0 || l.tfd < 0) {
+		*cause = xasprintf("signalfd/timerfd: %s", strerror(errno));
+		goto out;
+	}
+
+	model_init(&l.model);
+	view_stack_init(&l.st, &l.model, feed->netns_label, feed->backend, opts->family_mode, opts->interval_ms,
+			l.theme.name);
+	to.ascii = opts->ascii;
+	to.no_color = !color;
+	if (ui_tty_init(&to, cause) < 0)
+		goto out_model;
+	l.render = ui_render_new(color);
+	ui_render_theme(l.render, &l.theme);
+	ui_tty_size(&w, &h);
+	canvas_init(&l.canvas, w, h, opts->ascii || !ui_tty_utf8());
+	l.full = true;
+
+	take_snapshot(&l);
+	l.st.ctx.now_ns = time_mono_ns();
+	l.st.ctx.now_wall = time_wall();
+	frame(&l);
+	arm_timer(&l);
+	ret = run(&l, cause);
+
+	ui_render_free(l.render);
+	ui_tty_fini();
+	canvas_free(&l.canvas);
+out_model:
+	view_stack_free(&l.st);
+	model_free(&l.model);
+out:
+	if (l.sfd >= 0)
+		close(l.sfd);
+	if (l.tfd >= 0)
+		close(l.tfd);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return ret;
+}

@@ -1,0 +1,489 @@
+/*
+ * scene-layout.c - geometry of the packet-flow diagram, cached per (body
+ * size, family filter, topology). Three columns of hook frames:
+ *
+ *     NIC in                                   NIC out
+ *       ▼                                         ▲
+ *   PREROUTING          (legend)             POSTROUTING
+ *       ▼                                      ▲     ▲
+ *   routing ◆──────▶  FORWARD  ──────────────┘     │
+ *       ▼                                            │
+ *     INPUT  ──▶  local process  ──▶  OUTPUT ───────┘
+ *
+ * in three densities (a row per table, two rows with a history line,
+ * a box per table), and a one-column list when that does not fit. Tables
+ * in a hook are ordered as the kernel runs them: by priority, then family
+ * (ip, ip6, inet), then name. Knows nothing of counters or colours.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/netfilter.h>
+
+#include "iptop.h"
+#include "scene.h"
+
+#define ROWS_COL_MIN 22    /* frame width: 8-column names and two numbers */
+#define ROWS_COL_MAX 44
+#define BOXES_COL_MIN 30
+#define BOXES_COL_MAX 46
+#define GAP_MIN 4
+#define GAP_MAX 12
+
+void scene_layout_init(struct scene *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+void scene_layout_free(struct scene *s)
+{
+	free(s->items);
+	memset(s, 0, sizeof(*s));
+}
+
+const char *scene_layout_style_name(enum scene_style st)
+{
+	switch (st) {
+	case SCENE_LIST: return "list";
+	case SCENE_ROWS: return "rows";
+	case SCENE_ROWS2: return "rows2";
+	case SCENE_BOXES: return "boxes";
+	}
+	return "?";
+}
+
+bool scene_layout_shows(const struct snap_chain *ch, int family_mode)
+{
+	if (!ch->base || ch->hook < 0 || ch->hook >= SCENE_NHOOKS)
+		return false;
+	switch (ch->family) {
+	case NFPROTO_INET: return true;
+	case NFPROTO_IPV4: return family_mode != 6;
+	case NFPROTO_IPV6: return family_mode != 4;
+	}
+	return false;
+}
+
+static int family_rank(uint8_t f)
+{
+	return f == NFPROTO_IPV4 ? 0 : f == NFPROTO_IPV6 ? 1 : 2;
+}
+
+struct pick {
+	size_t idx;
+	const struct snap_chain *ch;
+};
+
+static int cmp_pick(const void *a, const void *b)
+{
+	const struct snap_chain *x = ((const struct pick *)a)->ch, *y = ((const struct pick *)b)->ch;
+	int r;
+
+	if (x->hook != y->hook)
+		return x->hook - y->hook;
+	if (x->prio != y->prio)
+		return x->prio < y->prio ? -1 : 1;
+	if (x->family != y->family)
+		return family_rank(x->family) - family_rank(y->family);
+	r = strcmp(x->table, y->table);
+	return r ? r : strcmp(x->name, y->name);
+}
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	while (n--)
+		h = (h ^ *c++) * 1099511628211ULL;
+	return h;
+}
+
+static bool ipt_table(const struct snap_ruleset *rs, const struct snap_chain *ch)
+{
+	static const char *const std[] = { "raw", "mangle", "nat", "filter", "security" };
+	const struct snap_table *t = snapshot_find_table(rs, ch->family, ch->table);
+	size_t i;
+
+	if (t)
+		return t->iptables;
+	/* Not instantiated chains may have no table entry: judge by name. */
+	if (ch->family != NFPROTO_IPV4 && ch->family != NFPROTO_IPV6)
+		return false;
+	for (i = 0; i < ARRAY_SIZE(std); i++)
+		if (strcmp(ch->table, std[i]) == 0)
+			return snapshot_hook_ipt_name(ch->hook) && strcmp(ch->name, snapshot_hook_ipt_name(ch->hook)) == 0;
+	return false;
+}
+
+static void make_label(struct scene_item *it, const struct snap_ruleset *rs, const struct snap_chain *ch,
+		       bool both)
+{
+	const char *suffix = "";
+
+	if (both && ch->family == NFPROTO_IPV4)
+		suffix = "\xe2\x82\x84"; /* ₄ */
+	else if (both && ch->family == NFPROTO_IPV6)
+		suffix = "\xe2\x82\x86"; /* ₆ */
+	snprintf(it->short_label, sizeof(it->short_label), "%s%s", ch->table, suffix);
+	if (ipt_table(rs, ch))
+		snprintf(it->label, sizeof(it->label), "%s", it->short_label);
+	else
+		snprintf(it->label, sizeof(it->label), "%s%s %s", ch->table, suffix, ch->name);
+}
+
+/* ---- three columns ----------------------------------------------------------- */
+
+struct geo {
+	enum scene_style style;
+	int bw, gap, margin;
+	int x[3];            /* column x */
+	int hh[SCENE_NHOOKS];/* frame heights */
+	int shown[SCENE_NHOOKS];
+	int per;             /* rows per item (ROWS/ROWS2) */
+};
+
+static int frame_height(const struct geo *g, size_t n)
+{
+	if (g->style == SCENE_BOXES)
+		return n ? 4 * (int)n + 1 : 3;
+	return n ? g->per * (int)n + 2 : 3;
+}
+
+static int need_height(const struct geo *g)
+{
+	int t = g->hh[NF_INET_PRE_ROUTING] > g->hh[NF_INET_POST_ROUTING] ? g->hh[NF_INET_PRE_ROUTING]
+									     : g->hh[NF_INET_POST_ROUTING];
+	int b = g->hh[NF_INET_LOCAL_IN] > g->hh[NF_INET_LOCAL_OUT] ? g->hh[NF_INET_LOCAL_IN]
+								   : g->hh[NF_INET_LOCAL_OUT];
+
+	return 2 + t + 1 + g->hh[NF_INET_FORWARD] + 1 + b;
+}
+
+/* Widths and heights for a style; false if it cannot fit. */
+static bool plan(struct geo *g, const struct scene *s, enum scene_style style)
+{
+	int colmin = style == SCENE_BOXES ? BOXES_COL_MIN : ROWS_COL_MIN;
+	int colmax = style == SCENE_BOXES ? BOXES_COL_MAX : ROWS_COL_MAX;
+	int h, cap, maxn = 0;
+
+	memset(g, 0, sizeof(*g));
+	g->style = style;
+	g->per = style == SCENE_ROWS2 ? 2 : 1;
+	g->bw = (s->w - 2 * GAP_MIN) / 3;
+	if (g->bw > colmax)
+		g->bw = colmax;
+	if (g->bw < colmin)
+		return false;
+	g->gap = (s->w - 3 * g->bw) / 2;
+	if (g->gap > GAP_MAX)
+		g->gap = GAP_MAX;
+	g->margin = (s->w - 3 * g->bw - 2 * g->gap) / 2;
+	g->x[0] = g->margin;
+	g->x[1] = g->x[0] + g->bw + g->gap;
+	g->x[2] = g->x[1] + g->bw + g->gap;
+	for (h = 0; h < SCENE_NHOOKS; h++) {
+		g->shown[h] = (int)s->hooks[h].n;
+		if (g->shown[h] > maxn)
+			maxn = g->shown[h];
+		g->hh[h] = frame_height(g, s->hooks[h].n);
+	}
+	if (need_height(g) <= s->h)
+		return true;
+	if (style != SCENE_ROWS)
+		return false;
+	/* Crowded (both families, many tables): cut the longest frames down,
+	 * the last row saying "+N more", as long as two rows remain. */
+	for (cap = maxn - 1; cap >= 2; cap--) {
+		for (h = 0; h < SCENE_NHOOKS; h++) {
+			g->shown[h] = (int)s->hooks[h].n > cap ? cap : (int)s->hooks[h].n;
+			g->hh[h] = frame_height(g, (size_t)g->shown[h]);
+		}
+		if (need_height(g) <= s->h)
+			return true;
+	}
+	return false;
+}
+
+static void add_arrow(struct scene *s, int from, int to, long item, bool head, int n, const struct scene_point *pt)
+{
+	struct scene_arrow *a;
+	int i;
+
+	if (s->narrows == SCENE_MAX_ARROWS)
+		return;
+	a = &s->arrows[s->narrows++];
+	a->n = n;
+	for (i = 0; i < n; i++)
+		a->pt[i] = pt[i];
+	a->head = head;
+	a->from = from;
+	a->to = to;
+	a->item = item;
+}
+
+#define P(x, y) ((struct scene_point){ (x), (y) })
+
+static void add_node(struct scene *s, enum scene_node_kind kind, int x, int y, const char *text)
+{
+	struct scene_node *n = &s->nodes[s->nnodes++];
+
+	n->kind = kind;
+	n->x = x;
+	n->y = y;
+	n->text = text;
+}
+
+static void place_items(struct scene *s, const struct geo *g, int hook)
+{
+	struct scene_hook *hk = &s->hooks[hook];
+	const struct canvas_rect *f = &hk->r;
+	size_t k;
+
+	for (k = 0; k < hk->n; k++) {
+		struct scene_item *it = &s->items[hk->first + k];
+
+		memset(&it->r, 0, sizeof(it->r));
+		if ((int)k >= g->shown[hook])
+			continue;
+		if (g->style == SCENE_BOXES) {
+			it->r.x = f->x + 2;
+			it->r.y = f->y + 1 + 4 * (int)k;
+			it->r.w = f->w - 4;
+			it->r.h = 3;
+			if (k > 0)
+				add_arrow(s, -1, hook, (long)(hk->first + k), true, 2,
+					  (struct scene_point[]){ P(it->r.x + it->r.w / 2, it->r.y - 2),
+								  P(it->r.x + it->r.w / 2, it->r.y - 1) });
+			continue;
+		}
+		if ((size_t)g->shown[hook] < hk->n && (int)k == g->shown[hook] - 1)
+			continue; /* that row says "+N more" */
+		it->r.x = f->x + 1;
+		it->r.y = f->y + 1 + g->per * (int)k;
+		it->r.w = f->w - 2;
+		it->r.h = g->per;
+	}
+	hk->hidden = 0;
+	if ((size_t)g->shown[hook] < hk->n) {
+		hk->hidden = hk->n - (size_t)g->shown[hook] + 1;
+		hk->more.x = f->x + 1;
+		hk->more.y = f->y + 1 + g->per * (g->shown[hook] - 1);
+		hk->more.w = f->w - 2;
+		hk->more.h = 1;
+	}
+}
+
+static void layout_columns(struct scene *s, const struct geo *g)
+{
+	enum { PRE = NF_INET_PRE_ROUTING, IN = NF_INET_LOCAL_IN, FWD = NF_INET_FORWARD,
+	       OUT = NF_INET_LOCAL_OUT, POST = NF_INET_POST_ROUTING };
+	int spare = s->h - need_height(g), ga = 1, gb = 1, top, t, b, y0, ytop, yf, yr, yb, yl;
+	/* The NIC arrows meet the frames right of their titles. */
+	int bw = g->bw, cxa = g->x[0] + bw / 2, nxa = g->x[0] + bw - 5, nxc = g->x[2] + bw - 5, x1, x2, lx;
+	const char *route;
+	int h;
+
+	/* Spare rows lengthen the arrows first (up to 3 rows), then centre. */
+	while (spare > 0 && (ga < 4 || gb < 4)) {
+		if (ga <= gb)
+			ga++;
+		else
+			gb++;
+		spare--;
+	}
+	top = spare / 2;
+	t = g->hh[PRE] > g->hh[POST] ? g->hh[PRE] : g->hh[POST];
+	b = g->hh[IN] > g->hh[OUT] ? g->hh[IN] : g->hh[OUT];
+	y0 = top;
+	ytop = y0 + 2;
+	yf = ytop + t + ga;
+	yr = yf + (g->hh[FWD] - 1) / 2;
+	yb = yf + g->hh[FWD] + gb;
+	yl = yb + ((g->hh[IN] < g->hh[OUT] ? g->hh[IN] : g->hh[OUT]) - 1) / 2;
+	s->content_h = yb + b;
+	s->col_w = bw;
+
+	s->hooks[PRE].r = (struct canvas_rect){ g->x[0], ytop, bw, g->hh[PRE] };
+	s->hooks[POST].r = (struct canvas_rect){ g->x[2], ytop, bw, g->hh[POST] };
+	s->hooks[FWD].r = (struct canvas_rect){ g->x[1], yf, bw, g->hh[FWD] };
+	s->hooks[IN].r = (struct canvas_rect){ g->x[0], yb, bw, g->hh[IN] };
+	s->hooks[OUT].r = (struct canvas_rect){ g->x[2], yb, bw, g->hh[OUT] };
+	s->legend = (struct canvas_rect){ g->x[1], ytop, bw, t };
+	for (h = 0; h < SCENE_NHOOKS; h++)
+		place_items(s, g, h);
+
+	/* Fixed nodes. */
+	add_node(s, SCENE_NODE_NIC_IN, nxa - 3, y0, "NIC in");
+	add_node(s, SCENE_NODE_NIC_OUT, nxc - 3, y0, "NIC out");
+	route = cxa - 2 - 16 >= 0 ? "routing decision" : "routing";
+	add_node(s, SCENE_NODE_ROUTE, cxa - 1 - (int)strlen(route), yr, route);
+	lx = g->x[1] + (bw - 13) / 2;
+	add_node(s, SCENE_NODE_LOCAL, lx, yl, "local process");
+
+	/* Arrows: lit by the hooks at both ends (the cooler one), or the one end
+	 * that is a hook. NIC in's starts under its label, which hides it. */
+	x1 = g->x[2] + bw / 3;
+	x2 = g->x[2] + (2 * bw) / 3;
+	add_arrow(s, -1, PRE, -1, true, 2, (struct scene_point[]){ P(nxa, y0), P(nxa, y0 + 1) });
+	add_arrow(s, PRE, -1, -1, true, 2, (struct scene_point[]){ P(cxa, ytop + g->hh[PRE] - 1), P(cxa, yr - 1) });
+	add_arrow(s, -1, FWD, -1, true, 2, (struct scene_point[]){ P(cxa + 1, yr), P(g->x[1] - 1, yr) });
+	add_arrow(s, -1, IN, -1, true, 2, (struct scene_point[]){ P(cxa, yr + 1), P(cxa, yb - 1) });
+	add_arrow(s, IN, -1, -1, true, 2, (struct scene_point[]){ P(g->x[0] + bw - 1, yl), P(lx - 2, yl) });
+	add_arrow(s, -1, OUT, -1, true, 2, (struct scene_point[]){ P(lx + 14, yl), P(g->x[2] - 1, yl) });
+	add_arrow(s, FWD, POST, -1, true, 3,
+		  (struct scene_point[]){ P(g->x[1] + bw - 1, yr), P(x1, yr), P(x1, ytop + g->hh[POST]) });
+	add_arrow(s, OUT, POST, -1, true, 2, (struct scene_point[]){ P(x2, yb), P(x2, ytop + g->hh[POST]) });
+	add_arrow(s, POST, -1, -1, true, 2, (struct scene_point[]){ P(nxc, ytop), P(nxc, y0 + 1) });
+}
+
+/* ---- one column ------------------------------------------------------------------ */
+
+static void layout_list(struct scene *s)
+{
+	static const int order[SCENE_NHOOKS] = { NF_INET_PRE_ROUTING, NF_INET_LOCAL_IN, NF_INET_FORWARD,
+						  NF_INET_LOCAL_OUT, NF_INET_POST_ROUTING };
+	int y = 0, i;
+	size_t k;
+
+	s->col_w = s->w;
+	for (i = 0; i < SCENE_NHOOKS; i++) {
+		struct scene_hook *hk = &s->hooks[order[i]];
+
+		hk->r = (struct canvas_rect){ 0, y++, s->w, 1 };
+		for (k = 0; k < hk->n; k++)
+			s->items[hk->first + k].r = (struct canvas_rect){ 2, y++, s->w - 2, 1 };
+	}
+	s->content_h = y;
+}
+
+bool scene_layout_update(struct scene *s, const struct snap_ruleset *rs, int family_mode, int w, int h)
+{
+	static const enum scene_style tries[] = { SCENE_BOXES, SCENE_ROWS2, SCENE_ROWS };
+	struct pick *picks = NULL;
+	size_t n = 0, i;
+	uint64_t key = 1469598103934665603ULL;
+	bool has4 = false, has6 = false;
+	struct geo g;
+
+	if (rs && rs->nchains)
+		picks = xcalloc(rs->nchains, sizeof(*picks));
+	for (i = 0; rs && i < rs->nchains; i++) {
+		const struct snap_chain *ch = &rs->chains[i];
+
+		if (!scene_layout_shows(ch, family_mode))
+			continue;
+		picks[n].idx = i;
+		picks[n].ch = ch;
+		n++;
+		has4 |= ch->family == NFPROTO_IPV4;
+		has6 |= ch->family == NFPROTO_IPV6;
+	}
+	if (n)
+		qsort(picks, n, sizeof(*picks), cmp_pick);
+	key = fnv(key, &family_mode, sizeof(family_mode));
+	key = fnv(key, &w, sizeof(w));
+	key = fnv(key, &h, sizeof(h));
+	for (i = 0; i < n; i++) {
+		const struct snap_chain *ch = picks[i].ch;
+
+		key = fnv(key, &picks[i].idx, sizeof(picks[i].idx));
+		key = fnv(key, &ch->family, sizeof(ch->family));
+		key = fnv(key, &ch->hook, sizeof(ch->hook));
+		key = fnv(key, &ch->prio, sizeof(ch->prio));
+		key = fnv(key, ch->table, strlen(ch->table) + 1);
+		key = fnv(key, ch->name, strlen(ch->name) + 1);
+	}
+	if (s->generation && key == s->key) {
+		free(picks);
+		return false;
+	}
+
+	{
+		uint64_t gen = s->generation + 1;
+
+		free(s->items);
+		memset(s, 0, sizeof(*s));
+		s->generation = gen;
+	}
+	s->key = key;
+	s->w = w;
+	s->h = h;
+	s->family_mode = family_mode;
+	s->items = xcalloc(n + 1, sizeof(*s->items));
+	s->nitems = n;
+	for (i = 0; i < n; i++) {
+		struct scene_item *it = &s->items[i];
+		struct scene_hook *hk = &s->hooks[picks[i].ch->hook];
+
+		it->chain = picks[i].idx;
+		it->hook = picks[i].ch->hook;
+		make_label(it, rs, picks[i].ch, has4 && has6);
+		if (!hk->n)
+			hk->first = i;
+		hk->n++;
+	}
+	free(picks);
+
+	s->style = SCENE_LIST;
+	for (i = 0; i < ARRAY_SIZE(tries); i++) {
+		if (plan(&g, s, tries[i])) {
+			s->style = tries[i];
+			layout_columns(s, &g);
+			return true;
+		}
+	}
+	layout_list(s);
+	return true;
+}
+
+bool scene_layout_visible(const struct scene *s, long item)
+{
+	return item >= 0 && (size_t)item < s->nitems && s->items[item].r.w > 0;
+}
+
+long scene_layout_hit(const struct scene *s, int x, int y)
+{
+	size_t i;
+
+	for (i = 0; i < s->nitems; i++) {
+		const struct canvas_rect *r = &s->items[i].r;
+
+		if (r->w > 0 && x >= r->x && x < r->x + r->w && y >= r->y && y < r->y + r->h)
+			return (long)i;
+	}
+	return -1;
+}
+
+long scene_layout_neighbour(const struct scene *s, long from, int dx, int dy)
+{
+	long best = -1, bscore = 0;
+	int fx, fy;
+	size_t i;
+
+	if (!scene_layout_visible(s, from))
+		return -1;
+	fx = 2 * s->items[from].r.x + s->items[from].r.w;
+	fy = 2 * s->items[from].r.y + s->items[from].r.h;
+	for (i = 0; i < s->nitems; i++) {
+		const struct canvas_rect *r = &s->items[i].r;
+		long along, across, score;
+		int cx = 2 * r->x + r->w, cy = 2 * r->y + r->h;
+
+		if ((long)i == from || r->w == 0)
+			continue;
+		along = dx ? (long)(cx - fx) * dx : (long)(cy - fy) * dy;
+		across = dx ? labs((long)(cy - fy)) : labs((long)(cx - fx));
+		if (along <= 0)
+			continue;
+		/* Columns are wide, rows thin: sideways distance counts more. */
+		score = along + 3 * across;
+		if (best < 0 || score < bscore) {
+			best = (long)i;
+			bscore = score;
+		}
+	}
+	return best;
+}

@@ -1,0 +1,229 @@
+/*
+ * ui-keymap.c - the one table of key bindings: which key does what in
+ * which context, with the line the help screen shows and the word the key
+ * bar shows. The help screen and the key bar are generated from it, so
+ * they cannot drift from what the keys do. Translates keys to actions;
+ * does not act on them (views do, see view.c).
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iptop.h"
+#include "ui.h"
+
+#define FN(k) ((k) | UI_KEY_FN)
+#define G UI_CTX_GLOBAL
+#define DG UI_CTX_DIAGRAM
+#define CH UI_CTX_CHAIN
+#define CL UI_CTX_CHAINS
+#define LS (UI_CTX_CHAIN | UI_CTX_CHAINS)
+#define HP UI_CTX_HELP
+#define PR UI_CTX_PROMPT
+
+/* Context-specific bindings come before global ones: the first match wins. */
+static const struct ui_key keymap[] = {
+	/* the diagram */
+	{ '\t', "Tab", UI_ACT_NEXT, DG, "select the next box, in the order packets flow", "select" },
+	{ FN(KEY_BTAB), "S-Tab", UI_ACT_PREV, DG, "select the previous box", NULL },
+	{ FN(KEY_UP), "↑", UI_ACT_UP, DG, "select the box above / left / right / below", NULL },
+	{ FN(KEY_LEFT), "←", UI_ACT_LEFT, DG, "select the box above / left / right / below", NULL },
+	{ FN(KEY_RIGHT), "→", UI_ACT_RIGHT, DG, "select the box above / left / right / below", NULL },
+	{ FN(KEY_DOWN), "↓", UI_ACT_DOWN, DG, "select the box above / left / right / below", NULL },
+	{ '\n', "Enter", UI_ACT_ENTER, DG, "open the selected chain", "open" },
+	{ '\r', "Enter", UI_ACT_ENTER, DG, "open the selected chain", NULL },
+	{ FN(KEY_ENTER), "Enter", UI_ACT_ENTER, DG, "open the selected chain", NULL },
+	{ 0, "click", UI_ACT_CLICK, DG, "open the chain under the mouse", NULL },
+
+	/* a chain's rules */
+	{ '\n', "Enter", UI_ACT_ENTER, CH, "follow the selected rule's jump or goto", "follow" },
+	{ '\r', "Enter", UI_ACT_ENTER, CH, "follow the selected rule's jump or goto", NULL },
+	{ FN(KEY_ENTER), "Enter", UI_ACT_ENTER, CH, "follow the selected rule's jump or goto", NULL },
+	{ FN(KEY_LEFT), "←", UI_ACT_LEFT, CH, "scroll long rules sideways", NULL },
+	{ FN(KEY_RIGHT), "→", UI_ACT_RIGHT, CH, "scroll long rules sideways", NULL },
+
+	/* the list of chains */
+	{ '\n', "Enter", UI_ACT_ENTER, CL, "open the selected chain", "open" },
+	{ '\r', "Enter", UI_ACT_ENTER, CL, "open the selected chain", NULL },
+	{ FN(KEY_ENTER), "Enter", UI_ACT_ENTER, CL, "open the selected chain", NULL },
+
+	/* both lists */
+	{ FN(KEY_UP), "↑", UI_ACT_UP, LS | HP, "move up / down", NULL },
+	{ 'k', "k", UI_ACT_UP, LS | HP, "move up / down", NULL },
+	{ FN(KEY_DOWN), "↓", UI_ACT_DOWN, LS | HP, "move up / down", NULL },
+	{ 'j', "j", UI_ACT_DOWN, LS | HP, "move up / down", NULL },
+	{ FN(KEY_PPAGE), "PgUp", UI_ACT_PGUP, LS | HP, "page up / down", NULL },
+	{ FN(KEY_NPAGE), "PgDn", UI_ACT_PGDN, LS | HP, "page up / down", NULL },
+	{ FN(KEY_HOME), "Home", UI_ACT_HOME, LS | HP, "first / last line", NULL },
+	{ 'g', "g", UI_ACT_HOME, LS | HP, "first / last line", NULL },
+	{ FN(KEY_END), "End", UI_ACT_END, LS | HP, "first / last line", NULL },
+	{ 'G', "G", UI_ACT_END, LS | HP, "first / last line", NULL },
+	{ '/', "/", UI_ACT_FILTER, LS, "filter by text (Enter keeps it, Esc drops it)", "filter" },
+	{ 'n', "n", UI_ACT_FIND_NEXT, LS, "next / previous line that matches the filter", NULL },
+	{ 'N', "N", UI_ACT_FIND_PREV, LS, "next / previous line that matches the filter", NULL },
+	{ 's', "s", UI_ACT_SORT, LS, "sort: position, packets, bytes, rate", "sort" },
+	{ '>', ">", UI_ACT_SORT_NEXT, LS, "next / previous sort column", NULL },
+	{ '<', "<", UI_ACT_SORT_PREV, LS, "next / previous sort column", NULL },
+	{ 0, "click", UI_ACT_CLICK, LS, "select a line; click it again to open it", NULL },
+	{ 0, "wheel", UI_ACT_SCROLL_DOWN, LS | HP, "scroll", NULL },
+
+	/* the help screen */
+	{ 'q', "q", UI_ACT_BACK, HP, "close the help", "close" },
+	{ '?', "?", UI_ACT_BACK, HP, "close the help", NULL },
+	{ 'h', "h", UI_ACT_BACK, HP, "close the help", NULL },
+
+	/* typing a filter */
+	{ '\n', "Enter", UI_ACT_ACCEPT, PR, "keep the filter", "keep" },
+	{ '\r', "Enter", UI_ACT_ACCEPT, PR, "keep the filter", NULL },
+	{ FN(KEY_ENTER), "Enter", UI_ACT_ACCEPT, PR, "keep the filter", NULL },
+	{ 27, "Esc", UI_ACT_CANCEL, PR, "drop the filter", "cancel" },
+	{ FN(KEY_BACKSPACE), "Bksp", UI_ACT_TEXT_DEL, PR, "delete a character", NULL },
+	{ 127, "Bksp", UI_ACT_TEXT_DEL, PR, "delete a character", NULL },
+	{ 8, "Bksp", UI_ACT_TEXT_DEL, PR, "delete a character", NULL },
+
+	/* everywhere */
+	{ 27, "Esc", UI_ACT_BACK, G, "back along the breadcrumb (also closes help)", NULL },
+	{ FN(KEY_BACKSPACE), "Bksp", UI_ACT_BACK, G, "back along the breadcrumb (also closes help)", "back" },
+	{ 127, "Bksp", UI_ACT_BACK, G, "back along the breadcrumb (also closes help)", NULL },
+	{ 8, "Bksp", UI_ACT_BACK, G, "back along the breadcrumb (also closes help)", NULL },
+	{ 'c', "c", UI_ACT_CHAINS, G, "list all chains with their references", "chains" },
+	{ 'd', "d", UI_ACT_DIAGRAM, G, "back to the diagram", NULL },
+	{ '4', "4", UI_ACT_FAMILY4, G, "IPv4 only / IPv6 only / both (inet chains always)", "family" },
+	{ '6', "6", UI_ACT_FAMILY6, G, "IPv4 only / IPv6 only / both (inet chains always)", "family" },
+	{ 'b', "b", UI_ACT_FAMILYB, G, "IPv4 only / IPv6 only / both (inet chains always)", "family" },
+	{ 'z', "z", UI_ACT_BASELINE, G, "baseline: count from now on (z again: the kernel's totals)", "zero" },
+	{ ' ', "Space", UI_ACT_PAUSE, G, "pause / resume", "pause" },
+	{ '+', "+", UI_ACT_FASTER, G, "refresh faster / slower", NULL },
+	{ '=', "=", UI_ACT_FASTER, G, "refresh faster / slower", NULL },
+	{ '-', "-", UI_ACT_SLOWER, G, "refresh faster / slower", NULL },
+	{ 'T', "T", UI_ACT_THEME, G, "next theme: default, light, projector, mono", "theme" },
+	{ UI_KEY_CTRL('l'), "^L", UI_ACT_REPAINT, G, "repaint the screen", NULL },
+	{ '?', "?", UI_ACT_HELP, G, "this help", "help" },
+	{ 'h', "h", UI_ACT_HELP, G, "this help", NULL },
+	{ FN(KEY_F(1)), "F1", UI_ACT_HELP, G, "this help", NULL },
+	{ 'q', "q", UI_ACT_QUIT, G, "quit", "quit" },
+	{ 'Q', "Q", UI_ACT_QUIT, G, "quit", NULL },
+};
+
+static const char *const action_names[UI_ACT_COUNT] = {
+#define UI_ACTION_NAME(id, name) name,
+	UI_ACTIONS(UI_ACTION_NAME)
+#undef UI_ACTION_NAME
+};
+
+const struct ui_key *ui_keymap_table(size_t *n)
+{
+	*n = ARRAY_SIZE(keymap);
+	return keymap;
+}
+
+const char *ui_keymap_action_name(enum ui_action a)
+{
+	return a < UI_ACT_COUNT ? action_names[a] : "?";
+}
+
+enum ui_action ui_keymap_lookup(int key, unsigned ctx)
+{
+	size_t i;
+
+	if (key == 0)
+		return UI_ACT_NONE;
+	for (i = 0; i < ARRAY_SIZE(keymap); i++)
+		if (keymap[i].key == key && (keymap[i].ctx & ctx))
+			return keymap[i].action;
+	return UI_ACT_NONE;
+}
+
+static const struct {
+	unsigned ctx;
+	const char *title;
+} sections[] = {
+	{ UI_CTX_GLOBAL, "Everywhere" },
+	{ UI_CTX_DIAGRAM, "The diagram" },
+	{ UI_CTX_CHAIN, "A chain's rules" },
+	{ UI_CTX_CHAINS, "The list of chains" },
+	{ UI_CTX_PROMPT, "Typing a filter" },
+	{ UI_CTX_HELP, "This help" },
+};
+
+/* Append label to keys unless it is there already ("Enter" thrice). */
+static void add_key_label(char *keys, size_t size, const char *label)
+{
+	const char *p = keys;
+	size_t n = strlen(label);
+
+	while ((p = strstr(p, label)) != NULL) {
+		if ((p == keys || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+			return;
+		p += n;
+	}
+	if (strlen(keys) + n + 2 > size)
+		return;
+	if (*keys)
+		strcat(keys, " ");
+	strcat(keys, label);
+}
+
+size_t ui_keymap_help(struct ui_help_line **out)
+{
+	struct ui_help_line *v = xcalloc(ARRAY_SIZE(keymap) + ARRAY_SIZE(sections) + 1, sizeof(*v));
+	size_t n = 0, s, i, j;
+
+	for (s = 0; s < ARRAY_SIZE(sections); s++) {
+		v[n++].section = sections[s].title;
+		for (i = 0; i < ARRAY_SIZE(keymap); i++) {
+			const struct ui_key *k = &keymap[i];
+			size_t first = n;
+
+			if (!(k->ctx & sections[s].ctx))
+				continue;
+			/* Lines group the keys that share a help text. */
+			for (j = n; j > 0 && !v[j - 1].section; j--)
+				if (strcmp(v[j - 1].text, k->help) == 0)
+					break;
+			if (j > 0 && !v[j - 1].section) {
+				add_key_label(v[j - 1].keys, sizeof(v[j - 1].keys), k->label);
+				continue;
+			}
+			v[first].text = k->help;
+			add_key_label(v[first].keys, sizeof(v[first].keys), k->label);
+			n++;
+		}
+	}
+	*out = v;
+	return n;
+}
+
+size_t ui_keymap_hints(unsigned ctx, struct ui_help_line *out, size_t max)
+{
+	size_t n = 0, i, j;
+
+	for (i = 0; i < ARRAY_SIZE(keymap); i++) {
+		const struct ui_key *k = &keymap[i];
+
+		if (!k->hint || !(k->ctx & ctx))
+			continue;
+		/* A key the context binds to something else hides the global one. */
+		if (ui_keymap_lookup(k->key, ctx) != k->action)
+			continue;
+		for (j = 0; j < n; j++)
+			if (strcmp(out[j].text, k->hint) == 0)
+				break;
+		if (j < n) {
+			if (strlen(out[j].keys) + strlen(k->label) + 2 < sizeof(out[j].keys)) {
+				strcat(out[j].keys, "/");
+				strcat(out[j].keys, k->label);
+			}
+			continue;
+		}
+		if (n == max)
+			break;
+		memset(&out[n], 0, sizeof(out[n]));
+		snprintf(out[n].keys, sizeof(out[n].keys), "%s", k->label);
+		out[n].text = k->hint;
+		n++;
+	}
+	return n;
+}

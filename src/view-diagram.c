@@ -1,0 +1,611 @@
+/*
+ * view-diagram.c - the home screen: the packet flow from NIC in to NIC
+ * out with each hook's tables in kernel order, their packet rate and
+ * total; frames, boxes and the arrows into them light up with heat and
+ * cool down. Selection by arrows, Tab or mouse; Enter opens the chain.
+ * Geometry comes from the cached scene (scene-layout.c); this file only
+ * puts numbers, colours and the rate history on it.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iptop.h"
+#include "view.h"
+
+#define HIST_N 64
+
+struct hist {
+	uint8_t family;
+	char *table;
+	char *name;
+	float v[HIST_N];   /* packets/s, ring */
+	unsigned pos;      /* next slot */
+	unsigned count;
+};
+
+struct diagram {
+	struct view base;
+	long sel;                  /* item in the scene, -1: none */
+	uint64_t sel_gen;          /* scene generation sel belongs to */
+	bool have_id;              /* the selected chain, to find it again after relayout */
+	uint8_t id_family;
+	char id_table[64];
+	char id_name[64];
+	int scroll;                /* SCENE_LIST: first row shown */
+	struct hist *hist;
+	size_t nhist;
+};
+
+static const char *const hook_titles[SCENE_NHOOKS] = {
+	"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING",
+};
+
+/* ---- selection ------------------------------------------------------------------- */
+
+static const struct snap_chain *item_chain(const struct view_stack *st, long i)
+{
+	const struct snap_ruleset *rs = st->ctx.model->cur;
+	const struct scene *s = &st->ctx.scene;
+
+	if (!rs || i < 0 || (size_t)i >= s->nitems || s->items[i].chain >= rs->nchains)
+		return NULL;
+	return &rs->chains[s->items[i].chain];
+}
+
+static const struct model_chain *item_model(const struct view_stack *st, long i)
+{
+	const struct model *m = st->ctx.model;
+	const struct scene *s = &st->ctx.scene;
+
+	if (i < 0 || (size_t)i >= s->nitems || s->items[i].chain >= m->nchains)
+		return NULL;
+	return &m->chains[s->items[i].chain];
+}
+
+static void remember(struct diagram *d, const struct view_stack *st)
+{
+	const struct snap_chain *ch = item_chain(st, d->sel);
+
+	if (!ch)
+		return;
+	d->have_id = true;
+	d->id_family = ch->family;
+	snprintf(d->id_table, sizeof(d->id_table), "%s", ch->table);
+	snprintf(d->id_name, sizeof(d->id_name), "%s", ch->name);
+}
+
+static void select_item(struct diagram *d, const struct view_stack *st, long i)
+{
+	if (!scene_layout_visible(&st->ctx.scene, i))
+		return;
+	d->sel = i;
+	remember(d, st);
+}
+
+/* Bring the scene up to date; after a relayout find the selected chain again. */
+static void sync(struct diagram *d, struct view_stack *st, int w, int h)
+{
+	struct scene *s = &st->ctx.scene;
+	size_t i;
+
+	scene_layout_update(s, st->ctx.model->cur, st->ctx.family_mode, w, h);
+	if (d->sel_gen == s->generation)
+		return;
+	d->sel_gen = s->generation;
+	d->sel = -1;
+	for (i = 0; d->have_id && i < s->nitems; i++) {
+		const struct snap_chain *ch = item_chain(st, (long)i);
+
+		if (ch && ch->family == d->id_family && strcmp(ch->table, d->id_table) == 0 &&
+		    strcmp(ch->name, d->id_name) == 0 && scene_layout_visible(s, (long)i)) {
+			d->sel = (long)i;
+			break;
+		}
+	}
+	/* Not found (or nothing chosen yet): the first table of the flow. */
+	for (i = 0; d->sel < 0 && i < s->nitems; i++)
+		if (scene_layout_visible(s, (long)i))
+			d->sel = (long)i;
+	if (d->sel >= 0)
+		remember(d, st);
+}
+
+/* ---- history ------------------------------------------------------------------------- */
+
+static struct hist *find_hist(struct diagram *d, const struct snap_chain *ch, bool create)
+{
+	struct hist *h;
+	size_t i;
+
+	for (i = 0; i < d->nhist; i++)
+		if (d->hist[i].family == ch->family && strcmp(d->hist[i].table, ch->table) == 0 &&
+		    strcmp(d->hist[i].name, ch->name) == 0)
+			return &d->hist[i];
+	if (!create)
+		return NULL;
+	d->hist = xreallocarray(d->hist, d->nhist + 1, sizeof(*d->hist));
+	h = &d->hist[d->nhist++];
+	memset(h, 0, sizeof(*h));
+	h->family = ch->family;
+	h->table = xstrdup(ch->table);
+	h->name = xstrdup(ch->name);
+	return h;
+}
+
+static void diagram_tick(struct view *v, struct view_stack *st)
+{
+	struct diagram *d = (struct diagram *)v;
+	const struct model *m = st->ctx.model;
+	size_t i;
+
+	for (i = 0; i < m->nchains; i++) {
+		const struct model_chain *mc = &m->chains[i];
+		struct hist *h;
+
+		if (!scene_layout_shows(mc->snap, 0))
+			continue;
+		h = find_hist(d, mc->snap, true);
+		h->v[h->pos] = (float)mc->pps;
+		h->pos = (h->pos + 1) % HIST_N;
+		if (h->count < HIST_N)
+			h->count++;
+	}
+}
+
+/* History on a log scale shared by all tables, so a quiet chain looks
+ * quiet next to a busy one, yet a few packets still show. */
+static void draw_spark(struct canvas *c, int x, int y, int w, const struct hist *h, double top, enum slot slot)
+{
+	int n, i;
+
+	if (!h || w <= 0 || top <= 0)
+		return;
+	n = (int)h->count < w ? (int)h->count : w;
+	for (i = 0; i < n; i++) {
+		float v = h->v[(h->pos + HIST_N - n + i) % HIST_N];
+		int lvl;
+
+		if (v <= 0)
+			continue;
+		lvl = (int)(8.0 * log1p(v) / log1p(top) + 0.999);
+		if (lvl < 1)
+			lvl = 1;
+		if (lvl > 8)
+			lvl = 8;
+		canvas_put(c, x + w - n + i, y, 0x2580 + (uint32_t)lvl, slot, 0);
+	}
+}
+
+static double hist_top(const struct diagram *d)
+{
+	double top = 0;
+	size_t i;
+	int k;
+
+	for (i = 0; i < d->nhist; i++)
+		for (k = 0; k < (int)d->hist[i].count; k++)
+			if (d->hist[i].v[k] > top)
+				top = d->hist[i].v[k];
+	return top;
+}
+
+/* ---- drawing ------------------------------------------------------------------------- */
+
+static double hook_heat(const struct view_stack *st, int hook)
+{
+	const struct scene_hook *hk;
+	double heat = 0;
+	size_t k;
+
+	if (hook < 0)
+		return 1.0;
+	hk = &st->ctx.scene.hooks[hook];
+	for (k = 0; k < hk->n; k++) {
+		const struct model_chain *mc = item_model(st, (long)(hk->first + k));
+
+		if (mc && mc->heat > heat)
+			heat = mc->heat;
+	}
+	return heat;
+}
+
+/* One table's numbers in a row: label, [prio,] rate, total (columns 5 wide). */
+static void draw_cols(struct canvas *c, int x, int y, int w, const char *label, const char *short_label,
+		      const char *prio, const char *rate, const char *total, enum slot lslot, enum slot nslot,
+		      enum slot rslot, int attr)
+{
+	int right = x + w - 1; /* one blank column on the right */
+	int lw = prio ? w - 19 : w - 13;
+
+	canvas_text_right(c, right - 5, y, 5, total, nslot, attr);
+	canvas_text_right(c, right - 11, y, 5, rate, rslot, attr);
+	if (prio)
+		canvas_text_right(c, right - 17, y, 5, prio, SLOT_DIM, attr);
+	/* "firewalld filter_INPUT" that does not fit becomes "firewalld". */
+	if (short_label && canvas_width(label) > lw)
+		label = short_label;
+	canvas_text_fit(c, x + 1, y, lw, label, lslot, attr);
+}
+
+static void draw_item_row(struct canvas *c, const struct view_stack *st, const struct diagram *d, long i, int x,
+			  int y, int w, bool with_prio)
+{
+	const struct scene_item *it = &st->ctx.scene.items[i];
+	const struct model_chain *mc = item_model(st, i);
+	const struct snap_chain *ch = item_chain(st, i);
+	char rate[16], total[16], prio[16];
+	enum slot heat, lslot, nslot, rslot;
+	bool sel = i == d->sel;
+	int attr = 0;
+
+	if (!mc || !ch)
+		return;
+	snprintf(prio, sizeof(prio), "%d", ch->prio);
+	heat = view_heat_slot(mc->heat, SLOT_NORMAL);
+	if (!view_chain_counted(ch)) {
+		/* Not instantiated, or nothing in it has a counter: unknown, not 0. */
+		snprintf(rate, sizeof(rate), "\xe2\x80\x94"); /* — */
+		snprintf(total, sizeof(total), "\xe2\x80\x94");
+		lslot = ch->instantiated ? SLOT_LABEL : SLOT_DIM;
+		nslot = rslot = SLOT_DIM;
+	} else {
+		view_fmt_rate(rate, sizeof(rate), mc->pps);
+		view_fmt_count(total, sizeof(total), mc->total_packets);
+		lslot = heat != SLOT_NORMAL ? heat : SLOT_LABEL;
+		nslot = heat != SLOT_NORMAL ? heat : SLOT_NUMBER;
+		rslot = heat != SLOT_NORMAL ? heat : mc->pps > 0 ? SLOT_NUMBER : SLOT_DIM;
+	}
+	if (sel) {
+		/* Selection is reverse video of the row's heat, so heat still shows. */
+		enum slot s = heat != SLOT_NORMAL ? heat : SLOT_SELECT;
+
+		attr = heat != SLOT_NORMAL ? CANVAS_REVERSE : 0;
+		lslot = nslot = rslot = s;
+		canvas_fill(c, x, y, w, 1, ' ', s, attr);
+	}
+	draw_cols(c, x, y, w, it->label, it->short_label, with_prio ? prio : NULL, rate, total, lslot, nslot, rslot,
+		  attr);
+}
+
+/* A table as its own box: name and priority in the top border, the
+ * history, rate and total inside. */
+static void draw_item_box(struct canvas *c, const struct view_stack *st, struct diagram *d, long i, int ox, int oy,
+			  double top)
+{
+	const struct scene_item *it = &st->ctx.scene.items[i];
+	const struct canvas_rect *r = &it->r;
+	const struct model_chain *mc = item_model(st, i);
+	const struct snap_chain *ch = item_chain(st, i);
+	enum slot heat = view_heat_slot(mc->heat, SLOT_NORMAL), bs = heat != SLOT_NORMAL ? heat : SLOT_BORDER;
+	enum slot ls = heat != SLOT_NORMAL ? heat : SLOT_LABEL, ns = ls;
+	int x = ox + r->x, y = oy + r->y, inner = r->w - 2, pw, attr = 0;
+	char rate[24], total[16], prio[16];
+	bool sel = i == d->sel;
+
+	if (sel) {
+		ls = ns = heat != SLOT_NORMAL ? heat : SLOT_SELECT;
+		attr = heat != SLOT_NORMAL ? CANVAS_REVERSE : 0;
+		canvas_fill(c, x + 1, y + 1, inner, 1, ' ', ls, attr);
+	}
+	canvas_box(c, x, y, r->w, r->h, sel ? SLOT_SELECT : bs, sel ? CANVAS_BOX_HEAVY : CANVAS_BOX_LIGHT);
+	snprintf(prio, sizeof(prio), " %d ", ch->prio);
+	pw = canvas_width(prio);
+	canvas_text(c, x + r->w - 2 - pw, y, pw, prio, SLOT_DIM, 0);
+	canvas_text(c, x + 1, y, 1, " ", bs, 0);
+	{
+		const char *label = canvas_width(it->label) + 2 > r->w - 5 - pw ? it->short_label : it->label;
+		int lw = canvas_text_fit(c, x + 2, y, r->w - 5 - pw, label, sel ? SLOT_SELECT : ls, CANVAS_BOLD);
+
+		canvas_put(c, x + 2 + lw, y, ' ', sel ? SLOT_SELECT : bs, 0);
+	}
+	if (!ch->instantiated) {
+		canvas_text(c, x + 2, y + 1, inner - 2, "not instantiated", sel ? ls : SLOT_DIM, attr);
+		return;
+	}
+	if (view_chain_counted(ch)) {
+		view_fmt_rate(rate, sizeof(rate), mc->pps);
+		strcat(rate, "/s");
+		view_fmt_count(total, sizeof(total), mc->total_packets);
+	} else {
+		snprintf(rate, sizeof(rate), "\xe2\x80\x94");
+		snprintf(total, sizeof(total), "\xe2\x80\x94");
+	}
+	canvas_text_right(c, x + inner - 6, y + 1, 6, total, ns, attr);
+	canvas_text_right(c, x + inner - 14, y + 1, 7, rate, sel || mc->pps > 0 ? ns : SLOT_DIM, attr);
+	draw_spark(c, x + 2, y + 1, inner - 17, find_hist(d, ch, false), top,
+		   sel ? ls : heat != SLOT_NORMAL ? heat : SLOT_DIM);
+}
+
+static void draw_arrow(struct canvas *c, int ox, int oy, const struct scene_arrow *a, enum slot slot)
+{
+	int i;
+
+	for (i = 0; i + 1 < a->n; i++) {
+		int x0 = a->pt[i].x, y0 = a->pt[i].y, x1 = a->pt[i + 1].x, y1 = a->pt[i + 1].y;
+
+		if (y0 == y1)
+			canvas_hline(c, ox + (x0 < x1 ? x0 : x1), oy + y0, abs(x1 - x0) + 1, slot);
+		else
+			canvas_vline(c, ox + x0, oy + (y0 < y1 ? y0 : y1), abs(y1 - y0) + 1, slot);
+	}
+	if (a->head && a->n >= 2) {
+		const struct scene_point *p = &a->pt[a->n - 1], *q = &a->pt[a->n - 2];
+		uint32_t g = p->x > q->x ? 0x25b6 : p->x < q->x ? 0x25c0 : p->y > q->y ? 0x25bc : 0x25b2;
+
+		canvas_put(c, ox + p->x, oy + p->y, g, slot, 0);
+	}
+}
+
+/* An arrow is as hot as the box it leads into, or the cooler of the two
+ * hooks it joins. */
+static enum slot arrow_slot(const struct view_stack *st, const struct scene_arrow *a)
+{
+	double heat;
+
+	if (a->item >= 0) {
+		const struct model_chain *mc = item_model(st, a->item);
+
+		heat = mc ? mc->heat : 0;
+	} else {
+		double f = hook_heat(st, a->from), t = hook_heat(st, a->to);
+
+		heat = f < t ? f : t;
+	}
+	return view_heat_slot(heat, SLOT_ARROW);
+}
+
+static void draw_legend(struct canvas *c, const struct view_stack *st, int ox, int oy)
+{
+	const struct scene *s = &st->ctx.scene;
+	const struct canvas_rect *r = &s->legend;
+	bool prio = s->style == SCENE_BOXES || r->w >= 30;
+	int y = oy + r->y + 1, x = ox + r->x, i, rampx;
+
+	if (r->w <= 0 || r->h < 3)
+		return;
+	if (s->style == SCENE_BOXES)
+		x += 2;
+	draw_cols(c, x, y, s->style == SCENE_BOXES ? r->w - 4 : r->w, "table", NULL, prio ? "prio" : NULL, "pkt/s", "total",
+		  SLOT_DIM, SLOT_DIM, SLOT_DIM, CANVAS_UNDERLINE);
+	rampx = ox + r->x + (r->w - 13) / 2;
+	canvas_text(c, rampx, y + 1, 5, "cold ", SLOT_DIM, 0);
+	for (i = 0; i < 4; i++)
+		canvas_put(c, rampx + 5 + i, y + 1, 0x2588, (enum slot)(SLOT_HEAT1 + i), 0);
+	canvas_text(c, rampx + 9, y + 1, 4, " hot", SLOT_DIM, 0);
+	if (s->style != SCENE_ROWS && r->h >= 4)
+		canvas_text(c, ox + r->x + (r->w - 19) / 2, y + 2, 19,
+			    "\xe2\x96\x81\xe2\x96\x83\xe2\x96\x85\xe2\x96\x87 rate history", SLOT_DIM, 0); /* ▁▃▅▇ */
+}
+
+static void draw_columns(struct canvas *c, const struct view_stack *st, struct diagram *d, struct canvas_rect body)
+{
+	const struct scene *s = &st->ctx.scene;
+	int ox = body.x, oy = body.y, h;
+	double top = hist_top(d);
+	size_t i, k;
+
+	for (h = 0; h < SCENE_NHOOKS; h++) {
+		const struct scene_hook *hk = &s->hooks[h];
+		enum slot fs = view_heat_slot(hook_heat(st, h), SLOT_BORDER);
+
+		canvas_box(c, ox + hk->r.x, oy + hk->r.y, hk->r.w, hk->r.h, fs, CANVAS_BOX_ROUND);
+		canvas_printf(c, ox + hk->r.x + 2, oy + hk->r.y, hk->r.w - 4, SLOT_HOOK, CANVAS_BOLD, " %s ",
+			      hook_titles[h]);
+		if (!hk->n)
+			canvas_text(c, ox + hk->r.x + 2, oy + hk->r.y + 1, hk->r.w - 4, "no chains", SLOT_DIM, 0);
+		if (hk->hidden) {
+			char more[64];
+
+			snprintf(more, sizeof(more), "+%zu more, c lists all", hk->hidden);
+			if (canvas_width(more) > hk->more.w - 2)
+				snprintf(more, sizeof(more), "+%zu more", hk->hidden);
+			canvas_text(c, ox + hk->more.x + 1, oy + hk->more.y, hk->more.w - 2, more, SLOT_DIM, 0);
+		}
+		/* Connectors first: a heavy (selected) border drawn over them wins. */
+		for (i = 0; i < s->narrows; i++)
+			if (s->arrows[i].item >= 0 && s->items[s->arrows[i].item].hook == h)
+				draw_arrow(c, ox, oy, &s->arrows[i], arrow_slot(st, &s->arrows[i]));
+		for (k = 0; k < hk->n; k++) {
+			long it = (long)(hk->first + k);
+			const struct canvas_rect *r = &s->items[it].r;
+			const struct model_chain *mc = item_model(st, it);
+			const struct snap_chain *ch = item_chain(st, it);
+			enum slot hs = mc ? view_heat_slot(mc->heat, SLOT_BORDER) : SLOT_BORDER;
+
+			if (!r->w || !mc || !ch)
+				continue;
+			if (s->style == SCENE_BOXES) {
+				draw_item_box(c, st, d, it, ox, oy, top);
+			} else {
+				draw_item_row(c, st, d, it, ox + r->x, oy + r->y, r->w, r->w >= 30);
+				if (r->h > 1)
+					draw_spark(c, ox + r->x + 1, oy + r->y + 1, r->w - 2, find_hist(d, ch, false), top,
+						   hs == SLOT_BORDER ? SLOT_DIM : hs);
+			}
+		}
+	}
+	for (i = 0; i < s->narrows; i++)
+		if (s->arrows[i].item < 0)
+			draw_arrow(c, ox, oy, &s->arrows[i], arrow_slot(st, &s->arrows[i]));
+	for (i = 0; i < s->nnodes; i++) {
+		const struct scene_node *n = &s->nodes[i];
+		int x = canvas_text(c, ox + n->x, oy + n->y, -1, n->text, SLOT_NODE, 0);
+
+		if (n->kind == SCENE_NODE_ROUTE)
+			canvas_put(c, ox + n->x + x + 1, oy + n->y, 0x25c6, SLOT_NODE, 0); /* ◆ */
+	}
+	draw_legend(c, st, ox, oy);
+}
+
+static void draw_list(struct canvas *c, const struct view_stack *st, struct diagram *d, struct canvas_rect body)
+{
+	const struct scene *s = &st->ctx.scene;
+	int h;
+	size_t k;
+
+	if (d->sel >= 0)
+		d->scroll = (int)view_scroll((size_t)d->scroll, (size_t)s->items[d->sel].r.y, (size_t)s->content_h,
+					     (size_t)body.h);
+	for (h = 0; h < SCENE_NHOOKS; h++) {
+		const struct scene_hook *hk = &s->hooks[h];
+		int y = body.y + hk->r.y - d->scroll;
+
+		canvas_put(c, body.x, y, 0x25bc, view_heat_slot(hook_heat(st, h), SLOT_ARROW), 0);
+		canvas_text(c, body.x + 2, y, body.w - 2, hook_titles[h], SLOT_HOOK, CANVAS_BOLD);
+		if (h == 0 && body.w - 2 >= 30)
+			draw_cols(c, body.x + 2 + 12, y, body.w - 2 - 12, "", NULL, "prio", "pkt/s", "total", SLOT_DIM,
+				  SLOT_DIM, SLOT_DIM, 0);
+		else if (h == 0)
+			draw_cols(c, body.x + 2 + 12, y, body.w - 2 - 12, "", NULL, NULL, "pkt/s", "total", SLOT_DIM,
+				  SLOT_DIM, SLOT_DIM, 0);
+		if (!hk->n) {
+			canvas_text(c, body.x + 15, y, body.w - 15, "no chains", SLOT_DIM, 0);
+			continue;
+		}
+		for (k = 0; k < hk->n; k++) {
+			long it = (long)(hk->first + k);
+			const struct canvas_rect *r = &s->items[it].r;
+
+			draw_item_row(c, st, d, it, body.x + r->x, body.y + r->y - d->scroll, r->w, r->w >= 30);
+		}
+	}
+}
+
+static void diagram_draw(struct view *v, struct canvas *c, struct canvas_rect body, struct view_stack *st)
+{
+	struct diagram *d = (struct diagram *)v;
+	const struct snap_ruleset *rs = st->ctx.model->cur;
+	const struct scene *s = &st->ctx.scene;
+
+	sync(d, st, body.w, body.h);
+	if (!rs || !s->nitems) {
+		const char *msg = !rs ? "waiting for the first snapshot"
+			: rs->status != SRC_OK ? "no ruleset: see the status line below"
+			: st->ctx.family_mode ? "no base chains for this family (b shows both)"
+			: "no base chains: the firewall is empty";
+		int w = canvas_width(msg);
+
+		canvas_text(c, body.x + (w < body.w ? (body.w - w) / 2 : 0), body.y + body.h / 2, body.w, msg,
+			    SLOT_DIM, 0);
+		if (!rs || !s->nitems)
+			return;
+	}
+	if (s->style == SCENE_LIST)
+		draw_list(c, st, d, body);
+	else
+		draw_columns(c, st, d, body);
+}
+
+/* ---- actions --------------------------------------------------------------------------- */
+
+static long step(const struct scene *s, long from, int dir)
+{
+	long n = (long)s->nitems, i = from, k;
+
+	for (k = 0; k < n; k++) {
+		i = ((i < 0 ? (dir > 0 ? -1 : 0) : i) + dir + n) % n;
+		if (scene_layout_visible(s, i))
+			return i;
+	}
+	return from;
+}
+
+static int open_selected(struct diagram *d, struct view_stack *st)
+{
+	const struct snap_chain *ch = item_chain(st, d->sel);
+
+	if (!ch)
+		return REACT_NONE;
+	view_open_chain(st, ch);
+	return REACT_REDRAW | REACT_SNAPSHOT;
+}
+
+static int diagram_action(struct view *v, const struct ui_event *ev, struct view_stack *st)
+{
+	struct diagram *d = (struct diagram *)v;
+	const struct scene *s = &st->ctx.scene;
+	long to = -1, hit;
+	bool list;
+
+	if (v->body.w > 0)
+		sync(d, st, v->body.w, v->body.h);
+	list = s->style == SCENE_LIST;
+	switch (ev->action) {
+	case UI_ACT_NEXT:
+	case UI_ACT_SCROLL_DOWN:
+		to = step(s, d->sel, 1);
+		break;
+	case UI_ACT_PREV:
+	case UI_ACT_SCROLL_UP:
+		to = step(s, d->sel, -1);
+		break;
+	case UI_ACT_UP:
+		to = list ? step(s, d->sel, -1) : scene_layout_neighbour(s, d->sel, 0, -1);
+		break;
+	case UI_ACT_DOWN:
+		to = list ? step(s, d->sel, 1) : scene_layout_neighbour(s, d->sel, 0, 1);
+		break;
+	case UI_ACT_LEFT:
+		to = list ? -1 : scene_layout_neighbour(s, d->sel, -1, 0);
+		break;
+	case UI_ACT_RIGHT:
+		to = list ? -1 : scene_layout_neighbour(s, d->sel, 1, 0);
+		break;
+	case UI_ACT_ENTER:
+		return open_selected(d, st);
+	case UI_ACT_CLICK:
+		hit = scene_layout_hit(s, ev->x - v->body.x, ev->y - v->body.y + (list ? d->scroll : 0));
+		if (hit < 0)
+			return REACT_NONE;
+		select_item(d, st, hit);
+		return open_selected(d, st);
+	default:
+		return REACT_PASS;
+	}
+	if (to >= 0)
+		select_item(d, st, to);
+	return REACT_REDRAW;
+}
+
+/* ---- the rest ------------------------------------------------------------------------------ */
+
+static void diagram_crumb(struct view *v, struct strbuf *sb, const struct view *below)
+{
+	strbuf_add(sb, "diagram");
+}
+
+static void diagram_free(struct view *v)
+{
+	struct diagram *d = (struct diagram *)v;
+	size_t i;
+
+	for (i = 0; i < d->nhist; i++) {
+		free(d->hist[i].table);
+		free(d->hist[i].name);
+	}
+	free(d->hist);
+	free(d);
+}
+
+static const struct view_ops view_diagram_ops = {
+	.name = "diagram",
+	.keyctx = UI_CTX_DIAGRAM,
+	.draw = diagram_draw,
+	.action = diagram_action,
+	.tick = diagram_tick,
+	.crumb = diagram_crumb,
+	.free = diagram_free,
+};
+
+struct view *view_diagram_new(void)
+{
+	struct diagram *d = xcalloc(1, sizeof(*d));
+
+	d->base.ops = &view_diagram_ops;
+	d->sel = -1;
+	return &d->base;
+}

@@ -1,0 +1,700 @@
+/*
+ * unit-screen.c - the screen as a user sees it, without a terminal: the
+ * synthetic Docker host (feed-demo.c) through the real model, views and
+ * canvas, dumped as text and compared with tests/golden/ (UPDATE_GOLDEN=1
+ * rewrites them); the diagram layout at many sizes (nothing outside the
+ * canvas, nothing overlapping) including sizes below the minimum; the
+ * keys walked through: open, follow a jump, back, filter, sort, zero; the
+ * status line for each source state. Themes and keys: unit-ui.c.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/netfilter.h>
+
+#include "canvas.h"
+#include "iptop.h"
+#include "model.h"
+#include "scene.h"
+#include "ui.h"
+#include "unit.h"
+#include "view.h"
+
+#define TICK_NS 500000000ull
+#define LATER_NS (1000ull * 1000000000ull) /* draw "later": flash messages gone */
+
+static const char *srcdir(void)
+{
+	const char *s = getenv("top_srcdir");
+
+	return s && *s ? s : ".";
+}
+
+static char *slurp(const char *path)
+{
+	struct strbuf sb;
+	char buf[4096];
+	size_t n;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return NULL;
+	strbuf_init(&sb);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		strbuf_addn(&sb, buf, n);
+	fclose(f);
+	return strbuf_steal(&sb);
+}
+
+static void spit(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		return;
+	}
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Compare the canvas with tests/golden/NAME.txt (text, then slots). */
+static void golden(const char *name, const struct canvas *c)
+{
+	char *got = canvas_dump(c, CANVAS_DUMP_SLOTS);
+	char *path = xasprintf("%s/tests/golden/%s.txt", srcdir(), name);
+	char *want;
+
+	unit_checks++;
+	if (getenv("UPDATE_GOLDEN")) {
+		spit(path, got);
+		fprintf(stderr, "golden: wrote %s\n", path);
+	} else if (!(want = slurp(path))) {
+		unit_failures++;
+		fprintf(stderr, "golden %s: cannot read %s (UPDATE_GOLDEN=1 writes it)\n", name, path);
+	} else {
+		if (strcmp(want, got) != 0) {
+			const char *bd = getenv("top_builddir");
+			char *out = xasprintf("%s/tests/%s.got", bd && *bd ? bd : ".", name);
+			const char *a = want, *b = got;
+			int line = 1;
+
+			while (*a && *a == *b) {
+				if (*a == '\n')
+					line++;
+				a++;
+				b++;
+			}
+			unit_failures++;
+			spit(out, got);
+			fprintf(stderr, "golden %s: differs from line %d; got: %s (diff it against %s)\n", name, line, out,
+				path);
+			free(out);
+		}
+		free(want);
+	}
+	free(path);
+	free(got);
+}
+
+/* ---- a model and a view stack fed by the demo ruleset --------------------------- */
+
+static struct model model;
+static struct view_stack st;
+static uint64_t ticks;
+
+static void feed_ticks(int n)
+{
+	while (n-- > 0) {
+		model_update(&model, feed_demo_ruleset(ticks, ticks * TICK_NS));
+		view_stack_tick(&st);
+		ticks++;
+	}
+}
+
+static void setup(int n)
+{
+	if (st.n)
+		view_stack_free(&st);
+	model_free(&model);
+	model_init(&model);
+	ticks = 0;
+	view_stack_init(&st, &model, "net:[4026531840] (demo)", "nf_tables", 0, 500, "default");
+	feed_ticks(n);
+}
+
+static int act(enum ui_action a)
+{
+	struct ui_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.action = a;
+	st.ctx.now_ns = LATER_NS / 2;
+	return view_stack_event(&st, &ev);
+}
+
+static void type(const char *s)
+{
+	struct ui_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.action = UI_ACT_TEXT;
+	for (; *s; s++) {
+		ev.ch = (unsigned char)*s;
+		view_stack_event(&st, &ev);
+	}
+}
+
+static char *draw(struct canvas *c, int w, int h, bool ascii)
+{
+	canvas_init(c, w, h, ascii);
+	st.ctx.now_ns = LATER_NS;
+	view_stack_draw(&st, c);
+	return canvas_dump(c, 0);
+}
+
+static bool has(const char *text, const char *needle)
+{
+	return strstr(text, needle) != NULL;
+}
+
+/* ---- layout ------------------------------------------------------------------------- */
+
+static bool overlap(const struct canvas_rect *a, const struct canvas_rect *b)
+{
+	return a->x < b->x + b->w && b->x < a->x + a->w && a->y < b->y + b->h && b->y < a->y + a->h;
+}
+
+static bool inside(const struct canvas_rect *r, int w, int h)
+{
+	return r->x >= 0 && r->y >= 0 && r->x + r->w <= w && r->y + r->h <= h;
+}
+
+static bool point_in(const struct canvas_rect *r, int x, int y)
+{
+	return x >= r->x && x < r->x + r->w && y >= r->y && y < r->y + r->h;
+}
+
+static int layout_errors;
+
+#define LCHECK(cond, ...) do { \
+	unit_checks++; \
+	if (!(cond)) { \
+		unit_failures++; \
+		if (layout_errors++ < 20) { \
+			fprintf(stderr, "layout %dx%d %s: ", w, h, scene_layout_style_name(s->style)); \
+			fprintf(stderr, __VA_ARGS__); \
+			fputc('\n', stderr); \
+		} \
+	} \
+} while (0)
+
+static void check_layout(const struct scene *s, int w, int h)
+{
+	size_t i, j;
+	int a, b, p;
+
+	for (i = 0; i < s->nitems; i++) {
+		const struct canvas_rect *r = &s->items[i].r;
+
+		if (!r->w)
+			continue;
+		if (s->style == SCENE_LIST) {
+			LCHECK(r->x >= 0 && r->x + r->w <= w, "item %zu sideways out", i);
+			continue;
+		}
+		LCHECK(inside(r, w, h), "item %zu outside", i);
+		for (j = i + 1; j < s->nitems; j++)
+			if (s->items[j].r.w)
+				LCHECK(!overlap(r, &s->items[j].r), "items %zu and %zu overlap", i, j);
+	}
+	if (s->style == SCENE_LIST) {
+		LCHECK(s->content_h == SCENE_NHOOKS + (int)s->nitems, "list rows %d", s->content_h);
+		return;
+	}
+	LCHECK(s->content_h <= h, "content %d rows", s->content_h);
+	for (a = 0; a < SCENE_NHOOKS; a++) {
+		const struct canvas_rect *f = &s->hooks[a].r;
+		size_t k;
+
+		LCHECK(inside(f, w, h), "frame %d outside", a);
+		for (b = a + 1; b < SCENE_NHOOKS; b++)
+			LCHECK(!overlap(f, &s->hooks[b].r), "frames %d and %d overlap", a, b);
+		LCHECK(!overlap(f, &s->legend), "legend overlaps frame %d", a);
+		for (k = 0; k < s->hooks[a].n; k++) {
+			const struct canvas_rect *r = &s->items[s->hooks[a].first + k].r;
+
+			if (r->w)
+				LCHECK(r->x > f->x && r->y > f->y && r->x + r->w < f->x + f->w && r->y + r->h < f->y + f->h,
+				       "item %zu of hook %d not inside its frame", k, a);
+		}
+		LCHECK(s->hooks[a].hidden || s->style != SCENE_ROWS || s->hooks[a].n == 0 ||
+			       s->items[s->hooks[a].first + s->hooks[a].n - 1].r.w,
+		       "hook %d hides items without saying so", a);
+		for (i = 0; i < s->nnodes; i++) {
+			struct canvas_rect t = { s->nodes[i].x, s->nodes[i].y,
+						 canvas_width(s->nodes[i].text) + (s->nodes[i].kind == SCENE_NODE_ROUTE ? 2 : 0),
+						 1 };
+
+			LCHECK(!overlap(&t, f), "node %s overlaps frame %d", s->nodes[i].text, a);
+		}
+	}
+	for (i = 0; i < s->nnodes; i++) {
+		struct canvas_rect t = { s->nodes[i].x, s->nodes[i].y, canvas_width(s->nodes[i].text), 1 };
+
+		LCHECK(inside(&t, w, h), "node %s outside", s->nodes[i].text);
+	}
+	/* Arrows stay on the canvas and never run through a table. */
+	for (i = 0; i < s->narrows; i++) {
+		const struct scene_arrow *ar = &s->arrows[i];
+
+		for (p = 0; p < ar->n; p++) {
+			LCHECK(ar->pt[p].x >= 0 && ar->pt[p].x < w && ar->pt[p].y >= 0 && ar->pt[p].y < h,
+			       "arrow %zu point %d outside", i, p);
+			for (j = 0; j < s->nitems; j++) {
+				const struct canvas_rect *r = &s->items[j].r;
+				struct canvas_rect in = { r->x + 1, r->y + 1, r->w - 2, r->h - 2 };
+
+				if (s->style == SCENE_BOXES && r->w)
+					LCHECK(!point_in(&in, ar->pt[p].x, ar->pt[p].y), "arrow %zu enters box %zu", i, j);
+			}
+		}
+	}
+}
+
+static void test_layout(void)
+{
+	const int modes[] = { 0, 4, 6 };
+	bool seen[4] = { false };
+	struct scene s;
+	size_t m, i;
+	int w, h;
+
+	setup(2);
+	scene_layout_init(&s);
+	for (m = 0; m < ARRAY_SIZE(modes); m++)
+		for (w = 1; w <= 240; w += (w < 90 ? 3 : 11))
+			for (h = 1; h <= 80; h += (h < 30 ? 1 : 5)) {
+				scene_layout_update(&s, model.cur, modes[m], w, h);
+				seen[s.style] = true;
+				check_layout(&s, w, h);
+			}
+	CHECK(seen[SCENE_LIST] && seen[SCENE_ROWS] && seen[SCENE_ROWS2] && seen[SCENE_BOXES]);
+
+	/* Cached: the same size and topology is not laid out again. */
+	CHECK(scene_layout_update(&s, model.cur, 0, 78, 21));
+	CHECK(!scene_layout_update(&s, model.cur, 0, 78, 21));
+	CHECK(scene_layout_update(&s, model.cur, 4, 78, 21));
+	CHECK(scene_layout_update(&s, model.cur, 4, 80, 21));
+	CHECK(!scene_layout_update(&s, model.cur, 4, 80, 21));
+
+	/* Kernel order in a hook: priority, then family. */
+	scene_layout_update(&s, model.cur, 0, 80, 21);
+	CHECK_INT(s.style, SCENE_ROWS);
+	CHECK_INT(s.hooks[NF_INET_LOCAL_IN].n, 5);
+	CHECK_STR(s.items[s.hooks[NF_INET_LOCAL_IN].first + 0].label, "mangle\xe2\x82\x84");
+	CHECK_STR(s.items[s.hooks[NF_INET_LOCAL_IN].first + 1].label, "filter\xe2\x82\x84");
+	CHECK_STR(s.items[s.hooks[NF_INET_LOCAL_IN].first + 2].label, "filter\xe2\x82\x86");
+	CHECK_STR(s.items[s.hooks[NF_INET_LOCAL_IN].first + 3].label, "firewalld filter_INPUT");
+	CHECK_STR(s.items[s.hooks[NF_INET_LOCAL_IN].first + 3].short_label, "firewalld");
+	CHECK_STR(s.items[s.hooks[NF_INET_LOCAL_IN].first + 4].label, "nat\xe2\x82\x84");
+	/* One family: no subscripts, and the other family is gone. */
+	scene_layout_update(&s, model.cur, 4, 80, 21);
+	CHECK_INT(s.hooks[NF_INET_LOCAL_IN].n, 4);
+	CHECK_STR(s.items[s.hooks[NF_INET_LOCAL_IN].first + 1].label, "filter");
+	scene_layout_update(&s, model.cur, 6, 80, 21);
+	CHECK_INT(s.hooks[NF_INET_PRE_ROUTING].n, 0);
+	CHECK_INT(s.hooks[NF_INET_LOCAL_IN].n, 2);
+
+	/* Arrows: down a column, across to the next. */
+	scene_layout_update(&s, model.cur, 0, 80, 21);
+	i = s.hooks[NF_INET_PRE_ROUTING].first;
+	CHECK_INT(scene_layout_neighbour(&s, (long)i, 0, 1), (long)i + 1);
+	CHECK_INT(scene_layout_neighbour(&s, (long)i, 0, -1), -1);
+	CHECK_INT(s.items[scene_layout_neighbour(&s, (long)s.hooks[NF_INET_FORWARD].first, 1, 0)].hook,
+		  NF_INET_POST_ROUTING);
+	CHECK_INT(s.items[scene_layout_neighbour(&s, (long)(i + 2), 0, 1)].hook, NF_INET_LOCAL_IN);
+	CHECK_INT(scene_layout_hit(&s, s.items[i].r.x + 1, s.items[i].r.y), (long)i);
+	CHECK_INT(scene_layout_hit(&s, 0, 0), -1);
+
+	/* No ruleset yet: nothing to lay out, nothing breaks. */
+	CHECK(scene_layout_update(&s, NULL, 0, 80, 21));
+	CHECK_INT(s.nitems, 0);
+	scene_layout_free(&s);
+}
+
+/* A firewall with n native base chains on the input hook (and one on
+ * each other hook), more than 80x24 can show. */
+static struct snap_ruleset *crowded(int n)
+{
+	struct snap_ruleset *rs = xcalloc(1, sizeof(*rs));
+	int i;
+
+	rs->status = SRC_OK;
+	rs->chains = xcalloc((size_t)n + 4, sizeof(*rs->chains));
+	for (i = 0; i < n + 4; i++) {
+		struct snap_chain *ch = &rs->chains[rs->nchains++];
+
+		ch->family = NFPROTO_INET;
+		ch->table = xasprintf("t%02d", i);
+		ch->name = xstrdup("c");
+		ch->base = true;
+		ch->hook = i < n ? NF_INET_LOCAL_IN : i - n + (i - n >= NF_INET_LOCAL_IN ? 1 : 0);
+		ch->prio = i;
+		ch->policy = NF_ACCEPT;
+		ch->policy_counted = true;
+		ch->instantiated = true;
+	}
+	snapshot_sort_chains(rs);
+	return rs;
+}
+
+static void test_crowded(void)
+{
+	struct canvas c;
+	struct scene s;
+	char *d;
+	int w, h;
+
+	setup(0);
+	model_update(&model, crowded(16));
+	d = draw(&c, 80, 24, false);
+	CHECK(has(d, "\xe2\x94\x82 +8 more, c lists all \xe2\x94\x82"));
+	CHECK(has(d, "t00 c"));
+	CHECK(!has(d, "t15 c"));
+	free(d);
+	canvas_free(&c);
+	scene_layout_init(&s);
+	for (w = 40; w <= 200; w += 9)
+		for (h = 8; h <= 70; h += 3) {
+			scene_layout_update(&s, model.cur, 0, w, h);
+			check_layout(&s, w, h);
+		}
+	scene_layout_free(&s);
+
+	/* An empty firewall. */
+	model_update(&model, xcalloc(1, sizeof(struct snap_ruleset)));
+	d = draw(&c, 80, 24, false);
+	CHECK(has(d, "no base chains: the firewall is empty"));
+	free(d);
+	canvas_free(&c);
+}
+
+/* ---- screens ------------------------------------------------------------------------ */
+
+static void test_golden(void)
+{
+	static const int sizes[][2] = { { 80, 24 }, { 120, 40 }, { 200, 60 } };
+	struct canvas c;
+	char name[64], *d;
+	size_t i;
+
+	/* Eight ticks: rates, heat and a little history. */
+	setup(8);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		snprintf(name, sizeof(name), "diagram-%dx%d", sizes[i][0], sizes[i][1]);
+		free(draw(&c, sizes[i][0], sizes[i][1], false));
+		golden(name, &c);
+		canvas_free(&c);
+	}
+	d = draw(&c, 80, 24, true);
+	golden("diagram-80x24-ascii", &c);
+	CHECK(!has(d, "\xe2")); /* nothing but ASCII */
+	free(d);
+	canvas_free(&c);
+	free(draw(&c, 60, 20, false));
+	golden("diagram-60x20", &c);
+	canvas_free(&c);
+	d = draw(&c, 20, 6, false);
+	golden("small-20x6", &c);
+	CHECK(has(d, "need at least 40\xc3\x97" "10"));
+	free(d);
+	canvas_free(&c);
+
+	/* ip filter FORWARD: jumps, a verdict policy; the second rule selected. */
+	view_open_chain(&st, snapshot_find_chain(model.cur, NFPROTO_IPV4, "filter", "FORWARD"));
+	act(UI_ACT_DOWN);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		snprintf(name, sizeof(name), "chain-%dx%d", sizes[i][0], sizes[i][1]);
+		free(draw(&c, sizes[i][0], sizes[i][1], false));
+		golden(name, &c);
+		canvas_free(&c);
+	}
+
+	/* The firewalld chain: rules without counters, no policy counter. */
+	setup(8);
+	view_open_chain(&st, snapshot_find_chain(model.cur, NFPROTO_INET, "firewalld", "filter_INPUT"));
+	d = draw(&c, 80, 24, false);
+	golden("chain-firewalld-80x24", &c);
+	CHECK(has(d, "n/a"));
+	CHECK(has(d, "\xe2\x80\x94")); /* — */
+	free(d);
+	canvas_free(&c);
+	/* A chain the kernel never created. */
+	act(UI_ACT_BACK);
+	view_open_chain(&st, snapshot_find_chain(model.cur, NFPROTO_IPV4, "nat", "INPUT"));
+	d = draw(&c, 80, 24, false);
+	CHECK(has(d, "not instantiated"));
+	free(d);
+	canvas_free(&c);
+
+	/* The list of chains and the help. */
+	setup(8);
+	act(UI_ACT_CHAINS);
+	free(draw(&c, 80, 24, false));
+	golden("chains-80x24", &c);
+	canvas_free(&c);
+	act(UI_ACT_HELP);
+	free(draw(&c, 80, 24, false));
+	golden("help-80x24", &c);
+	canvas_free(&c);
+}
+
+/* Walk the keys a user would press and look at what the screen says. */
+static void test_walk(void)
+{
+	struct canvas c;
+	char *d;
+	int r;
+
+	setup(3);
+	d = draw(&c, 80, 24, false);
+	CHECK(has(d, "PREROUTING") && has(d, "POSTROUTING") && has(d, "routing") && has(d, "local process"));
+	CHECK(has(d, "gen 42, changed 09:30:00 by dockerd[812]"));
+	CHECK(has(d, "\xe2\x97\x8f ok"));
+	free(d);
+	canvas_free(&c);
+	d = draw(&c, 120, 40, false);
+	CHECK(has(d, "net:[4026531840] (demo) \xe2\x94\x82 nf_tables \xe2\x94\x82 gen 42"));
+	free(d);
+	canvas_free(&c);
+
+	/* Enter on the first box opens ip raw PREROUTING. */
+	r = act(UI_ACT_ENTER);
+	CHECK(r & REACT_SNAPSHOT);
+	d = draw(&c, 80, 24, false);
+	CHECK(has(d, "diagram \xe2\x80\xba ip raw PREROUTING"));
+	CHECK(has(d, "policy ACCEPT"));
+	free(d);
+	canvas_free(&c);
+	act(UI_ACT_BACK);
+	CHECK_INT(st.n, 1);
+
+	/* The want function: base chains, and the chains on screen. */
+	view_open_chain(&st, snapshot_find_chain(model.cur, NFPROTO_IPV4, "filter", "FORWARD"));
+	CHECK(view_stack_want(snapshot_find_chain(model.cur, NFPROTO_IPV4, "filter", "INPUT"), &st));
+	CHECK(!view_stack_want(snapshot_find_chain(model.cur, NFPROTO_IPV4, "filter", "DOCKER-USER"), &st));
+	/* Enter on a jump follows it; the breadcrumb grows; Backspace returns. */
+	act(UI_ACT_ENTER);
+	CHECK_INT(st.n, 3);
+	CHECK(view_stack_want(snapshot_find_chain(model.cur, NFPROTO_IPV4, "filter", "DOCKER-USER"), &st));
+	d = draw(&c, 80, 24, false);
+	CHECK(has(d, "ip filter FORWARD \xe2\x80\xba DOCKER-USER"));
+	CHECK(has(d, "-s 203.0.113.0/24 -j DROP"));
+	free(d);
+	canvas_free(&c);
+	feed_ticks(1); /* the screen follows the chain across ticks */
+	d = draw(&c, 80, 24, false);
+	CHECK(has(d, "-s 203.0.113.0/24 -j DROP"));
+	free(d);
+	canvas_free(&c);
+	act(UI_ACT_BACK);
+	CHECK_INT(st.n, 2);
+	/* Enter on a rule that jumps nowhere says so. */
+	act(UI_ACT_END);
+	act(UI_ACT_ENTER);
+	CHECK_INT(st.n, 2);
+	d = draw(&c, 80, 24, false);
+	canvas_free(&c);
+	free(d);
+	st.ctx.now_ns = 0;
+	canvas_init(&c, 80, 24, false);
+	view_stack_draw(&st, &c);
+	d = canvas_dump(&c, 0);
+	CHECK(has(d, "jumps nowhere"));
+	free(d);
+	canvas_free(&c);
+
+	/* Filter: type, rules hide; Esc brings the old filter back. */
+	act(UI_ACT_FILTER);
+	CHECK(st.ctx.prompting);
+	CHECK_INT(view_stack_keyctx(&st), UI_CTX_PROMPT);
+	type("docker0 -j");
+	d = draw(&c, 80, 24, false);
+	CHECK(has(d, "filter: docker0 -j"));
+	CHECK(has(d, "-i docker0 ! -o docker0 -j ACCEPT"));
+	CHECK(!has(d, "-j DOCKER-USER"));
+	CHECK(has(d, "/docker0 -j: 3 of 6"));
+	free(d);
+	canvas_free(&c);
+	act(UI_ACT_ACCEPT);
+	CHECK(!st.ctx.prompting);
+	act(UI_ACT_FIND_NEXT);
+	act(UI_ACT_FILTER);
+	act(UI_ACT_TEXT_DEL);
+	act(UI_ACT_CANCEL);
+	d = draw(&c, 80, 24, false);
+	CHECK(has(d, "3 of 6"));
+	free(d);
+	canvas_free(&c);
+	act(UI_ACT_FILTER);
+	while (st.ctx.prompt[0])
+		act(UI_ACT_TEXT_DEL);
+	act(UI_ACT_ACCEPT);
+	d = draw(&c, 80, 24, false);
+	CHECK(has(d, "-j DOCKER-USER") && !has(d, "of 6"));
+	free(d);
+	canvas_free(&c);
+
+	/* Sort cycles; by packets, the busiest rule comes first. */
+	act(UI_ACT_SORT);
+	d = draw(&c, 80, 24, false);
+	CHECK(has(d, "\xe2\x96\xbcpkts"));
+	free(d);
+	canvas_free(&c);
+	act(UI_ACT_SORT_PREV);
+	act(UI_ACT_SORT_NEXT);
+	act(UI_ACT_SORT_NEXT);
+	act(UI_ACT_SORT_NEXT);
+	act(UI_ACT_SORT_NEXT);
+	d = draw(&c, 80, 24, false);
+	CHECK(!has(d, "\xe2\x96\xbc"));
+	free(d);
+	canvas_free(&c);
+
+	/* z: counters since now (the kernel's stay); z again: as the kernel keeps them. */
+	st.ctx.now_wall = 1764151200.0; /* 10:00:00 UTC */
+	act(UI_ACT_BASELINE);
+	CHECK(model.baseline_set);
+	d = draw(&c, 80, 24, false);
+	CHECK(has(d, "since 10:00:00"));
+	CHECK(has(d, "0     0") && has(d, "-j DOCKER-USER"));
+	free(d);
+	canvas_free(&c);
+	feed_ticks(1);
+	act(UI_ACT_BASELINE);
+	CHECK(!model.baseline_set);
+
+	/* The list of chains: references; Enter opens one. */
+	act(UI_ACT_CHAINS);
+	d = draw(&c, 80, 24, false);
+	CHECK(has(d, "DOCKER-ISOLATION-STAGE-1"));
+	CHECK(has(d, "chains \xe2\x80\xba") == false);
+	free(d);
+	canvas_free(&c);
+	act(UI_ACT_HOME);
+	act(UI_ACT_ENTER);
+	CHECK_STR(view_stack_top(&st)->ops->name, "chain");
+	act(UI_ACT_DIAGRAM);
+	CHECK_INT(st.n, 1);
+
+	/* Family: IPv6 only hides the ip tables; both brings them back. */
+	act(UI_ACT_FAMILY6);
+	d = draw(&c, 80, 24, false);
+	CHECK(!has(d, "raw") && has(d, "filter") && has(d, "IPv6 "));
+	free(d);
+	canvas_free(&c);
+	act(UI_ACT_FAMILYB);
+	d = draw(&c, 80, 24, false);
+	CHECK(has(d, "raw\xe2\x82\x84"));
+	free(d);
+	canvas_free(&c);
+
+	/* Pause, speed, theme, repaint, help, quit. */
+	CHECK(act(UI_ACT_PAUSE) & REACT_TIMER);
+	CHECK(st.ctx.paused);
+	d = draw(&c, 80, 24, false);
+	CHECK(has(d, "PAUSED"));
+	free(d);
+	canvas_free(&c);
+	CHECK(act(UI_ACT_PAUSE) & REACT_SNAPSHOT);
+	CHECK(act(UI_ACT_FASTER) & REACT_TIMER);
+	CHECK_INT(st.ctx.interval_ms, 250);
+	act(UI_ACT_SLOWER);
+	act(UI_ACT_SLOWER);
+	CHECK_INT(st.ctx.interval_ms, 1000);
+	CHECK(act(UI_ACT_THEME) & REACT_THEME);
+	CHECK_STR(st.ctx.theme_name, "light");
+	CHECK(act(UI_ACT_REPAINT) & REACT_REPAINT);
+	act(UI_ACT_HELP);
+	CHECK_STR(view_stack_top(&st)->ops->name, "help");
+	CHECK_INT(ui_keymap_lookup('q', view_stack_keyctx(&st)), UI_ACT_BACK);
+	act(UI_ACT_BACK);
+	CHECK_INT(st.n, 1);
+	CHECK_INT(act(UI_ACT_BACK), REACT_NONE); /* Esc on the diagram does nothing */
+	CHECK(act(UI_ACT_QUIT) & REACT_QUIT);
+
+	/* A click on a box opens it. */
+	{
+		struct ui_event ev;
+		const struct scene_item *it = &st.ctx.scene.items[2];
+
+		free(draw(&c, 80, 24, false));
+		canvas_free(&c);
+		memset(&ev, 0, sizeof(ev));
+		ev.action = UI_ACT_CLICK;
+		ev.x = it->r.x + 2;
+		ev.y = it->r.y + 1; /* body starts on row 1 */
+		CHECK(view_stack_event(&st, &ev) & REACT_SNAPSHOT);
+		CHECK_STR(view_stack_top(&st)->ops->name, "chain");
+	}
+}
+
+/* The status line says what is wrong with the source. */
+static void test_status(void)
+{
+	struct snap_ruleset *rs;
+	struct canvas c;
+	char *d;
+
+	setup(0);
+	d = draw(&c, 80, 24, false);
+	CHECK(has(d, "waiting for the first snapshot"));
+	free(d);
+	canvas_free(&c);
+	rs = feed_demo_ruleset(0, 0);
+	rs->status = SRC_EPERM;
+	rs->error = xstrdup("needs CAP_NET_ADMIN");
+	model_update(&model, rs);
+	d = draw(&c, 80, 24, false);
+	CHECK(has(d, "\xe2\x97\x8f permission denied: needs CAP_NET_ADMIN"));
+	free(d);
+	canvas_free(&c);
+	rs = feed_demo_ruleset(1, TICK_NS);
+	rs->status = SRC_CHANGING;
+	model_update(&model, rs);
+	d = draw(&c, 80, 24, false);
+	CHECK(has(d, "ruleset changing"));
+	free(d);
+	canvas_free(&c);
+	rs = xcalloc(1, sizeof(*rs));
+	rs->status = SRC_UNAVAILABLE;
+	rs->error = xstrdup("nf_tables missing");
+	model_update(&model, rs);
+	d = draw(&c, 80, 24, false);
+	CHECK(has(d, "unavailable: nf_tables missing"));
+	CHECK(has(d, "no ruleset: see the status line below"));
+	free(d);
+	canvas_free(&c);
+}
+
+int main(void)
+{
+	setenv("TZ", "UTC", 1);
+	tzset();
+	model_init(&model);
+	test_layout();
+	test_crowded();
+	test_golden();
+	test_walk();
+	test_status();
+	view_stack_free(&st);
+	model_free(&model);
+	return unit_status("unit-screen");
+}
