@@ -1,0 +1,287 @@
+/*
+ * conntrack.h - the conntrack collector: a mirror of the kernel's connection
+ * tracking table for the current network namespace, kept current by
+ * NEW/DESTROY events and refreshed by full dumps (counters, timeouts, TCP
+ * states) at most once a second. The pure half turns ctnetlink messages
+ * (live or recorded) into struct ct_flow and applies them to a struct
+ * ct_table; the live half owns the sockets. No curses, no screen.
+ *
+ * Clock: every `now` here is the caller's monotonic clock in seconds
+ * (time_mono_ns() / 1e9); first_seen and dying_since use it too.
+ */
+#ifndef CONNTRACK_H
+#define CONNTRACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+#include <linux/netlink.h>
+
+#include "iptop.h"
+#include "snapshot.h"
+
+/* How the reply tuple differs from the inverted original tuple. */
+enum ct_nat {
+	CT_NAT_NONE,
+	CT_NAT_SNAT,   /* source rewritten: SNAT or MASQUERADE */
+	CT_NAT_DNAT,   /* destination rewritten: DNAT, REDIRECT */
+	CT_NAT_BOTH,
+};
+
+enum ct_dir { CT_DIR_ORIG, CT_DIR_REPLY };
+
+/* What a ctnetlink message says about a flow. Dump replies are UPDATEs. */
+enum ct_msg {
+	CT_MSG_OTHER,    /* not a conntrack message (DONE, ERROR, expectation...) */
+	CT_MSG_NEW,      /* IPCTNL_MSG_CT_NEW with NLM_F_CREATE|NLM_F_EXCL */
+	CT_MSG_UPDATE,   /* IPCTNL_MSG_CT_NEW otherwise (event or dump entry) */
+	CT_MSG_DESTROY,  /* IPCTNL_MSG_CT_DELETE */
+};
+
+/* An address of either family; IPv4 sits in v4 (network order). */
+union ct_addr {
+	uint32_t v4;
+	struct in6_addr v6;
+	uint8_t b[16];
+};
+
+struct ct_tuple {
+	union ct_addr src;
+	union ct_addr dst;
+	uint16_t sport;      /* host order; 0 for ICMP */
+	uint16_t dport;
+	uint8_t icmp_type;   /* ICMP / ICMPv6 only */
+	uint8_t icmp_code;
+	uint16_t icmp_id;    /* host order */
+};
+
+struct ct_flow {
+	uint32_t id;          /* CTA_ID; the mirror's key is id + orig + zone, as
+			       * ids are 32-bit hashes that collide */
+	uint8_t family;       /* AF_INET, AF_INET6 */
+	uint8_t proto;        /* IPPROTO_TCP, _UDP, _ICMP, _ICMPV6, _SCTP, ... */
+	bool has_state;       /* TCP, SCTP or DCCP protoinfo present */
+	uint8_t state;        /* TCP_CONNTRACK_* (SCTP_/DCCP_ for those) */
+	uint32_t status;      /* IPS_* bits */
+	struct ct_tuple orig;
+	struct ct_tuple reply;
+	enum ct_nat nat;      /* from tuples and IPS_SRC_NAT/IPS_DST_NAT */
+	uint32_t mark;
+	uint16_t zone;
+	bool has_timeout;     /* DESTROY events carry none */
+	uint32_t timeout;     /* seconds left when the message was sent */
+	bool has_acct;        /* per-direction counters present (nf_conntrack_acct=1
+			       * when the flow was created; dumps and DESTROY only) */
+	uint64_t packets[2];  /* [CT_DIR_ORIG], [CT_DIR_REPLY] */
+	uint64_t bytes[2];
+	/* Set by the table, not by the parser: */
+	uint64_t d_packets[2];  /* growth since the previous dump */
+	uint64_t d_bytes[2];
+	double first_seen;    /* when the mirror first saw it */
+	double dying_since;   /* when it was destroyed (dying only) */
+	bool is_new;          /* appeared since the previous snapshot (refresh) */
+	bool dying;           /* destroyed; kept CT_FADE_SECONDS for a fade */
+	uint32_t seen_dump;   /* internal: last dump generation that listed it */
+	uint32_t added_gen;   /* internal: snapshot generation it appeared in */
+};
+
+#define CT_FADE_SECONDS 2.0
+
+/*
+ * The mirror, keyed by (id, original tuple, zone). flows is unordered (use ct_table_sorted() to display) and
+ * holds the dying flows too; count is the live ones. Everything is
+ * readable; change it only through the functions below.
+ */
+struct ct_table {
+	struct ct_flow *flows;
+	size_t nflows;          /* entries in flows, live + dying */
+	size_t count;           /* live flows in the mirror */
+	uint64_t max;           /* nf_conntrack_max, 0 if unknown */
+	bool has_kernel_count;
+	uint64_t kernel_count;  /* the kernel's own count (CTA_STATS_GLOBAL_ENTRIES) */
+	bool acct;              /* nf_conntrack_acct in this netns */
+	enum src_status status;
+	char *error;            /* why status != SRC_OK, or NULL */
+	uint64_t resyncs;       /* ENOBUFS episodes (events lost, re-dumped) */
+	uint64_t events_lost;   /* flows the resync dumps found wrong (estimate) */
+	uint64_t events;        /* events applied */
+	uint32_t gen;           /* snapshots taken (complete dumps) */
+	double last_dump;       /* now of the last complete dump, 0 never */
+	double interval;        /* seconds between the last two dumps (for rates) */
+	double dump_ms;         /* wall time of the last dump */
+	double fade;            /* seconds a dying flow stays (CT_FADE_SECONDS) */
+	/* private */
+	size_t cap;
+	uint32_t *index;        /* open addressing on id: index+1, 0 empty */
+	size_t index_size;      /* power of two */
+	uint32_t dump_gen;
+	bool in_dump;
+	bool dump_resync;
+	size_t dump_added;
+};
+
+/* ---- pure: parsing and formatting ---------------------------------------- */
+
+/*
+ * Parse one ctnetlink message (a dump reply or an event) into f (zeroed
+ * first). Malformed messages are refused with -1/EINVAL before they reach
+ * libnetfilter_conntrack (whose parser exit()s on some malformations);
+ * messages that are not conntrack entries give -1/ENOMSG. kind may be NULL.
+ */
+int ct_parse_msg(const struct nlmsghdr *nlh, struct ct_flow *f, enum ct_msg *kind);
+/* NAT kind from the tuples and status bits of a parsed flow. */
+enum ct_nat ct_nat_kind(const struct ct_flow *f);
+/* "snat", "dnat", "both", or NULL for CT_NAT_NONE. */
+const char *ct_nat_name(enum ct_nat nat);
+/* "tcp", "udp", "icmp", "icmpv6", "sctp", ... or "unknown". */
+const char *ct_proto_name(uint8_t proto);
+/* "ESTABLISHED", "TIME_WAIT", ... as conntrack -L prints them; NULL when
+ * the protocol has no state (UDP, ICMP). */
+const char *ct_state_name(const struct ct_flow *f);
+/* "[ASSURED]", "[UNREPLIED]", "[OFFLOAD]", "[HW_OFFLOAD]" or "" (two may
+ * apply: UNREPLIED goes after the original tuple, the others at the end). */
+const char *ct_flag_name(const struct ct_flow *f);
+/* Address (network order bytes: a union ct_addr or a route.h address) as
+ * text. buf needs INET6_ADDRSTRLEN. */
+const char *ct_addr_text(uint8_t family, const void *addr, char *buf, size_t len);
+/* "src=A dst=B sport=N dport=M" or "src=A dst=B type=T code=C id=I". */
+void ct_tuple_text(const struct ct_flow *f, const struct ct_tuple *t, struct strbuf *sb);
+/* One line like conntrack -L, plus " nat=snat" and " id=N" (no newline). */
+void ct_flow_text(const struct ct_flow *f, struct strbuf *sb);
+
+/* ---- pure: the mirror ------------------------------------------------------ */
+
+void ct_table_init(struct ct_table *t);
+void ct_table_free(struct ct_table *t);
+/* The flow (live or dying) that is the same conntrack as key: same id,
+ * original tuple and zone. NULL if none. Pointers into the table are valid
+ * until it next changes. */
+struct ct_flow *ct_table_find_flow(const struct ct_table *t, const struct ct_flow *key);
+/* A flow with this id, or NULL. CTA_ID is a 32-bit hash and two live flows
+ * can share one (~25 % chance at 50,000 flows): for a UI selection, fine;
+ * for exactness use ct_table_find_flow(). */
+struct ct_flow *ct_table_find(const struct ct_table *t, uint32_t id);
+/* Set status and error text (fmt NULL clears the error). */
+void ct_table_set_status(struct ct_table *t, enum src_status st, const char *fmt, ...)
+	PRINTF_LIKE(3, 4);
+
+/* Apply an event (NEW, UPDATE or DESTROY) to the mirror. */
+void ct_table_apply_event(struct ct_table *t, const struct ct_flow *f, enum ct_msg kind,
+			  double now);
+/* Apply every conntrack message of a buffer as events; returns how many. */
+size_t ct_table_apply_events(struct ct_table *t, const void *buf, size_t len, double now);
+/*
+ * The path every buffer takes, live or replayed: run one recv()'d buffer
+ * through mnl_cb_run() (seq and portid 0 skip libmnl's checks), applying
+ * conntrack entries as dump entries (dump=true, between dump_begin and
+ * dump_end) or as events; malformed entries are skipped. Returns
+ * mnl_cb_run()'s result (MNL_CB_STOP at NLMSG_DONE, -1/errno for an
+ * NLMSG_ERROR); *n (may be NULL) gets the entries applied.
+ */
+int ct_table_apply_buf(struct ct_table *t, const void *buf, size_t len, double now,
+		       bool dump, unsigned int seq, unsigned int portid, size_t *n);
+
+/*
+ * A full dump, in three steps (the live collector and a replay both use
+ * them): begin, one flow() per dump entry, end. end(complete=true)
+ * reconciles by id: flows the dump did not list are marked dying, counter
+ * growth (d_*) and is_new are computed, gen advances. complete=false (the
+ * dump failed) keeps the mirror as it was. resync: the dump follows lost
+ * events; differences are added to events_lost.
+ */
+void ct_table_dump_begin(struct ct_table *t, bool resync);
+void ct_table_dump_flow(struct ct_table *t, const struct ct_flow *f, double now);
+void ct_table_dump_end(struct ct_table *t, bool complete, double now);
+/* begin + every message of buf + end(true): a recorded dump. Returns the
+ * number of entries. */
+size_t ct_table_apply_dump(struct ct_table *t, const void *buf, size_t len, double now);
+/* Drop dying flows older than t->fade. */
+void ct_table_expire(struct ct_table *t, double now);
+/* For tests: index and count consistent? 0, or -1 with *why allocated. */
+int ct_table_check(const struct ct_table *t, char **why);
+
+enum ct_sort {
+	CT_SORT_RATE,    /* d_bytes (both directions), then bytes, then id */
+	CT_SORT_BYTES,   /* bytes (both directions), then id */
+	CT_SORT_AGE,     /* first_seen, newest first, then id */
+	CT_SORT_ID,
+};
+/* Allocated array of pointers to the live flows (and the dying ones when
+ * with_dying), sorted; *n set to its length. Free the array only. */
+const struct ct_flow **ct_table_sorted(const struct ct_table *t, enum ct_sort key,
+				       bool with_dying, size_t *n);
+
+/*
+ * Append `"conntrack": {...}` (no surrounding braces or comma) to sb:
+ * count, max, acct, status, error, resyncs, events_lost and up to limit
+ * live flows (0: all) sorted by CT_SORT_RATE. See doc/json.md.
+ */
+void ct_table_json(const struct ct_table *t, struct strbuf *sb, size_t limit);
+/* Batch text: a summary line, then one ct_flow_text() line per live flow
+ * (up to limit, 0: all), sorted like the JSON. Lines end with '\n'. */
+void ct_table_text(const struct ct_table *t, struct strbuf *sb, size_t limit);
+
+/* ---- live collector -------------------------------------------------------- */
+
+struct ct_collect_opts {
+	int rcvbuf;            /* event socket buffer in bytes (0: 8 MiB) */
+	int rcvbuf_max;        /* grow up to this on ENOBUFS (0: 64 MiB; < rcvbuf: never) */
+	bool updates;          /* also subscribe to UPDATE events (chatty) */
+	double min_interval;   /* seconds between periodic dumps (0: 1.0) */
+};
+
+/* Raw bytes the collector read, for a recorder (record.h): CT_TAP_DUMP is
+ * one complete dump's messages in one call (-> REC_CT_DUMP, replay with
+ * ct_table_apply_dump()), CT_TAP_EVENT one recv()'d event buffer
+ * (-> REC_CT_EVENT, replay with ct_table_apply_events()). A resync dump
+ * comes as a CT_TAP_DUMP like any other. */
+enum ct_tap_what { CT_TAP_DUMP, CT_TAP_EVENT };
+typedef void (*ct_tap_fn)(void *arg, enum ct_tap_what what, const void *buf, size_t len);
+
+struct ct_collect;
+
+/* Opens the dump and event sockets in the current netns. Never fails: a
+ * source that cannot open is a status (SRC_EPERM "needs CAP_NET_ADMIN",
+ * SRC_UNAVAILABLE) in the table. opts may be NULL. */
+struct ct_collect *ct_collect_open(const struct ct_collect_opts *opts);
+void ct_collect_close(struct ct_collect *c);
+/* fd to poll (POLLIN) for events, or -1 when there is no event socket. */
+int ct_collect_event_fd(const struct ct_collect *c);
+/*
+ * Read the pending events (non-blocking) and apply them. On ENOBUFS: count
+ * a resync, drain the socket until EAGAIN, grow the buffer, dump and
+ * reconcile (the kernel drops events silently until its queue is empty, so
+ * a dump taken before draining misses some). Returns the number of events
+ * applied, or -1 when the socket failed (status says why).
+ */
+int ct_collect_events(struct ct_collect *c, double now);
+/*
+ * Full dump when opts.min_interval has passed since the last one, or when
+ * force: counters, states and timeouts, flows the kernel no longer has
+ * become dying; also refreshes max, acct and the kernel's count. Returns 1
+ * dumped, 0 not due, -1 failed (status and error say why; data kept).
+ */
+int ct_collect_refresh(struct ct_collect *c, double now, bool force);
+/* Cheap (no dump; ~2 ms as `conntrack -C`, mostly its exec): the kernel's
+ * entry count and max (CT_GET_STATS, or /proc), and nf_conntrack_acct.
+ * For every tick; refresh() calls it too. 0, or -1 when nothing could be
+ * read. */
+int ct_collect_stats(struct ct_collect *c);
+/* The mirror (valid until the next call on c). */
+const struct ct_table *ct_collect_table(const struct ct_collect *c);
+void ct_collect_set_tap(struct ct_collect *c, ct_tap_fn fn, void *arg);
+
+/* ---- routing decision for a flow (see route.h) ---------------------------- */
+
+struct nlroute;
+struct route_result;
+/*
+ * Which way the kernel routes this flow's original direction: from a local
+ * source → OUTPUT; else the input interface is taken as the route back to
+ * the source, and the post-DNAT destination (reply source) decides INPUT
+ * (local) or FORWARD. -1/errno when the kernel has no route (res->error).
+ */
+int ct_flow_route(struct nlroute *r, const struct ct_flow *f, struct route_result *res);
+
+#endif

@@ -1,0 +1,421 @@
+/*
+ * collect-conntrack-parse.c - one ctnetlink message (dump reply or event,
+ * live or recorded) into a struct ct_flow: validated first, then parsed by
+ * libnetfilter_conntrack's nfct_nlmsg_parse() and read with its getters;
+ * the NAT kind derived from the tuples. Pure: no socket, no table.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include <libmnl/libmnl.h>
+#include <libnetfilter_conntrack/libnetfilter_conntrack.h>
+
+#include "conntrack.h"
+
+/* ---- validation ------------------------------------------------------------
+ * libnetfilter_conntrack's parser calls __abi_breakage() -> exit() when an
+ * attribute has the wrong size, and its protoinfo callback accepts types up
+ * to CTA_PROTOINFO_TCP_MAX into a table sized CTA_PROTOINFO_MAX + 1 (a stack
+ * overrun on hostile input). A recording or a fuzzer must not kill iptop,
+ * so every message is checked here first with the same rules, plus NUL
+ * termination for the strings it strdup()s. Unknown (newer) attribute
+ * types are skipped, as the library does. */
+
+enum { V_ANY, V_U8, V_U16, V_U32, V_U64, V_NEST, V_STR, V_LEN };
+
+struct vspec;
+struct vrule {
+	uint8_t kind;
+	uint8_t len;               /* V_LEN: exact payload length */
+	const struct vspec *nest;  /* V_NEST: rules for the children, or NULL */
+};
+struct vspec {
+	uint16_t max;              /* highest known type */
+	bool strict;               /* types above max are refused, not skipped */
+	const struct vrule *r;     /* max + 1 entries */
+};
+
+static const struct vrule v_ip_r[CTA_IP_MAX + 1] = {
+	[CTA_IP_V4_SRC] = { V_U32, 0, NULL },
+	[CTA_IP_V4_DST] = { V_U32, 0, NULL },
+	[CTA_IP_V6_SRC] = { V_LEN, 16, NULL },
+	[CTA_IP_V6_DST] = { V_LEN, 16, NULL },
+};
+static const struct vspec v_ip = { CTA_IP_MAX, false, v_ip_r };
+
+static const struct vrule v_proto_r[CTA_PROTO_MAX + 1] = {
+	[CTA_PROTO_NUM] = { V_U8, 0, NULL },
+	[CTA_PROTO_SRC_PORT] = { V_U16, 0, NULL },
+	[CTA_PROTO_DST_PORT] = { V_U16, 0, NULL },
+	[CTA_PROTO_ICMP_ID] = { V_U16, 0, NULL },
+	[CTA_PROTO_ICMP_TYPE] = { V_U8, 0, NULL },
+	[CTA_PROTO_ICMP_CODE] = { V_U8, 0, NULL },
+	[CTA_PROTO_ICMPV6_ID] = { V_U16, 0, NULL },
+	[CTA_PROTO_ICMPV6_TYPE] = { V_U8, 0, NULL },
+	[CTA_PROTO_ICMPV6_CODE] = { V_U8, 0, NULL },
+};
+static const struct vspec v_proto = { CTA_PROTO_MAX, false, v_proto_r };
+
+static const struct vrule v_tuple_r[CTA_TUPLE_MAX + 1] = {
+	[CTA_TUPLE_IP] = { V_NEST, 0, &v_ip },
+	[CTA_TUPLE_PROTO] = { V_NEST, 0, &v_proto },
+	[CTA_TUPLE_ZONE] = { V_U16, 0, NULL },
+};
+static const struct vspec v_tuple = { CTA_TUPLE_MAX, false, v_tuple_r };
+
+static const struct vrule v_tcp_r[CTA_PROTOINFO_TCP_MAX + 1] = {
+	[CTA_PROTOINFO_TCP_STATE] = { V_U8, 0, NULL },
+	[CTA_PROTOINFO_TCP_WSCALE_ORIGINAL] = { V_U8, 0, NULL },
+	[CTA_PROTOINFO_TCP_WSCALE_REPLY] = { V_U8, 0, NULL },
+	[CTA_PROTOINFO_TCP_FLAGS_ORIGINAL] = { V_LEN, 2, NULL },
+	[CTA_PROTOINFO_TCP_FLAGS_REPLY] = { V_LEN, 2, NULL },
+};
+static const struct vspec v_tcp = { CTA_PROTOINFO_TCP_MAX, false, v_tcp_r };
+
+static const struct vrule v_sctp_r[CTA_PROTOINFO_SCTP_MAX + 1] = {
+	[CTA_PROTOINFO_SCTP_STATE] = { V_U8, 0, NULL },
+	[CTA_PROTOINFO_SCTP_VTAG_ORIGINAL] = { V_U32, 0, NULL },
+	[CTA_PROTOINFO_SCTP_VTAG_REPLY] = { V_U32, 0, NULL },
+};
+static const struct vspec v_sctp = { CTA_PROTOINFO_SCTP_MAX, false, v_sctp_r };
+
+static const struct vrule v_dccp_r[CTA_PROTOINFO_DCCP_MAX + 1] = {
+	[CTA_PROTOINFO_DCCP_STATE] = { V_U8, 0, NULL },
+	[CTA_PROTOINFO_DCCP_ROLE] = { V_U8, 0, NULL },
+	[CTA_PROTOINFO_DCCP_HANDSHAKE_SEQ] = { V_U64, 0, NULL },
+};
+static const struct vspec v_dccp = { CTA_PROTOINFO_DCCP_MAX, false, v_dccp_r };
+
+static const struct vrule v_pinfo_r[CTA_PROTOINFO_MAX + 1] = {
+	[CTA_PROTOINFO_TCP] = { V_NEST, 0, &v_tcp },
+	[CTA_PROTOINFO_SCTP] = { V_NEST, 0, &v_sctp },
+	[CTA_PROTOINFO_DCCP] = { V_NEST, 0, &v_dccp },
+};
+static const struct vspec v_pinfo = { CTA_PROTOINFO_MAX, true, v_pinfo_r };
+
+static const struct vrule v_counters_r[CTA_COUNTERS_MAX + 1] = {
+	[CTA_COUNTERS_PACKETS] = { V_U64, 0, NULL },
+	[CTA_COUNTERS_BYTES] = { V_U64, 0, NULL },
+	[CTA_COUNTERS32_PACKETS] = { V_U32, 0, NULL },
+	[CTA_COUNTERS32_BYTES] = { V_U32, 0, NULL },
+};
+static const struct vspec v_counters = { CTA_COUNTERS_MAX, false, v_counters_r };
+
+static const struct vrule v_natseq_r[CTA_NAT_SEQ_MAX + 1] = {
+	[CTA_NAT_SEQ_CORRECTION_POS] = { V_U32, 0, NULL },
+	[CTA_NAT_SEQ_OFFSET_BEFORE] = { V_U32, 0, NULL },
+	[CTA_NAT_SEQ_OFFSET_AFTER] = { V_U32, 0, NULL },
+};
+static const struct vspec v_natseq = { CTA_NAT_SEQ_MAX, false, v_natseq_r };
+
+static const struct vrule v_help_r[CTA_HELP_MAX + 1] = {
+	[CTA_HELP_NAME] = { V_STR, 0, NULL },
+};
+static const struct vspec v_help = { CTA_HELP_MAX, false, v_help_r };
+
+static const struct vrule v_secctx_r[CTA_SECCTX_MAX + 1] = {
+	[CTA_SECCTX_NAME] = { V_STR, 0, NULL },
+};
+static const struct vspec v_secctx = { CTA_SECCTX_MAX, false, v_secctx_r };
+
+static const struct vrule v_tstamp_r[CTA_TIMESTAMP_MAX + 1] = {
+	[CTA_TIMESTAMP_START] = { V_U64, 0, NULL },
+	[CTA_TIMESTAMP_STOP] = { V_U64, 0, NULL },
+};
+static const struct vspec v_tstamp = { CTA_TIMESTAMP_MAX, false, v_tstamp_r };
+
+static const struct vrule v_synproxy_r[CTA_SYNPROXY_MAX + 1] = {
+	[CTA_SYNPROXY_ISN] = { V_U32, 0, NULL },
+	[CTA_SYNPROXY_ITS] = { V_U32, 0, NULL },
+	[CTA_SYNPROXY_TSOFF] = { V_U32, 0, NULL },
+};
+static const struct vspec v_synproxy = { CTA_SYNPROXY_MAX, false, v_synproxy_r };
+
+static const struct vrule v_ct_r[CTA_MAX + 1] = {
+	[CTA_TUPLE_ORIG] = { V_NEST, 0, &v_tuple },
+	[CTA_TUPLE_REPLY] = { V_NEST, 0, &v_tuple },
+	[CTA_TUPLE_MASTER] = { V_NEST, 0, &v_tuple },
+	[CTA_NAT_SEQ_ADJ_ORIG] = { V_NEST, 0, &v_natseq },
+	[CTA_NAT_SEQ_ADJ_REPLY] = { V_NEST, 0, &v_natseq },
+	[CTA_PROTOINFO] = { V_NEST, 0, &v_pinfo },
+	[CTA_COUNTERS_ORIG] = { V_NEST, 0, &v_counters },
+	[CTA_COUNTERS_REPLY] = { V_NEST, 0, &v_counters },
+	[CTA_HELP] = { V_NEST, 0, &v_help },
+	[CTA_SECCTX] = { V_NEST, 0, &v_secctx },
+	[CTA_TIMESTAMP] = { V_NEST, 0, &v_tstamp },
+	[CTA_STATUS] = { V_U32, 0, NULL },
+	[CTA_TIMEOUT] = { V_U32, 0, NULL },
+	[CTA_MARK] = { V_U32, 0, NULL },
+	[CTA_SECMARK] = { V_U32, 0, NULL },
+	[CTA_USE] = { V_U32, 0, NULL },
+	[CTA_ID] = { V_U32, 0, NULL },
+	[CTA_ZONE] = { V_U16, 0, NULL },
+	/* not type-checked by the library, but its members are */
+	[CTA_SYNPROXY] = { V_ANY, 0, &v_synproxy },
+#ifdef CTA_TIMESTAMP_EVENT
+	[CTA_TIMESTAMP_EVENT] = { V_U64, 0, NULL },
+#endif
+};
+static const struct vspec v_ct = { CTA_MAX, false, v_ct_r };
+
+static int validate_attrs(const void *p, size_t len, const struct vspec *spec, int depth);
+
+static int validate_one(const struct nlattr *a, const struct vspec *spec, int depth)
+{
+	static const enum mnl_attr_data_type mt[] = {
+		[V_U8] = MNL_TYPE_U8, [V_U16] = MNL_TYPE_U16, [V_U32] = MNL_TYPE_U32,
+		[V_U64] = MNL_TYPE_U64, [V_NEST] = MNL_TYPE_NESTED, [V_STR] = MNL_TYPE_NUL_STRING,
+	};
+	uint16_t type = mnl_attr_get_type(a);
+	const struct vrule *r;
+
+	if (type > spec->max)
+		return spec->strict ? -1 : 0;
+	r = &spec->r[type];
+	switch (r->kind) {
+	case V_ANY:
+		if (r->nest)
+			return validate_attrs(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a),
+					      r->nest, depth + 1);
+		return 0;
+	case V_LEN:
+		return mnl_attr_validate2(a, MNL_TYPE_UNSPEC, r->len);
+	default:
+		if (mnl_attr_validate(a, mt[r->kind]) < 0)
+			return -1;
+		if (r->kind == V_NEST && r->nest)
+			return validate_attrs(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a),
+					      r->nest, depth + 1);
+		return 0;
+	}
+}
+
+static int validate_attrs(const void *p, size_t len, const struct vspec *spec, int depth)
+{
+	const struct nlattr *a;
+
+	if (depth > 4)
+		return -1;
+	/* The walk stops at the first attribute that does not fit, as the
+	 * library's does: a truncated tail is ignored, never read. */
+	for (a = p; mnl_attr_ok(a, (int)((const char *)p + len - (const char *)a));
+	     a = mnl_attr_next(a)) {
+		if (validate_one(a, spec, depth) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* First attribute of type in a nest (or payload), or NULL. */
+static const struct nlattr *attr_find(const void *p, size_t len, uint16_t type)
+{
+	const struct nlattr *a;
+
+	for (a = p; mnl_attr_ok(a, (int)((const char *)p + len - (const char *)a));
+	     a = mnl_attr_next(a)) {
+		if (mnl_attr_get_type(a) == type)
+			return a;
+	}
+	return NULL;
+}
+
+static const struct nlattr *nest_find(const struct nlattr *nest, uint16_t type)
+{
+	if (!nest)
+		return NULL;
+	return attr_find(mnl_attr_get_payload(nest), mnl_attr_get_payload_len(nest), type);
+}
+
+/* ---- parsing ----------------------------------------------------------------- */
+
+static enum ct_msg msg_kind(const struct nlmsghdr *nlh)
+{
+	if (nlh->nlmsg_type >> 8 != NFNL_SUBSYS_CTNETLINK)
+		return CT_MSG_OTHER;
+	switch (nlh->nlmsg_type & 0xff) {
+	case IPCTNL_MSG_CT_NEW:
+		if (nlh->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL))
+			return CT_MSG_NEW;
+		return CT_MSG_UPDATE;
+	case IPCTNL_MSG_CT_DELETE:
+		return CT_MSG_DESTROY;
+	default:
+		return CT_MSG_OTHER;
+	}
+}
+
+static void get_addr(const struct nf_conntrack *ct, uint8_t family, int a4, int a6,
+		     union ct_addr *out)
+{
+	const void *p;
+
+	if (family == AF_INET) {
+		out->v4 = nfct_get_attr_u32(ct, a4);
+	} else if (family == AF_INET6) {
+		p = nfct_get_attr(ct, a6);
+		if (p)
+			memcpy(out->b, p, 16);
+	}
+}
+
+static bool is_icmp(uint8_t proto)
+{
+	return proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6;
+}
+
+/* libnetfilter_conntrack keeps the reply tuple's ICMP type/code/id but has
+ * no getter for them (ATTR_ICMP_* are the original's), so read them here. */
+static void reply_icmp(const void *payload, size_t len, struct ct_tuple *t)
+{
+	const struct nlattr *tup = attr_find(payload, len, CTA_TUPLE_REPLY);
+	const struct nlattr *proto = nest_find(tup, CTA_TUPLE_PROTO);
+	const struct nlattr *a;
+
+	if ((a = nest_find(proto, CTA_PROTO_ICMP_TYPE)) ||
+	    (a = nest_find(proto, CTA_PROTO_ICMPV6_TYPE)))
+		t->icmp_type = mnl_attr_get_u8(a);
+	if ((a = nest_find(proto, CTA_PROTO_ICMP_CODE)) ||
+	    (a = nest_find(proto, CTA_PROTO_ICMPV6_CODE)))
+		t->icmp_code = mnl_attr_get_u8(a);
+	if ((a = nest_find(proto, CTA_PROTO_ICMP_ID)) ||
+	    (a = nest_find(proto, CTA_PROTO_ICMPV6_ID)))
+		t->icmp_id = ntohs(mnl_attr_get_u16(a));
+}
+
+static bool has(const struct nf_conntrack *ct, int attr)
+{
+	return nfct_attr_is_set(ct, attr) > 0;
+}
+
+int ct_parse_msg(const struct nlmsghdr *nlh, struct ct_flow *f, enum ct_msg *kindp)
+{
+	enum ct_msg kind;
+	const struct nfgenmsg *nfg;
+	const void *payload;
+	size_t plen;
+	struct nf_conntrack *ct;
+
+	memset(f, 0, sizeof(*f));
+	kind = msg_kind(nlh);
+	if (kindp)
+		*kindp = kind;
+	if (kind == CT_MSG_OTHER) {
+		errno = ENOMSG;
+		return -1;
+	}
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(struct nfgenmsg)) {
+		errno = EINVAL;
+		return -1;
+	}
+	nfg = mnl_nlmsg_get_payload(nlh);
+	payload = (const char *)nfg + sizeof(*nfg);
+	plen = nlh->nlmsg_len - NLMSG_HDRLEN - sizeof(*nfg);
+	if (nfg->nfgen_family != AF_INET && nfg->nfgen_family != AF_INET6) {
+		errno = ENOMSG;
+		return -1;
+	}
+	if (validate_attrs(payload, plen, &v_ct, 0) < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+
+	ct = nfct_new();
+	if (!ct) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (nfct_nlmsg_parse(nlh, ct) < 0 || !has(ct, ATTR_ID) ||
+	    !has(ct, ATTR_ORIG_L4PROTO)) {
+		nfct_destroy(ct);
+		errno = EINVAL;
+		return -1;
+	}
+
+	f->id = nfct_get_attr_u32(ct, ATTR_ID);
+	f->family = nfg->nfgen_family;
+	f->proto = nfct_get_attr_u8(ct, ATTR_ORIG_L4PROTO);
+	get_addr(ct, f->family, ATTR_ORIG_IPV4_SRC, ATTR_ORIG_IPV6_SRC, &f->orig.src);
+	get_addr(ct, f->family, ATTR_ORIG_IPV4_DST, ATTR_ORIG_IPV6_DST, &f->orig.dst);
+	get_addr(ct, f->family, ATTR_REPL_IPV4_SRC, ATTR_REPL_IPV6_SRC, &f->reply.src);
+	get_addr(ct, f->family, ATTR_REPL_IPV4_DST, ATTR_REPL_IPV6_DST, &f->reply.dst);
+	if (is_icmp(f->proto)) {
+		f->orig.icmp_type = nfct_get_attr_u8(ct, ATTR_ICMP_TYPE);
+		f->orig.icmp_code = nfct_get_attr_u8(ct, ATTR_ICMP_CODE);
+		f->orig.icmp_id = ntohs(nfct_get_attr_u16(ct, ATTR_ICMP_ID));
+		reply_icmp(payload, plen, &f->reply);
+	} else {
+		f->orig.sport = ntohs(nfct_get_attr_u16(ct, ATTR_ORIG_PORT_SRC));
+		f->orig.dport = ntohs(nfct_get_attr_u16(ct, ATTR_ORIG_PORT_DST));
+		f->reply.sport = ntohs(nfct_get_attr_u16(ct, ATTR_REPL_PORT_SRC));
+		f->reply.dport = ntohs(nfct_get_attr_u16(ct, ATTR_REPL_PORT_DST));
+	}
+
+	if (has(ct, ATTR_TCP_STATE)) {
+		f->has_state = true;
+		f->state = nfct_get_attr_u8(ct, ATTR_TCP_STATE);
+	} else if (has(ct, ATTR_SCTP_STATE)) {
+		f->has_state = true;
+		f->state = nfct_get_attr_u8(ct, ATTR_SCTP_STATE);
+	} else if (has(ct, ATTR_DCCP_STATE)) {
+		f->has_state = true;
+		f->state = nfct_get_attr_u8(ct, ATTR_DCCP_STATE);
+	}
+	f->status = nfct_get_attr_u32(ct, ATTR_STATUS);
+	f->mark = nfct_get_attr_u32(ct, ATTR_MARK);
+	f->zone = nfct_get_attr_u16(ct, ATTR_ZONE);
+	if (has(ct, ATTR_TIMEOUT)) {
+		f->has_timeout = true;
+		f->timeout = nfct_get_attr_u32(ct, ATTR_TIMEOUT);
+	}
+	/* Counters exist only when nf_conntrack_acct was 1 as the flow was
+	 * created, and never in NEW/UPDATE events. */
+	if (has(ct, ATTR_ORIG_COUNTER_PACKETS) && has(ct, ATTR_REPL_COUNTER_PACKETS)) {
+		f->has_acct = true;
+		f->packets[CT_DIR_ORIG] = nfct_get_attr_u64(ct, ATTR_ORIG_COUNTER_PACKETS);
+		f->bytes[CT_DIR_ORIG] = nfct_get_attr_u64(ct, ATTR_ORIG_COUNTER_BYTES);
+		f->packets[CT_DIR_REPLY] = nfct_get_attr_u64(ct, ATTR_REPL_COUNTER_PACKETS);
+		f->bytes[CT_DIR_REPLY] = nfct_get_attr_u64(ct, ATTR_REPL_COUNTER_BYTES);
+	}
+	nfct_destroy(ct);
+	f->nat = ct_nat_kind(f);
+	return 0;
+}
+
+static bool addr_eq(uint8_t family, const union ct_addr *a, const union ct_addr *b)
+{
+	if (family == AF_INET)
+		return a->v4 == b->v4;
+	return memcmp(a->b, b->b, 16) == 0;
+}
+
+/* NAT = the reply tuple is not the inverted original (reply src != orig
+ * dst: DNAT; reply dst != orig src: SNAT), or the kernel's IPS_*_NAT bits.
+ * Not libnetfilter_conntrack's NFCT_GOPT_IS_SPAT/DPAT: those compare the
+ * port slots, which hold ICMP type/id, and flag a plain ping as NAT. The
+ * ICMP id is the source "port" (SNAT may rewrite it); type and code always
+ * differ between request and reply. */
+enum ct_nat ct_nat_kind(const struct ct_flow *f)
+{
+	bool snat = f->status & IPS_SRC_NAT;
+	bool dnat = f->status & IPS_DST_NAT;
+
+	if (!addr_eq(f->family, &f->reply.dst, &f->orig.src))
+		snat = true;
+	if (!addr_eq(f->family, &f->reply.src, &f->orig.dst))
+		dnat = true;
+	if (is_icmp(f->proto)) {
+		if (f->reply.icmp_id != f->orig.icmp_id)
+			snat = true;
+	} else {
+		if (f->reply.dport != f->orig.sport)
+			snat = true;
+		if (f->reply.sport != f->orig.dport)
+			dnat = true;
+	}
+	if (snat && dnat)
+		return CT_NAT_BOTH;
+	return snat ? CT_NAT_SNAT : dnat ? CT_NAT_DNAT : CT_NAT_NONE;
+}

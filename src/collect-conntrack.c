@@ -1,0 +1,541 @@
+/*
+ * collect-conntrack.c - the conntrack mirror: parsed flows (see
+ * collect-conntrack-parse.c) kept in a table keyed by conntrack id and
+ * original tuple, changed by events, reconciled against full dumps, faded
+ * out when destroyed. The sockets are in collect-conntrack-live.c; text and
+ * JSON in collect-conntrack-text.c.
+ *
+ * Does not draw, does not decide what is on screen, does not sort for a
+ * view beyond ct_table_sorted().
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libmnl/libmnl.h>
+#include <libnetfilter_conntrack/libnetfilter_conntrack.h>
+
+#include "conntrack.h"
+
+/* ---- the table ---------------------------------------------------------------- */
+
+static size_t id_home(uint32_t id, size_t size)
+{
+	/* ids are already hashes in recent kernels, but older ones used a
+	 * counter: mix anyway (murmur3 finaliser). */
+	id ^= id >> 16;
+	id *= 0x85ebca6bu;
+	id ^= id >> 13;
+	id *= 0xc2b2ae35u;
+	id ^= id >> 16;
+	return id & (size - 1);
+}
+
+void ct_table_init(struct ct_table *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->status = SRC_OK;
+	t->fade = CT_FADE_SECONDS;
+}
+
+void ct_table_free(struct ct_table *t)
+{
+	free(t->flows);
+	free(t->index);
+	free(t->error);
+	memset(t, 0, sizeof(*t));
+}
+
+void ct_table_set_status(struct ct_table *t, enum src_status st, const char *fmt, ...)
+{
+	va_list ap;
+	struct strbuf sb;
+
+	t->status = st;
+	free(t->error);
+	t->error = NULL;
+	if (!fmt)
+		return;
+	strbuf_init(&sb);
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	t->error = strbuf_steal(&sb);
+}
+
+/* The same conntrack: CTA_ID is a 32-bit hash (nf_ct_get_id(): siphash of
+ * the object's address, truncated) and collides - at 50,000 flows about one
+ * table in four has a pair - so the key is the id plus the original tuple
+ * and zone, which never change during a flow's life. */
+static bool same_flow(const struct ct_flow *a, const struct ct_flow *b)
+{
+	return a->id == b->id && a->family == b->family && a->proto == b->proto &&
+	       a->zone == b->zone && memcmp(&a->orig, &b->orig, sizeof(a->orig)) == 0;
+}
+
+/* Slot of the flow matching key, or (size_t)-1. */
+static size_t index_slot(const struct ct_table *t, const struct ct_flow *key)
+{
+	size_t mask, i;
+
+	if (!t->index_size)
+		return (size_t)-1;
+	mask = t->index_size - 1;
+	for (i = id_home(key->id, t->index_size); t->index[i]; i = (i + 1) & mask) {
+		if (same_flow(&t->flows[t->index[i] - 1], key))
+			return i;
+	}
+	return (size_t)-1;
+}
+
+/* Slot pointing at flows[pos]. */
+static size_t index_slot_pos(const struct ct_table *t, size_t pos)
+{
+	size_t mask = t->index_size - 1;
+	size_t i;
+
+	for (i = id_home(t->flows[pos].id, t->index_size); t->index[i] != pos + 1;
+	     i = (i + 1) & mask)
+		;
+	return i;
+}
+
+static void index_put(struct ct_table *t, size_t pos)
+{
+	size_t mask = t->index_size - 1;
+	size_t i = id_home(t->flows[pos].id, t->index_size);
+
+	while (t->index[i])
+		i = (i + 1) & mask;
+	t->index[i] = (uint32_t)pos + 1;
+}
+
+static void index_grow(struct ct_table *t, size_t want)
+{
+	size_t size = t->index_size ? t->index_size : 64;
+	size_t i;
+
+	while (size < want * 2)
+		size *= 2;
+	if (size == t->index_size)
+		return;
+	free(t->index);
+	t->index = xcalloc(size, sizeof(*t->index));
+	t->index_size = size;
+	for (i = 0; i < t->nflows; i++)
+		index_put(t, i);
+}
+
+/* Backward-shift deletion keeps linear probing chains intact without
+ * tombstones. */
+static void index_del(struct ct_table *t, size_t slot)
+{
+	size_t mask = t->index_size - 1;
+	size_t i = slot, j = slot, k;
+
+	for (;;) {
+		j = (j + 1) & mask;
+		if (!t->index[j])
+			break;
+		k = id_home(t->flows[t->index[j] - 1].id, t->index_size);
+		/* move j back to i unless its home lies cyclically in (i, j] */
+		if ((i <= j) ? (k <= i || k > j) : (k <= i && k > j)) {
+			t->index[i] = t->index[j];
+			i = j;
+		}
+	}
+	t->index[i] = 0;
+}
+
+struct ct_flow *ct_table_find(const struct ct_table *t, uint32_t id)
+{
+	size_t mask, i;
+
+	if (!t->index_size)
+		return NULL;
+	mask = t->index_size - 1;
+	for (i = id_home(id, t->index_size); t->index[i]; i = (i + 1) & mask) {
+		if (t->flows[t->index[i] - 1].id == id)
+			return &t->flows[t->index[i] - 1];
+	}
+	return NULL;
+}
+
+struct ct_flow *ct_table_find_flow(const struct ct_table *t, const struct ct_flow *key)
+{
+	size_t s = index_slot(t, key);
+
+	return s == (size_t)-1 ? NULL : &t->flows[t->index[s] - 1];
+}
+
+static struct ct_flow *table_insert(struct ct_table *t, const struct ct_flow *f, double now)
+{
+	struct ct_flow *n;
+
+	if (t->nflows == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 256;
+		t->flows = xreallocarray(t->flows, t->cap, sizeof(*t->flows));
+	}
+	if ((t->nflows + 1) * 2 > t->index_size)
+		index_grow(t, t->nflows + 1);
+	n = &t->flows[t->nflows];
+	*n = *f;
+	memset(n->d_packets, 0, sizeof(n->d_packets));
+	memset(n->d_bytes, 0, sizeof(n->d_bytes));
+	n->first_seen = now;
+	n->dying = false;
+	n->dying_since = 0;
+	n->is_new = t->gen > 0;   /* the first fill is not news */
+	n->added_gen = t->gen;
+	n->seen_dump = 0;
+	index_put(t, t->nflows);
+	t->nflows++;
+	t->count++;
+	return n;
+}
+
+static void table_remove_at(struct ct_table *t, size_t pos)
+{
+	size_t last = t->nflows - 1;
+
+	if (!t->flows[pos].dying)
+		t->count--;
+	index_del(t, index_slot_pos(t, pos));
+	if (pos != last) {
+		t->index[index_slot_pos(t, last)] = (uint32_t)pos + 1;
+		t->flows[pos] = t->flows[last];
+	}
+	t->nflows--;
+}
+
+static void set_dying(struct ct_table *t, struct ct_flow *o, double now)
+{
+	if (o->dying)
+		return;
+	o->dying = true;
+	o->dying_since = now;
+	t->count--;
+}
+
+static void counters_from(struct ct_flow *o, const struct ct_flow *f)
+{
+	int d;
+
+	for (d = 0; d < 2; d++) {
+		if (o->has_acct && f->packets[d] >= o->packets[d] && f->bytes[d] >= o->bytes[d]) {
+			o->d_packets[d] = f->packets[d] - o->packets[d];
+			o->d_bytes[d] = f->bytes[d] - o->bytes[d];
+		} else {
+			/* first counters seen (the flow appeared by a NEW event
+			 * since the last dump), or a reset */
+			o->d_packets[d] = f->packets[d];
+			o->d_bytes[d] = f->bytes[d];
+		}
+		o->packets[d] = f->packets[d];
+		o->bytes[d] = f->bytes[d];
+	}
+	o->has_acct = true;
+}
+
+/* A flow seen again after it was destroyed: the id was reused. */
+static void revive(struct ct_table *t, struct ct_flow *o, const struct ct_flow *f, double now)
+{
+	uint32_t seen = o->seen_dump;
+
+	*o = *f;
+	memset(o->d_packets, 0, sizeof(o->d_packets));
+	memset(o->d_bytes, 0, sizeof(o->d_bytes));
+	o->first_seen = now;
+	o->is_new = true;
+	o->added_gen = t->gen;
+	o->seen_dump = seen;
+	t->count++;
+}
+
+void ct_table_apply_event(struct ct_table *t, const struct ct_flow *f, enum ct_msg kind,
+			  double now)
+{
+	struct ct_flow *o = ct_table_find_flow(t, f);
+
+	t->events++;
+	switch (kind) {
+	case CT_MSG_NEW:
+	case CT_MSG_UPDATE:
+		if (!o) {
+			table_insert(t, f, now);
+		} else if (o->dying) {
+			revive(t, o, f, now);
+		} else if (kind == CT_MSG_UPDATE) {
+			/* Events may be older than the last dump (they queue
+			 * while it runs); take what they carry, keep counters
+			 * unless they have some. A NEW for a known flow adds
+			 * nothing the dump did not. */
+			o->has_state = f->has_state;
+			o->state = f->state;
+			o->status = f->status;
+			o->mark = f->mark;
+			if (f->has_timeout) {
+				o->has_timeout = true;
+				o->timeout = f->timeout;
+			}
+			o->nat = ct_nat_kind(o);
+			if (f->has_acct)
+				counters_from(o, f);
+		}
+		break;
+	case CT_MSG_DESTROY:
+		if (!o) {
+			/* destroyed before we saw it: show it fading anyway */
+			o = table_insert(t, f, now);
+		} else if (o->dying) {
+			break;
+		}
+		if (f->has_acct)
+			counters_from(o, f);   /* DESTROY carries the final counters */
+		o->has_timeout = false;
+		set_dying(t, o, now);
+		break;
+	default:
+		break;
+	}
+}
+
+struct apply_ctx {
+	struct ct_table *t;
+	double now;
+	bool dump;
+	size_t n;
+	size_t bad;
+};
+
+static int apply_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct apply_ctx *ctx = data;
+	struct ct_flow f;
+	enum ct_msg kind;
+
+	if (ct_parse_msg(nlh, &f, &kind) < 0) {
+		if (kind != CT_MSG_OTHER)
+			ctx->bad++;
+		return MNL_CB_OK;
+	}
+	if (ctx->dump)
+		ct_table_dump_flow(ctx->t, &f, ctx->now);
+	else
+		ct_table_apply_event(ctx->t, &f, kind, ctx->now);
+	ctx->n++;
+	return MNL_CB_OK;
+}
+
+int ct_table_apply_buf(struct ct_table *t, const void *buf, size_t len, double now,
+		       bool dump, unsigned int seq, unsigned int portid, size_t *n)
+{
+	struct apply_ctx ctx = { .t = t, .now = now, .dump = dump };
+	int r = mnl_cb_run(buf, len, seq, portid, apply_cb, &ctx);
+
+	if (n)
+		*n = ctx.n;
+	return r;
+}
+
+size_t ct_table_apply_events(struct ct_table *t, const void *buf, size_t len, double now)
+{
+	size_t n;
+
+	ct_table_apply_buf(t, buf, len, now, false, 0, 0, &n);
+	return n;
+}
+
+void ct_table_dump_begin(struct ct_table *t, bool resync)
+{
+	t->dump_gen++;
+	if (t->dump_gen == 0)   /* 0 means "never listed" */
+		t->dump_gen = 1;
+	t->in_dump = true;
+	t->dump_resync = resync;
+	t->dump_added = 0;
+}
+
+void ct_table_dump_flow(struct ct_table *t, const struct ct_flow *f, double now)
+{
+	struct ct_flow *o = ct_table_find_flow(t, f);
+	struct ct_flow old;
+
+	if (!o) {
+		o = table_insert(t, f, now);
+		t->dump_added++;
+		/* appeared since the previous dump: all its traffic is new */
+		if (t->gen > 0 && f->has_acct) {
+			memcpy(o->d_packets, f->packets, sizeof(o->d_packets));
+			memcpy(o->d_bytes, f->bytes, sizeof(o->d_bytes));
+		}
+	} else if (o->dying) {
+		revive(t, o, f, now);
+		t->dump_added++;
+	} else {
+		/* the dump is authoritative: take everything but our own
+		 * bookkeeping, and compute counter growth */
+		old = *o;
+		*o = *f;
+		o->first_seen = old.first_seen;
+		o->is_new = old.is_new;
+		o->added_gen = old.added_gen;
+		if (f->has_acct) {
+			/* growth against what we had */
+			o->has_acct = old.has_acct;
+			memcpy(o->packets, old.packets, sizeof(o->packets));
+			memcpy(o->bytes, old.bytes, sizeof(o->bytes));
+			counters_from(o, f);
+		}
+	}
+	o->seen_dump = t->dump_gen;
+}
+
+void ct_table_dump_end(struct ct_table *t, bool complete, double now)
+{
+	size_t i, removed = 0;
+	struct ct_flow *o;
+
+	if (!t->in_dump)
+		return;
+	t->in_dump = false;
+	if (!complete)
+		return;
+	for (i = 0; i < t->nflows; i++) {
+		o = &t->flows[i];
+		if (!o->dying && o->seen_dump != t->dump_gen) {
+			set_dying(t, o, now);
+			removed++;
+		}
+		/* appeared since the previous snapshot (by event or by this
+		 * dump); the first snapshot has no news */
+		o->is_new = t->gen > 0 && o->added_gen == t->gen;
+	}
+	if (t->dump_resync)
+		t->events_lost += t->dump_added + removed;
+	t->gen++;
+	t->interval = t->last_dump > 0 ? now - t->last_dump : 0;
+	t->last_dump = now;
+}
+
+size_t ct_table_apply_dump(struct ct_table *t, const void *buf, size_t len, double now)
+{
+	size_t n;
+
+	ct_table_dump_begin(t, false);
+	ct_table_apply_buf(t, buf, len, now, true, 0, 0, &n);
+	ct_table_dump_end(t, true, now);
+	return n;
+}
+
+void ct_table_expire(struct ct_table *t, double now)
+{
+	size_t i = 0;
+
+	while (i < t->nflows) {
+		if (t->flows[i].dying && now - t->flows[i].dying_since >= t->fade)
+			table_remove_at(t, i);   /* the last one moved to i */
+		else
+			i++;
+	}
+}
+
+static uint64_t total_bytes(const struct ct_flow *f)
+{
+	return f->bytes[0] + f->bytes[1];
+}
+
+static uint64_t total_d_bytes(const struct ct_flow *f)
+{
+	return f->d_bytes[0] + f->d_bytes[1];
+}
+
+#define CMP(a, b) ((a) < (b) ? -1 : (a) > (b) ? 1 : 0)
+
+static int cmp_id(const struct ct_flow *a, const struct ct_flow *b)
+{
+	return CMP(a->id, b->id);
+}
+
+static int cmp_rate(const void *pa, const void *pb)
+{
+	const struct ct_flow *a = *(const struct ct_flow *const *)pa;
+	const struct ct_flow *b = *(const struct ct_flow *const *)pb;
+	int c = CMP(total_d_bytes(b), total_d_bytes(a));
+
+	if (!c)
+		c = CMP(total_bytes(b), total_bytes(a));
+	return c ? c : cmp_id(a, b);
+}
+
+static int cmp_bytes(const void *pa, const void *pb)
+{
+	const struct ct_flow *a = *(const struct ct_flow *const *)pa;
+	const struct ct_flow *b = *(const struct ct_flow *const *)pb;
+	int c = CMP(total_bytes(b), total_bytes(a));
+
+	return c ? c : cmp_id(a, b);
+}
+
+static int cmp_age(const void *pa, const void *pb)
+{
+	const struct ct_flow *a = *(const struct ct_flow *const *)pa;
+	const struct ct_flow *b = *(const struct ct_flow *const *)pb;
+	int c = CMP(b->first_seen, a->first_seen);
+
+	return c ? c : cmp_id(a, b);
+}
+
+static int cmp_ids(const void *pa, const void *pb)
+{
+	return cmp_id(*(const struct ct_flow *const *)pa, *(const struct ct_flow *const *)pb);
+}
+
+const struct ct_flow **ct_table_sorted(const struct ct_table *t, enum ct_sort key,
+				       bool with_dying, size_t *n)
+{
+	const struct ct_flow **v = xreallocarray(NULL, t->nflows ? t->nflows : 1, sizeof(*v));
+	size_t i, k = 0;
+	int (*cmp)(const void *, const void *);
+
+	for (i = 0; i < t->nflows; i++) {
+		if (with_dying || !t->flows[i].dying)
+			v[k++] = &t->flows[i];
+	}
+	switch (key) {
+	case CT_SORT_BYTES: cmp = cmp_bytes; break;
+	case CT_SORT_AGE: cmp = cmp_age; break;
+	case CT_SORT_ID: cmp = cmp_ids; break;
+	default: cmp = cmp_rate; break;
+	}
+	qsort(v, k, sizeof(*v), cmp);
+	*n = k;
+	return v;
+}
+
+int ct_table_check(const struct ct_table *t, char **why)
+{
+	size_t i, live = 0, slots = 0;
+
+	for (i = 0; i < t->nflows; i++) {
+		if (!t->flows[i].dying)
+			live++;
+		if (ct_table_find_flow(t, &t->flows[i]) != &t->flows[i]) {
+			*why = xasprintf("flow %zu (id %u) not found by its key", i, t->flows[i].id);
+			return -1;
+		}
+	}
+	for (i = 0; i < t->index_size; i++)
+		slots += t->index[i] != 0;
+	if (slots != t->nflows) {
+		*why = xasprintf("%zu index slots for %zu flows", slots, t->nflows);
+		return -1;
+	}
+	if (live != t->count) {
+		*why = xasprintf("count %zu but %zu live flows", t->count, live);
+		return -1;
+	}
+	return 0;
+}
