@@ -1,0 +1,620 @@
+/*
+ * collect-trace.c - live packet tracing: a listener on NFNLGRP_NFTRACE and
+ * a private `table inet iptop_trace` whose base chains (priority -350,
+ * before raw at -300 and conntrack at -200) set nftrace on the packets the
+ * filter matches, rate-limited. The table carries NFT_TABLE_F_OWNER and is
+ * created in one batch on a socket kept open for the session: the kernel
+ * deletes it the moment that socket closes, so a crash (even SIGKILL)
+ * leaves no tracing rule behind. The user's tables are never touched.
+ *
+ * Does not parse events itself (trace-path.c does, for live and replay
+ * alike) and knows no screen.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <libmnl/libmnl.h>
+#include <libnftnl/common.h>
+#include <libnftnl/table.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/expr.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nf_tables.h>
+
+#include "iptop.h"
+#include "nl.h"
+#include "record.h"
+#include "trace.h"
+
+#define TRACE_TABLE "iptop_trace"
+#define TRACE_PRIO (-350)
+#define TRACE_RCVBUF (4 << 20)
+#define ACK_TIMEOUT_MS 3000
+
+struct trace_session {
+	struct nlsock *events;    /* NFNLGRP_NFTRACE listener */
+	struct nlsock *owner;     /* owns the table: closing it removes the table */
+	struct trace_state *st;
+	struct record *rec;
+	struct trace_filter filter;
+	char *rule_text;
+	uint64_t lost;
+	uint8_t *buf;
+	size_t bufsize;
+};
+
+/* ---- expressions --------------------------------------------------------- */
+
+static void add_meta_load(struct nftnl_rule *r, uint32_t key)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("meta");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
+	nftnl_rule_add_expr(r, e);
+}
+
+static void add_payload(struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("payload");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, base);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, offset);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
+	nftnl_rule_add_expr(r, e);
+}
+
+static void add_cmp(struct nftnl_rule *r, bool neq, const void *data, uint32_t len)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("cmp");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, neq ? NFT_CMP_NEQ : NFT_CMP_EQ);
+	nftnl_expr_set_data(e, NFTNL_EXPR_CMP_DATA, data, len);
+	nftnl_rule_add_expr(r, e);
+}
+
+static void add_bitwise_mask(struct nftnl_rule *r, const uint8_t *mask, uint32_t len)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("bitwise");
+	uint8_t zero[16] = { 0 };
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, len);
+	nftnl_expr_set_data(e, NFTNL_EXPR_BITWISE_MASK, mask, len);
+	nftnl_expr_set_data(e, NFTNL_EXPR_BITWISE_XOR, zero, len);
+	nftnl_rule_add_expr(r, e);
+}
+
+static void add_range(struct nftnl_rule *r, bool neq, uint16_t lo, uint16_t hi)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("range");
+	uint16_t from = htons(lo), to = htons(hi);
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_RANGE_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_RANGE_OP, neq ? NFT_RANGE_NEQ : NFT_RANGE_EQ);
+	nftnl_expr_set_data(e, NFTNL_EXPR_RANGE_FROM_DATA, &from, sizeof(from));
+	nftnl_expr_set_data(e, NFTNL_EXPR_RANGE_TO_DATA, &to, sizeof(to));
+	nftnl_rule_add_expr(r, e);
+}
+
+static void add_ifname(struct nftnl_rule *r, uint32_t key, const struct trace_ifname *i)
+{
+	size_t n = strlen(i->name);
+
+	if (i->wildcard && n == 0)
+		return; /* "+" matches every name */
+	add_meta_load(r, key);
+	/* Exact: compare the NUL too; "eth+": only the prefix (as iptables-nft). */
+	add_cmp(r, i->inv, i->name, (uint32_t)(i->wildcard ? n : n + 1));
+}
+
+static void add_addr(struct nftnl_rule *r, const struct trace_addr *a, bool src)
+{
+	uint32_t len = a->nfproto == NFPROTO_IPV4 ? 4 : 16;
+	uint32_t off = a->nfproto == NFPROTO_IPV4 ? (src ? 12 : 16) : (src ? 8 : 24);
+	uint8_t mask[16] = { 0 };
+	uint32_t full = len * 8, i;
+
+	add_payload(r, NFT_PAYLOAD_NETWORK_HEADER, off, len);
+	if (a->plen < full) {
+		for (i = 0; i < a->plen; i++)
+			mask[i / 8] |= (uint8_t)(0x80 >> (i % 8));
+		add_bitwise_mask(r, mask, len);
+	}
+	add_cmp(r, a->inv, a->addr, len);
+}
+
+static void add_ports(struct nftnl_rule *r, const struct trace_ports *p, uint32_t off)
+{
+	add_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, off, 2);
+	if (p->lo == p->hi) {
+		uint16_t v = htons(p->lo);
+
+		add_cmp(r, p->inv, &v, sizeof(v));
+	} else {
+		add_range(r, p->inv, p->lo, p->hi);
+	}
+}
+
+/* The one rule of a trace chain: the filter's matches, limit, nftrace. */
+static void build_rule(struct nftnl_rule *r, const struct trace_filter *f, int hook, int rate)
+{
+	struct nftnl_expr *e;
+	uint8_t one = 1;
+
+	if (f->nfproto) {
+		uint8_t v = f->nfproto;
+
+		add_meta_load(r, NFT_META_NFPROTO);
+		add_cmp(r, false, &v, 1);
+	}
+	if (f->iif.set && hook != NF_INET_LOCAL_OUT)
+		add_ifname(r, NFT_META_IIFNAME, &f->iif);
+	if (f->oif.set && hook != NF_INET_PRE_ROUTING)
+		add_ifname(r, NFT_META_OIFNAME, &f->oif);
+	if (f->proto_set) {
+		uint8_t v = f->proto;
+
+		add_meta_load(r, NFT_META_L4PROTO);
+		add_cmp(r, f->proto_inv, &v, 1);
+	}
+	if (f->src.set)
+		add_addr(r, &f->src, true);
+	if (f->dst.set)
+		add_addr(r, &f->dst, false);
+	if (f->sport.set)
+		add_ports(r, &f->sport, 0);
+	if (f->dport.set)
+		add_ports(r, &f->dport, 2);
+	if (f->icmp_type_set) {
+		uint8_t t = f->icmp_type, c = (uint8_t)f->icmp_code;
+
+		add_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+		add_cmp(r, f->icmp_type_inv, &t, 1);
+		if (f->icmp_code >= 0) {
+			add_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 1, 1);
+			add_cmp(r, false, &c, 1);
+		}
+	}
+
+	e = nftnl_expr_alloc("limit");
+	nftnl_expr_set_u64(e, NFTNL_EXPR_LIMIT_RATE, (uint64_t)rate);
+	nftnl_expr_set_u64(e, NFTNL_EXPR_LIMIT_UNIT, 1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_BURST, (uint32_t)(rate < 5 ? 5 : rate));
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_TYPE, NFT_LIMIT_PKTS);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_FLAGS, 0);
+	nftnl_rule_add_expr(r, e);
+
+	e = nftnl_expr_alloc("immediate");
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_1);
+	nftnl_expr_set_data(e, NFTNL_EXPR_IMM_DATA, &one, 1);
+	nftnl_rule_add_expr(r, e);
+
+	e = nftnl_expr_alloc("meta");
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, NFT_META_NFTRACE);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_SREG, NFT_REG_1);
+	nftnl_rule_add_expr(r, e);
+}
+
+/* ---- batches -------------------------------------------------------------- */
+
+struct batch {
+	char *buf;
+	size_t size;
+	struct mnl_nlmsg_batch *b;
+	uint32_t seq0, seq;
+	int nack;                 /* messages that will be ACKed */
+	const char *what[16];     /* what each acked message does, by seq - seq0 */
+};
+
+static void batch_init(struct batch *bt, struct nlsock *s)
+{
+	bt->size = 64 * 1024;
+	bt->buf = xmalloc(bt->size);
+	bt->b = mnl_nlmsg_batch_start(bt->buf, bt->size);
+	bt->seq0 = bt->seq = nlsock_next_seq(s) + 1000;
+	bt->nack = 0;
+	nftnl_batch_begin(mnl_nlmsg_batch_current(bt->b), bt->seq++);
+	mnl_nlmsg_batch_next(bt->b);
+}
+
+static struct nlmsghdr *batch_msg(struct batch *bt, uint16_t type, uint16_t flags, const char *what)
+{
+	struct nlmsghdr *nlh;
+
+	if (bt->seq - bt->seq0 < ARRAY_SIZE(bt->what))
+		bt->what[bt->seq - bt->seq0] = what;
+	nlh = nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(bt->b), type, NFPROTO_INET,
+				    flags | NLM_F_ACK, bt->seq++);
+	bt->nack++;
+	return nlh;
+}
+
+static void batch_next(struct batch *bt)
+{
+	mnl_nlmsg_batch_next(bt->b);
+}
+
+static void batch_free(struct batch *bt)
+{
+	mnl_nlmsg_batch_stop(bt->b);
+	free(bt->buf);
+}
+
+/* Send the batch and wait for every ACK. Returns 0, or -1 with errno and
+ * *what naming the message that failed. */
+static int batch_send(struct batch *bt, struct nlsock *s, const char **what)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	int fd = nlsock_fd(s), acks = 0, err = 0;
+	uint8_t rbuf[8192];
+
+	*what = NULL;
+	nftnl_batch_end(mnl_nlmsg_batch_current(bt->b), bt->seq++);
+	mnl_nlmsg_batch_next(bt->b);
+	if (sendto(fd, mnl_nlmsg_batch_head(bt->b), mnl_nlmsg_batch_size(bt->b), 0,
+		   (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
+		return -1;
+	while (acks < bt->nack) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		const struct nlmsghdr *nlh;
+		ssize_t n;
+		int left;
+
+		if (poll(&pfd, 1, ACK_TIMEOUT_MS) <= 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		n = recv(fd, rbuf, sizeof(rbuf), 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		left = (int)n;
+		for (nlh = (const struct nlmsghdr *)rbuf; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+			const struct nlmsgerr *e;
+
+			if (nlh->nlmsg_type != NLMSG_ERROR || nlh->nlmsg_seq < bt->seq0 || nlh->nlmsg_seq >= bt->seq)
+				continue;
+			if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
+				continue;
+			e = mnl_nlmsg_get_payload(nlh);
+			acks++;
+			if (e->error && !err) {
+				err = -e->error;
+				if (nlh->nlmsg_seq - bt->seq0 < ARRAY_SIZE(bt->what))
+					*what = bt->what[nlh->nlmsg_seq - bt->seq0];
+			}
+		}
+	}
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+struct trace_chain_def {
+	const char *name;
+	int hook;
+};
+
+static int install_table(struct trace_session *s, const struct trace_chain_def *chains, size_t nchains,
+			 int rate, const char **what)
+{
+	struct batch bt;
+	struct nftnl_table *t;
+	struct nlmsghdr *nlh;
+	size_t i;
+	int rc;
+
+	batch_init(&bt, s->owner);
+	t = nftnl_table_alloc();
+	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, NFPROTO_INET);
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, TRACE_TABLE);
+	nftnl_table_set_u32(t, NFTNL_TABLE_FLAGS, NFT_TABLE_F_OWNER);
+	nlh = batch_msg(&bt, NFT_MSG_NEWTABLE, NLM_F_CREATE | NLM_F_EXCL, "create table inet " TRACE_TABLE);
+	nftnl_table_nlmsg_build_payload(nlh, t);
+	nftnl_table_free(t);
+	batch_next(&bt);
+
+	for (i = 0; i < nchains; i++) {
+		struct nftnl_chain *c = nftnl_chain_alloc();
+		struct nftnl_rule *r = nftnl_rule_alloc();
+
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, NFPROTO_INET);
+		nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, TRACE_TABLE);
+		nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, chains[i].name);
+		nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "filter");
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, (uint32_t)chains[i].hook);
+		nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, TRACE_PRIO);
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
+		nlh = batch_msg(&bt, NFT_MSG_NEWCHAIN, NLM_F_CREATE | NLM_F_EXCL, "create a trace chain");
+		nftnl_chain_nlmsg_build_payload(nlh, c);
+		nftnl_chain_free(c);
+		batch_next(&bt);
+
+		nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, NFPROTO_INET);
+		nftnl_rule_set_str(r, NFTNL_RULE_TABLE, TRACE_TABLE);
+		nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chains[i].name);
+		build_rule(r, &s->filter, chains[i].hook, rate);
+		nlh = batch_msg(&bt, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, "add the trace rule");
+		nftnl_rule_nlmsg_build_payload(nlh, r);
+		nftnl_rule_free(r);
+		batch_next(&bt);
+	}
+	rc = batch_send(&bt, s->owner, what);
+	batch_free(&bt);
+	return rc;
+}
+
+static void delete_table(struct trace_session *s)
+{
+	struct batch bt;
+	struct nftnl_table *t;
+	struct nlmsghdr *nlh;
+	const char *what;
+
+	batch_init(&bt, s->owner);
+	t = nftnl_table_alloc();
+	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, NFPROTO_INET);
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, TRACE_TABLE);
+	nlh = batch_msg(&bt, NFT_MSG_DELTABLE, 0, "delete table");
+	nftnl_table_nlmsg_build_payload(nlh, t);
+	nftnl_table_free(t);
+	batch_next(&bt);
+	/* Failure is harmless: closing the owner socket removes it anyway. */
+	(void)batch_send(&bt, s->owner, &what);
+	batch_free(&bt);
+}
+
+/* Does our table already exist (another iptop tracing, or a leftover)?
+ * 1 yes and owned by another socket, 2 yes and not owned, 0 no. */
+static int table_exists(struct nlsock *s)
+{
+	char buf[8192];
+	struct nlbuf out = { 0 };
+	struct nftnl_table *t = nftnl_table_alloc();
+	struct nlmsghdr *nlh;
+	int rc = 0;
+
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, TRACE_TABLE);
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_INET, NLM_F_ACK, 0);
+	nftnl_table_nlmsg_build_payload(nlh, t);
+	nftnl_table_free(t);
+	if (nlsock_request(s, nlh, 1, &out) == 0) {
+		const struct nlmsghdr *m = nlbuf_first(&out);
+
+		rc = 2;
+		if (m) {
+			struct nftnl_table *got = nftnl_table_alloc();
+
+			if (nftnl_table_nlmsg_parse(m, got) == 0 &&
+			    (nftnl_table_get_u32(got, NFTNL_TABLE_FLAGS) & NFT_TABLE_F_OWNER))
+				rc = 1;
+			nftnl_table_free(got);
+		}
+	}
+	nlbuf_free(&out);
+	return rc;
+}
+
+/* ---- session -------------------------------------------------------------- */
+
+static char *install_error(struct trace_session *s, int err, const char *what)
+{
+	switch (err) {
+	case EPERM:
+	case EACCES: {
+		int ex = table_exists(s->events);
+
+		if (ex == 1)
+			return xasprintf("packet tracing is already running in this network namespace "
+					 "(table inet %s is owned by another process, probably another iptop)",
+					 TRACE_TABLE);
+		return xasprintf("tracing needs CAP_NET_ADMIN: cannot install the trace table: %s "
+				 "(run as root)", strerror(err));
+	}
+	case EEXIST:
+		if (table_exists(s->events) == 1)
+			return xasprintf("packet tracing is already running in this network namespace "
+					 "(table inet %s is owned by another process, probably another iptop)",
+					 TRACE_TABLE);
+		return xasprintf("table inet %s already exists and is not iptop's live table "
+				 "(left by something else?); remove it with `nft delete table inet %s`",
+				 TRACE_TABLE, TRACE_TABLE);
+	case EOPNOTSUPP:
+	case EINVAL:
+	case ENOENT:
+	case EAFNOSUPPORT:
+	case EPROTONOSUPPORT:
+		if (what && strncmp(what, "create table", 12) == 0 && err == EOPNOTSUPP)
+			return xasprintf("packet tracing unavailable on this kernel: owned tables "
+					 "(NFT_TABLE_F_OWNER, Linux 5.12) are not supported");
+		return xasprintf("packet tracing unavailable on this kernel: cannot %s: %s",
+				 what ? what : "install the trace table", strerror(err));
+	}
+	return xasprintf("cannot install the trace table (%s): %s", what ? what : "batch", strerror(err));
+}
+
+static void make_rule_text(struct trace_session *s, const struct trace_chain_def *chains, size_t n, int rate)
+{
+	struct strbuf sb;
+	size_t i;
+
+	strbuf_init(&sb);
+	trace_filter_nft(&s->filter, &sb);
+	if (sb.len)
+		strbuf_addc(&sb, ' ');
+	strbuf_addf(&sb, "limit rate %d/second meta nftrace set 1 (", rate);
+	for (i = 0; i < n; i++)
+		strbuf_addf(&sb, "%s%s", i ? ", " : "", snapshot_hook_name(NFPROTO_INET, chains[i].hook));
+	strbuf_addc(&sb, ')');
+	s->rule_text = strbuf_steal(&sb);
+}
+
+struct trace_session *trace_start(const char *filter, int rate_per_s, char **cause)
+{
+	struct trace_session *s = xcalloc(1, sizeof(*s));
+	struct trace_chain_def chains[3];
+	size_t nchains = 0;
+	const char *what = NULL;
+
+	*cause = NULL;
+	if (rate_per_s <= 0)
+		rate_per_s = 10;
+	if (trace_filter_parse(filter, &s->filter, cause) < 0)
+		goto fail;
+	/*
+	 * Where to mark packets. The output interface is only known after the
+	 * routing decision, so with -o forwarded packets are marked at the
+	 * forward hook (their prerouting steps are not seen); -i never matches
+	 * a locally generated packet, so then there is no output chain.
+	 */
+	if (!s->filter.oif.set)
+		chains[nchains++] = (struct trace_chain_def){ "pre", NF_INET_PRE_ROUTING };
+	else
+		chains[nchains++] = (struct trace_chain_def){ "fwd", NF_INET_FORWARD };
+	if (!s->filter.iif.set)
+		chains[nchains++] = (struct trace_chain_def){ "out", NF_INET_LOCAL_OUT };
+
+	/* Listen first: the kernel only traces when someone listens, and the
+	 * first packets must not be missed. */
+	s->events = nlsock_open(NETLINK_NETFILTER);
+	if (!s->events) {
+		*cause = xasprintf("cannot open a netlink socket: %s", strerror(errno));
+		goto fail;
+	}
+	if (nlsock_join(s->events, NFNLGRP_NFTRACE) < 0) {
+		int e = errno;
+
+		if (e == EPERM || e == EACCES)
+			*cause = xasprintf("tracing needs CAP_NET_ADMIN: cannot listen to trace events: %s "
+					   "(run as root)", strerror(e));
+		else
+			*cause = xasprintf("packet tracing unavailable on this kernel: "
+					   "cannot join the nf_tables trace group: %s", strerror(e));
+		goto fail;
+	}
+	nlsock_set_rcvbuf(s->events, TRACE_RCVBUF);
+
+	s->owner = nlsock_open(NETLINK_NETFILTER);
+	if (!s->owner) {
+		*cause = xasprintf("cannot open a netlink socket: %s", strerror(errno));
+		goto fail;
+	}
+	if (install_table(s, chains, nchains, rate_per_s, &what) < 0) {
+		*cause = install_error(s, errno, what);
+		goto fail;
+	}
+	make_rule_text(s, chains, nchains, rate_per_s);
+	s->st = trace_state_new();
+	trace_state_set_own_table(s->st, TRACE_TABLE);
+	trace_state_set_forward_start(s->st, s->filter.oif.set);
+	s->bufsize = 256 * 1024;
+	s->buf = xmalloc(s->bufsize);
+	return s;
+fail:
+	nlsock_close(s->owner);
+	nlsock_close(s->events);
+	free(s);
+	return NULL;
+}
+
+void trace_set_record(struct trace_session *s, struct record *rec)
+{
+	s->rec = rec;
+}
+
+int trace_fd(const struct trace_session *s)
+{
+	return nlsock_fd(s->events);
+}
+
+int trace_read(struct trace_session *s, const struct snap_ruleset *rs)
+{
+	int fd = nlsock_fd(s->events), done = 0;
+
+	for (;;) {
+		ssize_t n = recv(fd, s->buf, s->bufsize, MSG_DONTWAIT);
+		const struct nlmsghdr *nlh;
+		int left;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ENOBUFS) {
+				/* The kernel dropped events: paths in flight may lack
+				 * steps; they settle by time as usual. */
+				s->lost++;
+				continue;
+			}
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		left = (int)n;
+		for (nlh = (const struct nlmsghdr *)s->buf; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+			int r;
+
+			if (nlh->nlmsg_type != ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_TRACE))
+				continue;
+			if (s->rec)
+				record_frame(s->rec, REC_TRACE, nlh, nlh->nlmsg_len);
+			r = trace_feed_msg(s->st, nlh, rs);
+			if (r > 0)
+				done += r;
+		}
+	}
+	done += trace_state_expire(s->st, 0);
+	return done;
+}
+
+int trace_timeout_ms(const struct trace_session *s)
+{
+	return trace_state_timeout_ms(s->st, 0);
+}
+
+struct trace_state *trace_session_state(struct trace_session *s)
+{
+	return s->st;
+}
+
+uint64_t trace_lost(const struct trace_session *s)
+{
+	return s->lost;
+}
+
+const char *trace_rule_text(const struct trace_session *s)
+{
+	return s->rule_text;
+}
+
+void trace_stop(struct trace_session *s)
+{
+	if (!s)
+		return;
+	delete_table(s);
+	nlsock_close(s->owner);
+	nlsock_close(s->events);
+	trace_state_free(s->st);
+	free(s->rule_text);
+	free(s->buf);
+	free(s);
+}
