@@ -23,6 +23,12 @@ struct batch_opts {
  * snapshot could not be read (message in *cause). */
 int batch_run(struct feed *feed, const struct batch_opts *opts, FILE *out, char **cause);
 
+/* `--trace FILTER`: print each traced packet's path (text or JSON lines)
+ * until opts->iterations packets (0: until interrupted). Installs iptop's
+ * own owned trace table for the duration; never touches the user's. */
+int batch_trace_run(struct feed *feed, const char *filter, int rate, const struct batch_opts *opts, FILE *out,
+		    char **cause);
+
 /* One frame of each kind, for tests and for batch_run. */
 void batch_text_frame(const struct model *m, const struct feed *feed, int family_mode, struct strbuf *sb);
 void batch_json_frame(const struct model *m, const struct feed *feed, int family_mode, struct strbuf *sb);

@@ -57,6 +57,8 @@ struct snap_chain {
 	uint64_t policy_bytes;
 	uint32_t use;         /* references (jumps) to this chain */
 	bool instantiated;    /* false: iptables lists it, the kernel never created it */
+	bool legacy;          /* x_tables (iptables-legacy), not nf_tables; rule
+	                       * handles are synthesized from content (no kernel handles) */
 	size_t nrules;
 	struct snap_rule *rules;
 };

@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <locale.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +32,7 @@ static const char usage_text[] =
 	"Options:\n"
 	"  -b, --batch             print plain-text frames instead of the dashboard\n"
 	"      --json              print one JSON object per frame (see doc/json.md)\n"
-	"  -n, --iterations N      stop after N frames (batch and JSON; default: run until killed)\n"
+	"  -n, --iterations N      stop after N frames, or N traced packets (default: run until killed)\n"
 	"  -d, --delay SECONDS     refresh interval (default 0.5; 0.05 to 3600)\n"
 	"  -N, --netns NAME|PATH   attach to a network namespace (/run/netns/NAME or /proc/PID/ns/net)\n"
 	"  -4, --ipv4              show IPv4 only (ip and inet tables)\n"
@@ -39,6 +40,8 @@ static const char usage_text[] =
 	"      --theme NAME|FILE   colour theme: default, mono, light, projector, or a file\n"
 	"      --no-color          no colours (also when NO_COLOR is set)\n"
 	"      --ascii             draw boxes with ASCII characters\n"
+	"      --trace FILTER      follow packets matching FILTER (iptables words: '-p icmp -s 172.20.0.2')\n"
+	"      --trace-rate N      trace at most N packets per second (default 10)\n"
 	"      --record FILE       record what is read from the kernel to FILE\n"
 	"      --replay FILE       replay a recording (no root needed)\n"
 	"      --demo              a synthetic firewall with moving counters (no root needed)\n"
@@ -50,10 +53,15 @@ static const char usage_text[] =
 	"iptop only reads: it never changes rules, counters or connections.\n"
 	"Reading the ruleset needs CAP_NET_ADMIN (root); --replay and --demo need none.\n";
 
-static void usage_error(const char *fmt, const char *arg)
+static void usage_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
+static void usage_error(const char *fmt, ...)
 {
+	va_list ap;
+
 	fprintf(stderr, "iptop: ");
-	fprintf(stderr, fmt, arg);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fprintf(stderr, "\nTry 'iptop --help' for more information.\n");
 	exit(2);
 }
@@ -68,6 +76,8 @@ enum {
 	OPT_DEMO,
 	OPT_LAB,
 	OPT_LAB_PREFIX,
+	OPT_TRACE,
+	OPT_TRACE_RATE,
 };
 
 static const struct option long_opts[] = {
@@ -87,6 +97,8 @@ static const struct option long_opts[] = {
 	{ "demo", no_argument, NULL, OPT_DEMO },
 	{ "lab", no_argument, NULL, OPT_LAB },
 	{ "lab-prefix", required_argument, NULL, OPT_LAB_PREFIX },
+	{ "trace", required_argument, NULL, OPT_TRACE },
+	{ "trace-rate", required_argument, NULL, OPT_TRACE_RATE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -202,7 +214,8 @@ int main(int argc, char **argv)
 {
 	struct batch_opts bo = { 0, DEFAULT_INTERVAL_MS, false, 0 };
 	struct ui_opts uo;
-	const char *netns = NULL, *record = NULL, *replay = NULL, *lab_prefix = NULL;
+	const char *netns = NULL, *record = NULL, *replay = NULL, *lab_prefix = NULL, *trace = NULL;
+	int trace_rate = 10;
 	bool batch = false, demo = false, lab = false, delay_given = false;
 	struct feed *feed;
 	char *cause = NULL;
@@ -232,6 +245,8 @@ int main(int argc, char **argv)
 		case OPT_DEMO: demo = true; break;
 		case OPT_LAB: lab = true; break;
 		case OPT_LAB_PREFIX: lab_prefix = optarg; break;
+		case OPT_TRACE: trace = optarg; break;
+		case OPT_TRACE_RATE: trace_rate = parse_count(optarg); break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': printf("iptop %s\n", PACKAGE_VERSION); return 0;
 		default:
@@ -287,10 +302,16 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	if (trace && !batch) {
+		fprintf(stderr, "iptop: --trace works with -b or --json (in the dashboard press t)\n");
+		feed_close(feed);
+		return 2;
+	}
 	if (batch) {
-		ret = batch_run(feed, &bo, stdout, &cause);
+		ret = trace ? batch_trace_run(feed, trace, trace_rate, &bo, stdout, &cause)
+			    : batch_run(feed, &bo, stdout, &cause);
 		if (ret) {
-			if (cause && strstr(cause, "CAP_NET_ADMIN"))
+			if (cause && strstr(cause, "CAP_NET_ADMIN") && !trace)
 				eperm_message(feed, cause);
 			else
 				fprintf(stderr, "iptop: %s\n", cause ? cause : "failed");

@@ -43,7 +43,10 @@ at_exit() { T_CLEANUP+=("$*"); }
 t_cleanup() {
 	local rc=$? c ns
 	for c in "${T_CLEANUP[@]+"${T_CLEANUP[@]}"}"; do eval "$c" >/dev/null 2>&1 || :; done
-	for ns in "${T_NETNS[@]+"${T_NETNS[@]}"}"; do ip netns del "$ns" 2>/dev/null || :; done
+	# t_netns usually runs in $(...), a subshell: find ours by prefix.
+	for ns in "${T_NETNS[@]+"${T_NETNS[@]}"}" $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^$T_PREFIX-"); do
+		ip netns del "$ns" 2>/dev/null || :
+	done
 	exit $rc
 }
 trap t_cleanup EXIT
