@@ -8,6 +8,7 @@
 #define RULE_TEXT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "snapshot.h"
@@ -42,5 +43,21 @@ void rule_text_free(struct rule_text *rt);
 /* Is (family, table) one iptables-nft writes? (ip/ip6 filter, nat, mangle,
  * raw, security; arp filter; bridge filter, nat, broute) */
 bool rule_text_ipt_table(uint8_t family, const char *table);
+
+/*
+ * (rule-text-legacy.c) Render one x_tables entry of an iptables-legacy
+ * table: a struct ipt_entry (family NFPROTO_IPV4) or struct ip6t_entry
+ * (NFPROTO_IPV6) with its matches and target, len bytes long (at least
+ * next_offset), as `iptables-legacy -S` prints it: "-A CHAIN ...". These
+ * are the same xt blobs the compat expressions of iptables-nft carry.
+ * A standard target's verdict >= 0 is an offset into the table blob;
+ * jump_name(verdict, arg) names the chain it lands in, or returns "" for
+ * a fallthrough (the next entry: a rule without -j), or NULL when the
+ * offset is nowhere ("-j [offset N]"). counted is true, with the entry's
+ * counters. Never fails.
+ */
+void rule_text_render_xt_entry(const void *entry, size_t len, uint8_t family, const char *chain,
+			       const char *(*jump_name)(uint32_t verdict, void *arg), void *arg,
+			       struct rule_text *out);
 
 #endif

@@ -1,0 +1,307 @@
+/*
+ * rule-text-legacy.c - one x_tables entry of an iptables-legacy table
+ * (struct ipt_entry / ip6t_entry + match blobs + target) to the line
+ * `iptables-legacy -S` / `ip6tables-legacy -S` prints for it. The words
+ * follow iptables 1.8.9 print_rule4()/print_rule6(): addresses
+ * (save_ipv4_addr/save_ipv6_addr), -i/-o from the interface masks
+ * (save_iface), -p, -f, then each match's save() and the target. The match
+ * and target blobs are the same structs iptables-nft puts in compat
+ * expressions, so they go through the decoders of rule-text-xt-*.c.
+ *
+ * It does not walk a table: which chain a standard target's offset lands
+ * in is the caller's (collect-legacy.c) business, asked through a
+ * callback. It does not copy one iptables 1.8.9 mistake: `! -i +` (an
+ * empty mask, inverted: matches nothing) is printed, where 1.8.9 prints
+ * nothing at all; 1.8.10+ and iptables-nft print `! -i +` too.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+
+#include <linux/netfilter.h>
+#include <linux/netfilter/x_tables.h>
+#include <linux/netfilter_ipv4/ip_tables.h>
+#include <linux/netfilter_ipv6/ip6_tables.h>
+
+#include "iptop.h"
+#include "rule-text.h"
+#include "rule-text-int.h"
+
+/* The family-independent view of an entry's fixed part. */
+struct xt_entry_view {
+	size_t head;            /* sizeof(struct ipt_entry) or ip6t_entry */
+	uint16_t target_offset;
+	uint16_t next_offset;
+	const char *iniface, *outiface;
+	const unsigned char *iniface_mask, *outiface_mask;
+	uint16_t proto;
+	uint8_t flags, invflags;
+	uint64_t pcnt, bcnt;
+	bool goto_flag;
+};
+
+static void view_entry(const void *entry, uint8_t family, struct xt_entry_view *v)
+{
+	const struct ipt_entry *e4 = entry;
+
+	if (family == NFPROTO_IPV6) {
+		const struct ip6t_entry *e = entry;
+
+		v->head = sizeof(*e);
+		v->target_offset = e->target_offset;
+		v->next_offset = e->next_offset;
+		v->iniface = e->ipv6.iniface;
+		v->outiface = e->ipv6.outiface;
+		v->iniface_mask = e->ipv6.iniface_mask;
+		v->outiface_mask = e->ipv6.outiface_mask;
+		v->proto = e->ipv6.proto;
+		v->flags = e->ipv6.flags;
+		v->invflags = e->ipv6.invflags;
+		v->pcnt = e->counters.pcnt;
+		v->bcnt = e->counters.bcnt;
+		v->goto_flag = e->ipv6.flags & IP6T_F_GOTO;
+		return;
+	}
+	v->head = sizeof(*e4);
+	v->target_offset = e4->target_offset;
+	v->next_offset = e4->next_offset;
+	v->iniface = e4->ip.iniface;
+	v->outiface = e4->ip.outiface;
+	v->iniface_mask = e4->ip.iniface_mask;
+	v->outiface_mask = e4->ip.outiface_mask;
+	v->proto = e4->ip.proto;
+	v->flags = e4->ip.flags;
+	v->invflags = e4->ip.invflags;
+	v->pcnt = e4->counters.pcnt;
+	v->bcnt = e4->counters.bcnt;
+	v->goto_flag = e4->ip.flags & IPT_F_GOTO;
+}
+
+/* save_ipv4_addr(): "ADDR/PREFIX" always, "/MASK" for masks with holes. */
+static void add_addr4(struct strbuf *sb, char letter, const struct in_addr *a,
+		      const struct in_addr *m, bool inv)
+{
+	uint32_t hmask = ntohl(m->s_addr), bits = 0xfffffffeu;
+	int i = 32;
+
+	if (!m->s_addr && !inv && !a->s_addr)
+		return;
+	strbuf_addf(sb, "%s -%c ", inv ? " !" : "", letter);
+	rule_text_xt_addr(sb, AF_INET, a);
+	if (m->s_addr == 0xffffffffu) {
+		strbuf_add(sb, "/32");
+		return;
+	}
+	while (--i >= 0 && hmask != bits)
+		bits <<= 1;
+	if (i >= 0) {
+		strbuf_addf(sb, "/%d", i);
+	} else {
+		strbuf_addc(sb, '/');
+		rule_text_xt_addr(sb, AF_INET, m);
+	}
+}
+
+/* xtables_ip6mask_to_cidr(): prefix length, -1 for a mask with holes. */
+static int mask6_cidr(const uint8_t *m)
+{
+	int i, bits = 0;
+
+	for (i = 0; i < 16 && m[i] == 0xff; i++)
+		bits += 8;
+	if (i < 16) {
+		uint8_t b = m[i];
+
+		while (b & 0x80) {
+			bits++;
+			b <<= 1;
+		}
+		if (b)
+			return -1;
+		for (i++; i < 16; i++)
+			if (m[i])
+				return -1;
+	}
+	return bits;
+}
+
+/* save_ipv6_addr() */
+static void add_addr6(struct strbuf *sb, char letter, const struct in6_addr *a,
+		      const struct in6_addr *m, bool inv)
+{
+	int l = mask6_cidr((const uint8_t *)m);
+
+	if (!inv && l == 0)
+		return;
+	strbuf_addf(sb, "%s -%c ", inv ? " !" : "", letter);
+	rule_text_xt_addr(sb, AF_INET6, a);
+	if (l == -1) {
+		strbuf_addc(sb, '/');
+		rule_text_xt_addr(sb, AF_INET6, m);
+	} else {
+		strbuf_addf(sb, "/%d", l);
+	}
+}
+
+/* save_iface() of 1.8.9: the masked characters, "+" when the mask ends
+ * before the name does. */
+static void add_iface(struct strbuf *sb, char letter, const char *iface, const unsigned char *mask,
+		      bool inv)
+{
+	unsigned int i;
+
+	if (mask[0] == 0) {
+		if (inv)
+			strbuf_addf(sb, " ! -%c +", letter);	/* see the file comment */
+		return;
+	}
+	strbuf_addf(sb, "%s -%c ", inv ? " !" : "", letter);
+	for (i = 0; i < IFNAMSIZ; i++) {
+		if (mask[i] != 0) {
+			if (iface[i] != '\0')
+				strbuf_addc(sb, iface[i]);
+		} else {
+			if (iface[i - 1] != '\0')
+				strbuf_addc(sb, '+');
+			break;
+		}
+	}
+}
+
+/* libiptc's standard_target_map(): the names of negative verdicts. */
+static const char *verdict_name(int v)
+{
+	switch (v) {
+	case -NF_ACCEPT - 1: return "ACCEPT";
+	case -NF_DROP - 1: return "DROP";
+	case -NF_QUEUE - 1: return "QUEUE";
+	case XT_RETURN: return "RETURN";
+	}
+	return NULL;
+}
+
+/* The target part: " -j ACCEPT", " -g CHAIN", " -j DNAT --to ...". */
+static void add_target(struct strbuf *sb, const struct xt_entry_target *t, uint32_t tlen,
+		       uint8_t family, const struct xt_entry_view *v,
+		       const char *(*jump_name)(uint32_t, void *), void *arg, struct rule_text *out)
+{
+	char name[XT_EXTENSION_MAXNAMELEN + 1];
+	const void *data = t->data;
+	uint32_t dlen = tlen - sizeof(*t);
+	const char *dest;
+	int verdict;
+
+	rule_text_xt_field(name, sizeof(name), t->u.user.name, sizeof(t->u.user.name));
+	if (name[0]) {
+		rule_text_xt_target(sb, family, name, t->u.user.revision, data, dlen);
+		return;
+	}
+	/* XT_STANDARD_TARGET is "" */
+	if (dlen < sizeof(int)) {
+		strbuf_add(sb, " -j [?]");
+		return;
+	}
+	memcpy(&verdict, data, sizeof(verdict));
+	if (verdict < 0) {
+		const char *vn = verdict_name(verdict);
+
+		if (vn)
+			strbuf_addf(sb, " -j %s", vn);
+		else
+			strbuf_addf(sb, " -j [verdict %d]", verdict);
+		return;
+	}
+	dest = jump_name ? jump_name((uint32_t)verdict, arg) : NULL;
+	if (!dest) {
+		strbuf_addf(sb, " -j [offset %d]", verdict);
+		return;
+	}
+	if (!dest[0])
+		return;		/* fallthrough: a rule without -j */
+	strbuf_addf(sb, " -%c %s", v->goto_flag ? 'g' : 'j', dest);
+	out->target_chain = xstrdup(dest);
+	out->is_goto = v->goto_flag;
+}
+
+void rule_text_render_xt_entry(const void *entry, size_t len, uint8_t family, const char *chain,
+			       const char *(*jump_name)(uint32_t verdict, void *arg), void *arg,
+			       struct rule_text *out)
+{
+	struct xt_entry_view v;
+	struct strbuf sb;
+	const uint8_t *base = entry;
+	const char *pname;
+	size_t off;
+
+	memset(out, 0, sizeof(*out));
+	out->syntax = RULE_SYNTAX_IPT;
+	strbuf_init(&sb);
+	strbuf_addf(&sb, "-A %s", chain);
+	view_entry(entry, family, &v);
+	out->counted = true;
+	out->packets = v.pcnt;
+	out->bytes = v.bcnt;
+	if (len < v.head || v.next_offset > len || v.target_offset < v.head ||
+	    (size_t)v.target_offset + sizeof(struct xt_entry_target) > v.next_offset ||
+	    v.target_offset != XT_ALIGN(v.target_offset)) {
+		strbuf_add(&sb, " [malformed entry]");
+		out->text = strbuf_steal(&sb);
+		return;
+	}
+	if (family == NFPROTO_IPV6) {
+		const struct ip6t_ip6 *ip = &((const struct ip6t_entry *)entry)->ipv6;
+
+		add_addr6(&sb, 's', &ip->src, &ip->smsk, ip->invflags & IP6T_INV_SRCIP);
+		add_addr6(&sb, 'd', &ip->dst, &ip->dmsk, ip->invflags & IP6T_INV_DSTIP);
+	} else {
+		const struct ipt_ip *ip = &((const struct ipt_entry *)entry)->ip;
+
+		add_addr4(&sb, 's', &ip->src, &ip->smsk, ip->invflags & IPT_INV_SRCIP);
+		add_addr4(&sb, 'd', &ip->dst, &ip->dmsk, ip->invflags & IPT_INV_DSTIP);
+	}
+	/* save_rule_details() */
+	add_iface(&sb, 'i', v.iniface, v.iniface_mask, v.invflags & IPT_INV_VIA_IN);
+	add_iface(&sb, 'o', v.outiface, v.outiface_mask, v.invflags & IPT_INV_VIA_OUT);
+	if (v.proto > 0) {
+		if (v.invflags & XT_INV_PROTO)
+			strbuf_add(&sb, " !");
+		pname = v.proto < 256 ? rule_text_xt_proto_name((uint8_t)v.proto) : NULL;
+		if (pname)
+			strbuf_addf(&sb, " -p %s", pname);
+		else
+			strbuf_addf(&sb, " -p %u", v.proto);
+	}
+	/* -f exists for IPv4 only (ip6tables' print_rule6 has it under #if 0) */
+	if (family == NFPROTO_IPV4 && (v.flags & IPT_F_FRAG))
+		strbuf_add(&sb, (v.invflags & IPT_INV_FRAG) ? " ! -f" : " -f");
+	/* matches: print_match_save() for each, in order */
+	for (off = v.head; off + sizeof(struct xt_entry_match) <= v.target_offset;) {
+		const struct xt_entry_match *m = (const void *)(base + off);
+		char name[XT_EXTENSION_MAXNAMELEN + 1];
+		uint16_t msize = m->u.user.match_size;
+
+		if (msize < sizeof(*m) || off + msize > v.target_offset || msize != XT_ALIGN(msize)) {
+			strbuf_add(&sb, " -m [malformed]");
+			break;
+		}
+		rule_text_xt_field(name, sizeof(name), m->u.user.name, sizeof(m->u.user.name));
+		rule_text_xt_match(&sb, family, name, m->u.user.revision, m->data,
+				   msize - sizeof(*m), &out->comment);
+		off += msize;
+	}
+	{
+		const struct xt_entry_target *t = (const void *)(base + v.target_offset);
+		uint32_t tlen = t->u.user.target_size;
+
+		if (tlen < sizeof(*t) || v.target_offset + tlen > v.next_offset)
+			strbuf_add(&sb, " -j [malformed]");
+		else
+			add_target(&sb, t, tlen, family, &v, jump_name, arg, out);
+	}
+	out->text = strbuf_steal(&sb);
+}
