@@ -17,6 +17,8 @@ struct batch_opts {
 	int interval_ms;
 	bool json;
 	int family_mode;    /* 0 all, 4 IPv4 (ip + inet), 6 IPv6 (ip6 + inet) */
+	bool conntrack;     /* add the conntrack table to each frame */
+	size_t flows_limit; /* at most this many flows per frame (0: all) */
 };
 
 /* Runs the frames. Returns the exit status: 0, or 1 when the very first
@@ -30,8 +32,13 @@ int batch_trace_run(struct feed *feed, const char *filter, int rate, const struc
 		    char **cause);
 
 /* One frame of each kind, for tests and for batch_run. */
+struct ct_table;
 void batch_text_frame(const struct model *m, const struct feed *feed, int family_mode, struct strbuf *sb);
 void batch_json_frame(const struct model *m, const struct feed *feed, int family_mode, struct strbuf *sb);
+/* Append the conntrack part (text: a section; JSON: ,"conntrack":{...}
+ * before the closing brace of a frame built by batch_json_frame). */
+void batch_text_conntrack(const struct ct_table *ct, size_t limit, struct strbuf *sb);
+void batch_json_conntrack(const struct ct_table *ct, size_t limit, struct strbuf *sb);
 /* Does the family pass the -4/-6 filter? */
 bool batch_family_shown(unsigned family, int family_mode);
 

@@ -11,6 +11,7 @@
 #include "snapshot.h"
 
 struct feed;
+struct ct_table;
 
 typedef bool (*feed_want_fn)(const struct snap_chain *ch, void *arg);
 
@@ -24,6 +25,11 @@ struct feed_ops {
 	 * rules must be fresh (NULL: all). */
 	struct snap_ruleset *(*snapshot)(struct feed *f, const struct snap_ruleset *prev,
 					 feed_want_fn want, void *arg);
+	/* Conntrack as of now, or NULL when this feed has none. flows=false
+	 * keeps only the count, max and accounting fresh (cheap, every tick);
+	 * flows=true also keeps the flow list (events + a dump at most once a
+	 * second). The table stays valid until the next call. */
+	const struct ct_table *(*conntrack)(struct feed *f, bool flows);
 	void (*close)(struct feed *f);
 };
 
@@ -42,5 +48,7 @@ struct feed *feed_live_open(const char *netns_name, const char *record_path, cha
 /* Replay feed; NULL with *cause "FILE: offset N: what" on a bad file. */
 struct feed *feed_replay_open(const char *path, char **cause);
 void feed_close(struct feed *f);
+/* f->ops->conntrack, or NULL when the feed has no conntrack source. */
+const struct ct_table *feed_conntrack(struct feed *f, bool flows);
 
 #endif

@@ -33,7 +33,8 @@ enum record_type {
 	REC_CT_DUMP = 8,         /* raw conntrack dump replies */
 	REC_CT_EVENT = 9,        /* raw conntrack event messages */
 	REC_TRACE = 10,          /* raw NFT_MSG_TRACE messages */
-	REC_TYPE_MAX = 10,
+	REC_LEGACY = 11,         /* x_tables blobs (collect-legacy.h raw format), inside a ruleset */
+	REC_TYPE_MAX = 11,
 };
 
 struct record_ruleset_begin {
@@ -49,7 +50,9 @@ struct record;
 /* Writer. NULL with *cause on failure. */
 struct record *record_create(const char *path, const char *netns_label, int interval_ms, char **cause);
 void record_frame(struct record *rec, uint32_t type, const void *data, size_t len);
-void record_ruleset(struct record *rec, const struct collect_input *in, const struct snap_ruleset *rs);
+/* legacy: the x_tables blobs read for this snapshot, or NULL */
+void record_ruleset(struct record *rec, const struct collect_input *in, const struct nlbuf *legacy,
+		    const struct snap_ruleset *rs);
 void record_ruleset_error(struct record *rec, const struct snap_ruleset *rs);
 /* Flush and close; returns -1 with *cause if a write failed. */
 int record_close(struct record *rec, char **cause);

@@ -80,6 +80,11 @@ struct snap_ruleset {
 	struct snap_table *tables;
 	size_t nchains;
 	struct snap_chain *chains;   /* sorted: family, table, base first by hook/prio, then name */
+	/* iptables-legacy (x_tables) source: SRC_OK also when no legacy table
+	 * exists; its chains are in chains[] with legacy set. */
+	enum src_status legacy_status;
+	char *legacy_error;
+	bool both_backends;   /* legacy and iptables-nft tables both hold rules */
 	/* Last change, from NEWGEN events (empty when unknown). */
 	uint32_t change_pid;
 	char change_proc[64];
@@ -87,8 +92,12 @@ struct snap_ruleset {
 };
 
 void snapshot_ruleset_free(struct snap_ruleset *rs);
+/* nf_tables chains only (legacy chains can share a table and chain name). */
 struct snap_chain *snapshot_find_chain(const struct snap_ruleset *rs, uint8_t family,
 				       const char *table, const char *name);
+/* Either backend: the chain named name in the same table as ch. */
+struct snap_chain *snapshot_find_sibling(const struct snap_ruleset *rs, const struct snap_chain *ch,
+					 const char *name);
 struct snap_table *snapshot_find_table(const struct snap_ruleset *rs, uint8_t family,
 				       const char *name);
 /* "ip", "ip6", "inet", "arp", "bridge", "netdev" */

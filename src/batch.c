@@ -11,9 +11,11 @@
 #include <string.h>
 #include <time.h>
 
+#include <netinet/in.h>
 #include <linux/netfilter.h>
 
 #include "batch.h"
+#include "conntrack.h"
 #include "iptop.h"
 
 static volatile sig_atomic_t batch_stop;
@@ -60,6 +62,7 @@ void batch_text_frame(const struct model *m, const struct feed *feed, int family
 	const struct snap_ruleset *rs = m->cur;
 	const char *last_table = NULL;
 	uint8_t last_family = 0;
+	bool last_legacy = false;
 	char when[32];
 	size_t i, j;
 
@@ -68,6 +71,12 @@ void batch_text_frame(const struct model *m, const struct feed *feed, int family
 		    feed->netns_label, feed->backend, rs->genid, snapshot_status_name(rs->status));
 	if (rs->error)
 		strbuf_addf(sb, "! %s\n", rs->error);
+	if (rs->legacy_status != SRC_OK && rs->legacy_status != SRC_OFF)
+		strbuf_addf(sb, "! iptables-legacy: %s\n", rs->legacy_error ? rs->legacy_error
+							 : snapshot_status_name(rs->legacy_status));
+	if (rs->both_backends)
+		strbuf_add(sb, "! both backends hold rules: iptables-legacy and iptables-nft tables are both "
+			       "active (iptables -L shows only one of them)\n");
 	if (rs->change_wall > 0) {
 		wall_str(rs->change_wall, when, sizeof(when));
 		strbuf_addf(sb, "last change: %s by %s[%u]\n", when, rs->change_proc[0] ? rs->change_proc : "?",
@@ -79,13 +88,15 @@ void batch_text_frame(const struct model *m, const struct feed *feed, int family
 
 		if (!batch_family_shown(ch->family, family_mode))
 			continue;
-		if (!last_table || last_family != ch->family || strcmp(last_table, ch->table) != 0) {
+		if (!last_table || last_family != ch->family || last_legacy != ch->legacy ||
+		    strcmp(last_table, ch->table) != 0) {
 			const struct snap_table *t = snapshot_find_table(rs, ch->family, ch->table);
 
 			strbuf_addf(sb, "\ntable %s %s%s\n", snapshot_family_name(ch->family), ch->table,
-				    t && t->iptables ? " (iptables-nft)" : " (nftables)");
+				    ch->legacy ? " (iptables-legacy)" : t && t->iptables ? " (iptables-nft)" : " (nftables)");
 			last_table = ch->table;
 			last_family = ch->family;
+			last_legacy = ch->legacy;
 		}
 		if (ch->base) {
 			strbuf_addf(sb, "chain %s  hook %s  priority %d  policy %s  ", ch->name,
@@ -140,6 +151,11 @@ void batch_json_frame(const struct model *m, const struct feed *feed, int family
 	strbuf_add_json(sb, snapshot_status_name(rs->status));
 	strbuf_add(sb, ",\"error\":");
 	strbuf_add_json(sb, rs->error);
+	strbuf_add(sb, ",\"legacy_status\":");
+	strbuf_add_json(sb, snapshot_status_name(rs->legacy_status));
+	strbuf_add(sb, ",\"legacy_error\":");
+	strbuf_add_json(sb, rs->legacy_error);
+	strbuf_addf(sb, ",\"both_backends\":%s", rs->both_backends ? "true" : "false");
 	strbuf_add(sb, ",\"interval\":");
 	strbuf_addf(sb, "%.3f", m->interval);
 	strbuf_add(sb, ",\"last_change\":");
@@ -167,8 +183,10 @@ void batch_json_frame(const struct model *m, const struct feed *feed, int family
 		strbuf_add_json(sb, ch->table);
 		strbuf_add(sb, ",\"chain\":");
 		strbuf_add_json(sb, ch->name);
+		strbuf_add(sb, ",\"backend\":");
+		strbuf_add_json(sb, ch->legacy ? "legacy" : "nf_tables");
 		strbuf_add(sb, ",\"syntax\":");
-		strbuf_add_json(sb, t && t->iptables ? "iptables" : "nft");
+		strbuf_add_json(sb, ch->legacy || (t && t->iptables) ? "iptables" : "nft");
 		strbuf_add(sb, ",\"hook\":");
 		strbuf_add_json(sb, ch->base ? snapshot_hook_name(ch->family, ch->hook) : NULL);
 		strbuf_add(sb, ",\"priority\":");
@@ -213,6 +231,31 @@ void batch_json_frame(const struct model *m, const struct feed *feed, int family
 	strbuf_add(sb, "]}\n");
 }
 
+void batch_text_conntrack(const struct ct_table *ct, size_t limit, struct strbuf *sb)
+{
+	strbuf_add(sb, "\nconntrack\n");
+	if (!ct) {
+		strbuf_add(sb, "  unavailable\n");
+		return;
+	}
+	ct_table_text(ct, sb, limit);
+}
+
+void batch_json_conntrack(const struct ct_table *ct, size_t limit, struct strbuf *sb)
+{
+	/* The frame ends in "}\n": put the conntrack object before that brace. */
+	if (sb->len >= 2 && sb->s[sb->len - 1] == '\n' && sb->s[sb->len - 2] == '}') {
+		sb->len -= 2;
+		sb->s[sb->len] = '\0';
+	}
+	strbuf_addc(sb, ',');
+	if (ct)
+		ct_table_json(ct, sb, limit);
+	else
+		strbuf_add(sb, "\"conntrack\":null");
+	strbuf_add(sb, "}\n");
+}
+
 static void sleep_ms(int ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
@@ -240,12 +283,16 @@ int batch_run(struct feed *feed, const struct batch_opts *opts, FILE *out, char 
 	model_init(&m);
 	strbuf_init(&sb);
 	for (i = 0; !batch_stop && (opts->iterations == 0 || i < opts->iterations); i++) {
+		const struct ct_table *ct;
 		struct snap_ruleset *rs;
 
 		if (i)
 			sleep_ms(opts->interval_ms);
 		if (batch_stop)
 			break;
+		/* Conntrack first: a recording then holds each frame's flows
+		 * before its ruleset, which is the order replay reads them in. */
+		ct = opts->conntrack ? feed_conntrack(feed, true) : NULL;
 		rs = feed->ops->snapshot(feed, m.cur, NULL, NULL);
 		if (i == 0 && (rs->status == SRC_EPERM || rs->status == SRC_UNAVAILABLE ||
 			       (feed->replay && rs->status == SRC_ERROR))) {
@@ -266,12 +313,16 @@ int batch_run(struct feed *feed, const struct batch_opts *opts, FILE *out, char 
 		}
 		model_update(&m, rs);
 		strbuf_reset(&sb);
-		if (opts->json)
+		if (opts->json) {
 			batch_json_frame(&m, feed, opts->family_mode, &sb);
-		else {
+			if (opts->conntrack)
+				batch_json_conntrack(feed->replay ? feed_conntrack(feed, true) : ct, opts->flows_limit, &sb);
+		} else {
 			if (i)
 				strbuf_addc(&sb, '\n');
 			batch_text_frame(&m, feed, opts->family_mode, &sb);
+			if (opts->conntrack)
+				batch_text_conntrack(feed->replay ? feed_conntrack(feed, true) : ct, opts->flows_limit, &sb);
 		}
 		if (fwrite(sb.s, 1, sb.len, out) != sb.len || fflush(out) != 0)
 			break; /* reader went away */

@@ -24,6 +24,7 @@
 #include <libnftnl/table.h>
 
 #include "collect.h"
+#include "collect-legacy.h"
 #include "iptop.h"
 #include "record.h"
 #include "rule-text.h"
@@ -62,6 +63,8 @@ static void chain_index_build(struct chain_index *ix, const struct snap_ruleset 
 		const struct snap_chain *ch = &rs->chains[i];
 		size_t h = chain_hash(ch->family, ch->table, ch->name) & (ix->size - 1);
 
+		if (ch->legacy)
+			continue; /* nf_tables chains only: legacy ones are re-read whole */
 		while (ix->slot[h])
 			h = (h + 1) & (ix->size - 1);
 		ix->slot[h] = i + 1;
@@ -482,6 +485,7 @@ struct snap_ruleset *collect_ruleset_dup(const struct snap_ruleset *s)
 
 	*d = *s;
 	d->error = s->error ? xstrdup(s->error) : NULL;
+	d->legacy_error = s->legacy_error ? xstrdup(s->legacy_error) : NULL;
 	d->tables = s->ntables ? xcalloc(s->ntables, sizeof(*d->tables)) : NULL;
 	for (i = 0; i < s->ntables; i++) {
 		d->tables[i] = s->tables[i];
@@ -570,7 +574,7 @@ struct collect_ruleset {
 	uint32_t change_pid;
 	char change_proc[64];
 	double change_wall;
-	struct nlbuf tables, chains, rules, scratch;
+	struct nlbuf tables, chains, rules, scratch, legacy;
 };
 
 struct collect_ruleset *collect_ruleset_open(struct record *rec)
@@ -603,6 +607,7 @@ void collect_ruleset_close(struct collect_ruleset *c)
 	nlbuf_free(&c->chains);
 	nlbuf_free(&c->rules);
 	nlbuf_free(&c->scratch);
+	nlbuf_free(&c->legacy);
 	free(c);
 }
 
@@ -753,6 +758,38 @@ static struct snap_ruleset *failed(const struct snap_ruleset *prev, enum src_sta
 	return rs;
 }
 
+void collect_ruleset_add_legacy(struct snap_ruleset *rs, struct nlbuf *raw)
+{
+	enum src_status st = SRC_OK;
+	char *cause = NULL;
+
+	nlbuf_reset(raw);
+	if (collect_legacy_read(rs, raw, &st, &cause) < 0) {
+		nlbuf_reset(raw);
+		rs->legacy_status = st;
+		rs->legacy_error = cause;
+		return;
+	}
+	free(cause);
+	rs->legacy_status = SRC_OK;
+	rs->both_backends = collect_legacy_both(rs);
+	snapshot_sort_chains(rs);
+}
+
+void collect_ruleset_parse_legacy(struct snap_ruleset *rs, const void *raw, size_t len)
+{
+	char *cause = NULL;
+
+	if (collect_legacy_parse(rs, raw, len, &cause) < 0) {
+		rs->legacy_status = SRC_ERROR;
+		rs->legacy_error = cause;
+		return;
+	}
+	rs->legacy_status = SRC_OK;
+	rs->both_backends = collect_legacy_both(rs);
+	snapshot_sort_chains(rs);
+}
+
 struct snap_ruleset *collect_ruleset_snapshot(struct collect_ruleset *c, const struct snap_ruleset *prev,
 					      bool (*want)(const struct snap_chain *ch, void *arg), void *want_arg)
 {
@@ -850,8 +887,9 @@ struct snap_ruleset *collect_ruleset_snapshot(struct collect_ruleset *c, const s
 			memcpy(rs->change_proc, c->change_proc, sizeof(rs->change_proc));
 		}
 		rs->time_ns = time_mono_ns();
+		collect_ruleset_add_legacy(rs, &c->legacy);
 		if (c->rec)
-			record_ruleset(c->rec, &in, rs);
+			record_ruleset(c->rec, &in, &c->legacy, rs);
 		c->changed = false;
 		return rs;
 	}

@@ -9,8 +9,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
 
 #include "collect.h"
+#include "conntrack.h"
 #include "feed.h"
 #include "iptop.h"
 #include "nl.h"
@@ -18,23 +21,72 @@
 
 /* ---- live -------------------------------------------------------------- */
 
+/* The live feed polls several sockets (ruleset events, conntrack events)
+ * behind one epoll fd, so the loop has a single fd to watch. */
 struct live {
 	struct collect_ruleset *rules;
+	struct ct_collect *ct;   /* opened on first use */
 	struct record *rec;
+	int epfd;
 };
+
+static double now_s(void)
+{
+	return (double)time_mono_ns() / 1e9;
+}
+
+static void live_watch(struct live *l, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+
+	if (l->epfd >= 0 && fd >= 0)
+		epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev);
+}
 
 static int live_fd(struct feed *f)
 {
 	struct live *l = f->priv;
 
-	return collect_ruleset_event_fd(l->rules);
+	return l->epfd >= 0 ? l->epfd : collect_ruleset_event_fd(l->rules);
 }
 
 static bool live_event(struct feed *f)
 {
 	struct live *l = f->priv;
+	struct epoll_event ev[4];
 
+	if (l->epfd >= 0)
+		while (epoll_wait(l->epfd, ev, ARRAY_SIZE(ev), 0) > 0)
+			; /* level-triggered: just empty the ready list */
+	if (l->ct)
+		ct_collect_events(l->ct, now_s());
 	return collect_ruleset_events(l->rules);
+}
+
+static void ct_tap(void *arg, enum ct_tap_what what, const void *buf, size_t len)
+{
+	struct live *l = arg;
+
+	if (l->rec)
+		record_frame(l->rec, what == CT_TAP_DUMP ? REC_CT_DUMP : REC_CT_EVENT, buf, len);
+}
+
+static const struct ct_table *live_conntrack(struct feed *f, bool flows)
+{
+	struct live *l = f->priv;
+	double now = now_s();
+
+	if (!l->ct) {
+		l->ct = ct_collect_open(NULL);
+		ct_collect_set_tap(l->ct, ct_tap, l);
+		live_watch(l, ct_collect_event_fd(l->ct));
+	}
+	ct_collect_events(l->ct, now);
+	if (flows)
+		ct_collect_refresh(l->ct, now, false);
+	else
+		ct_collect_stats(l->ct);
+	return ct_collect_table(l->ct);
 }
 
 static struct snap_ruleset *live_snapshot(struct feed *f, const struct snap_ruleset *prev, feed_want_fn want,
@@ -53,7 +105,10 @@ static void live_close(struct feed *f)
 	struct live *l = f->priv;
 
 	collect_ruleset_close(l->rules);
+	ct_collect_close(l->ct);
 	record_close(l->rec, NULL);
+	if (l->epfd >= 0)
+		close(l->epfd);
 	free(l);
 }
 
@@ -62,6 +117,7 @@ static const struct feed_ops feed_live_ops = {
 	.fd = live_fd,
 	.event = live_event,
 	.snapshot = live_snapshot,
+	.conntrack = live_conntrack,
 	.close = live_close,
 };
 
@@ -89,6 +145,8 @@ struct feed *feed_live_open(const char *netns, const char *record_path, char **c
 		}
 	}
 	l->rules = collect_ruleset_open(l->rec);
+	l->epfd = epoll_create1(EPOLL_CLOEXEC);
+	live_watch(l, collect_ruleset_event_fd(l->rules));
 	return f;
 }
 
@@ -97,6 +155,8 @@ struct feed *feed_live_open(const char *netns, const char *record_path, char **c
 struct replay {
 	struct record_reader *rd;
 	char *path;
+	struct ct_table ct;      /* rebuilt from REC_CT_* frames */
+	bool have_ct;
 	char *error;          /* a read error: shown as the snapshot error */
 	bool ended;
 };
@@ -126,7 +186,7 @@ static struct snap_ruleset *replay_snapshot(struct feed *f, const struct snap_ru
 					    void *arg)
 {
 	struct replay *r = f->priv;
-	struct nlbuf tables = { 0 }, chains = { 0 }, rules = { 0 };
+	struct nlbuf tables = { 0 }, chains = { 0 }, rules = { 0 }, legacy = { 0 };
 	struct record_ruleset_begin b;
 	bool in_snap = false, have_tables = false;
 	struct snap_ruleset *rs = NULL;
@@ -154,6 +214,15 @@ static struct snap_ruleset *replay_snapshot(struct feed *f, const struct snap_ru
 			nlbuf_reset(&tables);
 			nlbuf_reset(&chains);
 			nlbuf_reset(&rules);
+			nlbuf_reset(&legacy);
+			break;
+		case REC_LEGACY:
+			if (!in_snap) {
+				cause = xasprintf("offset %llu: legacy data outside a snapshot",
+						  (unsigned long long)fr.offset);
+				goto bad;
+			}
+			nlbuf_append(&legacy, fr.data, fr.len);
 			break;
 		case REC_NFT_TABLES:
 		case REC_NFT_CHAINS:
@@ -183,6 +252,8 @@ static struct snap_ruleset *replay_snapshot(struct feed *f, const struct snap_ru
 				free(why);
 				goto bad;
 			}
+			if (legacy.len)
+				collect_ruleset_parse_legacy(rs, legacy.data, legacy.len);
 			rs->change_pid = b.change_pid;
 			memcpy(rs->change_proc, b.change_proc, sizeof(rs->change_proc));
 			rs->change_wall = b.change_wall;
@@ -203,6 +274,14 @@ static struct snap_ruleset *replay_snapshot(struct feed *f, const struct snap_ru
 			free(msg);
 			goto out;
 		}
+		case REC_CT_DUMP:
+			r->have_ct = true;
+			ct_table_apply_dump(&r->ct, fr.data, fr.len, (double)fr.t_ns / 1e9);
+			break;
+		case REC_CT_EVENT:
+			r->have_ct = true;
+			ct_table_apply_events(&r->ct, fr.data, fr.len, (double)fr.t_ns / 1e9);
+			break;
 		default:
 			break; /* events for other sources */
 		}
@@ -227,13 +306,22 @@ out:
 	nlbuf_free(&tables);
 	nlbuf_free(&chains);
 	nlbuf_free(&rules);
+	nlbuf_free(&legacy);
 	return rs;
+}
+
+static const struct ct_table *replay_conntrack(struct feed *f, bool flows)
+{
+	struct replay *r = f->priv;
+
+	return r->have_ct ? &r->ct : NULL;
 }
 
 static void replay_close(struct feed *f)
 {
 	struct replay *r = f->priv;
 
+	ct_table_free(&r->ct);
 	record_reader_close(r->rd);
 	free(r->path);
 	free(r->error);
@@ -245,6 +333,7 @@ static const struct feed_ops feed_replay_ops = {
 	.fd = replay_fd,
 	.event = replay_event,
 	.snapshot = replay_snapshot,
+	.conntrack = replay_conntrack,
 	.close = replay_close,
 };
 
@@ -260,6 +349,7 @@ struct feed *feed_replay_open(const char *path, char **cause)
 	r = xcalloc(1, sizeof(*r));
 	r->rd = rd;
 	r->path = xstrdup(path);
+	ct_table_init(&r->ct);
 	f = xcalloc(1, sizeof(*f));
 	f->ops = &feed_replay_ops;
 	f->priv = r;
@@ -278,4 +368,9 @@ void feed_close(struct feed *f)
 	free(f->netns_label);
 	free(f->backend);
 	free(f);
+}
+
+const struct ct_table *feed_conntrack(struct feed *f, bool flows)
+{
+	return f->ops->conntrack ? f->ops->conntrack(f, flows) : NULL;
 }

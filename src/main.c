@@ -34,6 +34,8 @@ static const char usage_text[] =
 	"      --json              print one JSON object per frame (see doc/json.md)\n"
 	"  -n, --iterations N      stop after N frames, or N traced packets (default: run until killed)\n"
 	"  -d, --delay SECONDS     refresh interval (default 0.5; 0.05 to 3600)\n"
+	"      --flows-limit N     at most N conntrack flows per batch/JSON frame\n"
+	"      --no-conntrack      leave conntrack out of batch/JSON frames\n"
 	"  -N, --netns NAME|PATH   attach to a network namespace (/run/netns/NAME or /proc/PID/ns/net)\n"
 	"  -4, --ipv4              show IPv4 only (ip and inet tables)\n"
 	"  -6, --ipv6              show IPv6 only (ip6 and inet tables)\n"
@@ -78,6 +80,8 @@ enum {
 	OPT_LAB_PREFIX,
 	OPT_TRACE,
 	OPT_TRACE_RATE,
+	OPT_FLOWS_LIMIT,
+	OPT_NO_CONNTRACK,
 };
 
 static const struct option long_opts[] = {
@@ -99,6 +103,8 @@ static const struct option long_opts[] = {
 	{ "lab-prefix", required_argument, NULL, OPT_LAB_PREFIX },
 	{ "trace", required_argument, NULL, OPT_TRACE },
 	{ "trace-rate", required_argument, NULL, OPT_TRACE_RATE },
+	{ "flows-limit", required_argument, NULL, OPT_FLOWS_LIMIT },
+	{ "no-conntrack", no_argument, NULL, OPT_NO_CONNTRACK },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -212,7 +218,7 @@ static void eperm_message(const struct feed *f, const char *error)
 
 int main(int argc, char **argv)
 {
-	struct batch_opts bo = { 0, DEFAULT_INTERVAL_MS, false, 0 };
+	struct batch_opts bo = { 0, DEFAULT_INTERVAL_MS, false, 0, true, 0 };
 	struct ui_opts uo;
 	const char *netns = NULL, *record = NULL, *replay = NULL, *lab_prefix = NULL, *trace = NULL;
 	int trace_rate = 10;
@@ -247,6 +253,8 @@ int main(int argc, char **argv)
 		case OPT_LAB_PREFIX: lab_prefix = optarg; break;
 		case OPT_TRACE: trace = optarg; break;
 		case OPT_TRACE_RATE: trace_rate = parse_count(optarg); break;
+		case OPT_FLOWS_LIMIT: bo.flows_limit = (size_t)parse_count(optarg); break;
+		case OPT_NO_CONNTRACK: bo.conntrack = false; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': printf("iptop %s\n", PACKAGE_VERSION); return 0;
 		default:

@@ -73,7 +73,7 @@ static uint64_t table_hash(uint8_t family, const char *table)
 
 static bool same_table(const struct snap_chain *a, const struct snap_chain *b)
 {
-	return a->family == b->family && strcmp(a->table, b->table) == 0;
+	return a->family == b->family && a->legacy == b->legacy && strcmp(a->table, b->table) == 0;
 }
 
 static void handle_map_build(struct handle_map *hm, const struct snap_ruleset *rs)
@@ -132,7 +132,8 @@ static const struct model_chain *find_model_chain(const struct model_chain *mc, 
 	for (i = 0; i < n; i++) {
 		const struct snap_chain *c = mc[i].snap;
 
-		if (c->family == ch->family && strcmp(c->name, ch->name) == 0 && strcmp(c->table, ch->table) == 0)
+		if (c->family == ch->family && c->legacy == ch->legacy && strcmp(c->name, ch->name) == 0 &&
+		    strcmp(c->table, ch->table) == 0)
 			return &mc[i];
 	}
 	return NULL;
@@ -286,7 +287,7 @@ struct model_chain *model_find_chain(const struct model *m, uint8_t family, cons
 	for (i = 0; i < m->nchains; i++) {
 		const struct snap_chain *c = m->chains[i].snap;
 
-		if (c->family == family && strcmp(c->table, table) == 0 && strcmp(c->name, name) == 0)
+		if (!c->legacy && c->family == family && strcmp(c->table, table) == 0 && strcmp(c->name, name) == 0)
 			return &m->chains[i];
 	}
 	return NULL;

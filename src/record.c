@@ -76,7 +76,8 @@ void record_frame(struct record *rec, uint32_t type, const void *data, size_t le
 	wr(rec, data, len);
 }
 
-void record_ruleset(struct record *rec, const struct collect_input *in, const struct snap_ruleset *rs)
+void record_ruleset(struct record *rec, const struct collect_input *in, const struct nlbuf *legacy,
+		    const struct snap_ruleset *rs)
 {
 	struct record_ruleset_begin b;
 
@@ -91,6 +92,8 @@ void record_ruleset(struct record *rec, const struct collect_input *in, const st
 		record_frame(rec, REC_NFT_TABLES, in->tables->data, in->tables->len);
 	record_frame(rec, REC_NFT_CHAINS, in->chains->data, in->chains->len);
 	record_frame(rec, REC_NFT_RULES, in->rules->data, in->rules->len);
+	if (legacy && legacy->len)
+		record_frame(rec, REC_LEGACY, legacy->data, legacy->len);
 	record_frame(rec, REC_RULESET_END, NULL, 0);
 }
 

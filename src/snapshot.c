@@ -55,6 +55,7 @@ void snapshot_ruleset_free(struct snap_ruleset *rs)
 	free(rs->chains);
 	free(rs->tables);
 	free(rs->error);
+	free(rs->legacy_error);
 	free(rs);
 }
 
@@ -66,9 +67,24 @@ struct snap_chain *snapshot_find_chain(const struct snap_ruleset *rs, uint8_t fa
 	for (i = 0; i < rs->nchains; i++) {
 		struct snap_chain *ch = &rs->chains[i];
 
-		if (ch->family == family && strcmp(ch->table, table) == 0 &&
+		if (!ch->legacy && ch->family == family && strcmp(ch->table, table) == 0 &&
 		    strcmp(ch->name, name) == 0)
 			return ch;
+	}
+	return NULL;
+}
+
+struct snap_chain *snapshot_find_sibling(const struct snap_ruleset *rs, const struct snap_chain *ch,
+					 const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < rs->nchains; i++) {
+		struct snap_chain *c = &rs->chains[i];
+
+		if (c->legacy == ch->legacy && c->family == ch->family && strcmp(c->table, ch->table) == 0 &&
+		    strcmp(c->name, name) == 0)
+			return c;
 	}
 	return NULL;
 }
@@ -146,6 +162,8 @@ static int cmp_chain(const void *a, const void *b)
 	r = strcmp(x->table, y->table);
 	if (r)
 		return r;
+	if (x->legacy != y->legacy)
+		return x->legacy ? 1 : -1; /* nf_tables first, then legacy */
 	if (x->base != y->base)
 		return x->base ? -1 : 1;
 	if (x->base) {
