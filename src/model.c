@@ -124,17 +124,56 @@ static uint64_t delta(uint64_t now, uint64_t before, bool *reset)
 	return now; /* counters were zeroed in between: count from zero */
 }
 
-static const struct model_chain *find_model_chain(const struct model_chain *mc, size_t n,
-						  const struct snap_chain *ch)
+/* Previous model chains by (family, backend, table, name): a hash, since
+ * rulesets with thousands of chains make a linear search per chain slow. */
+struct chain_map {
+	const struct model_chain **slot;
+	size_t size;
+};
+
+static uint64_t chain_key(const struct snap_chain *c)
+{
+	uint64_t h = table_hash(c->family, c->table) ^ (c->legacy ? 0x9e3779b97f4a7c15ULL : 0);
+	const char *p;
+
+	for (p = c->name; *p; p++)
+		h = (h ^ (uint8_t)*p) * 1099511628211ULL;
+	return mix(h);
+}
+
+static bool same_chain(const struct snap_chain *a, const struct snap_chain *b)
+{
+	return same_table(a, b) && strcmp(a->name, b->name) == 0;
+}
+
+static void chain_map_build(struct chain_map *cm, const struct model_chain *mc, size_t n)
 {
 	size_t i;
 
+	cm->size = 16;
+	while (cm->size < n * 2)
+		cm->size *= 2;
+	cm->slot = xcalloc(cm->size, sizeof(*cm->slot));
 	for (i = 0; i < n; i++) {
-		const struct snap_chain *c = mc[i].snap;
+		size_t h = chain_key(mc[i].snap) & (cm->size - 1);
 
-		if (c->family == ch->family && c->legacy == ch->legacy && strcmp(c->name, ch->name) == 0 &&
-		    strcmp(c->table, ch->table) == 0)
-			return &mc[i];
+		while (cm->slot[h])
+			h = (h + 1) & (cm->size - 1);
+		cm->slot[h] = &mc[i];
+	}
+}
+
+static const struct model_chain *find_model_chain(const struct chain_map *cm, const struct snap_chain *ch)
+{
+	size_t h;
+
+	if (!cm->slot)
+		return NULL;
+	h = chain_key(ch) & (cm->size - 1);
+	while (cm->slot[h]) {
+		if (same_chain(cm->slot[h]->snap, ch))
+			return cm->slot[h];
+		h = (h + 1) & (cm->size - 1);
 	}
 	return NULL;
 }
@@ -144,18 +183,21 @@ void model_update(struct model *m, struct snap_ruleset *next)
 	struct model_chain *nc = next->nchains ? xcalloc(next->nchains, sizeof(*nc)) : NULL;
 	const struct snap_ruleset *old = m->cur;
 	struct handle_map hm = { NULL, 0 };
+	struct chain_map cm = { NULL, 0 };
 	double dt = 0;
 	size_t i, j;
 
 	if (old && next->time_ns > old->time_ns)
 		dt = (double)(next->time_ns - old->time_ns) / 1e9;
-	if (old)
+	if (old) {
 		handle_map_build(&hm, old);
+		chain_map_build(&cm, m->chains, m->nchains);
+	}
 
 	for (i = 0; i < next->nchains; i++) {
 		const struct snap_chain *ch = &next->chains[i];
 		struct model_chain *mc = &nc[i];
-		const struct model_chain *om = old ? find_model_chain(m->chains, m->nchains, ch) : NULL;
+		const struct model_chain *om = old ? find_model_chain(&cm, ch) : NULL;
 		double old_heat = om ? om->heat : 0;
 
 		mc->snap = ch;
@@ -233,6 +275,7 @@ void model_update(struct model *m, struct snap_ruleset *next)
 		}
 	}
 	free(hm.slot);
+	free(cm.slot);
 	free_chains(m->chains, m->nchains);
 	snapshot_ruleset_free(m->prev);
 	m->prev = m->cur;

@@ -126,15 +126,23 @@ void strbuf_addc(struct strbuf *sb, char c)
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 {
 	va_list ap2;
+	size_t room;
 	int n;
 
+	/* One pass when it fits (the common case: rule text is short). */
+	strbuf_grow(sb, 32);
+	room = sb->cap - sb->len;
 	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
+	n = vsnprintf(sb->s + sb->len, room, fmt, ap2);
 	va_end(ap2);
-	if (n < 0)
+	if (n < 0) {
+		sb->s[sb->len] = '\0';
 		return;
-	strbuf_grow(sb, (size_t)n);
-	vsnprintf(sb->s + sb->len, (size_t)n + 1, fmt, ap);
+	}
+	if ((size_t)n >= room) {
+		strbuf_grow(sb, (size_t)n);
+		vsnprintf(sb->s + sb->len, (size_t)n + 1, fmt, ap);
+	}
 	sb->len += (size_t)n;
 }
 
@@ -149,27 +157,29 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 
 void strbuf_add_json(struct strbuf *sb, const char *s)
 {
-	const unsigned char *p;
+	const unsigned char *p, *run;
 
 	if (!s) {
 		strbuf_add(sb, "null");
 		return;
 	}
 	strbuf_addc(sb, '"');
-	for (p = (const unsigned char *)s; *p; p++) {
+	/* Copy runs of plain characters at once; escape the rest. */
+	for (p = run = (const unsigned char *)s; *p; p++) {
+		if (*p >= 0x20 && *p != '"' && *p != '\\')
+			continue;
+		strbuf_addn(sb, (const char *)run, (size_t)(p - run));
 		switch (*p) {
 		case '"': strbuf_add(sb, "\\\""); break;
 		case '\\': strbuf_add(sb, "\\\\"); break;
 		case '\n': strbuf_add(sb, "\\n"); break;
 		case '\r': strbuf_add(sb, "\\r"); break;
 		case '\t': strbuf_add(sb, "\\t"); break;
-		default:
-			if (*p < 0x20)
-				strbuf_addf(sb, "\\u%04x", *p);
-			else
-				strbuf_addc(sb, (char)*p);
+		default: strbuf_addf(sb, "\\u%04x", *p); break;
 		}
+		run = p + 1;
 	}
+	strbuf_addn(sb, (const char *)run, (size_t)(p - run));
 	strbuf_addc(sb, '"');
 }
 
