@@ -659,9 +659,14 @@ bool collect_ruleset_events(struct collect_ruleset *c)
 	return changed;
 }
 
-static struct nlmsghdr *nft_req(uint8_t *buf, int msg, uint8_t family, uint16_t flags)
+/* buf must hold MNL_ALIGN'ed attributes: zeroed so padding bytes are
+ * defined (the kernel never reads them, valgrind does). */
+static struct nlmsghdr *nft_req(uint8_t *buf, size_t size, int msg, uint8_t family, uint16_t flags)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh;
+
+	memset(buf, 0, size);
+	nlh = mnl_nlmsg_put_header(buf);
 	struct nfgenmsg *nfg;
 
 	nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | msg;
@@ -676,7 +681,7 @@ static struct nlmsghdr *nft_req(uint8_t *buf, int msg, uint8_t family, uint16_t 
 static int get_genid(struct collect_ruleset *c, uint32_t *genid)
 {
 	uint8_t buf[256];
-	struct nlmsghdr *nlh = nft_req(buf, NFT_MSG_GETGEN, AF_UNSPEC, 0);
+	struct nlmsghdr *nlh = nft_req(buf, sizeof(buf), NFT_MSG_GETGEN, AF_UNSPEC, 0);
 	const struct nlmsghdr *r;
 
 	nlbuf_reset(&c->scratch);
@@ -693,7 +698,7 @@ static int get_genid(struct collect_ruleset *c, uint32_t *genid)
 static int dump(struct collect_ruleset *c, int msg, struct nlbuf *out)
 {
 	uint8_t buf[256];
-	struct nlmsghdr *nlh = nft_req(buf, msg, NFPROTO_UNSPEC, NLM_F_DUMP);
+	struct nlmsghdr *nlh = nft_req(buf, sizeof(buf), msg, NFPROTO_UNSPEC, NLM_F_DUMP);
 
 	return nlsock_request(c->req, nlh, 0, out);
 }
@@ -701,7 +706,7 @@ static int dump(struct collect_ruleset *c, int msg, struct nlbuf *out)
 static int dump_chain_rules(struct collect_ruleset *c, const struct snap_chain *ch, struct nlbuf *out)
 {
 	uint8_t buf[1024];
-	struct nlmsghdr *nlh = nft_req(buf, NFT_MSG_GETRULE, ch->family, NLM_F_DUMP);
+	struct nlmsghdr *nlh = nft_req(buf, sizeof(buf), NFT_MSG_GETRULE, ch->family, NLM_F_DUMP);
 
 	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, ch->table);
 	mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, ch->name);
