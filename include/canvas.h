@@ -46,7 +46,11 @@
 	X(JUMP,     "jump",     'j', "fg=cyan",                      "") \
 	X(MATCH,    "match",    'm', "fg=black,bg=yellow",           "reverse,underline") \
 	X(ACCEPT,   "accept",   'A', "fg=green",                     "") \
-	X(DROP,     "drop",     'D', "fg=bright-red,bold",           "bold")
+	X(DROP,     "drop",     'D', "fg=bright-red,bold",           "bold") \
+	X(PATH,     "path",     'P', "fg=black,bg=bright-green,bold", "reverse,bold") \
+	X(REPLY,    "reply",    'R', "fg=black,bg=bright-cyan",      "reverse,underline") \
+	X(NAT,      "nat",      'x', "fg=bright-magenta,bold",       "bold,underline") \
+	X(NEW,      "new",      '+', "fg=bright-green,bold",         "bold")
 
 enum slot {
 #define CANVAS_SLOT_ENUM(id, name, dump, style, mono) SLOT_##id,

@@ -73,6 +73,7 @@ struct scene {
 	uint64_t generation;     /* bumped on every rebuild */
 	int w, h;
 	int family_mode;
+	bool zoom;               /* laid out for a projector: rows only, no details */
 	enum scene_style style;
 	int col_w;               /* frame / box width */
 	struct scene_hook hooks[SCENE_NHOOKS];
@@ -91,6 +92,9 @@ void scene_layout_free(struct scene *s);
 /* Recompute if size, family filter or topology changed; true if it did.
  * rs may be NULL (nothing collected yet). family_mode: 0 both, 4, 6. */
 bool scene_layout_update(struct scene *s, const struct snap_ruleset *rs, int family_mode, int w, int h);
+/* The same, zoomed (Z): rows only, two per table where they fit. */
+bool scene_layout_update_zoom(struct scene *s, const struct snap_ruleset *rs, int family_mode, int w, int h,
+			      bool zoom);
 /* Does the diagram show this chain (a base chain of an inet-family hook
  * that passes the family filter)? */
 bool scene_layout_shows(const struct snap_chain *ch, int family_mode);

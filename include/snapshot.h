@@ -95,6 +95,9 @@ void snapshot_ruleset_free(struct snap_ruleset *rs);
 /* nf_tables chains only (legacy chains can share a table and chain name). */
 struct snap_chain *snapshot_find_chain(const struct snap_ruleset *rs, uint8_t family,
 				       const char *table, const char *name);
+/* One backend: legacy true finds x_tables chains, false nf_tables ones. */
+struct snap_chain *snapshot_find_chain_in(const struct snap_ruleset *rs, uint8_t family, const char *table,
+					  const char *name, bool legacy);
 /* Either backend: the chain named name in the same table as ch. */
 struct snap_chain *snapshot_find_sibling(const struct snap_ruleset *rs, const struct snap_chain *ch,
 					 const char *name);

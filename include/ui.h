@@ -13,7 +13,10 @@
 
 #include "canvas.h"
 
+struct ct_flow;
+struct ct_table;
 struct feed;
+struct route_result;
 struct strbuf;
 
 /* ---- entry points (main.c) ---------------------------------------------- */
@@ -38,6 +41,13 @@ struct feed *feed_demo_open(void);
 /* The demo ruleset as it is at snapshot number tick (0, 1, ...), stamped
  * with time_ns; deterministic, for tests. */
 struct snap_ruleset *feed_demo_ruleset(uint64_t tick, uint64_t time_ns);
+/* The demo's conntrack as a dump at snapshot number tick, applied to t at
+ * time now (seconds): a MASQUERADE'd ping, a DNAT'd connection to the
+ * published port, an UNREPLIED UDP query, flows that come and go. */
+void feed_demo_conntrack(struct ct_table *t, uint64_t tick, double now);
+/* A made-up routing decision for a demo flow (the demo host's routes);
+ * the signature of view_ctx.route. */
+int feed_demo_route(void *arg, const struct ct_flow *f, struct route_result *res);
 
 /* ---- actions and keymap (ui-keymap.c) ----------------------------------- */
 
@@ -82,7 +92,16 @@ struct snap_ruleset *feed_demo_ruleset(uint64_t tick, uint64_t time_ns);
 	X(TEXT_DEL, "text-delete") \
 	X(ACCEPT, "accept") \
 	X(CANCEL, "cancel") \
-	X(RESIZE, "resize")
+	X(RESIZE, "resize") \
+	X(FLOWS, "flows") \
+	X(TRACE, "trace") \
+	X(TRACE_STOP, "trace-stop") \
+	X(TRACE_VIEW, "trace-view") \
+	X(STEP_PREV, "step-back") \
+	X(STEP_NEXT, "step") \
+	X(EXPLAIN, "explain") \
+	X(ZOOM, "zoom") \
+	X(BARE, "diagram-only")
 
 enum ui_action {
 #define UI_ACTION_ENUM(id, name) UI_ACT_##id,
@@ -99,6 +118,10 @@ enum ui_ctx {
 	UI_CTX_CHAINS = 8,
 	UI_CTX_HELP = 16,
 	UI_CTX_PROMPT = 32,
+	UI_CTX_FLOWS = 64,
+	UI_CTX_FLOW = 128,
+	UI_CTX_TRACE = 256,
+	UI_CTX_EXPLAIN = 512,
 };
 
 struct ui_event {

@@ -1,6 +1,7 @@
 /*
  * view.h - views and the view stack: the diagram at the bottom, chain
- * views, the chain list and help pushed on top (the breadcrumb). A view
+ * views, the chain list, conntrack flows, traced packets, notes and help
+ * pushed on top (the breadcrumb). A view
  * draws its body into a canvas and turns actions into REACT_* flags the
  * loop ORs together (htop's Htop_Reaction). The stack draws the frame
  * around the body: title and breadcrumb, status line, key bar or prompt.
@@ -14,6 +15,7 @@
 #include <stdint.h>
 
 #include "canvas.h"
+#include "explain.h"
 #include "model.h"
 #include "scene.h"
 #include "ui.h"
@@ -31,10 +33,38 @@ enum react {
 	REACT_THEME = 16,       /* ctx.theme_name changed: load and apply it */
 	REACT_QUIT = 32,
 	REACT_PASS = 64,        /* the view did not handle it: the stack may */
+	REACT_TRACE = 128,      /* ctx.trace.want_start / want_stop: the loop acts */
 };
 
 struct view;
 struct view_stack;
+struct ct_flow;
+struct ct_table;
+struct explain;
+struct route_result;
+struct trace_packet;
+struct trace_state;
+
+enum view_prompt {
+	VIEW_PROMPT_FILTER,      /* the top view's filter, live as it is typed */
+	VIEW_PROMPT_TRACE,       /* a trace filter: Enter asks the loop to trace */
+};
+
+/* Tracing as the views see it: the loop owns the session (collect-trace)
+ * and fills this in; views ask it to start or stop with REACT_TRACE. */
+struct view_trace {
+	bool live;               /* the feed is a live namespace: tracing can run */
+	bool active;             /* a session runs */
+	struct trace_state *state;   /* its packets (NULL: none) */
+	char filter[128];        /* the filter of the running or last session */
+	char rule[192];          /* what the kernel matches, in nft words */
+	char error[192];         /* why the last start failed, or "" */
+	uint64_t lost;           /* overflows (events lost) */
+	uint64_t sel;            /* the packet drawn on the diagram, 0: none */
+	int step;                /* its path lit up to this step, -1: all of it */
+	bool want_start, want_stop;  /* requests (with REACT_TRACE) */
+	char want_filter[128];
+};
 
 /* What every view may read (and the few things the global keys change). */
 struct view_ctx {
@@ -53,9 +83,23 @@ struct view_ctx {
 	enum slot flash_slot;
 	uint64_t flash_until;
 	bool prompting;          /* the key bar is a text prompt for the top view */
+	enum view_prompt prompt_kind;
 	char prompt[128];
 	char prompt_saved[128];
+	/* Conntrack as of this tick (the loop calls feed_conntrack), NULL: the
+	 * feed has none. Flows live until the next tick: keep keys, not pointers. */
+	const struct ct_table *ct;
+	/* The kernel's routing decision for a flow (ct_flow_route on a live
+	 * feed); NULL when unknown (a replay). */
+	int (*route)(void *arg, const struct ct_flow *f, struct route_result *res);
+	void *route_arg;
+	struct view_trace trace;
+	const struct explain *notes; /* the notes 'e' shows, NULL: notes_error says why */
+	const char *notes_error;
+	bool zoom;               /* Z: the diagram bigger, with fewer details */
+	bool bare;               /* D: no title, status or key bar */
 };
+
 
 struct view_ops {
 	const char *name;
@@ -70,7 +114,10 @@ struct view_ops {
 	void (*crumb)(struct view *v, struct strbuf *sb, const struct view *below);
 	/* The prompt text changed (live filter); done: Enter or Esc. */
 	void (*filter)(struct view *v, const char *text, struct view_stack *st);
+	/* What the selection is, for 'e' (NULL: nothing to explain). */
+	void (*explain)(struct view *v, struct view_stack *st, struct explain_keys *ex);
 	void (*free)(struct view *v);
+	bool flows;              /* it shows conntrack flows: keep the list fresh */
 };
 
 /* Views embed this first. body: where it was last drawn (for the mouse). */
@@ -105,6 +152,12 @@ void view_stack_flash(struct view_stack *st, enum slot slot, const char *fmt, ..
 	__attribute__((format(printf, 3, 4)));
 /* Start the prompt for the top view, with its current filter text. */
 void view_stack_prompt(struct view_stack *st, const char *initial);
+/* Does a view in the stack show flows (feed_conntrack(feed, true))? */
+bool view_stack_wants_flows(const struct view_stack *st);
+/* The frame (view-frame.c): title, status line, key bar or prompt. */
+void view_frame_title(struct view_stack *st, struct canvas *c);
+void view_frame_status(struct view_stack *st, struct canvas *c, int y);
+void view_frame_keybar(struct view_stack *st, struct canvas *c, int y);
 
 /* ---- the views ---------------------------------------------------------------- */
 
@@ -112,8 +165,29 @@ struct view *view_diagram_new(void);
 struct view *view_chain_new(uint8_t family, const char *table, const char *name);
 struct view *view_chains_new(void);
 struct view *view_help_new(void);
+struct view *view_flows_new(void);
+/* One flow's details; key: the flow as it was selected (found again by id,
+ * original tuple and zone). */
+struct view *view_flow_new(const struct ct_flow *key);
+struct view *view_trace_new(void);
+/* The notes for ex over the view below it. */
+struct view *view_explain_new(const struct explain_keys *ex);
 /* Open the chain view for a chain, on top of the stack. */
 void view_open_chain(struct view_stack *st, const struct snap_chain *ch);
+/* Draw the diagram's frames, tables, arrows and nodes of scene s in body
+ * (no selection, no history): for views that show a path on it. */
+void view_diagram_draw_scene(struct canvas *c, const struct view_stack *st, const struct scene *s,
+			     struct canvas_rect body);
+/* The traced packet ctx.trace.sel on the diagram of scene s in body: boxes
+ * lit in order, the dropping one red, the routing decision, the reply. */
+void view_diagram_draw_path(struct canvas *c, const struct view_stack *st, const struct scene *s,
+			    struct canvas_rect body);
+/* The selected traced packet, or NULL. */
+const struct trace_packet *view_trace_selected(const struct view_stack *st);
+/* Step the selected packet's path by dir (-1 back, 1 on; before the
+ * first step: the whole path). */
+int view_trace_step(struct view_stack *st, int dir);
+
 
 /* ---- shared drawing helpers (view.c) -------------------------------------------- */
 

@@ -220,6 +220,8 @@ uint32_t canvas_ascii(uint32_t ch)
 	case 0x2014: case 0x2013: case 0x2012: case 0x2212: return '-';
 	case 0xb7: case 0x2219: return '.';
 	case 0xd7: return 'x';
+	case 0x2717: case 0x2718: return 'X';
+	case 0x21a9: return '<';
 	case 0x2588: case 0x2589: case 0x258a: case 0x258b: case 0x258c: case 0x258d: case 0x258e:
 	case 0x258f: case 0x2593: return '#';
 	case 0x2591: case 0x2592: return ':';

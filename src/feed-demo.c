@@ -9,14 +9,22 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
+#include <linux/netfilter/nf_conntrack_tcp.h>
+#include <linux/rtnetlink.h>
 
+#include "conntrack.h"
 #include "feed.h"
 #include "iptop.h"
+#include "route.h"
 #include "ui.h"
 
 #define DEMO_GENID 42
@@ -126,6 +134,7 @@ struct demo_count {
 struct demo {
 	uint64_t tick;
 	struct demo_count c[ARRAY_SIZE(demo)];
+	struct ct_table ct;
 };
 
 static uint64_t active(const struct demo_line *l, uint64_t t)
@@ -255,6 +264,200 @@ struct snap_ruleset *feed_demo_ruleset(uint64_t tick, uint64_t time_ns)
 	return rs;
 }
 
+/* ---- conntrack ------------------------------------------------------------------------ */
+
+#define HOST "203.0.113.10"       /* the demo host's public address (eth0) */
+#define GATEWAY "203.0.113.1"
+
+/* A flow of the demo: present while (tick + phase) % period < life
+ * (period 0: always); its counters grow by pkts per tick and direction. */
+struct demo_flow {
+	uint32_t id;
+	uint8_t family, proto;
+	const char *osrc, *odst;
+	uint16_t osport, odport;      /* ICMP: type and id of the original */
+	const char *rsrc, *rdst;
+	uint16_t rsport, rdport;
+	uint8_t state;                /* TCP_CONNTRACK_* (TCP only) */
+	uint32_t status;
+	uint32_t mark;
+	uint16_t zone;
+	uint32_t timeout;
+	unsigned period, life, phase;
+	unsigned pkts[2], size[2];
+};
+
+#define SEEN (IPS_SEEN_REPLY | IPS_CONFIRMED)
+#define ASSURED (SEEN | IPS_ASSURED)
+#define SNATTED (IPS_SRC_NAT | IPS_SRC_NAT_DONE)
+#define DNATTED (IPS_DST_NAT | IPS_DST_NAT_DONE)
+
+static const struct demo_flow demo_flows[] = {
+	/* c2 pings the internet: MASQUERADE to the host's address */
+	{ 0x51a0c301, AF_INET, IPPROTO_ICMP, "172.17.0.2", "198.51.100.20", 8, 41, "198.51.100.20", HOST, 0, 41, 0,
+	  SEEN | SNATTED, 0, 0, 29, 0, 0, 0, { 2, 2 }, { 84, 84 } },
+	/* the internet reaches the published port 8080: DNAT to c2:80 */
+	{ 0x51a0c302, AF_INET, IPPROTO_TCP, "198.51.100.77", HOST, 51544, 8080, "172.17.0.2", "198.51.100.77", 80,
+	  51544, TCP_CONNTRACK_ESTABLISHED, ASSURED | DNATTED, 0, 0, 431990, 0, 0, 0, { 6, 8 }, { 90, 1400 } },
+	/* the host asks a time server that does not answer */
+	{ 0x51a0c303, AF_INET, IPPROTO_UDP, HOST, "192.0.2.123", 40123, 123, "192.0.2.123", HOST, 123, 40123, 0,
+	  IPS_CONFIRMED, 0, 0, 28, 0, 0, 0, { 1, 0 }, { 76, 0 } },
+	/* ssh to the host itself */
+	{ 0x51a0c304, AF_INET, IPPROTO_TCP, "198.51.100.9", HOST, 50022, 22, HOST, "198.51.100.9", 22, 50022,
+	  TCP_CONNTRACK_ESTABLISHED, ASSURED, 0, 0, 431999, 0, 0, 0, { 3, 4 }, { 52, 180 } },
+	/* c2 fetched a page: closed, waiting out TIME_WAIT */
+	{ 0x51a0c305, AF_INET, IPPROTO_TCP, "172.17.0.2", "192.0.2.80", 45678, 443, "192.0.2.80", HOST, 443, 45678,
+	  TCP_CONNTRACK_TIME_WAIT, ASSURED | SNATTED, 0, 0, 95, 0, 0, 0, { 0, 0 }, { 0, 0 } },
+	/* c3 reaches c2 through the host's published port: DNAT and MASQUERADE */
+	{ 0x51a0c306, AF_INET, IPPROTO_TCP, "172.17.0.3", HOST, 39000, 8080, "172.17.0.2", "172.17.0.1", 80, 39000,
+	  TCP_CONNTRACK_ESTABLISHED, ASSURED | SNATTED | DNATTED, 7, 0, 431970, 0, 0, 0, { 2, 2 }, { 70, 300 } },
+	/* c2's DNS queries come and go */
+	{ 0x51a0c307, AF_INET, IPPROTO_UDP, "172.17.0.2", "192.0.2.53", 53011, 53, "192.0.2.53", HOST, 53, 53011, 0,
+	  SEEN | SNATTED, 0, 0, 29, 6, 3, 0, { 1, 1 }, { 64, 180 } },
+	/* an IPv6 connection in zone 1 that nobody answers */
+	{ 0x51a0c308, AF_INET6, IPPROTO_TCP, "2001:db8:1::10", "2001:db8:2::1", 51000, 443, "2001:db8:2::1",
+	  "2001:db8:1::10", 443, 51000, TCP_CONNTRACK_SYN_SENT, IPS_CONFIRMED, 0, 1, 110, 8, 5, 3, { 1, 0 },
+	  { 80, 0 } },
+};
+
+#define DEMO_FLOW_UPTIME 600   /* ticks of traffic before the first one */
+
+static bool flow_present(const struct demo_flow *d, uint64_t tick)
+{
+	return !d->period || (tick + d->phase) % d->period < d->life;
+}
+
+/* Ticks the flow has been up at tick (for its counters). */
+static uint64_t flow_age(const struct demo_flow *d, uint64_t tick)
+{
+	return d->period ? (tick + d->phase) % d->period + 1 : tick + DEMO_FLOW_UPTIME;
+}
+
+static void demo_addr(uint8_t family, const char *text, union ct_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	inet_pton(family, text, a);
+}
+
+static void demo_tuple(const struct demo_flow *d, bool reply, struct ct_tuple *t)
+{
+	demo_addr(d->family, reply ? d->rsrc : d->osrc, &t->src);
+	demo_addr(d->family, reply ? d->rdst : d->odst, &t->dst);
+	if (d->proto == IPPROTO_ICMP) {
+		t->icmp_type = reply ? 0 : (uint8_t)d->osport;
+		t->icmp_id = reply ? d->rdport : d->odport;
+	} else {
+		t->sport = reply ? d->rsport : d->osport;
+		t->dport = reply ? d->rdport : d->odport;
+	}
+}
+
+void feed_demo_conntrack(struct ct_table *t, uint64_t tick, double now)
+{
+	size_t i;
+	int dir;
+
+	t->max = 262144;
+	t->acct = true;
+	ct_table_set_status(t, SRC_OK, NULL);
+	ct_table_dump_begin(t, false);
+	for (i = 0; i < ARRAY_SIZE(demo_flows); i++) {
+		const struct demo_flow *d = &demo_flows[i];
+		uint64_t age = flow_age(d, tick);
+		struct ct_flow f;
+
+		if (!flow_present(d, tick))
+			continue;
+		memset(&f, 0, sizeof(f));
+		/* A flow that came back is a new connection: another id and port. */
+		f.id = d->id + (d->period ? (uint32_t)((tick + d->phase) / d->period) * 0x100 : 0);
+		f.family = d->family;
+		f.proto = d->proto;
+		demo_tuple(d, false, &f.orig);
+		demo_tuple(d, true, &f.reply);
+		if (d->period && d->proto != IPPROTO_ICMP) {
+			f.orig.sport = (uint16_t)(f.orig.sport + (tick + d->phase) / d->period);
+			f.reply.dport = f.orig.sport;
+		}
+		f.has_state = d->proto == IPPROTO_TCP;
+		f.state = d->state;
+		f.status = d->status;
+		f.nat = ct_nat_kind(&f);
+		f.mark = d->mark;
+		f.zone = d->zone;
+		f.has_timeout = true;
+		f.timeout = d->timeout - (uint32_t)(d->period ? age % d->timeout : tick % 7);
+		f.has_acct = true;
+		for (dir = 0; dir < 2; dir++) {
+			/* a little unevenly, as real traffic goes */
+			f.packets[dir] = d->pkts[dir] * age + (d->pkts[dir] ? age % 3 : 0);
+			f.bytes[dir] = f.packets[dir] * d->size[dir];
+		}
+		ct_table_dump_flow(t, &f, now);
+	}
+	ct_table_dump_end(t, true, now);
+	ct_table_expire(t, now);
+}
+
+static bool in_net(uint8_t family, const union ct_addr *a, const char *net, int plen)
+{
+	union ct_addr n;
+	int i;
+
+	demo_addr(family, net, &n);
+	for (i = 0; i < plen; i++)
+		if ((a->b[i / 8] ^ n.b[i / 8]) & (0x80 >> (i % 8)))
+			return false;
+	return true;
+}
+
+int feed_demo_route(void *arg, const struct ct_flow *f, struct route_result *res)
+{
+	union ct_addr a;
+	bool v6 = f->family == AF_INET6;
+
+	(void)arg;
+	memset(res, 0, sizeof(*res));
+	res->family = f->family;
+	res->table = RT_TABLE_MAIN;
+	res->rtm_type = RTN_UNICAST;
+	if (v6 || in_net(f->family, &f->orig.src, HOST, 32)) {
+		res->path = ROUTE_PATH_OUTPUT;
+		snprintf(res->oif_name, sizeof(res->oif_name), "eth0");
+		res->has_gateway = true;
+		demo_addr(f->family, v6 ? "2001:db8:1::1" : GATEWAY, &a);
+		memcpy(res->gateway, &a, sizeof(res->gateway));
+		res->has_prefsrc = true;
+		demo_addr(f->family, v6 ? "2001:db8:1::10" : HOST, &a);
+		memcpy(res->prefsrc, &a, sizeof(res->prefsrc));
+		return 0;
+	}
+	/* After DNAT the destination is the reply's source. */
+	snprintf(res->iif_name, sizeof(res->iif_name), "%s",
+		 in_net(f->family, &f->orig.src, "172.17.0.0", 16) ? "docker0" : "eth0");
+	if (in_net(f->family, &f->reply.src, HOST, 32)) {
+		res->path = ROUTE_PATH_INPUT;
+		res->rtm_type = RTN_LOCAL;
+		res->table = RT_TABLE_LOCAL;
+		snprintf(res->oif_name, sizeof(res->oif_name), "lo");
+		return 0;
+	}
+	res->path = ROUTE_PATH_FORWARD;
+	res->has_prefsrc = true;
+	if (in_net(f->family, &f->reply.src, "172.17.0.0", 16)) {
+		snprintf(res->oif_name, sizeof(res->oif_name), "docker0");
+		demo_addr(f->family, "172.17.0.1", &a);
+	} else {
+		snprintf(res->oif_name, sizeof(res->oif_name), "eth0");
+		res->has_gateway = true;
+		demo_addr(f->family, GATEWAY, &a);
+		memcpy(res->gateway, &a, sizeof(res->gateway));
+		demo_addr(f->family, HOST, &a);
+	}
+	memcpy(res->prefsrc, &a, sizeof(res->prefsrc));
+	return 0;
+}
+
 /* ---- the feed ------------------------------------------------------------------------ */
 
 static int demo_fd(struct feed *f)
@@ -276,9 +479,23 @@ static struct snap_ruleset *demo_snapshot(struct feed *f, const struct snap_rule
 	return demo_build(d, time_mono_ns());
 }
 
+static const struct ct_table *demo_conntrack(struct feed *f, bool flows)
+{
+	struct demo *d = f->priv;
+
+	(void)flows;
+	/* A clock of its own, half a second a tick: its counters move per
+	 * tick, so an early extra tick must not look like a burst. */
+	feed_demo_conntrack(&d->ct, d->tick, (double)d->tick * 0.5);
+	return &d->ct;
+}
+
 static void demo_close(struct feed *f)
 {
-	free(f->priv);
+	struct demo *d = f->priv;
+
+	ct_table_free(&d->ct);
+	free(d);
 }
 
 static const struct feed_ops feed_demo_ops = {
@@ -286,6 +503,7 @@ static const struct feed_ops feed_demo_ops = {
 	.fd = demo_fd,
 	.event = demo_event,
 	.snapshot = demo_snapshot,
+	.conntrack = demo_conntrack,
 	.close = demo_close,
 };
 
@@ -295,6 +513,7 @@ struct feed *feed_demo_open(void)
 
 	f->ops = &feed_demo_ops;
 	f->priv = xcalloc(1, sizeof(struct demo));
+	ct_table_init(&((struct demo *)f->priv)->ct);
 	f->netns_label = xstrdup("demo: a made-up Docker host");
 	f->backend = xstrdup("nf_tables");
 	f->replay = true;

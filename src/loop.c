@@ -1,11 +1,14 @@
 /*
  * loop.c - the dashboard's one poll() loop (ui_run): stdin, the feed's
- * event fd, a timerfd for the refresh tick and a signalfd for INT, TERM
+ * event fd, a timerfd for the refresh tick, a signalfd for INT, TERM
  * and HUP (blocked, so no handler ever runs; any of them ends the loop
- * and the terminal is restored). On a tick: a snapshot with only the
- * chains on screen refreshed, the model updated, a new frame. Between
- * ticks slower than a second, heat cools in small steps. Knows no
- * curses: the terminal is behind ui-tty.c and ui-render.c.
+ * and the terminal is restored) and, while tracing, the trace socket.
+ * On a tick: conntrack (counts, or flows while a flows view is open),
+ * then a snapshot with only the chains on screen refreshed, the model
+ * updated, a new frame. Between ticks slower than a second, heat cools
+ * in small steps. Owns the trace session the views ask for (REACT_TRACE)
+ * and stops it on every way out. Knows no curses: the terminal is behind
+ * ui-tty.c and ui-render.c.
  */
 #include "config.h"
 
@@ -20,9 +23,13 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include "conntrack.h"
+#include "explain.h"
 #include "feed.h"
 #include "iptop.h"
 #include "model.h"
+#include "route.h"
+#include "trace.h"
 #include "view.h"
 #include "ui.h"
 
@@ -38,7 +45,25 @@ struct loop {
 	int tfd, sfd;
 	bool full;               /* next frame repaints every cell */
 	uint64_t last_cool_ns;
+	struct trace_session *trace;
+	struct nlroute *route;   /* opened on the first flow detail (live only) */
+	struct explain notes;
+	char *notes_error;
 };
+
+/* view_ctx.route on a live feed: ask the kernel in the feed's namespace. */
+static int live_route(void *arg, const struct ct_flow *f, struct route_result *res)
+{
+	struct loop *l = arg;
+
+	if (!l->route)
+		l->route = nlroute_open();
+	if (!l->route) {
+		res->error = errno;
+		return -1;
+	}
+	return ct_flow_route(l->route, f, res);
+}
 
 static void arm_timer(struct loop *l)
 {
@@ -56,7 +81,11 @@ static void arm_timer(struct loop *l)
 
 static void take_snapshot(struct loop *l)
 {
-	struct snap_ruleset *rs = l->feed->ops->snapshot(l->feed, l->model.cur, view_stack_want, &l->st);
+	struct snap_ruleset *rs;
+
+	/* Conntrack first: a recording replays its frames in this order. */
+	l->st.ctx.ct = feed_conntrack(l->feed, view_stack_wants_flows(&l->st));
+	rs = l->feed->ops->snapshot(l->feed, l->model.cur, view_stack_want, &l->st);
 
 	model_update(&l->model, rs);
 	view_stack_tick(&l->st);
@@ -111,6 +140,75 @@ static void frame(struct loop *l)
 	l->full = false;
 }
 
+static void trace_stop_session(struct loop *l)
+{
+	struct view_trace *tr = &l->st.ctx.trace;
+
+	if (!l->trace)
+		return;
+	trace_stop(l->trace);
+	l->trace = NULL;
+	tr->active = false;
+	tr->state = NULL;
+	tr->sel = 0;
+	tr->step = -1;
+}
+
+/* What the views asked for with REACT_TRACE. */
+static void trace_requests(struct loop *l)
+{
+	struct view_trace *tr = &l->st.ctx.trace;
+	char *cause = NULL;
+	struct trace_session *s;
+
+	if (tr->want_stop) {
+		tr->want_stop = false;
+		trace_stop_session(l);
+		view_stack_flash(&l->st, SLOT_HINT, "%s", "tracing stopped: iptop's trace table is gone");
+	}
+	if (!tr->want_start)
+		return;
+	tr->want_start = false;
+	/* One owned table at a time: the old session goes first. */
+	trace_stop_session(l);
+	s = trace_start(tr->want_filter, 10, &cause);
+	if (!s) {
+		/* The screen goes on; the status line says why. */
+		snprintf(tr->error, sizeof(tr->error), "%s", cause ? cause : "tracing failed");
+		view_stack_flash(&l->st, SLOT_ERROR, "%s", tr->error);
+		free(cause);
+		return;
+	}
+	l->trace = s;
+	tr->active = true;
+	tr->state = trace_session_state(s);
+	tr->error[0] = '\0';
+	tr->sel = 0;
+	tr->step = -1;
+	tr->lost = 0;
+	snprintf(tr->filter, sizeof(tr->filter), "%s", tr->want_filter);
+	snprintf(tr->rule, sizeof(tr->rule), "%s", trace_rule_text(s));
+	view_stack_flash(&l->st, SLOT_HINT, "tracing %s", *tr->rule ? tr->rule : "every packet");
+}
+
+/* Read trace events; true if packets completed (the screen changes). */
+static bool trace_poll(struct loop *l)
+{
+	int n;
+
+	if (!l->trace)
+		return false;
+	n = trace_read(l->trace, l->model.cur);
+	l->st.ctx.trace.lost = trace_lost(l->trace);
+	if (n < 0) {
+		snprintf(l->st.ctx.trace.error, sizeof(l->st.ctx.trace.error), "trace socket: %s", strerror(errno));
+		view_stack_flash(&l->st, SLOT_ERROR, "%s", l->st.ctx.trace.error);
+		trace_stop_session(l);
+		return true;
+	}
+	return n > 0;
+}
+
 /* Milliseconds until something on screen must change without input. */
 static int poll_timeout(struct loop *l)
 {
@@ -127,13 +225,19 @@ static int poll_timeout(struct loop *l)
 		if (t < 0 || f < t)
 			t = f;
 	}
+	if (l->trace) {
+		int tm = trace_timeout_ms(l->trace);
+
+		if (tm >= 0 && (t < 0 || tm < t))
+			t = tm;
+	}
 	return t;
 }
 
 static int run(struct loop *l, char **cause)
 {
 	for (;;) {
-		struct pollfd pfd[4];
+		struct pollfd pfd[5];
 		struct ui_event ev;
 		bool snap = false, redraw = false;
 		int r, react = 0;
@@ -142,11 +246,12 @@ static int run(struct loop *l, char **cause)
 		pfd[1].fd = l->feed->ops->fd(l->feed);
 		pfd[2].fd = l->tfd;
 		pfd[3].fd = l->sfd;
-		for (r = 0; r < 4; r++) {
+		pfd[4].fd = l->trace ? trace_fd(l->trace) : -1;
+		for (r = 0; r < 5; r++) {
 			pfd[r].events = POLLIN;
 			pfd[r].revents = 0;
 		}
-		r = poll(pfd, 4, poll_timeout(l));
+		r = poll(pfd, 5, poll_timeout(l));
 		if (r < 0 && errno != EINTR) {
 			*cause = xasprintf("poll: %s", strerror(errno));
 			return -1;
@@ -167,6 +272,9 @@ static int run(struct loop *l, char **cause)
 			snap |= l->feed->ops->event(l->feed) && !l->st.ctx.paused;
 		if (r == 0)
 			redraw = true; /* cooling step or a message expired */
+		/* Readable, or a packet may have settled (the timeout). */
+		if (trace_poll(l))
+			redraw = true;
 
 		/* Keys, mouse and KEY_RESIZE (also after EINTR from SIGWINCH). */
 		l->st.ctx.now_ns = time_mono_ns();
@@ -178,6 +286,8 @@ static int run(struct loop *l, char **cause)
 			if (react & REACT_QUIT)
 				return 0;
 		}
+		if (react & REACT_TRACE)
+			trace_requests(l);
 		if (react & REACT_THEME)
 			apply_theme(l);
 		if (react & REACT_TIMER)
@@ -233,6 +343,17 @@ int ui_run(struct feed *feed, const struct ui_opts *opts, char **cause)
 	model_init(&l.model);
 	view_stack_init(&l.st, &l.model, feed->netns_label, feed->backend, opts->family_mode, opts->interval_ms,
 			l.theme.name);
+	l.st.ctx.trace.live = !feed->replay;
+	l.st.ctx.trace.step = -1;
+	if (!feed->replay) {
+		l.st.ctx.route = live_route;
+		l.st.ctx.route_arg = &l;
+	} else if (strcmp(feed->ops->name, "demo") == 0) {
+		l.st.ctx.route = feed_demo_route;
+	}
+	if (explain_load(&l.notes, &l.notes_error) == 0)
+		l.st.ctx.notes = &l.notes;
+	l.st.ctx.notes_error = l.notes_error;
 	to.ascii = opts->ascii;
 	to.no_color = !color;
 	if (ui_tty_init(&to, cause) < 0)
@@ -249,13 +370,20 @@ int ui_run(struct feed *feed, const struct ui_opts *opts, char **cause)
 	frame(&l);
 	arm_timer(&l);
 	ret = run(&l, cause);
+	/* q, a signal or an error: the trace table goes with us (the kernel
+	 * would remove it when the socket closes anyway: it is owned). */
+	trace_stop_session(&l);
 
 	ui_render_free(l.render);
 	ui_tty_fini();
 	canvas_free(&l.canvas);
 out_model:
+	trace_stop_session(&l);
 	view_stack_free(&l.st);
 	model_free(&l.model);
+	nlroute_close(l.route);
+	explain_free(&l.notes);
+	free(l.notes_error);
 out:
 	if (l.sfd >= 0)
 		close(l.sfd);

@@ -361,7 +361,17 @@ static void layout_list(struct scene *s)
 
 bool scene_layout_update(struct scene *s, const struct snap_ruleset *rs, int family_mode, int w, int h)
 {
-	static const enum scene_style tries[] = { SCENE_BOXES, SCENE_ROWS2, SCENE_ROWS };
+	return scene_layout_update_zoom(s, rs, family_mode, w, h, false);
+}
+
+bool scene_layout_update_zoom(struct scene *s, const struct snap_ruleset *rs, int family_mode, int w, int h,
+			      bool zoom)
+{
+	static const enum scene_style all[] = { SCENE_BOXES, SCENE_ROWS2, SCENE_ROWS };
+	/* Zoom: rows, two per table where they fit (the second left blank). */
+	static const enum scene_style big[] = { SCENE_ROWS2, SCENE_ROWS };
+	const enum scene_style *tries = zoom ? big : all;
+	size_t ntries = zoom ? ARRAY_SIZE(big) : ARRAY_SIZE(all);
 	struct pick *picks = NULL;
 	size_t n = 0, i;
 	uint64_t key = 1469598103934665603ULL;
@@ -386,6 +396,7 @@ bool scene_layout_update(struct scene *s, const struct snap_ruleset *rs, int fam
 	key = fnv(key, &family_mode, sizeof(family_mode));
 	key = fnv(key, &w, sizeof(w));
 	key = fnv(key, &h, sizeof(h));
+	key = fnv(key, &zoom, sizeof(zoom));
 	for (i = 0; i < n; i++) {
 		const struct snap_chain *ch = picks[i].ch;
 
@@ -412,6 +423,7 @@ bool scene_layout_update(struct scene *s, const struct snap_ruleset *rs, int fam
 	s->w = w;
 	s->h = h;
 	s->family_mode = family_mode;
+	s->zoom = zoom;
 	s->items = xcalloc(n + 1, sizeof(*s->items));
 	s->nitems = n;
 	for (i = 0; i < n; i++) {
@@ -428,7 +440,7 @@ bool scene_layout_update(struct scene *s, const struct snap_ruleset *rs, int fam
 	free(picks);
 
 	s->style = SCENE_LIST;
-	for (i = 0; i < ARRAY_SIZE(tries); i++) {
+	for (i = 0; i < ntries; i++) {
 		if (plan(&g, s, tries[i])) {
 			s->style = tries[i];
 			layout_columns(s, &g);

@@ -62,12 +62,18 @@ void snapshot_ruleset_free(struct snap_ruleset *rs)
 struct snap_chain *snapshot_find_chain(const struct snap_ruleset *rs, uint8_t family,
 				       const char *table, const char *name)
 {
+	return snapshot_find_chain_in(rs, family, table, name, false);
+}
+
+struct snap_chain *snapshot_find_chain_in(const struct snap_ruleset *rs, uint8_t family, const char *table,
+					  const char *name, bool legacy)
+{
 	size_t i;
 
 	for (i = 0; i < rs->nchains; i++) {
 		struct snap_chain *ch = &rs->chains[i];
 
-		if (!ch->legacy && ch->family == family && strcmp(ch->table, table) == 0 &&
+		if (ch->legacy == legacy && ch->family == family && strcmp(ch->table, table) == 0 &&
 		    strcmp(ch->name, name) == 0)
 			return ch;
 	}
@@ -167,8 +173,8 @@ static int cmp_chain(const void *a, const void *b)
 	if (x->base != y->base)
 		return x->base ? -1 : 1;
 	if (x->base) {
-		if (x->hook != y->hook)
-			return x->hook - y->hook;
+		if (x->hook != y->hook)   /* from the message: any int, no subtraction */
+			return x->hook < y->hook ? -1 : 1;
 		if (x->prio != y->prio)
 			return x->prio < y->prio ? -1 : 1;
 	}

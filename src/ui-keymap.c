@@ -19,9 +19,14 @@
 #define DG UI_CTX_DIAGRAM
 #define CH UI_CTX_CHAIN
 #define CL UI_CTX_CHAINS
-#define LS (UI_CTX_CHAIN | UI_CTX_CHAINS)
+#define FL UI_CTX_FLOWS
+#define FD UI_CTX_FLOW
+#define TR UI_CTX_TRACE
+#define EX UI_CTX_EXPLAIN
+#define LS (UI_CTX_CHAIN | UI_CTX_CHAINS | UI_CTX_FLOWS)
 #define HP UI_CTX_HELP
 #define PR UI_CTX_PROMPT
+#define MV (LS | HP | TR | EX | FD)   /* lists and pages that move or scroll */
 
 /* Context-specific bindings come before global ones: the first match wins. */
 static const struct ui_key keymap[] = {
@@ -36,6 +41,8 @@ static const struct ui_key keymap[] = {
 	{ '\r', "Enter", UI_ACT_ENTER, DG, "open the selected chain", NULL },
 	{ FN(KEY_ENTER), "Enter", UI_ACT_ENTER, DG, "open the selected chain", NULL },
 	{ 0, "click", UI_ACT_CLICK, DG, "open the chain under the mouse", NULL },
+	{ '[', "[", UI_ACT_STEP_PREV, DG | TR, "step back / forward along the traced packet's path", NULL },
+	{ ']', "]", UI_ACT_STEP_NEXT, DG | TR, "step back / forward along the traced packet's path", NULL },
 
 	/* a chain's rules */
 	{ '\n', "Enter", UI_ACT_ENTER, CH, "follow the selected rule's jump or goto", "follow" },
@@ -49,25 +56,45 @@ static const struct ui_key keymap[] = {
 	{ '\r', "Enter", UI_ACT_ENTER, CL, "open the selected chain", NULL },
 	{ FN(KEY_ENTER), "Enter", UI_ACT_ENTER, CL, "open the selected chain", NULL },
 
-	/* both lists */
-	{ FN(KEY_UP), "↑", UI_ACT_UP, LS | HP, "move up / down", NULL },
-	{ 'k', "k", UI_ACT_UP, LS | HP, "move up / down", NULL },
-	{ FN(KEY_DOWN), "↓", UI_ACT_DOWN, LS | HP, "move up / down", NULL },
-	{ 'j', "j", UI_ACT_DOWN, LS | HP, "move up / down", NULL },
-	{ FN(KEY_PPAGE), "PgUp", UI_ACT_PGUP, LS | HP, "page up / down", NULL },
-	{ FN(KEY_NPAGE), "PgDn", UI_ACT_PGDN, LS | HP, "page up / down", NULL },
-	{ FN(KEY_HOME), "Home", UI_ACT_HOME, LS | HP, "first / last line", NULL },
-	{ 'g', "g", UI_ACT_HOME, LS | HP, "first / last line", NULL },
-	{ FN(KEY_END), "End", UI_ACT_END, LS | HP, "first / last line", NULL },
-	{ 'G', "G", UI_ACT_END, LS | HP, "first / last line", NULL },
+	/* the flows (conntrack) */
+	{ '\n', "Enter", UI_ACT_ENTER, FL, "the selected connection in detail, with its routing decision", "details" },
+	{ '\r', "Enter", UI_ACT_ENTER, FL, "the selected connection in detail, with its routing decision", NULL },
+	{ FN(KEY_ENTER), "Enter", UI_ACT_ENTER, FL, "the selected connection in detail, with its routing decision",
+	  NULL },
+
+	/* the traced packets */
+	{ FN(KEY_LEFT), "←", UI_ACT_STEP_PREV, TR, "step back / forward along the traced packet's path", NULL },
+	{ FN(KEY_RIGHT), "→", UI_ACT_STEP_NEXT, TR, "step back / forward along the traced packet's path", NULL },
+	{ '\n', "Enter", UI_ACT_ENTER, TR, "show the selected packet's path on the diagram", "diagram" },
+	{ '\r', "Enter", UI_ACT_ENTER, TR, "show the selected packet's path on the diagram", NULL },
+	{ FN(KEY_ENTER), "Enter", UI_ACT_ENTER, TR, "show the selected packet's path on the diagram", NULL },
+
+	/* a note */
+	{ 'q', "q", UI_ACT_BACK, EX, "close the note", "close" },
+	{ 'e', "e", UI_ACT_BACK, EX, "close the note", NULL },
+
+	/* lists */
+	{ FN(KEY_UP), "↑", UI_ACT_UP, MV, "move up / down", NULL },
+	{ 'k', "k", UI_ACT_UP, MV, "move up / down", NULL },
+	{ FN(KEY_DOWN), "↓", UI_ACT_DOWN, MV, "move up / down", NULL },
+	{ 'j', "j", UI_ACT_DOWN, MV, "move up / down", NULL },
+	{ FN(KEY_PPAGE), "PgUp", UI_ACT_PGUP, MV, "page up / down", NULL },
+	{ FN(KEY_NPAGE), "PgDn", UI_ACT_PGDN, MV, "page up / down", NULL },
+	{ FN(KEY_HOME), "Home", UI_ACT_HOME, MV, "first / last line", NULL },
+	{ 'g', "g", UI_ACT_HOME, MV, "first / last line", NULL },
+	{ FN(KEY_END), "End", UI_ACT_END, MV, "first / last line", NULL },
+	{ 'G', "G", UI_ACT_END, MV, "first / last line", NULL },
 	{ '/', "/", UI_ACT_FILTER, LS, "filter by text (Enter keeps it, Esc drops it)", "filter" },
+	{ FN(KEY_F(3)), "F3", UI_ACT_FILTER, LS, "filter by text (Enter keeps it, Esc drops it)", NULL },
+	{ FN(KEY_F(4)), "F4", UI_ACT_FILTER, LS, "filter by text (Enter keeps it, Esc drops it)", NULL },
 	{ 'n', "n", UI_ACT_FIND_NEXT, LS, "next / previous line that matches the filter", NULL },
 	{ 'N', "N", UI_ACT_FIND_PREV, LS, "next / previous line that matches the filter", NULL },
-	{ 's', "s", UI_ACT_SORT, LS, "sort: position, packets, bytes, rate", "sort" },
+	{ 's', "s", UI_ACT_SORT, LS, "sort by the next column", "sort" },
+	{ FN(KEY_F(6)), "F6", UI_ACT_SORT, LS, "sort by the next column", NULL },
 	{ '>', ">", UI_ACT_SORT_NEXT, LS, "next / previous sort column", NULL },
 	{ '<', "<", UI_ACT_SORT_PREV, LS, "next / previous sort column", NULL },
 	{ 0, "click", UI_ACT_CLICK, LS, "select a line; click it again to open it", NULL },
-	{ 0, "wheel", UI_ACT_SCROLL_DOWN, LS | HP, "scroll", NULL },
+	{ 0, "wheel", UI_ACT_SCROLL_DOWN, LS | HP | TR, "scroll", NULL },
 
 	/* the help screen */
 	{ 'q', "q", UI_ACT_BACK, HP, "close the help", "close" },
@@ -75,10 +102,10 @@ static const struct ui_key keymap[] = {
 	{ 'h', "h", UI_ACT_BACK, HP, "close the help", NULL },
 
 	/* typing a filter */
-	{ '\n', "Enter", UI_ACT_ACCEPT, PR, "keep the filter", "keep" },
-	{ '\r', "Enter", UI_ACT_ACCEPT, PR, "keep the filter", NULL },
-	{ FN(KEY_ENTER), "Enter", UI_ACT_ACCEPT, PR, "keep the filter", NULL },
-	{ 27, "Esc", UI_ACT_CANCEL, PR, "drop the filter", "cancel" },
+	{ '\n', "Enter", UI_ACT_ACCEPT, PR, "keep the filter (at the trace prompt: start tracing)", "done" },
+	{ '\r', "Enter", UI_ACT_ACCEPT, PR, "keep the filter (at the trace prompt: start tracing)", NULL },
+	{ FN(KEY_ENTER), "Enter", UI_ACT_ACCEPT, PR, "keep the filter (at the trace prompt: start tracing)", NULL },
+	{ 27, "Esc", UI_ACT_CANCEL, PR, "drop the filter (t on an empty trace prompt too)", "cancel" },
 	{ FN(KEY_BACKSPACE), "Bksp", UI_ACT_TEXT_DEL, PR, "delete a character", NULL },
 	{ 127, "Bksp", UI_ACT_TEXT_DEL, PR, "delete a character", NULL },
 	{ 8, "Bksp", UI_ACT_TEXT_DEL, PR, "delete a character", NULL },
@@ -88,8 +115,17 @@ static const struct ui_key keymap[] = {
 	{ FN(KEY_BACKSPACE), "Bksp", UI_ACT_BACK, G, "back along the breadcrumb (also closes help)", "back" },
 	{ 127, "Bksp", UI_ACT_BACK, G, "back along the breadcrumb (also closes help)", NULL },
 	{ 8, "Bksp", UI_ACT_BACK, G, "back along the breadcrumb (also closes help)", NULL },
+	{ 'f', "f", UI_ACT_FLOWS, G, "connections: the conntrack flows (f again goes back)", "flows" },
+	{ FN(KEY_F(5)), "F5", UI_ACT_FLOWS, G, "connections: the conntrack flows (f again goes back)", NULL },
+	{ 't', "t", UI_ACT_TRACE, G, "trace packets matching iptables words (-p icmp -s 10.0.0.2)", "trace" },
+	{ FN(KEY_F(7)), "F7", UI_ACT_TRACE_VIEW, G, "the traced packets", NULL },
+	{ 'x', "x", UI_ACT_TRACE_STOP, G, "stop tracing (iptop's trace table goes away)", NULL },
+	{ 'e', "e", UI_ACT_EXPLAIN, G, "explain the selected hook, table, chain, rule or flow", "explain" },
 	{ 'c', "c", UI_ACT_CHAINS, G, "list all chains with their references", "chains" },
 	{ 'd', "d", UI_ACT_DIAGRAM, G, "back to the diagram", NULL },
+	{ FN(KEY_F(2)), "F2", UI_ACT_DIAGRAM, G, "back to the diagram", NULL },
+	{ 'Z', "Z", UI_ACT_ZOOM, G, "zoom: a bigger diagram with fewer details (for a projector)", NULL },
+	{ 'D', "D", UI_ACT_BARE, G, "only the diagram, no bars (D again brings them back)", NULL },
 	{ '4', "4", UI_ACT_FAMILY4, G, "IPv4 only / IPv6 only / both (inet chains always)", "family" },
 	{ '6', "6", UI_ACT_FAMILY6, G, "IPv4 only / IPv6 only / both (inet chains always)", "family" },
 	{ 'b', "b", UI_ACT_FAMILYB, G, "IPv4 only / IPv6 only / both (inet chains always)", "family" },
@@ -105,6 +141,7 @@ static const struct ui_key keymap[] = {
 	{ FN(KEY_F(1)), "F1", UI_ACT_HELP, G, "this help", NULL },
 	{ 'q', "q", UI_ACT_QUIT, G, "quit", "quit" },
 	{ 'Q', "Q", UI_ACT_QUIT, G, "quit", NULL },
+	{ FN(KEY_F(10)), "F10", UI_ACT_QUIT, G, "quit", NULL },
 };
 
 static const char *const action_names[UI_ACT_COUNT] = {
@@ -144,6 +181,9 @@ static const struct {
 	{ UI_CTX_DIAGRAM, "The diagram" },
 	{ UI_CTX_CHAIN, "A chain's rules" },
 	{ UI_CTX_CHAINS, "The list of chains" },
+	{ UI_CTX_FLOWS, "Connections (conntrack flows)" },
+	{ UI_CTX_TRACE, "Traced packets" },
+	{ UI_CTX_EXPLAIN, "A note (e)" },
 	{ UI_CTX_PROMPT, "Typing a filter" },
 	{ UI_CTX_HELP, "This help" },
 };

@@ -377,7 +377,7 @@ static int follow(struct chainv *v, struct view_stack *st, const struct model_ch
 		view_stack_flash(st, SLOT_WARN, "%s", "this rule jumps nowhere (Enter follows -j / -g CHAIN)");
 		return REACT_REDRAW;
 	}
-	to = snapshot_find_chain(st->ctx.model->cur, v->family, v->table, r->target_chain);
+	to = snapshot_find_sibling(st->ctx.model->cur, mc->snap, r->target_chain);
 	if (!to) {
 		view_stack_flash(st, SLOT_WARN, "chain %s is not in table %s", r->target_chain, v->table);
 		return REACT_REDRAW;
@@ -482,6 +482,28 @@ static bool chain_wants(struct view *vv, const struct snap_chain *ch)
 	return ch->family == v->family && strcmp(ch->table, v->table) == 0 && strcmp(ch->name, v->name) == 0;
 }
 
+static void chain_explain(struct view *vv, struct view_stack *st, struct explain_keys *ex)
+{
+	struct chainv *v = (struct chainv *)vv;
+	struct model_chain *mc = find(v, st);
+
+	if (!mc)
+		return;
+	build_rows(v, mc);
+	snprintf(ex->subject, sizeof(ex->subject), "%s %s %s", snapshot_family_name(v->family), v->table, v->name);
+	if (v->nrows && mc->snap->instantiated) {
+		const struct snap_rule *r = &mc->snap->rules[v->rows[v->sel]];
+		size_t n = strlen(ex->subject);
+
+		snprintf(ex->subject + n, sizeof(ex->subject) - n, ", rule %zu: %s", v->rows[v->sel] + 1, rule_text(v, r));
+		explain_keys_rule(ex, r->text, r->counted);
+	}
+	/* A rule in nat runs for the first packet of a connection only. */
+	if (strcmp(v->table, "nat") == 0)
+		explain_keys_add(ex, "table:nat");
+	explain_keys_chain(ex, mc->snap);
+}
+
 static void chain_crumb(struct view *vv, struct strbuf *sb, const struct view *below)
 {
 	const struct chainv *v = (const struct chainv *)vv;
@@ -511,6 +533,7 @@ static const struct view_ops view_chain_ops = {
 	.wants = chain_wants,
 	.crumb = chain_crumb,
 	.filter = chain_filter,
+	.explain = chain_explain,
 	.free = chain_free,
 };
 

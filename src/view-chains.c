@@ -282,6 +282,19 @@ static void chains_filter(struct view *vv, const char *text, struct view_stack *
 	v->top = 0;
 }
 
+static void chains_explain(struct view *vv, struct view_stack *st, struct explain_keys *ex)
+{
+	struct chains *v = (struct chains *)vv;
+	const struct snap_chain *ch;
+
+	build_rows(v, st);
+	if (!v->nrows)
+		return;
+	ch = st->ctx.model->chains[v->rows[v->sel]].snap;
+	snprintf(ex->subject, sizeof(ex->subject), "%s %s %s", snapshot_family_name(ch->family), ch->table, ch->name);
+	explain_keys_chain(ex, ch);
+}
+
 static void chains_crumb(struct view *vv, struct strbuf *sb, const struct view *below)
 {
 	strbuf_add(sb, "chains");
@@ -301,6 +314,7 @@ static const struct view_ops view_chains_ops = {
 	.draw = chains_draw,
 	.action = chains_action,
 	.crumb = chains_crumb,
+	.explain = chains_explain,
 	.filter = chains_filter,
 	.free = chains_free,
 };

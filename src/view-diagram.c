@@ -46,20 +46,18 @@ static const char *const hook_titles[SCENE_NHOOKS] = {
 
 /* ---- selection ------------------------------------------------------------------- */
 
-static const struct snap_chain *item_chain(const struct view_stack *st, long i)
+static const struct snap_chain *item_chain(const struct view_stack *st, const struct scene *s, long i)
 {
 	const struct snap_ruleset *rs = st->ctx.model->cur;
-	const struct scene *s = &st->ctx.scene;
 
 	if (!rs || i < 0 || (size_t)i >= s->nitems || s->items[i].chain >= rs->nchains)
 		return NULL;
 	return &rs->chains[s->items[i].chain];
 }
 
-static const struct model_chain *item_model(const struct view_stack *st, long i)
+static const struct model_chain *item_model(const struct view_stack *st, const struct scene *s, long i)
 {
 	const struct model *m = st->ctx.model;
-	const struct scene *s = &st->ctx.scene;
 
 	if (i < 0 || (size_t)i >= s->nitems || s->items[i].chain >= m->nchains)
 		return NULL;
@@ -68,7 +66,7 @@ static const struct model_chain *item_model(const struct view_stack *st, long i)
 
 static void remember(struct diagram *d, const struct view_stack *st)
 {
-	const struct snap_chain *ch = item_chain(st, d->sel);
+	const struct snap_chain *ch = item_chain(st, &st->ctx.scene, d->sel);
 
 	if (!ch)
 		return;
@@ -92,13 +90,13 @@ static void sync(struct diagram *d, struct view_stack *st, int w, int h)
 	struct scene *s = &st->ctx.scene;
 	size_t i;
 
-	scene_layout_update(s, st->ctx.model->cur, st->ctx.family_mode, w, h);
+	scene_layout_update_zoom(s, st->ctx.model->cur, st->ctx.family_mode, w, h, st->ctx.zoom);
 	if (d->sel_gen == s->generation)
 		return;
 	d->sel_gen = s->generation;
 	d->sel = -1;
 	for (i = 0; d->have_id && i < s->nitems; i++) {
-		const struct snap_chain *ch = item_chain(st, (long)i);
+		const struct snap_chain *ch = item_chain(st, s, (long)i);
 
 		if (ch && ch->family == d->id_family && strcmp(ch->table, d->id_table) == 0 &&
 		    strcmp(ch->name, d->id_name) == 0 && scene_layout_visible(s, (long)i)) {
@@ -121,6 +119,8 @@ static struct hist *find_hist(struct diagram *d, const struct snap_chain *ch, bo
 	struct hist *h;
 	size_t i;
 
+	if (!d)
+		return NULL;
 	for (i = 0; i < d->nhist; i++)
 		if (d->hist[i].family == ch->family && strcmp(d->hist[i].table, ch->table) == 0 &&
 		    strcmp(d->hist[i].name, ch->name) == 0)
@@ -186,6 +186,8 @@ static double hist_top(const struct diagram *d)
 	size_t i;
 	int k;
 
+	if (!d)
+		return 0;
 	for (i = 0; i < d->nhist; i++)
 		for (k = 0; k < (int)d->hist[i].count; k++)
 			if (d->hist[i].v[k] > top)
@@ -195,7 +197,7 @@ static double hist_top(const struct diagram *d)
 
 /* ---- drawing ------------------------------------------------------------------------- */
 
-static double hook_heat(const struct view_stack *st, int hook)
+static double hook_heat(const struct view_stack *st, const struct scene *s, int hook)
 {
 	const struct scene_hook *hk;
 	double heat = 0;
@@ -203,9 +205,9 @@ static double hook_heat(const struct view_stack *st, int hook)
 
 	if (hook < 0)
 		return 1.0;
-	hk = &st->ctx.scene.hooks[hook];
+	hk = &s->hooks[hook];
 	for (k = 0; k < hk->n; k++) {
-		const struct model_chain *mc = item_model(st, (long)(hk->first + k));
+		const struct model_chain *mc = item_model(st, s, (long)(hk->first + k));
 
 		if (mc && mc->heat > heat)
 			heat = mc->heat;
@@ -231,16 +233,16 @@ static void draw_cols(struct canvas *c, int x, int y, int w, const char *label, 
 	canvas_text_fit(c, x + 1, y, lw, label, lslot, attr);
 }
 
-static void draw_item_row(struct canvas *c, const struct view_stack *st, const struct diagram *d, long i, int x,
-			  int y, int w, bool with_prio)
+static void draw_item_row(struct canvas *c, const struct view_stack *st, const struct scene *s,
+			  const struct diagram *d, long i, int x, int y, int w, bool with_prio)
 {
-	const struct scene_item *it = &st->ctx.scene.items[i];
-	const struct model_chain *mc = item_model(st, i);
-	const struct snap_chain *ch = item_chain(st, i);
+	const struct scene_item *it = &s->items[i];
+	const struct model_chain *mc = item_model(st, s, i);
+	const struct snap_chain *ch = item_chain(st, s, i);
 	char rate[16], total[16], prio[16];
 	enum slot heat, lslot, nslot, rslot;
-	bool sel = i == d->sel;
-	int attr = 0;
+	bool sel = d && i == d->sel;
+	int attr = s->zoom ? CANVAS_BOLD : 0;
 
 	if (!mc || !ch)
 		return;
@@ -261,11 +263,11 @@ static void draw_item_row(struct canvas *c, const struct view_stack *st, const s
 	}
 	if (sel) {
 		/* Selection is reverse video of the row's heat, so heat still shows. */
-		enum slot s = heat != SLOT_NORMAL ? heat : SLOT_SELECT;
+		enum slot ss = heat != SLOT_NORMAL ? heat : SLOT_SELECT;
 
 		attr = heat != SLOT_NORMAL ? CANVAS_REVERSE : 0;
-		lslot = nslot = rslot = s;
-		canvas_fill(c, x, y, w, 1, ' ', s, attr);
+		lslot = nslot = rslot = ss;
+		canvas_fill(c, x, y, w, 1, ' ', ss, attr);
 	}
 	draw_cols(c, x, y, w, it->label, it->short_label, with_prio ? prio : NULL, rate, total, lslot, nslot, rslot,
 		  attr);
@@ -273,18 +275,18 @@ static void draw_item_row(struct canvas *c, const struct view_stack *st, const s
 
 /* A table as its own box: name and priority in the top border, the
  * history, rate and total inside. */
-static void draw_item_box(struct canvas *c, const struct view_stack *st, struct diagram *d, long i, int ox, int oy,
-			  double top)
+static void draw_item_box(struct canvas *c, const struct view_stack *st, const struct scene *s, struct diagram *d,
+			  long i, int ox, int oy, double top)
 {
-	const struct scene_item *it = &st->ctx.scene.items[i];
+	const struct scene_item *it = &s->items[i];
 	const struct canvas_rect *r = &it->r;
-	const struct model_chain *mc = item_model(st, i);
-	const struct snap_chain *ch = item_chain(st, i);
+	const struct model_chain *mc = item_model(st, s, i);
+	const struct snap_chain *ch = item_chain(st, s, i);
 	enum slot heat = view_heat_slot(mc->heat, SLOT_NORMAL), bs = heat != SLOT_NORMAL ? heat : SLOT_BORDER;
 	enum slot ls = heat != SLOT_NORMAL ? heat : SLOT_LABEL, ns = ls;
 	int x = ox + r->x, y = oy + r->y, inner = r->w - 2, pw, attr = 0;
 	char rate[24], total[16], prio[16];
-	bool sel = i == d->sel;
+	bool sel = d && i == d->sel;
 
 	if (sel) {
 		ls = ns = heat != SLOT_NORMAL ? heat : SLOT_SELECT;
@@ -342,27 +344,26 @@ static void draw_arrow(struct canvas *c, int ox, int oy, const struct scene_arro
 
 /* An arrow is as hot as the box it leads into, or the cooler of the two
  * hooks it joins. */
-static enum slot arrow_slot(const struct view_stack *st, const struct scene_arrow *a)
+static enum slot arrow_slot(const struct view_stack *st, const struct scene *s, const struct scene_arrow *a)
 {
 	double heat;
 
 	if (a->item >= 0) {
-		const struct model_chain *mc = item_model(st, a->item);
+		const struct model_chain *mc = item_model(st, s, a->item);
 
 		heat = mc ? mc->heat : 0;
 	} else {
-		double f = hook_heat(st, a->from), t = hook_heat(st, a->to);
+		double f = hook_heat(st, s, a->from), t = hook_heat(st, s, a->to);
 
 		heat = f < t ? f : t;
 	}
 	return view_heat_slot(heat, SLOT_ARROW);
 }
 
-static void draw_legend(struct canvas *c, const struct view_stack *st, int ox, int oy)
+static void draw_legend(struct canvas *c, const struct scene *s, int ox, int oy)
 {
-	const struct scene *s = &st->ctx.scene;
 	const struct canvas_rect *r = &s->legend;
-	bool prio = s->style == SCENE_BOXES || r->w >= 30;
+	bool prio = !s->zoom && (s->style == SCENE_BOXES || r->w >= 30);
 	int y = oy + r->y + 1, x = ox + r->x, i, rampx;
 
 	if (r->w <= 0 || r->h < 3)
@@ -376,21 +377,21 @@ static void draw_legend(struct canvas *c, const struct view_stack *st, int ox, i
 	for (i = 0; i < 4; i++)
 		canvas_put(c, rampx + 5 + i, y + 1, 0x2588, (enum slot)(SLOT_HEAT1 + i), 0);
 	canvas_text(c, rampx + 9, y + 1, 4, " hot", SLOT_DIM, 0);
-	if (s->style != SCENE_ROWS && r->h >= 4)
+	if (s->style != SCENE_ROWS && !s->zoom && r->h >= 4)
 		canvas_text(c, ox + r->x + (r->w - 19) / 2, y + 2, 19,
 			    "\xe2\x96\x81\xe2\x96\x83\xe2\x96\x85\xe2\x96\x87 rate history", SLOT_DIM, 0); /* ▁▃▅▇ */
 }
 
-static void draw_columns(struct canvas *c, const struct view_stack *st, struct diagram *d, struct canvas_rect body)
+static void draw_columns(struct canvas *c, const struct view_stack *st, const struct scene *s, struct diagram *d,
+			 struct canvas_rect body)
 {
-	const struct scene *s = &st->ctx.scene;
 	int ox = body.x, oy = body.y, h;
 	double top = hist_top(d);
 	size_t i, k;
 
 	for (h = 0; h < SCENE_NHOOKS; h++) {
 		const struct scene_hook *hk = &s->hooks[h];
-		enum slot fs = view_heat_slot(hook_heat(st, h), SLOT_BORDER);
+		enum slot fs = view_heat_slot(hook_heat(st, s, h), SLOT_BORDER);
 
 		canvas_box(c, ox + hk->r.x, oy + hk->r.y, hk->r.w, hk->r.h, fs, CANVAS_BOX_ROUND);
 		canvas_printf(c, ox + hk->r.x + 2, oy + hk->r.y, hk->r.w - 4, SLOT_HOOK, CANVAS_BOLD, " %s ",
@@ -408,21 +409,21 @@ static void draw_columns(struct canvas *c, const struct view_stack *st, struct d
 		/* Connectors first: a heavy (selected) border drawn over them wins. */
 		for (i = 0; i < s->narrows; i++)
 			if (s->arrows[i].item >= 0 && s->items[s->arrows[i].item].hook == h)
-				draw_arrow(c, ox, oy, &s->arrows[i], arrow_slot(st, &s->arrows[i]));
+				draw_arrow(c, ox, oy, &s->arrows[i], arrow_slot(st, s, &s->arrows[i]));
 		for (k = 0; k < hk->n; k++) {
 			long it = (long)(hk->first + k);
 			const struct canvas_rect *r = &s->items[it].r;
-			const struct model_chain *mc = item_model(st, it);
-			const struct snap_chain *ch = item_chain(st, it);
+			const struct model_chain *mc = item_model(st, s, it);
+			const struct snap_chain *ch = item_chain(st, s, it);
 			enum slot hs = mc ? view_heat_slot(mc->heat, SLOT_BORDER) : SLOT_BORDER;
 
 			if (!r->w || !mc || !ch)
 				continue;
 			if (s->style == SCENE_BOXES) {
-				draw_item_box(c, st, d, it, ox, oy, top);
+				draw_item_box(c, st, s, d, it, ox, oy, top);
 			} else {
-				draw_item_row(c, st, d, it, ox + r->x, oy + r->y, r->w, r->w >= 30);
-				if (r->h > 1)
+				draw_item_row(c, st, s, d, it, ox + r->x, oy + r->y, r->w, r->w >= 30 && !s->zoom);
+				if (r->h > 1 && !s->zoom)
 					draw_spark(c, ox + r->x + 1, oy + r->y + 1, r->w - 2, find_hist(d, ch, false), top,
 						   hs == SLOT_BORDER ? SLOT_DIM : hs);
 			}
@@ -430,7 +431,7 @@ static void draw_columns(struct canvas *c, const struct view_stack *st, struct d
 	}
 	for (i = 0; i < s->narrows; i++)
 		if (s->arrows[i].item < 0)
-			draw_arrow(c, ox, oy, &s->arrows[i], arrow_slot(st, &s->arrows[i]));
+			draw_arrow(c, ox, oy, &s->arrows[i], arrow_slot(st, s, &s->arrows[i]));
 	for (i = 0; i < s->nnodes; i++) {
 		const struct scene_node *n = &s->nodes[i];
 		int x = canvas_text(c, ox + n->x, oy + n->y, -1, n->text, SLOT_NODE, 0);
@@ -438,23 +439,25 @@ static void draw_columns(struct canvas *c, const struct view_stack *st, struct d
 		if (n->kind == SCENE_NODE_ROUTE)
 			canvas_put(c, ox + n->x + x + 1, oy + n->y, 0x25c6, SLOT_NODE, 0); /* ◆ */
 	}
-	draw_legend(c, st, ox, oy);
+	draw_legend(c, s, ox, oy);
 }
 
-static void draw_list(struct canvas *c, const struct view_stack *st, struct diagram *d, struct canvas_rect body)
+static void draw_list(struct canvas *c, const struct view_stack *st, const struct scene *s, struct diagram *d,
+		      struct canvas_rect body)
 {
-	const struct scene *s = &st->ctx.scene;
-	int h;
+	int h, scroll = 0;
 	size_t k;
 
-	if (d->sel >= 0)
+	if (d && d->sel >= 0)
 		d->scroll = (int)view_scroll((size_t)d->scroll, (size_t)s->items[d->sel].r.y, (size_t)s->content_h,
 					     (size_t)body.h);
+	if (d)
+		scroll = d->scroll;
 	for (h = 0; h < SCENE_NHOOKS; h++) {
 		const struct scene_hook *hk = &s->hooks[h];
-		int y = body.y + hk->r.y - d->scroll;
+		int y = body.y + hk->r.y - scroll;
 
-		canvas_put(c, body.x, y, 0x25bc, view_heat_slot(hook_heat(st, h), SLOT_ARROW), 0);
+		canvas_put(c, body.x, y, 0x25bc, view_heat_slot(hook_heat(st, s, h), SLOT_ARROW), 0);
 		canvas_text(c, body.x + 2, y, body.w - 2, hook_titles[h], SLOT_HOOK, CANVAS_BOLD);
 		if (h == 0 && body.w - 2 >= 30)
 			draw_cols(c, body.x + 2 + 12, y, body.w - 2 - 12, "", NULL, "prio", "pkt/s", "total", SLOT_DIM,
@@ -470,7 +473,7 @@ static void draw_list(struct canvas *c, const struct view_stack *st, struct diag
 			long it = (long)(hk->first + k);
 			const struct canvas_rect *r = &s->items[it].r;
 
-			draw_item_row(c, st, d, it, body.x + r->x, body.y + r->y - d->scroll, r->w, r->w >= 30);
+			draw_item_row(c, st, s, d, it, body.x + r->x, body.y + r->y - scroll, r->w, r->w >= 30 && !s->zoom);
 		}
 	}
 }
@@ -495,9 +498,25 @@ static void diagram_draw(struct view *v, struct canvas *c, struct canvas_rect bo
 			return;
 	}
 	if (s->style == SCENE_LIST)
-		draw_list(c, st, d, body);
+		draw_list(c, st, s, d, body);
 	else
-		draw_columns(c, st, d, body);
+		draw_columns(c, st, s, d, body);
+	if (st->ctx.trace.sel) {
+		struct canvas_rect b = body;
+
+		if (s->style == SCENE_LIST)
+			b.y -= d->scroll;
+		view_diagram_draw_path(c, st, s, b);
+	}
+}
+
+void view_diagram_draw_scene(struct canvas *c, const struct view_stack *st, const struct scene *s,
+			     struct canvas_rect body)
+{
+	if (s->style == SCENE_LIST)
+		draw_list(c, st, s, NULL, body);
+	else
+		draw_columns(c, st, s, NULL, body);
 }
 
 /* ---- actions --------------------------------------------------------------------------- */
@@ -516,7 +535,7 @@ static long step(const struct scene *s, long from, int dir)
 
 static int open_selected(struct diagram *d, struct view_stack *st)
 {
-	const struct snap_chain *ch = item_chain(st, d->sel);
+	const struct snap_chain *ch = item_chain(st, &st->ctx.scene, d->sel);
 
 	if (!ch)
 		return REACT_NONE;
@@ -557,6 +576,16 @@ static int diagram_action(struct view *v, const struct ui_event *ev, struct view
 		break;
 	case UI_ACT_ENTER:
 		return open_selected(d, st);
+	case UI_ACT_STEP_PREV:
+	case UI_ACT_STEP_NEXT:
+		return view_trace_step(st, ev->action == UI_ACT_STEP_NEXT ? 1 : -1);
+	case UI_ACT_BACK:
+		/* Esc on the diagram takes a traced path off it. */
+		if (!st->ctx.trace.sel)
+			return REACT_PASS;
+		st->ctx.trace.sel = 0;
+		st->ctx.trace.step = -1;
+		return REACT_REDRAW;
 	case UI_ACT_CLICK:
 		hit = scene_layout_hit(s, ev->x - v->body.x, ev->y - v->body.y + (list ? d->scroll : 0));
 		if (hit < 0)
@@ -576,6 +605,19 @@ static int diagram_action(struct view *v, const struct ui_event *ev, struct view
 static void diagram_crumb(struct view *v, struct strbuf *sb, const struct view *below)
 {
 	strbuf_add(sb, "diagram");
+}
+
+static void diagram_explain(struct view *v, struct view_stack *st, struct explain_keys *ex)
+{
+	struct diagram *d = (struct diagram *)v;
+	const struct snap_chain *ch = item_chain(st, &st->ctx.scene, d->sel);
+
+	if (!ch)
+		return;
+	snprintf(ex->subject, sizeof(ex->subject), "%s %s %s", snapshot_family_name(ch->family), ch->table, ch->name);
+	explain_keys_chain(ex, ch);
+	if (ch->type && strcmp(ch->type, "nat") == 0)
+		explain_keys_add(ex, "table:nat");
 }
 
 static void diagram_free(struct view *v)
@@ -598,6 +640,7 @@ static const struct view_ops view_diagram_ops = {
 	.action = diagram_action,
 	.tick = diagram_tick,
 	.crumb = diagram_crumb,
+	.explain = diagram_explain,
 	.free = diagram_free,
 };
 

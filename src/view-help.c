@@ -28,6 +28,10 @@ static const char *const notes[][2] = {
 	{ "n/a", "the kernel keeps no policy counter for this chain" },
 	{ "heat", "boxes and arrows light up as packets pass, then cool" },
 	{ "\xe2\x82\x84 \xe2\x82\x86", "ip (IPv4) or ip6 (IPv6) table, when both are shown" },
+	{ "+ \xc3\x97", "a connection that is new / that conntrack closed" },
+	{ "SNAT DNAT", "what NAT rewrote on a connection (coloured: the new address)" },
+	{ "1 2 3", "a traced packet's path: the tables in the order it passed them" },
+	{ "\xe2\x96\xb6 \xe2\x9c\x97 r", "the current step / the table that dropped it / its reply" },
 };
 
 static size_t total_lines(const struct help *h)

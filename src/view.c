@@ -1,12 +1,10 @@
 /*
- * view.c - the view stack and the frame around the top view: the title
- * bar with the breadcrumb, the status line (namespace, backend, ruleset
- * generation and last change, source state), the key bar generated from
- * the keymap, the filter prompt and short messages; the keys that mean
- * the same everywhere (quit, help, family, pause, speed, baseline, theme);
- * "need at least W×H" below the minimum size; number formatting shared by
- * the views. Draws into a canvas only: no curses, no clock (the loop
- * passes the time in ctx).
+ * view.c - the view stack (the frame around it: view-frame.c), the text
+ * prompt (a filter, or a trace filter handed to the loop), the keys that
+ * mean the same everywhere (quit, help, views, tracing, notes, family,
+ * pause, speed, baseline, theme, zoom, bare); number formatting and
+ * filter matching shared by the views. No curses, no clock, no sockets:
+ * tracing is asked of the loop with REACT_TRACE.
  */
 #include "config.h"
 
@@ -196,6 +194,7 @@ void view_stack_init(struct view_stack *st, struct model *m, const char *netns_l
 	st->ctx.family_mode = family_mode;
 	st->ctx.interval_ms = interval_ms > 0 ? interval_ms : 500;
 	snprintf(st->ctx.theme_name, sizeof(st->ctx.theme_name), "%s", theme_name ? theme_name : "default");
+	st->ctx.trace.step = -1;
 	scene_layout_init(&st->ctx.scene);
 	view_stack_push(st, view_diagram_new());
 }
@@ -246,6 +245,7 @@ void view_stack_flash(struct view_stack *st, enum slot slot, const char *fmt, ..
 void view_stack_prompt(struct view_stack *st, const char *initial)
 {
 	st->ctx.prompting = true;
+	st->ctx.prompt_kind = VIEW_PROMPT_FILTER;
 	snprintf(st->ctx.prompt, sizeof(st->ctx.prompt), "%s", initial ? initial : "");
 	snprintf(st->ctx.prompt_saved, sizeof(st->ctx.prompt_saved), "%s", st->ctx.prompt);
 }
@@ -259,12 +259,23 @@ unsigned view_stack_keyctx(const struct view_stack *st)
 	return UI_CTX_GLOBAL | (top ? top->ops->keyctx : 0);
 }
 
+bool view_stack_wants_flows(const struct view_stack *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->n; i++)
+		if (st->v[i]->ops->flows)
+			return true;
+	return false;
+}
+
 bool view_stack_want(const struct snap_chain *ch, void *arg)
 {
 	struct view_stack *st = arg;
 	size_t i;
 
-	if (ch->base)
+	/* Tracing names rules in any chain a packet passes: keep them all fresh. */
+	if (ch->base || st->ctx.trace.active)
 		return true;
 	for (i = 0; i < st->n; i++)
 		if (st->v[i]->ops->wants && st->v[i]->ops->wants(st->v[i], ch))
@@ -315,6 +326,72 @@ static const char *family_text(int mode)
 	return mode == 4 ? "IPv4" : mode == 6 ? "IPv6" : "IPv4+IPv6";
 }
 
+static bool top_is(const struct view_stack *st, const char *name)
+{
+	const struct view *top = view_stack_top(st);
+
+	return top && strcmp(top->ops->name, name) == 0;
+}
+
+static int explain(struct view_stack *st)
+{
+	struct view *top = view_stack_top(st);
+	struct explain_keys ex;
+	size_t i;
+
+	if (!st->ctx.notes) {
+		view_stack_flash(st, SLOT_WARN, "%s", st->ctx.notes_error ? st->ctx.notes_error : "no notes installed");
+		return REACT_REDRAW;
+	}
+	memset(&ex, 0, sizeof(ex));
+	if (top->ops->explain)
+		top->ops->explain(top, st, &ex);
+	for (i = 0; i < ex.n; i++)
+		if (explain_find(st->ctx.notes, ex.keys[i]))
+			break;
+	if (i == ex.n) {
+		view_stack_flash(st, SLOT_WARN, "%s", ex.n ? "no note on this one (doc/explain.txt has the notes)"
+							   : "nothing selected to explain");
+		return REACT_REDRAW;
+	}
+	view_stack_push(st, view_explain_new(&ex));
+	return REACT_REDRAW;
+}
+
+static int trace_key(struct view_stack *st, enum ui_action a)
+{
+	struct view_trace *tr = &st->ctx.trace;
+
+	switch (a) {
+	case UI_ACT_TRACE:
+		if (!tr->live) {
+			view_stack_flash(st, SLOT_WARN, "%s", "tracing needs a live namespace (not a demo or a replay)");
+			return REACT_REDRAW;
+		}
+		/* Tracing already: t shows the packets; t there changes the filter. */
+		if (tr->active && !top_is(st, "trace")) {
+			view_stack_push(st, view_trace_new());
+			return REACT_REDRAW;
+		}
+		view_stack_prompt(st, tr->filter);
+		st->ctx.prompt_kind = VIEW_PROMPT_TRACE;
+		return REACT_REDRAW;
+	case UI_ACT_TRACE_VIEW:
+		if (!top_is(st, "trace"))
+			view_stack_push(st, view_trace_new());
+		return REACT_REDRAW;
+	case UI_ACT_TRACE_STOP:
+		if (!tr->active) {
+			view_stack_flash(st, SLOT_WARN, "%s", "not tracing (t starts)");
+			return REACT_REDRAW;
+		}
+		tr->want_stop = true;
+		return REACT_REDRAW | REACT_TRACE;
+	default:
+		return REACT_NONE;
+	}
+}
+
 static int global_action(struct view_stack *st, const struct ui_event *ev)
 {
 	struct view_ctx *ctx = &st->ctx;
@@ -338,6 +415,33 @@ static int global_action(struct view_stack *st, const struct ui_event *ev)
 		while (st->n > 1)
 			view_stack_pop(st);
 		return REACT_REDRAW;
+	case UI_ACT_FLOWS:
+		/* f again, in the flows or a flow's details, goes back before them. */
+		if (top_is(st, "flows") || top_is(st, "flow")) {
+			while (st->n > 1 && (top_is(st, "flows") || top_is(st, "flow")))
+				view_stack_pop(st);
+			return REACT_REDRAW;
+		}
+		view_stack_push(st, view_flows_new());
+		return REACT_REDRAW | REACT_SNAPSHOT;
+	case UI_ACT_TRACE:
+	case UI_ACT_TRACE_VIEW:
+	case UI_ACT_TRACE_STOP:
+		return trace_key(st, ev->action);
+	case UI_ACT_EXPLAIN:
+		return explain(st);
+	case UI_ACT_ZOOM:
+		ctx->zoom = !ctx->zoom;
+		view_stack_flash(st, SLOT_HINT, "%s", ctx->zoom ? "zoom: bigger diagram, fewer details (Z again: normal)"
+							   : "zoom off");
+		return REACT_REDRAW;
+	case UI_ACT_BARE:
+		ctx->bare = !ctx->bare;
+		if (ctx->bare)
+			while (st->n > 1)
+				view_stack_pop(st);
+		view_stack_flash(st, SLOT_HINT, "%s", ctx->bare ? "only the diagram: D brings the bars back" : "bars back");
+		return REACT_REDRAW | REACT_REPAINT;
 	case UI_ACT_CHAINS:
 		if (strcmp(top->ops->name, "chains") != 0)
 			view_stack_push(st, view_chains_new());
@@ -407,6 +511,40 @@ static void prompt_add(char *s, size_t size, uint32_t ch)
 	}
 }
 
+/* The trace prompt: nothing happens until Enter; Esc, or t on an empty
+ * prompt (no filter starts with t), cancels. */
+static int trace_prompt(struct view_stack *st, const struct ui_event *ev)
+{
+	struct view_ctx *ctx = &st->ctx;
+
+	switch (ev->action) {
+	case UI_ACT_TEXT:
+		if (ev->ch == 't' && !ctx->prompt[0]) {
+			ctx->prompting = false;
+			view_stack_flash(st, SLOT_HINT, "%s", "no trace started");
+		} else if (ev->ch >= 0x20) {
+			prompt_add(ctx->prompt, sizeof(ctx->prompt), ev->ch);
+		}
+		return REACT_REDRAW;
+	case UI_ACT_TEXT_DEL:
+		prompt_delete(ctx->prompt);
+		return REACT_REDRAW;
+	case UI_ACT_CANCEL:
+		ctx->prompting = false;
+		view_stack_flash(st, SLOT_HINT, "%s", "no trace started");
+		return REACT_REDRAW;
+	case UI_ACT_ACCEPT:
+		ctx->prompting = false;
+		ctx->trace.want_start = true;
+		snprintf(ctx->trace.want_filter, sizeof(ctx->trace.want_filter), "%s", ctx->prompt);
+		if (!top_is(st, "trace"))
+			view_stack_push(st, view_trace_new());
+		return REACT_REDRAW | REACT_TRACE;
+	default:
+		return REACT_NONE;
+	}
+}
+
 int view_stack_event(struct view_stack *st, const struct ui_event *ev)
 {
 	struct view *top = view_stack_top(st);
@@ -415,6 +553,8 @@ int view_stack_event(struct view_stack *st, const struct ui_event *ev)
 
 	if (!top)
 		return REACT_QUIT;
+	if (ctx->prompting && ctx->prompt_kind == VIEW_PROMPT_TRACE && ev->action != UI_ACT_RESIZE)
+		return trace_prompt(st, ev);
 	if (ctx->prompting && ev->action != UI_ACT_RESIZE) {
 		switch (ev->action) {
 		case UI_ACT_TEXT:
@@ -444,242 +584,3 @@ int view_stack_event(struct view_stack *st, const struct ui_event *ev)
 	return r;
 }
 
-/* ---- the frame --------------------------------------------------------------------- */
-
-static void draw_too_small(struct canvas *c)
-{
-	char need[48], now[48];
-	const char *lines[3];
-	int i, y;
-
-	snprintf(need, sizeof(need), "need at least %d\xc3\x97%d", VIEW_MIN_W, VIEW_MIN_H);
-	snprintf(now, sizeof(now), "(now %d\xc3\x97%d)", c->w, c->h);
-	lines[0] = "iptop";
-	lines[1] = need;
-	lines[2] = now;
-	y = (c->h - 3) / 2;
-	if (y < 0)
-		y = 0;
-	for (i = 0; i < 3 && y + i < c->h; i++) {
-		int w = canvas_width(lines[i]);
-
-		canvas_text(c, w < c->w ? (c->w - w) / 2 : 0, y + i, c->w, lines[i], i == 1 ? SLOT_WARN : SLOT_NORMAL,
-			    0);
-	}
-}
-
-static void draw_title(struct view_stack *st, struct canvas *c)
-{
-	struct view_ctx *ctx = &st->ctx;
-	struct strbuf crumbs, right;
-	int x, rw;
-	size_t i;
-
-	canvas_fill(c, 0, 0, c->w, 1, ' ', SLOT_TITLE, 0);
-	x = canvas_text(c, 1, 0, -1, "iptop", SLOT_TITLE, CANVAS_BOLD) + 2;
-
-	strbuf_init(&crumbs);
-	for (i = 0; i < st->n; i++) {
-		if (i)
-			strbuf_add(&crumbs, " \xe2\x80\xba "); /* › */
-		st->v[i]->ops->crumb(st->v[i], &crumbs, i ? st->v[i - 1] : NULL);
-	}
-	/* The right side gives way to the breadcrumb: the interval goes first,
-	 * then the family; PAUSED and the baseline stay. */
-	strbuf_init(&right);
-	for (i = 0; i < 3; i++) {
-		strbuf_reset(&right);
-		strbuf_add(&right, "");
-		if (ctx->paused)
-			strbuf_add(&right, "PAUSED  ");
-		if (ctx->model->baseline_set) {
-			time_t t = (time_t)ctx->baseline_wall;
-			struct tm tm;
-			char when[16];
-
-			strftime(when, sizeof(when), "%H:%M:%S", localtime_r(&t, &tm));
-			strbuf_addf(&right, "since %s  ", when);
-		}
-		if (i < 2)
-			strbuf_addf(&right, "%s  ", family_text(ctx->family_mode));
-		if (i < 1)
-			strbuf_addf(&right, "every %.1fs ", ctx->interval_ms / 1000.0);
-		rw = canvas_width(right.s);
-		if (c->w - x - rw - 1 >= canvas_width(crumbs.s))
-			break;
-	}
-	{
-		/* Too long: keep the end of the trail, where the user is. */
-		int room = c->w - x - rw - 1;
-		const char *p = crumbs.s;
-		uint32_t ch;
-
-		if (room < 8) {
-			rw = 0;
-			room = c->w - x - 1;
-		}
-		if (canvas_width(p) > room && room > 2) {
-			while (*p && canvas_width(p) > room - 2)
-				p += canvas_utf8_decode(p, &ch);
-			canvas_text(c, x, 0, room, "\xe2\x80\xa6 ", SLOT_TITLE, 0);
-			canvas_text(c, x + 2, 0, room - 2, p, SLOT_TITLE, CANVAS_BOLD);
-		} else {
-			canvas_text(c, x, 0, room, p, SLOT_TITLE, CANVAS_BOLD);
-		}
-	}
-	if (rw)
-		canvas_text(c, c->w - rw, 0, rw, right.s, SLOT_TITLE, 0);
-	if (rw && ctx->paused)
-		canvas_paint(c, c->w - rw, 0, 6, SLOT_WARN, CANVAS_BOLD);
-	strbuf_free(&crumbs);
-	strbuf_free(&right);
-}
-
-static enum slot status_slot(enum src_status s)
-{
-	switch (s) {
-	case SRC_OK: return SLOT_OK;
-	case SRC_CHANGING:
-	case SRC_STALE:
-	case SRC_OFF: return SLOT_WARN;
-	default: return SLOT_ERROR;
-	}
-}
-
-static void draw_status(struct view_stack *st, struct canvas *c, int y)
-{
-	const struct snap_ruleset *rs = st->ctx.model->cur;
-	struct strbuf sb;
-	int x;
-
-	canvas_fill(c, 0, y, c->w, 1, ' ', SLOT_STATUS, 0);
-	strbuf_init(&sb);
-	if (!rs) {
-		strbuf_add(&sb, " waiting for the first snapshot ");
-		x = canvas_text(c, 0, y, c->w, sb.s, SLOT_WARN, 0);
-	} else {
-		strbuf_addf(&sb, " \xe2\x97\x8f %s", snapshot_status_name(rs->status)); /* ● */
-		if (rs->status != SRC_OK && rs->error && *rs->error)
-			strbuf_addf(&sb, ": %s", rs->error);
-		strbuf_addc(&sb, ' ');
-		x = canvas_text_fit(c, 0, y, c->w, sb.s, status_slot(rs->status), 0);
-	}
-	/* The generation and last change must show; the namespace label is
-	 * cut first, then the backend dropped. */
-	{
-		struct strbuf gen;
-		const char *bar = " \xe2\x94\x82 "; /* │ */
-		int room, gw, bw;
-
-		strbuf_init(&gen);
-		strbuf_add(&gen, ""); /* never NULL */
-		if (rs) {
-			strbuf_addf(&gen, "gen %u", rs->genid);
-			if (rs->change_wall > 0) {
-				time_t t = (time_t)rs->change_wall;
-				struct tm tm;
-				char when[16];
-
-				strftime(when, sizeof(when), "%H:%M:%S", localtime_r(&t, &tm));
-				strbuf_addf(&gen, ", changed %s", when);
-				if (rs->change_proc[0])
-					strbuf_addf(&gen, " by %s", rs->change_proc);
-				if (rs->change_pid)
-					strbuf_addf(&gen, "[%u]", rs->change_pid);
-			}
-		}
-		gw = canvas_width(gen.s);
-		bw = st->ctx.backend ? canvas_width(st->ctx.backend) + 3 : 0;
-		room = c->w - x - 1 - gw - (gw ? 3 : 0) - bw;
-		if (room < 12) {
-			room += bw;
-			bw = 0;
-		}
-		x++;
-		if (st->ctx.netns_label && room >= 6) {
-			x += canvas_text_fit(c, x, y, room, st->ctx.netns_label, SLOT_STATUS, 0);
-			x += canvas_text(c, x, y, -1, bar, SLOT_STATUS, 0);
-		}
-		if (bw) {
-			x += canvas_text(c, x, y, -1, st->ctx.backend, SLOT_STATUS, 0);
-			x += canvas_text(c, x, y, -1, bar, SLOT_STATUS, 0);
-		}
-		canvas_text_fit(c, x, y, c->w - x, gen.s, SLOT_STATUS, 0);
-		strbuf_free(&gen);
-	}
-	strbuf_free(&sb);
-}
-
-static void draw_keybar(struct view_stack *st, struct canvas *c, int y)
-{
-	struct view_ctx *ctx = &st->ctx;
-	struct ui_help_line hints[16];
-	size_t n, i;
-	int x = 0;
-
-	canvas_fill(c, 0, y, c->w, 1, ' ', SLOT_HINT, 0);
-	if (ctx->prompting) {
-		x = canvas_text(c, 0, y, c->w, "filter: ", SLOT_KEY, 0);
-		x += canvas_text(c, x, y, c->w - x - 1, ctx->prompt, SLOT_HINT, 0);
-		canvas_put(c, x, y, ' ', SLOT_SELECT, 0);
-		x += 2;
-	} else if (ctx->flash[0] && ctx->now_ns < ctx->flash_until) {
-		canvas_text_fit(c, 1, y, c->w - 1, ctx->flash, ctx->flash_slot, 0);
-		return;
-	}
-	n = ui_keymap_hints(view_stack_keyctx(st), hints, ARRAY_SIZE(hints));
-	/* "back" means nothing on the diagram. */
-	for (i = 0; i < n; i++)
-		if (st->n == 1 && strcmp(hints[i].text, "back") == 0) {
-			memmove(&hints[i], &hints[i + 1], (n - i - 1) * sizeof(hints[0]));
-			n--;
-		}
-	/* Too wide: drop from the end (the global keys), never help or quit. */
-	for (;;) {
-		int total = x;
-
-		for (i = 0; i < n; i++)
-			total += canvas_width(hints[i].keys) + 1 + canvas_width(hints[i].text) + 2;
-		if (total - 2 <= c->w)
-			break;
-		for (i = n; i-- > 0;)
-			if (strcmp(hints[i].text, "help") != 0 && strcmp(hints[i].text, "quit") != 0)
-				break;
-		if (i == (size_t)-1)
-			break;
-		memmove(&hints[i], &hints[i + 1], (n - i - 1) * sizeof(hints[0]));
-		n--;
-	}
-	for (i = 0; i < n; i++) {
-		int kw = canvas_width(hints[i].keys), tw = canvas_width(hints[i].text);
-
-		if (x + kw + 1 + tw > c->w)
-			break;
-		canvas_text(c, x, y, kw, hints[i].keys, SLOT_KEY, 0);
-		canvas_text(c, x + kw + 1, y, tw, hints[i].text, SLOT_HINT, 0);
-		x += kw + 1 + tw + 2;
-	}
-}
-
-void view_stack_draw(struct view_stack *st, struct canvas *c)
-{
-	struct view *top = view_stack_top(st);
-	struct canvas_rect body;
-
-	canvas_clear(c, SLOT_NORMAL);
-	if (c->w < VIEW_MIN_W || c->h < VIEW_MIN_H || !top) {
-		draw_too_small(c);
-		return;
-	}
-	draw_title(st, c);
-	body.x = 0;
-	body.y = 1;
-	body.w = c->w;
-	body.h = c->h - 3;
-	top->body = body;
-	canvas_set_clip(c, body.x, body.y, body.w, body.h);
-	top->ops->draw(top, c, body, st);
-	canvas_reset_clip(c);
-	draw_status(st, c, c->h - 2);
-	draw_keybar(st, c, c->h - 1);
-}

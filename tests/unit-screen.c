@@ -5,12 +5,15 @@
  * rewrites them); the diagram layout at many sizes (nothing outside the
  * canvas, nothing overlapping) including sizes below the minimum; the
  * keys walked through: open, follow a jump, back, filter, sort, zero; the
- * status line for each source state. Themes and keys: unit-ui.c.
+ * status line for each source state. Themes and keys: unit-ui.c. The
+ * flows, the trace view, notes, zoom and bare mode: unit-screen-flows.c
+ * and unit-screen-trace.c (sharing this harness, screen-harness.h).
  */
 #include "config.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -19,17 +22,16 @@
 #include <linux/netfilter.h>
 
 #include "canvas.h"
+#include "conntrack.h"
 #include "iptop.h"
 #include "model.h"
 #include "scene.h"
 #include "ui.h"
+#include "screen-harness.h"
 #include "unit.h"
 #include "view.h"
 
-#define TICK_NS 500000000ull
-#define LATER_NS (1000ull * 1000000000ull) /* draw "later": flash messages gone */
-
-static const char *srcdir(void)
+const char *srcdir(void)
 {
 	const char *s = getenv("top_srcdir");
 
@@ -65,7 +67,7 @@ static void spit(const char *path, const char *text)
 }
 
 /* Compare the canvas with tests/golden/NAME.txt (text, then slots). */
-static void golden(const char *name, const struct canvas *c)
+void golden(const char *name, const struct canvas *c)
 {
 	char *got = canvas_dump(c, CANVAS_DUMP_SLOTS);
 	char *path = xasprintf("%s/tests/golden/%s.txt", srcdir(), name);
@@ -105,31 +107,47 @@ static void golden(const char *name, const struct canvas *c)
 
 /* ---- a model and a view stack fed by the demo ruleset --------------------------- */
 
-static struct model model;
-static struct view_stack st;
-static uint64_t ticks;
+void screen_tally(struct screen_count c)
+{
+	unit_checks += c.checks;
+	unit_failures += c.failures;
+}
 
-static void feed_ticks(int n)
+struct model model;
+struct view_stack st;
+struct ct_table ct;
+struct explain notes;
+uint64_t ticks;
+
+/* The loop's tick: conntrack first, then the ruleset. */
+void feed_ticks(int n)
 {
 	while (n-- > 0) {
+		feed_demo_conntrack(&ct, ticks, (double)ticks * TICK_NS / 1e9);
+		st.ctx.ct = &ct;
 		model_update(&model, feed_demo_ruleset(ticks, ticks * TICK_NS));
 		view_stack_tick(&st);
 		ticks++;
 	}
 }
 
-static void setup(int n)
+void setup(int n)
 {
 	if (st.n)
 		view_stack_free(&st);
 	model_free(&model);
 	model_init(&model);
+	ct_table_free(&ct);
+	ct_table_init(&ct);
 	ticks = 0;
 	view_stack_init(&st, &model, "net:[4026531840] (demo)", "nf_tables", 0, 500, "default");
+	st.ctx.route = feed_demo_route;
+	st.ctx.notes = notes.n ? &notes : NULL;
+	st.ctx.notes_error = "no notes installed (test)";
 	feed_ticks(n);
 }
 
-static int act(enum ui_action a)
+int act(enum ui_action a)
 {
 	struct ui_event ev;
 
@@ -139,7 +157,7 @@ static int act(enum ui_action a)
 	return view_stack_event(&st, &ev);
 }
 
-static void type(const char *s)
+void type(const char *s)
 {
 	struct ui_event ev;
 
@@ -151,7 +169,7 @@ static void type(const char *s)
 	}
 }
 
-static char *draw(struct canvas *c, int w, int h, bool ascii)
+char *draw(struct canvas *c, int w, int h, bool ascii)
 {
 	canvas_init(c, w, h, ascii);
 	st.ctx.now_ns = LATER_NS;
@@ -159,7 +177,7 @@ static char *draw(struct canvas *c, int w, int h, bool ascii)
 	return canvas_dump(c, 0);
 }
 
-static bool has(const char *text, const char *needle)
+bool has(const char *text, const char *needle)
 {
 	return strstr(text, needle) != NULL;
 }
@@ -471,7 +489,7 @@ static void test_walk(void)
 	free(d);
 	canvas_free(&c);
 	d = draw(&c, 120, 40, false);
-	CHECK(has(d, "net:[4026531840] (demo) \xe2\x94\x82 nf_tables \xe2\x94\x82 gen 42"));
+	CHECK(has(d, "net:[4026531840] (demo) \xe2\x94\x82 nf_tables \xe2\x94\x82 7/262K flows \xe2\x94\x82 gen 42"));
 	free(d);
 	canvas_free(&c);
 
@@ -686,15 +704,30 @@ static void test_status(void)
 
 int main(void)
 {
+	char *dir, *cause = NULL;
+
 	setenv("TZ", "UTC", 1);
 	tzset();
+	dir = xasprintf("%s/doc", srcdir());
+	setenv("IPTOP_DATA_DIR", dir, 1);
+	free(dir);
+	if (explain_load(&notes, &cause) < 0) {
+		fprintf(stderr, "unit-screen: %s\n", cause);
+		unit_failures++;
+		free(cause);
+	}
 	model_init(&model);
+	ct_table_init(&ct);
 	test_layout();
 	test_crowded();
 	test_golden();
 	test_walk();
 	test_status();
+	screen_tally(test_screen_flows());
+	screen_tally(test_screen_trace());
 	view_stack_free(&st);
 	model_free(&model);
+	ct_table_free(&ct);
+	explain_free(&notes);
 	return unit_status("unit-screen");
 }

@@ -11,7 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "canvas.h"
+#include "explain.h"
 #include "iptop.h"
 #include "ui.h"
 #include "unit.h"
@@ -272,7 +275,8 @@ static void test_theme(void)
 
 static void test_keymap(void)
 {
-	const unsigned ctxs[] = { UI_CTX_DIAGRAM, UI_CTX_CHAIN, UI_CTX_CHAINS, UI_CTX_HELP, UI_CTX_PROMPT };
+	const unsigned ctxs[] = { UI_CTX_DIAGRAM, UI_CTX_CHAIN, UI_CTX_CHAINS, UI_CTX_HELP, UI_CTX_PROMPT,
+				  UI_CTX_FLOWS, UI_CTX_FLOW, UI_CTX_TRACE, UI_CTX_EXPLAIN };
 	struct ui_help_line *lines, hints[16];
 	const struct ui_key *k;
 	size_t n, nl, i, j, c;
@@ -289,7 +293,20 @@ static void test_keymap(void)
 	CHECK_INT(ui_keymap_lookup('z', UI_CTX_GLOBAL), UI_ACT_BASELINE);
 	CHECK_INT(ui_keymap_lookup('T', UI_CTX_GLOBAL), UI_ACT_THEME);
 	CHECK_INT(ui_keymap_lookup(UI_KEY_CTRL('l'), UI_CTX_GLOBAL), UI_ACT_REPAINT);
-	CHECK_INT(ui_keymap_lookup('x', UI_CTX_GLOBAL), UI_ACT_NONE);
+	CHECK_INT(ui_keymap_lookup('x', UI_CTX_GLOBAL), UI_ACT_TRACE_STOP);
+	CHECK_INT(ui_keymap_lookup('X', UI_CTX_GLOBAL), UI_ACT_NONE);
+	CHECK_INT(ui_keymap_lookup('f', UI_CTX_GLOBAL | UI_CTX_DIAGRAM), UI_ACT_FLOWS);
+	CHECK_INT(ui_keymap_lookup('t', UI_CTX_GLOBAL | UI_CTX_CHAIN), UI_ACT_TRACE);
+	CHECK_INT(ui_keymap_lookup('e', UI_CTX_GLOBAL | UI_CTX_FLOWS), UI_ACT_EXPLAIN);
+	CHECK_INT(ui_keymap_lookup('e', UI_CTX_GLOBAL | UI_CTX_EXPLAIN), UI_ACT_BACK);
+	CHECK_INT(ui_keymap_lookup('Z', UI_CTX_GLOBAL), UI_ACT_ZOOM);
+	CHECK_INT(ui_keymap_lookup('D', UI_CTX_GLOBAL), UI_ACT_BARE);
+	CHECK_INT(ui_keymap_lookup('\r', UI_CTX_GLOBAL | UI_CTX_FLOWS), UI_ACT_ENTER);
+	CHECK_INT(ui_keymap_lookup(UI_KEY_FN | 0405, UI_CTX_GLOBAL | UI_CTX_TRACE), UI_ACT_STEP_NEXT); /* KEY_RIGHT */
+	CHECK_INT(ui_keymap_lookup(UI_KEY_FN | 0405, UI_CTX_GLOBAL | UI_CTX_DIAGRAM), UI_ACT_RIGHT);
+	CHECK_INT(ui_keymap_lookup(']', UI_CTX_GLOBAL | UI_CTX_DIAGRAM), UI_ACT_STEP_NEXT);
+	CHECK_INT(ui_keymap_lookup('s', UI_CTX_GLOBAL | UI_CTX_FLOWS), UI_ACT_SORT);
+	CHECK_INT(ui_keymap_lookup('/', UI_CTX_GLOBAL | UI_CTX_FLOWS), UI_ACT_FILTER);
 	CHECK_STR(ui_keymap_action_name(UI_ACT_BASELINE), "baseline");
 
 	/* Within one context a key means one thing. */
@@ -336,11 +353,145 @@ static void test_keymap(void)
 			CHECK_STR(hints[i].keys, "4/6/b");
 }
 
+/* ---- notes (explain.c) ------------------------------------------------------------- */
+
+static void check_notes_error(const char *text, const char *want)
+{
+	struct explain e;
+	char *cause = NULL;
+
+	memset(&e, 0, sizeof(e));
+	CHECK_INT(explain_parse(&e, text, "bad.txt", &cause), -1);
+	CHECK_STR(cause, want);
+	CHECK_INT(e.n, 0);
+	free(cause);
+}
+
+/* The keys a rule calls for, joined by spaces. */
+static char *rule_keys(const char *text, bool counted)
+{
+	struct explain_keys k;
+	struct strbuf sb;
+	size_t i;
+
+	memset(&k, 0, sizeof(k));
+	explain_keys_rule(&k, text, counted);
+	strbuf_init(&sb);
+	strbuf_add(&sb, "");
+	for (i = 0; i < k.n; i++)
+		strbuf_addf(&sb, "%s%s", i ? " " : "", k.keys[i]);
+	return strbuf_steal(&sb);
+}
+
+#define CHECK_KEYS(text, counted, want) do { \
+	char *got_ = rule_keys(text, counted); \
+	CHECK_STR(got_, want); \
+	free(got_); \
+} while (0)
+
+static void test_notes(void)
+{
+	static const char *const required[] = {
+		"hook:prerouting", "hook:input", "hook:forward", "hook:output", "hook:postrouting", "table:raw",
+		"table:mangle", "table:nat", "table:filter", "chain:DOCKER-USER", "chain:DOCKER-ISOLATION-STAGE-1",
+		"chain:DOCKER-ISOLATION-STAGE-2", "target:MASQUERADE", "match:ctstate-related-established",
+		"policy:n/a", "state:not-instantiated", "rule:uncounted", "flow:snat", "flow:dnat", "flow:both",
+		"state:unreplied", "state:assured", "trace:nat-first-packet", "flow:acct-off",
+	};
+	struct explain e, keep;
+	const struct explain_note *n;
+	char *cause = NULL, *path;
+	size_t i;
+
+	memset(&e, 0, sizeof(e));
+	CHECK_INT(explain_parse(&e,
+				"# notes\n\n[hook:input table:x] Input\nfirst line\n  second line  \n\nnext para\n"
+				"[chain:DOCKER-USER] Yours\r\ntext\n",
+				"good.txt", &cause),
+		  0);
+	CHECK_INT(e.n, 2);
+	n = explain_find(&e, "TABLE:X");
+	CHECK(n && n == explain_find(&e, "hook:input"));
+	CHECK_STR(n ? n->title : NULL, "Input");
+	CHECK_STR(n ? n->text : NULL, "first line second line\nnext para");
+	CHECK_INT(n ? n->line : 0, 3);
+	CHECK_STR(explain_find(&e, "chain:DOCKER-USER")->text, "text");
+	CHECK(!explain_find(&e, "chain:DOCKER"));
+
+	/* Each kind of error, with file and line; the old notes stay. */
+	keep = e;
+	check_notes_error("text first\n", "bad.txt:1: text before the first [KIND:NAME] heading");
+	check_notes_error("[hook:input Title\n", "bad.txt:1: unterminated heading (missing ']')");
+	check_notes_error("[] Title\ntext\n", "bad.txt:1: empty heading: [KIND:NAME ...] Title");
+	check_notes_error("[hook] Title\ntext\n",
+			  "bad.txt:1: bad key 'hook' (want KIND:NAME of letters, digits and - _ . / , : +)");
+	check_notes_error("[hook:in$put] Title\ntext\n",
+			  "bad.txt:1: bad key 'hook:in$put' (want KIND:NAME of letters, digits and - _ . / , : +)");
+	check_notes_error("[a:b]\ntext\n", "bad.txt:1: no title after [a:b]");
+	check_notes_error("[a:b] T\ntext\n\n[c:d A:B] U\ntext\n", "bad.txt:4: key 'A:B' given twice (first at line 1)");
+	check_notes_error("[a:b] T\n\n# nothing\n[c:d] U\ntext\n", "bad.txt:1: note [a:b] has no text");
+	check_notes_error("[a:b] T\ntext\n[c:d] U\n", "bad.txt:3: note [c:d] has no text");
+	check_notes_error("# only comments\n", "bad.txt:1: no notes in this file");
+	check_notes_error("[a:b] T\n  [c:d] U\n", "bad.txt:2: a heading starts in the first column");
+	check_notes_error("[a:b] T\nbell\a\n", "bad.txt:2: control character 0x07 in text");
+	CHECK_INT(explain_parse(&e, "oops\n", "bad.txt", &cause), -1);
+	free(cause);
+	cause = NULL;
+	CHECK(e.notes == keep.notes && e.n == 2);
+	explain_free(&e);
+
+	/* The shipped notes: valid, and there is a note for each thing 'e' explains. */
+	path = xasprintf("%s/doc", srcdir());
+	setenv("IPTOP_DATA_DIR", path, 1);
+	free(path);
+	CHECK_INT(explain_load(&e, &cause), 0);
+	if (cause)
+		fprintf(stderr, "  %s\n", cause);
+	for (i = 0; i < ARRAY_SIZE(required); i++) {
+		CHECK(explain_find(&e, required[i]) != NULL);
+		if (!explain_find(&e, required[i]))
+			fprintf(stderr, "  no note for %s\n", required[i]);
+	}
+	CHECK(has(explain_find(&e, "target:MASQUERADE")->text, "once per connection"));
+	explain_free(&e);
+	/* Missing: a message, not a crash. */
+	setenv("IPTOP_DATA_DIR", "/nonexistent", 1);
+	free(cause);
+	cause = NULL;
+	if (access(PKGDATADIR "/" EXPLAIN_FILE, F_OK) != 0) {
+		CHECK_INT(explain_load(&e, &cause), -1);
+		CHECK(cause && has(cause, "no notes installed"));
+	}
+	free(cause);
+
+	/* The right note for a rule. */
+	CHECK_KEYS("-A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT", true,
+		   "match:ctstate-related-established target:ACCEPT");
+	CHECK_KEYS("-A INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT", true,
+		   "match:ctstate-related-established target:ACCEPT");
+	CHECK_KEYS("ct state { established, related } accept", false,
+		   "match:ctstate-related-established rule:uncounted target:ACCEPT");
+	CHECK_KEYS("ct state established,related counter accept", true, "match:ctstate-related-established target:ACCEPT");
+	CHECK_KEYS("-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE", true, "target:MASQUERADE");
+	CHECK_KEYS("-A FORWARD -j DOCKER-USER", true, "chain:DOCKER-USER target:jump");
+	CHECK_KEYS("-A FORWARD -g DOCKER-FORWARD", true, "chain:DOCKER-FORWARD target:goto");
+	CHECK_KEYS("-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER", true,
+		   "match:addrtype-local chain:DOCKER target:jump");
+	CHECK_KEYS("-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80", true,
+		   "target:DNAT");
+	CHECK_KEYS("iifname \"eth0\" counter goto filter_IN_public", true, "chain:filter_IN_public target:goto");
+	CHECK_KEYS("-A INPUT -m comment --comment \"-j DROP here\" -j ACCEPT", true, "target:ACCEPT");
+	CHECK_KEYS("meta l4proto tcp masquerade", false, "target:MASQUERADE rule:uncounted");
+	CHECK_KEYS("fib daddr type local counter jump DOCKER", true, "match:addrtype-local chain:DOCKER target:jump");
+	CHECK_KEYS("", true, "");
+}
+
 int main(void)
 {
 	test_canvas();
 	test_format();
 	test_theme();
 	test_keymap();
+	test_notes();
 	return unit_status("unit-ui");
 }

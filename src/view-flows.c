@@ -1,0 +1,712 @@
+/*
+ * view-flows.c - the connections ('f'): one row per conntrack flow with
+ * protocol, state, original and reply tuples, the NAT kind (the rewritten
+ * address painted, so MASQUERADE shows), mark, zone, timeout, packets and
+ * bytes both ways and the rate; columns give way on narrow screens. New
+ * flows flash in, closed ones fade out; 's' '<' '>' sort by any column,
+ * '/' filters on addresses, ports, protocol, state and NAT kind, Enter
+ * opens the flow's details. The table belongs to the feed and lives for
+ * one tick: the selection is kept as a flow key, never a pointer.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/netfilter/nf_conntrack_common.h>
+
+#include "conntrack.h"
+#include "iptop.h"
+#include "view.h"
+
+enum fcol {
+	FC_PROTO, FC_STATE, FC_ORIG, FC_REPLY, FC_NAT, FC_MARK, FC_ZONE, FC_TIMEOUT, FC_PACKETS, FC_BYTES,
+	FC_RATE, FC_COUNT
+};
+
+static const char *const col_names[FC_COUNT] = {
+	"proto", "state", "original", "reply", "nat", "mark", "zone", "timeout", "packets", "bytes", "pkt/s",
+};
+
+/* Which columns get room first when the screen is narrow. */
+static const enum fcol priority[FC_COUNT] = {
+	FC_PROTO, FC_STATE, FC_ORIG, FC_NAT, FC_RATE, FC_TIMEOUT, FC_REPLY, FC_PACKETS, FC_BYTES, FC_MARK, FC_ZONE,
+};
+
+struct flowsv {
+	struct view base;
+	struct ct_flow key;        /* the selected flow (id, original tuple, zone) */
+	bool have_key;
+	size_t sel, top;
+	enum fcol sort;
+	char filter[128];
+	const struct ct_flow **rows;
+	size_t nrows, total;
+	int list_y, list_h;
+	int col_x[FC_COUNT];       /* where each column starts (-1: hidden), for clicks */
+};
+
+/* ---- words for a flow -------------------------------------------------------------- */
+
+static bool icmp(const struct ct_flow *f)
+{
+	return f->proto == IPPROTO_ICMP || f->proto == IPPROTO_ICMPV6;
+}
+
+static bool ports(const struct ct_flow *f)
+{
+	return !icmp(f) && (f->orig.sport || f->orig.dport);
+}
+
+/* "172.17.0.2:80" or "[2001:db8::1]:80" or just the address. */
+static void endpoint(const struct ct_flow *f, const union ct_addr *a, uint16_t port, bool with_port, char *buf,
+		     size_t n)
+{
+	char s[INET6_ADDRSTRLEN];
+
+	ct_addr_text(f->family, a, s, sizeof(s));
+	if (!with_port)
+		snprintf(buf, n, "%s", s);
+	else if (f->family == AF_INET6)
+		snprintf(buf, n, "[%s]:%u", s, port);
+	else
+		snprintf(buf, n, "%s:%u", s, port);
+}
+
+/* "src:port→dst:port" (ICMP: " id N"); *split: bytes before the arrow,
+ * *end: where the destination ends. */
+static void tuple_at(const struct ct_flow *f, const struct ct_tuple *t, char *buf, size_t n, size_t *split,
+		     size_t *end)
+{
+	char a[64], b[64];
+
+	endpoint(f, &t->src, t->sport, ports(f), a, sizeof(a));
+	endpoint(f, &t->dst, t->dport, ports(f), b, sizeof(b));
+	if (icmp(f))
+		snprintf(buf, n, "%s\xe2\x86\x92%s id %u", a, b, t->icmp_id);
+	else
+		snprintf(buf, n, "%s\xe2\x86\x92%s", a, b);
+	if (split)
+		*split = strlen(a);
+	if (end)
+		*end = strlen(a) + 3 + strlen(b);
+}
+
+static void tuple_words(const struct ct_flow *f, const struct ct_tuple *t, char *buf, size_t n, size_t *split)
+{
+	tuple_at(f, t, buf, n, split, NULL);
+}
+
+/* conntrack -L's name, or the number for protocols it has none for. */
+static const char *proto_word(uint8_t proto, char *buf, size_t n)
+{
+	const char *s = ct_proto_name(proto);
+
+	if (strcmp(s, "unknown") != 0)
+		return s;
+	if (proto == IPPROTO_IGMP)
+		return "igmp";
+	snprintf(buf, n, "proto %u", proto);
+	return buf;
+}
+
+static const char *nat_word(enum ct_nat nat)
+{
+	switch (nat) {
+	case CT_NAT_SNAT: return "SNAT";
+	case CT_NAT_DNAT: return "DNAT";
+	case CT_NAT_BOTH: return "BOTH";
+	default: return "";
+	}
+}
+
+/* The NAT kind with the address it rewrote to: "SNAT 203.0.113.10". */
+static void nat_long(const struct ct_flow *f, char *buf, size_t n)
+{
+	char a[64];
+
+	switch (f->nat) {
+	case CT_NAT_SNAT:
+		endpoint(f, &f->reply.dst, f->reply.dport, ports(f) && f->reply.dport != f->orig.sport, a, sizeof(a));
+		snprintf(buf, n, "SNAT %s", a);
+		break;
+	case CT_NAT_DNAT:
+	case CT_NAT_BOTH:
+		endpoint(f, &f->reply.src, f->reply.sport, ports(f), a, sizeof(a));
+		snprintf(buf, n, "%s \xe2\x86\x92%s", nat_word(f->nat), a);
+		break;
+	default:
+		buf[0] = '\0';
+	}
+}
+
+/* TCP state, or for stateless protocols what conntrack knows. */
+static const char *state_word(const struct ct_flow *f)
+{
+	const char *s = ct_state_name(f);
+
+	if (f->dying)
+		return "closed";
+	if (s)
+		return s;
+	if (!(f->status & IPS_SEEN_REPLY))
+		return "UNREPLIED";
+	return f->status & IPS_ASSURED ? "ASSURED" : "REPLIED";
+}
+
+static double flow_rate(const struct ct_flow *f, const struct ct_table *t)
+{
+	if (!f->has_acct || t->interval <= 0 || f->dying)
+		return 0;
+	return (double)(f->d_packets[0] + f->d_packets[1]) / t->interval;
+}
+
+static void pair_text(char *buf, size_t n, uint64_t a, uint64_t b)
+{
+	char x[16], y[16];
+
+	view_fmt_count(x, sizeof(x), a);
+	view_fmt_count(y, sizeof(y), b);
+	snprintf(buf, n, "%s/%s", x, y);
+}
+
+/* Everything '/' matches: words as shown and as conntrack -L prints them. */
+static bool flow_matches(const struct ct_flow *f, const char *pattern)
+{
+	struct strbuf sb;
+	char buf[160];
+	bool r;
+
+	if (!pattern || !*pattern)
+		return true;
+	strbuf_init(&sb);
+	strbuf_addf(&sb, "%s %s ", proto_word(f->proto, buf, sizeof(buf)), state_word(f));
+	if (!(f->status & IPS_SEEN_REPLY))
+		strbuf_add(&sb, "UNREPLIED ");
+	if (f->status & IPS_ASSURED)
+		strbuf_add(&sb, "ASSURED ");
+	tuple_words(f, &f->orig, buf, sizeof(buf), NULL);
+	strbuf_addf(&sb, "%s ", buf);
+	tuple_words(f, &f->reply, buf, sizeof(buf), NULL);
+	strbuf_addf(&sb, "%s ", buf);
+	ct_tuple_text(f, &f->orig, &sb);
+	strbuf_addc(&sb, ' ');
+	ct_tuple_text(f, &f->reply, &sb);
+	if (f->nat == CT_NAT_SNAT || f->nat == CT_NAT_BOTH)
+		strbuf_add(&sb, " SNAT MASQUERADE");
+	if (f->nat == CT_NAT_DNAT || f->nat == CT_NAT_BOTH)
+		strbuf_add(&sb, " DNAT");
+	if (f->nat)
+		strbuf_add(&sb, " NAT");
+	r = view_match(sb.s, pattern);
+	strbuf_free(&sb);
+	return r;
+}
+
+/* ---- rows --------------------------------------------------------------------------- */
+
+#define CMP(a, b) ((a) < (b) ? -1 : (a) > (b) ? 1 : 0)
+
+static int cmp_rows(const void *pa, const void *pb, void *arg)
+{
+	const struct ct_flow *a = *(const struct ct_flow *const *)pa, *b = *(const struct ct_flow *const *)pb;
+	const struct ct_table *t = ((void **)arg)[0];
+	enum fcol sort = *(enum fcol *)((void **)arg)[1];
+	char x[160], y[160];
+	int c = 0;
+
+	switch (sort) {
+	case FC_PROTO: c = strcmp(proto_word(a->proto, x, sizeof(x)), proto_word(b->proto, y, sizeof(y))); break;
+	case FC_STATE: c = strcmp(state_word(a), state_word(b)); break;
+	case FC_ORIG:
+	case FC_REPLY:
+		tuple_words(a, sort == FC_ORIG ? &a->orig : &a->reply, x, sizeof(x), NULL);
+		tuple_words(b, sort == FC_ORIG ? &b->orig : &b->reply, y, sizeof(y), NULL);
+		c = strcmp(x, y);
+		break;
+	case FC_NAT: c = CMP(b->nat, a->nat); break;
+	case FC_MARK: c = CMP(b->mark, a->mark); break;
+	case FC_ZONE: c = CMP(b->zone, a->zone); break;
+	case FC_TIMEOUT: c = CMP(b->timeout, a->timeout); break;
+	case FC_PACKETS: c = CMP(b->packets[0] + b->packets[1], a->packets[0] + a->packets[1]); break;
+	case FC_BYTES: c = CMP(b->bytes[0] + b->bytes[1], a->bytes[0] + a->bytes[1]); break;
+	case FC_RATE: c = CMP(flow_rate(b, t), flow_rate(a, t)); break;
+	default: break;
+	}
+	if (!c)
+		c = CMP(a->id, b->id);
+	if (!c)
+		c = memcmp(&a->orig, &b->orig, sizeof(a->orig));
+	return c;
+}
+
+static bool same(const struct ct_flow *a, const struct ct_flow *b)
+{
+	return a->id == b->id && a->zone == b->zone && memcmp(&a->orig, &b->orig, sizeof(a->orig)) == 0;
+}
+
+static void build_rows(struct flowsv *v, const struct ct_table *t)
+{
+	const struct ct_flow **all;
+	size_t n, i;
+	void *arg[2];
+
+	free(v->rows);
+	v->rows = NULL;
+	v->nrows = v->total = 0;
+	if (!t)
+		return;
+	all = ct_table_sorted(t, CT_SORT_ID, true, &n);
+	for (i = 0; i < n; i++) {
+		if (!all[i]->dying)
+			v->total++;
+		if (flow_matches(all[i], v->filter))
+			all[v->nrows++] = all[i];
+	}
+	arg[0] = (void *)t;
+	arg[1] = &v->sort;
+	qsort_r(all, v->nrows, sizeof(*all), cmp_rows, arg);
+	v->rows = all;
+	for (i = 0; v->have_key && i < v->nrows; i++)
+		if (same(v->rows[i], &v->key)) {
+			v->sel = i;
+			return;
+		}
+	if (v->sel >= v->nrows)
+		v->sel = v->nrows ? v->nrows - 1 : 0;
+	if (v->nrows) {
+		v->key = *v->rows[v->sel];
+		v->have_key = true;
+	}
+}
+
+static void move_to(struct flowsv *v, long to)
+{
+	if (!v->nrows)
+		return;
+	if (to < 0)
+		to = 0;
+	if ((size_t)to >= v->nrows)
+		to = (long)v->nrows - 1;
+	v->sel = (size_t)to;
+	v->key = *v->rows[v->sel];
+	v->have_key = true;
+}
+
+/* ---- columns ------------------------------------------------------------------------ */
+
+struct cols {
+	int w[FC_COUNT];          /* 0: hidden */
+	int x[FC_COUNT];
+	bool nat_long;            /* no reply column: the NAT column shows the new address */
+};
+
+static int col_width(const struct flowsv *v, const struct ct_table *t, enum fcol c, bool with_addr)
+{
+	int w = canvas_width(col_names[c]) + 1, k; /* room for the sort mark */
+	size_t i;
+	char buf[160];
+
+	for (i = 0; i < v->nrows; i++) {
+		const struct ct_flow *f = v->rows[i];
+
+		switch (c) {
+		case FC_PROTO: {
+			char pb[16];
+
+			snprintf(buf, sizeof(buf), "%s", proto_word(f->proto, pb, sizeof(pb)));
+			break;
+		}
+		case FC_STATE: snprintf(buf, sizeof(buf), "%s", state_word(f)); break;
+		case FC_ORIG: tuple_words(f, &f->orig, buf, sizeof(buf), NULL); break;
+		case FC_REPLY: tuple_words(f, &f->reply, buf, sizeof(buf), NULL); break;
+		case FC_NAT:
+			if (with_addr)
+				nat_long(f, buf, sizeof(buf));
+			else
+				snprintf(buf, sizeof(buf), "%s", nat_word(f->nat));
+			break;
+		case FC_MARK: snprintf(buf, sizeof(buf), "%u", f->mark); break;
+		case FC_ZONE: snprintf(buf, sizeof(buf), "%u", f->zone); break;
+		case FC_TIMEOUT: snprintf(buf, sizeof(buf), "%us", f->timeout); break;
+		case FC_PACKETS: pair_text(buf, sizeof(buf), f->packets[0], f->packets[1]); break;
+		case FC_BYTES: pair_text(buf, sizeof(buf), f->bytes[0], f->bytes[1]); break;
+		case FC_RATE: view_fmt_rate(buf, sizeof(buf), flow_rate(f, t)); break;
+		default: buf[0] = '\0';
+		}
+		k = canvas_width(buf);
+		if (k > w)
+			w = k;
+	}
+	return w > 48 ? 48 : w;
+}
+
+/* Wide enough for both tuples (shortened if need be): the NAT column
+ * names the kind only. Narrower: no reply tuple, the NAT column shows the
+ * address NAT rewrote. Then the other columns, while they fit. */
+static void layout(struct cols *k, const struct flowsv *v, const struct ct_table *t, int x, int width)
+{
+	int natl = col_width(v, t, FC_NAT, true), nats = col_width(v, t, FC_NAT, false);
+	int orig = col_width(v, t, FC_ORIG, false), reply = col_width(v, t, FC_REPLY, false);
+	int base = 2 + col_width(v, t, FC_PROTO, false) + 2 + col_width(v, t, FC_STATE, false) + 2 +
+		   col_width(v, t, FC_RATE, false) + 2;
+	int used, i, room;
+
+	memset(k, 0, sizeof(*k));
+	room = width - base - (nats + 2) - 4;
+	if (room >= 2 * 30) {
+		k->nat_long = false;
+		if (orig + reply > room) {
+			orig = orig < room / 2 ? orig : reply < room / 2 ? room - reply : room / 2;
+			reply = room - orig < reply ? room - orig : reply;
+		}
+		k->w[FC_REPLY] = reply;
+		k->w[FC_NAT] = nats;
+	} else {
+		k->nat_long = true;
+		room = width - base - (natl + 2) - 2;
+		if (orig > room)
+			orig = room > 16 ? room : 16;
+		k->w[FC_NAT] = natl;
+	}
+	k->w[FC_ORIG] = orig;
+	k->w[FC_PROTO] = col_width(v, t, FC_PROTO, false);
+	k->w[FC_STATE] = col_width(v, t, FC_STATE, false);
+	k->w[FC_RATE] = col_width(v, t, FC_RATE, false);
+	for (used = 0, i = 0; i < FC_COUNT; i++)
+		used += k->w[i] ? k->w[i] + 2 : 0;
+	used += 2;
+	for (i = 0; i < FC_COUNT; i++) {
+		enum fcol c = priority[i];
+		int w;
+
+		if (k->w[c] || c == FC_REPLY)
+			continue;
+		w = col_width(v, t, c, false);
+		if (used + w + 2 > width)
+			continue;
+		k->w[c] = w;
+		used += w + 2;
+	}
+	for (i = 0; i < FC_COUNT; i++) {
+		k->x[i] = k->w[i] ? x + 2 : -1;
+		if (k->w[i])
+			x += k->w[i] + 2;
+	}
+}
+
+static bool numeric(enum fcol c)
+{
+	return c >= FC_MARK;
+}
+
+/* ---- drawing ------------------------------------------------------------------------- */
+
+static void draw_header(struct canvas *c, struct flowsv *v, const struct cols *k, int x, int y, int w)
+{
+	int i;
+
+	canvas_fill(c, x, y, w, 1, ' ', SLOT_HEADER, 0);
+	for (i = 0; i < FC_COUNT; i++) {
+		char buf[32];
+
+		v->col_x[i] = k->x[i];
+		if (!k->w[i])
+			continue;
+		snprintf(buf, sizeof(buf), "%s%s", (int)v->sort == i ? "\xe2\x96\xbc" : "", col_names[i]);
+		if (numeric((enum fcol)i))
+			canvas_text_right(c, k->x[i], y, k->w[i], buf, SLOT_HEADER, (int)v->sort == i ? CANVAS_BOLD : 0);
+		else
+			canvas_text(c, k->x[i], y, k->w[i], buf, SLOT_HEADER, (int)v->sort == i ? CANVAS_BOLD : 0);
+	}
+}
+
+static void cell(struct canvas *c, const struct cols *k, enum fcol col, int y, const char *text, enum slot s,
+		 int attr)
+{
+	if (!k->w[col])
+		return;
+	if (numeric(col))
+		canvas_text_right(c, k->x[col], y, k->w[col], text, s, attr);
+	else
+		canvas_text_fit(c, k->x[col], y, k->w[col], text, s, attr);
+}
+
+static void draw_row(struct canvas *c, const struct flowsv *v, const struct ct_table *t, const struct cols *k,
+		     size_t row, int x, int y, int w)
+{
+	const struct ct_flow *f = v->rows[row];
+	bool sel = row == v->sel;
+	enum slot base = sel ? SLOT_SELECT : f->dying ? SLOT_DIM : SLOT_LABEL;
+	enum slot num = sel ? SLOT_SELECT : f->dying ? SLOT_DIM : SLOT_NUMBER;
+	char buf[160];
+	size_t split;
+
+	if (sel)
+		canvas_fill(c, x, y, w, 1, ' ', SLOT_SELECT, 0);
+	if (f->dying)
+		canvas_put(c, x, y, 0xd7, sel ? SLOT_SELECT : SLOT_DIM, 0); /* × */
+	else if (f->is_new)
+		canvas_put(c, x, y, '+', sel ? SLOT_SELECT : SLOT_NEW, CANVAS_BOLD);
+	cell(c, k, FC_PROTO, y, proto_word(f->proto, buf, sizeof(buf)), f->is_new && !sel && !f->dying ? SLOT_NEW : base,
+	     0);
+	cell(c, k, FC_STATE, y, state_word(f),
+	     sel || f->dying ? base : !(f->status & IPS_SEEN_REPLY) ? SLOT_WARN : f->is_new ? SLOT_NEW : base, 0);
+	tuple_words(f, &f->orig, buf, sizeof(buf), NULL);
+	cell(c, k, FC_ORIG, y, buf, base, 0);
+	if (k->w[FC_REPLY]) {
+		size_t end;
+		int drawn;
+
+		tuple_at(f, &f->reply, buf, sizeof(buf), &split, &end);
+		drawn = canvas_text_fit(c, k->x[FC_REPLY], y, k->w[FC_REPLY], buf, base, 0);
+		/* The rewritten end: the reply's destination after SNAT, its source after DNAT. */
+		if (!sel && !f->dying && (f->nat == CT_NAT_SNAT || f->nat == CT_NAT_BOTH))
+			view_paint_span(c, k->x[FC_REPLY], y, drawn, buf, 0, split + 3, end - split - 3, SLOT_NAT, 0);
+		if (!sel && !f->dying && (f->nat == CT_NAT_DNAT || f->nat == CT_NAT_BOTH))
+			view_paint_span(c, k->x[FC_REPLY], y, drawn, buf, 0, 0, split, SLOT_NAT, 0);
+	}
+	if (k->nat_long)
+		nat_long(f, buf, sizeof(buf));
+	else
+		snprintf(buf, sizeof(buf), "%s", nat_word(f->nat));
+	cell(c, k, FC_NAT, y, buf, sel || f->dying ? base : SLOT_NAT, CANVAS_BOLD);
+	snprintf(buf, sizeof(buf), "%u", f->mark);
+	cell(c, k, FC_MARK, y, buf, f->mark || sel ? num : SLOT_DIM, 0);
+	snprintf(buf, sizeof(buf), "%u", f->zone);
+	cell(c, k, FC_ZONE, y, buf, f->zone || sel ? num : SLOT_DIM, 0);
+	if (f->has_timeout)
+		snprintf(buf, sizeof(buf), "%us", f->timeout);
+	else
+		snprintf(buf, sizeof(buf), "\xe2\x80\x94");
+	cell(c, k, FC_TIMEOUT, y, buf, num, 0);
+	if (!f->has_acct) {
+		/* No counters (accounting off when it was made): unknown, not 0. */
+		cell(c, k, FC_PACKETS, y, "\xe2\x80\x94", sel ? base : SLOT_DIM, 0);
+		cell(c, k, FC_BYTES, y, "\xe2\x80\x94", sel ? base : SLOT_DIM, 0);
+		cell(c, k, FC_RATE, y, "\xe2\x80\x94", sel ? base : SLOT_DIM, 0);
+		return;
+	}
+	pair_text(buf, sizeof(buf), f->packets[0], f->packets[1]);
+	cell(c, k, FC_PACKETS, y, buf, num, 0);
+	pair_text(buf, sizeof(buf), f->bytes[0], f->bytes[1]);
+	cell(c, k, FC_BYTES, y, buf, num, 0);
+	view_fmt_rate(buf, sizeof(buf), flow_rate(f, t));
+	cell(c, k, FC_RATE, y, buf, sel ? base : flow_rate(f, t) > 0 ? (f->dying ? SLOT_DIM : SLOT_HIT) : SLOT_DIM, 0);
+}
+
+static void draw_summary(struct canvas *c, const struct flowsv *v, const struct ct_table *t, int x, int y, int w)
+{
+	size_t i, nat[4] = { 0 };
+	struct strbuf sb;
+	int n;
+
+	for (i = 0; i < t->nflows; i++)
+		if (!t->flows[i].dying)
+			nat[t->flows[i].nat]++;
+	strbuf_init(&sb);
+	strbuf_addf(&sb, "%zu flow%s", v->total, v->total == 1 ? "" : "s");
+	if (t->max)
+		strbuf_addf(&sb, " of %llu", (unsigned long long)t->max);
+	n = canvas_text(c, x + 1, y, w - 1, sb.s, SLOT_LABEL, CANVAS_BOLD);
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "  SNAT %zu  DNAT %zu  both %zu", nat[CT_NAT_SNAT], nat[CT_NAT_DNAT], nat[CT_NAT_BOTH]);
+	if (t->resyncs)
+		strbuf_addf(&sb, "  %llu resync%s", (unsigned long long)t->resyncs, t->resyncs == 1 ? "" : "s");
+	if (t->status != SRC_OK)
+		strbuf_addf(&sb, "  %s", t->error && *t->error ? t->error : snapshot_status_name(t->status));
+	canvas_text_fit(c, x + 1 + n, y, w - 1 - n, sb.s, t->status != SRC_OK ? SLOT_WARN : SLOT_DIM, 0);
+	if (v->filter[0]) {
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, " /%s: %zu of %zu ", v->filter, v->nrows, t->nflows);
+		n = canvas_width(sb.s);
+		if (n < w / 2)
+			canvas_text(c, x + w - n, y, n, sb.s, SLOT_MATCH, 0);
+	}
+	strbuf_free(&sb);
+}
+
+static void draw_centered(struct canvas *c, struct canvas_rect body, int dy, const char *msg, enum slot s)
+{
+	int w = canvas_width(msg);
+
+	canvas_text(c, body.x + (w < body.w ? (body.w - w) / 2 : 0), body.y + body.h / 2 + dy, body.w, msg, s, 0);
+}
+
+static void flows_draw(struct view *vv, struct canvas *c, struct canvas_rect body, struct view_stack *st)
+{
+	struct flowsv *v = (struct flowsv *)vv;
+	const struct ct_table *t = st->ctx.ct;
+	struct cols k;
+	int rows, y;
+	size_t i;
+
+	build_rows(v, t);
+	v->list_h = 0;
+	if (!t) {
+		draw_centered(c, body, 0, "conntrack unavailable", SLOT_WARN);
+		draw_centered(c, body, 1, "this feed has no connection tracking (a live namespace has)", SLOT_DIM);
+		return;
+	}
+	draw_summary(c, v, t, body.x, body.y, body.w);
+	layout(&k, v, t, body.x, body.w);
+	draw_header(c, v, &k, body.x, body.y + 1, body.w);
+	rows = body.h - 3; /* summary, header, footer */
+	if (rows < 1)
+		rows = 1;
+	v->list_y = body.y + 2;
+	v->list_h = rows;
+	v->top = view_scroll(v->top, v->sel, v->nrows, (size_t)rows);
+	for (i = v->top, y = v->list_y; i < v->nrows && y < v->list_y + rows; i++, y++)
+		draw_row(c, v, t, &k, i, body.x, y, body.w);
+	if (!v->nrows)
+		canvas_text(c, body.x + 2, v->list_y, body.w - 2,
+			    t->nflows ? "no flow matches the filter"
+			    : t->status == SRC_OK ? "no connections tracked" : "no flows: see above", SLOT_DIM, 0);
+	y = body.y + body.h - 1;
+	for (i = 0; i < t->nflows && !t->flows[i].has_acct; i++)
+		;
+	/* Off, as far as we know: a replay does not say, its flows do. */
+	if (!t->acct && i == t->nflows)
+		canvas_text_fit(c, body.x + 1, y, body.w - 1,
+				"per-flow counters are off: sysctl -w net.netfilter.nf_conntrack_acct=1 "
+				"(counts new connections only)", SLOT_WARN, 0);
+	else
+		canvas_text_fit(c, body.x + 1, y, body.w - 1,
+				"+ new  \xc3\x97 closed  packets/bytes: original/reply  coloured: the address NAT rewrote",
+				SLOT_DIM, 0);
+}
+
+/* ---- actions -------------------------------------------------------------------------- */
+
+static int open_flow(struct flowsv *v, struct view_stack *st)
+{
+	if (!v->nrows)
+		return REACT_NONE;
+	view_stack_push(st, view_flow_new(v->rows[v->sel]));
+	return REACT_REDRAW;
+}
+
+static int find_next(struct flowsv *v, struct view_stack *st, int dir)
+{
+	/* Every row matches the filter: n/N just walk the list. */
+	if (!v->filter[0]) {
+		view_stack_flash(st, SLOT_WARN, "%s", "no filter: / sets one");
+		return REACT_REDRAW;
+	}
+	if (v->nrows)
+		move_to(v, (long)((v->sel + v->nrows + (size_t)dir) % v->nrows));
+	return REACT_REDRAW;
+}
+
+static int click(struct flowsv *v, struct view_stack *st, const struct ui_event *ev)
+{
+	int i;
+
+	if (ev->y == v->list_y - 1) {
+		for (i = FC_COUNT - 1; i >= 0; i--)
+			if (v->col_x[i] >= 0 && ev->x >= v->col_x[i]) {
+				v->sort = (enum fcol)i;
+				break;
+			}
+		return REACT_REDRAW;
+	}
+	if (ev->y < v->list_y || ev->y >= v->list_y + v->list_h || !v->nrows)
+		return REACT_NONE;
+	i = ev->y - v->list_y + (int)v->top;
+	if ((size_t)i >= v->nrows)
+		return REACT_NONE;
+	if ((size_t)i == v->sel || ev->double_click)
+		return open_flow(v, st);
+	move_to(v, i);
+	return REACT_REDRAW;
+}
+
+static int flows_action(struct view *vv, const struct ui_event *ev, struct view_stack *st)
+{
+	struct flowsv *v = (struct flowsv *)vv;
+	long page = v->list_h > 1 ? v->list_h - 1 : 1;
+
+	build_rows(v, st->ctx.ct);
+	switch (ev->action) {
+	case UI_ACT_UP: move_to(v, (long)v->sel - 1); break;
+	case UI_ACT_DOWN: move_to(v, (long)v->sel + 1); break;
+	case UI_ACT_SCROLL_UP: move_to(v, (long)v->sel - 3); break;
+	case UI_ACT_SCROLL_DOWN: move_to(v, (long)v->sel + 3); break;
+	case UI_ACT_PGUP: move_to(v, (long)v->sel - page); break;
+	case UI_ACT_PGDN: move_to(v, (long)v->sel + page); break;
+	case UI_ACT_HOME: move_to(v, 0); break;
+	case UI_ACT_END: move_to(v, (long)v->nrows - 1); break;
+	case UI_ACT_ENTER: return open_flow(v, st);
+	case UI_ACT_CLICK: return click(v, st, ev);
+	case UI_ACT_FILTER: view_stack_prompt(st, v->filter); break;
+	case UI_ACT_FIND_NEXT: return find_next(v, st, 1);
+	case UI_ACT_FIND_PREV: return find_next(v, st, -1);
+	case UI_ACT_SORT:
+	case UI_ACT_SORT_NEXT:
+	case UI_ACT_SORT_PREV:
+		v->sort = (enum fcol)((v->sort + (ev->action == UI_ACT_SORT_PREV ? FC_COUNT - 1 : 1)) % FC_COUNT);
+		view_stack_flash(st, SLOT_HINT, "sorted by %s", col_names[v->sort]);
+		break;
+	default:
+		return REACT_PASS;
+	}
+	return REACT_REDRAW;
+}
+
+static void flows_filter(struct view *vv, const char *text, struct view_stack *st)
+{
+	struct flowsv *v = (struct flowsv *)vv;
+
+	snprintf(v->filter, sizeof(v->filter), "%s", text);
+	v->top = 0;
+}
+
+static void flows_explain(struct view *vv, struct view_stack *st, struct explain_keys *ex)
+{
+	struct flowsv *v = (struct flowsv *)vv;
+	char buf[120];
+
+	build_rows(v, st->ctx.ct);
+	if (!v->nrows)
+		return;
+	tuple_words(v->rows[v->sel], &v->rows[v->sel]->orig, buf, sizeof(buf), NULL);
+	snprintf(ex->subject, sizeof(ex->subject), "%.8s %s", ct_proto_name(v->rows[v->sel]->proto), buf);
+	explain_keys_flow(ex, v->rows[v->sel], st->ctx.ct->acct);
+}
+
+static void flows_crumb(struct view *vv, struct strbuf *sb, const struct view *below)
+{
+	strbuf_add(sb, "flows");
+}
+
+static void flows_free(struct view *vv)
+{
+	struct flowsv *v = (struct flowsv *)vv;
+
+	free(v->rows);
+	free(v);
+}
+
+static const struct view_ops view_flows_ops = {
+	.name = "flows",
+	.keyctx = UI_CTX_FLOWS,
+	.draw = flows_draw,
+	.action = flows_action,
+	.crumb = flows_crumb,
+	.filter = flows_filter,
+	.explain = flows_explain,
+	.free = flows_free,
+	.flows = true,
+};
+
+struct view *view_flows_new(void)
+{
+	struct flowsv *v = xcalloc(1, sizeof(*v));
+
+	v->base.ops = &view_flows_ops;
+	v->sort = FC_RATE;
+	return &v->base;
+}

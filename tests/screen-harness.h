@@ -1,0 +1,49 @@
+/*
+ * screen-harness.h - the harness the screen tests share (unit-screen.c owns
+ * it): the demo model and view stack, its conntrack table and notes,
+ * golden files, drawing and keys. Each test file has its own unit.h
+ * counters and hands them to unit-screen.c's main with screen_tally().
+ */
+#ifndef SCREEN_HARNESS_H
+#define SCREEN_HARNESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "canvas.h"
+#include "conntrack.h"
+#include "explain.h"
+#include "model.h"
+#include "ui.h"
+#include "view.h"
+
+#define TICK_NS 500000000ull
+#define LATER_NS (1000ull * 1000000000ull) /* draw "later": flash messages gone */
+
+struct screen_count {
+	int checks, failures;
+};
+
+extern struct model model;
+extern struct view_stack st;
+extern struct ct_table ct;
+extern struct explain notes;
+extern uint64_t ticks;
+
+const char *srcdir(void);
+/* Compare the canvas with tests/golden/NAME.txt (UPDATE_GOLDEN=1 writes it). */
+void golden(const char *name, const struct canvas *c);
+/* A fresh model and stack fed n demo ticks (conntrack, then ruleset). */
+void setup(int n);
+void feed_ticks(int n);
+int act(enum ui_action a);
+void type(const char *s);
+/* Draw at w x h (flash messages expired); the text, allocated. */
+char *draw(struct canvas *c, int w, int h, bool ascii);
+bool has(const char *text, const char *needle);
+void screen_tally(struct screen_count c);
+
+struct screen_count test_screen_flows(void);
+struct screen_count test_screen_trace(void);
+
+#endif

@@ -1,0 +1,337 @@
+/*
+ * unit-screen-flows.c - the connections view on the demo's conntrack
+ * table (feed-demo.c): goldens at 80x24 and 120x40, NAT visible, new and
+ * closed flows marked, sort, filter, a flow's details with its routing
+ * decision, accounting off, no conntrack at all, the status line's flow
+ * count; and the notes 'e' shows for hooks, rules, policies and flows.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/netfilter.h>
+
+#include "iptop.h"
+#include "screen-harness.h"
+#include "unit.h"
+
+static void test_flows_golden(void)
+{
+	struct canvas c;
+	char *d;
+
+	setup(8);
+	CHECK(act(UI_ACT_FLOWS) & REACT_SNAPSHOT);
+	CHECK_STR(view_stack_top(&st)->ops->name, "flows");
+	CHECK(view_stack_wants_flows(&st));
+	d = draw(&c, 80, 24, false);
+	golden("flows-80x24", &c);
+	/* The MASQUERADE'd ping shows the address it leaves as. */
+	CHECK(has(d, "SNAT 203.0.113.10"));
+	CHECK(has(d, "DNAT \xe2\x86\x92" "172.17.0.2:80"));
+	CHECK(has(d, "UNREPLIED"));
+	CHECK(has(d, "diagram \xe2\x80\xba flows"));
+	CHECK(has(d, "/262K flows"));
+	free(d);
+	canvas_free(&c);
+	d = draw(&c, 120, 40, false);
+	golden("flows-120x40", &c);
+	/* Wide: the reply tuple, with the rewritten end painted. */
+	CHECK(has(d, "198.51.100.20\xe2\x86\x92" "203.0.113.10 id 41"));
+	CHECK(has(d, "172.17.0.2:80\xe2\x86\x92" "198.51.100.77:51544"));
+	CHECK(has(d, "reply "));
+	free(d);
+	d = canvas_dump(&c, CANVAS_DUMP_SLOTS);
+	CHECK(has(d, "xxxx")); /* SLOT_NAT letters in the slot grid */
+	free(d);
+	canvas_free(&c);
+	/* f again goes back. */
+	act(UI_ACT_FLOWS);
+	CHECK_INT(st.n, 1);
+	CHECK(!view_stack_wants_flows(&st));
+}
+
+static void test_flows_walk(void)
+{
+	struct canvas c;
+	char *d;
+	int i;
+
+	setup(2);
+	act(UI_ACT_FLOWS);
+	/* Flows come and go: the DNS query appears (+) and is later closed (×). */
+	for (i = 0; i < 6; i++) {
+		feed_ticks(1);
+		d = draw(&c, 120, 40, false);
+		if (has(d, "\xc3\x97 udp") && has(d, "closed"))
+			break;
+		free(d);
+		canvas_free(&c);
+		d = NULL;
+	}
+	CHECK(d != NULL);
+	free(d);
+	canvas_free(&c);
+	setup(7);
+	act(UI_ACT_FLOWS);
+	d = draw(&c, 120, 40, false);
+	CHECK(has(d, "+ udp"));
+	free(d);
+	canvas_free(&c);
+
+	/* Sort: every column in turn, the header marks it. */
+	act(UI_ACT_SORT);
+	d = draw(&c, 120, 40, false);
+	CHECK(has(d, "\xe2\x96\xbcproto"));
+	free(d);
+	canvas_free(&c);
+	act(UI_ACT_SORT_PREV);
+	act(UI_ACT_SORT_PREV);
+	CHECK(has(st.ctx.flash, "sorted by bytes"));
+	d = draw(&c, 200, 40, false);
+	CHECK(has(d, "\xe2\x96\xbc" "bytes"));
+	free(d);
+	canvas_free(&c);
+
+	/* Filter on a NAT kind: "masq" finds the SNAT flows only. */
+	act(UI_ACT_FILTER);
+	type("masq");
+	act(UI_ACT_ACCEPT);
+	d = draw(&c, 80, 24, false);
+	CHECK(has(d, "SNAT 203.0.113.10"));
+	CHECK(!has(d, "UNREPLIED"));
+	CHECK(has(d, "/masq: "));
+	free(d);
+	canvas_free(&c);
+	/* A port: the published one; Enter shows the details and the route. */
+	act(UI_ACT_FILTER);
+	while (st.ctx.prompt[0])
+		act(UI_ACT_TEXT_DEL);
+	type(":8080");
+	act(UI_ACT_ACCEPT);
+	act(UI_ACT_HOME);
+	act(UI_ACT_FILTER);
+	while (st.ctx.prompt[0])
+		act(UI_ACT_TEXT_DEL);
+	type("198.51.100.77");
+	act(UI_ACT_ACCEPT);
+	act(UI_ACT_ENTER);
+	CHECK_STR(view_stack_top(&st)->ops->name, "flow");
+	d = draw(&c, 80, 24, false);
+	golden("flow-80x24", &c);
+	CHECK(has(d, "DNAT: the destination 203.0.113.10:8080 is really 172.17.0.2:80"));
+	CHECK(has(d, "FORWARD (unicast), out docker0, directly connected"));
+	CHECK(has(d, "PREROUTING \xe2\x86\x92 FORWARD \xe2\x86\x92 POSTROUTING"));
+	CHECK(has(d, "ESTABLISHED  [ASSURED]"));
+	free(d);
+	canvas_free(&c);
+	/* The flow is followed across ticks. */
+	feed_ticks(1);
+	d = draw(&c, 80, 24, false);
+	CHECK(has(d, "is really 172.17.0.2:80"));
+	free(d);
+	canvas_free(&c);
+	/* The ssh flow is for this host: INPUT. */
+	act(UI_ACT_BACK);
+	act(UI_ACT_FILTER);
+	while (st.ctx.prompt[0])
+		act(UI_ACT_TEXT_DEL);
+	type(":22");
+	act(UI_ACT_ACCEPT);
+	act(UI_ACT_ENTER);
+	d = draw(&c, 80, 24, false);
+	CHECK(has(d, "INPUT (local), out lo"));
+	CHECK(has(d, "none: the reply tuple is the original one reversed"));
+	free(d);
+	canvas_free(&c);
+	/* Without a route function (a replay): said, not guessed. */
+	st.ctx.route = NULL;
+	act(UI_ACT_BACK);
+	act(UI_ACT_ENTER);
+	d = draw(&c, 80, 24, false);
+	CHECK(has(d, "needs a live namespace"));
+	free(d);
+	canvas_free(&c);
+}
+
+static void test_flows_states(void)
+{
+	struct canvas c;
+	size_t i;
+	char *d;
+
+	/* Accounting off: no counters, and the hint to turn it on. */
+	setup(3);
+	act(UI_ACT_FLOWS);
+	ct.acct = false;
+	for (i = 0; i < ct.nflows; i++)
+		ct.flows[i].has_acct = false;
+	d = draw(&c, 120, 40, false);
+	CHECK(has(d, "sysctl -w net.netfilter.nf_conntrack_acct=1"));
+	CHECK(has(d, "\xe2\x80\x94"));
+	free(d);
+	canvas_free(&c);
+
+	/* No conntrack in this feed: said on the view and the status line. */
+	st.ctx.ct = NULL;
+	d = draw(&c, 80, 24, false);
+	CHECK(has(d, "conntrack unavailable"));
+	free(d);
+	canvas_free(&c);
+	act(UI_ACT_DIAGRAM);
+	d = draw(&c, 120, 40, false);
+	CHECK(has(d, "\xe2\x94\x82 conntrack unavailable \xe2\x94\x82 gen 42"));
+	free(d);
+	canvas_free(&c);
+
+	/* Not allowed: the reason, in the warning colour. */
+	setup(1);
+	{
+		struct ct_table t;
+
+		ct_table_init(&t);
+		ct_table_set_status(&t, SRC_EPERM, "needs CAP_NET_ADMIN");
+		st.ctx.ct = &t;
+		d = draw(&c, 120, 40, false);
+		CHECK(has(d, "conntrack: needs CAP_NET_ADMIN"));
+		free(d);
+		canvas_free(&c);
+		act(UI_ACT_FLOWS);
+		d = draw(&c, 80, 24, false);
+		CHECK(has(d, "no connections tracked") || has(d, "no flows"));
+		free(d);
+		canvas_free(&c);
+		st.ctx.ct = &ct;
+		ct_table_free(&t);
+	}
+}
+
+/* ---- notes ------------------------------------------------------------------------- */
+
+/* Open the chain, select the rule whose text contains needle, press e. */
+static char *explain_rule(uint8_t family, const char *table, const char *chain, const char *needle)
+{
+	struct canvas c;
+	char *d = NULL;
+	int i;
+
+	act(UI_ACT_DIAGRAM);
+	view_open_chain(&st, snapshot_find_chain(model.cur, family, table, chain));
+	act(UI_ACT_HOME);
+	for (i = 0; i < 20; i++) {
+		free(d);
+		d = draw(&c, 120, 40, false);
+		canvas_free(&c);
+		/* the selected row is the one in SLOT_SELECT; find by moving */
+		if (has(d, needle)) {
+			struct explain_keys ex;
+			const struct view *top = view_stack_top(&st);
+
+			memset(&ex, 0, sizeof(ex));
+			top->ops->explain((struct view *)top, &st, &ex);
+			if (has(ex.subject, needle))
+				break;
+		}
+		act(UI_ACT_DOWN);
+	}
+	free(d);
+	act(UI_ACT_EXPLAIN);
+	d = draw(&c, 120, 40, false);
+	canvas_free(&c);
+	return d;
+}
+
+static void test_explain(void)
+{
+	struct canvas c;
+	char *d;
+
+	setup(4);
+	CHECK(st.ctx.notes != NULL);
+	if (!st.ctx.notes)
+		return;
+	/* A box on the diagram: its table and hook. */
+	free(draw(&c, 80, 24, false));
+	canvas_free(&c);
+	act(UI_ACT_EXPLAIN);
+	CHECK_STR(view_stack_top(&st)->ops->name, "explain");
+	d = draw(&c, 80, 24, false);
+	golden("explain-80x24", &c);
+	CHECK(has(d, "raw: before connection tracking"));
+	CHECK(has(d, "PREROUTING: every packet that arrives"));
+	free(d);
+	canvas_free(&c);
+	act(UI_ACT_BACK);
+	CHECK_INT(st.n, 1);
+
+	d = explain_rule(NFPROTO_IPV4, "filter", "FORWARD", "RELATED,ESTABLISHED");
+	CHECK(has(d, "RELATED,ESTABLISHED: the return path"));
+	free(d);
+	d = explain_rule(NFPROTO_IPV4, "nat", "POSTROUTING", "MASQUERADE");
+	CHECK(has(d, "once per connection"));
+	CHECK(has(d, "nat: address translation, first packet only"));
+	free(d);
+	d = explain_rule(NFPROTO_IPV4, "filter", "FORWARD", "-j DOCKER-USER");
+	CHECK(has(d, "DOCKER-USER: your rules before Docker's"));
+	free(d);
+	d = explain_rule(NFPROTO_IPV4, "filter", "DOCKER-ISOLATION-STAGE-1", "DOCKER-ISOLATION-STAGE-2");
+	CHECK(has(d, "DOCKER-ISOLATION-STAGE-2: entering another network"));
+	free(d);
+	d = explain_rule(NFPROTO_INET, "firewalld", "filter_INPUT", "iifname");
+	CHECK(has(d, "An uncounted rule"));
+	CHECK(has(d, "\"n/a\": no policy counter"));
+	free(d);
+	d = explain_rule(NFPROTO_IPV4, "nat", "INPUT", "nat INPUT");
+	CHECK(has(d, "Not instantiated"));
+	free(d);
+
+	/* A flow: its NAT kind and state. */
+	act(UI_ACT_DIAGRAM);
+	act(UI_ACT_FLOWS);
+	act(UI_ACT_FILTER);
+	type("40123");
+	act(UI_ACT_ACCEPT);
+	act(UI_ACT_EXPLAIN);
+	d = draw(&c, 120, 40, false);
+	CHECK(has(d, "UNREPLIED"));
+	CHECK(has(d, "Conntrack has seen packets in the original direction only"));
+	free(d);
+	canvas_free(&c);
+	act(UI_ACT_BACK);
+	act(UI_ACT_FILTER);
+	while (st.ctx.prompt[0])
+		act(UI_ACT_TEXT_DEL);
+	type(":39000");
+	act(UI_ACT_ACCEPT);
+	act(UI_ACT_EXPLAIN);
+	d = draw(&c, 120, 40, false);
+	CHECK(has(d, "SNAT and DNAT on one flow"));
+	CHECK(has(d, "ASSURED"));
+	free(d);
+	canvas_free(&c);
+	/* e again closes it. */
+	CHECK_INT(ui_keymap_lookup('e', view_stack_keyctx(&st)), UI_ACT_BACK);
+
+	/* No notes installed: a message, not a crash. */
+	act(UI_ACT_DIAGRAM);
+	st.ctx.notes = NULL;
+	act(UI_ACT_EXPLAIN);
+	CHECK_INT(st.n, 1);
+	CHECK(has(st.ctx.flash, "no notes installed"));
+}
+
+struct screen_count test_screen_flows(void)
+{
+	struct screen_count r;
+
+	test_flows_golden();
+	test_flows_walk();
+	test_flows_states();
+	test_explain();
+	r.checks = unit_checks;
+	r.failures = unit_failures;
+	return r;
+}
