@@ -253,7 +253,7 @@ static void check_chains(const char *name, const struct snap_ruleset *rs)
 					}
 			}
 			if (r->target_chain)
-				CHECK(snapshot_find_chain(rs, ch->family, ch->table, r->target_chain));
+				CHECK(snapshot_find_chain_in(rs, ch->family, ch->table, r->target_chain, true));
 		}
 	}
 }
@@ -279,11 +279,11 @@ static void test_xtables_facts(void)
 
 	if (!rs)
 		return;
-	ch = snapshot_find_chain(rs, NFPROTO_IPV4, "security", "INPUT");
+	ch = snapshot_find_chain_in(rs, NFPROTO_IPV4, "security", "INPUT", true);
 	CHECK(ch && ch->base && ch->prio == 50 && ch->hook == NF_INET_LOCAL_IN);
-	ch = snapshot_find_chain(rs, NFPROTO_IPV4, "raw", "PREROUTING");
+	ch = snapshot_find_chain_in(rs, NFPROTO_IPV4, "raw", "PREROUTING", true);
 	CHECK(ch && ch->prio == -300);
-	ch = snapshot_find_chain(rs, NFPROTO_IPV4, "filter", "INPUT");
+	ch = snapshot_find_chain_in(rs, NFPROTO_IPV4, "filter", "INPUT", true);
 	CHECK(ch && ch->policy == NF_DROP && ch->prio == 0 && ch->type && !strcmp(ch->type, "filter"));
 	if (ch && ch->nrules >= 3) {
 		CHECK_STR(ch->rules[1].text, "-A INPUT -i lo -p icmp");	/* fallthrough */
@@ -292,7 +292,7 @@ static void test_xtables_facts(void)
 		CHECK_STR(ch->rules[0].target_chain, "zz-last");
 		CHECK(!ch->rules[0].is_goto);
 	}
-	ch = snapshot_find_chain(rs, NFPROTO_IPV4, "filter", "FORWARD");
+	ch = snapshot_find_chain_in(rs, NFPROTO_IPV4, "filter", "FORWARD", true);
 	CHECK(ch && ch->nrules >= 2 && ch->rules[1].is_goto &&
 	      !strcmp(ch->rules[1].target_chain, "m-goto"));
 	if (ch && ch->nrules >= 5) {
@@ -300,13 +300,13 @@ static void test_xtables_facts(void)
 		CHECK(ch->rules[2].handle != ch->rules[3].handle &&
 		      ch->rules[3].handle != ch->rules[4].handle);
 	}
-	ch = snapshot_find_chain(rs, NFPROTO_IPV4, "filter", "zz-last");
+	ch = snapshot_find_chain_in(rs, NFPROTO_IPV4, "filter", "zz-last", true);
 	CHECK(ch && ch->use == 2 && !ch->base);
-	ch = snapshot_find_chain(rs, NFPROTO_IPV4, "filter", "b-unused");
+	ch = snapshot_find_chain_in(rs, NFPROTO_IPV4, "filter", "b-unused", true);
 	CHECK(ch && ch->use == 0 && ch->nrules == 1);
-	ch = snapshot_find_chain(rs, NFPROTO_IPV4, "filter", "a-empty");
+	ch = snapshot_find_chain_in(rs, NFPROTO_IPV4, "filter", "a-empty", true);
 	CHECK(ch && ch->use == 1 && ch->nrules == 0);
-	ch = snapshot_find_chain(rs, NFPROTO_IPV6, "security", "INPUT");
+	ch = snapshot_find_chain_in(rs, NFPROTO_IPV6, "security", "INPUT", true);
 	CHECK(ch && ch->prio == 50);
 	snapshot_ruleset_free(rs);
 }
@@ -353,7 +353,7 @@ static void test_insert_stability(void)
 		goto out;
 	for (i = 0; i < a->nchains; i++) {
 		const struct snap_chain *ca = &a->chains[i];
-		const struct snap_chain *cb = snapshot_find_chain(b, ca->family, ca->table, ca->name);
+		const struct snap_chain *cb = snapshot_find_chain_in(b, ca->family, ca->table, ca->name, true);
 
 		CHECK(cb != NULL);
 		if (!cb)
@@ -374,9 +374,9 @@ static void test_insert_stability(void)
 	for (i = 0; i < b->nchains; i++)
 		for (j = 0; j < b->chains[i].nrules; j++) {
 			const struct snap_rule *r = &b->chains[i].rules[j];
-			const struct snap_chain *ca = snapshot_find_chain(a, b->chains[i].family,
+			const struct snap_chain *ca = snapshot_find_chain_in(a, b->chains[i].family,
 									  b->chains[i].table,
-									  b->chains[i].name);
+									  b->chains[i].name, true);
 
 			if (!ca || count_text(ca, r->text) < count_text(&b->chains[i], r->text)) {
 				/* new (or a new twin): a handle no rule of a had,
@@ -571,7 +571,7 @@ static void test_hand_built(void)
 	if (cause)
 		fprintf(stderr, "hand-built: %s\n", cause);
 	CHECK_INT(rs->nchains, 4);
-	ch = snapshot_find_chain(rs, NFPROTO_IPV4, "filter", "INPUT");
+	ch = snapshot_find_chain_in(rs, NFPROTO_IPV4, "filter", "INPUT", true);
 	CHECK(ch && ch->nrules == 2 && ch->policy == NF_DROP && ch->policy_packets == 7 &&
 	      ch->policy_bytes == 700 && ch->hook == NF_INET_LOCAL_IN && ch->base);
 	if (ch && ch->nrules == 2) {
@@ -581,13 +581,13 @@ static void test_hand_built(void)
 		CHECK_STR(ch->rules[1].text, "-A INPUT -j u1");
 		CHECK_STR(ch->rules[1].target_chain, "u1");
 	}
-	ch = snapshot_find_chain(rs, NFPROTO_IPV4, "filter", "FORWARD");
+	ch = snapshot_find_chain_in(rs, NFPROTO_IPV4, "filter", "FORWARD", true);
 	CHECK(ch && ch->nrules == 1 && ch->policy == NF_ACCEPT);
 	if (ch && ch->nrules == 1)
 		CHECK_STR(ch->rules[0].text, "-A FORWARD -d 192.0.2.1/32");
-	ch = snapshot_find_chain(rs, NFPROTO_IPV4, "filter", "OUTPUT");
+	ch = snapshot_find_chain_in(rs, NFPROTO_IPV4, "filter", "OUTPUT", true);
 	CHECK(ch && ch->nrules == 0 && ch->base);
-	ch = snapshot_find_chain(rs, NFPROTO_IPV4, "filter", "u1");
+	ch = snapshot_find_chain_in(rs, NFPROTO_IPV4, "filter", "u1", true);
 	CHECK(ch && !ch->base && ch->use == 1 && ch->nrules == 1);
 	if (ch && ch->nrules == 1)
 		CHECK_STR(ch->rules[0].text, "-A u1 -o lo -j RETURN");
