@@ -40,11 +40,12 @@ struct feed {
 	char *backend;       /* "nf_tables" (later: "legacy", "both") */
 	bool replay;         /* true: no kernel behind it */
 	bool ended;          /* replay: the recording has no more snapshots */
+	int interval_ms;     /* replay: the refresh it was recorded at (0 unknown) */
 };
 
 /* Live feed on the current network namespace. rec: record what is read
  * (NULL: don't). Never fails: failures show up as snapshot status. */
-struct feed *feed_live_open(const char *netns_name, const char *record_path, char **cause);
+struct feed *feed_live_open(const char *netns_name, const char *record_path, int interval_ms, char **cause);
 /* Replay feed; NULL with *cause "FILE: offset N: what" on a bad file. */
 struct feed *feed_replay_open(const char *path, char **cause);
 void feed_close(struct feed *f);

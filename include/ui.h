@@ -69,6 +69,7 @@ int feed_demo_route(void *arg, const struct ct_flow *f, struct route_result *res
 	X(END, "end") \
 	X(ENTER, "enter") \
 	X(PAUSE, "pause") \
+	X(STEP, "step") \
 	X(FASTER, "faster") \
 	X(SLOWER, "slower") \
 	X(FAMILY4, "ipv4") \

@@ -34,6 +34,7 @@ enum react {
 	REACT_QUIT = 32,
 	REACT_PASS = 64,        /* the view did not handle it: the stack may */
 	REACT_TRACE = 128,      /* ctx.trace.want_start / want_stop: the loop acts */
+	REACT_STEP = 256,       /* one snapshot even while paused (step a replay) */
 };
 
 struct view;

@@ -122,7 +122,7 @@ static const struct feed_ops feed_live_ops = {
 	.close = live_close,
 };
 
-struct feed *feed_live_open(const char *netns, const char *record_path, char **cause)
+struct feed *feed_live_open(const char *netns, const char *record_path, int interval_ms, char **cause)
 {
 	struct feed *f;
 	struct live *l;
@@ -136,7 +136,7 @@ struct feed *feed_live_open(const char *netns, const char *record_path, char **c
 	f->netns_label = nlsock_netns_label(netns);
 	f->backend = xstrdup("nf_tables");
 	if (record_path) {
-		l->rec = record_create(record_path, f->netns_label, 0, cause);
+		l->rec = record_create(record_path, f->netns_label, interval_ms, cause);
 		if (!l->rec) {
 			free(f->netns_label);
 			free(f->backend);
@@ -355,6 +355,9 @@ struct feed *feed_replay_open(const char *path, char **cause)
 	f->ops = &feed_replay_ops;
 	f->priv = r;
 	f->replay = true;
+	ns = record_reader_header(rd, "interval_ms");
+	if (ns)
+		f->interval_ms = atoi(ns);
 	ns = record_reader_header(rd, "netns");
 	f->netns_label = xasprintf("replay of %s (%s)", path, ns && *ns ? ns : "unknown namespace");
 	f->backend = xstrdup("nf_tables");

@@ -296,6 +296,8 @@ static int run(struct loop *l, char **cause)
 			l->full = true;
 		if ((react & REACT_SNAPSHOT) && !l->st.ctx.paused)
 			snap = true;
+		if (react & REACT_STEP)
+			snap = true;
 		if (snap) {
 			take_snapshot(l);
 		} else if (redraw && !l->st.ctx.paused) {

@@ -304,11 +304,15 @@ int main(int argc, char **argv)
 	else if (replay)
 		feed = feed_replay_open(replay, &cause);
 	else
-		feed = feed_live_open(netns, record, &cause);
+		feed = feed_live_open(netns, record, bo.interval_ms, &cause);
 	if (!feed) {
 		fprintf(stderr, "iptop: %s\n", cause);
 		return 1;
 	}
+	/* A replay in the dashboard runs at the speed it was recorded at
+	 * (+/- change it, space pauses, . steps). */
+	if (feed->replay && !demo && !delay_given && feed->interval_ms >= 50)
+		uo.interval_ms = feed->interval_ms;
 
 	if (trace && !batch) {
 		fprintf(stderr, "iptop: --trace works with -b or --json (in the dashboard press t)\n");

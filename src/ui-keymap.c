@@ -131,6 +131,7 @@ static const struct ui_key keymap[] = {
 	{ 'b', "b", UI_ACT_FAMILYB, G, "IPv4 only / IPv6 only / both (inet chains always)", "family" },
 	{ 'z', "z", UI_ACT_BASELINE, G, "baseline: count from now on (z again: the kernel's totals)", "zero" },
 	{ ' ', "Space", UI_ACT_PAUSE, G, "pause / resume", "pause" },
+	{ '.', ".", UI_ACT_STEP, G, "one step while paused (the next frame of a replay)", NULL },
 	{ '+', "+", UI_ACT_FASTER, G, "refresh faster / slower", NULL },
 	{ '=', "=", UI_ACT_FASTER, G, "refresh faster / slower", NULL },
 	{ '-', "-", UI_ACT_SLOWER, G, "refresh faster / slower", NULL },

@@ -457,6 +457,13 @@ static int global_action(struct view_stack *st, const struct ui_event *ev)
 		view_stack_flash(st, ctx->paused ? SLOT_WARN : SLOT_HINT, "%s",
 				 ctx->paused ? "paused: space resumes" : "resumed");
 		return REACT_REDRAW | REACT_TIMER | (ctx->paused ? 0 : REACT_SNAPSHOT);
+	case UI_ACT_STEP:
+		if (!ctx->paused) {
+			ctx->paused = true;
+			view_stack_flash(st, SLOT_WARN, "%s", "paused: . steps, space resumes");
+			return REACT_REDRAW | REACT_TIMER;
+		}
+		return REACT_REDRAW | REACT_STEP;
 	case UI_ACT_FASTER:
 		return change_interval(st, -1);
 	case UI_ACT_SLOWER:
