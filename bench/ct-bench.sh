@@ -74,3 +74,25 @@ for n in "${sizes[@]}"; do
 	printf '%-8s %14s %14s %9s %14s %9s\n' "$n" "$ours_ms" "$ct_ms" "$ratio" "$ip_ms" "$ip_ratio"
 done
 echo "# steady cost at 1 Hz = ms/poll per second; at 10 Hz x10. iptop also applies events between dumps (not counted)."
+
+# The dashboard with the flows view open, at the default refresh, on the
+# largest table: %CPU of one core from /proc over ISECS seconds.
+IPTOP=${IPTOP:-$top_builddir/iptop}
+if command -v tmux >/dev/null && [ -x "$IPTOP" ]; then
+	secs=${ISECS:-30}
+	sock=$(mktemp -u /tmp/iptop-ctbench.XXXXXX)
+	tmux -S "$sock" new-session -d -x 160 -y 50 "$X $IPTOP"
+	sleep 2
+	tmux -S "$sock" send-keys f
+	sleep 3
+	pid=$(pgrep -n -f "^$IPTOP\$")
+	hz=$(getconf CLK_TCK)
+	t0=$(awk '{print $14+$15}' "/proc/$pid/stat")
+	rss0=$(awk '/VmHWM/{print $2}' "/proc/$pid/status")
+	sleep "$secs"
+	t1=$(awk '{print $14+$15}' "/proc/$pid/stat")
+	rss=$(awk '/VmHWM/{print $2}' "/proc/$pid/status")
+	tmux -S "$sock" kill-server
+	awk -v a="$t0" -v b="$t1" -v hz="$hz" -v s="$secs" -v n="$made" -v r="$rss" \
+		'BEGIN { printf "dashboard, flows view open, %d entries: %.1f%% of one core over %d s, peak RSS %d MiB\n", n, (b-a)/hz/s*100, s, r/1024 }'
+fi

@@ -257,7 +257,8 @@ int ct_collect_event_fd(const struct ct_collect *c);
  */
 int ct_collect_events(struct ct_collect *c, double now);
 /*
- * Full dump when opts.min_interval has passed since the last one, or when
+ * Full dump when opts.min_interval (or, for big tables, 15 times the last
+ * dump's duration: ~7% of a core at most) has passed, or when
  * force: counters, states and timeouts, flows the kernel no longer has
  * become dying; also refreshes max, acct and the kernel's count. Returns 1
  * dumped, 0 not due, -1 failed (status and error say why; data kept).

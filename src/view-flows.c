@@ -46,6 +46,14 @@ struct flowsv {
 	size_t nrows, total;
 	int list_y, list_h;
 	int col_x[FC_COUNT];       /* where each column starts (-1: hidden), for clicks */
+	/* What rows was built from: rebuilding (two sorts of every flow) only
+	 * when the table changed keeps a 100,000-flow table cheap to draw. */
+	const struct ct_table *built_t;
+	uint32_t built_gen;
+	uint64_t built_events, built_resyncs;
+	size_t built_nflows;
+	enum fcol built_sort;
+	char built_filter[128];
 };
 
 /* ---- words for a flow -------------------------------------------------------------- */
@@ -247,12 +255,25 @@ static bool same(const struct ct_flow *a, const struct ct_flow *b)
 	return a->id == b->id && a->zone == b->zone && memcmp(&a->orig, &b->orig, sizeof(a->orig)) == 0;
 }
 
-static void build_rows(struct flowsv *v, const struct ct_table *t)
+static void build_rows(struct flowsv *v, const struct ct_table *t, bool force)
 {
 	const struct ct_flow **all;
 	size_t n, i;
 	void *arg[2];
 
+	if (!force && t && v->rows && t == v->built_t && t->gen == v->built_gen && t->events == v->built_events &&
+	    t->resyncs == v->built_resyncs && t->nflows == v->built_nflows && v->sort == v->built_sort &&
+	    strcmp(v->filter, v->built_filter) == 0)
+		return;
+	v->built_t = t;
+	v->built_sort = v->sort;
+	memcpy(v->built_filter, v->filter, sizeof(v->built_filter));
+	if (t) {
+		v->built_gen = t->gen;
+		v->built_events = t->events;
+		v->built_resyncs = t->resyncs;
+		v->built_nflows = t->nflows;
+	}
 	free(v->rows);
 	v->rows = NULL;
 	v->nrows = v->total = 0;
@@ -306,10 +327,16 @@ struct cols {
 static int col_width(const struct flowsv *v, const struct ct_table *t, enum fcol c, bool with_addr)
 {
 	int w = canvas_width(col_names[c]) + 1, k; /* room for the sort mark */
-	size_t i;
+	size_t i, from, to;
 	char buf[160];
 
-	for (i = 0; i < v->nrows; i++) {
+	/* Only the rows around the window: formatting all of a 100,000-flow
+	 * table for every frame cost most of a core. */
+	from = v->top > 64 ? v->top - 64 : 0;
+	to = v->top + (v->list_h > 0 ? (size_t)v->list_h : 50) + 64;
+	if (to > v->nrows)
+		to = v->nrows;
+	for (i = from; i < to; i++) {
 		const struct ct_flow *f = v->rows[i];
 
 		switch (c) {
@@ -543,7 +570,7 @@ static void flows_draw(struct view *vv, struct canvas *c, struct canvas_rect bod
 	int rows, y;
 	size_t i;
 
-	build_rows(v, t);
+	build_rows(v, t, false);
 	v->list_h = 0;
 	if (!t) {
 		draw_centered(c, body, 0, "conntrack unavailable", SLOT_WARN);
@@ -629,7 +656,7 @@ static int flows_action(struct view *vv, const struct ui_event *ev, struct view_
 	struct flowsv *v = (struct flowsv *)vv;
 	long page = v->list_h > 1 ? v->list_h - 1 : 1;
 
-	build_rows(v, st->ctx.ct);
+	build_rows(v, st->ctx.ct, true);
 	switch (ev->action) {
 	case UI_ACT_UP: move_to(v, (long)v->sel - 1); break;
 	case UI_ACT_DOWN: move_to(v, (long)v->sel + 1); break;
@@ -669,7 +696,7 @@ static void flows_explain(struct view *vv, struct view_stack *st, struct explain
 	struct flowsv *v = (struct flowsv *)vv;
 	char buf[120];
 
-	build_rows(v, st->ctx.ct);
+	build_rows(v, st->ctx.ct, true);
 	if (!v->nrows)
 		return;
 	tuple_words(v->rows[v->sel], &v->rows[v->sel]->orig, buf, sizeof(buf), NULL);
