@@ -329,11 +329,31 @@ static int apply_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* The complete messages at the start of buf. libmnl 1.0.4's
+ * mnl_nlmsg_ok() compares (int)nlmsg_len <= len, so a length of 2 GiB or
+ * more (a corrupt recording) passes and mnl_cb_run() reads far past the
+ * buffer, or loops forever on a length that aligns to 0. */
+static size_t whole_msgs(const void *buf, size_t len)
+{
+	size_t off = 0;
+
+	while (len - off >= sizeof(struct nlmsghdr)) {
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)((const char *)buf + off);
+
+		if (nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > len - off)
+			break;
+		off += NLMSG_ALIGN(nlh->nlmsg_len);
+		if (off >= len)
+			return len;
+	}
+	return off;
+}
+
 int ct_table_apply_buf(struct ct_table *t, const void *buf, size_t len, double now,
 		       bool dump, unsigned int seq, unsigned int portid, size_t *n)
 {
 	struct apply_ctx ctx = { .t = t, .now = now, .dump = dump };
-	int r = mnl_cb_run(buf, len, seq, portid, apply_cb, &ctx);
+	int r = mnl_cb_run(buf, whole_msgs(buf, len), seq, portid, apply_cb, &ctx);
 
 	if (n)
 		*n = ctx.n;

@@ -54,23 +54,32 @@ void nlbuf_free(struct nlbuf *b)
 	b->len = b->cap = 0;
 }
 
+/* Not mnl_nlmsg_ok(): libmnl 1.0.4 compares (int)nlmsg_len <= len, so a
+ * length of 2 GiB or more (a corrupt recording) passes, and the walk reads
+ * far past the buffer or loops on a length that aligns to 0. */
+static bool msg_fits(const struct nlmsghdr *nlh, size_t left)
+{
+	return left >= sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) && nlh->nlmsg_len <= left;
+}
+
 const struct nlmsghdr *nlbuf_first(const struct nlbuf *b)
 {
 	const struct nlmsghdr *nlh = (const struct nlmsghdr *)b->data;
 
-	if (!b->data || !mnl_nlmsg_ok(nlh, (int)b->len))
+	if (!b->data || !msg_fits(nlh, b->len))
 		return NULL;
 	return nlh;
 }
 
 const struct nlmsghdr *nlbuf_next(const struct nlbuf *b, const struct nlmsghdr *nlh)
 {
-	int left = (int)(b->len - ((const uint8_t *)nlh - b->data));
+	size_t left = b->len - (size_t)((const uint8_t *)nlh - b->data);
+	size_t step = NLMSG_ALIGN(nlh->nlmsg_len);
 
-	nlh = mnl_nlmsg_next(nlh, &left);
-	if (!mnl_nlmsg_ok(nlh, left))
+	if (step >= left)
 		return NULL;
-	return nlh;
+	nlh = (const struct nlmsghdr *)((const uint8_t *)nlh + step);
+	return msg_fits(nlh, left - step) ? nlh : NULL;
 }
 
 struct nlsock *nlsock_open(int bus)

@@ -1,0 +1,60 @@
+/*
+ * fuzz-rule-text.c - the rule text decoder: one NEWRULE message, checked
+ * and parsed by libnftnl as the collector does, rendered by rule_text_render() for every
+ * table family, in iptables syntax (ipt) and in nft syntax. The native
+ * expressions and the x_tables blobs inside compat match/target are what
+ * the input steers.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <libnftnl/rule.h>
+
+#include "collect.h"
+#include "fuzz.h"
+#include "rule-text.h"
+
+static const uint8_t families[] = {
+	NFPROTO_IPV4, NFPROTO_IPV6, NFPROTO_INET, NFPROTO_ARP, NFPROTO_BRIDGE, NFPROTO_NETDEV, NFPROTO_UNSPEC,
+};
+
+int fuzz_rule_text(const uint8_t *data, size_t size)
+{
+	const struct nlmsghdr *nlh;
+	struct nftnl_rule *r;
+	size_t left, i;
+
+	/* what collect-ruleset.c checks before libnftnl sees a message */
+	nlh = fuzz_msg_first(data, size, &left);
+	if (!nlh || nlh->nlmsg_type != (NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_NEWRULE) || !collect_nft_msg_ok(nlh))
+		return 0;
+	r = nftnl_rule_alloc();
+	if (!r)
+		return 0;
+	if (nftnl_rule_nlmsg_parse(nlh, r) == 0) {
+		for (i = 0; i < sizeof(families); i++) {
+			int ipt;
+
+			for (ipt = 0; ipt < 2; ipt++) {
+				struct rule_text rt;
+
+				memset(&rt, 0, sizeof(rt));
+				rule_text_render(r, families[i], ipt, &rt);
+				rule_text_free(&rt);
+			}
+		}
+	}
+	nftnl_rule_free(r);
+	return 0;
+}
+
+#ifndef FUZZ_REGRESS
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fuzz_rule_text(data, size);
+}
+#endif
