@@ -35,6 +35,8 @@ void nlbuf_reset(struct nlbuf *b)
 
 void nlbuf_append(struct nlbuf *b, const void *p, size_t n)
 {
+	if (n == 0)
+		return; /* an empty frame: nothing to copy, and data may be NULL */
 	if (b->len + n > b->cap) {
 		size_t cap = b->cap ? b->cap : 4096;
 
