@@ -4,7 +4,8 @@
  * fuzz/corpus/NAME/ go through the same fuzz_NAME() entry point the
  * fuzzer runs (fuzz/fuzz-NAME.c built with FUZZ_REGRESS). Built and run by
  * every `make check`, so a build without clang still guards the fixes. A
- * crash or a broken invariant aborts, which fails the test.
+ * crash or a broken invariant aborts, and a loop runs into alarm(): either
+ * fails the test.
  *
  * usage: unit-regress                 everything under $top_srcdir/fuzz
  *        unit-regress NAME FILE...    replay FILEs through fuzz_NAME
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "fuzz.h"
 #include "iptop.h"
@@ -113,6 +115,8 @@ int main(int argc, char **argv)
 	size_t t, nregress = 0, ncorpus = 0;
 	int i;
 
+	/* Some kept inputs once looped forever: fail, don't hang. */
+	alarm(300);
 	if (argc > 1) {
 		for (t = 0; t < ARRAY_SIZE(targets); t++)
 			if (strcmp(argv[1], targets[t].name) == 0)
