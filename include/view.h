@@ -153,6 +153,11 @@ void view_stack_flash(struct view_stack *st, enum slot slot, const char *fmt, ..
 	__attribute__((format(printf, 3, 4)));
 /* Start the prompt for the top view, with its current filter text. */
 void view_stack_prompt(struct view_stack *st, const char *initial);
+/* Shared by the list views: is action a movement (arrows, wheel, pages,
+ * Home/End)? Then *to is the row it asks for (not clamped). */
+bool view_list_move(enum ui_action action, size_t sel, size_t nrows, int list_h, long *to);
+/* The next sort column for SORT / SORT_NEXT / SORT_PREV, of count. */
+int view_sort_step(int cur, int count, enum ui_action action);
 /* Does a view in the stack show flows (feed_conntrack(feed, true))? */
 bool view_stack_wants_flows(const struct view_stack *st);
 /* The frame (view-frame.c): title, status line, key bar or prompt. */

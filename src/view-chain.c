@@ -434,20 +434,16 @@ static int chain_action(struct view *vv, const struct ui_event *ev, struct view_
 {
 	struct chainv *v = (struct chainv *)vv;
 	struct model_chain *mc = find(v, st);
-	long page = v->list_h > 1 ? v->list_h - 1 : 1;
+	long to;
 
 	if (!mc)
 		return REACT_PASS;
 	build_rows(v, mc);
+	if (view_list_move(ev->action, v->sel, v->nrows, v->list_h, &to)) {
+		move_to(v, mc, to);
+		return REACT_REDRAW;
+	}
 	switch (ev->action) {
-	case UI_ACT_UP: move_to(v, mc, (long)v->sel - 1); break;
-	case UI_ACT_DOWN: move_to(v, mc, (long)v->sel + 1); break;
-	case UI_ACT_SCROLL_UP: move_to(v, mc, (long)v->sel - 3); break;
-	case UI_ACT_SCROLL_DOWN: move_to(v, mc, (long)v->sel + 3); break;
-	case UI_ACT_PGUP: move_to(v, mc, (long)v->sel - page); break;
-	case UI_ACT_PGDN: move_to(v, mc, (long)v->sel + page); break;
-	case UI_ACT_HOME: move_to(v, mc, 0); break;
-	case UI_ACT_END: move_to(v, mc, (long)v->nrows - 1); break;
 	case UI_ACT_LEFT: v->hscroll = v->hscroll > 8 ? v->hscroll - 8 : 0; break;
 	case UI_ACT_RIGHT: v->hscroll += 8; break;
 	case UI_ACT_ENTER: return follow(v, st, mc);
@@ -458,7 +454,7 @@ static int chain_action(struct view *vv, const struct ui_event *ev, struct view_
 	case UI_ACT_SORT:
 	case UI_ACT_SORT_NEXT:
 	case UI_ACT_SORT_PREV:
-		v->sort = (enum chain_sort)((v->sort + (ev->action == UI_ACT_SORT_PREV ? SORT_COUNT - 1 : 1)) % SORT_COUNT);
+		v->sort = (enum chain_sort)view_sort_step(v->sort, SORT_COUNT, ev->action);
 		view_stack_flash(st, SLOT_HINT, "sorted by %s", sort_names[v->sort]);
 		break;
 	default:

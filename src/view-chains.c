@@ -228,18 +228,14 @@ static int open_sel(struct chains *v, struct view_stack *st)
 static int chains_action(struct view *vv, const struct ui_event *ev, struct view_stack *st)
 {
 	struct chains *v = (struct chains *)vv;
-	long page = v->list_h > 1 ? v->list_h - 1 : 1, i;
+	long i;
 
 	build_rows(v, st);
+	if (view_list_move(ev->action, v->sel, v->nrows, v->list_h, &i)) {
+		move_to(v, st, i);
+		return REACT_REDRAW;
+	}
 	switch (ev->action) {
-	case UI_ACT_UP: move_to(v, st, (long)v->sel - 1); break;
-	case UI_ACT_DOWN: move_to(v, st, (long)v->sel + 1); break;
-	case UI_ACT_SCROLL_UP: move_to(v, st, (long)v->sel - 3); break;
-	case UI_ACT_SCROLL_DOWN: move_to(v, st, (long)v->sel + 3); break;
-	case UI_ACT_PGUP: move_to(v, st, (long)v->sel - page); break;
-	case UI_ACT_PGDN: move_to(v, st, (long)v->sel + page); break;
-	case UI_ACT_HOME: move_to(v, st, 0); break;
-	case UI_ACT_END: move_to(v, st, (long)v->nrows - 1); break;
 	case UI_ACT_ENTER: return open_sel(v, st);
 	case UI_ACT_FILTER: view_stack_prompt(st, v->filter); break;
 	case UI_ACT_FIND_NEXT:
@@ -255,7 +251,7 @@ static int chains_action(struct view *vv, const struct ui_event *ev, struct view
 	case UI_ACT_SORT:
 	case UI_ACT_SORT_NEXT:
 	case UI_ACT_SORT_PREV:
-		v->sort = (enum list_sort)((v->sort + (ev->action == UI_ACT_SORT_PREV ? LS_COUNT - 1 : 1)) % LS_COUNT);
+		v->sort = (enum list_sort)view_sort_step(v->sort, LS_COUNT, ev->action);
 		view_stack_flash(st, SLOT_HINT, "sorted by %s", sort_names[v->sort]);
 		break;
 	case UI_ACT_CLICK:

@@ -654,18 +654,14 @@ static int click(struct flowsv *v, struct view_stack *st, const struct ui_event 
 static int flows_action(struct view *vv, const struct ui_event *ev, struct view_stack *st)
 {
 	struct flowsv *v = (struct flowsv *)vv;
-	long page = v->list_h > 1 ? v->list_h - 1 : 1;
+	long to;
 
 	build_rows(v, st->ctx.ct, true);
+	if (view_list_move(ev->action, v->sel, v->nrows, v->list_h, &to)) {
+		move_to(v, to);
+		return REACT_REDRAW;
+	}
 	switch (ev->action) {
-	case UI_ACT_UP: move_to(v, (long)v->sel - 1); break;
-	case UI_ACT_DOWN: move_to(v, (long)v->sel + 1); break;
-	case UI_ACT_SCROLL_UP: move_to(v, (long)v->sel - 3); break;
-	case UI_ACT_SCROLL_DOWN: move_to(v, (long)v->sel + 3); break;
-	case UI_ACT_PGUP: move_to(v, (long)v->sel - page); break;
-	case UI_ACT_PGDN: move_to(v, (long)v->sel + page); break;
-	case UI_ACT_HOME: move_to(v, 0); break;
-	case UI_ACT_END: move_to(v, (long)v->nrows - 1); break;
 	case UI_ACT_ENTER: return open_flow(v, st);
 	case UI_ACT_CLICK: return click(v, st, ev);
 	case UI_ACT_FILTER: view_stack_prompt(st, v->filter); break;
@@ -674,7 +670,7 @@ static int flows_action(struct view *vv, const struct ui_event *ev, struct view_
 	case UI_ACT_SORT:
 	case UI_ACT_SORT_NEXT:
 	case UI_ACT_SORT_PREV:
-		v->sort = (enum fcol)((v->sort + (ev->action == UI_ACT_SORT_PREV ? FC_COUNT - 1 : 1)) % FC_COUNT);
+		v->sort = (enum fcol)view_sort_step(v->sort, FC_COUNT, ev->action);
 		view_stack_flash(st, SLOT_HINT, "sorted by %s", col_names[v->sort]);
 		break;
 	default:

@@ -242,6 +242,28 @@ void view_stack_flash(struct view_stack *st, enum slot slot, const char *fmt, ..
 	st->ctx.flash_until = st->ctx.now_ns + FLASH_NS;
 }
 
+bool view_list_move(enum ui_action action, size_t sel, size_t nrows, int list_h, long *to)
+{
+	long page = list_h > 1 ? list_h - 1 : 1, s = (long)sel;
+
+	switch (action) {
+	case UI_ACT_UP: *to = s - 1; return true;
+	case UI_ACT_DOWN: *to = s + 1; return true;
+	case UI_ACT_SCROLL_UP: *to = s - 3; return true;
+	case UI_ACT_SCROLL_DOWN: *to = s + 3; return true;
+	case UI_ACT_PGUP: *to = s - page; return true;
+	case UI_ACT_PGDN: *to = s + page; return true;
+	case UI_ACT_HOME: *to = 0; return true;
+	case UI_ACT_END: *to = (long)nrows - 1; return true;
+	default: return false;
+	}
+}
+
+int view_sort_step(int cur, int count, enum ui_action action)
+{
+	return (cur + (action == UI_ACT_SORT_PREV ? count - 1 : 1)) % count;
+}
+
 void view_stack_prompt(struct view_stack *st, const char *initial)
 {
 	st->ctx.prompting = true;
