@@ -47,6 +47,10 @@ struct collect_input {
 	const struct nlbuf *tables;
 	const struct nlbuf *chains;
 	const struct nlbuf *rules;
+	/* Read from the kernel just now: rule messages go to libnftnl
+	 * without the structural check that recordings (untrusted files)
+	 * get first. */
+	bool from_kernel;
 };
 struct snap_ruleset *collect_ruleset_assemble(const struct collect_input *in,
 					      const struct snap_ruleset *prev, char **cause);

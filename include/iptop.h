@@ -42,6 +42,7 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...) PRINTF_LIKE(2, 3);
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 /* Appends a JSON string literal (with quotes) for s. */
 void strbuf_add_json(struct strbuf *sb, const char *s);
+void strbuf_add_u64(struct strbuf *sb, uint64_t v);
 void strbuf_reset(struct strbuf *sb);
 char *strbuf_steal(struct strbuf *sb); /* returns s (never NULL), resets sb */
 void strbuf_free(struct strbuf *sb);

@@ -39,6 +39,18 @@ struct snap_rule {
 	char *target_chain;   /* jump/goto destination chain, or NULL */
 	bool is_goto;
 	char *comment;        /* user comment if any (also part of text), or NULL */
+	struct snap_strs *strs; /* when set, owns text/target_chain/comment (shared) */
+	uint64_t content;     /* nf_tables: hash of the rule's expressions and userdata
+	                       * (counter values aside): same hash, same text */
+};
+
+/* The three strings of a rendered rule, shared by every snapshot of the
+ * same generation so a refresh copies pointers, not text. */
+struct snap_strs {
+	unsigned refs;
+	char *text;
+	char *target_chain;
+	char *comment;
 };
 
 struct snap_chain {
@@ -92,6 +104,11 @@ struct snap_ruleset {
 };
 
 void snapshot_ruleset_free(struct snap_ruleset *rs);
+/* Give r's strings a shared owner (refs 1); copies then share them. */
+void snapshot_rule_share(struct snap_rule *r);
+/* Copy a rule: shared strings gain a reference, others are duplicated. */
+void snapshot_rule_copy(struct snap_rule *d, const struct snap_rule *s);
+void snapshot_strs_unref(struct snap_strs *s);
 /* nf_tables chains only (legacy chains can share a table and chain name). */
 struct snap_chain *snapshot_find_chain(const struct snap_ruleset *rs, uint8_t family,
 				       const char *table, const char *name);

@@ -132,7 +132,7 @@ void batch_text_frame(const struct model *m, const struct feed *feed, int family
 static void json_u64_or_null(struct strbuf *sb, bool have, uint64_t v)
 {
 	if (have)
-		strbuf_addf(sb, "%llu", (unsigned long long)v);
+		strbuf_add_u64(sb, v);
 	else
 		strbuf_add(sb, "null");
 }
@@ -210,7 +210,9 @@ void batch_json_frame(const struct model *m, const struct feed *feed, int family
 
 			if (j)
 				strbuf_addc(sb, ',');
-			strbuf_addf(sb, "{\"handle\":%llu,\"text\":", (unsigned long long)r->handle);
+			strbuf_add(sb, "{\"handle\":");
+			strbuf_add_u64(sb, r->handle);
+			strbuf_add(sb, ",\"text\":");
 			strbuf_add_json(sb, r->text);
 			strbuf_add(sb, ",\"syntax\":");
 			strbuf_add_json(sb, r->syntax == RULE_SYNTAX_NFT ? "nft" : "iptables");

@@ -296,7 +296,7 @@ static bool nv_str(const struct nlattr *a)
 static bool nv_expr(const struct nlattr *elem, int depth)
 {
 	const struct nlattr *a, *name = NULL, *data = NULL;
-	size_t i;
+	size_t lo, hi;
 
 	if (depth > NV_DEPTH || !nv_nested_len(elem))
 		return false;
@@ -318,9 +318,19 @@ static bool nv_expr(const struct nlattr *elem, int depth)
 		return true;    /* no attributes */
 	/* A name libnftnl does not know fails its parse anyway, and a parse
 	 * that fails half-way leaks (it frees the expression, not its strings). */
-	for (i = 0; i < ARRAY_SIZE(nv_exprs); i++)
-		if (strcmp(nv_exprs[i].name, mnl_attr_get_str(name)) == 0)
-			return !data || nv_nest(data, nv_exprs[i].spec, depth + 1);
+	lo = 0;
+	hi = ARRAY_SIZE(nv_exprs);
+	while (lo < hi) {   /* nv_exprs is sorted by name */
+		size_t mid = (lo + hi) / 2;
+		int cmp = strcmp(mnl_attr_get_str(name), nv_exprs[mid].name);
+
+		if (cmp == 0)
+			return !data || nv_nest(data, nv_exprs[mid].spec, depth + 1);
+		if (cmp < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
 	return false;
 }
 

@@ -199,11 +199,22 @@ struct raw_rule {
 	const char *table;
 	const char *chain;
 	uint64_t handle;
+	uint64_t position;
 	bool has_handle;
 	bool counted;
 	uint64_t packets;
 	uint64_t bytes;
+	uint64_t content;     /* hash of what the text is rendered from */
 };
+
+static uint64_t fnv64(uint64_t h, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+
+	while (len--)
+		h = (h ^ *p++) * 1099511628211ull;
+	return h;
+}
 
 static void raw_counter(const struct nlattr *data, struct raw_rule *rr)
 {
@@ -223,6 +234,7 @@ static int raw_rule_parse(const struct nlmsghdr *nlh, struct raw_rule *rr)
 	const struct nlattr *a;
 
 	memset(rr, 0, sizeof(*rr));
+	rr->content = 14695981039346656037ull;
 	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
 		switch (mnl_attr_get_type(a)) {
 		case NFTA_RULE_TABLE:
@@ -241,11 +253,17 @@ static int raw_rule_parse(const struct nlmsghdr *nlh, struct raw_rule *rr)
 			rr->handle = be64toh(mnl_attr_get_u64(a));
 			rr->has_handle = true;
 			break;
+		case NFTA_RULE_POSITION:
+			if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
+				return -1;
+			rr->position = be64toh(mnl_attr_get_u64(a));
+			break;
 		case NFTA_RULE_EXPRESSIONS: {
 			const struct nlattr *e;
 
 			mnl_attr_for_each_nested(e, a) {
 				const struct nlattr *x, *name = NULL, *data = NULL;
+				bool counter;
 
 				mnl_attr_for_each_nested(x, e) {
 					if (mnl_attr_get_type(x) == NFTA_EXPR_NAME)
@@ -253,13 +271,22 @@ static int raw_rule_parse(const struct nlmsghdr *nlh, struct raw_rule *rr)
 					else if (mnl_attr_get_type(x) == NFTA_EXPR_DATA)
 						data = x;
 				}
-				if (name && data && !rr->counted &&
-				    mnl_attr_validate(name, MNL_TYPE_NUL_STRING) == 0 &&
-				    strcmp(mnl_attr_get_str(name), "counter") == 0)
+				counter = name && mnl_attr_validate(name, MNL_TYPE_NUL_STRING) == 0 &&
+					  strcmp(mnl_attr_get_str(name), "counter") == 0;
+				if (counter && data && !rr->counted)
 					raw_counter(data, rr);
+				/* Everything but counter values decides the text. */
+				if (counter)
+					rr->content = fnv64(rr->content, "counter", 8);
+				else
+					rr->content = fnv64(rr->content, mnl_attr_get_payload(e),
+							    mnl_attr_get_payload_len(e));
 			}
 			break;
 		}
+		case NFTA_RULE_USERDATA:
+			rr->content = fnv64(rr->content ^ 0x55, mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
+			break;
 		default:
 			break;
 		}
@@ -267,46 +294,110 @@ static int raw_rule_parse(const struct nlmsghdr *nlh, struct raw_rule *rr)
 	return rr->table && rr->chain && rr->has_handle ? 0 : -1;
 }
 
-/* Find the same rule in prev (same generation: same order). */
-static const struct snap_rule *prev_rule(const struct chain_index *pix, const struct snap_ruleset *prev,
-					 uint8_t family, const char *table, const char *chain,
-					 size_t pos, uint64_t handle)
-{
-	const struct snap_chain *pch;
+/* prev's rendered rules by (family, table, handle): handles are unique in
+ * a table and never reused, but `nft replace rule` keeps the handle and
+ * changes the rule, so a hit counts only when the content hash agrees. */
+struct rule_index {
+	size_t size;          /* power of two */
+	struct rule_slot {
+		const struct snap_chain *ch;
+		const struct snap_rule *r;
+	} *slot;
+};
 
-	if (!prev || !pix->slot)
+static uint64_t rule_key(uint8_t family, const char *table, uint64_t handle)
+{
+	uint64_t h = fnv64(14695981039346656037ull ^ family, table, strlen(table)) ^ handle;
+
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	return h;
+}
+
+static void rule_index_build(struct rule_index *ix, const struct snap_ruleset *prev)
+{
+	size_t i, j, n = 0;
+
+	ix->size = 0;
+	ix->slot = NULL;
+	if (!prev)
+		return;
+	for (i = 0; i < prev->nchains; i++)
+		if (!prev->chains[i].legacy)
+			n += prev->chains[i].nrules;
+	if (!n)
+		return;
+	ix->size = 16;
+	while (ix->size < n * 2)
+		ix->size *= 2;
+	ix->slot = xcalloc(ix->size, sizeof(*ix->slot));
+	for (i = 0; i < prev->nchains; i++) {
+		const struct snap_chain *ch = &prev->chains[i];
+
+		if (ch->legacy)
+			continue;
+		for (j = 0; j < ch->nrules; j++) {
+			size_t h = rule_key(ch->family, ch->table, ch->rules[j].handle) & (ix->size - 1);
+
+			while (ix->slot[h].r)
+				h = (h + 1) & (ix->size - 1);
+			ix->slot[h].ch = ch;
+			ix->slot[h].r = &ch->rules[j];
+		}
+	}
+}
+
+static const struct snap_rule *rule_index_find(const struct rule_index *ix, const struct snap_chain *ch,
+					       const struct raw_rule *rr)
+{
+	size_t h;
+
+	if (!ix->slot)
 		return NULL;
-	pch = chain_index_find(pix, prev, family, table, chain);
-	if (!pch)
-		return NULL;
-	if (pos < pch->nrules && pch->rules[pos].handle == handle)
-		return &pch->rules[pos];
-	for (pos = 0; pos < pch->nrules; pos++)
-		if (pch->rules[pos].handle == handle)
-			return &pch->rules[pos];
+	h = rule_key(ch->family, ch->table, rr->handle) & (ix->size - 1);
+	for (; ix->slot[h].r; h = (h + 1) & (ix->size - 1)) {
+		const struct rule_slot *sl = &ix->slot[h];
+
+		if (sl->r->handle != rr->handle || sl->ch->family != ch->family ||
+		    strcmp(sl->ch->table, ch->table) != 0)
+			continue;
+		if (sl->r->content != rr->content || !sl->r->strs || strcmp(sl->ch->name, ch->name) != 0)
+			return NULL;
+		return sl->r;
+	}
 	return NULL;
 }
 
 static void copy_rule(struct snap_rule *d, const struct snap_rule *s)
 {
-	*d = *s;
-	d->text = xstrdup(s->text);
-	d->target_chain = s->target_chain ? xstrdup(s->target_chain) : NULL;
-	d->comment = s->comment ? xstrdup(s->comment) : NULL;
+	snapshot_rule_copy(d, s);
+}
+
+/* A rule iptop cannot decode (an expression this libnftnl does not know,
+ * or a malformed one): shown on its own with its counter, the rest of the
+ * table still renders. */
+static void undecodable_rule(struct snap_rule *r, const struct raw_rule *rr, const char *why)
+{
+	memset(r, 0, sizeof(*r));
+	r->handle = rr->handle;
+	r->content = rr->content;
+	r->syntax = RULE_SYNTAX_NFT;
+	r->text = xasprintf("# rule not decoded: %s (see: nft -a list ruleset, handle %llu)", why,
+			    (unsigned long long)rr->handle);
 }
 
 static int parse_rules(struct snap_ruleset *rs, const struct nlbuf *b, const struct snap_ruleset *prev,
-		       char **cause)
+		       bool from_kernel, char **cause)
 {
-	struct chain_index ix, pix = { 0, NULL };
+	struct chain_index ix;
+	struct rule_index pix;
 	const struct nlmsghdr *nlh;
 	struct snap_chain *last = NULL;
-	bool reuse = prev && prev->genid == rs->genid && prev->status == SRC_OK;
 	int ret = 0;
 
 	chain_index_build(&ix, rs);
-	if (reuse)
-		chain_index_build(&pix, prev);
+	rule_index_build(&pix, prev);
 	for (nlh = nlbuf_first(b); nlh; nlh = nlbuf_next(b, nlh)) {
 		const struct nfgenmsg *nfg = mnl_nlmsg_get_payload(nlh);
 		struct raw_rule rr;
@@ -316,7 +407,9 @@ static int parse_rules(struct snap_ruleset *rs, const struct nlbuf *b, const str
 
 		if (!is_nft_msg(nlh, NFT_MSG_NEWRULE))
 			continue;
-		if (!collect_nft_msg_ok(nlh) || raw_rule_parse(nlh, &rr) < 0) {
+		/* The raw walk checks what it reads; the full check runs only
+		 * before libnftnl sees a message (a new or changed rule). */
+		if (raw_rule_parse(nlh, &rr) < 0) {
 			*cause = xstrdup("malformed NEWRULE message");
 			ret = -1;
 			break;
@@ -329,9 +422,10 @@ static int parse_rules(struct snap_ruleset *rs, const struct nlbuf *b, const str
 		if (!ch)
 			continue; /* chain appeared after the chain dump: next generation */
 		last = ch;
-		pr = reuse ? prev_rule(&pix, prev, ch->family, ch->table, ch->name, ch->nrules, rr.handle) : NULL;
+		pr = rule_index_find(&pix, ch, &rr);
 		if (pr) {
 			copy_rule(&r, pr);
+			r.position = rr.position;
 			r.counted = rr.counted;
 			r.packets = rr.packets;
 			r.bytes = rr.bytes;
@@ -340,17 +434,21 @@ static int parse_rules(struct snap_ruleset *rs, const struct nlbuf *b, const str
 			struct rule_text rt;
 
 			memset(&r, 0, sizeof(r));
-			if (nftnl_rule_nlmsg_parse(nlh, nr) < 0) {
+			if ((!from_kernel && !collect_nft_msg_ok(nlh)) || nftnl_rule_nlmsg_parse(nlh, nr) < 0) {
 				nftnl_rule_free(nr);
-				*cause = xstrdup("malformed NEWRULE message");
-				ret = -1;
-				break;
+				undecodable_rule(&r, &rr, "unknown or malformed expression");
+				r.counted = rr.counted;
+				r.packets = rr.packets;
+				r.bytes = rr.bytes;
+				snapshot_rule_share(&r);
+				add_rule(ch, &r);
+				continue;
 			}
 			memset(&rt, 0, sizeof(rt));
 			rule_text_render(nr, ch->family, rule_text_ipt_table(ch->family, ch->table), &rt);
 			r.handle = rr.handle;
-			if (nftnl_rule_is_set(nr, NFTNL_RULE_POSITION))
-				r.position = nftnl_rule_get_u64(nr, NFTNL_RULE_POSITION);
+			r.content = rr.content;
+			r.position = rr.position;
 			r.syntax = rt.syntax;
 			r.text = rt.text ? rt.text : xstrdup("");
 			r.target_chain = rt.target_chain;
@@ -360,18 +458,19 @@ static int parse_rules(struct snap_ruleset *rs, const struct nlbuf *b, const str
 			r.packets = rr.packets;
 			r.bytes = rr.bytes;
 			nftnl_rule_free(nr);
+			snapshot_rule_share(&r);
 		}
 		add_rule(ch, &r);
 	}
 	chain_index_free(&ix);
-	chain_index_free(&pix);
+	free(pix.slot);
 	return ret;
 }
 
 int collect_parse_rules(struct snap_ruleset *rs, const struct nlbuf *b, const struct snap_ruleset *prev,
 			char **cause)
 {
-	return parse_rules(rs, b, prev, cause);
+	return parse_rules(rs, b, prev, false, cause);
 }
 
 int collect_parse_gen(const struct nlmsghdr *nlh, uint32_t *genid, uint32_t *pid, char *name, size_t namelen)
@@ -539,7 +638,8 @@ struct snap_ruleset *collect_ruleset_assemble(const struct collect_input *in, co
 	}
 	if (collect_parse_chains(rs, in->chains, cause) < 0)
 		goto fail;
-	if (parse_rules(rs, in->rules, same_gen ? prev : NULL, cause) < 0)
+	/* prev of any generation lends the text of rules that did not change */
+	if (parse_rules(rs, in->rules, prev, in->from_kernel, cause) < 0)
 		goto fail;
 	if (same_gen) {
 		/* Chains not dumped this time keep prev's rules (same generation,
@@ -882,6 +982,7 @@ struct snap_ruleset *collect_ruleset_snapshot(struct collect_ruleset *c, const s
 		in.tables = same_gen ? NULL : &c->tables;
 		in.chains = &c->chains;
 		in.rules = &c->rules;
+		in.from_kernel = true;
 		rs = collect_ruleset_assemble(&in, prev, &cause);
 		if (!rs) {
 			struct snap_ruleset *f = failed(prev, SRC_ERROR, 0, cause);

@@ -239,7 +239,7 @@ static struct snap_ruleset *replay_snapshot(struct feed *f, const struct snap_ru
 				have_tables = true;
 			break;
 		case REC_RULESET_END: {
-			struct collect_input in = { b.genid, !have_tables, &tables, &chains, &rules };
+			struct collect_input in = { b.genid, !have_tables, &tables, &chains, &rules, false };
 			char *why = NULL;
 
 			if (!in_snap) {

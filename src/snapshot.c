@@ -26,14 +26,56 @@ const char *snapshot_status_name(enum src_status st)
 	return "?";
 }
 
+void snapshot_strs_unref(struct snap_strs *s)
+{
+	if (!s || --s->refs)
+		return;
+	free(s->text);
+	free(s->target_chain);
+	free(s->comment);
+	free(s);
+}
+
+void snapshot_rule_share(struct snap_rule *r)
+{
+	struct snap_strs *s;
+
+	if (r->strs)
+		return;
+	s = xcalloc(1, sizeof(*s));
+	s->refs = 1;
+	s->text = r->text;
+	s->target_chain = r->target_chain;
+	s->comment = r->comment;
+	r->strs = s;
+}
+
+void snapshot_rule_copy(struct snap_rule *d, const struct snap_rule *s)
+{
+	*d = *s;
+	if (s->strs) {
+		s->strs->refs++;
+		return;
+	}
+	d->text = s->text ? xstrdup(s->text) : NULL;
+	d->target_chain = s->target_chain ? xstrdup(s->target_chain) : NULL;
+	d->comment = s->comment ? xstrdup(s->comment) : NULL;
+}
+
 static void free_chain(struct snap_chain *ch)
 {
 	size_t i;
 
 	for (i = 0; i < ch->nrules; i++) {
-		free(ch->rules[i].text);
-		free(ch->rules[i].target_chain);
-		free(ch->rules[i].comment);
+		struct snap_rule *r = &ch->rules[i];
+
+		if (r->strs) {
+			snapshot_strs_unref(r->strs);
+			continue;
+		}
+		free(r->text);
+		free(r->target_chain);
+		free(r->comment);
 	}
 	free(ch->rules);
 	free(ch->table);

@@ -155,6 +155,29 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Length of the valid UTF-8 sequence at p (lead byte >= 0x80), or 0:
+ * no overlong forms, no surrogates, nothing above U+10FFFF. */
+static size_t utf8_len(const unsigned char *p)
+{
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
+			return 0;
+		if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0))
+			return 0;
+		return 3;
+	}
+	if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 || (p[3] & 0xc0) != 0x80)
+			return 0;
+		if ((p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90))
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
 void strbuf_add_json(struct strbuf *sb, const char *s)
 {
 	const unsigned char *p, *run;
@@ -164,10 +187,20 @@ void strbuf_add_json(struct strbuf *sb, const char *s)
 		return;
 	}
 	strbuf_addc(sb, '"');
-	/* Copy runs of plain characters at once; escape the rest. */
-	for (p = run = (const unsigned char *)s; *p; p++) {
-		if (*p >= 0x20 && *p != '"' && *p != '\\')
+	/* Copy runs of plain characters at once; escape the rest. Bytes that
+	 * are not valid UTF-8 (a comment can hold anything) become U+FFFD so
+	 * strict parsers accept the line. */
+	for (p = run = (const unsigned char *)s; *p;) {
+		size_t n;
+
+		if (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\') {
+			p++;
 			continue;
+		}
+		if (*p >= 0x80 && (n = utf8_len(p)) > 0) {
+			p += n;
+			continue;
+		}
 		strbuf_addn(sb, (const char *)run, (size_t)(p - run));
 		switch (*p) {
 		case '"': strbuf_add(sb, "\\\""); break;
@@ -175,12 +208,29 @@ void strbuf_add_json(struct strbuf *sb, const char *s)
 		case '\n': strbuf_add(sb, "\\n"); break;
 		case '\r': strbuf_add(sb, "\\r"); break;
 		case '\t': strbuf_add(sb, "\\t"); break;
-		default: strbuf_addf(sb, "\\u%04x", *p); break;
+		default:
+			if (*p >= 0x80)
+				strbuf_add(sb, "\\ufffd");
+			else
+				strbuf_addf(sb, "\\u%04x", *p);
+			break;
 		}
-		run = p + 1;
+		run = ++p;
 	}
 	strbuf_addn(sb, (const char *)run, (size_t)(p - run));
 	strbuf_addc(sb, '"');
+}
+
+void strbuf_add_u64(struct strbuf *sb, uint64_t v)
+{
+	char buf[20];
+	size_t i = sizeof(buf);
+
+	do {
+		buf[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	strbuf_addn(sb, buf + i, sizeof(buf) - i);
 }
 
 void strbuf_reset(struct strbuf *sb)

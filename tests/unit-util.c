@@ -37,6 +37,19 @@ static void test_strbuf(void)
 	strbuf_reset(&sb);
 	strbuf_add_json(&sb, "q\"b\\n\n\x01");
 	CHECK_STR(sb.s, "\"q\\\"b\\\\n\\n\\u0001\"");
+	/* valid UTF-8 passes; a stray byte, an overlong form, a surrogate
+	 * and a truncated sequence become U+FFFD */
+	strbuf_reset(&sb);
+	strbuf_add_json(&sb, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\xa5");
+	CHECK_STR(sb.s, "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\xa5\"");
+	strbuf_reset(&sb);
+	strbuf_add_json(&sb, "a\xff" "b\xc0\xaf" "c\xed\xa0\x80" "d\xe2\x82");
+	CHECK_STR(sb.s, "\"a\\ufffdb\\ufffd\\ufffdc\\ufffd\\ufffd\\ufffdd\\ufffd\\ufffd\"");
+	strbuf_reset(&sb);
+	strbuf_add_u64(&sb, 0);
+	strbuf_addc(&sb, ' ');
+	strbuf_add_u64(&sb, UINT64_MAX);
+	CHECK_STR(sb.s, "0 18446744073709551615");
 	s = strbuf_steal(&sb);
 	CHECK(sb.s == NULL);
 	free(s);
