@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -33,6 +34,8 @@ struct strbuf {
 	char *s;
 	size_t len;
 	size_t cap;
+	FILE *spill;          /* strbuf_spill() writes big contents here, or NULL */
+	bool spill_failed;
 };
 void strbuf_init(struct strbuf *sb);
 void strbuf_add(struct strbuf *sb, const char *s);
@@ -43,6 +46,9 @@ void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 /* Appends a JSON string literal (with quotes) for s. */
 void strbuf_add_json(struct strbuf *sb, const char *s);
 void strbuf_add_u64(struct strbuf *sb, uint64_t v);
+/* With sb->spill set: once 64 KiB have gathered, write them out and start
+ * over, so a 50,000-rule frame never sits in memory whole. */
+void strbuf_spill(struct strbuf *sb);
 void strbuf_reset(struct strbuf *sb);
 char *strbuf_steal(struct strbuf *sb); /* returns s (never NULL), resets sb */
 void strbuf_free(struct strbuf *sb);

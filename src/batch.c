@@ -126,6 +126,7 @@ void batch_text_frame(const struct model *m, const struct feed *feed, int family
 				strbuf_addf(sb, "  %12s %14s %8s %10s  ", "uncounted", "-", "-", "-");
 			strbuf_addf(sb, "%s%s\n", r->syntax == RULE_SYNTAX_NFT ? "[nft] " : "", r->text);
 		}
+		strbuf_spill(sb);
 	}
 }
 
@@ -229,6 +230,7 @@ void batch_json_frame(const struct model *m, const struct feed *feed, int family
 			strbuf_addc(sb, '}');
 		}
 		strbuf_add(sb, "]}");
+		strbuf_spill(sb);
 	}
 	strbuf_add(sb, "]}\n");
 }
@@ -284,6 +286,7 @@ int batch_run(struct feed *feed, const struct batch_opts *opts, FILE *out, char 
 
 	model_init(&m);
 	strbuf_init(&sb);
+	sb.spill = out;
 	for (i = 0; !batch_stop && (opts->iterations == 0 || i < opts->iterations); i++) {
 		const struct ct_table *ct;
 		struct snap_ruleset *rs;
@@ -326,7 +329,7 @@ int batch_run(struct feed *feed, const struct batch_opts *opts, FILE *out, char 
 			if (opts->conntrack)
 				batch_text_conntrack(feed->replay ? feed_conntrack(feed, true) : ct, opts->flows_limit, &sb);
 		}
-		if (fwrite(sb.s, 1, sb.len, out) != sb.len || fflush(out) != 0)
+		if (sb.spill_failed || fwrite(sb.s, 1, sb.len, out) != sb.len || fflush(out) != 0)
 			break; /* reader went away */
 	}
 	strbuf_free(&sb);

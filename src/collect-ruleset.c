@@ -187,9 +187,11 @@ int collect_parse_chains(struct snap_ruleset *rs, const struct nlbuf *b, char **
 	return 0;
 }
 
+/* Capacity is implicit: the next power of two (at least 4) from nrules. */
 static void add_rule(struct snap_chain *ch, const struct snap_rule *r)
 {
-	ch->rules = xreallocarray(ch->rules, ch->nrules + 1, sizeof(*ch->rules));
+	if (ch->nrules < 4 ? !ch->rules : (ch->nrules & (ch->nrules - 1)) == 0)
+		ch->rules = xreallocarray(ch->rules, ch->nrules < 4 ? 4 : ch->nrules * 2, sizeof(*ch->rules));
 	ch->rules[ch->nrules++] = *r;
 }
 
@@ -204,7 +206,6 @@ struct raw_rule {
 	bool counted;
 	uint64_t packets;
 	uint64_t bytes;
-	uint64_t content;     /* hash of what the text is rendered from */
 };
 
 static uint64_t fnv64(uint64_t h, const void *data, size_t len)
@@ -234,7 +235,6 @@ static int raw_rule_parse(const struct nlmsghdr *nlh, struct raw_rule *rr)
 	const struct nlattr *a;
 
 	memset(rr, 0, sizeof(*rr));
-	rr->content = 14695981039346656037ull;
 	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
 		switch (mnl_attr_get_type(a)) {
 		case NFTA_RULE_TABLE:
@@ -275,23 +275,45 @@ static int raw_rule_parse(const struct nlmsghdr *nlh, struct raw_rule *rr)
 					  strcmp(mnl_attr_get_str(name), "counter") == 0;
 				if (counter && data && !rr->counted)
 					raw_counter(data, rr);
-				/* Everything but counter values decides the text. */
-				if (counter)
-					rr->content = fnv64(rr->content, "counter", 8);
-				else
-					rr->content = fnv64(rr->content, mnl_attr_get_payload(e),
-							    mnl_attr_get_payload_len(e));
 			}
 			break;
 		}
-		case NFTA_RULE_USERDATA:
-			rr->content = fnv64(rr->content ^ 0x55, mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
-			break;
 		default:
 			break;
 		}
 	}
 	return rr->table && rr->chain && rr->has_handle ? 0 : -1;
+}
+
+/* What the text is rendered from: the expressions (counter values aside)
+ * and userdata. Only computed when a generation changed. */
+static uint64_t raw_rule_content(const struct nlmsghdr *nlh)
+{
+	uint64_t h = 14695981039346656037ull;
+	const struct nlattr *a, *e, *x;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+		if (mnl_attr_get_type(a) == NFTA_RULE_USERDATA) {
+			h = fnv64(h ^ 0x55, mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
+			continue;
+		}
+		if (mnl_attr_get_type(a) != NFTA_RULE_EXPRESSIONS)
+			continue;
+		mnl_attr_for_each_nested(e, a) {
+			bool counter = false;
+
+			mnl_attr_for_each_nested(x, e)
+				if (mnl_attr_get_type(x) == NFTA_EXPR_NAME &&
+				    mnl_attr_validate(x, MNL_TYPE_NUL_STRING) == 0 &&
+				    strcmp(mnl_attr_get_str(x), "counter") == 0)
+					counter = true;
+			if (counter)
+				h = fnv64(h, "counter", 8);
+			else
+				h = fnv64(h, mnl_attr_get_payload(e), mnl_attr_get_payload_len(e));
+		}
+	}
+	return h;
 }
 
 /* prev's rendered rules by (family, table, handle): handles are unique in
@@ -348,8 +370,12 @@ static void rule_index_build(struct rule_index *ix, const struct snap_ruleset *p
 	}
 }
 
+/* prev's rule with this handle, if its text still holds: within a
+ * generation always; across one only when the content hash agrees (then
+ * *content is computed once and kept for the new rule). */
 static const struct snap_rule *rule_index_find(const struct rule_index *ix, const struct snap_chain *ch,
-					       const struct raw_rule *rr)
+					       const struct raw_rule *rr, const struct nlmsghdr *nlh, bool same_gen,
+					       uint64_t *content, bool *have_content)
 {
 	size_t h;
 
@@ -362,9 +388,13 @@ static const struct snap_rule *rule_index_find(const struct rule_index *ix, cons
 		if (sl->r->handle != rr->handle || sl->ch->family != ch->family ||
 		    strcmp(sl->ch->table, ch->table) != 0)
 			continue;
-		if (sl->r->content != rr->content || !sl->r->strs || strcmp(sl->ch->name, ch->name) != 0)
+		if (!sl->r->strs || strcmp(sl->ch->name, ch->name) != 0)
 			return NULL;
-		return sl->r;
+		if (same_gen)
+			return sl->r;
+		*content = raw_rule_content(nlh);
+		*have_content = true;
+		return sl->r->content == *content ? sl->r : NULL;
 	}
 	return NULL;
 }
@@ -381,29 +411,101 @@ static void undecodable_rule(struct snap_rule *r, const struct raw_rule *rr, con
 {
 	memset(r, 0, sizeof(*r));
 	r->handle = rr->handle;
-	r->content = rr->content;
 	r->syntax = RULE_SYNTAX_NFT;
 	r->text = xasprintf("# rule not decoded: %s (see: nft -a list ruleset, handle %llu)", why,
 			    (unsigned long long)rr->handle);
 }
 
-static int parse_rules(struct snap_ruleset *rs, const struct nlbuf *b, const struct snap_ruleset *prev,
-		       bool from_kernel, char **cause)
-{
+/* Rules arrive in one buffer (a recording) or chain by chain (live, so a
+ * 50,000-rule dump never sits in memory whole): the parser keeps its
+ * indexes across feeds. */
+struct rules_parser {
+	struct snap_ruleset *rs;
+	const struct snap_ruleset *prev;
 	struct chain_index ix;
-	struct rule_index pix;
-	const struct nlmsghdr *nlh;
-	struct snap_chain *last = NULL;
-	int ret = 0;
+	struct chain_index pcix;      /* prev's chains (same generation only) */
+	struct rule_index pix;        /* prev's rules, built on the first miss */
+	bool pix_built;
+	struct snap_chain *last;
+	const struct snap_chain *last_prev;
+	bool from_kernel;
+	bool same_gen;        /* prev is of this generation: same handle, same rule */
+};
 
-	chain_index_build(&ix, rs);
-	rule_index_build(&pix, prev);
+static void rules_parser_init(struct rules_parser *p, struct snap_ruleset *rs, const struct snap_ruleset *prev,
+			      bool from_kernel)
+{
+	memset(p, 0, sizeof(*p));
+	p->rs = rs;
+	p->prev = prev;
+	p->from_kernel = from_kernel;
+	p->same_gen = prev && prev->status == SRC_OK && prev->genid == rs->genid;
+	chain_index_build(&p->ix, rs);
+	if (p->same_gen)
+		chain_index_build(&p->pcix, prev);
+}
+
+static void rules_parser_done(struct rules_parser *p)
+{
+	chain_index_free(&p->ix);
+	chain_index_free(&p->pcix);
+	free(p->pix.slot);
+	p->pix.slot = NULL;
+}
+
+/* Within a generation the rule at the same position of the same chain is
+ * almost always it: no hashing of every rule on a refresh. */
+static const struct snap_rule *prev_same_place(struct rules_parser *p, const struct snap_chain *ch, bool new_chain,
+					       uint64_t handle)
+{
+	const struct snap_chain *pch;
+
+	if (!p->same_gen)
+		return NULL;
+	if (new_chain)
+		p->last_prev = chain_index_find(&p->pcix, p->prev, ch->family, ch->table, ch->name);
+	pch = p->last_prev;
+	if (pch && ch->nrules < pch->nrules && pch->rules[ch->nrules].handle == handle &&
+	    pch->rules[ch->nrules].strs)
+		return &pch->rules[ch->nrules];
+	return NULL;
+}
+
+static void render_rule(struct snap_rule *r, const struct nlmsghdr *nlh, const struct raw_rule *rr,
+			const struct snap_chain *ch, bool from_kernel)
+{
+	struct nftnl_rule *nr = nftnl_rule_alloc();
+	struct rule_text rt;
+
+	memset(r, 0, sizeof(*r));
+	if ((!from_kernel && !collect_nft_msg_ok(nlh)) || nftnl_rule_nlmsg_parse(nlh, nr) < 0) {
+		undecodable_rule(r, rr, "unknown or malformed expression");
+	} else {
+		memset(&rt, 0, sizeof(rt));
+		rule_text_render(nr, ch->family, rule_text_ipt_table(ch->family, ch->table), &rt);
+		r->handle = rr->handle;
+		r->syntax = rt.syntax;
+		r->text = rt.text ? rt.text : xstrdup("");
+		r->target_chain = rt.target_chain;
+		r->is_goto = rt.is_goto;
+		r->comment = rt.comment;
+	}
+	nftnl_rule_free(nr);
+	snapshot_rule_share(r);
+}
+
+static int rules_parser_feed(struct rules_parser *p, const struct nlbuf *b, char **cause)
+{
+	const struct nlmsghdr *nlh;
+
 	for (nlh = nlbuf_first(b); nlh; nlh = nlbuf_next(b, nlh)) {
 		const struct nfgenmsg *nfg = mnl_nlmsg_get_payload(nlh);
+		struct snap_chain *ch, *last = p->last;
+		const struct snap_rule *pr;
+		bool have_content = false;
+		uint64_t content = 0;
 		struct raw_rule rr;
 		struct snap_rule r;
-		const struct snap_rule *pr;
-		struct snap_chain *ch;
 
 		if (!is_nft_msg(nlh, NFT_MSG_NEWRULE))
 			continue;
@@ -411,59 +513,48 @@ static int parse_rules(struct snap_ruleset *rs, const struct nlbuf *b, const str
 		 * before libnftnl sees a message (a new or changed rule). */
 		if (raw_rule_parse(nlh, &rr) < 0) {
 			*cause = xstrdup("malformed NEWRULE message");
-			ret = -1;
-			break;
+			return -1;
 		}
 		if (last && last->family == nfg->nfgen_family && strcmp(last->table, rr.table) == 0 &&
 		    strcmp(last->name, rr.chain) == 0)
 			ch = last;
 		else
-			ch = chain_index_find(&ix, rs, nfg->nfgen_family, rr.table, rr.chain);
+			ch = chain_index_find(&p->ix, p->rs, nfg->nfgen_family, rr.table, rr.chain);
 		if (!ch)
 			continue; /* chain appeared after the chain dump: next generation */
-		last = ch;
-		pr = rule_index_find(&pix, ch, &rr);
+		p->last = ch;
+		pr = prev_same_place(p, ch, ch != last, rr.handle);
+		if (!pr && p->prev) {
+			if (!p->pix_built) {
+				rule_index_build(&p->pix, p->prev);
+				p->pix_built = true;
+			}
+			pr = rule_index_find(&p->pix, ch, &rr, nlh, p->same_gen, &content, &have_content);
+		}
 		if (pr) {
 			copy_rule(&r, pr);
-			r.position = rr.position;
-			r.counted = rr.counted;
-			r.packets = rr.packets;
-			r.bytes = rr.bytes;
 		} else {
-			struct nftnl_rule *nr = nftnl_rule_alloc();
-			struct rule_text rt;
-
-			memset(&r, 0, sizeof(r));
-			if ((!from_kernel && !collect_nft_msg_ok(nlh)) || nftnl_rule_nlmsg_parse(nlh, nr) < 0) {
-				nftnl_rule_free(nr);
-				undecodable_rule(&r, &rr, "unknown or malformed expression");
-				r.counted = rr.counted;
-				r.packets = rr.packets;
-				r.bytes = rr.bytes;
-				snapshot_rule_share(&r);
-				add_rule(ch, &r);
-				continue;
-			}
-			memset(&rt, 0, sizeof(rt));
-			rule_text_render(nr, ch->family, rule_text_ipt_table(ch->family, ch->table), &rt);
-			r.handle = rr.handle;
-			r.content = rr.content;
-			r.position = rr.position;
-			r.syntax = rt.syntax;
-			r.text = rt.text ? rt.text : xstrdup("");
-			r.target_chain = rt.target_chain;
-			r.is_goto = rt.is_goto;
-			r.comment = rt.comment;
-			r.counted = rr.counted;
-			r.packets = rr.packets;
-			r.bytes = rr.bytes;
-			nftnl_rule_free(nr);
-			snapshot_rule_share(&r);
+			render_rule(&r, nlh, &rr, ch, p->from_kernel);
+			r.content = have_content ? content : raw_rule_content(nlh);
 		}
+		r.position = rr.position;
+		r.counted = rr.counted;
+		r.packets = rr.packets;
+		r.bytes = rr.bytes;
 		add_rule(ch, &r);
 	}
-	chain_index_free(&ix);
-	free(pix.slot);
+	return 0;
+}
+
+static int parse_rules(struct snap_ruleset *rs, const struct nlbuf *b, const struct snap_ruleset *prev,
+		       bool from_kernel, char **cause)
+{
+	struct rules_parser p;
+	int ret;
+
+	rules_parser_init(&p, rs, prev, from_kernel);
+	ret = rules_parser_feed(&p, b, cause);
+	rules_parser_done(&p);
 	return ret;
 }
 
@@ -608,8 +699,9 @@ struct snap_ruleset *collect_ruleset_dup(const struct snap_ruleset *s)
 	return d;
 }
 
-struct snap_ruleset *collect_ruleset_assemble(const struct collect_input *in, const struct snap_ruleset *prev,
-					      char **cause)
+/* Tables and chains (tables reused from prev within a generation). */
+static struct snap_ruleset *assemble_begin(const struct collect_input *in, const struct snap_ruleset *prev,
+					   char **cause)
 {
 	struct snap_ruleset *rs = xcalloc(1, sizeof(*rs));
 	bool same_gen = prev && prev->status == SRC_OK && prev->genid == in->genid;
@@ -638,10 +730,17 @@ struct snap_ruleset *collect_ruleset_assemble(const struct collect_input *in, co
 	}
 	if (collect_parse_chains(rs, in->chains, cause) < 0)
 		goto fail;
-	/* prev of any generation lends the text of rules that did not change */
-	if (parse_rules(rs, in->rules, prev, in->from_kernel, cause) < 0)
-		goto fail;
-	if (same_gen) {
+	return rs;
+fail:
+	snapshot_ruleset_free(rs);
+	return NULL;
+}
+
+static void assemble_finish(struct snap_ruleset *rs, const struct snap_ruleset *prev)
+{
+	size_t i;
+
+	if (prev && prev->status == SRC_OK && prev->genid == rs->genid) {
 		/* Chains not dumped this time keep prev's rules (same generation,
 		 * same rules; their counters are as of the last dump). */
 		struct chain_index pix;
@@ -660,10 +759,22 @@ struct snap_ruleset *collect_ruleset_assemble(const struct collect_input *in, co
 		chain_index_free(&pix);
 	}
 	collect_finish_ruleset(rs);
+}
+
+struct snap_ruleset *collect_ruleset_assemble(const struct collect_input *in, const struct snap_ruleset *prev,
+					      char **cause)
+{
+	struct snap_ruleset *rs = assemble_begin(in, prev, cause);
+
+	if (!rs)
+		return NULL;
+	/* prev of any generation lends the text of rules that did not change */
+	if (parse_rules(rs, in->rules, prev, in->from_kernel, cause) < 0) {
+		snapshot_ruleset_free(rs);
+		return NULL;
+	}
+	assemble_finish(rs, prev);
 	return rs;
-fail:
-	snapshot_ruleset_free(rs);
-	return NULL;
 }
 
 /* ---- live collector ---------------------------------------------------- */
@@ -912,7 +1023,8 @@ struct snap_ruleset *collect_ruleset_snapshot(struct collect_ruleset *c, const s
 	for (attempt = 0; attempt < SNAP_RETRIES; attempt++) {
 		uint32_t gen1, gen2;
 		bool same_gen;
-		struct snap_ruleset *rs, *shape;
+		struct snap_ruleset *rs;
+		struct rules_parser p;
 		char *cause = NULL;
 		struct collect_input in;
 		size_t i;
@@ -944,52 +1056,60 @@ struct snap_ruleset *collect_ruleset_snapshot(struct collect_ruleset *c, const s
 				continue;
 			break;
 		}
-		/* The chain list decides which per-chain rule dumps to run. */
-		shape = xcalloc(1, sizeof(*shape));
-		if (collect_parse_chains(shape, &c->chains, &cause) < 0) {
-			snapshot_ruleset_free(shape);
-			err = EBADMSG;
-			free(cause);
-			break;
-		}
-		err = 0;
-		for (i = 0; i < shape->nchains; i++) {
-			const struct snap_chain *ch = &shape->chains[i];
-
-			if (same_gen && want && !want(ch, want_arg))
-				continue;
-			if (dump_chain_rules(c, ch, &c->rules) < 0) {
-				err = errno;
-				break;
-			}
-		}
-		snapshot_ruleset_free(shape);
-		if (err == EINTR || err == ENOENT)
-			continue; /* changed under us */
-		if (err)
-			break;
-		if (get_genid(c, &gen2) < 0) {
-			err = errno;
-			if (err == EINTR)
-				continue;
-			break;
-		}
-		if (gen1 != gen2)
-			continue;
-
+		/* The chain list decides which per-chain rule dumps to run; each
+		 * dump is parsed as it arrives and, unless recording, dropped. */
 		in.genid = gen1;
 		in.reuse_tables = same_gen;
 		in.tables = same_gen ? NULL : &c->tables;
 		in.chains = &c->chains;
 		in.rules = &c->rules;
 		in.from_kernel = true;
-		rs = collect_ruleset_assemble(&in, prev, &cause);
+		rs = assemble_begin(&in, prev, &cause);
 		if (!rs) {
 			struct snap_ruleset *f = failed(prev, SRC_ERROR, 0, cause);
 
 			free(cause);
 			return f;
 		}
+		rules_parser_init(&p, rs, prev, true);
+		err = 0;
+		for (i = 0; i < rs->nchains && !err; i++) {
+			const struct snap_chain *ch = &rs->chains[i];
+
+			if (same_gen && want && !want(ch, want_arg))
+				continue;
+			struct nlbuf part;
+			size_t off;
+
+			if (!c->rec)
+				nlbuf_reset(&c->rules);
+			off = c->rules.len; /* recording: the buffer keeps every chain */
+			if (dump_chain_rules(c, ch, &c->rules) < 0) {
+				err = errno;
+				break;
+			}
+			part.data = c->rules.data ? c->rules.data + off : NULL;
+			part.len = c->rules.len - off;
+			part.cap = part.len;
+			if (rules_parser_feed(&p, &part, &cause) < 0)
+				err = EBADMSG;
+		}
+		rules_parser_done(&p);
+		if (!err && get_genid(c, &gen2) < 0)
+			err = errno;
+		if (err || gen1 != gen2) {
+			snapshot_ruleset_free(rs);
+			if (err == EBADMSG) {
+				struct snap_ruleset *f = failed(prev, SRC_ERROR, 0, cause);
+
+				free(cause);
+				return f;
+			}
+			if (!err || err == EINTR || err == ENOENT)
+				continue; /* changed under us */
+			break;
+		}
+		assemble_finish(rs, prev);
 		if (c->change_wall > 0) {
 			rs->change_pid = c->change_pid;
 			rs->change_wall = c->change_wall;

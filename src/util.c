@@ -90,6 +90,8 @@ void strbuf_init(struct strbuf *sb)
 	sb->s = NULL;
 	sb->len = 0;
 	sb->cap = 0;
+	sb->spill = NULL;
+	sb->spill_failed = false;
 }
 
 static void strbuf_grow(struct strbuf *sb, size_t more)
@@ -219,6 +221,16 @@ void strbuf_add_json(struct strbuf *sb, const char *s)
 	}
 	strbuf_addn(sb, (const char *)run, (size_t)(p - run));
 	strbuf_addc(sb, '"');
+}
+
+void strbuf_spill(struct strbuf *sb)
+{
+	if (!sb->spill || sb->len < 65536)
+		return;
+	if (!sb->spill_failed && fwrite(sb->s, 1, sb->len, sb->spill) != sb->len)
+		sb->spill_failed = true;
+	sb->len = 0;
+	sb->s[0] = '\0';
 }
 
 void strbuf_add_u64(struct strbuf *sb, uint64_t v)
