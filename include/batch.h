@@ -26,8 +26,10 @@ struct batch_opts {
 int batch_run(struct feed *feed, const struct batch_opts *opts, FILE *out, char **cause);
 
 /* `--trace FILTER`: print each traced packet's path (text or JSON lines)
- * until opts->iterations packets (0: until interrupted). Installs iptop's
- * own owned trace table for the duration; never touches the user's. */
+ * until opts->iterations packets (0: until interrupted). Live, installs
+ * iptop's own owned trace table for the duration; never touches the
+ * user's. A replay prints the packets its recording traced that FILTER
+ * matches, and fails when it holds none. */
 int batch_trace_run(struct feed *feed, const char *filter, int rate, const struct batch_opts *opts, FILE *out,
 		    char **cause);
 

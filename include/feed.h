@@ -1,7 +1,10 @@
 /*
  * feed.h - where snapshots come from: the live kernel (collectors on
  * netlink sockets) or a recording being replayed. The loop and batch mode
- * only see this interface, so replay runs the same code as live.
+ * only see this interface, so replay runs the same code as live. Packet
+ * traces too: a live feed runs the trace session (and records it when it
+ * records); a replay feeds the recorded trace messages, as it reaches them,
+ * into a trace_state of its own.
  */
 #ifndef FEED_H
 #define FEED_H
@@ -12,6 +15,8 @@
 
 struct feed;
 struct ct_table;
+struct record;
+struct trace_state;
 
 typedef bool (*feed_want_fn)(const struct snap_chain *ch, void *arg);
 
@@ -31,6 +36,25 @@ struct feed_ops {
 	 * second). The table stays valid until the next call. */
 	const struct ct_table *(*conntrack)(struct feed *f, bool flows);
 	void (*close)(struct feed *f);
+	/* Packet tracing (NULL: this feed cannot start one). See feed_trace_*. */
+	int (*trace_start)(struct feed *f, const char *filter, int rate, char **cause);
+	void (*trace_stop)(struct feed *f);
+	int (*trace_fd)(struct feed *f);
+	int (*trace_read)(struct feed *f, const struct snap_ruleset *rs);
+	int (*trace_timeout_ms)(struct feed *f);
+};
+
+/* Tracing as the feed has it, live or replayed: what the trace view and
+ * batch output read. */
+struct feed_trace {
+	struct trace_state *state;  /* the packets; NULL: none (not tracing, nothing recorded yet) */
+	bool active;                /* tracing now (replay: the recording was, at this point) */
+	bool recorded;              /* replay: the recording holds traced packets */
+	bool more;                  /* replay: recorded trace frames still to play */
+	char filter[128];           /* of the running or last trace (iptables words) */
+	char rule[192];             /* what the kernel matches, in nft words */
+	uint64_t lost;              /* overflows: events were lost */
+	uint64_t clock_ns;          /* now on the packets' clock (replay: the recording's), 0: monotonic */
 };
 
 struct feed {
@@ -40,7 +64,9 @@ struct feed {
 	char *backend;       /* "nf_tables" (later: "legacy", "both") */
 	bool replay;         /* true: no kernel behind it */
 	bool ended;          /* replay: the recording has no more snapshots */
+	bool failed;         /* replay: the recording is damaged (the snapshot's error says where) */
 	int interval_ms;     /* replay: the refresh it was recorded at (0 unknown) */
+	struct feed_trace trace;   /* read it with feed_trace() */
 };
 
 /* Live feed on the current network namespace. rec: record what is read
@@ -51,5 +77,23 @@ struct feed *feed_replay_open(const char *path, char **cause);
 void feed_close(struct feed *f);
 /* f->ops->conntrack, or NULL when the feed has no conntrack source. */
 const struct ct_table *feed_conntrack(struct feed *f, bool flows);
+/* The live feed's recording (NULL: not recording, or not live). */
+struct record *feed_record(struct feed *f);
+
+/*
+ * Tracing. Live: feed_trace_start() stops any trace running and starts
+ * one in the feed's namespace (trace_start(): iptop's own owned table;
+ * -1 with *cause when it cannot), recorded when the feed records; poll
+ * feed_trace_fd() and call feed_trace_read() when it is readable and at
+ * feed_trace_timeout_ms() (the number of packets completed, -1 with errno
+ * on a socket error). Replay: nothing to start, poll or read; the
+ * recorded packets arrive with the snapshots (ops->snapshot) around them.
+ */
+int feed_trace_start(struct feed *f, const char *filter, int rate, char **cause);
+void feed_trace_stop(struct feed *f);
+int feed_trace_fd(struct feed *f);
+int feed_trace_read(struct feed *f, const struct snap_ruleset *rs);
+int feed_trace_timeout_ms(struct feed *f);
+const struct feed_trace *feed_trace(const struct feed *f);
 
 #endif

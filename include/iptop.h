@@ -51,6 +51,8 @@ void strbuf_add_u64(struct strbuf *sb, uint64_t v);
 void strbuf_spill(struct strbuf *sb);
 void strbuf_reset(struct strbuf *sb);
 char *strbuf_steal(struct strbuf *sb); /* returns s (never NULL), resets sb */
+/* A whole file, NUL-terminated (len without the NUL), or NULL with errno. */
+char *read_whole_file(const char *path, size_t *len);
 void strbuf_free(struct strbuf *sb);
 
 /* Monotonic and wall clock in nanoseconds / seconds. */

@@ -6,8 +6,12 @@
  *
  * File: "IPTOPREC" | u32 byte-order mark 0x01020304 | u32 version |
  *       u32 header length | header text ("key=value\n" lines: kernel, netns,
- *       interval_ms) | frames.
+ *       interval_ms, start) | frames.
  * Frame: u32 type | u32 payload length | u64 ns since start | payload.
+ * Frames are written as they are read, so file order is time order: a
+ * replay hands each to its parser at the point it was recorded.
+ *
+ * Version 2 adds REC_META; version 1 files read the same.
  */
 #ifndef RECORD_H
 #define RECORD_H
@@ -19,7 +23,8 @@
 #include "collect.h"
 
 #define RECORD_MAGIC "IPTOPREC"
-#define RECORD_VERSION 1
+#define RECORD_VERSION 2
+#define RECORD_VERSION_MIN 1
 #define RECORD_MAX_FRAME (64u << 20)
 
 enum record_type {
@@ -32,10 +37,23 @@ enum record_type {
 	REC_NFT_EVENT = 7,       /* a NEWGEN event message */
 	REC_CT_DUMP = 8,         /* raw conntrack dump replies */
 	REC_CT_EVENT = 9,        /* raw conntrack event messages */
-	REC_TRACE = 10,          /* raw NFT_MSG_TRACE messages */
+	REC_TRACE = 10,          /* raw NFT_MSG_TRACE messages (and nfnetlink_log packets: --trace-legacy) */
 	REC_LEGACY = 11,         /* x_tables blobs (collect-legacy.h raw format), inside a ruleset */
-	REC_TYPE_MAX = 11,
+	REC_META = 12,           /* "key=value\n" lines: facts read beside netlink (below) */
+	REC_TYPE_MAX = 12,
 };
+
+/*
+ * REC_META keys (a reader ignores keys it does not know; later values win):
+ *   ct_acct=0|1            nf_conntrack_acct, when conntrack is read and it changes
+ *   ct_max=N               nf_conntrack_max, likewise
+ *   ifname.N=NAME          the interface with index N, before the first
+ *                          REC_TRACE frame that names it
+ *   trace_start=FILTER     a trace started (iptables words; may be empty)
+ *   trace_rule=TEXT        what the kernel matches for it, in nft words
+ *   trace_lost=N           events lost so far in this trace (overflows)
+ *   trace_stop=1           the trace stopped
+ */
 
 struct record_ruleset_begin {
 	uint32_t genid;
@@ -50,6 +68,8 @@ struct record;
 /* Writer. NULL with *cause on failure. */
 struct record *record_create(const char *path, const char *netns_label, int interval_ms, char **cause);
 void record_frame(struct record *rec, uint32_t type, const void *data, size_t len);
+/* One REC_META frame "key=value\n" (control characters in value become ' '). */
+void record_meta(struct record *rec, const char *key, const char *value);
 /* legacy: the x_tables blobs read for this snapshot, or NULL */
 void record_ruleset(struct record *rec, const struct collect_input *in, const struct nlbuf *legacy,
 		    const struct snap_ruleset *rs);
@@ -69,6 +89,9 @@ struct record_frame {
 struct record_reader *record_reader_open(const char *path, char **cause);
 /* 1 frame read, 0 end of file, -1 error (*cause "FILE: offset N: ..."). */
 int record_reader_next(struct record_reader *r, struct record_frame *f, char **cause);
+/* The same checks without reading the payload (f->data NULL): a quick
+ * look at which frames a file holds. */
+int record_reader_skip(struct record_reader *r, struct record_frame *f, char **cause);
 const char *record_reader_header(const struct record_reader *r, const char *key);
 void record_reader_close(struct record_reader *r);
 

@@ -4,7 +4,8 @@
  * routing decision, local process) go for a given body size, family
  * filter and ruleset topology. Computed once per (size, topology) and
  * cached; each tick only numbers and colours change. Knows no counters,
- * no colours and no terminal.
+ * no colours and no terminal. iptables-legacy (x_tables) tables sit at
+ * their hooks next to nf_tables chains, labelled as legacy.
  */
 #ifndef SCENE_H
 #define SCENE_H
@@ -31,8 +32,9 @@ struct scene_item {
 	size_t chain;            /* index into the snapshot's chains (and the model's) */
 	int hook;                /* 0..4 */
 	struct canvas_rect r;    /* ROWS: row(s) inside the frame; BOXES: the box; w 0: no room */
-	char label[64];          /* "raw", "filter₆", "firewalld filter_INPUT" */
-	char short_label[40];    /* when label does not fit: "firewalld" */
+	char label[64];          /* "raw", "filter₆", "firewalld filter_INPUT", "filter (legacy)" */
+	char short_label[40];    /* when label does not fit: "firewalld", "filter L" */
+	bool legacy;             /* an iptables-legacy (x_tables) table */
 };
 
 struct scene_hook {
@@ -84,6 +86,11 @@ struct scene {
 	struct scene_arrow arrows[SCENE_MAX_ARROWS];
 	size_t narrows;
 	struct canvas_rect legend;   /* where the legend goes (w 0: none) */
+	/* One row for the backends line (w 0: none): legacy tables are shown;
+	 * both_backends: iptables-legacy and iptables-nft both hold rules. */
+	struct canvas_rect banner;
+	bool legacy;
+	bool both_backends;
 	int content_h;           /* rows used (LIST may be taller than h: it scrolls) */
 };
 

@@ -3,12 +3,16 @@
  * iptables words, a private owned table that marks matching packets with
  * nftrace, the NFNLGRP_NFTRACE listener, and the correlation of trace
  * events into one path per packet (hooks, rules, verdicts, NAT, conntrack).
+ * Optionally (--trace-legacy) the iptables-legacy (x_tables) rules the same
+ * packets walk, which the kernel reports through nfnetlink_log.
  *
  * Three layers, each usable alone:
  *   trace_filter_*   pure: parse "-p tcp --dport 80 -s 10.0.0.0/8"
- *   trace_state_*    pure: feed NFT_MSG_TRACE messages (live or recorded),
- *                    get completed packet paths; text and JSON output
- *   trace_session    live: sockets, the owned table, non-blocking reads
+ *   trace_state_*    pure: feed NFT_MSG_TRACE (and NFULNL_MSG_PACKET)
+ *                    messages, live or recorded, get completed packet
+ *                    paths; text and JSON output
+ *   trace_session    live: sockets, the owned table, the nf_log binding,
+ *                    non-blocking reads
  */
 #ifndef TRACE_H
 #define TRACE_H
@@ -84,6 +88,10 @@ enum trace_step_type {
 	TRACE_STEP_POLICY,        /* base chain policy decided */
 };
 
+/* A verdict iptop cannot know: a legacy rule whose target decides at run
+ * time, or a rule the snapshot no longer has. Not a kernel value. */
+#define TRACE_VERDICT_UNKNOWN (-1000)
+
 enum trace_route {
 	TRACE_ROUTE_UNKNOWN,
 	TRACE_ROUTE_INPUT,        /* routed to this host */
@@ -107,6 +115,11 @@ struct trace_hdr {
 	uint8_t tcp_flags;        /* has_ports && proto tcp */
 	uint16_t len;             /* IP total length */
 	uint8_t ttl;
+	/* Tell packets with the same addresses apart (not printed). */
+	bool has_ipid;            /* IPv4 identification */
+	uint16_t ipid;
+	bool has_seq;             /* TCP sequence and ack, ICMP echo sequence (seq) */
+	uint32_t seq, ack;
 };
 
 struct trace_ct {
@@ -130,9 +143,12 @@ struct trace_step {
 	int policy;               /* TRACE_STEP_POLICY: NF_ACCEPT / NF_DROP */
 	char *rule;               /* rule text from the snapshot, or NULL */
 	bool nat_chain;           /* the chain is of type nat */
-	uint32_t trace_id;        /* the kernel's id (changes between hooks) */
+	uint32_t trace_id;        /* the kernel's id (changes between hooks); 0 legacy */
 	uint64_t t_ns;
 	struct trace_hdr hdr;     /* valid when this event carried headers */
+	bool legacy;              /* an iptables-legacy (x_tables) chain, from nfnetlink_log */
+	unsigned int rulenum;     /* legacy: the kernel's rule number in the chain (1-based;
+	                           * the tail entry, policy or return, is nrules + 1) */
 };
 
 struct trace_packet {
@@ -175,6 +191,9 @@ void trace_state_free(struct trace_state *st);
 void trace_state_set_limit(struct trace_state *st, size_t max);
 /* Time source for the next messages (replay); 0 = the monotonic clock. */
 void trace_state_set_clock(struct trace_state *st, uint64_t now_ns);
+/* Wall clock (s) of the next messages (replay: when they were recorded);
+ * 0 = now. */
+void trace_state_set_wall(struct trace_state *st, double wall);
 /* Interface names: resolver for ifindex, writing into buf (TRACE_IFNAMSIZ
  * + 8 bytes). Default: if_indextoname in the current namespace, "if#N"
  * when unknown. */
@@ -183,12 +202,25 @@ void trace_state_set_ifname(struct trace_state *st,
 /* Ignore events from this table (the tracer's own). Default "iptop_trace". */
 void trace_state_set_own_table(struct trace_state *st, const char *name);
 void trace_state_set_forward_start(struct trace_state *st, bool on);
+/* Legacy rules are not being traced (no --trace-legacy): packets that
+ * pass a hook where the snapshot has iptables-legacy chains get a note
+ * saying so. NFULNL messages are parsed whenever they come (a recording
+ * made with --trace-legacy replays with its legacy steps). */
+void trace_state_set_legacy_untraced(struct trace_state *st, bool on);
+/* Lines about the session for the user, kept with its packets (the live
+ * session sets them at start: nf_log changed or recovered, legacy rules
+ * not traced); NULL if none. */
+void trace_state_set_notice(struct trace_state *st, const char *text);
+const char *trace_state_notice(const struct trace_state *st);
 
 /* Feed one netlink message (nlmsg_len bytes must be readable: check it
- * against what you read). NFT_MSG_TRACE is parsed and correlated; other
- * messages are ignored (return 0). rs (may be NULL) gives base chain
- * hooks and rule text. Returns the number of packets completed, or -1 for
- * a malformed trace message (ignored; state unchanged). */
+ * against what you read). NFT_MSG_TRACE is parsed and correlated; so is
+ * an NFULNL_MSG_PACKET whose prefix is a legacy "TRACE: ..." line (a
+ * step in an iptables-legacy chain, joined to the packet it belongs to by
+ * its headers); other messages are ignored (return 0). rs (may be NULL)
+ * gives base chain hooks and rule text, and maps legacy rule numbers to
+ * rules. Returns the number of packets completed, or -1 for a malformed
+ * trace message (ignored; state unchanged). */
 int trace_feed_msg(struct trace_state *st, const struct nlmsghdr *nlh, const struct snap_ruleset *rs);
 /* Complete packets quiet for longer than the settle time (200 ms) at
  * now_ns (0: clock). Returns the number completed. */
@@ -208,6 +240,19 @@ const struct trace_packet *trace_state_find(const struct trace_state *st, uint64
 uint64_t trace_state_total(const struct trace_state *st);
 /* Malformed messages ignored. */
 uint64_t trace_state_bad(const struct trace_state *st);
+/* Legacy hops lost: gaps in nfnetlink_log's sequence numbers. */
+uint64_t trace_state_legacy_lost(const struct trace_state *st);
+
+/*
+ * The prefix ip_tables/ip6_tables give nf_log_trace() for a packet with
+ * nf_trace set: "TRACE: TABLE:CHAIN:TYPE:RULENUM " with TYPE rule, return
+ * or policy. Fills table and chain (NUL-terminated, truncated to their
+ * sizes), *type and *rulenum; returns 0, or -1 if prefix is not such a
+ * line (another nf_log user, e.g. conntrack's invalid-packet messages).
+ * Pure.
+ */
+int trace_nflog_prefix(const char *prefix, char *table, size_t tablesz, char *chain, size_t chainsz,
+		       enum trace_step_type *type, unsigned int *rulenum);
 
 /* One packet as text: a header line, one line per step, the routing
  * decision, NAT, the verdict. Lines end in '\n'. */
@@ -224,7 +269,9 @@ void trace_path_text(const struct trace_packet *p, struct strbuf *sb);
  *    {"verdict", "hook", "table", "chain", "handle", "policy", "rule"}|null,
  *    "reply_of", "reply" (packet ids or null), "note", "steps": [{"hook",
  *    "family", "table", "chain", "handle", "type" "rule"|"return"|"policy",
- *    "rule" (text or null), "verdict", "target", "trace_id"}]}
+ *    "rule" (text or null), "verdict", "target", "trace_id" (null for
+ *    legacy), "backend" "nf_tables"|"legacy", "rulenum" (legacy) or null}]}
+ * "verdict" also carries "backend".
  * Fields that don't apply to the protocol are left out of "packet".
  */
 void trace_path_json(const struct trace_packet *p, struct strbuf *sb);
@@ -241,6 +288,33 @@ const char *trace_route_name(enum trace_route r);
 
 struct trace_session;
 
+/* trace_start_flags: also trace iptables-legacy rules (see below). */
+#define TRACE_LEGACY 1u
+
+/* The flags trace_start() uses from now on (default 0). main() sets
+ * TRACE_LEGACY for --trace-legacy, so every way a trace starts (batch,
+ * the dashboard's t) honours it. */
+void trace_set_default_flags(unsigned int flags);
+unsigned int trace_default_flags(void);
+
+/*
+ * What TRACE_LEGACY changes in the current network namespace, in words
+ * for a confirmation (allocated, lines end in '\n'): the nf_log bindings
+ * (net.netfilter.nf_log.2 for IPv4, .10 for IPv6; nfproto 0 both, or one
+ * family) as they are now, that they become nfnetlink_log while tracing,
+ * what else that redirects, and that they are restored on exit.
+ */
+char *trace_legacy_plan(uint8_t nfproto);
+/*
+ * An iptop that traced legacy rules and died without restoring nf_log
+ * (SIGKILL, a crash) left its saved values in /run/iptop/nflog-*.state:
+ * restore those of the current namespace now (only where the binding is
+ * still nfnetlink_log, i.e. nobody changed it since). Returns 1 and *msg
+ * (allocated) saying what was restored, 0 if there was nothing to do, -1
+ * with *msg on failure. Called by trace_start; cheap.
+ */
+int trace_legacy_recover(char **msg);
+
 /*
  * Start tracing in the current network namespace: parse filter, join
  * NFNLGRP_NFTRACE, install `table inet iptop_trace` (flags owner: the
@@ -251,6 +325,25 @@ struct trace_session;
  * "packet tracing unavailable on this kernel: ...").
  */
 struct trace_session *trace_start(const char *filter, int rate_per_s, char **cause);
+/*
+ * The same with flags. TRACE_LEGACY: before the table goes in, save the
+ * namespace's nf_log bindings for the filter's families (state file
+ * under /run/iptop, locked while running), bind the event socket to
+ * nfnetlink_log group 0 (where nf_log_trace() sends legacy "TRACE:" lines
+ * when nf_log is nfnetlink_log) and set the bindings to nfnetlink_log;
+ * trace_stop() restores them. The same socket carries both kinds of
+ * message, so they arrive in the order the kernel produced them. Errors:
+ * "legacy tracing is already running in this network namespace ...",
+ * "nfnetlink_log group 0 is in use ...", "cannot set
+ * net.netfilter.nf_log.2: ...".
+ */
+struct trace_session *trace_start_flags(const char *filter, int rate_per_s, unsigned int flags, char **cause);
+/* What happened at start the user should know (a recovered nf_log from a
+ * crashed iptop; the nf_log values changed; legacy tables here are not
+ * traced), one line each, or NULL. Also trace_state_notice(). */
+const char *trace_notice(const struct trace_session *s);
+/* TRACE_LEGACY is active. */
+bool trace_legacy_active(const struct trace_session *s);
 /* Record every trace message read as REC_TRACE frames (rec not owned). */
 void trace_set_record(struct trace_session *s, struct record *rec);
 /* fd to poll for trace events. */

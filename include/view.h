@@ -55,12 +55,15 @@ enum view_prompt {
  * and fills this in; views ask it to start or stop with REACT_TRACE. */
 struct view_trace {
 	bool live;               /* the feed is a live namespace: tracing can run */
-	bool active;             /* a session runs */
+	bool replay;             /* a recording: it shows what was traced while recording */
+	bool recorded;           /* replay: the recording holds traced packets */
+	bool active;             /* a session runs (replay: ran at this point of the recording) */
 	struct trace_state *state;   /* its packets (NULL: none) */
 	char filter[128];        /* the filter of the running or last session */
 	char rule[192];          /* what the kernel matches, in nft words */
 	char error[192];         /* why the last start failed, or "" */
 	uint64_t lost;           /* overflows (events lost) */
+	uint64_t clock_ns;       /* now on the packets' clock (a replay's), 0: ctx.now_ns */
 	uint64_t sel;            /* the packet drawn on the diagram, 0: none */
 	int step;                /* its path lit up to this step, -1: all of it */
 	bool want_start, want_stop;  /* requests (with REACT_TRACE) */
@@ -192,6 +195,11 @@ void view_diagram_draw_path(struct canvas *c, const struct view_stack *st, const
 const struct trace_packet *view_trace_selected(const struct view_stack *st);
 /* Step the selected packet's path by dir (-1 back, 1 on; before the
  * first step: the whole path). */
+struct feed_trace;
+/* Take the feed's trace (live session or replay) into the view state. A
+ * new set of packets loses the selection that pointed into the old one. */
+void view_trace_sync(struct view_trace *tr, const struct feed_trace *ft);
+
 int view_trace_step(struct view_stack *st, int dir);
 
 

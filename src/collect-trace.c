@@ -7,6 +7,10 @@
  * deletes it the moment that socket closes, so a crash (even SIGKILL)
  * leaves no tracing rule behind. The user's tables are never touched.
  *
+ * With TRACE_LEGACY the same event socket also receives the legacy
+ * "TRACE:" lines nfnetlink_log sends for iptables-legacy rules (the
+ * nf_log binding and its restore are collect-nflog.c's).
+ *
  * Does not parse events itself (trace-path.c does, for live and replay
  * alike) and knows no screen.
  */
@@ -29,12 +33,15 @@
 #include <libnftnl/expr.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_log.h>
 #include <linux/netfilter/nf_tables.h>
 
 #include "iptop.h"
 #include "nl.h"
 #include "record.h"
+#include "collect-legacy.h"
 #include "trace.h"
+#include "trace-int.h"
 
 #define TRACE_TABLE "iptop_trace"
 #define TRACE_PRIO (-350)
@@ -42,8 +49,10 @@
 #define ACK_TIMEOUT_MS 3000
 
 struct trace_session {
-	struct nlsock *events;    /* NFNLGRP_NFTRACE listener */
+	struct nlsock *events;    /* NFNLGRP_NFTRACE listener (and nfnetlink_log group 0) */
 	struct nlsock *owner;     /* owns the table: closing it removes the table */
+	struct trace_nflog *nflog;/* TRACE_LEGACY: the nf_log binding, or NULL */
+	char *notice;
 	struct trace_state *st;
 	struct record *rec;
 	struct trace_filter filter;
@@ -467,9 +476,66 @@ static void make_rule_text(struct trace_session *s, const struct trace_chain_def
 	s->rule_text = strbuf_steal(&sb);
 }
 
+static unsigned int default_flags;
+
+void trace_set_default_flags(unsigned int flags)
+{
+	default_flags = flags;
+}
+
+unsigned int trace_default_flags(void)
+{
+	return default_flags;
+}
+
 struct trace_session *trace_start(const char *filter, int rate_per_s, char **cause)
 {
+	return trace_start_flags(filter, rate_per_s, default_flags, cause);
+}
+
+/* Legacy tables here that this session will not trace: "filter, nat" of
+ * the filter's families, or NULL. Only /proc is read (opening a table
+ * would create it). */
+static char *untraced_legacy_tables(uint8_t nfproto)
+{
+	static const uint8_t fams[] = { NFPROTO_IPV4, NFPROTO_IPV6 };
+	struct strbuf sb;
+	size_t f, i;
+
+	strbuf_init(&sb);
+	for (f = 0; f < ARRAY_SIZE(fams); f++) {
+		char **names = NULL;
+		size_t n = 0;
+
+		if ((nfproto && nfproto != fams[f]) || collect_legacy_table_names(fams[f], &names, &n) < 0)
+			continue;
+		for (i = 0; i < n; i++) {
+			strbuf_addf(&sb, "%s%s %s", sb.len ? ", " : "", snapshot_family_name(fams[f]), names[i]);
+			free(names[i]);
+		}
+		free(names);
+	}
+	if (sb.len)
+		return strbuf_steal(&sb);
+	strbuf_free(&sb);
+	return NULL;
+}
+
+static void add_notice(struct trace_session *s, const char *text)
+{
+	char *n;
+
+	if (!text || !*text)
+		return;
+	n = s->notice ? xasprintf("%s\n%s", s->notice, text) : xstrdup(text);
+	free(s->notice);
+	s->notice = n;
+}
+
+struct trace_session *trace_start_flags(const char *filter, int rate_per_s, unsigned int flags, char **cause)
+{
 	struct trace_session *s = xcalloc(1, sizeof(*s));
+	char *recovered = NULL;
 	struct trace_chain_def chains[3];
 	size_t nchains = 0;
 	const char *what = NULL;
@@ -512,6 +578,17 @@ struct trace_session *trace_start(const char *filter, int rate_per_s, char **cau
 	}
 	nlsock_set_rcvbuf(s->events, TRACE_RCVBUF);
 
+	/* A legacy tracer that died left nf_log bound to nfnetlink_log. */
+	if (trace_legacy_recover(&recovered) != 0)
+		add_notice(s, recovered);
+	free(recovered);
+	if (flags & TRACE_LEGACY) {
+		s->nflog = trace_nflog_start(s->events, s->filter.nfproto, cause);
+		if (!s->nflog)
+			goto fail;
+		add_notice(s, trace_nflog_notice(s->nflog));
+	}
+
 	s->owner = nlsock_open(NETLINK_NETFILTER);
 	if (!s->owner) {
 		*cause = xasprintf("cannot open a netlink socket: %s", strerror(errno));
@@ -525,14 +602,40 @@ struct trace_session *trace_start(const char *filter, int rate_per_s, char **cau
 	s->st = trace_state_new();
 	trace_state_set_own_table(s->st, TRACE_TABLE);
 	trace_state_set_forward_start(s->st, s->filter.oif.set);
+	trace_state_set_legacy_untraced(s->st, !s->nflog);
+	if (!s->nflog) {
+		char *names = untraced_legacy_tables(s->filter.nfproto);
+
+		if (names) {
+			char *m = xasprintf("iptables-legacy tables exist here (%s): their rules are not traced "
+					    "(--trace-legacy traces them)", names);
+
+			add_notice(s, m);
+			free(m);
+			free(names);
+		}
+	}
+	trace_state_set_notice(s->st, s->notice);
 	s->bufsize = 256 * 1024;
 	s->buf = xmalloc(s->bufsize);
 	return s;
 fail:
+	trace_nflog_stop(s->nflog);
 	nlsock_close(s->owner);
 	nlsock_close(s->events);
+	free(s->notice);
 	free(s);
 	return NULL;
+}
+
+const char *trace_notice(const struct trace_session *s)
+{
+	return s->notice;
+}
+
+bool trace_legacy_active(const struct trace_session *s)
+{
+	return s->nflog != NULL;
 }
 
 void trace_set_record(struct trace_session *s, struct record *rec)
@@ -573,13 +676,17 @@ int trace_read(struct trace_session *s, const struct snap_ruleset *rs)
 		for (nlh = (const struct nlmsghdr *)s->buf; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
 			int r;
 
-			if (nlh->nlmsg_type != ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_TRACE))
+			if (nlh->nlmsg_type != ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_TRACE) &&
+			    nlh->nlmsg_type != ((NFNL_SUBSYS_ULOG << 8) | NFULNL_MSG_PACKET))
 				continue;
-			if (s->rec)
-				record_frame(s->rec, REC_TRACE, nlh, nlh->nlmsg_len);
 			r = trace_feed_msg(s->st, nlh, rs);
 			if (r > 0)
 				done += r;
+			/* After feeding: the interface names it looked up went
+			 * into the recording first (feed.c), where a replay
+			 * needs them. */
+			if (s->rec)
+				record_frame(s->rec, REC_TRACE, nlh, nlh->nlmsg_len);
 		}
 	}
 	done += trace_state_expire(s->st, 0);
@@ -611,9 +718,11 @@ void trace_stop(struct trace_session *s)
 	if (!s)
 		return;
 	delete_table(s);
+	trace_nflog_stop(s->nflog);
 	nlsock_close(s->owner);
 	nlsock_close(s->events);
 	trace_state_free(s->st);
+	free(s->notice);
 	free(s->rule_text);
 	free(s->buf);
 	free(s);

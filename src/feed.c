@@ -2,11 +2,17 @@
  * feed.c - the two sources of snapshots behind include/feed.h: live
  * (collectors on netlink sockets in the chosen namespace, optionally
  * recording) and replay (a recording fed back through the same parsers).
- * Neither knows how snapshots are drawn.
+ * Each also carries packet tracing: live runs the trace session and
+ * records its messages with what a replay needs beside them (interface
+ * names, the filter); replay feeds the recorded messages into its own
+ * trace_state as it reaches them. Neither knows how anything is drawn.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
+#include <net/if.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -18,16 +24,30 @@
 #include "iptop.h"
 #include "nl.h"
 #include "record.h"
+#include "trace.h"
 
 /* ---- live -------------------------------------------------------------- */
 
+/* An interface name as the recording has it (REC_META ifname.N). */
+struct feed_ifname {
+	uint32_t idx;
+	char name[TRACE_IFNAMSIZ];
+};
+
 /* The live feed polls several sockets (ruleset events, conntrack events)
- * behind one epoll fd, so the loop has a single fd to watch. */
+ * behind one epoll fd, so the loop has a single fd to watch. The trace
+ * socket stays apart: it is polled only while tracing. */
 struct live {
 	struct collect_ruleset *rules;
 	struct ct_collect *ct;   /* opened on first use */
 	struct record *rec;
 	int epfd;
+	struct trace_session *trace;
+	struct feed_ifname *ifnames;   /* recorded so far */
+	size_t nifnames;
+	bool ct_recorded;        /* ct_acct and ct_max are in the recording */
+	bool ct_acct;
+	uint64_t ct_max;
 };
 
 static double now_s(void)
@@ -72,6 +92,25 @@ static void ct_tap(void *arg, enum ct_tap_what what, const void *buf, size_t len
 		record_frame(l->rec, what == CT_TAP_DUMP ? REC_CT_DUMP : REC_CT_EVENT, buf, len);
 }
 
+/* nf_conntrack_acct and _max into the recording when they change: a
+ * replay cannot read them from /proc. */
+static void live_record_ct(struct live *l, const struct ct_table *t)
+{
+	char v[32];
+
+	if (!l->rec || (l->ct_recorded && t->acct == l->ct_acct && t->max == l->ct_max))
+		return;
+	if (!l->ct_recorded || t->acct != l->ct_acct)
+		record_meta(l->rec, "ct_acct", t->acct ? "1" : "0");
+	if (!l->ct_recorded || t->max != l->ct_max) {
+		snprintf(v, sizeof(v), "%llu", (unsigned long long)t->max);
+		record_meta(l->rec, "ct_max", v);
+	}
+	l->ct_recorded = true;
+	l->ct_acct = t->acct;
+	l->ct_max = t->max;
+}
+
 static const struct ct_table *live_conntrack(struct feed *f, bool flows)
 {
 	struct live *l = f->priv;
@@ -87,6 +126,7 @@ static const struct ct_table *live_conntrack(struct feed *f, bool flows)
 		ct_collect_refresh(l->ct, now, false);
 	else
 		ct_collect_stats(l->ct);
+	live_record_ct(l, ct_collect_table(l->ct));
 	return ct_collect_table(l->ct);
 }
 
@@ -101,10 +141,117 @@ static struct snap_ruleset *live_snapshot(struct feed *f, const struct snap_rule
 	return rs;
 }
 
+/* The trace's interface names, looked up in the feed's namespace and
+ * written to the recording the first time an index shows up (or when it
+ * was renamed): a replay has no namespace to ask. Trace messages are
+ * recorded after they are fed (collect-trace.c), so a name is in the file
+ * before the message that needs it. */
+static const char *live_ifname(uint32_t idx, char *buf, void *arg)
+{
+	struct live *l = arg;
+	char key[32];
+	size_t i;
+
+	if (!idx || !if_indextoname(idx, buf)) {
+		snprintf(buf, TRACE_IFNAMSIZ + 8, "if#%u", idx);
+		return buf;
+	}
+	for (i = 0; i < l->nifnames; i++)
+		if (l->ifnames[i].idx == idx)
+			break;
+	if (i < l->nifnames && strcmp(l->ifnames[i].name, buf) == 0)
+		return buf;
+	if (i == l->nifnames) {
+		l->ifnames = xreallocarray(l->ifnames, l->nifnames + 1, sizeof(*l->ifnames));
+		l->nifnames++;
+		l->ifnames[i].idx = idx;
+	}
+	snprintf(l->ifnames[i].name, sizeof(l->ifnames[i].name), "%s", buf);
+	snprintf(key, sizeof(key), "ifname.%u", idx);
+	record_meta(l->rec, key, buf);
+	return buf;
+}
+
+static void live_trace_stop(struct feed *f)
+{
+	struct live *l = f->priv;
+
+	if (!l->trace)
+		return;
+	trace_stop(l->trace);
+	l->trace = NULL;
+	if (l->rec)
+		record_meta(l->rec, "trace_stop", "1");
+	f->trace.state = NULL;
+	f->trace.active = false;
+}
+
+static int live_trace_start(struct feed *f, const char *filter, int rate, char **cause)
+{
+	struct live *l = f->priv;
+	struct trace_session *s;
+
+	/* One owned table at a time: the old session goes first. */
+	live_trace_stop(f);
+	if (!filter)
+		filter = "";
+	s = trace_start(filter, rate, cause);
+	if (!s)
+		return -1;
+	l->trace = s;
+	f->trace.state = trace_session_state(s);
+	f->trace.active = true;
+	f->trace.lost = 0;
+	snprintf(f->trace.filter, sizeof(f->trace.filter), "%s", filter);
+	snprintf(f->trace.rule, sizeof(f->trace.rule), "%s", trace_rule_text(s));
+	if (l->rec) {
+		record_meta(l->rec, "trace_start", filter);
+		record_meta(l->rec, "trace_rule", trace_rule_text(s));
+		trace_state_set_ifname(f->trace.state, live_ifname, l);
+		trace_set_record(s, l->rec);
+	}
+	return 0;
+}
+
+static int live_trace_fd(struct feed *f)
+{
+	struct live *l = f->priv;
+
+	return l->trace ? trace_fd(l->trace) : -1;
+}
+
+static int live_trace_read(struct feed *f, const struct snap_ruleset *rs)
+{
+	struct live *l = f->priv;
+	char v[32];
+	int n;
+
+	if (!l->trace)
+		return 0;
+	n = trace_read(l->trace, rs);
+	if (trace_lost(l->trace) != f->trace.lost) {
+		f->trace.lost = trace_lost(l->trace);
+		snprintf(v, sizeof(v), "%llu", (unsigned long long)f->trace.lost);
+		if (l->rec)
+			record_meta(l->rec, "trace_lost", v);
+	}
+	return n;
+}
+
+static int live_trace_timeout_ms(struct feed *f)
+{
+	struct live *l = f->priv;
+
+	return l->trace ? trace_timeout_ms(l->trace) : -1;
+}
+
 static void live_close(struct feed *f)
 {
 	struct live *l = f->priv;
 
+	/* Before the recording closes: its stop is the last thing in it. */
+	live_trace_stop(f);
+	free(l->ifnames);
 	collect_ruleset_close(l->rules);
 	ct_collect_close(l->ct);
 	record_close(l->rec, NULL);
@@ -120,6 +267,11 @@ static const struct feed_ops feed_live_ops = {
 	.snapshot = live_snapshot,
 	.conntrack = live_conntrack,
 	.close = live_close,
+	.trace_start = live_trace_start,
+	.trace_stop = live_trace_stop,
+	.trace_fd = live_trace_fd,
+	.trace_read = live_trace_read,
+	.trace_timeout_ms = live_trace_timeout_ms,
 };
 
 struct feed *feed_live_open(const char *netns, const char *record_path, int interval_ms, char **cause)
@@ -153,6 +305,16 @@ struct feed *feed_live_open(const char *netns, const char *record_path, int inte
 
 /* ---- replay ------------------------------------------------------------ */
 
+#define REPLAY_MAX_IFNAMES 1024
+
+/* A trace or fact frame read and not played yet (replay_play). */
+struct replay_held {
+	uint32_t type;
+	uint32_t len;
+	uint64_t t_ns;
+	uint8_t *data;
+};
+
 struct replay {
 	struct record_reader *rd;
 	char *path;
@@ -160,7 +322,251 @@ struct replay {
 	bool have_ct;
 	char *error;          /* a read error: shown as the snapshot error */
 	bool ended;
+	uint64_t now_ns;         /* the recording's time: the last frame read */
+	uint64_t pace_ns;        /* traces after the last snapshot play in steps this long */
+	uint64_t tail_ns;        /* after the last snapshot: played up to here */
+	struct replay_held *held;   /* in file order */
+	size_t nheld;
+	double start_wall;       /* wall clock the recording started at, 0 unknown */
+	struct feed_ifname *ifnames;   /* from REC_META ifname.N */
+	size_t nifnames;
 };
+
+/* ---- replay: traces ---------------------------------------------------- */
+
+/* Interface names as the recording named them; "if#N" when it did not
+ * (the replaying host's interfaces are someone else's). */
+static const char *replay_ifname(uint32_t idx, char *buf, void *arg)
+{
+	const struct replay *r = arg;
+	size_t i;
+
+	for (i = 0; i < r->nifnames; i++) {
+		if (r->ifnames[i].idx == idx) {
+			snprintf(buf, TRACE_IFNAMSIZ + 8, "%s", r->ifnames[i].name);
+			return buf;
+		}
+	}
+	snprintf(buf, TRACE_IFNAMSIZ + 8, "if#%u", idx);
+	return buf;
+}
+
+static struct trace_state *replay_trace_state(struct feed *f)
+{
+	if (!f->trace.state) {
+		f->trace.state = trace_state_new();
+		trace_state_set_ifname(f->trace.state, replay_ifname, f->priv);
+	}
+	return f->trace.state;
+}
+
+static void replay_set_ifname(struct replay *r, const char *key, const char *val)
+{
+	char *end;
+	unsigned long idx = strtoul(key, &end, 10);
+	size_t i;
+
+	if (end == key || *end || idx == 0 || idx > UINT32_MAX)
+		return;
+	for (i = 0; i < r->nifnames && r->ifnames[i].idx != idx; i++)
+		;
+	if (i == r->nifnames) {
+		if (r->nifnames >= REPLAY_MAX_IFNAMES)
+			return;
+		r->ifnames = xreallocarray(r->ifnames, r->nifnames + 1, sizeof(*r->ifnames));
+		r->nifnames++;
+		r->ifnames[i].idx = (uint32_t)idx;
+	}
+	snprintf(r->ifnames[i].name, sizeof(r->ifnames[i].name), "%s", val);
+}
+
+/* One REC_META fact (record.h lists them); unknown keys are skipped. */
+static void replay_fact(struct feed *f, const char *key, const char *val)
+{
+	struct replay *r = f->priv;
+	struct feed_trace *t = &f->trace;
+
+	if (strcmp(key, "ct_acct") == 0) {
+		r->ct.acct = strtoul(val, NULL, 10) != 0;
+	} else if (strcmp(key, "ct_max") == 0) {
+		r->ct.max = strtoull(val, NULL, 10);
+	} else if (strncmp(key, "ifname.", 7) == 0) {
+		replay_set_ifname(r, key + 7, val);
+	} else if (strcmp(key, "trace_start") == 0) {
+		struct trace_state *st = replay_trace_state(f);
+		struct trace_filter tf;
+		char *why = NULL;
+
+		/* Packets still open belonged to the last trace (live, they
+		 * went with its session). */
+		trace_state_flush(st);
+		t->active = true;
+		t->recorded = true;
+		t->lost = 0;
+		snprintf(t->filter, sizeof(t->filter), "%s", val);
+		t->rule[0] = '\0';
+		/* -o: tracing began at the forward hook (collect-trace.c). */
+		trace_state_set_forward_start(st, trace_filter_parse(val, &tf, &why) == 0 && tf.oif.set);
+		free(why);
+	} else if (strcmp(key, "trace_rule") == 0) {
+		snprintf(t->rule, sizeof(t->rule), "%s", val);
+	} else if (strcmp(key, "trace_lost") == 0) {
+		t->lost = strtoull(val, NULL, 10);
+	} else if (strcmp(key, "trace_stop") == 0) {
+		t->active = false;
+		if (t->state)
+			trace_state_flush(t->state);
+	}
+}
+
+static void replay_meta(struct feed *f, const uint8_t *data, size_t len)
+{
+	const char *p = (const char *)data, *end = p + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		const char *eq = memchr(p, '=', ll);
+		char key[32];
+
+		if (eq && (size_t)(eq - p) < sizeof(key)) {
+			char *val = xstrndup(eq + 1, ll - (size_t)(eq + 1 - p));
+
+			memcpy(key, p, (size_t)(eq - p));
+			key[eq - p] = '\0';
+			replay_fact(f, key, val);
+			free(val);
+		}
+		p += ll + (nl ? 1 : 0);
+	}
+}
+
+/* Every message of a REC_TRACE frame must fit it: the writer only ever
+ * wrote whole ones. -1 with *cause ("offset N: ...") when one does not. */
+static int replay_check_trace(const struct record_frame *fr, char **cause)
+{
+	const uint8_t *p = fr->data;
+	size_t left = fr->len;
+
+	if (!left) {
+		*cause = xasprintf("offset %llu: empty trace frame", (unsigned long long)fr->offset);
+		return -1;
+	}
+	while (left) {
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)p;
+		size_t len;
+
+		if (left < sizeof(*nlh)) {
+			*cause = xasprintf("offset %llu: truncated trace message (%zu bytes, less than a header)",
+					   (unsigned long long)fr->offset, left);
+			return -1;
+		}
+		if (nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > left) {
+			*cause = xasprintf("offset %llu: truncated trace message (%u bytes long, %zu in the frame)",
+					   (unsigned long long)fr->offset, nlh->nlmsg_len, left);
+			return -1;
+		}
+		len = NLMSG_ALIGN(nlh->nlmsg_len);
+		if (len > left)
+			len = left;
+		p += len;
+		left -= len;
+	}
+	return 0;
+}
+
+/* A checked REC_TRACE frame's messages into the trace, on the recording's
+ * clock, with rs (the ruleset of the moment) for rule text. */
+static void replay_trace(struct feed *f, const struct replay_held *h, const struct snap_ruleset *rs)
+{
+	struct replay *r = f->priv;
+	struct trace_state *st = replay_trace_state(f);
+	const uint8_t *p = h->data;
+	size_t left = h->len;
+
+	trace_state_set_clock(st, h->t_ns + 1);
+	trace_state_set_wall(st, r->start_wall > 0 ? r->start_wall + (double)h->t_ns / 1e9 : 0);
+	while (left >= sizeof(struct nlmsghdr)) {
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)p;
+		size_t len = NLMSG_ALIGN(nlh->nlmsg_len);
+
+		trace_feed_msg(st, nlh, rs);
+		if (len > left)
+			len = left;
+		p += len;
+		left -= len;
+	}
+}
+
+/* Keep a trace or fact frame until it is played. */
+static void replay_hold(struct replay *r, const struct record_frame *fr)
+{
+	struct replay_held *h;
+
+	r->held = xreallocarray(r->held, r->nheld + 1, sizeof(*r->held));
+	h = &r->held[r->nheld++];
+	h->type = fr->type;
+	h->len = fr->len;
+	h->t_ns = fr->t_ns;
+	/* nlmsghdr-aligned, as the reader's buffer */
+	h->data = xmalloc(fr->len ? fr->len : 1);
+	memcpy(h->data, fr->data, fr->len);
+}
+
+/*
+ * Play the held frames up to upto_ns on the recording's clock, in file
+ * order, with rs the ruleset they came after; then complete the packets
+ * quiet for the settle time. Held frames between two snapshots all play
+ * with the second; those after the last one (a batch trace, the end of a
+ * recording) play a recorded refresh at a time, as they came. done: no
+ * frame will come any more, complete every packet once none is held.
+ */
+static void replay_play(struct feed *f, uint64_t upto_ns, const struct snap_ruleset *rs, bool done)
+{
+	struct replay *r = f->priv;
+	size_t i;
+
+	for (i = 0; i < r->nheld && r->held[i].t_ns <= upto_ns; i++) {
+		if (r->held[i].type == REC_TRACE)
+			replay_trace(f, &r->held[i], rs);
+		else
+			replay_meta(f, r->held[i].data, r->held[i].len);
+		free(r->held[i].data);
+	}
+	if (i) {
+		memmove(r->held, r->held + i, (r->nheld - i) * sizeof(*r->held));
+		r->nheld -= i;
+	}
+	f->trace.more = r->nheld > 0;
+	if (upto_ns > r->now_ns && !r->nheld && !done)
+		upto_ns = r->now_ns;
+	if (f->trace.state) {
+		if (done && !r->nheld)
+			trace_state_flush(f->trace.state);
+		else
+			trace_state_expire(f->trace.state, upto_ns + 1);
+		f->trace.clock_ns = upto_ns + 1;
+	}
+}
+
+/* Does the recording hold trace messages? Frame headers only; a damaged
+ * file is for the replay to report, where it gets there. */
+static bool replay_has_traces(const char *path)
+{
+	struct record_reader *rd;
+	struct record_frame fr;
+	char *cause = NULL;
+	bool found = false;
+
+	rd = record_reader_open(path, &cause);
+	while (rd && !found && record_reader_skip(rd, &fr, &cause) == 1)
+		found = fr.type == REC_TRACE;
+	free(cause);
+	record_reader_close(rd);
+	return found;
+}
+
+/* ---- replay: snapshots ------------------------------------------------- */
 
 static int replay_fd(struct feed *f)
 {
@@ -193,14 +599,22 @@ static struct snap_ruleset *replay_snapshot(struct feed *f, const struct snap_ru
 	struct snap_ruleset *rs = NULL;
 	struct record_frame fr;
 	char *cause = NULL;
+	uint64_t from = r->now_ns;
 	int n;
 
 	if (r->error)
 		return replay_keep(prev, SRC_ERROR, r->error);
-	if (r->ended)
+	if (r->ended) {
+		if (r->nheld) {
+			r->tail_ns += r->pace_ns;
+			replay_play(f, r->tail_ns, prev, true);
+		}
 		return replay_keep(prev, SRC_OK, NULL);
+	}
 	memset(&b, 0, sizeof(b));
 	while ((n = record_reader_next(r->rd, &fr, &cause)) == 1) {
+		if (fr.t_ns > r->now_ns)
+			r->now_ns = fr.t_ns;
 		switch (fr.type) {
 		case REC_RULESET_BEGIN:
 			if (fr.len != sizeof(b)) {
@@ -286,6 +700,17 @@ static struct snap_ruleset *replay_snapshot(struct feed *f, const struct snap_ru
 			r->have_ct = true;
 			ct_table_apply_events(&r->ct, fr.data, fr.len, (double)fr.t_ns / 1e9);
 			break;
+		case REC_TRACE:
+			if (replay_check_trace(&fr, &cause) < 0)
+				goto bad;
+			f->trace.recorded = true;
+			replay_hold(r, &fr);
+			break;
+		case REC_META:
+			/* In order with the traces: they start, stop and
+			 * name interfaces. */
+			replay_hold(r, &fr);
+			break;
 		default:
 			break; /* events for other sources */
 		}
@@ -293,19 +718,28 @@ static struct snap_ruleset *replay_snapshot(struct feed *f, const struct snap_ru
 	if (n < 0) {
 		r->error = cause;
 		cause = NULL;
+		f->failed = true;
 		rs = replay_keep(prev, SRC_ERROR, r->error);
 		goto out;
 	}
 	r->ended = true;
 	f->ended = true;
 	rs = replay_keep(prev, prev ? SRC_OK : SRC_ERROR, prev ? NULL : "recording holds no snapshot");
-	goto out;
+	/* What came after the last snapshot: a recorded refresh per call. */
+	r->tail_ns = from + r->pace_ns;
+	replay_play(f, r->tail_ns, prev, true);
+	goto done;
 bad:
 	r->error = xasprintf("%s: %s", r->path, cause ? cause : "corrupt recording");
+	f->failed = true;
 	free(cause);
 	cause = NULL;
 	rs = replay_keep(prev, SRC_ERROR, r->error);
 out:
+	/* The traces read before this snapshot (or the fault) happened
+	 * under the last one. */
+	replay_play(f, UINT64_MAX, prev, r->error != NULL);
+done:
 	free(cause);
 	nlbuf_free(&tables);
 	nlbuf_free(&chains);
@@ -326,6 +760,12 @@ static void replay_close(struct feed *f)
 	struct replay *r = f->priv;
 
 	ct_table_free(&r->ct);
+	trace_state_free(f->trace.state);
+	f->trace.state = NULL;
+	while (r->nheld)
+		free(r->held[--r->nheld].data);
+	free(r->held);
+	free(r->ifnames);
 	record_reader_close(r->rd);
 	free(r->path);
 	free(r->error);
@@ -361,6 +801,18 @@ struct feed *feed_replay_open(const char *path, char **cause)
 	ns = record_reader_header(rd, "interval_ms");
 	if (ns)
 		f->interval_ms = atoi(ns);
+	r->pace_ns = (uint64_t)(f->interval_ms >= 50 && f->interval_ms <= 3600000 ? f->interval_ms : 500) * 1000000;
+	ns = record_reader_header(rd, "start");
+	if (ns) {
+		double w = strtod(ns, NULL);
+
+		/* From the file: only a plausible time (as change_wall). */
+		r->start_wall = isfinite(w) && w > 0 && w < 1e11 ? w : 0;
+	}
+	if (replay_has_traces(path)) {
+		f->trace.recorded = true;
+		replay_trace_state(f);
+	}
 	ns = record_reader_header(rd, "netns");
 	f->netns_label = xasprintf("replay of %s (%s)", path, ns && *ns ? ns : "unknown namespace");
 	f->backend = xstrdup("nf_tables");
@@ -380,4 +832,46 @@ void feed_close(struct feed *f)
 const struct ct_table *feed_conntrack(struct feed *f, bool flows)
 {
 	return f->ops->conntrack ? f->ops->conntrack(f, flows) : NULL;
+}
+
+struct record *feed_record(struct feed *f)
+{
+	return f->ops == &feed_live_ops ? ((struct live *)f->priv)->rec : NULL;
+}
+
+int feed_trace_start(struct feed *f, const char *filter, int rate, char **cause)
+{
+	if (!f->ops->trace_start) {
+		*cause = xstrdup(strcmp(f->ops->name, "replay") == 0
+					 ? "a replay cannot start a trace: it shows the packets traced while it was recorded"
+					 : "tracing needs a live namespace (this is a demo)");
+		return -1;
+	}
+	return f->ops->trace_start(f, filter, rate, cause);
+}
+
+void feed_trace_stop(struct feed *f)
+{
+	if (f->ops->trace_stop)
+		f->ops->trace_stop(f);
+}
+
+int feed_trace_fd(struct feed *f)
+{
+	return f->ops->trace_fd ? f->ops->trace_fd(f) : -1;
+}
+
+int feed_trace_read(struct feed *f, const struct snap_ruleset *rs)
+{
+	return f->ops->trace_read ? f->ops->trace_read(f, rs) : 0;
+}
+
+int feed_trace_timeout_ms(struct feed *f)
+{
+	return f->ops->trace_timeout_ms ? f->ops->trace_timeout_ms(f) : -1;
+}
+
+const struct feed_trace *feed_trace(const struct feed *f)
+{
+	return &f->trace;
 }

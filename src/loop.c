@@ -6,9 +6,10 @@
  * On a tick: conntrack (counts, or flows while a flows view is open),
  * then a snapshot with only the chains on screen refreshed, the model
  * updated, a new frame. Between ticks slower than a second, heat cools
- * in small steps. Owns the trace session the views ask for (REACT_TRACE)
- * and stops it on every way out. Knows no curses: the terminal is behind
- * ui-tty.c and ui-render.c.
+ * in small steps. Starts and stops the feed's trace as the views ask
+ * (REACT_TRACE), stops it on every way out, and hands the views what the
+ * feed traced (live, or what a replay recorded). Knows no curses: the
+ * terminal is behind ui-tty.c and ui-render.c.
  */
 #include "config.h"
 
@@ -29,7 +30,6 @@
 #include "iptop.h"
 #include "model.h"
 #include "route.h"
-#include "trace.h"
 #include "view.h"
 #include "ui.h"
 
@@ -45,7 +45,6 @@ struct loop {
 	int tfd, sfd;
 	bool full;               /* next frame repaints every cell */
 	uint64_t last_cool_ns;
-	struct trace_session *trace;
 	struct nlroute *route;   /* opened on the first flow detail (live only) */
 	struct explain notes;
 	char *notes_error;
@@ -79,6 +78,12 @@ static void arm_timer(struct loop *l)
 	timerfd_settime(l->tfd, 0, &its, NULL);
 }
 
+/* The views' copy of the feed's trace (live session or replay). */
+static void trace_sync(struct loop *l)
+{
+	view_trace_sync(&l->st.ctx.trace, feed_trace(l->feed));
+}
+
 static void take_snapshot(struct loop *l)
 {
 	struct snap_ruleset *rs;
@@ -88,6 +93,8 @@ static void take_snapshot(struct loop *l)
 	rs = l->feed->ops->snapshot(l->feed, l->model.cur, view_stack_want, &l->st);
 
 	model_update(&l->model, rs);
+	/* A replay's recorded packets come with its snapshots. */
+	trace_sync(l);
 	view_stack_tick(&l->st);
 	l->last_cool_ns = time_mono_ns();
 }
@@ -144,12 +151,8 @@ static void trace_stop_session(struct loop *l)
 {
 	struct view_trace *tr = &l->st.ctx.trace;
 
-	if (!l->trace)
-		return;
-	trace_stop(l->trace);
-	l->trace = NULL;
-	tr->active = false;
-	tr->state = NULL;
+	feed_trace_stop(l->feed);
+	trace_sync(l);
 	tr->sel = 0;
 	tr->step = -1;
 }
@@ -159,7 +162,6 @@ static void trace_requests(struct loop *l)
 {
 	struct view_trace *tr = &l->st.ctx.trace;
 	char *cause = NULL;
-	struct trace_session *s;
 
 	if (tr->want_stop) {
 		tr->want_stop = false;
@@ -169,25 +171,19 @@ static void trace_requests(struct loop *l)
 	if (!tr->want_start)
 		return;
 	tr->want_start = false;
-	/* One owned table at a time: the old session goes first. */
-	trace_stop_session(l);
-	s = trace_start(tr->want_filter, 10, &cause);
-	if (!s) {
+	/* The feed stops the old session first: one owned table at a time. */
+	if (feed_trace_start(l->feed, tr->want_filter, 10, &cause) < 0) {
 		/* The screen goes on; the status line says why. */
+		trace_stop_session(l);
 		snprintf(tr->error, sizeof(tr->error), "%s", cause ? cause : "tracing failed");
 		view_stack_flash(&l->st, SLOT_ERROR, "%s", tr->error);
 		free(cause);
 		return;
 	}
-	l->trace = s;
-	tr->active = true;
-	tr->state = trace_session_state(s);
 	tr->error[0] = '\0';
+	trace_sync(l);
 	tr->sel = 0;
 	tr->step = -1;
-	tr->lost = 0;
-	snprintf(tr->filter, sizeof(tr->filter), "%s", tr->want_filter);
-	snprintf(tr->rule, sizeof(tr->rule), "%s", trace_rule_text(s));
 	view_stack_flash(&l->st, SLOT_HINT, "tracing %s", *tr->rule ? tr->rule : "every packet");
 }
 
@@ -196,16 +192,18 @@ static bool trace_poll(struct loop *l)
 {
 	int n;
 
-	if (!l->trace)
+	if (feed_trace_fd(l->feed) < 0)
 		return false;
-	n = trace_read(l->trace, l->model.cur);
-	l->st.ctx.trace.lost = trace_lost(l->trace);
+	n = feed_trace_read(l->feed, l->model.cur);
 	if (n < 0) {
-		snprintf(l->st.ctx.trace.error, sizeof(l->st.ctx.trace.error), "trace socket: %s", strerror(errno));
-		view_stack_flash(&l->st, SLOT_ERROR, "%s", l->st.ctx.trace.error);
+		int e = errno;
+
 		trace_stop_session(l);
+		snprintf(l->st.ctx.trace.error, sizeof(l->st.ctx.trace.error), "trace socket: %s", strerror(e));
+		view_stack_flash(&l->st, SLOT_ERROR, "%s", l->st.ctx.trace.error);
 		return true;
 	}
+	trace_sync(l);
 	return n > 0;
 }
 
@@ -214,7 +212,7 @@ static int poll_timeout(struct loop *l)
 {
 	struct view_ctx *ctx = &l->st.ctx;
 	uint64_t now = time_mono_ns();
-	int t = -1;
+	int t = -1, tm;
 
 	/* The model cools heat on every tick; only slow ticks need steps between. */
 	if (!ctx->paused && ctx->interval_ms > 1000 && anything_hot(&l->model))
@@ -225,12 +223,9 @@ static int poll_timeout(struct loop *l)
 		if (t < 0 || f < t)
 			t = f;
 	}
-	if (l->trace) {
-		int tm = trace_timeout_ms(l->trace);
-
-		if (tm >= 0 && (t < 0 || tm < t))
-			t = tm;
-	}
+	tm = feed_trace_timeout_ms(l->feed);
+	if (tm >= 0 && (t < 0 || tm < t))
+		t = tm;
 	return t;
 }
 
@@ -246,7 +241,7 @@ static int run(struct loop *l, char **cause)
 		pfd[1].fd = l->feed->ops->fd(l->feed);
 		pfd[2].fd = l->tfd;
 		pfd[3].fd = l->sfd;
-		pfd[4].fd = l->trace ? trace_fd(l->trace) : -1;
+		pfd[4].fd = feed_trace_fd(l->feed);
 		for (r = 0; r < 5; r++) {
 			pfd[r].events = POLLIN;
 			pfd[r].revents = 0;
@@ -346,6 +341,7 @@ int ui_run(struct feed *feed, const struct ui_opts *opts, char **cause)
 	view_stack_init(&l.st, &l.model, feed->netns_label, feed->backend, opts->family_mode, opts->interval_ms,
 			l.theme.name);
 	l.st.ctx.trace.live = !feed->replay;
+	l.st.ctx.trace.replay = feed->replay && strcmp(feed->ops->name, "demo") != 0;
 	l.st.ctx.trace.step = -1;
 	if (!feed->replay) {
 		l.st.ctx.route = live_route;

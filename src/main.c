@@ -20,6 +20,7 @@
 #include "batch.h"
 #include "feed.h"
 #include "iptop.h"
+#include "trace.h"
 #include "ui.h"
 
 #define DEFAULT_INTERVAL_MS 500
@@ -44,8 +45,12 @@ static const char usage_text[] =
 	"      --ascii             draw boxes with ASCII characters\n"
 	"      --trace FILTER      follow packets matching FILTER (iptables words: '-p icmp -s 172.20.0.2')\n"
 	"      --trace-rate N      trace at most N packets per second (default 10)\n"
-	"      --record FILE       record what is read from the kernel to FILE\n"
-	"      --replay FILE       replay a recording (no root needed)\n"
+	"      --trace-legacy      also trace iptables-legacy rules: sets the namespace's\n"
+	"                          net.netfilter.nf_log.2/.10 to nfnetlink_log while tracing\n"
+	"                          and restores them on exit (says what changes first)\n"
+	"      --record FILE       record what is read from the kernel to FILE (rules, conntrack, traces)\n"
+	"      --replay FILE       replay a recording (no root needed); with --trace FILTER -b|--json:\n"
+	"                          the packets it traced that FILTER matches\n"
 	"      --demo              a synthetic firewall with moving counters (no root needed)\n"
 	"      --lab               bring up the lab (if needed) with traffic and watch its host\n"
 	"      --lab-prefix P      namespace prefix of the lab (default iptop-lab)\n"
@@ -80,6 +85,7 @@ enum {
 	OPT_LAB_PREFIX,
 	OPT_TRACE,
 	OPT_TRACE_RATE,
+	OPT_TRACE_LEGACY,
 	OPT_FLOWS_LIMIT,
 	OPT_NO_CONNTRACK,
 };
@@ -103,6 +109,7 @@ static const struct option long_opts[] = {
 	{ "lab-prefix", required_argument, NULL, OPT_LAB_PREFIX },
 	{ "trace", required_argument, NULL, OPT_TRACE },
 	{ "trace-rate", required_argument, NULL, OPT_TRACE_RATE },
+	{ "trace-legacy", no_argument, NULL, OPT_TRACE_LEGACY },
 	{ "flows-limit", required_argument, NULL, OPT_FLOWS_LIMIT },
 	{ "no-conntrack", no_argument, NULL, OPT_NO_CONNTRACK },
 	{ "help", no_argument, NULL, 'h' },
@@ -222,7 +229,7 @@ int main(int argc, char **argv)
 	struct ui_opts uo;
 	const char *netns = NULL, *record = NULL, *replay = NULL, *lab_prefix = NULL, *trace = NULL;
 	int trace_rate = 10;
-	bool batch = false, demo = false, lab = false, delay_given = false;
+	bool batch = false, demo = false, lab = false, delay_given = false, trace_legacy = false;
 	struct feed *feed;
 	char *cause = NULL;
 	char *lab_ns = NULL;
@@ -253,6 +260,7 @@ int main(int argc, char **argv)
 		case OPT_LAB_PREFIX: lab_prefix = optarg; break;
 		case OPT_TRACE: trace = optarg; break;
 		case OPT_TRACE_RATE: trace_rate = parse_count(optarg); break;
+		case OPT_TRACE_LEGACY: trace_legacy = true; break;
 		case OPT_FLOWS_LIMIT: bo.flows_limit = (size_t)parse_count(optarg); break;
 		case OPT_NO_CONNTRACK: bo.conntrack = false; break;
 		case 'h': fputs(usage_text, stdout); return 0;
@@ -268,6 +276,10 @@ int main(int argc, char **argv)
 		usage_error("%s", "choose one of --netns, --replay, --demo and --lab");
 	if (replay && record)
 		usage_error("%s", "--record and --replay cannot be combined");
+	if (trace_legacy && (replay || demo))
+		usage_error("%s", "--trace-legacy traces a live namespace: not with --replay or --demo");
+	if (trace_legacy && batch && !trace)
+		usage_error("%s", "--trace-legacy goes with --trace FILTER (or press t in the dashboard)");
 	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
 		uo.no_color = true;
 	if (uo.theme && ui_theme_check(uo.theme, &cause) < 0) {
@@ -318,6 +330,24 @@ int main(int argc, char **argv)
 		fprintf(stderr, "iptop: --trace works with -b or --json (in the dashboard press t)\n");
 		feed_close(feed);
 		return 2;
+	}
+	if (trace_legacy) {
+		/* Every trace this run starts (batch, or t in the dashboard). In
+		 * batch mode say what changes before it changes (the feed is in
+		 * the namespace by now). */
+		trace_set_default_flags(TRACE_LEGACY);
+		if (batch && trace) {
+			struct trace_filter tf;
+			char *plan, *ignore = NULL;
+
+			/* A bad filter is reported by the trace itself. */
+			if (trace_filter_parse(trace, &tf, &ignore) < 0)
+				tf.nfproto = 0;
+			free(ignore);
+			plan = trace_legacy_plan(tf.nfproto);
+			fprintf(stderr, "%s", plan);
+			free(plan);
+		}
 	}
 	if (batch) {
 		ret = trace ? batch_trace_run(feed, trace, trace_rate, &bo, stdout, &cause)

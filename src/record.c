@@ -76,6 +76,20 @@ void record_frame(struct record *rec, uint32_t type, const void *data, size_t le
 	wr(rec, data, len);
 }
 
+void record_meta(struct record *rec, const char *key, const char *value)
+{
+	struct strbuf sb;
+	const char *p;
+
+	strbuf_init(&sb);
+	strbuf_addf(&sb, "%s=", key);
+	for (p = value ? value : ""; *p; p++)
+		strbuf_addc(&sb, (unsigned char)*p < 0x20 || *p == 0x7f ? ' ' : *p);
+	strbuf_addc(&sb, '\n');
+	record_frame(rec, REC_META, sb.s, sb.len);
+	strbuf_free(&sb);
+}
+
 void record_ruleset(struct record *rec, const struct collect_input *in, const struct nlbuf *legacy,
 		    const struct snap_ruleset *rs)
 {
@@ -177,9 +191,9 @@ struct record_reader *record_reader_open(const char *path, char **cause)
 						      : "truncated or corrupt header");
 		goto fail;
 	}
-	if (rd(r, &ver, 4) < 0 || ver != RECORD_VERSION) {
-		*cause = xasprintf("%s: offset 12: unsupported format version %u (this iptop reads %d)", path,
-				   ver, RECORD_VERSION);
+	if (rd(r, &ver, 4) < 0 || ver < RECORD_VERSION_MIN || ver > RECORD_VERSION) {
+		*cause = xasprintf("%s: offset 12: unsupported format version %u (this iptop reads %d to %d)", path,
+				   ver, RECORD_VERSION_MIN, RECORD_VERSION);
 		goto fail;
 	}
 	if (rd(r, &hlen, 4) < 0 || hlen > 65536 || 20 + (uint64_t)hlen > r->size) {
@@ -197,7 +211,9 @@ fail:
 	return NULL;
 }
 
-int record_reader_next(struct record_reader *r, struct record_frame *f, char **cause)
+/* The frame header at r->off, checked against the type range and the file
+ * size; 0 end of file, 1 read (f without data), -1 error. */
+static int next_header(struct record_reader *r, struct record_frame *f, char **cause)
 {
 	uint32_t h[2];
 	uint64_t t;
@@ -223,19 +239,43 @@ int record_reader_next(struct record_reader *r, struct record_frame *f, char **c
 				   (unsigned long long)at, h[1]);
 		return -1;
 	}
-	if (h[1] + 1 > r->cap) {
-		r->cap = h[1] + 1;
-		r->buf = xrealloc(r->buf, r->cap);
-	}
-	if (rd(r, r->buf, h[1]) < 0) {
-		*cause = xasprintf("%s: offset %llu: read error", r->path, (unsigned long long)at);
-		return -1;
-	}
 	f->type = h[0];
 	f->len = h[1];
 	f->t_ns = t;
-	f->data = r->buf;
+	f->data = NULL;
 	f->offset = at;
+	return 1;
+}
+
+int record_reader_next(struct record_reader *r, struct record_frame *f, char **cause)
+{
+	int n = next_header(r, f, cause);
+
+	if (n <= 0)
+		return n;
+	if (f->len + 1 > r->cap) {
+		r->cap = f->len + 1;
+		r->buf = xrealloc(r->buf, r->cap);
+	}
+	if (rd(r, r->buf, f->len) < 0) {
+		*cause = xasprintf("%s: offset %llu: read error", r->path, (unsigned long long)f->offset);
+		return -1;
+	}
+	f->data = r->buf;
+	return 1;
+}
+
+int record_reader_skip(struct record_reader *r, struct record_frame *f, char **cause)
+{
+	int n = next_header(r, f, cause);
+
+	if (n <= 0)
+		return n;
+	if (fseeko(r->fp, (off_t)f->len, SEEK_CUR) < 0) {
+		*cause = xasprintf("%s: offset %llu: %s", r->path, (unsigned long long)f->offset, strerror(errno));
+		return -1;
+	}
+	r->off += f->len;
 	return 1;
 }
 

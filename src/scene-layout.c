@@ -13,7 +13,12 @@
  * in three densities (a row per table, two rows with a history line,
  * a box per table), and a one-column list when that does not fit. Tables
  * in a hook are ordered as the kernel runs them: by priority, then family
- * (ip, ip6, inet), then name. Knows nothing of counters or colours.
+ * (ip, ip6, inet), then name. iptables-legacy tables join their hook at
+ * their x_tables priority, labelled "filter (legacy)" (short "filter L");
+ * at a priority equal to an nf_tables chain's the kernel runs the one
+ * registered last first, which no dump tells: legacy is put second. A
+ * row above the frames (the NIC row) is kept for the backends line when
+ * legacy tables show. Knows nothing of counters or colours.
  */
 #include "config.h"
 
@@ -88,6 +93,8 @@ static int cmp_pick(const void *a, const void *b)
 		return x->prio < y->prio ? -1 : 1;
 	if (x->family != y->family)
 		return family_rank(x->family) - family_rank(y->family);
+	if (x->legacy != y->legacy)
+		return x->legacy ? 1 : -1;
 	r = strcmp(x->table, y->table);
 	return r ? r : strcmp(x->name, y->name);
 }
@@ -127,6 +134,13 @@ static void make_label(struct scene_item *it, const struct snap_ruleset *rs, con
 		suffix = "\xe2\x82\x84"; /* ₄ */
 	else if (both && ch->family == NFPROTO_IPV6)
 		suffix = "\xe2\x82\x86"; /* ₆ */
+	it->legacy = ch->legacy;
+	if (ch->legacy) {
+		/* x_tables knows only iptables' tables: the table names it. */
+		snprintf(it->short_label, sizeof(it->short_label), "%s%s L", ch->table, suffix);
+		snprintf(it->label, sizeof(it->label), "%s%s (legacy)", ch->table, suffix);
+		return;
+	}
 	snprintf(it->short_label, sizeof(it->short_label), "%s%s", ch->table, suffix);
 	if (ipt_table(rs, ch))
 		snprintf(it->label, sizeof(it->label), "%s", it->short_label);
@@ -322,6 +336,9 @@ static void layout_columns(struct scene *s, const struct geo *g)
 	add_node(s, SCENE_NODE_ROUTE, cxa - 1 - (int)strlen(route), yr, route);
 	lx = g->x[1] + (bw - 13) / 2;
 	add_node(s, SCENE_NODE_LOCAL, lx, yl, "local process");
+	/* The backends line: the NIC row between "NIC in" and "NIC out". */
+	if (s->legacy && nxc - nxa - 10 >= 8)
+		s->banner = (struct canvas_rect){ nxa + 5, y0, nxc - nxa - 10, 1 };
 
 	/* Arrows: lit by the hooks at both ends (the cooler one), or the one end
 	 * that is a hook. NIC in's starts under its label, which hides it. */
@@ -349,6 +366,8 @@ static void layout_list(struct scene *s)
 	size_t k;
 
 	s->col_w = s->w;
+	if (s->legacy)
+		s->banner = (struct canvas_rect){ 0, y++, s->w, 1 };
 	for (i = 0; i < SCENE_NHOOKS; i++) {
 		struct scene_hook *hk = &s->hooks[order[i]];
 
@@ -375,7 +394,7 @@ bool scene_layout_update_zoom(struct scene *s, const struct snap_ruleset *rs, in
 	struct pick *picks = NULL;
 	size_t n = 0, i;
 	uint64_t key = 1469598103934665603ULL;
-	bool has4 = false, has6 = false;
+	bool has4 = false, has6 = false, legacy = false, both = rs && rs->both_backends;
 	struct geo g;
 
 	if (rs && rs->nchains)
@@ -390,6 +409,7 @@ bool scene_layout_update_zoom(struct scene *s, const struct snap_ruleset *rs, in
 		n++;
 		has4 |= ch->family == NFPROTO_IPV4;
 		has6 |= ch->family == NFPROTO_IPV6;
+		legacy |= ch->legacy;
 	}
 	if (n)
 		qsort(picks, n, sizeof(*picks), cmp_pick);
@@ -397,6 +417,7 @@ bool scene_layout_update_zoom(struct scene *s, const struct snap_ruleset *rs, in
 	key = fnv(key, &w, sizeof(w));
 	key = fnv(key, &h, sizeof(h));
 	key = fnv(key, &zoom, sizeof(zoom));
+	key = fnv(key, &both, sizeof(both));
 	for (i = 0; i < n; i++) {
 		const struct snap_chain *ch = picks[i].ch;
 
@@ -404,6 +425,7 @@ bool scene_layout_update_zoom(struct scene *s, const struct snap_ruleset *rs, in
 		key = fnv(key, &ch->family, sizeof(ch->family));
 		key = fnv(key, &ch->hook, sizeof(ch->hook));
 		key = fnv(key, &ch->prio, sizeof(ch->prio));
+		key = fnv(key, &ch->legacy, sizeof(ch->legacy));
 		key = fnv(key, ch->table, strlen(ch->table) + 1);
 		key = fnv(key, ch->name, strlen(ch->name) + 1);
 	}
@@ -424,6 +446,8 @@ bool scene_layout_update_zoom(struct scene *s, const struct snap_ruleset *rs, in
 	s->h = h;
 	s->family_mode = family_mode;
 	s->zoom = zoom;
+	s->legacy = legacy || both;
+	s->both_backends = both;
 	s->items = xcalloc(n + 1, sizeof(*s->items));
 	s->nitems = n;
 	for (i = 0; i < n; i++) {

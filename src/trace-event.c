@@ -1,7 +1,8 @@
 /*
  * trace-event.c - one nf_tables trace message (NFT_MSG_TRACE) parsed into
  * a struct trace_event, and the packet headers it carries decoded (IPv4,
- * IPv6, ports, ICMP). Pure; the correlation into packet paths is in
+ * IPv6, ports, ICMP; the same decoder serves nfnetlink_log payloads for
+ * trace-nflog.c). Pure; the correlation into packet paths is in
  * trace-path.c.
  *
  * A raw attribute walk rather than libnftnl's nftnl_trace_nlmsg_parse():
@@ -149,25 +150,25 @@ int trace_event_parse(const struct nlmsghdr *nlh, struct trace_event *ev)
 	return 0;
 }
 
-/* Decode the network and transport headers the kernel copied (at most 40
- * and 20 bytes). */
-void trace_event_hdr(const struct trace_event *ev, struct trace_hdr *h)
+/* Decode a network header and, when th is set, the transport header. */
+static void decode_hdr(const uint8_t *nh, size_t nhlen, const uint8_t *th, size_t thlen, struct trace_hdr *h)
 {
-	const uint8_t *nh = ev->nh, *th = ev->th;
 	int version;
 
 	memset(h, 0, sizeof(*h));
-	if (!nh || ev->nhlen < 1)
+	if (!nh || nhlen < 1)
 		return;
 	version = nh[0] >> 4;
-	if (version == 4 && ev->nhlen >= 20) {
+	if (version == 4 && nhlen >= 20) {
 		h->nfproto = NFPROTO_IPV4;
 		h->len = (uint16_t)(nh[2] << 8 | nh[3]);
+		h->has_ipid = true;
+		h->ipid = (uint16_t)(nh[4] << 8 | nh[5]);
 		h->ttl = nh[8];
 		h->proto = nh[9];
 		inet_ntop(AF_INET, nh + 12, h->src, sizeof(h->src));
 		inet_ntop(AF_INET, nh + 16, h->dst, sizeof(h->dst));
-	} else if (version == 6 && ev->nhlen >= 40) {
+	} else if (version == 6 && nhlen >= 40) {
 		h->nfproto = NFPROTO_IPV6;
 		h->len = (uint16_t)((nh[4] << 8 | nh[5]) + 40);
 		h->proto = nh[6];
@@ -185,26 +186,88 @@ void trace_event_hdr(const struct trace_event *ev, struct trace_hdr *h)
 	case IPPROTO_UDP:
 	case IPPROTO_SCTP:
 	case IPPROTO_UDPLITE:
-		if (ev->thlen >= 4) {
+		if (thlen >= 4) {
 			h->has_ports = true;
 			h->sport = (uint16_t)(th[0] << 8 | th[1]);
 			h->dport = (uint16_t)(th[2] << 8 | th[3]);
 		}
-		if (h->proto == IPPROTO_TCP && ev->thlen >= 14)
+		if (h->proto == IPPROTO_TCP && thlen >= 12) {
+			h->has_seq = true;
+			h->seq = (uint32_t)th[4] << 24 | (uint32_t)th[5] << 16 | (uint32_t)th[6] << 8 | th[7];
+			h->ack = (uint32_t)th[8] << 24 | (uint32_t)th[9] << 16 | (uint32_t)th[10] << 8 | th[11];
+		}
+		if (h->proto == IPPROTO_TCP && thlen >= 14)
 			h->tcp_flags = th[13];
 		break;
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
-		if (ev->thlen >= 2) {
+		if (thlen >= 2) {
 			h->has_icmp = true;
 			h->icmp_type = th[0];
 			h->icmp_code = th[1];
 		}
-		if (ev->thlen >= 6 && (h->proto == IPPROTO_ICMP ? (th[0] == 0 || th[0] == 8)
-								: (th[0] == 128 || th[0] == 129))) {
+		if (thlen >= 8 && (h->proto == IPPROTO_ICMP ? (th[0] == 0 || th[0] == 8)
+							 : (th[0] == 128 || th[0] == 129))) {
+			h->has_icmp_id = true;
+			h->icmp_id = (uint16_t)(th[4] << 8 | th[5]);
+			h->has_seq = true;
+			h->seq = (uint32_t)(th[6] << 8 | th[7]);
+		} else if (thlen >= 6 && (h->proto == IPPROTO_ICMP ? (th[0] == 0 || th[0] == 8)
+								  : (th[0] == 128 || th[0] == 129))) {
 			h->has_icmp_id = true;
 			h->icmp_id = (uint16_t)(th[4] << 8 | th[5]);
 		}
 		break;
 	}
+}
+
+/* Decode the network and transport headers the kernel copied (at most 40
+ * and 20 bytes). */
+void trace_event_hdr(const struct trace_event *ev, struct trace_hdr *h)
+{
+	decode_hdr(ev->nh, ev->nhlen, ev->th, ev->thlen, h);
+}
+
+/* The transport header follows the IPv4 options, or the IPv6 extension
+ * headers (walked like ipv6_skip_exthdr; a non-first fragment has none).
+ * The IPv6 protocol stays the first next header, as in trace events. */
+void trace_hdr_from_packet(const uint8_t *nh, size_t len, struct trace_hdr *h)
+{
+	size_t off = 0;
+
+	decode_hdr(nh, len, NULL, 0, h);
+	if (!h->valid)
+		return;
+	if (h->nfproto == NFPROTO_IPV4) {
+		off = (size_t)(nh[0] & 0x0f) * 4;
+		if (off < 20 || (((nh[6] & 0x1f) << 8) | nh[7]) != 0)
+			return;
+	} else {
+		uint8_t next = nh[6];
+
+		off = 40;
+		for (;;) {
+			if (next == 0 || next == 43 || next == 60) {       /* hop-by-hop, routing, dest */
+				if (off + 2 > len)
+					return;
+				next = nh[off];
+				off += ((size_t)nh[off + 1] + 1) * 8;
+			} else if (next == 44) {                           /* fragment */
+				if (off + 8 > len || ((nh[off + 2] << 8 | nh[off + 3]) & 0xfff8))
+					return;
+				next = nh[off];
+				off += 8;
+			} else if (next == 51) {                           /* AH */
+				if (off + 2 > len)
+					return;
+				next = nh[off];
+				off += ((size_t)nh[off + 1] + 2) * 4;
+			} else {
+				break;
+			}
+		}
+	}
+	if (off >= len)
+		return;
+	decode_hdr(nh, len, nh + off, len - off, h);
 }

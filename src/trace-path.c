@@ -22,6 +22,15 @@
  * chain can see it later (by the snapshot's hooks and priorities; nat
  * chains only see a connection's first packet), or after 200 ms without
  * events.
+ *
+ * Legacy hops (iptables-legacy rules, nfnetlink_log "TRACE:" messages
+ * parsed by trace-nflog.c) carry no trace id. The live session reads them
+ * from the same socket as the nf_tables events, so they come in the order
+ * the kernel ran the chains; a hop joins the open packet whose headers it
+ * shows (IPv4 id, TCP seq/ack, ICMP echo id and sequence, addresses with
+ * one side allowed to change by NAT; conntrack id when the kernel sends
+ * one), at the same or a later hook stage, the most recently active one
+ * when several fit.
  */
 #include "config.h"
 
@@ -36,6 +45,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink_log.h>
 
 #include "iptop.h"
 #include "snapshot.h"
@@ -68,6 +78,10 @@ struct tpath {
 	bool done;                /* terminal verdict seen */
 	uint64_t linger_until;    /* done, waiting for its reply to link until then */
 	unsigned int nat_hooks;   /* hooks with a nat base chain for this packet's family */
+	unsigned int legacy_hooks;/* hooks with an iptables-legacy base chain (family) */
+	bool base_legacy;         /* the current base chain is a legacy one */
+	int legacy_hook;          /* hook of the last legacy hop, -1 none */
+	uint64_t touch;           /* st->events when it last had an event */
 };
 
 struct trace_state {
@@ -79,8 +93,15 @@ struct trace_state {
 	uint64_t total;
 	uint64_t bad;
 	uint64_t clock_ns;
+	double wall;              /* wall clock of the next messages, 0: now */
 	char *own_table;
 	bool forward_start;
+	bool legacy_untraced;     /* note legacy chains on the way as not traced */
+	char *notice;
+	uint64_t events;          /* messages fed (orders paths by activity) */
+	bool nflog_seq_known;
+	uint32_t nflog_seq;       /* last NFULA_SEQ seen */
+	uint64_t legacy_lost;
 	const char *(*ifname)(uint32_t, char *, void *);
 	void *ifname_arg;
 	int completed;            /* completed during the current call */
@@ -148,6 +169,7 @@ void trace_state_free(struct trace_state *st)
 	}
 	free(st->ring);
 	free(st->own_table);
+	free(st->notice);
 	free(st);
 }
 
@@ -182,6 +204,11 @@ void trace_state_set_clock(struct trace_state *st, uint64_t now_ns)
 	st->clock_ns = now_ns;
 }
 
+void trace_state_set_wall(struct trace_state *st, double wall)
+{
+	st->wall = wall;
+}
+
 void trace_state_set_ifname(struct trace_state *st, const char *(*fn)(uint32_t, char *, void *), void *arg)
 {
 	st->ifname = fn ? fn : default_ifname;
@@ -197,6 +224,27 @@ void trace_state_set_own_table(struct trace_state *st, const char *name)
 void trace_state_set_forward_start(struct trace_state *st, bool on)
 {
 	st->forward_start = on;
+}
+
+void trace_state_set_legacy_untraced(struct trace_state *st, bool on)
+{
+	st->legacy_untraced = on;
+}
+
+uint64_t trace_state_legacy_lost(const struct trace_state *st)
+{
+	return st->legacy_lost;
+}
+
+void trace_state_set_notice(struct trace_state *st, const char *text)
+{
+	free(st->notice);
+	st->notice = text && *text ? xstrdup(text) : NULL;
+}
+
+const char *trace_state_notice(const struct trace_state *st)
+{
+	return st->notice;
 }
 
 static uint64_t now_of(const struct trace_state *st)
@@ -389,11 +437,12 @@ static struct tpath *path_new(struct trace_state *st, uint64_t now)
 
 	tp->p.id = st->next_id++;
 	tp->p.t_first_ns = tp->p.t_last_ns = now;
-	tp->p.wall = time_wall();
+	tp->p.wall = st->wall > 0 ? st->wall : time_wall();
 	tp->p.verdict = -1;
 	tp->p.verdict_step = -1;
 	tp->p.from_forward_hook = st->forward_start;
 	tp->hook = -1;
+	tp->legacy_hook = -1;
 	strbuf_init(&tp->visited);
 	st->open = xreallocarray(st->open, st->nopen + 1, sizeof(*st->open));
 	st->open[st->nopen++] = tp;
@@ -424,8 +473,20 @@ static bool path_has_nat_step(const struct trace_packet *p)
 	return false;
 }
 
-/* Hooks (bit mask) where a nat base chain would see a packet of nfproto. */
-static unsigned int ruleset_nat_hooks(const struct snap_ruleset *rs, uint8_t nfproto)
+static bool chain_is_nat(const struct snap_chain *ch)
+{
+	return ch->type && strcmp(ch->type, "nat") == 0;
+}
+
+static bool chain_is_legacy(const struct snap_chain *ch)
+{
+	return ch->legacy;
+}
+
+/* Hooks (bit mask) where a base chain of a kind (nat, legacy) would see a
+ * packet of nfproto. */
+static unsigned int ruleset_hooks(const struct snap_ruleset *rs, uint8_t nfproto,
+				  bool (*kind)(const struct snap_chain *))
 {
 	unsigned int m = 0;
 	size_t i;
@@ -435,12 +496,72 @@ static unsigned int ruleset_nat_hooks(const struct snap_ruleset *rs, uint8_t nfp
 	for (i = 0; i < rs->nchains; i++) {
 		const struct snap_chain *ch = &rs->chains[i];
 
-		if (!ch->base || !ch->type || strcmp(ch->type, "nat") != 0 || ch->hook < 0 || ch->hook >= 32)
+		if (!ch->base || !kind(ch) || ch->hook < 0 || ch->hook >= 32)
 			continue;
 		if (ch->family == NFPROTO_INET || !nfproto || ch->family == nfproto)
 			m |= 1u << ch->hook;
 	}
 	return m;
+}
+
+static void add_note(struct trace_packet *p, const char *text)
+{
+	char *n;
+
+	if (!p->note) {
+		p->note = xstrdup(text);
+		return;
+	}
+	n = xasprintf("%s; %s", p->note, text);
+	free(p->note);
+	p->note = n;
+}
+
+/* Without --trace-legacy: say which hooks had legacy rules the path does
+ * not show. The hooks a packet passed: those seen, and those its route
+ * implies (a forwarded packet also crosses postrouting). */
+static void note_legacy_untraced(const struct tpath *tp, struct trace_packet *p)
+{
+	unsigned int hooks = tp->own_hooks, hit;
+	struct strbuf sb;
+	bool first = true;
+	size_t i;
+	int h;
+
+	for (i = 0; i < p->nsteps; i++) {
+		if (p->steps[i].legacy)
+			return; /* legacy hops came in: it was traced after all */
+		if (p->steps[i].hook >= 0 && p->steps[i].hook < 32)
+			hooks |= 1u << p->steps[i].hook;
+	}
+	switch (p->route) {
+	case TRACE_ROUTE_INPUT: hooks |= 1u << NF_INET_PRE_ROUTING | 1u << NF_INET_LOCAL_IN; break;
+	case TRACE_ROUTE_FORWARD: hooks |= 1u << NF_INET_FORWARD | 1u << NF_INET_POST_ROUTING; break;
+	case TRACE_ROUTE_OUTPUT: hooks |= 1u << NF_INET_LOCAL_OUT | 1u << NF_INET_POST_ROUTING; break;
+	default: break;
+	}
+	if (verdict_is(p->verdict, NF_DROP) && p->verdict_step >= 0) {
+		/* Nothing after the dropping hook saw it. */
+		int dh = p->steps[p->verdict_step].hook;
+
+		if (dh >= 0 && hook_stage(dh) < 3)
+			hooks &= ~(1u << NF_INET_POST_ROUTING);
+		if (dh == NF_INET_PRE_ROUTING)
+			hooks &= ~(1u << NF_INET_LOCAL_IN | 1u << NF_INET_FORWARD);
+	}
+	hit = hooks & tp->legacy_hooks;
+	if (!hit)
+		return;
+	strbuf_init(&sb);
+	strbuf_add(&sb, "iptables-legacy rules at");
+	for (h = 0; h < 5; h++)
+		if (hit & (1u << h)) {
+			strbuf_addf(&sb, "%s %s", first ? "" : ",", snapshot_hook_name(NFPROTO_INET, h));
+			first = false;
+		}
+	strbuf_add(&sb, " were not traced (iptop --trace-legacy traces them)");
+	add_note(p, sb.s);
+	strbuf_free(&sb);
 }
 
 static struct trace_packet *find_packet_any(struct trace_state *st, uint64_t id)
@@ -629,6 +750,8 @@ static void finalize(struct trace_state *st, struct tpath *tp)
 	}
 	if (!p->note && p->from_forward_hook)
 		p->note = xstrdup("traced from the forward hook: -o is known only after the routing decision");
+	if (st->legacy_untraced)
+		note_legacy_untraced(tp, p);
 	p->complete = true;
 }
 
@@ -675,6 +798,38 @@ static void complete_path(struct trace_state *st, struct tpath *tp)
 		}
 }
 
+/* Base chains a packet entered: visited holds "\nkey\nkey\n", a key
+ * being "family|table|chain" (legacy ones end in "|L"). */
+static void visited_key(struct strbuf *sb, uint8_t family, const char *table, const char *chain, bool legacy)
+{
+	strbuf_addf(sb, "%u|%s|%s%s\n", family, table, chain, legacy ? "|L" : "");
+}
+
+static bool visited_has(const struct tpath *tp, uint8_t family, const char *table, const char *chain,
+			bool legacy)
+{
+	struct strbuf k;
+	bool r;
+
+	if (!tp->visited.s)
+		return false;
+	strbuf_init(&k);
+	strbuf_addc(&k, '\n');
+	visited_key(&k, family, table, chain, legacy);
+	r = strstr(tp->visited.s, k.s) != NULL;
+	strbuf_free(&k);
+	return r;
+}
+
+static void visited_add(struct tpath *tp, uint8_t family, const char *table, const char *chain, bool legacy)
+{
+	if (visited_has(tp, family, table, chain, legacy))
+		return;
+	if (!tp->visited.len)
+		strbuf_addc(&tp->visited, '\n');
+	visited_key(&tp->visited, family, table, chain, legacy);
+}
+
 /* Could a base chain still see this packet after an accept in the current
  * base chain? Unknown (no snapshot) counts as yes: the settle time ends it. */
 static bool more_chains_expected(const struct trace_state *st, const struct tpath *tp,
@@ -701,6 +856,8 @@ static bool more_chains_expected(const struct trace_state *st, const struct tpat
 			continue;
 		if (skip_nat && ch->type && strcmp(ch->type, "nat") == 0)
 			continue;
+		if (ch->hook == tp->hook && visited_has(tp, ch->family, ch->table, ch->name, ch->legacy))
+			continue; /* it already ran (legacy hops show the order at equal priority) */
 		switch (tp->hook) {
 		case NF_INET_PRE_ROUTING:
 			later = ch->hook == NF_INET_LOCAL_IN || ch->hook == NF_INET_FORWARD ||
@@ -717,8 +874,9 @@ static bool more_chains_expected(const struct trace_state *st, const struct tpat
 			if (ch->prio > tp->base_prio)
 				later = true;
 			else if (ch->prio == tp->base_prio &&
-				 !(ch->family == tp->base_family && tp->base_table && tp->base_chain &&
-				   strcmp(ch->table, tp->base_table) == 0 && strcmp(ch->name, tp->base_chain) == 0))
+				 !(ch->family == tp->base_family && ch->legacy == tp->base_legacy && tp->base_table &&
+				   tp->base_chain && strcmp(ch->table, tp->base_table) == 0 &&
+				   strcmp(ch->name, tp->base_chain) == 0))
 				later = true; /* same priority: order unknown */
 		}
 		if (later)
@@ -742,25 +900,9 @@ static char *rule_text(const struct snap_ruleset *rs, const struct trace_event *
 	return NULL;
 }
 
-static void visited_key(struct strbuf *sb, const struct trace_event *ev)
-{
-	strbuf_addf(sb, "%u|%s|%s\n", ev->family, ev->table, ev->chain);
-}
-
-/* visited holds "\nkey\nkey\n": search "\nkey\n". */
 static bool path_visited(const struct tpath *tp, const struct trace_event *ev)
 {
-	struct strbuf k;
-	bool r;
-
-	if (!tp->visited.s)
-		return false;
-	strbuf_init(&k);
-	strbuf_addc(&k, '\n');
-	visited_key(&k, ev);
-	r = strstr(tp->visited.s, k.s) != NULL;
-	strbuf_free(&k);
-	return r;
+	return visited_has(tp, ev->family, ev->table, ev->chain, false);
 }
 
 static void update_packet_info(struct trace_state *st, struct tpath *tp, const struct trace_event *ev,
@@ -793,6 +935,191 @@ static void update_packet_info(struct trace_state *st, struct tpath *tp, const s
 	}
 }
 
+/* After an event joined tp: complete what is done (or let an accepted
+ * original wait for its reply), expire the quiet; packets completed. */
+static int feed_done(struct trace_state *st, struct tpath *tp, uint64_t now)
+{
+	int n;
+
+	if (tp->done && !tp->linger_until) {
+		const struct trace_packet *p = &tp->p;
+		bool dropped = p->nsteps && (verdict_is(step_final(&p->steps[p->nsteps - 1]), NF_DROP) ||
+					     verdict_is(step_final(&p->steps[p->nsteps - 1]), NF_STOLEN));
+
+		/* An accepted original-direction packet waits a little for its
+		 * reply, so both carry the link (and the SNAT address the reply
+		 * reveals) when they are printed. */
+		if (dropped || !p->ct.has_id || p->ct.dir != 0 || p->reply)
+			complete_path(st, tp);
+		else
+			tp->linger_until = now + LINGER_NS;
+	}
+	trace_state_expire(st, now);
+	n = st->completed;
+	st->completed = 0;
+	return n;
+}
+
+/* ---- legacy hops ----------------------------------------------------------- */
+
+/* Could this legacy hop's headers be the packet of tp? */
+static bool legacy_hdr_match(const struct trace_packet *p, const struct trace_hdr *h)
+{
+	const struct trace_hdr *l = &p->last;
+
+	if (!l->valid || l->nfproto != h->nfproto || l->proto != h->proto)
+		return false;
+	if (l->has_ipid && h->has_ipid && l->ipid != h->ipid)
+		return false;
+	if (l->has_seq && h->has_seq && (l->seq != h->seq || l->ack != h->ack))
+		return false;
+	if (l->has_icmp && h->has_icmp && l->icmp_type != h->icmp_type)
+		return false;
+	return hdr_compatible(l, h) || hdr_compatible(&p->pkt, h);
+}
+
+/* The open packet a legacy hop belongs to: same conntrack entry and
+ * direction when both know it, else matching headers; at the same or a
+ * later hook stage than the packet has reached; recently active; the
+ * most recently active of those. NULL: none. */
+static struct tpath *find_for_legacy(struct trace_state *st, const struct trace_nflog_event *ev,
+				     const struct trace_hdr *h, uint64_t now)
+{
+	struct tpath *best = NULL;
+	size_t i;
+
+	for (i = 0; i < st->nopen; i++) {
+		struct tpath *tp = st->open[i];
+		int reached = -1;
+
+		if (tp->done || now - tp->p.t_last_ns > SETTLE_NS)
+			continue;
+		if (tp->hook >= 0)
+			reached = hook_stage(tp->hook);
+		if (tp->legacy_hook >= 0 && hook_stage(tp->legacy_hook) > reached)
+			reached = hook_stage(tp->legacy_hook);
+		if (ev->hook >= 0 && hook_stage(ev->hook) < reached)
+			continue;
+		if (ev->ct.has_id && tp->p.ct.has_id) {
+			if (ev->ct.id != tp->p.ct.id || ev->ct.dir != tp->p.ct.dir)
+				continue;
+		} else if (h->valid) {
+			if (!legacy_hdr_match(&tp->p, h))
+				continue;
+		} else if (now - tp->p.t_last_ns > JOIN_WINDOW_NS) {
+			continue; /* no headers (copy mode meta): the last active packet */
+		}
+		if (!best || tp->touch > best->touch)
+			best = tp;
+	}
+	return best;
+}
+
+/* The legacy built-in chain a hop runs under (hook and table): its
+ * priority and name, for "could another chain still see the packet". */
+static const struct snap_chain *legacy_base(const struct snap_ruleset *rs, const struct trace_nflog_event *ev)
+{
+	size_t i;
+
+	for (i = 0; rs && i < rs->nchains; i++) {
+		const struct snap_chain *ch = &rs->chains[i];
+
+		if (ch->legacy && ch->base && ch->hook == ev->hook && ch->family == ev->family &&
+		    strcmp(ch->table, ev->table) == 0)
+			return ch;
+	}
+	return NULL;
+}
+
+static int feed_legacy(struct trace_state *st, const struct nlmsghdr *nlh, const struct snap_ruleset *rs)
+{
+	struct trace_nflog_event ev;
+	struct trace_event tev;
+	struct trace_hdr h;
+	struct trace_step *s;
+	struct trace_packet *p;
+	struct tpath *tp;
+	uint64_t now = now_of(st);
+	int r = trace_nflog_parse(nlh, &ev);
+
+	if (r < 0) {
+		st->bad++;
+		return -1;
+	}
+	if (r == 0)
+		return 0;
+	if (ev.has_seq) {
+		if (st->nflog_seq_known && ev.seq > st->nflog_seq + 1)
+			st->legacy_lost += ev.seq - st->nflog_seq - 1;
+		st->nflog_seq_known = true;
+		st->nflog_seq = ev.seq;
+	}
+	trace_hdr_from_packet(ev.payload, ev.plen, &h);
+	tp = find_for_legacy(st, &ev, &h, now);
+	if (!tp) {
+		if (st->nopen >= MAX_OPEN)
+			complete_at(st, 0);
+		tp = path_new(st, now);
+	}
+	tp->p.t_last_ns = now;
+	if (rs) {
+		tp->nat_hooks = ruleset_hooks(rs, h.valid ? h.nfproto : tp->p.pkt.nfproto, chain_is_nat);
+		tp->legacy_hooks = ruleset_hooks(rs, ev.family, chain_is_legacy);
+	}
+	if (ev.hook >= 0) {
+		/* Where the packet is now, for "can another chain still see it";
+		 * tp->hook stays nf_tables' (their trace ids join by it). */
+		const struct snap_chain *base = legacy_base(rs, &ev);
+
+		tp->legacy_hook = ev.hook;
+		tp->base_legacy = true;
+		tp->base_family = ev.family;
+		tp->base_prio_known = base != NULL;
+		tp->base_prio = base ? base->prio : 0;
+		free(tp->base_table);
+		free(tp->base_chain);
+		tp->base_table = xstrdup(ev.table);
+		tp->base_chain = xstrdup(base ? base->name : snapshot_hook_ipt_name(ev.hook));
+		visited_add(tp, ev.family, tp->base_table, tp->base_chain, true);
+	}
+
+	/* What a trace event would carry about the packet. */
+	memset(&tev, 0, sizeof(tev));
+	tev.has_iif = ev.has_iif;
+	tev.iif = ev.iif;
+	tev.has_oif = ev.has_oif;
+	tev.oif = ev.oif;
+	tev.has_mark = ev.has_mark;
+	tev.mark = ev.mark;
+	tev.ct = ev.ct;
+	update_packet_info(st, tp, &tev, &h);
+
+	p = &tp->p;
+	p->steps = xreallocarray(p->steps, p->nsteps + 1, sizeof(*p->steps));
+	s = &p->steps[p->nsteps++];
+	trace_nflog_step(rs, &ev, s);
+	s->t_ns = now;
+	if (h.valid)
+		s->hdr = h;
+	{
+		int32_t v = step_final(s);
+
+		if (verdict_is(v, NF_DROP) || verdict_is(v, NF_STOLEN)) {
+			tp->done = true;
+		} else if (verdict_is(v, NF_ACCEPT) && ev.hook >= 0) {
+			int nft_hook = tp->hook;
+
+			tp->hook = ev.hook;
+			if (!more_chains_expected(st, tp, rs))
+				tp->done = true;
+			tp->hook = nft_hook;
+		}
+	}
+	st->events++;
+	tp->touch = st->events;
+	return feed_done(st, tp, now);
+}
+
 int trace_feed_msg(struct trace_state *st, const struct nlmsghdr *nlh, const struct snap_ruleset *rs)
 {
 	struct trace_event ev;
@@ -804,6 +1131,8 @@ int trace_feed_msg(struct trace_state *st, const struct nlmsghdr *nlh, const str
 	int hook;
 
 	st->completed = 0;
+	if (nlh->nlmsg_type == ((NFNL_SUBSYS_ULOG << 8) | NFULNL_MSG_PACKET))
+		return feed_legacy(st, nlh, rs);
 	if (nlh->nlmsg_type != ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_TRACE))
 		return 0;
 	if (trace_event_parse(nlh, &ev) < 0) {
@@ -834,11 +1163,16 @@ int trace_feed_msg(struct trace_state *st, const struct nlmsghdr *nlh, const str
 	}
 	path_add_id(tp, ev.id);
 	tp->p.t_last_ns = now;
-	if (rs)
-		tp->nat_hooks = ruleset_nat_hooks(rs, h.valid ? h.nfproto : tp->p.pkt.nfproto);
+	if (rs) {
+		uint8_t nfproto = h.valid ? h.nfproto : tp->p.pkt.nfproto;
+
+		tp->nat_hooks = ruleset_hooks(rs, nfproto, chain_is_nat);
+		tp->legacy_hooks = ruleset_hooks(rs, nfproto, chain_is_legacy);
+	}
 	if (hook >= 0) {
 		tp->hook = hook;
 		if (!own) {
+			tp->base_legacy = false;
 			tp->base_prio = prio;
 			tp->base_prio_known = prio_known;
 			tp->base_family = ev.family;
@@ -846,11 +1180,8 @@ int trace_feed_msg(struct trace_state *st, const struct nlmsghdr *nlh, const str
 			free(tp->base_chain);
 			tp->base_table = xstrdup(ev.table);
 			tp->base_chain = xstrdup(ev.chain);
-			if (h.valid) {
-				if (!tp->visited.len)
-					strbuf_addc(&tp->visited, '\n');
-				visited_key(&tp->visited, &ev);
-			}
+			if (h.valid)
+				visited_add(tp, ev.family, ev.table, ev.chain, false);
 		} else if (hook < 32) {
 			tp->own_hooks |= 1u << hook;
 		}
@@ -866,7 +1197,7 @@ int trace_feed_msg(struct trace_state *st, const struct nlmsghdr *nlh, const str
 
 		if (ev.type == NFT_TRACETYPE_POLICY && p->nsteps) {
 			s = &p->steps[p->nsteps - 1];
-			if (s->type == TRACE_STEP_RULE && s->handle == 0 && s->family == ev.family &&
+			if (!s->legacy && s->type == TRACE_STEP_RULE && s->handle == 0 && s->family == ev.family &&
 			    strcmp(s->table, ev.table) == 0 && strcmp(s->chain, ev.chain) == 0)
 				merged = true;
 		}
@@ -911,26 +1242,9 @@ int trace_feed_msg(struct trace_state *st, const struct nlmsghdr *nlh, const str
 		}
 	}
 out:
-	if (tp->done && !tp->linger_until) {
-		const struct trace_packet *p = &tp->p;
-		bool dropped = p->nsteps && (verdict_is(step_final(&p->steps[p->nsteps - 1]), NF_DROP) ||
-					     verdict_is(step_final(&p->steps[p->nsteps - 1]), NF_STOLEN));
-
-		/* An accepted original-direction packet waits a little for its
-		 * reply, so both carry the link (and the SNAT address the reply
-		 * reveals) when they are printed. */
-		if (dropped || !p->ct.has_id || p->ct.dir != 0 || p->reply)
-			complete_path(st, tp);
-		else
-			tp->linger_until = now + LINGER_NS;
-	}
-	trace_state_expire(st, now);
-	{
-		int n = st->completed;
-
-		st->completed = 0;
-		return n;
-	}
+	st->events++;
+	tp->touch = st->events;
+	return feed_done(st, tp, now);
 }
 
 static uint64_t path_deadline(const struct tpath *tp)

@@ -147,9 +147,10 @@ static void tcp_flags_text(uint8_t f, struct strbuf *sb)
 			strbuf_addc(sb, letters[i]);
 }
 
+/* "filter:FORWARD", "filter:FORWARD (legacy)" for an x_tables chain. */
 static void step_where(const struct trace_step *s, struct strbuf *sb)
 {
-	strbuf_addf(sb, "%s:%s", s->table, s->chain);
+	strbuf_addf(sb, "%s:%s%s", s->table, s->chain, s->legacy ? " (legacy)" : "");
 }
 
 /* "accept", "jump DOCKER-USER" */
@@ -170,10 +171,12 @@ static void step_rule_text(const struct trace_step *s, struct strbuf *sb)
 		strbuf_add(sb, "(end of chain: return)");
 	else if (!s->handle && s->verdict == NFT_CONTINUE)
 		strbuf_add(sb, "(end of rule list: back to the calling chain)");
-	else if (!s->handle)
+	else if (!s->handle && !(s->legacy && s->rulenum))
 		strbuf_add(sb, "(end of rule list)");
 	else if (s->rule)
 		strbuf_add(sb, s->rule);
+	else if (s->legacy)
+		strbuf_addf(sb, "(rule %u: not in iptop's snapshot)", s->rulenum);
 	else
 		strbuf_addf(sb, "(rule handle %" PRIu64 ")", s->handle);
 }
@@ -336,6 +339,8 @@ void trace_path_text(const struct trace_packet *p, struct strbuf *sb)
 		step_where(s, sb);
 		if (s->type == TRACE_STEP_POLICY)
 			strbuf_add(sb, " (policy)");
+		else if (s->legacy && s->rulenum)
+			strbuf_addf(sb, " rule %u", s->rulenum);
 		else if (s->handle)
 			strbuf_addf(sb, " handle %" PRIu64, s->handle);
 	} else {
@@ -448,7 +453,17 @@ static void json_step(const struct trace_step *s, struct strbuf *sb)
 	json_key(sb, &f, "target");
 	json_str_or_null(sb, s->target);
 	json_key(sb, &f, "trace_id");
-	strbuf_addf(sb, "\"%08x\"", s->trace_id);
+	if (s->legacy)
+		strbuf_add(sb, "null");
+	else
+		strbuf_addf(sb, "\"%08x\"", s->trace_id);
+	json_key(sb, &f, "backend");
+	strbuf_add_json(sb, s->legacy ? "legacy" : "nf_tables");
+	json_key(sb, &f, "rulenum");
+	if (s->legacy && s->rulenum)
+		strbuf_addf(sb, "%u", s->rulenum);
+	else
+		strbuf_add(sb, "null");
 	strbuf_addc(sb, '}');
 }
 
@@ -578,6 +593,8 @@ void trace_path_json(const struct trace_packet *p, struct strbuf *sb)
 		strbuf_add(sb, s->type == TRACE_STEP_POLICY ? "true" : "false");
 		json_key(sb, &g, "rule");
 		json_str_or_null(sb, s->rule);
+		json_key(sb, &g, "backend");
+		strbuf_add_json(sb, s->legacy ? "legacy" : "nf_tables");
 		strbuf_addc(sb, '}');
 	} else {
 		strbuf_add(sb, "null");

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,4 +281,30 @@ double time_wall(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+char *read_whole_file(const char *path, size_t *len)
+{
+	struct strbuf sb;
+	char buf[4096];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+	int err;
+
+	if (!f)
+		return NULL;
+	strbuf_init(&sb);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		strbuf_addn(&sb, buf, n);
+	if (ferror(f)) {
+		err = errno;
+		fclose(f);
+		strbuf_free(&sb);
+		errno = err ? err : EIO;
+		return NULL;
+	}
+	fclose(f);
+	if (len)
+		*len = sb.len;
+	return strbuf_steal(&sb);
 }

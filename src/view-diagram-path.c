@@ -45,7 +45,7 @@ static long step_item(const struct view_stack *st, const struct scene *s, const 
 		if (s->items[i].chain >= rs->nchains)
 			continue;
 		ch = &rs->chains[s->items[i].chain];
-		if (ch->family != t->family || strcmp(ch->table, t->table) != 0)
+		if (ch->family != t->family || ch->legacy != t->legacy || strcmp(ch->table, t->table) != 0)
 			continue;
 		if (t->hook >= 0 ? ch->hook == t->hook : strcmp(ch->name, t->chain) == 0)
 			return (long)i;

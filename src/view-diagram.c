@@ -4,7 +4,8 @@
  * total; frames, boxes and the arrows into them light up with heat and
  * cool down. Selection by arrows, Tab or mouse; Enter opens the chain.
  * Geometry comes from the cached scene (scene-layout.c); this file only
- * puts numbers, colours and the rate history on it.
+ * puts numbers, colours and the rate history on it, and the backends line
+ * (a warning when iptables-legacy and nf_tables both hold rules).
  */
 #include "config.h"
 
@@ -20,6 +21,7 @@
 
 struct hist {
 	uint8_t family;
+	bool legacy;
 	char *table;
 	char *name;
 	float v[HIST_N];   /* packets/s, ring */
@@ -33,6 +35,7 @@ struct diagram {
 	uint64_t sel_gen;          /* scene generation sel belongs to */
 	bool have_id;              /* the selected chain, to find it again after relayout */
 	uint8_t id_family;
+	bool id_legacy;
 	char id_table[64];
 	char id_name[64];
 	int scroll;                /* SCENE_LIST: first row shown */
@@ -72,6 +75,7 @@ static void remember(struct diagram *d, const struct view_stack *st)
 		return;
 	d->have_id = true;
 	d->id_family = ch->family;
+	d->id_legacy = ch->legacy;
 	snprintf(d->id_table, sizeof(d->id_table), "%s", ch->table);
 	snprintf(d->id_name, sizeof(d->id_name), "%s", ch->name);
 }
@@ -98,8 +102,9 @@ static void sync(struct diagram *d, struct view_stack *st, int w, int h)
 	for (i = 0; d->have_id && i < s->nitems; i++) {
 		const struct snap_chain *ch = item_chain(st, s, (long)i);
 
-		if (ch && ch->family == d->id_family && strcmp(ch->table, d->id_table) == 0 &&
-		    strcmp(ch->name, d->id_name) == 0 && scene_layout_visible(s, (long)i)) {
+		if (ch && ch->family == d->id_family && ch->legacy == d->id_legacy &&
+		    strcmp(ch->table, d->id_table) == 0 && strcmp(ch->name, d->id_name) == 0 &&
+		    scene_layout_visible(s, (long)i)) {
 			d->sel = (long)i;
 			break;
 		}
@@ -122,8 +127,8 @@ static struct hist *find_hist(struct diagram *d, const struct snap_chain *ch, bo
 	if (!d)
 		return NULL;
 	for (i = 0; i < d->nhist; i++)
-		if (d->hist[i].family == ch->family && strcmp(d->hist[i].table, ch->table) == 0 &&
-		    strcmp(d->hist[i].name, ch->name) == 0)
+		if (d->hist[i].family == ch->family && d->hist[i].legacy == ch->legacy &&
+		    strcmp(d->hist[i].table, ch->table) == 0 && strcmp(d->hist[i].name, ch->name) == 0)
 			return &d->hist[i];
 	if (!create)
 		return NULL;
@@ -131,6 +136,7 @@ static struct hist *find_hist(struct diagram *d, const struct snap_chain *ch, bo
 	h = &d->hist[d->nhist++];
 	memset(h, 0, sizeof(*h));
 	h->family = ch->family;
+	h->legacy = ch->legacy;
 	h->table = xstrdup(ch->table);
 	h->name = xstrdup(ch->name);
 	return h;
@@ -382,6 +388,41 @@ static void draw_legend(struct canvas *c, const struct scene *s, int ox, int oy)
 			    "\xe2\x96\x81\xe2\x96\x83\xe2\x96\x85\xe2\x96\x87 rate history", SLOT_DIM, 0); /* ▁▃▅▇ */
 }
 
+/* The backends line: a warning when both hold rules (`iptables -L` then
+ * shows only part of what packets go through), else what "L" means. The
+ * longest text that fits, centred. */
+static void draw_banner(struct canvas *c, const struct scene *s, int ox, int oy)
+{
+	static const char *const both[] = {
+		"! iptables-legacy and nf_tables both hold rules (L: legacy)",
+		"! both backends hold rules (L: legacy)",
+		"! both backends hold rules",
+		"! 2 backends",
+	};
+	static const char *const legacy[] = {
+		"L: iptables-legacy (x_tables) table",
+		"L: iptables-legacy",
+		"L: legacy",
+	};
+	const char *const *texts = s->both_backends ? both : legacy;
+	size_t n = s->both_backends ? ARRAY_SIZE(both) : ARRAY_SIZE(legacy), i;
+	const struct canvas_rect *r = &s->banner;
+
+	if (r->w <= 0)
+		return;
+	for (i = 0; i < n; i++) {
+		int w = canvas_width(texts[i]);
+
+		if (w <= r->w || i + 1 == n) {
+			int x = w < r->w ? (r->w - w) / 2 : 0;
+
+			canvas_text(c, ox + r->x + x, oy + r->y, r->w - x, texts[i],
+				    s->both_backends ? SLOT_WARN : SLOT_DIM, 0);
+			return;
+		}
+	}
+}
+
 static void draw_columns(struct canvas *c, const struct view_stack *st, const struct scene *s, struct diagram *d,
 			 struct canvas_rect body)
 {
@@ -440,6 +481,7 @@ static void draw_columns(struct canvas *c, const struct view_stack *st, const st
 			canvas_put(c, ox + n->x + x + 1, oy + n->y, 0x25c6, SLOT_NODE, 0); /* ◆ */
 	}
 	draw_legend(c, s, ox, oy);
+	draw_banner(c, s, ox, oy);
 }
 
 static void draw_list(struct canvas *c, const struct view_stack *st, const struct scene *s, struct diagram *d,
@@ -453,6 +495,7 @@ static void draw_list(struct canvas *c, const struct view_stack *st, const struc
 					     (size_t)body.h);
 	if (d)
 		scroll = d->scroll;
+	draw_banner(c, s, body.x, body.y - scroll);
 	for (h = 0; h < SCENE_NHOOKS; h++) {
 		const struct scene_hook *hk = &s->hooks[h];
 		int y = body.y + hk->r.y - scroll;

@@ -6,7 +6,8 @@
  * NAT and what conntrack knew. ↑↓ choose a packet, ←→ (or [ ]) step
  * through its path, one step lit at a time (on a tall screen the diagram
  * above shows it; Enter shows it on the diagram). The packets belong to
- * the loop's trace session (ctx.trace); this view only reads them.
+ * the feed's trace (ctx.trace: a live session, or what a replay recorded,
+ * on the recording's clock); this view only reads them.
  */
 #include "config.h"
 
@@ -18,6 +19,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 
+#include "feed.h"
 #include "iptop.h"
 #include "trace.h"
 #include "view.h"
@@ -218,17 +220,25 @@ static void draw_summary(struct canvas *c, const struct view_stack *st, int x, i
 	int n;
 
 	strbuf_init(&sb);
-	if (tr->active) {
-		n = canvas_text(c, x + 1, y, w - 1, "tracing ", SLOT_LABEL, 0);
+	if (tr->active || (tr->replay && count(st))) {
+		/* A replay: what the recording traced, still or no longer. */
+		n = canvas_text(c, x + 1, y, w - 1,
+				!tr->replay ? "tracing " : tr->active ? "recorded trace of " : "recorded (stopped) trace of ",
+				SLOT_LABEL, 0);
 		n += canvas_text_fit(c, x + 1 + n, y, w / 2, *tr->filter ? tr->filter : "every packet", SLOT_LABEL,
 				     CANVAS_BOLD);
 		strbuf_addf(&sb, "  (%s)  %zu packet%s", *tr->rule ? tr->rule : "all", count(st), count(st) == 1 ? "" : "s");
 		if (tr->lost)
 			strbuf_addf(&sb, ", events lost %llu times", (unsigned long long)tr->lost);
-		strbuf_add(&sb, "  x stops, t changes the filter");
+		strbuf_add(&sb, tr->replay ? "  as recorded: a replay cannot trace" : "  x stops, t changes the filter");
 		canvas_text_fit(c, x + 1 + n, y, w - 1 - n, sb.s, SLOT_DIM, 0);
 	} else if (tr->error[0]) {
 		canvas_text_fit(c, x + 1, y, w - 1, tr->error, SLOT_ERROR, 0);
+	} else if (tr->replay) {
+		canvas_text_fit(c, x + 1, y, w - 1,
+				tr->recorded ? "the recording traces packets later: they show here when the replay gets there"
+					     : "this recording holds no traced packets (record with --record FILE while tracing)",
+				SLOT_DIM, 0);
 	} else if (!tr->live) {
 		canvas_text_fit(c, x + 1, y, w - 1, "tracing needs a live namespace (this is a demo or a replay)",
 				SLOT_WARN, 0);
@@ -251,7 +261,8 @@ static int route_x(int x, int w)
 static void draw_packet_row(struct canvas *c, const struct view_stack *st, const struct trace_packet *p, int x,
 			    int y, int w, bool sel)
 {
-	uint64_t now = st->ctx.now_ns;
+	/* A replay's packets are on the recording's clock. */
+	uint64_t now = st->ctx.trace.clock_ns ? st->ctx.trace.clock_ns : st->ctx.now_ns;
 	enum slot ls = sel ? SLOT_SELECT : SLOT_LABEL;
 	bool drop = p->verdict >= 0 && (p->verdict & NF_VERDICT_MASK) == NF_DROP;
 	struct strbuf sb;
@@ -485,7 +496,10 @@ static void trace_draw(struct view *vv, struct canvas *c, struct canvas_rect bod
 	draw_summary(c, st, x, y, w);
 	if (!n) {
 		if (st->ctx.trace.active)
-			canvas_text(c, x + 2, y + 2, w - 2, "waiting for a packet that matches...", SLOT_DIM, 0);
+			canvas_text(c, x + 2, y + 2, w - 2,
+				    st->ctx.trace.replay ? "no packet traced yet at this point of the recording"
+							 : "waiting for a packet that matches...",
+				    SLOT_DIM, 0);
 		v->list_h = 0;
 		return;
 	}
@@ -600,4 +614,19 @@ struct view *view_trace_new(void)
 	v->follow = true;
 	scene_layout_init(&v->scene);
 	return &v->base;
+}
+
+void view_trace_sync(struct view_trace *tr, const struct feed_trace *ft)
+{
+	if (tr->state != ft->state) {
+		tr->sel = 0;
+		tr->step = -1;
+	}
+	tr->state = ft->state;
+	tr->active = ft->active;
+	tr->recorded = ft->recorded;
+	tr->lost = ft->lost;
+	tr->clock_ns = ft->clock_ns;
+	snprintf(tr->filter, sizeof(tr->filter), "%s", ft->filter);
+	snprintf(tr->rule, sizeof(tr->rule), "%s", ft->rule);
 }

@@ -386,8 +386,18 @@ static int trace_key(struct view_stack *st, enum ui_action a)
 
 	switch (a) {
 	case UI_ACT_TRACE:
+		/* A replay shows what it recorded; it never opens the kernel. */
+		if (!tr->live && tr->recorded) {
+			if (!top_is(st, "trace"))
+				view_stack_push(st, view_trace_new());
+			else
+				view_stack_flash(st, SLOT_HINT, "%s", "a replay shows the packets traced while recording");
+			return REACT_REDRAW;
+		}
 		if (!tr->live) {
-			view_stack_flash(st, SLOT_WARN, "%s", "tracing needs a live namespace (not a demo or a replay)");
+			view_stack_flash(st, SLOT_WARN, "%s", tr->replay ? "this recording holds no traced packets "
+									  "(tracing needs a live namespace)"
+								       : "tracing needs a live namespace (not a demo or a replay)");
 			return REACT_REDRAW;
 		}
 		/* Tracing already: t shows the packets; t there changes the filter. */
@@ -403,6 +413,10 @@ static int trace_key(struct view_stack *st, enum ui_action a)
 			view_stack_push(st, view_trace_new());
 		return REACT_REDRAW;
 	case UI_ACT_TRACE_STOP:
+		if (tr->replay) {
+			view_stack_flash(st, SLOT_WARN, "%s", "a replay shows the trace as it was recorded");
+			return REACT_REDRAW;
+		}
 		if (!tr->active) {
 			view_stack_flash(st, SLOT_WARN, "%s", "not tracing (t starts)");
 			return REACT_REDRAW;

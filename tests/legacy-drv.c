@@ -27,23 +27,6 @@
 #include "iptop.h"
 #include "legacy-print.h"
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	struct strbuf sb;
-	char buf[8192];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	strbuf_init(&sb);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		strbuf_addn(&sb, buf, n);
-	fclose(f);
-	*len = sb.len;
-	return strbuf_steal(&sb);
-}
-
 int main(int argc, char **argv)
 {
 	const char *replay = NULL, *table = NULL;
@@ -79,7 +62,7 @@ int main(int argc, char **argv)
 	}
 	if (replay) {
 		size_t len = 0;
-		char *data = slurp(replay, &len);
+		char *data = read_whole_file(replay, &len);
 
 		if (!data) {
 			perror(replay);

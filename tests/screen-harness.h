@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "canvas.h"
+#include "screen-golden.h"
 #include "conntrack.h"
 #include "explain.h"
 #include "model.h"
@@ -30,8 +31,8 @@ extern struct ct_table ct;
 extern struct explain notes;
 extern uint64_t ticks;
 
-const char *srcdir(void);
-/* Compare the canvas with tests/golden/NAME.txt (UPDATE_GOLDEN=1 writes it). */
+/* Compare the canvas with tests/golden/NAME.txt (UPDATE_GOLDEN=1 writes it):
+ * golden() counts a check (screen-golden.h has the rest). */
 void golden(const char *name, const struct canvas *c);
 /* A fresh model and stack fed n demo ticks (conntrack, then ruleset). */
 void setup(int n);
@@ -45,5 +46,6 @@ void screen_tally(struct screen_count c);
 
 struct screen_count test_screen_flows(void);
 struct screen_count test_screen_trace(void);
+struct screen_count test_screen_legacy(void);
 
 #endif

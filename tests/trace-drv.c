@@ -8,8 +8,9 @@
  * The filter is one argument (anything that is not an option above).
  *
  * usage: trace-drv [-N NETNS] [-n PACKETS] [-t SECONDS] [-r RATE] [-j]
- *                  [--record FILE] [--record-ruleset FILE] [--replay FILE
- *                  --ruleset FILE] 'FILTER'
+ *                  [--legacy] [--record FILE] [--record-ruleset FILE]
+ *                  [--replay FILE --ruleset FILE] 'FILTER'
+ * (--legacy: trace iptables-legacy rules too, as iptop --trace-legacy)
  */
 #include "config.h"
 
@@ -27,7 +28,7 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: trace-drv [-N NETNS] [-n PACKETS] [-t SECONDS] [-r RATE] [-j] "
+	fprintf(stderr, "usage: trace-drv [-N NETNS] [-n PACKETS] [-t SECONDS] [-r RATE] [-j] [--legacy] "
 			"[--record FILE] [--record-ruleset FILE] 'FILTER'\n"
 			"       trace-drv --replay TRACE.nlmsg [--ruleset RULESET.rec] [-j] [-n PACKETS]\n");
 	return 2;
@@ -148,6 +149,8 @@ int main(int argc, char **argv)
 			json = true;
 		else if (strcmp(a, "--record") == 0 && i + 1 < argc)
 			rec_path = argv[++i];
+		else if (strcmp(a, "--legacy") == 0)
+			trace_set_default_flags(TRACE_LEGACY);
 		else if (strcmp(a, "--record-ruleset") == 0 && i + 1 < argc)
 			rs_rec = argv[++i];
 		else if (strcmp(a, "--replay") == 0 && i + 1 < argc)

@@ -37,27 +37,10 @@
 static const char *fixture_dir;
 static unsigned int n_exact, n_undecoded, n_inverted_plus;
 
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	struct strbuf sb;
-	char buf[8192];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	strbuf_init(&sb);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		strbuf_addn(&sb, buf, n);
-	fclose(f);
-	*len = sb.len;
-	return strbuf_steal(&sb);
-}
-
 static char *fixture(const char *name, size_t *len)
 {
 	char *path = xasprintf("%s/%s", fixture_dir, name);
-	char *data = read_file(path, len);
+	char *data = read_whole_file(path, len);
 
 	if (!data)
 		fprintf(stderr, "cannot read %s\n", path);

@@ -83,27 +83,10 @@ static struct {
 	unsigned int failed;
 } tally;
 
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	struct strbuf sb;
-	char buf[8192];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	strbuf_init(&sb);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		strbuf_addn(&sb, buf, n);
-	fclose(f);
-	*len = sb.len;
-	return strbuf_steal(&sb);
-}
-
 static bool read_expected(const char *path, struct lines *out)
 {
 	size_t len;
-	char *data = read_file(path, &len), *line, *save = NULL;
+	char *data = read_whole_file(path, &len), *line, *save = NULL;
 	char table[128] = "";
 
 	if (!data)
@@ -148,7 +131,7 @@ static const char *family_name(uint8_t f)
 static bool render_dump(const char *path, struct lines *out)
 {
 	size_t len;
-	char *data = read_file(path, &len);
+	char *data = read_whole_file(path, &len);
 	const struct nlmsghdr *nlh;
 	int rest = (int)len;
 

@@ -11,7 +11,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -31,78 +30,12 @@
 #include "unit.h"
 #include "view.h"
 
-const char *srcdir(void)
-{
-	const char *s = getenv("top_srcdir");
-
-	return s && *s ? s : ".";
-}
-
-static char *slurp(const char *path)
-{
-	struct strbuf sb;
-	char buf[4096];
-	size_t n;
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return NULL;
-	strbuf_init(&sb);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		strbuf_addn(&sb, buf, n);
-	fclose(f);
-	return strbuf_steal(&sb);
-}
-
-static void spit(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f) {
-		fprintf(stderr, "%s: %s\n", path, strerror(errno));
-		return;
-	}
-	fputs(text, f);
-	fclose(f);
-}
-
-/* Compare the canvas with tests/golden/NAME.txt (text, then slots). */
+/* Compare the canvas with tests/golden/NAME.txt (screen-golden.c). */
 void golden(const char *name, const struct canvas *c)
 {
-	char *got = canvas_dump(c, CANVAS_DUMP_SLOTS);
-	char *path = xasprintf("%s/tests/golden/%s.txt", srcdir(), name);
-	char *want;
-
 	unit_checks++;
-	if (getenv("UPDATE_GOLDEN")) {
-		spit(path, got);
-		fprintf(stderr, "golden: wrote %s\n", path);
-	} else if (!(want = slurp(path))) {
+	if (!golden_matches(name, c))
 		unit_failures++;
-		fprintf(stderr, "golden %s: cannot read %s (UPDATE_GOLDEN=1 writes it)\n", name, path);
-	} else {
-		if (strcmp(want, got) != 0) {
-			const char *bd = getenv("top_builddir");
-			char *out = xasprintf("%s/tests/%s.got", bd && *bd ? bd : ".", name);
-			const char *a = want, *b = got;
-			int line = 1;
-
-			while (*a && *a == *b) {
-				if (*a == '\n')
-					line++;
-				a++;
-				b++;
-			}
-			unit_failures++;
-			spit(out, got);
-			fprintf(stderr, "golden %s: differs from line %d; got: %s (diff it against %s)\n", name, line, out,
-				path);
-			free(out);
-		}
-		free(want);
-	}
-	free(path);
-	free(got);
 }
 
 /* ---- a model and a view stack fed by the demo ruleset --------------------------- */
@@ -725,6 +658,7 @@ int main(void)
 	test_status();
 	screen_tally(test_screen_flows());
 	screen_tally(test_screen_trace());
+	screen_tally(test_screen_legacy());
 	view_stack_free(&st);
 	model_free(&model);
 	ct_table_free(&ct);
