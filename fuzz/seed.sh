@@ -11,10 +11,12 @@
 #               priority, type and policy counters), then the NEWRULE
 #               messages (at most ~4 KiB of them)
 #   conntrack   each ct-*.nlmsg whole, and each of its messages alone
-#   trace       the REC_TRACE messages of trace-lab.nlmsg in runs of 12,
+#   trace       the REC_TRACE messages of trace-lab.nlmsg (nf_tables) and of
+#               trace-legacy.nlmsg (nfnetlink_log TRACE lines too) in runs of 12,
 #               and a few trace filters as text
 #   theme       themes/*
-#   record      trace-lab.nlmsg, the first ~40 KiB of lab-walkthrough.rec
+#   record      trace-lab.nlmsg, trace-walkthrough.rec, trace-legacy-ruleset.rec,
+#               the first ~40 KiB of lab-walkthrough.rec
 #               (whole frames), and small recordings made of the above: two
 #               ruleset snapshots (the second reusing the tables), an error
 #               frame, a NEWGEN event, a conntrack dump and events
@@ -209,6 +211,10 @@ lab = open(os.path.join(fix, "trace-lab.nlmsg"), "rb").read()
 tr = [p for t, ts, p in frames(lab) if t == 10]
 for i in range(0, len(tr), 12):
     put("trace", "trace-lab-%03d" % i, b"".join(pad(m) for m in tr[i:i + 12]))
+leg = open(os.path.join(fix, "trace-legacy.nlmsg"), "rb").read()
+tl = [p for t, ts, p in frames(leg) if t == 10]
+for i in range(0, min(len(tl), 48), 12):
+    put("trace", "trace-legacy-%03d" % i, b"".join(pad(m) for m in tl[i:i + 12]))
 filters = ["", "-p icmp", "-p tcp --dport 8080", "-s 172.20.0.0/16 -d 203.0.113.1",
            "-4 -p udp ! --sport 1000:2000 -i eth+", "-6 -p icmpv6 --icmp-type 128/0",
            "! -p tcp -o br-5e1f0c3a9b2d", "-p icmp ! --icmp-type echo-request -m icmp",
@@ -217,6 +223,8 @@ for i, f in enumerate(filters):
     put("trace", "filter-%02d" % i, f.encode())
 
 put("record", "trace-lab", lab)
+for name in ("trace-walkthrough.rec", "trace-legacy-ruleset.rec"):
+    put("record", name[:-4], open(os.path.join(fix, name), "rb").read())
 
 def recording(frames_):
     hdr = b"kernel=6.1.0-fuzz\nnetns=net:[4026531840] (fuzz)\ninterval_ms=500\nstart=1700000000.000\n"

@@ -66,6 +66,8 @@ struct feed {
 	bool ended;          /* replay: the recording has no more snapshots */
 	bool failed;         /* replay: the recording is damaged (the snapshot's error says where) */
 	int interval_ms;     /* replay: the refresh it was recorded at (0 unknown) */
+	char *notice;        /* done at open, for the user to know (nf_log put back after a
+	                      * crashed legacy tracer), or NULL */
 	struct feed_trace trace;   /* read it with feed_trace() */
 };
 

@@ -298,6 +298,9 @@ struct feed *feed_live_open(const char *netns, const char *record_path, int inte
 		}
 	}
 	l->rules = collect_ruleset_open(l->rec);
+	/* A legacy tracer that was killed left the namespace's nf_log bound
+	 * to nfnetlink_log: any later start puts it back, not just a trace. */
+	(void)trace_legacy_recover(&f->notice);
 	l->epfd = epoll_create1(EPOLL_CLOEXEC);
 	live_watch(l, collect_ruleset_event_fd(l->rules));
 	return f;
@@ -826,6 +829,7 @@ void feed_close(struct feed *f)
 	f->ops->close(f);
 	free(f->netns_label);
 	free(f->backend);
+	free(f->notice);
 	free(f);
 }
 

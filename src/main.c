@@ -326,6 +326,8 @@ int main(int argc, char **argv)
 	if (feed->replay && !demo && !delay_given && feed->interval_ms >= 50)
 		uo.interval_ms = feed->interval_ms;
 
+	if (feed->notice && batch)   /* the dashboard shows it on screen */
+		fprintf(stderr, "iptop: after an iptop that was killed while tracing: %s\n", feed->notice);
 	if (trace && !batch) {
 		fprintf(stderr, "iptop: --trace works with -b or --json (in the dashboard press t)\n");
 		feed_close(feed);
