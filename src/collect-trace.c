@@ -232,7 +232,7 @@ struct batch {
 static void batch_init(struct batch *bt, struct nlsock *s)
 {
 	bt->size = 64 * 1024;
-	bt->buf = xmalloc(bt->size);
+	bt->buf = xcalloc(1, bt->size); /* attribute padding must be defined (valgrind) */
 	bt->b = mnl_nlmsg_batch_start(bt->buf, bt->size);
 	bt->seq0 = bt->seq = nlsock_next_seq(s) + 1000;
 	bt->nack = 0;
