@@ -1,8 +1,10 @@
 /*
  * trace-int.h - inside the trace collector: one NFT_MSG_TRACE message as
  * parsed by trace-event.c, one nfnetlink_log legacy "TRACE:" message as
- * parsed by trace-nflog.c, for the correlation in trace-path.c. Not for
- * other rooms (they use trace.h).
+ * parsed by trace-nflog.c, and the open packet paths they are tied into:
+ * the state and its ring (trace-state.c), nf_tables events
+ * (trace-path.c), legacy hops (trace-path-legacy.c), completion
+ * (trace-complete.c). Not for other rooms (they use trace.h).
  */
 #ifndef TRACE_INT_H
 #define TRACE_INT_H
@@ -11,7 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/netlink.h>
+#include <linux/netfilter.h>
 
+#include "iptop.h"
 #include "trace.h"
 
 /* Kernel 6.16+ conntrack attributes; Debian 12's uapi headers lack them. */
@@ -81,6 +85,125 @@ int trace_nflog_parse(const struct nlmsghdr *nlh, struct trace_nflog_event *ev);
  * the packet. rs may be NULL (then only names and numbers). */
 void trace_nflog_step(const struct snap_ruleset *rs, const struct trace_nflog_event *ev, struct trace_step *s);
 
+/* ---- packet paths (trace-state.c, trace-path*.c, trace-complete.c) ---- */
+
+#define TRACE_SETTLE_NS (200ull * 1000000ull)     /* quiet this long: complete */
+#define TRACE_JOIN_WINDOW_NS (50ull * 1000000ull) /* joining by headers alone */
+
+/* One open packet: its path so far and how it was joined. */
+struct tpath {
+	struct trace_packet p;
+	uint32_t ids[8];          /* trace ids seen, most recent last */
+	size_t nids;
+	int hook;                 /* current hook, -1 unknown */
+	int32_t base_prio;        /* priority of the current base chain */
+	bool base_prio_known;
+	uint8_t base_family;
+	char *base_table, *base_chain;
+	struct strbuf visited;    /* "family|table|chain\n" base chains entered */
+	unsigned int own_hooks;   /* hooks where the tracer's own chain was seen */
+	bool done;                /* terminal verdict seen */
+	uint64_t linger_until;    /* done, waiting for its reply to link until then */
+	unsigned int nat_hooks;   /* hooks with a nat base chain for this packet's family */
+	unsigned int legacy_hooks;/* hooks with an iptables-legacy base chain (family) */
+	bool base_legacy;         /* the current base chain is a legacy one */
+	int legacy_hook;          /* hook of the last legacy hop, -1 none */
+	uint64_t touch;           /* st->events when it last had an event */
+};
+
+struct trace_state {
+	struct tpath **open;
+	size_t nopen;
+	struct trace_packet **ring;
+	size_t limit, count, head;    /* ring: count items from head */
+	uint64_t next_id;
+	uint64_t total;
+	uint64_t bad;
+	uint64_t clock_ns;
+	double wall;              /* wall clock of the next messages, 0: now */
+	char *own_table;
+	bool forward_start;
+	bool legacy_untraced;     /* note legacy chains on the way as not traced */
+	char *notice;
+	uint64_t events;          /* messages fed (orders paths by activity) */
+	bool nflog_seq_known;
+	uint32_t nflog_seq;       /* last NFULA_SEQ seen */
+	uint64_t legacy_lost;
+	const char *(*ifname)(uint32_t, char *, void *);
+	void *ifname_arg;
+	int completed;            /* completed during the current call */
+};
+
+/* Stage of a hook: a packet only moves to a later stage. */
+static inline int trace_hook_stage(int hook)
+{
+	switch (hook) {
+	case NF_INET_PRE_ROUTING:
+	case NF_INET_LOCAL_OUT:
+		return 1;
+	case NF_INET_LOCAL_IN:
+	case NF_INET_FORWARD:
+		return 2;
+	case NF_INET_POST_ROUTING:
+		return 3;
+	}
+	return 0;
+}
+
+static inline bool trace_verdict_is(int32_t v, int code)
+{
+	return v >= 0 && (v & NF_VERDICT_MASK) == code;
+}
+
+/* The verdict a step ends with: a policy step's policy. */
+static inline int32_t trace_step_final(const struct trace_step *s)
+{
+	if (s->type == TRACE_STEP_POLICY)
+		return s->policy;
+	return s->verdict;
+}
+
+/* trace-state.c */
+/* The time of the messages being fed: the set clock, or the monotonic one. */
+uint64_t trace_state_now(const struct trace_state *st);
+/* Take open path idx out of st and its packet into the ring (the oldest
+ * completed one makes room); counts it as completed. */
+void trace_state_retire(struct trace_state *st, size_t idx);
+
+/* trace-path.c */
+/* A new open path at now; when too many are open the oldest completes. */
+struct tpath *trace_path_new(struct trace_state *st, uint64_t now);
+/* Could b be a later view of the packet a shows (NAT may change one side)? */
+bool trace_path_hdr_compatible(const struct trace_hdr *a, const struct trace_hdr *b);
+/* The hooks with nat and with legacy base chains for the packet (no-op
+ * without a snapshot). */
+void trace_path_set_hooks(struct tpath *tp, const struct snap_ruleset *rs, uint8_t nat_nfproto,
+			  uint8_t legacy_nfproto);
+/* Note that the packet entered this base chain. */
+void trace_path_visit(struct tpath *tp, uint8_t family, const char *table, const char *chain, bool legacy);
+/* Headers, interfaces, mark and conntrack info an event carries. */
+void trace_path_update(struct trace_state *st, struct tpath *tp, const struct trace_event *ev,
+		       const struct trace_hdr *h);
+/* Could a base chain still see the packet after an accept at tp->hook? */
+bool trace_path_more_chains(const struct trace_state *st, const struct tpath *tp,
+			    const struct snap_ruleset *rs);
+/* An event joined tp: count it, complete what is done, expire the quiet;
+ * packets completed. */
+int trace_path_fed(struct trace_state *st, struct tpath *tp, uint64_t now);
+
+/* trace-path-legacy.c */
+/* Feed an NFULNL_MSG_PACKET: trace_feed_msg()'s result. */
+int trace_path_legacy_feed(struct trace_state *st, const struct nlmsghdr *nlh, const struct snap_ruleset *rs);
+
+/* trace-complete.c */
+/* Complete open path idx: final verdict, route, NAT, notes; into the ring. */
+void trace_complete_at(struct trace_state *st, size_t idx);
+/* The same for tp, if it is open. */
+void trace_complete_path(struct trace_state *st, struct tpath *tp);
+/* A reply (ct direction 1): link it with its original, which completes if
+ * it lingered for it. */
+void trace_complete_link_reply(struct trace_state *st, struct tpath *tp);
+
 /* ---- the live nfnetlink_log binding (collect-nflog.c) ---- */
 
 struct nlsock;
@@ -92,6 +215,8 @@ struct trace_nflog;
 struct trace_nflog *trace_nflog_start(struct nlsock *sock, uint8_t nfproto, char **cause);
 /* Lines for the user (what was restored or changed), or NULL. */
 const char *trace_nflog_notice(const struct trace_nflog *t);
+/* The bindings it holds, for a status line: "nf_log.2, nf_log.10". */
+const char *trace_nflog_bindings(const struct trace_nflog *t);
 /* Restore the bindings, unbind, remove the state file. NULL is fine. */
 void trace_nflog_stop(struct trace_nflog *t);
 

@@ -9,7 +9,7 @@
  * synthesized handle and text) and the verdict its target gives.
  *
  * Pure: no socket, no sysctl (collect-nflog.c), no correlation into packet
- * paths (trace-path.c), no formatting (trace-text.c).
+ * paths (trace-path-legacy.c), no formatting (trace-text.c).
  *
  * Kernel facts behind it (net/ipv4/netfilter/ip_tables.c, trace_packet()
  * and get_chainname_rulenum()): the number counts the entries of the
