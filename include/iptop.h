@@ -42,7 +42,7 @@ void strbuf_add(struct strbuf *sb, const char *s);
 void strbuf_addn(struct strbuf *sb, const char *s, size_t n);
 void strbuf_addc(struct strbuf *sb, char c);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) PRINTF_LIKE(2, 3);
-void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap) PRINTF_LIKE(2, 0);
 /* Appends a JSON string literal (with quotes) for s. */
 void strbuf_add_json(struct strbuf *sb, const char *s);
 void strbuf_add_u64(struct strbuf *sb, uint64_t v);

@@ -492,19 +492,22 @@ static int *verdict_at(struct blob *b, uint32_t off)
  */
 static void build_filter(struct blob *b, struct collect_legacy_info *info)
 {
-	struct {
-		struct xt_entry_match m;
-		uint8_t data[XT_ALIGN(sizeof(struct xt_tcp))];
+	/* an xt_entry_match header, then its xt_tcp data (no struct with a
+	 * flexible member inside another: that is a GNU extension) */
+	union {
+		uint64_t align;
+		uint8_t bytes[XT_ALIGN(sizeof(struct xt_entry_match)) + XT_ALIGN(sizeof(struct xt_tcp))];
 	} tcp;
-	struct xt_tcp *tu = (void *)tcp.data;
+	struct xt_entry_match *tm = (void *)tcp.bytes;
+	struct xt_tcp *tu = (void *)(tcp.bytes + XT_ALIGN(sizeof(struct xt_entry_match)));
 	struct ipt_ip ip;
 	uint32_t in_jump, fwd_rule, u1_rule;
 
 	memset(b, 0, sizeof(*b));
 	memset(info, 0, sizeof(*info));
 	memset(&tcp, 0, sizeof(tcp));
-	tcp.m.u.user.match_size = sizeof(tcp);
-	strcpy(tcp.m.u.user.name, "tcp");
+	tm->u.user.match_size = sizeof(tcp);
+	strcpy(tm->u.user.name, "tcp");
 	tu->spts[1] = 0xffff;
 	tu->dpts[0] = tu->dpts[1] = 22;
 
