@@ -37,7 +37,7 @@ struct feed_ops {
 	const struct ct_table *(*conntrack)(struct feed *f, bool flows);
 	void (*close)(struct feed *f);
 	/* Packet tracing (NULL: this feed cannot start one). See feed_trace_*. */
-	int (*trace_start)(struct feed *f, const char *filter, int rate, char **cause);
+	int (*trace_start)(struct feed *f, const char *filter, int rate, unsigned int flags, char **cause);
 	void (*trace_stop)(struct feed *f);
 	int (*trace_fd)(struct feed *f);
 	int (*trace_read)(struct feed *f, const struct snap_ruleset *rs);
@@ -54,6 +54,8 @@ struct feed_trace {
 	char filter[128];           /* of the running or last trace (iptables words) */
 	char rule[192];             /* what the kernel matches, in nft words */
 	uint64_t lost;              /* overflows: events were lost */
+	char legacy[32];            /* live, TRACE_LEGACY: the nf_log bindings it holds
+	                             * ("nf_log.2, nf_log.10"), restored when it stops; "" */
 	uint64_t clock_ns;          /* now on the packets' clock (replay: the recording's), 0: monotonic */
 };
 
@@ -92,6 +94,9 @@ struct record *feed_record(struct feed *f);
  * recorded packets arrive with the snapshots (ops->snapshot) around them.
  */
 int feed_trace_start(struct feed *f, const char *filter, int rate, char **cause);
+/* The same with trace_start_flags() flags (TRACE_LEGACY); feed_trace_start
+ * uses trace_default_flags(). */
+int feed_trace_start_flags(struct feed *f, const char *filter, int rate, unsigned int flags, char **cause);
 void feed_trace_stop(struct feed *f);
 int feed_trace_fd(struct feed *f);
 int feed_trace_read(struct feed *f, const struct snap_ruleset *rs);

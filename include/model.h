@@ -61,8 +61,10 @@ void model_set_baseline(struct model *m, bool on);
 /* Counters as shown (minus baseline). */
 uint64_t model_rule_packets(const struct model_rule *r);
 uint64_t model_rule_bytes(const struct model_rule *r);
+/* One backend: legacy finds an iptables-legacy (x_tables) chain, else an
+ * nf_tables one (the two can share family, table and name). */
 struct model_chain *model_find_chain(const struct model *m, uint8_t family,
-				     const char *table, const char *name);
+				     const char *table, const char *name, bool legacy);
 /* Decay heat by dt seconds without new data (for animation between ticks). */
 void model_cool(struct model *m, double dt);
 

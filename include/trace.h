@@ -302,7 +302,9 @@ unsigned int trace_default_flags(void);
  * for a confirmation (allocated, lines end in '\n'): the nf_log bindings
  * (net.netfilter.nf_log.2 for IPv4, .10 for IPv6; nfproto 0 both, or one
  * family) as they are now, that they become nfnetlink_log while tracing,
- * what else that redirects, and that they are restored on exit.
+ * what else that redirects, and that they are restored when the trace
+ * stops. For a confirmation before TRACE_LEGACY (stderr in batch mode, L
+ * in the dashboard's trace view).
  */
 char *trace_legacy_plan(uint8_t nfproto);
 /*
@@ -344,6 +346,9 @@ struct trace_session *trace_start_flags(const char *filter, int rate_per_s, unsi
 const char *trace_notice(const struct trace_session *s);
 /* TRACE_LEGACY is active. */
 bool trace_legacy_active(const struct trace_session *s);
+/* TRACE_LEGACY: the nf_log bindings the session holds ("nf_log.2,
+ * nf_log.10"); NULL without it. */
+const char *trace_legacy_bindings(const struct trace_session *s);
 /* Record every trace message read as REC_TRACE frames (rec not owned). */
 void trace_set_record(struct trace_session *s, struct record *rec);
 /* fd to poll for trace events. */

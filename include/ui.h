@@ -98,6 +98,7 @@ int feed_demo_route(void *arg, const struct ct_flow *f, struct route_result *res
 	X(TRACE, "trace") \
 	X(TRACE_STOP, "trace-stop") \
 	X(TRACE_VIEW, "trace-view") \
+	X(TRACE_LEGACY, "trace-legacy") \
 	X(STEP_PREV, "step-back") \
 	X(STEP_NEXT, "step") \
 	X(EXPLAIN, "explain") \

@@ -49,6 +49,7 @@ struct trace_state;
 enum view_prompt {
 	VIEW_PROMPT_FILTER,      /* the top view's filter, live as it is typed */
 	VIEW_PROMPT_TRACE,       /* a trace filter: Enter asks the loop to trace */
+	VIEW_PROMPT_LEGACY,      /* y/n: trace legacy rules too (trace.plan says what changes) */
 };
 
 /* Tracing as the views see it: the loop owns the session (collect-trace)
@@ -66,7 +67,13 @@ struct view_trace {
 	uint64_t clock_ns;       /* now on the packets' clock (a replay's), 0: ctx.now_ns */
 	uint64_t sel;            /* the packet drawn on the diagram, 0: none */
 	int step;                /* its path lit up to this step, -1: all of it */
+	bool legacy_opt;         /* --trace-legacy: every trace covers legacy rules */
+	char legacy[32];         /* the session traces legacy rules: the nf_log bindings
+	                          * it holds until it stops ("nf_log.2"); "": it does not */
+	char *plan;              /* L: what legacy tracing changes, asked about (owned) */
 	bool want_start, want_stop;  /* requests (with REACT_TRACE) */
+	bool want_legacy;        /* with want_start: legacy rules too (TRACE_LEGACY) */
+	bool want_plan;          /* L: the loop hands view_trace_ask_legacy() the plan */
 	char want_filter[128];
 };
 
@@ -171,7 +178,8 @@ void view_frame_keybar(struct view_stack *st, struct canvas *c, int y);
 /* ---- the views ---------------------------------------------------------------- */
 
 struct view *view_diagram_new(void);
-struct view *view_chain_new(uint8_t family, const char *table, const char *name);
+/* legacy: the iptables-legacy (x_tables) chain, not the nf_tables one. */
+struct view *view_chain_new(uint8_t family, const char *table, const char *name, bool legacy);
 struct view *view_chains_new(void);
 struct view *view_help_new(void);
 struct view *view_flows_new(void);
@@ -181,7 +189,7 @@ struct view *view_flow_new(const struct ct_flow *key);
 struct view *view_trace_new(void);
 /* The notes for ex over the view below it. */
 struct view *view_explain_new(const struct explain_keys *ex);
-/* Open the chain view for a chain, on top of the stack. */
+/* Open the chain view for a chain (of its backend), on top of the stack. */
 void view_open_chain(struct view_stack *st, const struct snap_chain *ch);
 /* Draw the diagram's frames, tables, arrows and nodes of scene s in body
  * (no selection, no history): for views that show a path on it. */
@@ -201,6 +209,14 @@ struct feed_trace;
 void view_trace_sync(struct view_trace *tr, const struct feed_trace *ft);
 
 int view_trace_step(struct view_stack *st, int dir);
+/* Are there iptables-legacy chains this trace does not follow (live, no
+ * --trace-legacy, the session not tracing them)? Then L offers to. */
+bool view_trace_legacy_untraced(const struct view_stack *st);
+/* The loop's answer to want_plan: show plan (what tracing legacy rules
+ * changes, trace_legacy_plan()) in the trace view and ask y/n; y asks
+ * the loop to restart the trace with legacy rules (want_start,
+ * want_legacy). */
+void view_trace_ask_legacy(struct view_stack *st, const char *plan);
 
 
 /* ---- shared drawing helpers (view.c) -------------------------------------------- */

@@ -66,6 +66,7 @@ struct trace_nflog {
 	char *path;
 	struct nflog_pf pfs[2];
 	char *notice;
+	char bindings[32];        /* "nf_log.2, nf_log.10": the ones it holds */
 };
 
 static const char *pf_label(uint8_t pf)
@@ -406,7 +407,7 @@ char *trace_legacy_plan(uint8_t nfproto)
 	memset(&t, 0, sizeof(t));
 	pfs_init(&t, nfproto);
 	strbuf_init(&sb);
-	strbuf_add(&sb, "--trace-legacy changes this network namespace while iptop traces:\n");
+	strbuf_add(&sb, "Tracing legacy rules changes this network namespace while iptop traces:\n");
 	for (i = 0; i < ARRAY_SIZE(t.pfs); i++) {
 		const struct nflog_pf *p = &t.pfs[i];
 
@@ -433,8 +434,9 @@ char *trace_legacy_plan(uint8_t nfproto)
 				 "  legacy rules, conntrack's invalid-packet messages) goes to iptop, not to\n"
 				 "  %s; -j LOG and -j NFLOG rules are not affected.\n", was);
 	strbuf_add(&sb, "  iptop takes nfnetlink_log group 0 (ulogd must not be using it here).\n"
-			"  The old values come back when iptop exits (q, Ctrl-C, SIGTERM, SIGHUP), or\n"
-			"  after a crash or SIGKILL at the next iptop --trace here (" STATE_DIR "/).\n");
+			"  The old values come back when the trace stops (x in the dashboard) or iptop\n"
+			"  exits (q, Ctrl-C, SIGTERM, SIGHUP), or after a crash or SIGKILL when iptop\n"
+			"  next starts here (" STATE_DIR "/).\n");
 	return strbuf_steal(&sb);
 }
 
@@ -486,6 +488,10 @@ struct trace_nflog *trace_nflog_start(struct nlsock *sock, uint8_t nfproto, char
 		goto fail_keep;
 	}
 	pfs_init(t, nfproto);
+	for (i = 0; i < ARRAY_SIZE(t->pfs); i++)
+		if (t->pfs[i].present)
+			snprintf(t->bindings + strlen(t->bindings), sizeof(t->bindings) - strlen(t->bindings),
+				 "%snf_log.%u", t->bindings[0] ? ", " : "", t->pfs[i].pf);
 
 	if (bind_group0(sock, cause) < 0)
 		goto fail_unlock;
@@ -510,7 +516,7 @@ struct trace_nflog *trace_nflog_start(struct nlsock *sock, uint8_t nfproto, char
 			goto fail_restore;
 		}
 		p->changed = true;
-		strbuf_addf(&note, "%snet.netfilter.nf_log.%u (%s) set from %s to nfnetlink_log until iptop exits",
+		strbuf_addf(&note, "%snet.netfilter.nf_log.%u (%s) set from %s to nfnetlink_log until the trace stops",
 			    note.len ? "\n" : "", p->pf, pf_label(p->pf), p->saved);
 	}
 	t->notice = note.len ? strbuf_steal(&note) : NULL;
@@ -537,6 +543,11 @@ fail:
 const char *trace_nflog_notice(const struct trace_nflog *t)
 {
 	return t ? t->notice : NULL;
+}
+
+const char *trace_nflog_bindings(const struct trace_nflog *t)
+{
+	return t ? t->bindings : NULL;
 }
 
 void trace_nflog_stop(struct trace_nflog *t)

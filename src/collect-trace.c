@@ -638,6 +638,11 @@ bool trace_legacy_active(const struct trace_session *s)
 	return s->nflog != NULL;
 }
 
+const char *trace_legacy_bindings(const struct trace_session *s)
+{
+	return trace_nflog_bindings(s->nflog);
+}
+
 void trace_set_record(struct trace_session *s, struct record *rec)
 {
 	s->rec = rec;

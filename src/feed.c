@@ -184,9 +184,10 @@ static void live_trace_stop(struct feed *f)
 		record_meta(l->rec, "trace_stop", "1");
 	f->trace.state = NULL;
 	f->trace.active = false;
+	f->trace.legacy[0] = '\0';
 }
 
-static int live_trace_start(struct feed *f, const char *filter, int rate, char **cause)
+static int live_trace_start(struct feed *f, const char *filter, int rate, unsigned int flags, char **cause)
 {
 	struct live *l = f->priv;
 	struct trace_session *s;
@@ -195,10 +196,12 @@ static int live_trace_start(struct feed *f, const char *filter, int rate, char *
 	live_trace_stop(f);
 	if (!filter)
 		filter = "";
-	s = trace_start(filter, rate, cause);
+	s = trace_start_flags(filter, rate, flags, cause);
 	if (!s)
 		return -1;
 	l->trace = s;
+	snprintf(f->trace.legacy, sizeof(f->trace.legacy), "%s",
+		 trace_legacy_bindings(s) ? trace_legacy_bindings(s) : "");
 	f->trace.state = trace_session_state(s);
 	f->trace.active = true;
 	f->trace.lost = 0;
@@ -845,13 +848,18 @@ struct record *feed_record(struct feed *f)
 
 int feed_trace_start(struct feed *f, const char *filter, int rate, char **cause)
 {
+	return feed_trace_start_flags(f, filter, rate, trace_default_flags(), cause);
+}
+
+int feed_trace_start_flags(struct feed *f, const char *filter, int rate, unsigned int flags, char **cause)
+{
 	if (!f->ops->trace_start) {
 		*cause = xstrdup(strcmp(f->ops->name, "replay") == 0
 					 ? "a replay cannot start a trace: it shows the packets traced while it was recorded"
 					 : "tracing needs a live namespace (this is a demo)");
 		return -1;
 	}
-	return f->ops->trace_start(f, filter, rate, cause);
+	return f->ops->trace_start(f, filter, rate, flags, cause);
 }
 
 void feed_trace_stop(struct feed *f)

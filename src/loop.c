@@ -7,9 +7,12 @@
  * then a snapshot with only the chains on screen refreshed, the model
  * updated, a new frame. Between ticks slower than a second, heat cools
  * in small steps. Starts and stops the feed's trace as the views ask
- * (REACT_TRACE), stops it on every way out, and hands the views what the
- * feed traced (live, or what a replay recorded). Knows no curses: the
- * terminal is behind ui-tty.c and ui-render.c.
+ * (REACT_TRACE), stops it on every way out (which restores the nf_log
+ * bindings a trace of legacy rules changed), and hands the views what the
+ * feed traced (live, or what a replay recorded). For L it reads what
+ * tracing legacy rules would change (trace_legacy_plan) for the views to
+ * ask about. Knows no curses: the terminal is behind ui-tty.c and
+ * ui-render.c.
  */
 #include "config.h"
 
@@ -30,6 +33,7 @@
 #include "iptop.h"
 #include "model.h"
 #include "route.h"
+#include "trace.h"
 #include "view.h"
 #include "ui.h"
 
@@ -157,34 +161,80 @@ static void trace_stop_session(struct loop *l)
 	tr->step = -1;
 }
 
+/* L: what tracing legacy rules would change here, for the trace view to
+ * ask about (the filter's families only). */
+static void legacy_plan(struct loop *l)
+{
+	struct view_trace *tr = &l->st.ctx.trace;
+	struct trace_filter tf;
+	char *ignore = NULL, *plan;
+
+	if (trace_filter_parse(tr->filter, &tf, &ignore) < 0)
+		tf.nfproto = 0;
+	free(ignore);
+	plan = trace_legacy_plan(tf.nfproto);
+	view_trace_ask_legacy(&l->st, plan);
+	free(plan);
+}
+
 /* What the views asked for with REACT_TRACE. */
 static void trace_requests(struct loop *l)
 {
 	struct view_trace *tr = &l->st.ctx.trace;
+	unsigned int flags = trace_default_flags();
 	char *cause = NULL;
 
 	if (tr->want_stop) {
+		bool legacy = tr->legacy[0] != '\0';
+
 		tr->want_stop = false;
+		tr->error[0] = '\0'; /* an L that failed while the trace ran */
 		trace_stop_session(l);
-		view_stack_flash(&l->st, SLOT_HINT, "%s", "tracing stopped: iptop's trace table is gone");
+		view_stack_flash(&l->st, SLOT_HINT, "%s", legacy ? "tracing stopped: iptop's trace table is gone, "
+								   "nf_log is as it was"
+								 : "tracing stopped: iptop's trace table is gone");
+	}
+	if (tr->want_plan) {
+		tr->want_plan = false;
+		legacy_plan(l);
 	}
 	if (!tr->want_start)
 		return;
 	tr->want_start = false;
+	if (tr->want_legacy)
+		flags |= TRACE_LEGACY;
+	tr->want_legacy = false;
 	/* The feed stops the old session first: one owned table at a time. */
-	if (feed_trace_start(l->feed, tr->want_filter, 10, &cause) < 0) {
-		/* The screen goes on; the status line says why. */
+	if (feed_trace_start_flags(l->feed, tr->want_filter, 10, flags, &cause) < 0) {
+		bool again = (flags & TRACE_LEGACY) && !tr->legacy_opt;
+
+		/* L failed (ulogd holds group 0, another iptop traces legacy
+		 * rules here): trace as before, and say why not. */
 		trace_stop_session(l);
 		snprintf(tr->error, sizeof(tr->error), "%s", cause ? cause : "tracing failed");
-		view_stack_flash(&l->st, SLOT_ERROR, "%s", tr->error);
 		free(cause);
+		cause = NULL;
+		if (again && feed_trace_start_flags(l->feed, tr->want_filter, 10, flags & ~TRACE_LEGACY, &cause) == 0) {
+			trace_sync(l);
+			tr->sel = 0;
+			tr->step = -1;
+		} else {
+			free(cause);
+			trace_stop_session(l);
+		}
+		/* The screen goes on; the trace view says why. */
+		view_stack_flash(&l->st, SLOT_ERROR, "%s", tr->error);
 		return;
 	}
 	tr->error[0] = '\0';
 	trace_sync(l);
 	tr->sel = 0;
 	tr->step = -1;
-	view_stack_flash(&l->st, SLOT_HINT, "tracing %s", *tr->rule ? tr->rule : "every packet");
+	if (tr->legacy[0])
+		view_stack_flash(&l->st, SLOT_HINT, "tracing legacy rules too: x stops and puts %s back (%s)",
+				 tr->legacy, *tr->filter ? tr->filter : "every packet");
+	else
+		view_stack_flash(&l->st, SLOT_HINT, "tracing %s", *tr->rule ? tr->rule : "every packet");
 }
 
 /* Read trace events; true if packets completed (the screen changes). */
@@ -342,6 +392,7 @@ int ui_run(struct feed *feed, const struct ui_opts *opts, char **cause)
 			l.theme.name);
 	l.st.ctx.trace.live = !feed->replay;
 	l.st.ctx.trace.replay = feed->replay && strcmp(feed->ops->name, "demo") != 0;
+	l.st.ctx.trace.legacy_opt = !feed->replay && (trace_default_flags() & TRACE_LEGACY);
 	l.st.ctx.trace.step = -1;
 	if (!feed->replay) {
 		l.st.ctx.route = live_route;
@@ -365,6 +416,8 @@ int ui_run(struct feed *feed, const struct ui_opts *opts, char **cause)
 	take_snapshot(&l);
 	l.st.ctx.now_ns = time_mono_ns();
 	l.st.ctx.now_wall = time_wall();
+	if (feed->notice) /* nf_log put back after a killed legacy tracer */
+		view_stack_flash(&l.st, SLOT_WARN, "%s", feed->notice);
 	frame(&l);
 	arm_timer(&l);
 	ret = run(&l, cause);

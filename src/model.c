@@ -323,14 +323,16 @@ uint64_t model_rule_bytes(const struct model_rule *r)
 	return r->snap->bytes >= r->base_bytes ? r->snap->bytes - r->base_bytes : r->snap->bytes;
 }
 
-struct model_chain *model_find_chain(const struct model *m, uint8_t family, const char *table, const char *name)
+struct model_chain *model_find_chain(const struct model *m, uint8_t family, const char *table, const char *name,
+				     bool legacy)
 {
 	size_t i;
 
 	for (i = 0; i < m->nchains; i++) {
 		const struct snap_chain *c = m->chains[i].snap;
 
-		if (!c->legacy && c->family == family && strcmp(c->table, table) == 0 && strcmp(c->name, name) == 0)
+		if (c->legacy == legacy && c->family == family && strcmp(c->table, table) == 0 &&
+		    strcmp(c->name, name) == 0)
 			return &m->chains[i];
 	}
 	return NULL;

@@ -68,6 +68,8 @@ static const struct ui_key keymap[] = {
 	{ '\n', "Enter", UI_ACT_ENTER, TR, "show the selected packet's path on the diagram", "diagram" },
 	{ '\r', "Enter", UI_ACT_ENTER, TR, "show the selected packet's path on the diagram", NULL },
 	{ FN(KEY_ENTER), "Enter", UI_ACT_ENTER, TR, "show the selected packet's path on the diagram", NULL },
+	{ 'L', "L", UI_ACT_TRACE_LEGACY, TR,
+	  "trace iptables-legacy rules too (says what it changes in nf_log, asks y/n)", NULL },
 
 	/* a note */
 	{ 'q', "q", UI_ACT_BACK, EX, "close the note", "close" },

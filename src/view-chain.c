@@ -3,8 +3,10 @@
  * nft words) with packets, bytes and rate columns, the rules that matched
  * this tick marked, the policy at the bottom; Enter follows a jump, the
  * filter prompt hides rules that do not match, 's' sorts. The chain is
- * found again by (family, table, name) on every tick, the selection by
- * rule handle, so neither jumps when rules are inserted above.
+ * found again by (family, table, name, backend) on every tick, the
+ * selection by rule handle, so neither jumps when rules are inserted
+ * above. An iptables-legacy chain says "(legacy)": nf_tables can hold a
+ * chain of the same name, and a jump from it goes to the legacy table.
  */
 #include "config.h"
 
@@ -24,6 +26,7 @@ struct chainv {
 	uint8_t family;
 	char *table;
 	char *name;
+	bool legacy;             /* an iptables-legacy (x_tables) chain */
 	uint64_t sel_handle;
 	size_t sel;              /* index into rows */
 	size_t top;              /* first row shown */
@@ -40,7 +43,7 @@ static const struct view_ops view_chain_ops;
 
 static struct model_chain *find(const struct chainv *v, const struct view_stack *st)
 {
-	return model_find_chain(st->ctx.model, v->family, v->table, v->name);
+	return model_find_chain(st->ctx.model, v->family, v->table, v->name, v->legacy);
 }
 
 /* The rule text without the "-A CHAIN " every line of a chain would repeat. */
@@ -290,8 +293,8 @@ static void draw_summary(struct canvas *c, const struct chainv *v, const struct 
 	struct strbuf sb;
 	int n;
 
-	n = canvas_printf(c, x + 1, y, w - 1, SLOT_LABEL, CANVAS_BOLD, "%s %s %s", snapshot_family_name(ch->family),
-			  ch->table, ch->name);
+	n = canvas_printf(c, x + 1, y, w - 1, SLOT_LABEL, CANVAS_BOLD, "%s %s %s%s", snapshot_family_name(ch->family),
+			  ch->table, ch->name, ch->legacy ? " (legacy)" : "");
 	strbuf_init(&sb);
 	if (ch->base)
 		strbuf_addf(&sb, "  %s hook, priority %d%s%s", snapshot_hook_name(ch->family, ch->hook), ch->prio,
@@ -321,8 +324,9 @@ static void chain_draw(struct view *vv, struct canvas *c, struct canvas_rect bod
 	size_t i;
 
 	if (!mc) {
-		canvas_printf(c, body.x + 1, body.y + 1, body.w - 2, SLOT_WARN, 0, "%s %s %s is not in the ruleset (any more)",
-			      snapshot_family_name(v->family), v->table, v->name);
+		canvas_printf(c, body.x + 1, body.y + 1, body.w - 2, SLOT_WARN, 0,
+			      "%s %s %s%s is not in the ruleset (any more)", snapshot_family_name(v->family), v->table,
+			      v->name, v->legacy ? " (legacy)" : "");
 		canvas_text(c, body.x + 1, body.y + 3, body.w - 2, "Backspace goes back.", SLOT_DIM, 0);
 		v->nrows = 0;
 		return;
@@ -379,7 +383,8 @@ static int follow(struct chainv *v, struct view_stack *st, const struct model_ch
 	}
 	to = snapshot_find_sibling(st->ctx.model->cur, mc->snap, r->target_chain);
 	if (!to) {
-		view_stack_flash(st, SLOT_WARN, "chain %s is not in table %s", r->target_chain, v->table);
+		view_stack_flash(st, SLOT_WARN, "chain %s is not in table %s%s", r->target_chain, v->table,
+				 v->legacy ? " (legacy)" : "");
 		return REACT_REDRAW;
 	}
 	view_open_chain(st, to);
@@ -475,7 +480,8 @@ static bool chain_wants(struct view *vv, const struct snap_chain *ch)
 {
 	const struct chainv *v = (const struct chainv *)vv;
 
-	return ch->family == v->family && strcmp(ch->table, v->table) == 0 && strcmp(ch->name, v->name) == 0;
+	return ch->legacy == v->legacy && ch->family == v->family && strcmp(ch->table, v->table) == 0 &&
+	       strcmp(ch->name, v->name) == 0;
 }
 
 static void chain_explain(struct view *vv, struct view_stack *st, struct explain_keys *ex)
@@ -486,7 +492,8 @@ static void chain_explain(struct view *vv, struct view_stack *st, struct explain
 	if (!mc)
 		return;
 	build_rows(v, mc);
-	snprintf(ex->subject, sizeof(ex->subject), "%s %s %s", snapshot_family_name(v->family), v->table, v->name);
+	snprintf(ex->subject, sizeof(ex->subject), "%s %s %s%s", snapshot_family_name(v->family), v->table, v->name,
+		 v->legacy ? " (legacy)" : "");
 	if (v->nrows && mc->snap->instantiated) {
 		const struct snap_rule *r = &mc->snap->rules[v->rows[v->sel]];
 		size_t n = strlen(ex->subject);
@@ -505,10 +512,12 @@ static void chain_crumb(struct view *vv, struct strbuf *sb, const struct view *b
 	const struct chainv *v = (const struct chainv *)vv;
 	const struct chainv *b = below && below->ops == &view_chain_ops ? (const struct chainv *)below : NULL;
 
-	if (b && b->family == v->family && strcmp(b->table, v->table) == 0)
+	/* Within one table of one backend the name says enough. */
+	if (b && b->family == v->family && b->legacy == v->legacy && strcmp(b->table, v->table) == 0)
 		strbuf_add(sb, v->name);
 	else
-		strbuf_addf(sb, "%s %s %s", snapshot_family_name(v->family), v->table, v->name);
+		strbuf_addf(sb, "%s %s %s%s", snapshot_family_name(v->family), v->table, v->name,
+			    v->legacy ? " (legacy)" : "");
 }
 
 static void chain_free(struct view *vv)
@@ -533,7 +542,7 @@ static const struct view_ops view_chain_ops = {
 	.free = chain_free,
 };
 
-struct view *view_chain_new(uint8_t family, const char *table, const char *name)
+struct view *view_chain_new(uint8_t family, const char *table, const char *name, bool legacy)
 {
 	struct chainv *v = xcalloc(1, sizeof(*v));
 
@@ -541,10 +550,11 @@ struct view *view_chain_new(uint8_t family, const char *table, const char *name)
 	v->family = family;
 	v->table = xstrdup(table);
 	v->name = xstrdup(name);
+	v->legacy = legacy;
 	return &v->base;
 }
 
 void view_open_chain(struct view_stack *st, const struct snap_chain *ch)
 {
-	view_stack_push(st, view_chain_new(ch->family, ch->table, ch->name));
+	view_stack_push(st, view_chain_new(ch->family, ch->table, ch->name, ch->legacy));
 }

@@ -3,7 +3,8 @@
  * hook and priority of base chains, rules, references (snap_chain.use),
  * rate and packets; filter with '/', sort with 's', Enter opens one.
  * Follows the family filter of the diagram (4, 6, b); other families
- * (arp, bridge, netdev) show with b.
+ * (arp, bridge, netdev) show with b. iptables-legacy chains say
+ * "(legacy)" after the name (the filter finds them by that word too).
  */
 #include "config.h"
 
@@ -27,6 +28,7 @@ struct chains {
 	size_t sel, top;
 	bool have_id;          /* the selected chain, followed across ticks */
 	uint8_t id_family;
+	bool id_legacy;
 	char id_table[64];
 	char id_name[64];
 	enum list_sort sort;
@@ -55,7 +57,8 @@ static const char *short_hook(const struct snap_chain *ch)
 
 static void match_text(const struct snap_chain *ch, char *buf, size_t n)
 {
-	snprintf(buf, n, "%s %s %s", snapshot_family_name(ch->family), ch->table, ch->name);
+	snprintf(buf, n, "%s %s %s%s", snapshot_family_name(ch->family), ch->table, ch->name,
+		 ch->legacy ? " (legacy)" : "");
 }
 
 static int cmp_rows(const void *a, const void *b, void *arg)
@@ -103,7 +106,8 @@ static void build_rows(struct chains *v, const struct view_stack *st)
 	for (i = 0; v->have_id && i < v->nrows; i++) {
 		const struct snap_chain *ch = m->chains[v->rows[i]].snap;
 
-		if (ch->family == v->id_family && strcmp(ch->table, v->id_table) == 0 && strcmp(ch->name, v->id_name) == 0) {
+		if (ch->family == v->id_family && ch->legacy == v->id_legacy && strcmp(ch->table, v->id_table) == 0 &&
+		    strcmp(ch->name, v->id_name) == 0) {
 			v->sel = i;
 			return;
 		}
@@ -126,6 +130,7 @@ static void move_to(struct chains *v, const struct view_stack *st, long to)
 	ch = st->ctx.model->chains[v->rows[v->sel]].snap;
 	v->have_id = true;
 	v->id_family = ch->family;
+	v->id_legacy = ch->legacy;
 	snprintf(v->id_table, sizeof(v->id_table), "%s", ch->table);
 	snprintf(v->id_name, sizeof(v->id_name), "%s", ch->name);
 }
@@ -157,7 +162,8 @@ static void chains_draw(struct view *vv, struct canvas *c, struct canvas_rect bo
 	struct chains *v = (struct chains *)vv;
 	const struct model *m = st->ctx.model;
 	struct lcols k;
-	size_t i, nbase = 0;
+	size_t i, nbase = 0, nlegacy = 0;
+	char legacy[32] = "";
 	int y, rows;
 
 	build_rows(v, st);
@@ -191,6 +197,9 @@ static void chains_draw(struct view *vv, struct canvas *c, struct canvas_rect bo
 		canvas_text_fit(c, k.table, y, k.tw, ch->table, ls, 0);
 		n = canvas_text_fit(c, k.chain, y, k.cw, ch->name, ls, ch->base ? CANVAS_BOLD : 0);
 		view_paint_matches(c, k.chain, y, n, ch->name, 0, sel ? NULL : v->filter);
+		if (ch->legacy && n + 1 < k.cw)
+			canvas_text_fit(c, k.chain + n + 1, y, k.cw - n - 1, "(legacy)", sel ? SLOT_SELECT : SLOT_WARN,
+					0);
 		if (ch->base)
 			canvas_printf(c, k.hook, y, 9, sel ? SLOT_SELECT : SLOT_HOOK, 0, "%s %d", short_hook(ch), ch->prio);
 		else if (!ch->instantiated)
@@ -209,10 +218,14 @@ static void chains_draw(struct view *vv, struct canvas *c, struct canvas_rect bo
 		canvas_text_right(c, k.rate, y, 5, a, sel ? SLOT_SELECT : mc->pps > 0 ? heat : SLOT_DIM, 0);
 		canvas_text_right(c, k.pkts, y, 5, b, sel ? SLOT_SELECT : SLOT_NUMBER, 0);
 	}
-	for (i = 0; i < m->nchains; i++)
+	for (i = 0; i < m->nchains; i++) {
 		nbase += m->chains[i].snap->base;
+		nlegacy += m->chains[i].snap->legacy;
+	}
+	if (nlegacy)
+		snprintf(legacy, sizeof(legacy), ", %zu legacy", nlegacy);
 	canvas_printf(c, body.x + 1, body.y + body.h - 1, body.w - 2, SLOT_DIM, 0,
-		      "%zu chains (%zu base), sorted by %s%s%s%s", m->nchains, nbase, sort_names[v->sort],
+		      "%zu chains (%zu base%s), sorted by %s%s%s%s", m->nchains, nbase, legacy, sort_names[v->sort],
 		      v->filter[0] ? "; filter /" : "", v->filter,
 		      v->nrows > (size_t)rows ? "; \xe2\x86\x91\xe2\x86\x93 scroll" : "");
 }
@@ -287,7 +300,8 @@ static void chains_explain(struct view *vv, struct view_stack *st, struct explai
 	if (!v->nrows)
 		return;
 	ch = st->ctx.model->chains[v->rows[v->sel]].snap;
-	snprintf(ex->subject, sizeof(ex->subject), "%s %s %s", snapshot_family_name(ch->family), ch->table, ch->name);
+	snprintf(ex->subject, sizeof(ex->subject), "%s %s %s%s", snapshot_family_name(ch->family), ch->table, ch->name,
+		 ch->legacy ? " (legacy)" : "");
 	explain_keys_chain(ex, ch);
 }
 

@@ -657,7 +657,8 @@ static void diagram_explain(struct view *v, struct view_stack *st, struct explai
 
 	if (!ch)
 		return;
-	snprintf(ex->subject, sizeof(ex->subject), "%s %s %s", snapshot_family_name(ch->family), ch->table, ch->name);
+	snprintf(ex->subject, sizeof(ex->subject), "%s %s %s%s", snapshot_family_name(ch->family), ch->table, ch->name,
+		 ch->legacy ? " (legacy)" : "");
 	explain_keys_chain(ex, ch);
 	if (ch->type && strcmp(ch->type, "nat") == 0)
 		explain_keys_add(ex, "table:nat");

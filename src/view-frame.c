@@ -2,7 +2,8 @@
  * view-frame.c - the frame around the top view: the title bar with the
  * breadcrumb, the status line (source state, namespace, backend, flows in
  * conntrack, ruleset generation and last change), the key bar generated
- * from the keymap, the filter or trace prompt and short messages; "need
+ * from the keymap, the filter or trace prompt (saying when legacy rules
+ * will not be traced), the y/n of L, and short messages; "need
  * at least W×H" below the minimum size; D (bare) leaves only the body.
  * Draws into a canvas only: no curses, no clock (the loop passes the
  * time in ctx).
@@ -236,6 +237,15 @@ void view_frame_keybar(struct view_stack *st, struct canvas *c, int y)
 	int x = 0;
 
 	canvas_fill(c, 0, y, c->w, 1, ' ', SLOT_HINT, 0);
+	if (ctx->prompting && ctx->prompt_kind == VIEW_PROMPT_LEGACY) {
+		/* A question, not text: its own keys. */
+		x = canvas_text(c, 0, y, c->w, "trace iptables-legacy rules too (see above)?", SLOT_KEY, 0) + 2;
+		x += canvas_text(c, x, y, c->w - x, "y", SLOT_KEY, CANVAS_BOLD) + 1;
+		x += canvas_text(c, x, y, c->w - x, "yes", SLOT_HINT, 0) + 2;
+		x += canvas_text(c, x, y, c->w - x, "n/Esc", SLOT_KEY, CANVAS_BOLD) + 1;
+		canvas_text(c, x, y, c->w - x, "no", SLOT_HINT, 0);
+		return;
+	}
 	if (ctx->prompting) {
 		x = canvas_text(c, 0, y, c->w, ctx->prompt_kind == VIEW_PROMPT_TRACE ? "trace: " : "filter: ", SLOT_KEY,
 				0);
@@ -278,6 +288,10 @@ void view_frame_keybar(struct view_stack *st, struct canvas *c, int y)
 		canvas_text(c, x + kw + 1, y, tw, hints[i].text, SLOT_HINT, 0);
 		x += kw + 1 + tw + 2;
 	}
+	/* Before Enter: what this trace will not see. */
+	if (ctx->prompting && ctx->prompt_kind == VIEW_PROMPT_TRACE && view_trace_legacy_untraced(st) &&
+	    x + 12 < c->w)
+		canvas_text_fit(c, x, y, c->w - x, "legacy rules not traced (L in the trace view)", SLOT_WARN, 0);
 }
 
 void view_stack_draw(struct view_stack *st, struct canvas *c)

@@ -5,9 +5,12 @@
  * decision where it happens, the interfaces, addresses before and after
  * NAT and what conntrack knew. ↑↓ choose a packet, ←→ (or [ ]) step
  * through its path, one step lit at a time (on a tall screen the diagram
- * above shows it; Enter shows it on the diagram). The packets belong to
- * the feed's trace (ctx.trace: a live session, or what a replay recorded,
- * on the recording's clock); this view only reads them.
+ * above shows it; Enter shows it on the diagram). Steps in iptables-legacy
+ * chains say "(legacy)". Under the summary: the session's notices, and
+ * whether legacy rules are traced (nf_log bound to nfnetlink_log until
+ * the trace stops) or not (L offers to: the plan, then y/n). The packets
+ * belong to the feed's trace (ctx.trace: a live session, or what a replay
+ * recorded, on the recording's clock); this view only reads them.
  */
 #include "config.h"
 
@@ -26,6 +29,7 @@
 
 #define DIAGRAM_MIN_H 40    /* a body this tall shows the diagram above the path */
 #define DIAGRAM_MIN_W 100
+#define NOTES_MAX 4         /* lines under the summary: legacy tracing, notices */
 
 struct tracev {
 	struct view base;
@@ -84,9 +88,9 @@ int view_trace_step(struct view_stack *st, int dir)
 		return REACT_REDRAW;
 	}
 	s = &p->steps[tr->step];
-	view_stack_flash(st, SLOT_HINT, "step %d/%zu: %s %s:%s \xe2\x86\x92 %s", tr->step + 1, p->nsteps,
+	view_stack_flash(st, SLOT_HINT, "step %d/%zu: %s %s:%s%s \xe2\x86\x92 %s", tr->step + 1, p->nsteps,
 			 s->hook >= 0 ? snapshot_hook_name(NFPROTO_INET, s->hook) : "?", s->table, s->chain,
-			 trace_verdict_name(step_verdict(s)));
+			 s->legacy ? " (legacy)" : "", trace_verdict_name(step_verdict(s)));
 	return REACT_REDRAW;
 }
 
@@ -250,6 +254,86 @@ static void draw_summary(struct canvas *c, const struct view_stack *st, int x, i
 	strbuf_free(&sb);
 }
 
+bool view_trace_legacy_untraced(const struct view_stack *st)
+{
+	const struct view_trace *tr = &st->ctx.trace;
+	const struct snap_ruleset *rs = st->ctx.model->cur;
+	size_t i;
+
+	if (!tr->live || tr->legacy_opt || tr->legacy[0] || !rs)
+		return false;
+	for (i = 0; i < rs->nchains; i++)
+		if (rs->chains[i].legacy)
+			return true;
+	return false;
+}
+
+static bool asking_legacy(const struct view_stack *st)
+{
+	return st->ctx.prompting && st->ctx.prompt_kind == VIEW_PROMPT_LEGACY && st->ctx.trace.plan;
+}
+
+/* Under the summary, at most max lines: legacy rules traced (and until
+ * when) or not (L), an error of the last start while a trace runs, the
+ * session's notices. Returns the lines drawn. */
+static int draw_notes(struct canvas *c, const struct view_stack *st, int x, int y, int w, int max)
+{
+	const struct view_trace *tr = &st->ctx.trace;
+	const char *n = tr->state ? trace_state_notice(tr->state) : NULL;
+	char buf[160];
+	int k = 0;
+
+	if (k < max && tr->active && tr->legacy[0] && !tr->replay) {
+		snprintf(buf, sizeof(buf), "legacy rules traced too: %s = nfnetlink_log until the trace stops (x)",
+			 tr->legacy);
+		canvas_text_fit(c, x + 1, y + k++, w - 1, buf, SLOT_WARN, 0);
+	} else if (k < max && view_trace_legacy_untraced(st)) {
+		const char *say = tr->active ? "legacy rules are not traced: L traces them too "
+					       "(says first what changes)"
+					     : "iptables-legacy tables here: L traces their rules too "
+					       "(says first what changes)";
+
+		canvas_text_fit(c, x + 1, y + k++, w - 1, say, SLOT_WARN, 0);
+	}
+	if (k < max && tr->active && tr->error[0])
+		canvas_text_fit(c, x + 1, y + k++, w - 1, tr->error, SLOT_ERROR, 0);
+	while (n && *n && k < max) {
+		int len = (int)strcspn(n, "\n");
+
+		snprintf(buf, sizeof(buf), "%.*s", len, n);
+		canvas_text_fit(c, x + 1, y + k++, w - 1, buf, SLOT_DIM, 0);
+		n += len;
+		n += *n == '\n';
+	}
+	return k;
+}
+
+/* L asked: what tracing legacy rules changes, and the question. */
+static void draw_plan(struct canvas *c, const struct view_stack *st, int x, int y, int w, int h)
+{
+	const struct view_trace *tr = &st->ctx.trace;
+	const char *p = tr->plan;
+	struct strbuf sb;
+	int row = y + 1;
+
+	canvas_hline(c, x, y, w, SLOT_BORDER);
+	canvas_text_fit(c, x + 1, y, w - 2, "\xe2\x94\x80 Trace iptables-legacy rules too? ", SLOT_HOOK, 0);
+	while (*p && row < y + h - 2) {
+		int len = (int)strcspn(p, "\n");
+		char *line = xstrndup(p, (size_t)len);
+
+		canvas_text_fit(c, x + 1, row++, w - 2, line, SLOT_LABEL, 0);
+		free(line);
+		p += len;
+		p += *p == '\n';
+	}
+	strbuf_init(&sb);
+	strbuf_addf(&sb, "y: trace %s with legacy rules too   n or Esc: change nothing",
+		    *tr->filter ? tr->filter : "every packet");
+	canvas_text_fit(c, x + 1, row + 1 < y + h ? row + 1 : row, w - 2, sb.s, SLOT_KEY, CANVAS_BOLD);
+	strbuf_free(&sb);
+}
+
 /* Where the route column starts: the verdict gets more room when wide. */
 static int route_x(int x, int w)
 {
@@ -380,7 +464,8 @@ static void build_path(struct plines *l, const struct trace_packet *p)
 	strbuf_reset(&sb);
 	strbuf_addf(&sb, "verdict  %s", verdict_word(p->verdict));
 	if (p->verdict_step >= 0 && (size_t)p->verdict_step < p->nsteps)
-		strbuf_addf(&sb, " at %s:%s", p->steps[p->verdict_step].table, p->steps[p->verdict_step].chain);
+		strbuf_addf(&sb, " at %s:%s%s", p->steps[p->verdict_step].table, p->steps[p->verdict_step].chain,
+			    p->steps[p->verdict_step].legacy ? " (legacy)" : "");
 	padd(l, -1, p->verdict >= 0 && (p->verdict & NF_VERDICT_MASK) == NF_DROP ? SLOT_DROP : SLOT_ACCEPT, sb.s);
 	if (p->note)
 		padd(l, -1, SLOT_DIM, p->note);
@@ -402,7 +487,7 @@ static void draw_step(struct canvas *c, const struct trace_step *s, int n, int x
 	enum slot ls = cur ? SLOT_SELECT : SLOT_LABEL;
 	int32_t v = step_verdict(s);
 	struct strbuf sb;
-	int vw, rx, where_w = w >= 100 ? 32 : 24;
+	int vw, rx, tw, where_w = w >= 100 ? 32 : 24;
 
 	strbuf_init(&sb);
 	if (cur)
@@ -410,7 +495,10 @@ static void draw_step(struct canvas *c, const struct trace_step *s, int n, int x
 	canvas_printf(c, x, y, 4, cur ? ls : SLOT_DIM, 0, "%3d", n + 1);
 	canvas_text(c, x + 5, y, 12, hook_word(s->hook), cur ? ls : SLOT_HOOK, 0);
 	strbuf_addf(&sb, "%s:%s", s->table, s->chain);
-	canvas_text_fit(c, x + 17, y, where_w, sb.s, ls, CANVAS_BOLD);
+	/* A legacy chain keeps its "(legacy)": the name is cut first. */
+	tw = canvas_text_fit(c, x + 17, y, s->legacy ? where_w - 9 : where_w, sb.s, ls, CANVAS_BOLD);
+	if (s->legacy)
+		canvas_text(c, x + 17 + tw + 1, y, 8, "(legacy)", cur ? ls : SLOT_WARN, 0);
 	strbuf_reset(&sb);
 	strbuf_add(&sb, trace_verdict_name(v));
 	if ((v == NFT_JUMP || v == NFT_GOTO) && s->target)
@@ -475,7 +563,7 @@ static void trace_draw(struct view *vv, struct canvas *c, struct canvas_rect bod
 	const struct trace_packet *p;
 	size_t n = count(st), i;
 	long sel;
-	int y, list_h, x = body.x, w = body.w, top_h = 0;
+	int y, list_h, notes, x = body.x, w = body.w, top_h = 0;
 
 	if (v->follow || sel_row(st) < 0)
 		select_row(st, 0);
@@ -494,6 +582,13 @@ static void trace_draw(struct view *vv, struct canvas *c, struct canvas_rect bod
 	}
 	y = body.y + top_h;
 	draw_summary(c, st, x, y, w);
+	notes = body.h - top_h - 8;
+	y += draw_notes(c, st, x, y + 1, w, notes < NOTES_MAX ? notes : NOTES_MAX);
+	if (asking_legacy(st)) {
+		draw_plan(c, st, x, y + 1, w, body.y + body.h - y - 1);
+		v->list_h = 0;
+		return;
+	}
 	if (!n) {
 		if (st->ctx.trace.active)
 			canvas_text(c, x + 2, y + 2, w - 2,
@@ -503,7 +598,7 @@ static void trace_draw(struct view *vv, struct canvas *c, struct canvas_rect bod
 		v->list_h = 0;
 		return;
 	}
-	list_h = (body.h - top_h - 2) / 3;
+	list_h = (body.y + body.h - y - 2) / 3;
 	if (list_h < 3)
 		list_h = 3;
 	if ((size_t)list_h > n)
@@ -627,6 +722,21 @@ void view_trace_sync(struct view_trace *tr, const struct feed_trace *ft)
 	tr->recorded = ft->recorded;
 	tr->lost = ft->lost;
 	tr->clock_ns = ft->clock_ns;
+	snprintf(tr->legacy, sizeof(tr->legacy), "%s", ft->legacy);
 	snprintf(tr->filter, sizeof(tr->filter), "%s", ft->filter);
 	snprintf(tr->rule, sizeof(tr->rule), "%s", ft->rule);
+}
+
+void view_trace_ask_legacy(struct view_stack *st, const char *plan)
+{
+	struct view_ctx *ctx = &st->ctx;
+	const struct view *top = view_stack_top(st);
+
+	if (!top || strcmp(top->ops->name, "trace") != 0)
+		view_stack_push(st, view_trace_new());
+	free(ctx->trace.plan);
+	ctx->trace.plan = xstrdup(plan ? plan : "");
+	ctx->prompting = true;
+	ctx->prompt_kind = VIEW_PROMPT_LEGACY;
+	ctx->prompt[0] = '\0';
 }

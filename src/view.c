@@ -1,6 +1,7 @@
 /*
  * view.c - the view stack (the frame around it: view-frame.c), the text
- * prompt (a filter, or a trace filter handed to the loop), the keys that
+ * prompt (a filter, a trace filter handed to the loop, or y/n to trace
+ * iptables-legacy rules too), the keys that
  * mean the same everywhere (quit, help, views, tracing, notes, family,
  * pause, speed, baseline, theme, zoom, bare); number formatting and
  * filter matching shared by the views. No curses, no clock, no sockets:
@@ -19,6 +20,7 @@
 
 #include "feed.h"
 #include "iptop.h"
+#include "trace.h"
 #include "view.h"
 
 #define FLASH_NS 2500000000ull
@@ -204,6 +206,8 @@ void view_stack_free(struct view_stack *st)
 	while (st->n)
 		view_stack_pop(st);
 	scene_layout_free(&st->ctx.scene);
+	free(st->ctx.trace.plan);
+	st->ctx.trace.plan = NULL;
 }
 
 void view_stack_push(struct view_stack *st, struct view *v)
@@ -412,6 +416,32 @@ static int trace_key(struct view_stack *st, enum ui_action a)
 		if (!top_is(st, "trace"))
 			view_stack_push(st, view_trace_new());
 		return REACT_REDRAW;
+	case UI_ACT_TRACE_LEGACY:
+		if (tr->replay) {
+			view_stack_flash(st, SLOT_WARN, "%s", "a replay cannot change tracing: it shows the packets as "
+							      "they were traced while recording");
+			return REACT_REDRAW;
+		}
+		if (!tr->live) {
+			view_stack_flash(st, SLOT_WARN, "%s", "tracing needs a live namespace (this is a demo)");
+			return REACT_REDRAW;
+		}
+		if (tr->legacy[0]) {
+			view_stack_flash(st, SLOT_HINT, "legacy rules are traced already (%s = nfnetlink_log until x "
+					 "stops the trace)", tr->legacy);
+			return REACT_REDRAW;
+		}
+		if (tr->legacy_opt) {
+			view_stack_flash(st, SLOT_HINT, "%s", "--trace-legacy: every trace covers legacy rules");
+			return REACT_REDRAW;
+		}
+		if (!view_trace_legacy_untraced(st)) {
+			view_stack_flash(st, SLOT_HINT, "%s", "no iptables-legacy tables here: nothing more to trace");
+			return REACT_REDRAW;
+		}
+		/* The loop reads what would change (the namespace's nf_log) and asks. */
+		tr->want_plan = true;
+		return REACT_REDRAW | REACT_TRACE;
 	case UI_ACT_TRACE_STOP:
 		if (tr->replay) {
 			view_stack_flash(st, SLOT_WARN, "%s", "a replay shows the trace as it was recorded");
@@ -463,6 +493,7 @@ static int global_action(struct view_stack *st, const struct ui_event *ev)
 	case UI_ACT_TRACE:
 	case UI_ACT_TRACE_VIEW:
 	case UI_ACT_TRACE_STOP:
+	case UI_ACT_TRACE_LEGACY:
 		return trace_key(st, ev->action);
 	case UI_ACT_EXPLAIN:
 		return explain(st);
@@ -554,6 +585,21 @@ static void prompt_add(char *s, size_t size, uint32_t ch)
 	}
 }
 
+/* Does a new trace filter stay within the families whose nf_log bindings
+ * the user let legacy tracing change (L)? Then it traces legacy rules too;
+ * else L asks again, with what the new filter would change. */
+static bool legacy_carries(const char *old, const char *next)
+{
+	struct trace_filter a, b;
+	char *ca = NULL, *cb = NULL;
+	bool ok = trace_filter_parse(old, &a, &ca) == 0 && trace_filter_parse(next, &b, &cb) == 0 &&
+		  (!a.nfproto || a.nfproto == b.nfproto);
+
+	free(ca);
+	free(cb);
+	return ok;
+}
+
 /* The trace prompt: nothing happens until Enter; Esc, or t on an empty
  * prompt (no filter starts with t), cancels. */
 static int trace_prompt(struct view_stack *st, const struct ui_event *ev)
@@ -579,6 +625,9 @@ static int trace_prompt(struct view_stack *st, const struct ui_event *ev)
 	case UI_ACT_ACCEPT:
 		ctx->prompting = false;
 		ctx->trace.want_start = true;
+		/* A new filter keeps what the user agreed to (L): legacy rules
+		 * stay traced until x stops the trace. */
+		ctx->trace.want_legacy = ctx->trace.legacy[0] != '\0' && legacy_carries(ctx->trace.filter, ctx->prompt);
 		snprintf(ctx->trace.want_filter, sizeof(ctx->trace.want_filter), "%s", ctx->prompt);
 		if (!top_is(st, "trace"))
 			view_stack_push(st, view_trace_new());
@@ -586,6 +635,45 @@ static int trace_prompt(struct view_stack *st, const struct ui_event *ev)
 	default:
 		return REACT_NONE;
 	}
+}
+
+static void legacy_answered(struct view_stack *st)
+{
+	st->ctx.prompting = false;
+	free(st->ctx.trace.plan);
+	st->ctx.trace.plan = NULL;
+}
+
+/* y/n after L: only y changes anything. */
+static int legacy_prompt(struct view_stack *st, const struct ui_event *ev)
+{
+	struct view_trace *tr = &st->ctx.trace;
+
+	switch (ev->action) {
+	case UI_ACT_TEXT:
+		if (ev->ch == 'y' || ev->ch == 'Y') {
+			legacy_answered(st);
+			tr->want_start = true;
+			tr->want_legacy = true;
+			/* The running (or last) filter, now with legacy rules. */
+			snprintf(tr->want_filter, sizeof(tr->want_filter), "%s", tr->filter);
+			return REACT_REDRAW | REACT_TRACE;
+		}
+		if (ev->ch == 'n' || ev->ch == 'N')
+			break;
+		view_stack_flash(st, SLOT_WARN, "%s", "y traces legacy rules too, n leaves everything as it is");
+		return REACT_REDRAW;
+	case UI_ACT_CANCEL:
+		break;
+	case UI_ACT_ACCEPT:
+		view_stack_flash(st, SLOT_WARN, "%s", "y traces legacy rules too, n leaves everything as it is");
+		return REACT_REDRAW;
+	default:
+		return REACT_NONE;
+	}
+	legacy_answered(st);
+	view_stack_flash(st, SLOT_HINT, "%s", "legacy rules stay untraced; nf_log unchanged");
+	return REACT_REDRAW;
 }
 
 int view_stack_event(struct view_stack *st, const struct ui_event *ev)
@@ -598,6 +686,8 @@ int view_stack_event(struct view_stack *st, const struct ui_event *ev)
 		return REACT_QUIT;
 	if (ctx->prompting && ctx->prompt_kind == VIEW_PROMPT_TRACE && ev->action != UI_ACT_RESIZE)
 		return trace_prompt(st, ev);
+	if (ctx->prompting && ctx->prompt_kind == VIEW_PROMPT_LEGACY && ev->action != UI_ACT_RESIZE)
+		return legacy_prompt(st, ev);
 	if (ctx->prompting && ev->action != UI_ACT_RESIZE) {
 		switch (ev->action) {
 		case UI_ACT_TEXT:

@@ -44,6 +44,14 @@ char *draw(struct canvas *c, int w, int h, bool ascii);
 bool has(const char *text, const char *needle);
 void screen_tally(struct screen_count c);
 
+/* A recorded trace (tests/fixtures/NAME, its REC_TRACE frames) fed into a
+ * new trace_state against rs, on the recording's clock; *last: the time
+ * of the last message (unit-screen-trace.c). */
+struct snap_ruleset;
+struct trace_state;
+struct trace_state *screen_trace_fixture(const char *name, const struct snap_ruleset *rs,
+					 const char *(*ifname)(uint32_t, char *, void *), uint64_t *last);
+
 struct screen_count test_screen_flows(void);
 struct screen_count test_screen_trace(void);
 struct screen_count test_screen_legacy(void);

@@ -90,16 +90,16 @@ static const char *lab_ifname(uint32_t idx, char *buf, void *arg)
 
 static uint64_t last_ns;
 
-static struct trace_state *replay_fixture(void)
+struct trace_state *screen_trace_fixture(const char *name, const struct snap_ruleset *rs,
+					 const char *(*ifname)(uint32_t, char *, void *), uint64_t *last)
 {
-	char *path = xasprintf("%s/tests/fixtures/trace-lab.nlmsg", srcdir());
-	struct snap_ruleset *rs = lab_rules_snapshot();
+	char *path = xasprintf("%s/tests/fixtures/%s", srcdir(), name);
 	struct trace_state *ts = trace_state_new();
 	struct record_reader *rd;
 	struct record_frame fr;
 	char *cause = NULL;
 
-	trace_state_set_ifname(ts, lab_ifname, NULL);
+	trace_state_set_ifname(ts, ifname, NULL);
 	rd = record_reader_open(path, &cause);
 	CHECK(rd != NULL);
 	while (rd && record_reader_next(rd, &fr, &cause) == 1) {
@@ -109,13 +109,21 @@ static struct trace_state *replay_fixture(void)
 			continue;
 		trace_state_set_clock(ts, fr.t_ns + 1);
 		trace_feed_msg(ts, nlh, rs);
-		last_ns = fr.t_ns;
+		*last = fr.t_ns;
 	}
 	trace_state_flush(ts);
 	if (rd)
 		record_reader_close(rd);
 	free(cause);
 	free(path);
+	return ts;
+}
+
+static struct trace_state *replay_fixture(void)
+{
+	struct snap_ruleset *rs = lab_rules_snapshot();
+	struct trace_state *ts = screen_trace_fixture("trace-lab.nlmsg", rs, lab_ifname, &last_ns);
+
 	snapshot_ruleset_free(rs);
 	return ts;
 }
