@@ -356,6 +356,7 @@ static size_t resync(struct ct_collect *c, double now)
 		nlsock_set_rcvbuf(c->ev, c->rcvbuf);
 	}
 	dump(c, now, true);
+	(void)get_stats(c);   /* the count as of the dump, not of before the storm */
 	c->last_try = now;
 	c->tried = true;
 	return applied;

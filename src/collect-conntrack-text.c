@@ -246,6 +246,7 @@ void ct_table_json(const struct ct_table *t, struct strbuf *sb, size_t limit)
 		if (i)
 			strbuf_addc(sb, ',');
 		flow_json(v[i], sb);
+		strbuf_spill(sb);   /* batch: 100k flows never sit in memory as text */
 	}
 	free(v);
 	strbuf_add(sb, "]}");
@@ -272,6 +273,7 @@ void ct_table_text(const struct ct_table *t, struct strbuf *sb, size_t limit)
 	for (i = 0; i < shown; i++) {
 		ct_flow_text(v[i], sb);
 		strbuf_addc(sb, '\n');
+		strbuf_spill(sb);
 	}
 	if (shown < n)
 		strbuf_addf(sb, "... %zu more\n", n - shown);

@@ -115,16 +115,20 @@ static const struct ct_table *live_conntrack(struct feed *f, bool flows)
 {
 	struct live *l = f->priv;
 	double now = now_s();
+	int i;
 
 	if (!l->ct) {
 		l->ct = ct_collect_open(NULL);
 		ct_collect_set_tap(l->ct, ct_tap, l);
 		live_watch(l, ct_collect_event_fd(l->ct));
 	}
-	ct_collect_events(l->ct, now);
-	if (flows)
-		ct_collect_refresh(l->ct, now, false);
-	else
+	/* Everything queued, not one batch: batch mode reads events only
+	 * here, and a burst must be in the next frame. The socket buffer
+	 * bounds it (an overflow is a resync, then empty). */
+	for (i = 0; i < 1024 && ct_collect_events(l->ct, now) > 0; i++)
+		;
+	/* a dump reads the stats itself; between dumps the count still moves */
+	if (!flows || ct_collect_refresh(l->ct, now, false) == 0)
 		ct_collect_stats(l->ct);
 	live_record_ct(l, ct_collect_table(l->ct));
 	return ct_collect_table(l->ct);
