@@ -3,7 +3,9 @@
  * and parsed by libnftnl as the collector does, rendered by rule_text_render() for every
  * table family, in iptables syntax (ipt) and in nft syntax. The native
  * expressions and the x_tables blobs inside compat match/target are what
- * the input steers.
+ * the input steers. NEWSET/NEWSETELEM messages after the rule are its
+ * anonymous sets (rule_text_sets_parse()), written inline when it looks
+ * one up.
  */
 #include "config.h"
 
@@ -25,6 +27,7 @@ static const uint8_t families[] = {
 int fuzz_rule_text(const uint8_t *data, size_t size)
 {
 	const struct nlmsghdr *nlh;
+	struct rule_text_sets *sets;
 	struct nftnl_rule *r;
 	size_t left, i;
 
@@ -35,6 +38,7 @@ int fuzz_rule_text(const uint8_t *data, size_t size)
 	r = nftnl_rule_alloc();
 	if (!r)
 		return 0;
+	sets = rule_text_sets_parse(data, size);
 	if (nftnl_rule_nlmsg_parse(nlh, r) == 0) {
 		for (i = 0; i < sizeof(families); i++) {
 			int ipt;
@@ -43,11 +47,12 @@ int fuzz_rule_text(const uint8_t *data, size_t size)
 				struct rule_text rt;
 
 				memset(&rt, 0, sizeof(rt));
-				rule_text_render(r, families[i], ipt, &rt);
+				rule_text_render(r, families[i], ipt, sets, &rt);
 				rule_text_free(&rt);
 			}
 		}
 	}
+	rule_text_sets_free(sets);
 	nftnl_rule_free(r);
 	return 0;
 }

@@ -6,10 +6,13 @@
  * the text and JSON frames (the JSON must parse).
  *
  * Input: u16 tables length | u16 chains length (little endian) | u8 flags |
- * NEWTABLE messages | NEWCHAIN messages | NEWRULE messages (the rest).
+ * [u16 sets length, with flag 64] | NEWTABLE messages | NEWCHAIN messages |
+ * [NEWSET/NEWSETELEM messages] | NEWRULE messages (the rest).
  * Flags: 1 second assemble reuses the tables, 2 second dumps no rules
  * (chains keep prev's), 4 second is a new generation, 8/16 family filter
- * -4/-6, 32 set the view baseline before the second update.
+ * -4/-6, 32 set the view baseline before the second update, 64 the sets
+ * part is there (anonymous sets for rule text; the second assemble has
+ * them too when it is a new generation).
  * fuzz/seed.sh builds seeds from tests/fixtures/ in this layout.
  */
 #include "config.h"
@@ -51,13 +54,13 @@ static void frames(const struct model *m, const struct feed *feed, int family_mo
 
 int fuzz_ruleset(const uint8_t *data, size_t size)
 {
-	struct nlbuf tables, chains, rules, none = { NULL, 0, 0 };
+	struct nlbuf tables, chains, rules, sets, none = { NULL, 0, 0 };
 	struct collect_input in;
 	struct snap_ruleset *rs1, *rs2 = NULL, *dup;
 	struct feed feed;
 	struct model m;
 	char *cause = NULL;
-	size_t lt, lc;
+	size_t lt, lc, ls = 0;
 	uint8_t flags;
 	int family_mode;
 
@@ -68,13 +71,23 @@ int fuzz_ruleset(const uint8_t *data, size_t size)
 	flags = data[4];
 	data += HDR;
 	size -= HDR;
+	if (flags & 64) {
+		if (size < 2)
+			return 0;
+		ls = (size_t)data[0] | (size_t)data[1] << 8;
+		data += 2;
+		size -= 2;
+	}
 	if (lt > size)
 		lt = size;
 	if (lc > size - lt)
 		lc = size - lt;
+	if (ls > size - lt - lc)
+		ls = size - lt - lc;
 	part(&tables, data, lt);
 	part(&chains, data + lt, lc);
-	part(&rules, data + lt + lc, size - lt - lc);
+	part(&sets, data + lt + lc, ls);
+	part(&rules, data + lt + lc + ls, size - lt - lc - ls);
 	family_mode = flags & 8 ? 4 : flags & 16 ? 6 : 0;
 
 	memset(&in, 0, sizeof(in));
@@ -82,6 +95,7 @@ int fuzz_ruleset(const uint8_t *data, size_t size)
 	in.tables = &tables;
 	in.chains = &chains;
 	in.rules = &rules;
+	in.sets = &sets;
 	rs1 = collect_ruleset_assemble(&in, NULL, &cause);
 	free(cause);
 	cause = NULL;
@@ -93,6 +107,7 @@ int fuzz_ruleset(const uint8_t *data, size_t size)
 	in.reuse_tables = flags & 1;
 	in.tables = flags & 1 ? NULL : &tables;
 	in.rules = flags & 2 ? &none : &rules;
+	in.sets = flags & 4 ? &sets : NULL;
 	rs2 = collect_ruleset_assemble(&in, rs1, &cause);
 	free(cause);
 	cause = NULL;
@@ -122,6 +137,7 @@ out:
 	nlbuf_free(&tables);
 	nlbuf_free(&chains);
 	nlbuf_free(&rules);
+	nlbuf_free(&sets);
 	return 0;
 }
 

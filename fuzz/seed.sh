@@ -4,12 +4,14 @@
 # after the fixtures change; the result is checked in (keep it small).
 #
 #   rule-text   one NEWRULE message per file, one per distinct expression
-#               list (expression names, x_tables match/target names)
+#               list (expression names, x_tables match/target names), with
+#               the NEWSET/NEWSETELEM messages of the sets it looks up
 #   ruleset     per fixture: the 5-byte header of fuzz-ruleset.c, then
 #               NEWTABLE and NEWCHAIN messages made from the names and
 #               families the rules use (built-in chains get their hook,
 #               priority, type and policy counters), then the NEWRULE
-#               messages (at most ~4 KiB of them)
+#               messages (at most ~4 KiB of them); with flag 64 and the
+#               sets part when the rules look up sets the fixture holds
 #   conntrack   each ct-*.nlmsg whole, and each of its messages alone
 #   trace       the REC_TRACE messages of trace-lab.nlmsg (nf_tables) and of
 #               trace-legacy.nlmsg (nfnetlink_log TRACE lines too) in runs of 12,
@@ -44,6 +46,7 @@ top, out = sys.argv[1], sys.argv[2]
 fix = os.path.join(top, "tests", "fixtures")
 NFNL_SUBSYS_NFTABLES = 10
 NEWTABLE, NEWCHAIN, NEWRULE, NEWGEN, TRACE = 0, 3, 6, 16, 13
+NEWSET, NEWSETELEM = 9, 12
 
 def put(name, rel, data):
     d = os.path.join(out, name)
@@ -96,7 +99,7 @@ def cstr(b):
 
 def rule_info(m):
     family = m[16]
-    info = {"family": family, "sig": []}
+    info = {"family": family, "sig": [], "sets": []}
     for t, p in attrs(m[20:]):
         if t == 1:
             info["table"] = cstr(p)
@@ -110,6 +113,10 @@ def rule_info(m):
                         name = cstr(ep)
                     elif et == 2:
                         data = ep
+                # NFTA_LOOKUP_SET, NFTA_OBJREF_SET_NAME
+                for dt, dp in attrs(data):
+                    if (name, dt) in (("lookup", 1), ("objref", 4)):
+                        info["sets"].append(cstr(dp))
                 if name in ("match", "target"):
                     for dt, dp in attrs(data):
                         if dt == 1:
@@ -153,13 +160,32 @@ for path in sorted(glob.glob(os.path.join(fix, "*.nlmsg"))):
     if data[:8] == b"IPTOPREC" or base.startswith(("ct-", "route-")):
         continue
     rules = [m for m in msgs(data) if struct.unpack_from("<H", m, 4)[0] == (NFNL_SUBSYS_NFTABLES << 8) | NEWRULE]
+    # set messages by (family, table, set): NEWSET, then its NEWSETELEMs
+    setmsgs = {}
+    for m in msgs(data):
+        if struct.unpack_from("<H", m, 4)[0] not in ((NFNL_SUBSYS_NFTABLES << 8) | NEWSET,
+                                                     (NFNL_SUBSYS_NFTABLES << 8) | NEWSETELEM):
+            continue
+        a = dict(attrs(m[20:]))
+        key = (m[16], cstr(a.get(1, b"")), cstr(a.get(2, b"")))
+        setmsgs[key] = setmsgs.get(key, b"") + pad(m)
+    def sets_of(ms):
+        out, done = b"", set()
+        for m in ms:
+            info = rule_info(m)
+            for name in info["sets"]:
+                key = (info["family"], info.get("table", "?"), name)
+                if key in setmsgs and key not in done:
+                    done.add(key)
+                    out += setmsgs[key]
+        return out
     n = 0
     for i, m in enumerate(rules):
         info = rule_info(m)
         if info["sig"] in seen:
             continue
         seen.add(info["sig"])
-        put("rule-text", "%s-%03d" % (base, i), m)
+        put("rule-text", "%s-%03d" % (base, i), pad(m) + sets_of([m]))
         n += 1
     # ruleset: the first ~4 KiB of rules with their tables and chains
     kept, size = [], 0
@@ -180,11 +206,15 @@ for path in sorted(glob.glob(os.path.join(fix, "*.nlmsg"))):
     tb = b"".join(table_msg(f, n_, i + 1) for i, (f, n_) in enumerate(tables))
     ch = b"".join(chain_msg(f, t, n_, i + 1, i % 2 == 0) for i, (f, t, n_) in enumerate(chains))
     rb = b"".join(pad(m) for m in kept)
-    rulesets[base] = (tb, ch, rb)
-    put("ruleset", base, struct.pack("<HHB", len(tb), len(ch), 0) + tb + ch + rb)
+    sb = sets_of(kept)[:16384]
+    rulesets[base] = (tb, ch, rb, sb)
+    if sb:
+        put("ruleset", base, struct.pack("<HHBH", len(tb), len(ch), 64, len(sb)) + tb + ch + sb + rb)
+    else:
+        put("ruleset", base, struct.pack("<HHB", len(tb), len(ch), 0) + tb + ch + rb)
 # the flag variants on one small fixture
 if "mixed" in rulesets:
-    tb, ch, rb = rulesets["mixed"]
+    tb, ch, rb, sb = rulesets["mixed"]
     for flags in (1, 2, 4, 8 | 32, 16 | 3):
         put("ruleset", "mixed-flags%d" % flags, struct.pack("<HHB", len(tb), len(ch), flags) + tb + ch + rb)
 
@@ -245,8 +275,8 @@ def gen_event(genid):
 for base in ("mixed", "docker-nft"):
     if base not in rulesets:
         continue
-    tb, ch, rb = rulesets[base]
-    fr = [(1, begin(5, 0)), (2, tb), (3, ch), (4, rb), (5, b""),
+    tb, ch, rb, sb = rulesets[base]
+    fr = [(1, begin(5, 0)), (2, tb), (3, ch)] + ([(13, sb)] if sb else []) + [(4, rb), (5, b""),
           (1, begin(5, 1)), (3, ch), (4, rb), (5, b""),
           (7, gen_event(6)),
           (6, struct.pack("<I", 3) + b"ruleset kept changing"),

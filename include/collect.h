@@ -1,8 +1,8 @@
 /*
  * collect.h - collectors: turn netlink replies (live or recorded) into
  * snapshots. The ruleset collector does the GETGEN / GETTABLE / GETCHAIN /
- * per-chain GETRULE / GETGEN walk with retries; the parse half is pure and
- * is what the unit tests and replays drive.
+ * (GETSET, GETSETELEM) / per-chain GETRULE / GETGEN walk with retries; the
+ * parse half is pure and is what the unit tests and replays drive.
  */
 #ifndef COLLECT_H
 #define COLLECT_H
@@ -51,6 +51,11 @@ struct collect_input {
 	 * without the structural check that recordings (untrusted files)
 	 * get first. */
 	bool from_kernel;
+	/* NEWSET and NEWSETELEM messages of the anonymous sets (read when
+	 * the generation changed), written inline in rule text; NULL or
+	 * empty: none read (same generation, or an older recording), rules
+	 * show "@__set0". */
+	const struct nlbuf *sets;
 };
 struct snap_ruleset *collect_ruleset_assemble(const struct collect_input *in,
 					      const struct snap_ruleset *prev, char **cause);

@@ -11,7 +11,10 @@
  * Frames are written as they are read, so file order is time order: a
  * replay hands each to its parser at the point it was recorded.
  *
- * Version 2 adds REC_META; version 1 files read the same.
+ * Version 2 adds REC_META; version 1 files read the same. REC_NFT_SETS
+ * (inside a ruleset, when its generation is new) is optional: a file
+ * without it replays with anonymous sets shown as "@__set0"; no version
+ * change, but an iptop that predates it stops at the frame type.
  */
 #ifndef RECORD_H
 #define RECORD_H
@@ -40,7 +43,8 @@ enum record_type {
 	REC_TRACE = 10,          /* raw NFT_MSG_TRACE messages (and nfnetlink_log packets: --trace-legacy) */
 	REC_LEGACY = 11,         /* x_tables blobs (collect-legacy.h raw format), inside a ruleset */
 	REC_META = 12,           /* "key=value\n" lines: facts read beside netlink (below) */
-	REC_TYPE_MAX = 12,
+	REC_NFT_SETS = 13,       /* raw NEWSET + NEWSETELEM messages of the anonymous sets */
+	REC_TYPE_MAX = 13,
 };
 
 /*

@@ -15,6 +15,7 @@
 struct strbuf;
 struct nftnl_expr;
 struct nftnl_rule;
+struct rule_text_sets;
 
 /* (rule-text.c) The comment TLV of NFTNL_RULE_USERDATA (type 0), allocated,
  * or NULL. */
@@ -78,8 +79,13 @@ void rule_text_reg_set_desc(struct rt_regs *rs, uint32_t reg, char *desc, uint32
 /* --- nft words (rule-text-nft.c, rule-text-nft-expr.c) ------------------ */
 
 /* Render r in nft syntax (without counter numbers) into sb. comment gets
- * the rule's user comment if any (allocated). */
-void rule_text_nft(struct strbuf *sb, const struct nftnl_rule *r, uint8_t family, char **comment);
+ * the rule's user comment if any (allocated). sets: anonymous sets to
+ * write inline, or NULL. */
+void rule_text_nft(struct strbuf *sb, const struct nftnl_rule *r, uint8_t family,
+		   const struct rule_text_sets *sets, char **comment);
+
+/* A verdict as nft writes it: accept, drop, jump CHAIN, ... */
+void rule_text_nft_verdict(struct strbuf *sb, int32_t v, const char *chain);
 
 /* How a value is written. */
 enum rt_vt {
@@ -140,6 +146,21 @@ struct rt_nctx {
 	int gte_slot;
 	unsigned int gte_seq;
 	char *gte_lhs, *gte_val;
+	const struct rule_text_sets *sets;  /* anonymous sets, or NULL */
+	const char *table;                  /* the rule's table (set names are per table) */
+};
+
+/* How the pieces of a lookup key are written: one per concatenated load. */
+struct rt_keypart {
+	uint8_t type;        /* enum rt_vt */
+	uint8_t hton;        /* the load was turned to network order (byteorder) */
+	uint32_t len;        /* bytes loaded */
+	int vshift;          /* value bits to shift right (ip dscp) */
+};
+
+struct rt_keyspec {
+	struct rt_keypart p[RT_NSLOTS];
+	unsigned int n;
 };
 
 /* What a register's value is called, and how its values are written. */
@@ -158,8 +179,10 @@ void rule_text_nft_expr_name(struct rt_nctx *c, const struct rt_reg *r, struct r
 /* A statement's operand: an immediate in type t, else the source's name. */
 void rule_text_nft_expr_reg_value(struct rt_nctx *c, struct strbuf *sb, const struct rt_reg *r,
 				  enum rt_vt t);
-/* A lookup/dynset key from sreg on: "ip daddr . meta l4proto . th dport". */
-void rule_text_nft_expr_key(struct rt_nctx *c, struct strbuf *sb, uint32_t sreg);
+/* A lookup/dynset key from sreg on: "ip daddr . meta l4proto . th dport".
+ * ks (may be NULL) gets how each piece's values are written. */
+void rule_text_nft_expr_key(struct rt_nctx *c, struct strbuf *sb, uint32_t sreg,
+			    struct rt_keyspec *ks);
 /* The header a payload register reads, in the context so far. */
 enum rt_hdr rule_text_nft_expr_hdr(const struct rt_nctx *c, const struct rt_reg *r);
 const char *rule_text_nft_expr_hdr_name(enum rt_hdr h);
@@ -176,6 +199,21 @@ void rule_text_nft_expr_sym(struct strbuf *sb, const struct rt_sym *t, size_t n,
 bool rule_text_nft_expr_host_order(enum rt_vt t);
 /* nft's time format: 1d2h3m4s5ms */
 void rule_text_nft_expr_time(struct strbuf *sb, uint64_t ms);
+
+/* --- anonymous sets (rule-text-set.c) ------------------------------------ */
+
+/* Append set name of (family, table) inline, "{ 22, 80 }" or for a map
+ * "{ 22 : accept, 80 : jump x }", when sets holds it; else "@name". ks
+ * says how key values are written (the lookup's key); without it, or
+ * when it does not fit the set's key length, the set's key type does. */
+void rule_text_set_ref(struct strbuf *sb, const struct rule_text_sets *sets, uint8_t family,
+		       const char *table, const char *name, const struct rt_keyspec *ks);
+/* The data length of anonymous map name, 0 unknown. */
+uint32_t rule_text_set_data_len(const struct rule_text_sets *sets, uint8_t family, const char *table,
+				const char *name);
+/* The object type (NFT_OBJECT_*) of anonymous object map name, 0 unknown. */
+uint32_t rule_text_set_obj_type(const struct rule_text_sets *sets, uint8_t family, const char *table,
+				const char *name);
 
 /* --- x_tables words (rule-text-xt.c, -xt-match.c, -xt-target.c) --------- */
 

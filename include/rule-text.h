@@ -14,6 +14,7 @@
 #include "snapshot.h"
 
 struct nftnl_rule;
+struct rule_text_sets;
 
 struct rule_text {
 	enum rule_syntax syntax;
@@ -36,9 +37,27 @@ struct rule_text {
  * x_tables extension whose blob is not decoded keeps its name with "[?]"
  * in place of its options ("-m hashlimit [?]", "-m u32 [?]"). ipt for
  * an arp or bridge table still gives nft syntax (no ebtables words).
+ * sets (may be NULL) holds the anonymous sets of the rule's generation:
+ * a lookup of one is written inline as nft does ("tcp dport { 22, 80 }"),
+ * any other set as "@name".
  */
-void rule_text_render(const struct nftnl_rule *r, uint8_t family, bool ipt, struct rule_text *out);
+void rule_text_render(const struct nftnl_rule *r, uint8_t family, bool ipt,
+		      const struct rule_text_sets *sets, struct rule_text *out);
 void rule_text_free(struct rule_text *rt);
+
+/*
+ * (rule-text-set.c) The anonymous sets of one ruleset generation, from
+ * NFT_MSG_NEWSET and NFT_MSG_NEWSETELEM messages (len bytes of
+ * concatenated netlink messages, as dumped or recorded; other messages
+ * and named sets are skipped, malformed ones ignored: never fails). The
+ * messages are copied. Elements of a set no NEWSET announced are dropped.
+ */
+struct rule_text_sets *rule_text_sets_parse(const void *msgs, size_t len);
+void rule_text_sets_free(struct rule_text_sets *s);
+/* A hash of the elements of anonymous set name (0: not known), for rule
+ * content hashes: same hash, same text. */
+uint64_t rule_text_sets_hash(const struct rule_text_sets *s, uint8_t family, const char *table,
+			     const char *name);
 
 /* Is (family, table) one iptables-nft writes? (ip/ip6 filter, nat, mangle,
  * raw, security; arp filter; bridge filter, nat, broute) */

@@ -1,11 +1,10 @@
 /*
- * collect-ruleset.c - the nf_tables ruleset collector. The pure half turns
- * NEWTABLE/NEWCHAIN/NEWRULE messages into a snapshot (libnftnl objects for
- * structure, a raw attribute walk for counters when the generation has not
- * changed); the live half runs GETGEN, GETTABLE, GETCHAIN, per-chain GETRULE
+ * collect-ruleset.c - the live half of the nf_tables ruleset collector:
+ * GETGEN, GETTABLE, GETCHAIN, (on a new generation) GETSET and GETSETELEM
+ * of each new anonymous set, per-chain GETRULE (each parsed as it arrives)
  * and GETGEN again, retrying on NLM_F_DUMP_INTR or a generation change, and
- * keeps the last good snapshot while the ruleset keeps changing.
- * It does not render rule text (rule-text.c) or compute deltas (model.c).
+ * keeping the last good snapshot while the ruleset keeps changing. Parsing
+ * is collect-ruleset-parse.c; rule text rule-text*.c; deltas model.c.
  */
 #include "config.h"
 
@@ -25,757 +24,13 @@
 #include <libnftnl/table.h>
 
 #include "collect.h"
+#include "collect-int.h"
 #include "collect-legacy.h"
 #include "iptop.h"
 #include "record.h"
 #include "rule-text.h"
 
 #define SNAP_RETRIES 6
-
-/* ---- chain lookup ------------------------------------------------------ */
-
-struct chain_index {
-	size_t size;      /* power of two */
-	size_t *slot;     /* chain index + 1, 0 = empty */
-};
-
-static uint32_t chain_hash(uint8_t family, const char *table, const char *name)
-{
-	uint32_t h = 2166136261u ^ family;
-	const char *p;
-
-	for (p = table; *p; p++)
-		h = (h ^ (uint8_t)*p) * 16777619u;
-	h = (h ^ 0xff) * 16777619u;
-	for (p = name; *p; p++)
-		h = (h ^ (uint8_t)*p) * 16777619u;
-	return h;
-}
-
-static void chain_index_build(struct chain_index *ix, const struct snap_ruleset *rs)
-{
-	size_t i;
-
-	ix->size = 16;
-	while (ix->size < rs->nchains * 2)
-		ix->size *= 2;
-	ix->slot = xcalloc(ix->size, sizeof(*ix->slot));
-	for (i = 0; i < rs->nchains; i++) {
-		const struct snap_chain *ch = &rs->chains[i];
-		size_t h = chain_hash(ch->family, ch->table, ch->name) & (ix->size - 1);
-
-		if (ch->legacy)
-			continue; /* nf_tables chains only: legacy ones are re-read whole */
-		while (ix->slot[h])
-			h = (h + 1) & (ix->size - 1);
-		ix->slot[h] = i + 1;
-	}
-}
-
-static struct snap_chain *chain_index_find(const struct chain_index *ix, const struct snap_ruleset *rs,
-					   uint8_t family, const char *table, const char *name)
-{
-	size_t h = chain_hash(family, table, name) & (ix->size - 1);
-
-	while (ix->slot[h]) {
-		struct snap_chain *ch = &rs->chains[ix->slot[h] - 1];
-
-		if (ch->family == family && strcmp(ch->table, table) == 0 && strcmp(ch->name, name) == 0)
-			return ch;
-		h = (h + 1) & (ix->size - 1);
-	}
-	return NULL;
-}
-
-static void chain_index_free(struct chain_index *ix)
-{
-	free(ix->slot);
-	ix->slot = NULL;
-}
-
-/* ---- pure parsing ------------------------------------------------------ */
-
-static bool is_nft_msg(const struct nlmsghdr *nlh, int msg)
-{
-	return NFNL_SUBSYS_ID(nlh->nlmsg_type) == NFNL_SUBSYS_NFTABLES &&
-	       NFNL_MSG_TYPE(nlh->nlmsg_type) == msg;
-}
-
-int collect_parse_tables(struct snap_ruleset *rs, const struct nlbuf *b, char **cause)
-{
-	const struct nlmsghdr *nlh;
-
-	for (nlh = nlbuf_first(b); nlh; nlh = nlbuf_next(b, nlh)) {
-		struct nftnl_table *t;
-		struct snap_table *st;
-
-		if (!is_nft_msg(nlh, NFT_MSG_NEWTABLE))
-			continue;
-		t = nftnl_table_alloc();
-		if (!collect_nft_msg_ok(nlh) || nftnl_table_nlmsg_parse(nlh, t) < 0 ||
-		    !nftnl_table_is_set(t, NFTNL_TABLE_NAME)) {
-			nftnl_table_free(t);
-			*cause = xstrdup("malformed NEWTABLE message");
-			return -1;
-		}
-		rs->tables = xreallocarray(rs->tables, rs->ntables + 1, sizeof(*rs->tables));
-		st = &rs->tables[rs->ntables++];
-		memset(st, 0, sizeof(*st));
-		st->family = (uint8_t)nftnl_table_get_u32(t, NFTNL_TABLE_FAMILY);
-		st->name = xstrdup(nftnl_table_get_str(t, NFTNL_TABLE_NAME));
-		if (nftnl_table_is_set(t, NFTNL_TABLE_HANDLE))
-			st->handle = nftnl_table_get_u64(t, NFTNL_TABLE_HANDLE);
-		if (nftnl_table_is_set(t, NFTNL_TABLE_FLAGS))
-			st->flags = nftnl_table_get_u32(t, NFTNL_TABLE_FLAGS);
-		st->iptables = rule_text_ipt_table(st->family, st->name);
-		nftnl_table_free(t);
-	}
-	return 0;
-}
-
-int collect_parse_chains(struct snap_ruleset *rs, const struct nlbuf *b, char **cause)
-{
-	const struct nlmsghdr *nlh;
-
-	for (nlh = nlbuf_first(b); nlh; nlh = nlbuf_next(b, nlh)) {
-		struct nftnl_chain *c;
-		struct snap_chain *ch;
-
-		if (!is_nft_msg(nlh, NFT_MSG_NEWCHAIN))
-			continue;
-		c = nftnl_chain_alloc();
-		if (!collect_nft_msg_ok(nlh) || nftnl_chain_nlmsg_parse(nlh, c) < 0 ||
-		    !nftnl_chain_is_set(c, NFTNL_CHAIN_NAME) ||
-		    !nftnl_chain_is_set(c, NFTNL_CHAIN_TABLE)) {
-			nftnl_chain_free(c);
-			*cause = xstrdup("malformed NEWCHAIN message");
-			return -1;
-		}
-		rs->chains = xreallocarray(rs->chains, rs->nchains + 1, sizeof(*rs->chains));
-		ch = &rs->chains[rs->nchains++];
-		memset(ch, 0, sizeof(*ch));
-		ch->family = (uint8_t)nftnl_chain_get_u32(c, NFTNL_CHAIN_FAMILY);
-		ch->table = xstrdup(nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE));
-		ch->name = xstrdup(nftnl_chain_get_str(c, NFTNL_CHAIN_NAME));
-		ch->instantiated = true;
-		ch->hook = -1;
-		ch->policy = -1;
-		if (nftnl_chain_is_set(c, NFTNL_CHAIN_HANDLE))
-			ch->handle = nftnl_chain_get_u64(c, NFTNL_CHAIN_HANDLE);
-		if (nftnl_chain_is_set(c, NFTNL_CHAIN_USE))
-			ch->use = nftnl_chain_get_u32(c, NFTNL_CHAIN_USE);
-		if (nftnl_chain_is_set(c, NFTNL_CHAIN_HOOKNUM)) {
-			ch->base = true;
-			ch->hook = (int)nftnl_chain_get_u32(c, NFTNL_CHAIN_HOOKNUM);
-			ch->prio = (int32_t)nftnl_chain_get_s32(c, NFTNL_CHAIN_PRIO);
-			ch->policy = nftnl_chain_is_set(c, NFTNL_CHAIN_POLICY) ?
-				     (int)nftnl_chain_get_u32(c, NFTNL_CHAIN_POLICY) : NF_ACCEPT;
-			if (nftnl_chain_is_set(c, NFTNL_CHAIN_TYPE))
-				ch->type = xstrdup(nftnl_chain_get_str(c, NFTNL_CHAIN_TYPE));
-			if (nftnl_chain_is_set(c, NFTNL_CHAIN_DEV))
-				ch->dev = xstrdup(nftnl_chain_get_str(c, NFTNL_CHAIN_DEV));
-		}
-		/* Only present when the chain was created with counters
-		 * (iptables-nft <= 1.8.9 creates built-ins without). */
-		if (nftnl_chain_is_set(c, NFTNL_CHAIN_PACKETS)) {
-			ch->policy_counted = true;
-			ch->policy_packets = nftnl_chain_get_u64(c, NFTNL_CHAIN_PACKETS);
-			ch->policy_bytes = nftnl_chain_get_u64(c, NFTNL_CHAIN_BYTES);
-		}
-		nftnl_chain_free(c);
-	}
-	return 0;
-}
-
-/* Capacity is implicit: the next power of two (at least 4) from nrules. */
-static void add_rule(struct snap_chain *ch, const struct snap_rule *r)
-{
-	if (ch->nrules < 4 ? !ch->rules : (ch->nrules & (ch->nrules - 1)) == 0)
-		ch->rules = xreallocarray(ch->rules, ch->nrules < 4 ? 4 : ch->nrules * 2, sizeof(*ch->rules));
-	ch->rules[ch->nrules++] = *r;
-}
-
-/* Counter of a rule by a raw walk: handle, table, chain and the first
- * counter expression. Cheap; used when the rule text is reused. */
-struct raw_rule {
-	const char *table;
-	const char *chain;
-	uint64_t handle;
-	uint64_t position;
-	bool has_handle;
-	bool counted;
-	uint64_t packets;
-	uint64_t bytes;
-};
-
-static uint64_t fnv64(uint64_t h, const void *data, size_t len)
-{
-	const uint8_t *p = data;
-
-	while (len--)
-		h = (h ^ *p++) * 1099511628211ull;
-	return h;
-}
-
-static void raw_counter(const struct nlattr *data, struct raw_rule *rr)
-{
-	const struct nlattr *a;
-
-	mnl_attr_for_each_nested(a, data) {
-		if (mnl_attr_get_type(a) == NFTA_COUNTER_PACKETS && mnl_attr_get_payload_len(a) == 8)
-			rr->packets = be64toh(mnl_attr_get_u64(a));
-		else if (mnl_attr_get_type(a) == NFTA_COUNTER_BYTES && mnl_attr_get_payload_len(a) == 8)
-			rr->bytes = be64toh(mnl_attr_get_u64(a));
-	}
-	rr->counted = true;
-}
-
-static int raw_rule_parse(const struct nlmsghdr *nlh, struct raw_rule *rr)
-{
-	const struct nlattr *a;
-
-	memset(rr, 0, sizeof(*rr));
-	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
-		switch (mnl_attr_get_type(a)) {
-		case NFTA_RULE_TABLE:
-			if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
-				return -1;
-			rr->table = mnl_attr_get_str(a);
-			break;
-		case NFTA_RULE_CHAIN:
-			if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
-				return -1;
-			rr->chain = mnl_attr_get_str(a);
-			break;
-		case NFTA_RULE_HANDLE:
-			if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
-				return -1;
-			rr->handle = be64toh(mnl_attr_get_u64(a));
-			rr->has_handle = true;
-			break;
-		case NFTA_RULE_POSITION:
-			if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
-				return -1;
-			rr->position = be64toh(mnl_attr_get_u64(a));
-			break;
-		case NFTA_RULE_EXPRESSIONS: {
-			const struct nlattr *e;
-
-			mnl_attr_for_each_nested(e, a) {
-				const struct nlattr *x, *name = NULL, *data = NULL;
-				bool counter;
-
-				mnl_attr_for_each_nested(x, e) {
-					if (mnl_attr_get_type(x) == NFTA_EXPR_NAME)
-						name = x;
-					else if (mnl_attr_get_type(x) == NFTA_EXPR_DATA)
-						data = x;
-				}
-				counter = name && mnl_attr_validate(name, MNL_TYPE_NUL_STRING) == 0 &&
-					  strcmp(mnl_attr_get_str(name), "counter") == 0;
-				if (counter && data && !rr->counted)
-					raw_counter(data, rr);
-			}
-			break;
-		}
-		default:
-			break;
-		}
-	}
-	return rr->table && rr->chain && rr->has_handle ? 0 : -1;
-}
-
-/* What the text is rendered from: the expressions (counter values aside)
- * and userdata. Only computed when a generation changed. */
-static uint64_t raw_rule_content(const struct nlmsghdr *nlh)
-{
-	uint64_t h = 14695981039346656037ull;
-	const struct nlattr *a, *e, *x;
-
-	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
-		if (mnl_attr_get_type(a) == NFTA_RULE_USERDATA) {
-			h = fnv64(h ^ 0x55, mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
-			continue;
-		}
-		if (mnl_attr_get_type(a) != NFTA_RULE_EXPRESSIONS)
-			continue;
-		mnl_attr_for_each_nested(e, a) {
-			bool counter = false;
-
-			mnl_attr_for_each_nested(x, e)
-				if (mnl_attr_get_type(x) == NFTA_EXPR_NAME &&
-				    mnl_attr_validate(x, MNL_TYPE_NUL_STRING) == 0 &&
-				    strcmp(mnl_attr_get_str(x), "counter") == 0)
-					counter = true;
-			if (counter)
-				h = fnv64(h, "counter", 8);
-			else
-				h = fnv64(h, mnl_attr_get_payload(e), mnl_attr_get_payload_len(e));
-		}
-	}
-	return h;
-}
-
-/* prev's rendered rules by (family, table, handle): handles are unique in
- * a table and never reused, but `nft replace rule` keeps the handle and
- * changes the rule, so a hit counts only when the content hash agrees. */
-struct rule_index {
-	size_t size;          /* power of two */
-	struct rule_slot {
-		const struct snap_chain *ch;
-		const struct snap_rule *r;
-	} *slot;
-};
-
-static uint64_t rule_key(uint8_t family, const char *table, uint64_t handle)
-{
-	uint64_t h = fnv64(14695981039346656037ull ^ family, table, strlen(table)) ^ handle;
-
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	return h;
-}
-
-static void rule_index_build(struct rule_index *ix, const struct snap_ruleset *prev)
-{
-	size_t i, j, n = 0;
-
-	ix->size = 0;
-	ix->slot = NULL;
-	if (!prev)
-		return;
-	for (i = 0; i < prev->nchains; i++)
-		if (!prev->chains[i].legacy)
-			n += prev->chains[i].nrules;
-	if (!n)
-		return;
-	ix->size = 16;
-	while (ix->size < n * 2)
-		ix->size *= 2;
-	ix->slot = xcalloc(ix->size, sizeof(*ix->slot));
-	for (i = 0; i < prev->nchains; i++) {
-		const struct snap_chain *ch = &prev->chains[i];
-
-		if (ch->legacy)
-			continue;
-		for (j = 0; j < ch->nrules; j++) {
-			size_t h = rule_key(ch->family, ch->table, ch->rules[j].handle) & (ix->size - 1);
-
-			while (ix->slot[h].r)
-				h = (h + 1) & (ix->size - 1);
-			ix->slot[h].ch = ch;
-			ix->slot[h].r = &ch->rules[j];
-		}
-	}
-}
-
-/* prev's rule with this handle, if its text still holds: within a
- * generation always; across one only when the content hash agrees (then
- * *content is computed once and kept for the new rule). */
-static const struct snap_rule *rule_index_find(const struct rule_index *ix, const struct snap_chain *ch,
-					       const struct raw_rule *rr, const struct nlmsghdr *nlh, bool same_gen,
-					       uint64_t *content, bool *have_content)
-{
-	size_t h;
-
-	if (!ix->slot)
-		return NULL;
-	h = rule_key(ch->family, ch->table, rr->handle) & (ix->size - 1);
-	for (; ix->slot[h].r; h = (h + 1) & (ix->size - 1)) {
-		const struct rule_slot *sl = &ix->slot[h];
-
-		if (sl->r->handle != rr->handle || sl->ch->family != ch->family ||
-		    strcmp(sl->ch->table, ch->table) != 0)
-			continue;
-		if (!sl->r->strs || strcmp(sl->ch->name, ch->name) != 0)
-			return NULL;
-		if (same_gen)
-			return sl->r;
-		*content = raw_rule_content(nlh);
-		*have_content = true;
-		return sl->r->content == *content ? sl->r : NULL;
-	}
-	return NULL;
-}
-
-static void copy_rule(struct snap_rule *d, const struct snap_rule *s)
-{
-	snapshot_rule_copy(d, s);
-}
-
-/* A rule iptop cannot decode (an expression this libnftnl does not know,
- * or a malformed one): shown on its own with its counter, the rest of the
- * table still renders. */
-static void undecodable_rule(struct snap_rule *r, const struct raw_rule *rr, const char *why)
-{
-	memset(r, 0, sizeof(*r));
-	r->handle = rr->handle;
-	r->syntax = RULE_SYNTAX_NFT;
-	r->text = xasprintf("# rule not decoded: %s (see: nft -a list ruleset, handle %llu)", why,
-			    (unsigned long long)rr->handle);
-}
-
-/* Rules arrive in one buffer (a recording) or chain by chain (live, so a
- * 50,000-rule dump never sits in memory whole): the parser keeps its
- * indexes across feeds. */
-struct rules_parser {
-	struct snap_ruleset *rs;
-	const struct snap_ruleset *prev;
-	struct chain_index ix;
-	struct chain_index pcix;      /* prev's chains (same generation only) */
-	struct rule_index pix;        /* prev's rules, built on the first miss */
-	bool pix_built;
-	struct snap_chain *last;
-	const struct snap_chain *last_prev;
-	bool from_kernel;
-	bool same_gen;        /* prev is of this generation: same handle, same rule */
-};
-
-static void rules_parser_init(struct rules_parser *p, struct snap_ruleset *rs, const struct snap_ruleset *prev,
-			      bool from_kernel)
-{
-	memset(p, 0, sizeof(*p));
-	p->rs = rs;
-	p->prev = prev;
-	p->from_kernel = from_kernel;
-	p->same_gen = prev && prev->status == SRC_OK && prev->genid == rs->genid;
-	chain_index_build(&p->ix, rs);
-	if (p->same_gen)
-		chain_index_build(&p->pcix, prev);
-}
-
-static void rules_parser_done(struct rules_parser *p)
-{
-	chain_index_free(&p->ix);
-	chain_index_free(&p->pcix);
-	free(p->pix.slot);
-	p->pix.slot = NULL;
-}
-
-/* Within a generation the rule at the same position of the same chain is
- * almost always it: no hashing of every rule on a refresh. */
-static const struct snap_rule *prev_same_place(struct rules_parser *p, const struct snap_chain *ch, bool new_chain,
-					       uint64_t handle)
-{
-	const struct snap_chain *pch;
-
-	if (!p->same_gen)
-		return NULL;
-	if (new_chain)
-		p->last_prev = chain_index_find(&p->pcix, p->prev, ch->family, ch->table, ch->name);
-	pch = p->last_prev;
-	if (pch && ch->nrules < pch->nrules && pch->rules[ch->nrules].handle == handle &&
-	    pch->rules[ch->nrules].strs)
-		return &pch->rules[ch->nrules];
-	return NULL;
-}
-
-static void render_rule(struct snap_rule *r, const struct nlmsghdr *nlh, const struct raw_rule *rr,
-			const struct snap_chain *ch, bool from_kernel)
-{
-	struct nftnl_rule *nr = nftnl_rule_alloc();
-	struct rule_text rt;
-
-	memset(r, 0, sizeof(*r));
-	if ((!from_kernel && !collect_nft_msg_ok(nlh)) || nftnl_rule_nlmsg_parse(nlh, nr) < 0) {
-		undecodable_rule(r, rr, "unknown or malformed expression");
-	} else {
-		memset(&rt, 0, sizeof(rt));
-		rule_text_render(nr, ch->family, rule_text_ipt_table(ch->family, ch->table), &rt);
-		r->handle = rr->handle;
-		r->syntax = rt.syntax;
-		r->text = rt.text ? rt.text : xstrdup("");
-		r->target_chain = rt.target_chain;
-		r->is_goto = rt.is_goto;
-		r->comment = rt.comment;
-	}
-	nftnl_rule_free(nr);
-	snapshot_rule_share(r);
-}
-
-static int rules_parser_feed(struct rules_parser *p, const struct nlbuf *b, char **cause)
-{
-	const struct nlmsghdr *nlh;
-
-	for (nlh = nlbuf_first(b); nlh; nlh = nlbuf_next(b, nlh)) {
-		const struct nfgenmsg *nfg = mnl_nlmsg_get_payload(nlh);
-		struct snap_chain *ch, *last = p->last;
-		const struct snap_rule *pr;
-		bool have_content = false;
-		uint64_t content = 0;
-		struct raw_rule rr;
-		struct snap_rule r;
-
-		if (!is_nft_msg(nlh, NFT_MSG_NEWRULE))
-			continue;
-		/* The raw walk checks what it reads; the full check runs only
-		 * before libnftnl sees a message (a new or changed rule). */
-		if (raw_rule_parse(nlh, &rr) < 0) {
-			*cause = xstrdup("malformed NEWRULE message");
-			return -1;
-		}
-		if (last && last->family == nfg->nfgen_family && strcmp(last->table, rr.table) == 0 &&
-		    strcmp(last->name, rr.chain) == 0)
-			ch = last;
-		else
-			ch = chain_index_find(&p->ix, p->rs, nfg->nfgen_family, rr.table, rr.chain);
-		if (!ch)
-			continue; /* chain appeared after the chain dump: next generation */
-		p->last = ch;
-		pr = prev_same_place(p, ch, ch != last, rr.handle);
-		if (!pr && p->prev) {
-			if (!p->pix_built) {
-				rule_index_build(&p->pix, p->prev);
-				p->pix_built = true;
-			}
-			pr = rule_index_find(&p->pix, ch, &rr, nlh, p->same_gen, &content, &have_content);
-		}
-		if (pr) {
-			copy_rule(&r, pr);
-		} else {
-			render_rule(&r, nlh, &rr, ch, p->from_kernel);
-			r.content = have_content ? content : raw_rule_content(nlh);
-		}
-		r.position = rr.position;
-		r.counted = rr.counted;
-		r.packets = rr.packets;
-		r.bytes = rr.bytes;
-		add_rule(ch, &r);
-	}
-	return 0;
-}
-
-static int parse_rules(struct snap_ruleset *rs, const struct nlbuf *b, const struct snap_ruleset *prev,
-		       bool from_kernel, char **cause)
-{
-	struct rules_parser p;
-	int ret;
-
-	rules_parser_init(&p, rs, prev, from_kernel);
-	ret = rules_parser_feed(&p, b, cause);
-	rules_parser_done(&p);
-	return ret;
-}
-
-int collect_parse_rules(struct snap_ruleset *rs, const struct nlbuf *b, const struct snap_ruleset *prev,
-			char **cause)
-{
-	return parse_rules(rs, b, prev, false, cause);
-}
-
-int collect_parse_gen(const struct nlmsghdr *nlh, uint32_t *genid, uint32_t *pid, char *name, size_t namelen)
-{
-	const struct nlattr *a;
-	bool have = false;
-
-	if (!is_nft_msg(nlh, NFT_MSG_NEWGEN) || nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct nfgenmsg)))
-		return -1;
-	if (pid)
-		*pid = 0;
-	if (name && namelen)
-		name[0] = '\0';
-	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
-		switch (mnl_attr_get_type(a)) {
-		case NFTA_GEN_ID:
-			if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
-				return -1;
-			*genid = ntohl(mnl_attr_get_u32(a));
-			have = true;
-			break;
-		case NFTA_GEN_PROC_PID:
-			if (pid && mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-				*pid = ntohl(mnl_attr_get_u32(a));
-			break;
-		case NFTA_GEN_PROC_NAME:
-			if (name && namelen && mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
-				snprintf(name, namelen, "%s", mnl_attr_get_str(a));
-			break;
-		default:
-			break;
-		}
-	}
-	return have ? 0 : -1;
-}
-
-/* iptables' built-in chains per table, with the priorities iptables-nft
- * gives them (iptables/nft.c builtin tables). */
-struct ipt_builtin {
-	const char *table;
-	int hook;
-	int32_t prio;
-	const char *type;
-};
-
-static const struct ipt_builtin ipt_builtins[] = {
-	{ "raw", NF_INET_PRE_ROUTING, -300, "filter" },
-	{ "raw", NF_INET_LOCAL_OUT, -300, "filter" },
-	{ "mangle", NF_INET_PRE_ROUTING, -150, "filter" },
-	{ "mangle", NF_INET_LOCAL_IN, -150, "filter" },
-	{ "mangle", NF_INET_FORWARD, -150, "filter" },
-	{ "mangle", NF_INET_LOCAL_OUT, -150, "route" },
-	{ "mangle", NF_INET_POST_ROUTING, -150, "filter" },
-	{ "nat", NF_INET_PRE_ROUTING, -100, "nat" },
-	{ "nat", NF_INET_LOCAL_IN, 100, "nat" },
-	{ "nat", NF_INET_LOCAL_OUT, -100, "nat" },
-	{ "nat", NF_INET_POST_ROUTING, 100, "nat" },
-	{ "filter", NF_INET_LOCAL_IN, 0, "filter" },
-	{ "filter", NF_INET_FORWARD, 0, "filter" },
-	{ "filter", NF_INET_LOCAL_OUT, 0, "filter" },
-	{ "security", NF_INET_LOCAL_IN, 150, "filter" },
-	{ "security", NF_INET_FORWARD, 150, "filter" },
-	{ "security", NF_INET_LOCAL_OUT, 150, "filter" },
-};
-
-void collect_finish_ruleset(struct snap_ruleset *rs)
-{
-	size_t t, i;
-
-	for (t = 0; t < rs->ntables; t++) {
-		const struct snap_table *tb = &rs->tables[t];
-
-		if (!tb->iptables || (tb->family != NFPROTO_IPV4 && tb->family != NFPROTO_IPV6))
-			continue;
-		for (i = 0; i < ARRAY_SIZE(ipt_builtins); i++) {
-			const struct ipt_builtin *b = &ipt_builtins[i];
-			const char *name = snapshot_hook_ipt_name(b->hook);
-			struct snap_chain *ch;
-
-			if (strcmp(b->table, tb->name) != 0 || snapshot_find_chain(rs, tb->family, tb->name, name))
-				continue;
-			rs->chains = xreallocarray(rs->chains, rs->nchains + 1, sizeof(*rs->chains));
-			tb = &rs->tables[t];
-			ch = &rs->chains[rs->nchains++];
-			memset(ch, 0, sizeof(*ch));
-			ch->family = tb->family;
-			ch->table = xstrdup(tb->name);
-			ch->name = xstrdup(name);
-			ch->base = true;
-			ch->hook = b->hook;
-			ch->prio = b->prio;
-			ch->type = xstrdup(b->type);
-			ch->policy = NF_ACCEPT;
-			ch->instantiated = false;
-		}
-	}
-	snapshot_sort_chains(rs);
-}
-
-static void copy_chain_rules(struct snap_chain *d, const struct snap_chain *s)
-{
-	size_t i;
-
-	d->nrules = s->nrules;
-	d->rules = s->nrules ? xcalloc(s->nrules, sizeof(*d->rules)) : NULL;
-	for (i = 0; i < s->nrules; i++)
-		copy_rule(&d->rules[i], &s->rules[i]);
-}
-
-struct snap_ruleset *collect_ruleset_dup(const struct snap_ruleset *s)
-{
-	struct snap_ruleset *d = xcalloc(1, sizeof(*d));
-	size_t i;
-
-	*d = *s;
-	d->error = s->error ? xstrdup(s->error) : NULL;
-	d->legacy_error = s->legacy_error ? xstrdup(s->legacy_error) : NULL;
-	d->tables = s->ntables ? xcalloc(s->ntables, sizeof(*d->tables)) : NULL;
-	for (i = 0; i < s->ntables; i++) {
-		d->tables[i] = s->tables[i];
-		d->tables[i].name = xstrdup(s->tables[i].name);
-	}
-	d->chains = s->nchains ? xcalloc(s->nchains, sizeof(*d->chains)) : NULL;
-	for (i = 0; i < s->nchains; i++) {
-		const struct snap_chain *sc = &s->chains[i];
-		struct snap_chain *dc = &d->chains[i];
-
-		*dc = *sc;
-		dc->table = xstrdup(sc->table);
-		dc->name = xstrdup(sc->name);
-		dc->type = sc->type ? xstrdup(sc->type) : NULL;
-		dc->dev = sc->dev ? xstrdup(sc->dev) : NULL;
-		copy_chain_rules(dc, sc);
-	}
-	return d;
-}
-
-/* Tables and chains (tables reused from prev within a generation). */
-static struct snap_ruleset *assemble_begin(const struct collect_input *in, const struct snap_ruleset *prev,
-					   char **cause)
-{
-	struct snap_ruleset *rs = xcalloc(1, sizeof(*rs));
-	bool same_gen = prev && prev->status == SRC_OK && prev->genid == in->genid;
-	size_t i;
-
-	rs->genid = in->genid;
-	rs->status = SRC_OK;
-	if (prev) {
-		rs->change_pid = prev->change_pid;
-		rs->change_wall = prev->change_wall;
-		memcpy(rs->change_proc, prev->change_proc, sizeof(rs->change_proc));
-	}
-	if (in->reuse_tables || !in->tables) {
-		if (!same_gen) {
-			*cause = xstrdup("table dump missing for a new generation");
-			goto fail;
-		}
-		rs->tables = prev->ntables ? xcalloc(prev->ntables, sizeof(*rs->tables)) : NULL;
-		rs->ntables = prev->ntables;
-		for (i = 0; i < prev->ntables; i++) {
-			rs->tables[i] = prev->tables[i];
-			rs->tables[i].name = xstrdup(prev->tables[i].name);
-		}
-	} else if (collect_parse_tables(rs, in->tables, cause) < 0) {
-		goto fail;
-	}
-	if (collect_parse_chains(rs, in->chains, cause) < 0)
-		goto fail;
-	return rs;
-fail:
-	snapshot_ruleset_free(rs);
-	return NULL;
-}
-
-static void assemble_finish(struct snap_ruleset *rs, const struct snap_ruleset *prev)
-{
-	size_t i;
-
-	if (prev && prev->status == SRC_OK && prev->genid == rs->genid) {
-		/* Chains not dumped this time keep prev's rules (same generation,
-		 * same rules; their counters are as of the last dump). */
-		struct chain_index pix;
-
-		chain_index_build(&pix, prev);
-		for (i = 0; i < rs->nchains; i++) {
-			struct snap_chain *ch = &rs->chains[i];
-			const struct snap_chain *pch;
-
-			if (ch->nrules)
-				continue;
-			pch = chain_index_find(&pix, prev, ch->family, ch->table, ch->name);
-			if (pch && pch->nrules)
-				copy_chain_rules(ch, pch);
-		}
-		chain_index_free(&pix);
-	}
-	collect_finish_ruleset(rs);
-}
-
-struct snap_ruleset *collect_ruleset_assemble(const struct collect_input *in, const struct snap_ruleset *prev,
-					      char **cause)
-{
-	struct snap_ruleset *rs = assemble_begin(in, prev, cause);
-
-	if (!rs)
-		return NULL;
-	/* prev of any generation lends the text of rules that did not change */
-	if (parse_rules(rs, in->rules, prev, in->from_kernel, cause) < 0) {
-		snapshot_ruleset_free(rs);
-		return NULL;
-	}
-	assemble_finish(rs, prev);
-	return rs;
-}
 
 /* ---- live collector ---------------------------------------------------- */
 
@@ -789,6 +44,12 @@ struct collect_ruleset {
 	char change_proc[64];
 	double change_wall;
 	struct nlbuf tables, chains, rules, scratch, legacy;
+	/* anonymous sets: this generation's NEWSET + NEWSETELEM messages
+	 * (sets), the last good generation's (sets_old) with where each
+	 * set's elements sit in it (cache), the GETSET dump (setlist) */
+	struct nlbuf setlist, sets, sets_old;
+	struct set_ent *cache, *fresh;
+	size_t ncache, nfresh, fresh_cap;
 };
 
 struct collect_ruleset *collect_ruleset_open(struct record *rec)
@@ -822,6 +83,11 @@ void collect_ruleset_close(struct collect_ruleset *c)
 	nlbuf_free(&c->rules);
 	nlbuf_free(&c->scratch);
 	nlbuf_free(&c->legacy);
+	nlbuf_free(&c->setlist);
+	nlbuf_free(&c->sets);
+	nlbuf_free(&c->sets_old);
+	free(c->cache);
+	free(c->fresh);
 	free(c);
 }
 
@@ -927,6 +193,154 @@ static int dump_chain_rules(struct collect_ruleset *c, const struct snap_chain *
 	return nlsock_request(c->req, nlh, 0, out);
 }
 
+/* ---- anonymous sets ---------------------------------------------------- */
+
+/* Where one anonymous set's NEWSETELEM messages sit in a sets buffer.
+ * (table handle, set handle) names one set for the namespace's lifetime
+ * (neither is reused) and a constant set never changes, so a set of the
+ * last generation is copied from there instead of dumped again: a change
+ * elsewhere costs no GETSETELEM per anonymous set (kube-proxy keeps one
+ * per service). */
+struct set_ent {
+	uint64_t thandle, shandle;
+	size_t off, len;
+};
+
+static int set_ent_cmp(const void *a, const void *b)
+{
+	const struct set_ent *x = a, *y = b;
+
+	if (x->thandle != y->thandle)
+		return x->thandle < y->thandle ? -1 : 1;
+	if (x->shandle != y->shandle)
+		return x->shandle < y->shandle ? -1 : 1;
+	return 0;
+}
+
+struct raw_set {
+	const char *table, *name;
+	uint64_t handle;      /* 0: none */
+	uint32_t flags;
+};
+
+static int raw_set_parse(const struct nlmsghdr *nlh, struct raw_set *st)
+{
+	const struct nlattr *a;
+
+	memset(st, 0, sizeof(*st));
+	if (!collect_is_nft_msg(nlh, NFT_MSG_NEWSET) || nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct nfgenmsg)))
+		return -1;
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+		switch (mnl_attr_get_type(a)) {
+		case NFTA_SET_TABLE:
+			if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+				st->table = mnl_attr_get_str(a);
+			break;
+		case NFTA_SET_NAME:
+			if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+				st->name = mnl_attr_get_str(a);
+			break;
+		case NFTA_SET_FLAGS:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+				st->flags = ntohl(mnl_attr_get_u32(a));
+			break;
+		case NFTA_SET_HANDLE:
+			if (mnl_attr_validate(a, MNL_TYPE_U64) == 0)
+				st->handle = be64toh(mnl_attr_get_u64(a));
+			break;
+		default:
+			break;
+		}
+	}
+	return st->table && st->name ? 0 : -1;
+}
+
+/* One message, padded to the netlink alignment. */
+static void append_msg(struct nlbuf *b, const struct nlmsghdr *nlh)
+{
+	static const uint8_t zero[NLMSG_ALIGNTO];
+
+	nlbuf_append(b, nlh, nlh->nlmsg_len);
+	if (NLMSG_ALIGN(nlh->nlmsg_len) != nlh->nlmsg_len)
+		nlbuf_append(b, zero, NLMSG_ALIGN(nlh->nlmsg_len) - nlh->nlmsg_len);
+}
+
+static int dump_set_elems(struct collect_ruleset *c, uint8_t family, const char *table, const char *set,
+			  struct nlbuf *out)
+{
+	uint8_t buf[1024];
+	struct nlmsghdr *nlh = nft_req(buf, sizeof(buf), NFT_MSG_GETSETELEM, family, NLM_F_DUMP);
+
+	mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_TABLE, table);
+	mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_SET, set);
+	return nlsock_request(c->req, nlh, 0, out);
+}
+
+/* c->sets: the NEWSET messages of the anonymous sets, then each one's
+ * elements (copied from the last generation when it had the set). rs has
+ * this generation's tables. -1 with errno (ENOENT: a set went away). */
+static int dump_sets(struct collect_ruleset *c, const struct snap_ruleset *rs)
+{
+	const struct nlmsghdr *nlh;
+	struct raw_set st;
+
+	nlbuf_reset(&c->setlist);
+	nlbuf_reset(&c->sets);
+	c->nfresh = 0;
+	if (dump(c, NFT_MSG_GETSET, &c->setlist) < 0)
+		return -1;
+	for (nlh = nlbuf_first(&c->setlist); nlh; nlh = nlbuf_next(&c->setlist, nlh))
+		if (raw_set_parse(nlh, &st) == 0 && (st.flags & NFT_SET_ANONYMOUS))
+			append_msg(&c->sets, nlh);
+	for (nlh = nlbuf_first(&c->setlist); nlh; nlh = nlbuf_next(&c->setlist, nlh)) {
+		uint8_t family = ((const struct nfgenmsg *)mnl_nlmsg_get_payload(nlh))->nfgen_family;
+		const struct snap_table *t;
+		struct set_ent key, *hit = NULL;
+		size_t off = c->sets.len;
+		bool keep;
+
+		if (raw_set_parse(nlh, &st) < 0 || !(st.flags & NFT_SET_ANONYMOUS))
+			continue;
+		t = snapshot_find_table(rs, family, st.table);
+		keep = t && t->handle && st.handle && (st.flags & NFT_SET_CONSTANT);
+		key.thandle = keep ? t->handle : 0;
+		key.shandle = st.handle;
+		if (keep && c->ncache)
+			hit = bsearch(&key, c->cache, c->ncache, sizeof(*c->cache), set_ent_cmp);
+		if (hit)
+			nlbuf_append(&c->sets, c->sets_old.data + hit->off, hit->len);
+		else if (dump_set_elems(c, family, st.table, st.name, &c->sets) < 0)
+			return -1;
+		if (!keep)
+			continue;
+		if (c->nfresh == c->fresh_cap) {
+			c->fresh_cap = c->fresh_cap ? c->fresh_cap * 2 : 64;
+			c->fresh = xreallocarray(c->fresh, c->fresh_cap, sizeof(*c->fresh));
+		}
+		key.off = off;
+		key.len = c->sets.len - off;
+		c->fresh[c->nfresh++] = key;
+	}
+	return 0;
+}
+
+/* The snapshot holds: this generation's sets are the ones to copy from. */
+static void sets_keep(struct collect_ruleset *c)
+{
+	struct nlbuf t = c->sets_old;
+
+	c->sets_old = c->sets;
+	c->sets = t;
+	nlbuf_reset(&c->sets);
+	free(c->cache);
+	c->cache = c->fresh;
+	c->ncache = c->nfresh;
+	c->fresh = NULL;
+	c->nfresh = c->fresh_cap = 0;
+	if (c->ncache)
+		qsort(c->cache, c->ncache, sizeof(*c->cache), set_ent_cmp);
+}
+
 static void set_error(struct snap_ruleset *rs, int err)
 {
 	switch (err) {
@@ -1024,6 +438,7 @@ struct snap_ruleset *collect_ruleset_snapshot(struct collect_ruleset *c, const s
 		uint32_t gen1, gen2;
 		bool same_gen;
 		struct snap_ruleset *rs;
+		struct rule_text_sets *sets = NULL;
 		struct rules_parser p;
 		char *cause = NULL;
 		struct collect_input in;
@@ -1064,14 +479,31 @@ struct snap_ruleset *collect_ruleset_snapshot(struct collect_ruleset *c, const s
 		in.chains = &c->chains;
 		in.rules = &c->rules;
 		in.from_kernel = true;
-		rs = assemble_begin(&in, prev, &cause);
+		in.sets = same_gen ? NULL : &c->sets;
+		rs = collect_assemble_begin(&in, prev, &cause);
 		if (!rs) {
 			struct snap_ruleset *f = failed(prev, SRC_ERROR, 0, cause);
 
 			free(cause);
 			return f;
 		}
-		rules_parser_init(&p, rs, prev, true);
+		/* a new generation: its anonymous sets, for rule text; if they
+		 * cannot be read, rules name them ("@__set0") */
+		if (!same_gen) {
+			if (dump_sets(c, rs) < 0) {
+				err = errno;
+				nlbuf_reset(&c->sets);
+				c->nfresh = 0;
+				if (err == EINTR || err == ENOENT) {
+					snapshot_ruleset_free(rs);
+					continue; /* changed under us */
+				}
+			}
+			if (c->sets.len)
+				sets = rule_text_sets_parse(c->sets.data, c->sets.len);
+		}
+		collect_rules_parser_init(&p, rs, prev, true);
+		p.sets = sets;
 		err = 0;
 		for (i = 0; i < rs->nchains && !err; i++) {
 			const struct snap_chain *ch = &rs->chains[i];
@@ -1091,10 +523,11 @@ struct snap_ruleset *collect_ruleset_snapshot(struct collect_ruleset *c, const s
 			part.data = c->rules.data ? c->rules.data + off : NULL;
 			part.len = c->rules.len - off;
 			part.cap = part.len;
-			if (rules_parser_feed(&p, &part, &cause) < 0)
+			if (collect_rules_parser_feed(&p, &part, &cause) < 0)
 				err = EBADMSG;
 		}
-		rules_parser_done(&p);
+		collect_rules_parser_done(&p);
+		rule_text_sets_free(sets);
 		if (!err && get_genid(c, &gen2) < 0)
 			err = errno;
 		if (err || gen1 != gen2) {
@@ -1109,7 +542,7 @@ struct snap_ruleset *collect_ruleset_snapshot(struct collect_ruleset *c, const s
 				continue; /* changed under us */
 			break;
 		}
-		assemble_finish(rs, prev);
+		collect_assemble_finish(rs, prev);
 		if (c->change_wall > 0) {
 			rs->change_pid = c->change_pid;
 			rs->change_wall = c->change_wall;
@@ -1119,6 +552,8 @@ struct snap_ruleset *collect_ruleset_snapshot(struct collect_ruleset *c, const s
 		collect_ruleset_add_legacy(rs, &c->legacy);
 		if (c->rec)
 			record_ruleset(c->rec, &in, &c->legacy, rs);
+		if (!same_gen)
+			sets_keep(c);
 		c->changed = false;
 		return rs;
 	}

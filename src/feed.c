@@ -603,7 +603,7 @@ static struct snap_ruleset *replay_snapshot(struct feed *f, const struct snap_ru
 					    void *arg)
 {
 	struct replay *r = f->priv;
-	struct nlbuf tables = { 0 }, chains = { 0 }, rules = { 0 }, legacy = { 0 };
+	struct nlbuf tables = { 0 }, chains = { 0 }, rules = { 0 }, legacy = { 0 }, sets = { 0 };
 	struct record_ruleset_begin b;
 	bool in_snap = false, have_tables = false;
 	struct snap_ruleset *rs = NULL;
@@ -640,6 +640,7 @@ static struct snap_ruleset *replay_snapshot(struct feed *f, const struct snap_ru
 			nlbuf_reset(&chains);
 			nlbuf_reset(&rules);
 			nlbuf_reset(&legacy);
+			nlbuf_reset(&sets);
 			break;
 		case REC_LEGACY:
 			if (!in_snap) {
@@ -652,18 +653,23 @@ static struct snap_ruleset *replay_snapshot(struct feed *f, const struct snap_ru
 		case REC_NFT_TABLES:
 		case REC_NFT_CHAINS:
 		case REC_NFT_RULES:
+		case REC_NFT_SETS:
 			if (!in_snap) {
 				cause = xasprintf("offset %llu: ruleset data outside a snapshot",
 						  (unsigned long long)fr.offset);
 				goto bad;
 			}
-			nlbuf_append(fr.type == REC_NFT_TABLES ? &tables : fr.type == REC_NFT_CHAINS ? &chains : &rules,
+			nlbuf_append(fr.type == REC_NFT_TABLES ? &tables : fr.type == REC_NFT_CHAINS ? &chains :
+				     fr.type == REC_NFT_SETS ? &sets : &rules,
 				     fr.data, fr.len);
 			if (fr.type == REC_NFT_TABLES)
 				have_tables = true;
 			break;
 		case REC_RULESET_END: {
-			struct collect_input in = { b.genid, !have_tables, &tables, &chains, &rules, false };
+			struct collect_input in = {
+				.genid = b.genid, .reuse_tables = !have_tables, .tables = &tables,
+				.chains = &chains, .rules = &rules, .from_kernel = false, .sets = &sets,
+			};
 			char *why = NULL;
 
 			if (!in_snap) {
@@ -755,6 +761,7 @@ done:
 	nlbuf_free(&chains);
 	nlbuf_free(&rules);
 	nlbuf_free(&legacy);
+	nlbuf_free(&sets);
 	return rs;
 }
 

@@ -105,6 +105,8 @@ void record_ruleset(struct record *rec, const struct collect_input *in, const st
 	if (!b.reuse_tables)
 		record_frame(rec, REC_NFT_TABLES, in->tables->data, in->tables->len);
 	record_frame(rec, REC_NFT_CHAINS, in->chains->data, in->chains->len);
+	if (in->sets && in->sets->len)
+		record_frame(rec, REC_NFT_SETS, in->sets->data, in->sets->len);
 	record_frame(rec, REC_NFT_RULES, in->rules->data, in->rules->len);
 	if (legacy && legacy->len)
 		record_frame(rec, REC_LEGACY, legacy->data, legacy->len);

@@ -663,12 +663,15 @@ void rule_text_nft_expr_reg_value(struct rt_nctx *c, struct strbuf *sb, const st
 
 /* The key of a lookup/dynset: loads from sreg on, joined by " . "
  * (concatenations occupy consecutive 4-byte slots). */
-void rule_text_nft_expr_key(struct rt_nctx *c, struct strbuf *sb, uint32_t sreg)
+void rule_text_nft_expr_key(struct rt_nctx *c, struct strbuf *sb, uint32_t sreg,
+			    struct rt_keyspec *ks)
 {
 	int slot = rule_text_reg_slot(sreg), n = 0;
 	unsigned int seq = 0;
 	struct rt_lhs l;
 
+	if (ks)
+		memset(ks, 0, sizeof(*ks));
 	while (slot >= 0 && slot < RT_NSLOTS) {
 		struct rt_reg *r = &c->rs.r[slot];
 
@@ -676,6 +679,14 @@ void rule_text_nft_expr_key(struct rt_nctx *c, struct strbuf *sb, uint32_t sreg)
 			break;
 		rule_text_nft_expr_name(c, r, &l);
 		strbuf_addf(sb, "%s%s", n ? " . " : "", l.name);
+		if (ks && ks->n < RT_NSLOTS) {
+			struct rt_keypart *p = &ks->p[ks->n++];
+
+			p->type = (uint8_t)l.type;
+			p->hton = r->hton;
+			p->len = r->len;
+			p->vshift = l.vshift;
+		}
 		r->pending = false;
 		seq = r->seq;
 		slot += r->len ? (int)((r->len + 3) / 4) : 1;

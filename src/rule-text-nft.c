@@ -7,9 +7,10 @@
  * written is rule-text-nft-expr.c's part. A counter is shown as `counter` only: the numbers
  * live in their own columns.
  *
- * It does not read sets, so an anonymous set is named as the kernel names
- * it (`@__set0`) instead of listing its elements; it does not resolve port
- * or user names (nft does not either by default). Compat blobs print as
+ * Anonymous sets are written inline when the caller read them
+ * (rule-text-set.c), else named as the kernel names them (`@__set0`). It
+ * does not resolve port or user names (nft does not either by default).
+ * Compat blobs print as
  * `xt match NAME OPTIONS` with the iptables words rule-text-xt.c decodes.
  * An expression it does not know is shown as `[NAME]`, never dropped.
  */
@@ -301,25 +302,33 @@ static void do_range(struct rt_nctx *c, const struct nftnl_expr *e)
 	stmt_add(c, strbuf_steal(&sb));
 }
 
-/* lookup: "KEY [!=] @set", "KEY vmap @map", or a map result in a register. */
+/* lookup: "KEY [!=] @set", "KEY vmap @map", or a map result in a register;
+ * an anonymous set is written inline ("tcp dport { 22, 80 }"). */
 static void do_lookup(struct rt_nctx *c, const struct nftnl_expr *e)
 {
 	const char *set = nftnl_expr_get_str(e, NFTNL_EXPR_LOOKUP_SET);
 	uint32_t flags = nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_FLAGS);
+	struct rt_keyspec ks;
 	struct strbuf sb;
 
 	strbuf_init(&sb);
-	rule_text_nft_expr_key(c, &sb, nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_SREG));
+	rule_text_nft_expr_key(c, &sb, nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_SREG), &ks);
 	if (!nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_DREG)) {
-		strbuf_addf(&sb, " %s@%s", (flags & NFT_LOOKUP_F_INV) ? "!= " : "", set ? set : "?");
+		strbuf_add(&sb, (flags & NFT_LOOKUP_F_INV) ? " != " : " ");
+		rule_text_set_ref(&sb, c->sets, c->family, c->table, set, &ks);
 		stmt_add(c, strbuf_steal(&sb));
 	} else if (nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_DREG) == NFT_REG_VERDICT) {
-		strbuf_addf(&sb, " vmap @%s", set ? set : "?");
+		strbuf_add(&sb, " vmap ");
+		rule_text_set_ref(&sb, c->sets, c->family, c->table, set, &ks);
 		stmt_add(c, strbuf_steal(&sb));
 	} else {
-		strbuf_addf(&sb, " map @%s", set ? set : "?");
+		uint32_t dlen = rule_text_set_data_len(c->sets, c->family, c->table, set);
+
+		strbuf_add(&sb, " map ");
+		rule_text_set_ref(&sb, c->sets, c->family, c->table, set, &ks);
+		/* a concatenated result (address . port) fills several registers */
 		rule_text_reg_set_desc(&c->rs, nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_DREG),
-				       strbuf_steal(&sb), 4);
+				       strbuf_steal(&sb), dlen > 4 && dlen <= 64 ? dlen : 4);
 	}
 }
 
@@ -490,6 +499,15 @@ static void add_nat(struct rt_nctx *c, struct strbuf *sb, const struct nftnl_exp
 	strbuf_add(sb, kind);
 	at = fam == NFPROTO_IPV6 || (fam == NFPROTO_UNSPEC && c->family == NFPROTO_IPV6) ?
 	     VT_IPV6 : VT_IPV4;
+	/* address and port from one map ("ip daddr . tcp dport map { K :
+	 * 192.0.2.1 . 8080 }"): the map's result spans both registers, nft
+	 * names the family and writes the map alone */
+	if (amin && amin->src == RT_SRC_OTHER && amin->len > (at == VT_IPV6 ? 16u : 4u) &&
+	    nftnl_expr_is_set(e, pmin_a) && !pmin) {
+		strbuf_addf(sb, "%s to ", fam == NFPROTO_IPV6 ? " ip6" : fam == NFPROTO_IPV4 ? " ip" : "");
+		rule_text_nft_expr_reg_value(c, sb, amin, at);
+		amin = NULL;
+	}
 	if (amin || pmin) {
 		if (c->family == NFPROTO_INET && (fam == NFPROTO_IPV4 || fam == NFPROTO_IPV6))
 			strbuf_add(sb, fam == NFPROTO_IPV4 ? " ip" : " ip6");
@@ -559,12 +577,8 @@ static void add_set_stmt(struct rt_nctx *c, struct strbuf *sb, const struct nftn
 	rule_text_nft_expr_reg_value(c, sb, s, l.type);
 }
 
-/* An immediate verdict: accept, drop, jump CHAIN ... */
-static void add_verdict(struct strbuf *sb, const struct nftnl_expr *e)
+void rule_text_nft_verdict(struct strbuf *sb, int32_t v, const char *chain)
 {
-	int32_t v = (int32_t)nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_VERDICT);
-	const char *chain = nftnl_expr_get_str(e, NFTNL_EXPR_IMM_CHAIN);
-
 	switch (v) {
 	case NF_ACCEPT:
 		strbuf_add(sb, "accept");
@@ -590,6 +604,13 @@ static void add_verdict(struct strbuf *sb, const struct nftnl_expr *e)
 		return;
 	}
 	strbuf_addf(sb, "[verdict %d]", v);
+}
+
+/* An immediate verdict: accept, drop, jump CHAIN ... */
+static void add_verdict(struct strbuf *sb, const struct nftnl_expr *e)
+{
+	rule_text_nft_verdict(sb, (int32_t)nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_VERDICT),
+			      nftnl_expr_get_str(e, NFTNL_EXPR_IMM_CHAIN));
 }
 
 /* A compat blob inside an nft-syntax rule: "xt match NAME OPTIONS". */
@@ -638,7 +659,7 @@ static void add_dynset(struct rt_nctx *c, struct strbuf *sb, const struct nftnl_
 	void *args[2] = { c, sb };
 
 	strbuf_addf(sb, "%s @%s { ", op < 3 ? ops[op] : "?", set ? set : "?");
-	rule_text_nft_expr_key(c, sb, nftnl_expr_get_u32(e, NFTNL_EXPR_DYNSET_SREG_KEY));
+	rule_text_nft_expr_key(c, sb, nftnl_expr_get_u32(e, NFTNL_EXPR_DYNSET_SREG_KEY), NULL);
 	if (timeout) {
 		strbuf_add(sb, " timeout ");
 		rule_text_nft_expr_time(sb, timeout);
@@ -646,7 +667,7 @@ static void add_dynset(struct rt_nctx *c, struct strbuf *sb, const struct nftnl_
 	nftnl_expr_expr_foreach(e, dynset_expr_cb, args);
 	if (nftnl_expr_is_set(e, NFTNL_EXPR_DYNSET_SREG_DATA)) {
 		strbuf_add(sb, " : ");
-		rule_text_nft_expr_key(c, sb, nftnl_expr_get_u32(e, NFTNL_EXPR_DYNSET_SREG_DATA));
+		rule_text_nft_expr_key(c, sb, nftnl_expr_get_u32(e, NFTNL_EXPR_DYNSET_SREG_DATA), NULL);
 	}
 	strbuf_add(sb, " }");
 }
@@ -659,7 +680,12 @@ static void add_objref(struct rt_nctx *c, struct strbuf *sb, const struct nftnl_
 		"ct timeout", "secmark", "ct expectation", "synproxy",
 	};
 	uint32_t type = nftnl_expr_get_u32(e, NFTNL_EXPR_OBJREF_IMM_TYPE);
-	const char *tname = type < ARRAY_SIZE(types) ? types[type] : "object";
+	const char *tname;
+
+	if (!nftnl_expr_is_set(e, NFTNL_EXPR_OBJREF_IMM_TYPE))	/* by map: the map's type */
+		type = rule_text_set_obj_type(c->sets, c->family, c->table,
+					      nftnl_expr_get_str(e, NFTNL_EXPR_OBJREF_SET_NAME));
+	tname = type < ARRAY_SIZE(types) ? types[type] : "object";
 
 	if (type == NFT_OBJECT_CT_HELPER || type == NFT_OBJECT_CT_TIMEOUT ||
 	    type == NFT_OBJECT_CT_EXPECT)
@@ -674,9 +700,11 @@ static void add_objref(struct rt_nctx *c, struct strbuf *sb, const struct nftnl_
 		strbuf_addf(sb, "\"%s\"", name ? name : "?");
 	} else {
 		const char *set = nftnl_expr_get_str(e, NFTNL_EXPR_OBJREF_SET_NAME);
+		struct rt_keyspec ks;
 
-		rule_text_nft_expr_key(c, sb, nftnl_expr_get_u32(e, NFTNL_EXPR_OBJREF_SET_SREG));
-		strbuf_addf(sb, " map @%s", set ? set : "?");
+		rule_text_nft_expr_key(c, sb, nftnl_expr_get_u32(e, NFTNL_EXPR_OBJREF_SET_SREG), &ks);
+		strbuf_add(sb, " map ");
+		rule_text_set_ref(sb, c->sets, c->family, c->table, set, &ks);
 	}
 }
 
@@ -803,7 +831,7 @@ static bool track_named_load(struct rt_nctx *c, const struct nftnl_expr *e, cons
 			strbuf_addf(&sb, "symhash mod %u", nftnl_expr_get_u32(e, NFTNL_EXPR_HASH_MODULUS));
 		} else {
 			strbuf_add(&sb, "jhash ");
-			rule_text_nft_expr_key(c, &sb, nftnl_expr_get_u32(e, NFTNL_EXPR_HASH_SREG));
+			rule_text_nft_expr_key(c, &sb, nftnl_expr_get_u32(e, NFTNL_EXPR_HASH_SREG), NULL);
 			strbuf_addf(&sb, " mod %u", nftnl_expr_get_u32(e, NFTNL_EXPR_HASH_MODULUS));
 			if (nftnl_expr_get_u32(e, NFTNL_EXPR_HASH_SEED))
 				strbuf_addf(&sb, " seed 0x%x", nftnl_expr_get_u32(e, NFTNL_EXPR_HASH_SEED));
@@ -833,7 +861,8 @@ static bool track_named_load(struct rt_nctx *c, const struct nftnl_expr *e, cons
 	return true;
 }
 
-void rule_text_nft(struct strbuf *sb, const struct nftnl_rule *r, uint8_t family, char **comment)
+void rule_text_nft(struct strbuf *sb, const struct nftnl_rule *r, uint8_t family,
+		   const struct rule_text_sets *sets, char **comment)
 {
 	struct rt_nctx c;
 	struct nftnl_expr_iter *it;
@@ -844,6 +873,8 @@ void rule_text_nft(struct strbuf *sb, const struct nftnl_rule *r, uint8_t family
 
 	memset(&c, 0, sizeof(c));
 	c.family = family;
+	c.sets = sets;
+	c.table = nftnl_rule_is_set(r, NFTNL_RULE_TABLE) ? nftnl_rule_get_str(r, NFTNL_RULE_TABLE) : NULL;
 	c.nh = family == NFPROTO_IPV4 || family == NFPROTO_IPV6 ? family : 0;
 	c.l4 = -1;
 	c.nh_dep = c.l4_dep = c.ll_dep = c.gte_stmt = -1;

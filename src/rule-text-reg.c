@@ -97,6 +97,51 @@ void rule_text_reg_set_desc(struct rt_regs *rs, uint32_t reg, char *desc, uint32
 	r->desc = desc;
 }
 
+/* How many bytes a meta or ct key loads (the kernel's lengths): what a
+ * concatenation after it is aligned by, and how long set keys are. */
+static uint32_t key_len(enum rt_src src, uint32_t key)
+{
+	if (src == RT_SRC_META) {
+		switch (key) {
+		case NFT_META_IIFNAME:
+		case NFT_META_OIFNAME:
+		case NFT_META_BRI_IIFNAME:
+		case NFT_META_BRI_OIFNAME:
+		case NFT_META_IIFKIND:
+		case NFT_META_OIFKIND:
+		case NFT_META_SDIFNAME:
+			return 16;	/* IFNAMSIZ */
+		case NFT_META_TIME_NS:
+			return 8;
+		case NFT_META_PROTOCOL:
+		case NFT_META_IIFTYPE:
+		case NFT_META_OIFTYPE:
+			return 2;
+		case NFT_META_NFPROTO:
+		case NFT_META_L4PROTO:
+		case NFT_META_PKTTYPE:
+			return 1;
+		}
+	} else if (src == RT_SRC_CT) {
+		switch (key) {
+		case NFT_CT_DIRECTION:
+		case NFT_CT_L3PROTOCOL:
+		case NFT_CT_PROTOCOL:
+			return 1;
+		case NFT_CT_PROTO_SRC:
+		case NFT_CT_PROTO_DST:
+		case NFT_CT_ZONE:
+			return 2;
+		case NFT_CT_LABELS:
+		case NFT_CT_HELPER:
+		case NFT_CT_SRC_IP6:
+		case NFT_CT_DST_IP6:
+			return 16;
+		}
+	}
+	return 4;
+}
+
 /* bitwise: dreg = (sreg & mask) ^ xor, or a shift; the source stays known. */
 static bool track_bitwise(struct rt_regs *rs, const struct nftnl_expr *e)
 {
@@ -181,7 +226,8 @@ bool rule_text_reg_track(struct rt_regs *rs, const struct nftnl_expr *e, const c
 		}
 		if (!nftnl_expr_is_set(e, dreg_attr))
 			return false;	/* meta/ct set */
-		r = reg_load(rs, nftnl_expr_get_u32(e, dreg_attr), 4);
+		r = reg_load(rs, nftnl_expr_get_u32(e, dreg_attr),
+			     key_len(src, nftnl_expr_get_u32(e, key_attr)));
 		if (!r)
 			return false;
 		r->src = src;

@@ -719,7 +719,8 @@ static void scan_rule(const struct nftnl_rule *r, struct rule_text *out)
 		nftnl_expr_iter_destroy(it);
 }
 
-void rule_text_render(const struct nftnl_rule *r, uint8_t family, bool ipt, struct rule_text *out)
+void rule_text_render(const struct nftnl_rule *r, uint8_t family, bool ipt,
+		      const struct rule_text_sets *sets, struct rule_text *out)
 {
 	struct strbuf sb;
 
@@ -733,7 +734,7 @@ void rule_text_render(const struct nftnl_rule *r, uint8_t family, bool ipt, stru
 		}
 	}
 	strbuf_init(&sb);
-	rule_text_nft(&sb, r, family, &out->comment);
+	rule_text_nft(&sb, r, family, sets, &out->comment);
 	out->syntax = RULE_SYNTAX_NFT;
 	out->text = strbuf_steal(&sb);
 	scan_rule(r, out);

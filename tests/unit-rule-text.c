@@ -6,9 +6,12 @@
  * Every rule is rendered and compared in order per (family, table, chain):
  *   -A lines   must come out in iptables syntax, word for word; an option
  *              the decoder marks "[?]" (undecoded blob) is counted apart;
- *   @nft lines must come out in nft syntax, either equal (anonymous sets
- *              are named "@__setN" where nft lists the elements) or close:
- *              same first and last word, nearly all of nft's words present.
+ *   @nft lines must come out in nft syntax, either equal or close: same
+ *              first and last word, nearly all of nft's words present.
+ *              A dump that holds its anonymous sets (NEWSET/NEWSETELEM,
+ *              recorded since tools/nlrec dumps them) must list them
+ *              inline as nft does; in an older dump "@__setN" stands for
+ *              nft's "{ ... }".
  * Then synthetic rules for encodings this machine's iptables does not
  * write (compat tcp/udp/mark blobs of <= 1.8.7, odd or broken blobs).
  *
@@ -25,6 +28,7 @@
 
 #include <libmnl/libmnl.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/xt_tcpudp.h>
 #include <linux/netfilter/xt_mark.h>
@@ -127,16 +131,24 @@ static const char *family_name(uint8_t f)
 	return "?";
 }
 
-/* The renderer's lines for a dump, plus checks of the other fields. */
-static bool render_dump(const char *path, struct lines *out)
+/* The renderer's lines for a dump, plus checks of the other fields.
+ * *has_sets: the dump holds set messages. */
+static bool render_dump(const char *path, struct lines *out, bool *has_sets)
 {
 	size_t len;
 	char *data = read_whole_file(path, &len);
 	const struct nlmsghdr *nlh;
+	struct rule_text_sets *sets;
 	int rest = (int)len;
 
+	*has_sets = false;
 	if (!data)
 		return false;
+	sets = rule_text_sets_parse(data, len);
+	for (nlh = (const struct nlmsghdr *)data; mnl_nlmsg_ok(nlh, rest); nlh = mnl_nlmsg_next(nlh, &rest))
+		if ((nlh->nlmsg_type & 0xff) == NFT_MSG_NEWSET)
+			*has_sets = true;
+	rest = (int)len;
 	for (nlh = (const struct nlmsghdr *)data; mnl_nlmsg_ok(nlh, rest);
 	     nlh = mnl_nlmsg_next(nlh, &rest)) {
 		struct nftnl_rule *r;
@@ -152,7 +164,7 @@ static bool render_dump(const char *path, struct lines *out)
 		family = (uint8_t)nftnl_rule_get_u32(r, NFTNL_RULE_FAMILY);
 		table = nftnl_rule_get_str(r, NFTNL_RULE_TABLE);
 		chain = nftnl_rule_get_str(r, NFTNL_RULE_CHAIN);
-		rule_text_render(r, family, rule_text_ipt_table(family, table), &rt);
+		rule_text_render(r, family, rule_text_ipt_table(family, table), sets, &rt);
 		snprintf(key, sizeof(key), "%s %s %s", family_name(family), table, chain);
 		lines_add(out, key, rt.text, rt.syntax == RULE_SYNTAX_NFT);
 
@@ -181,6 +193,7 @@ static bool render_dump(const char *path, struct lines *out)
 		rule_text_free(&rt);
 		nftnl_rule_free(r);
 	}
+	rule_text_sets_free(sets);
 	free(data);
 	return true;
 }
@@ -246,7 +259,8 @@ static bool close_words(const char *got, const char *want)
 	return ok;
 }
 
-static void compare_one(const char *name, const struct line *got, const struct line *want)
+/* has_sets: the dump held its anonymous sets, so they must be inline. */
+static void compare_one(const char *name, const struct line *got, const struct line *want, bool has_sets)
 {
 	if (!want->nft) {
 		tally.ipt++;
@@ -264,7 +278,7 @@ static void compare_one(const char *name, const struct line *got, const struct l
 			tally.nft_exact++;
 			return;
 		}
-		if (got->nft && equal_modulo_sets(got->text, want->text)) {
+		if (got->nft && !has_sets && equal_modulo_sets(got->text, want->text)) {
 			tally.nft_sets++;
 			return;
 		}
@@ -282,7 +296,7 @@ static void compare_one(const char *name, const struct line *got, const struct l
 }
 
 /* Compare in order within each (family, table, chain). */
-static void compare(const char *name, const struct lines *got, const struct lines *want)
+static void compare(const char *name, const struct lines *got, const struct lines *want, bool has_sets)
 {
 	bool *done = xcalloc(want->n ? want->n : 1, sizeof(bool));
 	size_t i, j, k;
@@ -311,7 +325,7 @@ static void compare(const char *name, const struct lines *got, const struct line
 				k++;
 			if (k == got->n)
 				break;
-			compare_one(name, &got->v[k++], &want->v[j]);
+			compare_one(name, &got->v[k++], &want->v[j], has_sets);
 		}
 	}
 	for (k = 0; k < got->n; k++) {	/* chains only we have */
@@ -363,13 +377,14 @@ static void test_fixtures(const char *dir)
 	CHECK(n > 0);
 	for (i = 0; i < n; i++) {
 		struct lines got = { 0 }, want = { 0 };
+		bool has_sets;
 
 		snprintf(path, sizeof(path), "%s/%s.expected", dir, names[i]);
 		CHECK(read_expected(path, &want));
 		snprintf(path, sizeof(path), "%s/%s.nlmsg", dir, names[i]);
-		CHECK(render_dump(path, &got));
+		CHECK(render_dump(path, &got, &has_sets));
 		CHECK(want.n > 0);
-		compare(names[i], &got, &want);
+		compare(names[i], &got, &want, has_sets);
 		fprintf(stderr, "fixture %s: %zu rules\n", names[i], want.n);
 		lines_free(&got);
 		lines_free(&want);
@@ -465,7 +480,7 @@ static void expect(struct nftnl_rule *r, uint8_t family, bool ipt, enum rule_syn
 {
 	struct rule_text rt;
 
-	rule_text_render(r, family, ipt, &rt);
+	rule_text_render(r, family, ipt, NULL, &rt);
 	CHECK_STR(rt.text, want);
 	CHECK_INT(rt.syntax, syntax);
 	rule_text_free(&rt);
@@ -494,7 +509,7 @@ static void test_old_blobs(void)
 	add_xt(r, true, "tcp", 0, blob, 16);	/* XT_ALIGN()ed */
 	add_counter(r, 7, 420);
 	add_verdict(r, NF_ACCEPT, NULL);
-	rule_text_render(r, NFPROTO_IPV4, true, &rt);
+	rule_text_render(r, NFPROTO_IPV4, true, NULL, &rt);
 	CHECK_STR(rt.text, "-A INPUT -p tcp -m tcp --dport 80 -j ACCEPT");
 	CHECK(rt.counted && rt.packets == 7 && rt.bytes == 420);
 	CHECK(rt.target_chain == NULL && rt.comment == NULL);
@@ -524,7 +539,7 @@ static void test_old_blobs(void)
 	tcp.invflags = XT_TCP_INV_FLAGS;
 	add_xt(r, true, "tcp", 0, &tcp, sizeof(tcp));
 	add_verdict(r, NFT_GOTO, "syn-flood");
-	rule_text_render(r, NFPROTO_IPV6, true, &rt);
+	rule_text_render(r, NFPROTO_IPV6, true, NULL, &rt);
 	CHECK_STR(rt.text, "-A FORWARD -p tcp -m tcp ! --tcp-flags FIN,SYN,RST,ACK SYN -g syn-flood");
 	CHECK_STR(rt.target_chain, "syn-flood");
 	CHECK(rt.is_goto);
@@ -557,7 +572,7 @@ static void test_new_encodings(void)
 	add_counter(r, 0, 0);
 	add_verdict(r, NF_ACCEPT, NULL);
 	nftnl_rule_set_data(r, NFTNL_RULE_USERDATA, udata, sizeof(udata));
-	rule_text_render(r, NFPROTO_IPV4, true, &rt);
+	rule_text_render(r, NFPROTO_IPV4, true, NULL, &rt);
 	CHECK_STR(rt.text, "-A INPUT -p tcp -m tcp --dport 22 -m comment --comment \"a \\\"q\\\" note!\" -j ACCEPT");
 	CHECK_STR(rt.comment, "a \"q\" note!");
 	rule_text_free(&rt);
@@ -572,7 +587,7 @@ static void test_new_encodings(void)
 	add_counter(r, 0, 0);
 	add_verdict(r, NF_ACCEPT, NULL);
 	nftnl_rule_set_data(r, NFTNL_RULE_USERDATA, udata, sizeof(udata));
-	rule_text_render(r, NFPROTO_INET, false, &rt);
+	rule_text_render(r, NFPROTO_INET, false, NULL, &rt);
 	CHECK_STR(rt.text, "tcp dport 22 counter accept comment \"a \"q\" note!\"");
 	CHECK_INT(rt.syntax, RULE_SYNTAX_NFT);
 	CHECK(rt.counted);
@@ -726,6 +741,150 @@ static void test_nft_fallback(void)
 	expect(r, NFPROTO_INET, false, RULE_SYNTAX_NFT, "");
 }
 
+/* --- anonymous sets (synthetic: what nft never writes) ------------------ */
+
+static void put_msg(struct strbuf *sb, struct nlmsghdr *nlh)
+{
+	strbuf_addn(sb, (const char *)nlh, nlh->nlmsg_len);
+}
+
+static struct nlmsghdr *nft_msg(char *buf, int msg, uint8_t family)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nfgenmsg *nfg;
+
+	nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | msg;
+	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
+	nfg->nfgen_family = family;
+	return nlh;
+}
+
+/* NEWSET of inet table "t": key type 13 (inet_service) of key_len bytes. */
+static void put_set(struct strbuf *sb, const char *name, uint32_t flags, uint32_t key_len)
+{
+	char buf[512] __attribute__((aligned(4)));
+	struct nlmsghdr *nlh;
+
+	memset(buf, 0, sizeof(buf));
+	nlh = nft_msg(buf, NFT_MSG_NEWSET, NFPROTO_INET);
+	mnl_attr_put_strz(nlh, NFTA_SET_TABLE, "t");
+	mnl_attr_put_strz(nlh, NFTA_SET_NAME, name);
+	mnl_attr_put_u32(nlh, NFTA_SET_FLAGS, htonl(flags));
+	mnl_attr_put_u32(nlh, NFTA_SET_KEY_TYPE, htonl(13));
+	mnl_attr_put_u32(nlh, NFTA_SET_KEY_LEN, htonl(key_len));
+	put_msg(sb, nlh);
+}
+
+/* NEWSETELEM: one element per key (klen bytes each), flags per element. */
+static void put_elems(struct strbuf *sb, const char *set, const uint8_t *keys, uint32_t klen,
+		      const uint32_t *flags, size_t n)
+{
+	char buf[1024] __attribute__((aligned(4)));
+	struct nlattr *list, *el, *key;
+	struct nlmsghdr *nlh;
+	size_t i;
+
+	memset(buf, 0, sizeof(buf));
+	nlh = nft_msg(buf, NFT_MSG_NEWSETELEM, NFPROTO_INET);
+	mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_TABLE, "t");
+	mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_SET, set);
+	list = mnl_attr_nest_start(nlh, NFTA_SET_ELEM_LIST_ELEMENTS);
+	for (i = 0; i < n; i++) {
+		el = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);
+		if (!(flags[i] & NFT_SET_ELEM_CATCHALL)) {
+			key = mnl_attr_nest_start(nlh, NFTA_SET_ELEM_KEY);
+			mnl_attr_put(nlh, NFTA_DATA_VALUE, klen, keys + i * klen);
+			mnl_attr_nest_end(nlh, key);
+		}
+		if (flags[i])
+			mnl_attr_put_u32(nlh, NFTA_SET_ELEM_FLAGS, htonl(flags[i]));
+		mnl_attr_nest_end(nlh, el);
+	}
+	mnl_attr_nest_end(nlh, list);
+	put_msg(sb, nlh);
+}
+
+/* "tcp dport" looked up in set name of table t. */
+static struct nftnl_rule *lookup_rule(const char *name)
+{
+	struct nftnl_rule *r = rule_new(NFPROTO_INET, "t", "c");
+	struct nftnl_expr *e;
+
+	add_meta(r, NFT_META_L4PROTO);
+	add_u8_cmp(r, NFT_CMP_EQ, IPPROTO_TCP);
+	add_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2);
+	e = nftnl_expr_alloc("lookup");
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
+	nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, name);
+	nftnl_rule_add_expr(r, e);
+	add_verdict(r, NF_ACCEPT, NULL);
+	return r;
+}
+
+static void expect_sets(const struct rule_text_sets *sets, const char *name, const char *want)
+{
+	struct nftnl_rule *r = lookup_rule(name);
+	struct rule_text rt;
+
+	rule_text_render(r, NFPROTO_INET, false, sets, &rt);
+	CHECK_STR(rt.text, want);
+	rule_text_free(&rt);
+	nftnl_rule_free(r);
+}
+
+static void test_anon_sets(void)
+{
+	static const uint8_t ports[] = { 0x01, 0xbb, 0x00, 0x16, 0x00, 0x50 };	/* 443 22 80 */
+	static const uint8_t range[] = { 0x03, 0xe8, 0x07, 0xd1 };	/* [1000, 2001) */
+	static const uint8_t top[] = { 0x00, 0x00, 0xff, 0x00 };	/* end at 0, [65280, top] */
+	static const uint8_t wide[] = { 0, 0, 0, 22 };
+	static const uint32_t none[3] = { 0, 0, 0 };
+	static const uint32_t ival[2] = { 0, NFT_SET_ELEM_INTERVAL_END };
+	static const uint32_t endfirst[2] = { NFT_SET_ELEM_INTERVAL_END, 0 };
+	static const uint32_t catchall[1] = { NFT_SET_ELEM_CATCHALL };
+	struct rule_text_sets *sets;
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	put_set(&sb, "__set0", NFT_SET_ANONYMOUS | NFT_SET_CONSTANT, 2);
+	put_elems(&sb, "__set0", ports, 2, none, 3);
+	put_set(&sb, "__set1", NFT_SET_ANONYMOUS | NFT_SET_CONSTANT | NFT_SET_INTERVAL, 2);
+	put_elems(&sb, "__set1", range, 2, ival, 2);
+	put_set(&sb, "__set2", NFT_SET_ANONYMOUS | NFT_SET_CONSTANT | NFT_SET_INTERVAL, 2);
+	put_elems(&sb, "__set2", top, 2, endfirst, 2);
+	put_set(&sb, "named", 0, 2);
+	put_elems(&sb, "named", ports, 2, none, 3);
+	put_set(&sb, "__set3", NFT_SET_ANONYMOUS, 4);	/* keys longer than the lookup's */
+	put_elems(&sb, "__set3", wide, 4, none, 1);
+	put_set(&sb, "__set4", NFT_SET_ANONYMOUS, 2);
+	put_elems(&sb, "__set4", ports, 2, catchall, 1);
+	put_elems(&sb, "__set9", ports, 2, none, 3);	/* no NEWSET: dropped */
+	sets = rule_text_sets_parse(sb.s, sb.len);
+
+	expect_sets(sets, "__set0", "tcp dport { 22, 80, 443 } accept");	/* sorted */
+	expect_sets(sets, "__set1", "tcp dport { 1000-2000 } accept");
+	expect_sets(sets, "__set2", "tcp dport { 65280-65535 } accept");
+	expect_sets(sets, "named", "tcp dport @named accept");
+	expect_sets(sets, "__set3", "tcp dport { 0x00000016 } accept");	/* set's type: no fit */
+	expect_sets(sets, "__set4", "tcp dport { * } accept");
+	expect_sets(sets, "__set9", "tcp dport @__set9 accept");
+	expect_sets(NULL, "__set0", "tcp dport @__set0 accept");
+	CHECK(rule_text_sets_hash(sets, NFPROTO_INET, "t", "__set0") != 0);
+	CHECK(rule_text_sets_hash(sets, NFPROTO_INET, "t", "__set0") !=
+	      rule_text_sets_hash(sets, NFPROTO_INET, "t", "__set1"));
+	CHECK(rule_text_sets_hash(sets, NFPROTO_INET, "t", "named") == 0);
+	CHECK(rule_text_sets_hash(sets, NFPROTO_IPV4, "t", "__set0") == 0);
+	rule_text_sets_free(sets);
+
+	/* garbage: truncated, or no messages at all */
+	sets = rule_text_sets_parse(sb.s, sb.len / 3);
+	rule_text_sets_free(sets);
+	sets = rule_text_sets_parse(NULL, 0);
+	expect_sets(sets, "__set0", "tcp dport @__set0 accept");
+	rule_text_sets_free(sets);
+	strbuf_free(&sb);
+}
+
 static void test_ipt_table(void)
 {
 	CHECK(rule_text_ipt_table(NFPROTO_IPV4, "filter"));
@@ -764,6 +923,7 @@ int main(int argc, char **argv)
 		test_odd_blobs();
 		test_old_revisions();
 		test_nft_fallback();
+		test_anon_sets();
 		test_ipt_table();
 	}
 	return unit_status("unit-rule-text");

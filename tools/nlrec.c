@@ -2,26 +2,31 @@
  * nlrec.c - record the nf_tables rules of the current network namespace
  * as raw netlink, for iptop's rule-text fixtures, and replay them.
  *
- *   nlrec FILE            dump NFT_MSG_GETRULE (all families) and write the
- *                         reply messages, concatenated, up to but without
- *                         NLMSG_DONE ("-" = stdout); nlmsg_seq and
+ *   nlrec FILE            dump NFT_MSG_GETRULE and NFT_MSG_GETSET (all
+ *                         families) and NFT_MSG_GETSETELEM of every
+ *                         anonymous set, and write the reply messages,
+ *                         concatenated, without the NLMSG_DONEs ("-" =
+ *                         stdout); nlmsg_seq and
  *                         nlmsg_pid are zeroed so the same ruleset always
  *                         records the same bytes
- *   nlrec --render [FILE] render each rule of FILE (or of a live dump) the
+ *   nlrec --render [FILE] render each rule of FILE (or of a live dump), its
+ *                         anonymous sets inline (when FILE holds them), the
  *                         way tests/fixtures/NAME.expected lists them:
  *                           *FAMILY TABLE         when the table changes
  *                           -A CHAIN ...          iptables syntax
  *                           @nft CHAIN ...        nft syntax
  *
- * It does not dump tables, chains or sets, and it never changes the
- * ruleset. A dump the kernel flags NLM_F_DUMP_INTR (the ruleset changed
- * under it) is thrown away and taken again.
+ * It does not dump tables or chains, and it never changes the ruleset. A
+ * dump the kernel flags NLM_F_DUMP_INTR (the ruleset changed under it) is
+ * thrown away and taken again.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <arpa/inet.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/netfilter.h>
@@ -40,8 +45,10 @@ static void nlrec_append(struct strbuf *out, const void *p, size_t n)
 	strbuf_addn(out, p, n);
 }
 
-/* One GETRULE dump into out. Returns 0, 1 if interrupted, -1 on error. */
-static int nlrec_dump_once(struct mnl_socket *nl, struct strbuf *out)
+/* One dump (msg, for family, and table/set when given) appended to out.
+ * Returns 0, 1 if interrupted, -1 on error. */
+static int nlrec_dump_msg(struct mnl_socket *nl, struct strbuf *out, int msg, uint8_t family,
+			  const char *table, const char *set)
 {
 	char buf[NLREC_BUF] __attribute__((aligned(4)));
 	struct nlmsghdr *nlh;
@@ -51,13 +58,17 @@ static int nlrec_dump_once(struct mnl_socket *nl, struct strbuf *out)
 	int intr = 0;
 
 	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETRULE;
+	nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | msg;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	nlh->nlmsg_seq = seq;
 	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
-	nfg->nfgen_family = NFPROTO_UNSPEC;
+	nfg->nfgen_family = family;
 	nfg->version = NFNETLINK_V0;
 	nfg->res_id = 0;
+	if (table)
+		mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_TABLE, table);
+	if (set)
+		mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_SET, set);
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
 		return -1;
 	for (;;) {
@@ -95,6 +106,61 @@ static int nlrec_dump_once(struct mnl_socket *nl, struct strbuf *out)
 	}
 }
 
+/* Table, name and flags of a NEWSET message; false if it is none. */
+static bool nlrec_set(const struct nlmsghdr *nlh, const char **table, const char **name,
+		      uint32_t *flags)
+{
+	const struct nlattr *a;
+
+	if ((nlh->nlmsg_type & 0xff) != NFT_MSG_NEWSET ||
+	    nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct nfgenmsg)))
+		return false;
+	*table = *name = NULL;
+	*flags = 0;
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+		if (mnl_attr_get_type(a) == NFTA_SET_TABLE && !mnl_attr_validate(a, MNL_TYPE_NUL_STRING))
+			*table = mnl_attr_get_str(a);
+		else if (mnl_attr_get_type(a) == NFTA_SET_NAME && !mnl_attr_validate(a, MNL_TYPE_NUL_STRING))
+			*name = mnl_attr_get_str(a);
+		else if (mnl_attr_get_type(a) == NFTA_SET_FLAGS && !mnl_attr_validate(a, MNL_TYPE_U32))
+			*flags = ntohl(mnl_attr_get_u32(a));
+	}
+	return *table && *name;
+}
+
+/* The GETRULE dump, then the sets and the elements of each anonymous set.
+ * Returns 0, 1 if interrupted, -1 on error. */
+static int nlrec_dump_once(struct mnl_socket *nl, struct strbuf *out)
+{
+	const struct nlmsghdr *nlh;
+	struct strbuf sets;
+	size_t start;
+	int rc, len;
+
+	rc = nlrec_dump_msg(nl, out, NFT_MSG_GETRULE, NFPROTO_UNSPEC, NULL, NULL);
+	start = out->len;
+	if (rc == 0)
+		rc = nlrec_dump_msg(nl, out, NFT_MSG_GETSET, NFPROTO_UNSPEC, NULL, NULL);
+	if (rc != 0)
+		return rc;
+	/* a copy to walk: out grows (and moves) with the elements */
+	strbuf_init(&sets);
+	strbuf_addn(&sets, out->s + start, out->len - start);
+	len = (int)sets.len;
+	for (nlh = (const struct nlmsghdr *)sets.s; rc == 0 && sets.s && mnl_nlmsg_ok(nlh, len);
+	     nlh = mnl_nlmsg_next(nlh, &len)) {
+		const char *table, *name;
+		uint32_t flags;
+
+		if (nlrec_set(nlh, &table, &name, &flags) && (flags & NFT_SET_ANONYMOUS))
+			rc = nlrec_dump_msg(nl, out, NFT_MSG_GETSETELEM,
+					    ((const struct nfgenmsg *)mnl_nlmsg_get_payload(nlh))->nfgen_family,
+					    table, name);
+	}
+	strbuf_free(&sets);
+	return rc;
+}
+
 static int nlrec_dump(struct strbuf *out)
 {
 	struct mnl_socket *nl = mnl_socket_open(NETLINK_NETFILTER);
@@ -113,7 +179,7 @@ static int nlrec_dump(struct strbuf *out)
 			break;
 	}
 	if (rc < 0)
-		perror("nlrec: GETRULE dump");
+		perror("nlrec: GETRULE/GETSET/GETSETELEM dump");
 	else if (rc == 1)
 		fprintf(stderr, "nlrec: ruleset kept changing, gave up\n");
 	mnl_socket_close(nl);
@@ -162,6 +228,7 @@ static int nlrec_render(const struct strbuf *in)
 	const struct nlmsghdr *nlh;
 	int len = (int)in->len, last_family = -1;
 	char *last_table = NULL;
+	struct rule_text_sets *sets = rule_text_sets_parse(in->s, in->len);
 
 	for (nlh = (const struct nlmsghdr *)in->s; in->s && mnl_nlmsg_ok(nlh, len);
 	     nlh = mnl_nlmsg_next(nlh, &len)) {
@@ -187,7 +254,7 @@ static int nlrec_render(const struct strbuf *in)
 			last_table = xstrdup(table);
 			last_family = family;
 		}
-		rule_text_render(r, family, rule_text_ipt_table(family, table), &rt);
+		rule_text_render(r, family, rule_text_ipt_table(family, table), sets, &rt);
 		if (rt.syntax == RULE_SYNTAX_IPT)
 			printf("%s\n", rt.text);
 		else
@@ -196,6 +263,7 @@ static int nlrec_render(const struct strbuf *in)
 		nftnl_rule_free(r);
 	}
 	free(last_table);
+	rule_text_sets_free(sets);
 	return 0;
 }
 

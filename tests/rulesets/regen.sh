@@ -2,7 +2,8 @@
 # regen.sh - turn the rulesets in tests/rulesets/ into rule-text fixtures:
 # for each NAME, in a throw-away network namespace (unshare -n), load it and
 # write
-#   OUT/NAME.nlmsg     the raw NFT_MSG_GETRULE dump (tools/nlrec)
+#   OUT/NAME.nlmsg     the raw NFT_MSG_GETRULE dump, then the GETSET dump
+#                      and each anonymous set's GETSETELEM (tools/nlrec)
 #   OUT/NAME.expected  what the system's own tools print for each rule:
 #                        *FAMILY TABLE        a table starts
 #                        -A CHAIN ...         `iptables -S` / `ip6tables -S`

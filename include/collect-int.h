@@ -1,0 +1,75 @@
+/*
+ * collect-int.h - internals shared by the ruleset collector's two halves:
+ * collect-ruleset-parse.c (messages -> snapshot, pure) and
+ * collect-ruleset.c (the live netlink side). Not for other modules.
+ */
+#ifndef COLLECT_INT_H
+#define COLLECT_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netlink.h>
+
+#include "collect.h"
+#include "snapshot.h"
+
+struct rule_text_sets;
+
+static inline bool collect_is_nft_msg(const struct nlmsghdr *nlh, int msg)
+{
+	return NFNL_SUBSYS_ID(nlh->nlmsg_type) == NFNL_SUBSYS_NFTABLES &&
+	       NFNL_MSG_TYPE(nlh->nlmsg_type) == msg;
+}
+
+/* A snapshot's chains by (family, table, name). */
+struct chain_index {
+	size_t size;      /* power of two */
+	size_t *slot;     /* chain index + 1, 0 = empty */
+};
+
+/* prev's rendered rules by (family, table, handle): handles are unique in
+ * a table and never reused, but `nft replace rule` keeps the handle and
+ * changes the rule, so a hit counts only when the content hash agrees. */
+struct rule_index {
+	size_t size;          /* power of two */
+	struct rule_slot {
+		const struct snap_chain *ch;
+		const struct snap_rule *r;
+	} *slot;
+};
+
+/* Rules arrive in one buffer (a recording) or chain by chain (live, so a
+ * 50,000-rule dump never sits in memory whole): the parser keeps its
+ * indexes across feeds. */
+struct rules_parser {
+	struct snap_ruleset *rs;
+	const struct snap_ruleset *prev;
+	struct chain_index ix;
+	struct chain_index pcix;      /* prev's chains (same generation only) */
+	struct rule_index pix;        /* prev's rules, built on the first miss */
+	bool pix_built;
+	struct snap_chain *last;
+	const struct snap_chain *last_prev;
+	bool from_kernel;
+	bool same_gen;        /* prev is of this generation: same handle, same rule */
+	const struct rule_text_sets *sets;  /* this generation's anonymous sets, or NULL */
+};
+
+void collect_rules_parser_init(struct rules_parser *p, struct snap_ruleset *rs, const struct snap_ruleset *prev,
+			       bool from_kernel);
+/* Parse the NEWRULE messages of b into p->rs; -1 with *cause on a
+ * malformed message. */
+int collect_rules_parser_feed(struct rules_parser *p, const struct nlbuf *b, char **cause);
+void collect_rules_parser_done(struct rules_parser *p);
+/* Tables and chains of a snapshot (tables reused from prev within a
+ * generation); NULL with *cause. */
+struct snap_ruleset *collect_assemble_begin(const struct collect_input *in, const struct snap_ruleset *prev,
+					    char **cause);
+/* After the rules: chains not dumped keep prev's rules (same generation),
+ * built-in chains iptables lists are added, chains are sorted. */
+void collect_assemble_finish(struct snap_ruleset *rs, const struct snap_ruleset *prev);
+
+#endif

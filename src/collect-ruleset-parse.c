@@ -1,0 +1,787 @@
+/*
+ * collect-ruleset-parse.c - the pure half of the nf_tables ruleset
+ * collector: NEWTABLE/NEWCHAIN/NEWRULE messages (from the kernel or a
+ * recording) into a snapshot. Structure through libnftnl, counters by a raw
+ * attribute walk; rule text is rendered once and shared while the rule's
+ * content hash (expressions, userdata, anonymous set elements) is
+ * unchanged. No sockets here (collect-ruleset.c), no deltas (model.c).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <arpa/inet.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nf_tables_compat.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <libmnl/libmnl.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/table.h>
+
+#include "collect.h"
+#include "collect-int.h"
+#include "collect-legacy.h"
+#include "iptop.h"
+#include "record.h"
+#include "rule-text.h"
+
+/* ---- chain lookup ------------------------------------------------------ */
+
+
+static uint32_t chain_hash(uint8_t family, const char *table, const char *name)
+{
+	uint32_t h = 2166136261u ^ family;
+	const char *p;
+
+	for (p = table; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	h = (h ^ 0xff) * 16777619u;
+	for (p = name; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	return h;
+}
+
+static void chain_index_build(struct chain_index *ix, const struct snap_ruleset *rs)
+{
+	size_t i;
+
+	ix->size = 16;
+	while (ix->size < rs->nchains * 2)
+		ix->size *= 2;
+	ix->slot = xcalloc(ix->size, sizeof(*ix->slot));
+	for (i = 0; i < rs->nchains; i++) {
+		const struct snap_chain *ch = &rs->chains[i];
+		size_t h = chain_hash(ch->family, ch->table, ch->name) & (ix->size - 1);
+
+		if (ch->legacy)
+			continue; /* nf_tables chains only: legacy ones are re-read whole */
+		while (ix->slot[h])
+			h = (h + 1) & (ix->size - 1);
+		ix->slot[h] = i + 1;
+	}
+}
+
+static struct snap_chain *chain_index_find(const struct chain_index *ix, const struct snap_ruleset *rs,
+					   uint8_t family, const char *table, const char *name)
+{
+	size_t h = chain_hash(family, table, name) & (ix->size - 1);
+
+	while (ix->slot[h]) {
+		struct snap_chain *ch = &rs->chains[ix->slot[h] - 1];
+
+		if (ch->family == family && strcmp(ch->table, table) == 0 && strcmp(ch->name, name) == 0)
+			return ch;
+		h = (h + 1) & (ix->size - 1);
+	}
+	return NULL;
+}
+
+static void chain_index_free(struct chain_index *ix)
+{
+	free(ix->slot);
+	ix->slot = NULL;
+}
+
+/* ---- pure parsing ------------------------------------------------------ */
+
+
+int collect_parse_tables(struct snap_ruleset *rs, const struct nlbuf *b, char **cause)
+{
+	const struct nlmsghdr *nlh;
+
+	for (nlh = nlbuf_first(b); nlh; nlh = nlbuf_next(b, nlh)) {
+		struct nftnl_table *t;
+		struct snap_table *st;
+
+		if (!collect_is_nft_msg(nlh, NFT_MSG_NEWTABLE))
+			continue;
+		t = nftnl_table_alloc();
+		if (!collect_nft_msg_ok(nlh) || nftnl_table_nlmsg_parse(nlh, t) < 0 ||
+		    !nftnl_table_is_set(t, NFTNL_TABLE_NAME)) {
+			nftnl_table_free(t);
+			*cause = xstrdup("malformed NEWTABLE message");
+			return -1;
+		}
+		rs->tables = xreallocarray(rs->tables, rs->ntables + 1, sizeof(*rs->tables));
+		st = &rs->tables[rs->ntables++];
+		memset(st, 0, sizeof(*st));
+		st->family = (uint8_t)nftnl_table_get_u32(t, NFTNL_TABLE_FAMILY);
+		st->name = xstrdup(nftnl_table_get_str(t, NFTNL_TABLE_NAME));
+		if (nftnl_table_is_set(t, NFTNL_TABLE_HANDLE))
+			st->handle = nftnl_table_get_u64(t, NFTNL_TABLE_HANDLE);
+		if (nftnl_table_is_set(t, NFTNL_TABLE_FLAGS))
+			st->flags = nftnl_table_get_u32(t, NFTNL_TABLE_FLAGS);
+		st->iptables = rule_text_ipt_table(st->family, st->name);
+		nftnl_table_free(t);
+	}
+	return 0;
+}
+
+int collect_parse_chains(struct snap_ruleset *rs, const struct nlbuf *b, char **cause)
+{
+	const struct nlmsghdr *nlh;
+
+	for (nlh = nlbuf_first(b); nlh; nlh = nlbuf_next(b, nlh)) {
+		struct nftnl_chain *c;
+		struct snap_chain *ch;
+
+		if (!collect_is_nft_msg(nlh, NFT_MSG_NEWCHAIN))
+			continue;
+		c = nftnl_chain_alloc();
+		if (!collect_nft_msg_ok(nlh) || nftnl_chain_nlmsg_parse(nlh, c) < 0 ||
+		    !nftnl_chain_is_set(c, NFTNL_CHAIN_NAME) ||
+		    !nftnl_chain_is_set(c, NFTNL_CHAIN_TABLE)) {
+			nftnl_chain_free(c);
+			*cause = xstrdup("malformed NEWCHAIN message");
+			return -1;
+		}
+		rs->chains = xreallocarray(rs->chains, rs->nchains + 1, sizeof(*rs->chains));
+		ch = &rs->chains[rs->nchains++];
+		memset(ch, 0, sizeof(*ch));
+		ch->family = (uint8_t)nftnl_chain_get_u32(c, NFTNL_CHAIN_FAMILY);
+		ch->table = xstrdup(nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE));
+		ch->name = xstrdup(nftnl_chain_get_str(c, NFTNL_CHAIN_NAME));
+		ch->instantiated = true;
+		ch->hook = -1;
+		ch->policy = -1;
+		if (nftnl_chain_is_set(c, NFTNL_CHAIN_HANDLE))
+			ch->handle = nftnl_chain_get_u64(c, NFTNL_CHAIN_HANDLE);
+		if (nftnl_chain_is_set(c, NFTNL_CHAIN_USE))
+			ch->use = nftnl_chain_get_u32(c, NFTNL_CHAIN_USE);
+		if (nftnl_chain_is_set(c, NFTNL_CHAIN_HOOKNUM)) {
+			ch->base = true;
+			ch->hook = (int)nftnl_chain_get_u32(c, NFTNL_CHAIN_HOOKNUM);
+			ch->prio = (int32_t)nftnl_chain_get_s32(c, NFTNL_CHAIN_PRIO);
+			ch->policy = nftnl_chain_is_set(c, NFTNL_CHAIN_POLICY) ?
+				     (int)nftnl_chain_get_u32(c, NFTNL_CHAIN_POLICY) : NF_ACCEPT;
+			if (nftnl_chain_is_set(c, NFTNL_CHAIN_TYPE))
+				ch->type = xstrdup(nftnl_chain_get_str(c, NFTNL_CHAIN_TYPE));
+			if (nftnl_chain_is_set(c, NFTNL_CHAIN_DEV))
+				ch->dev = xstrdup(nftnl_chain_get_str(c, NFTNL_CHAIN_DEV));
+		}
+		/* Only present when the chain was created with counters
+		 * (iptables-nft <= 1.8.9 creates built-ins without). */
+		if (nftnl_chain_is_set(c, NFTNL_CHAIN_PACKETS)) {
+			ch->policy_counted = true;
+			ch->policy_packets = nftnl_chain_get_u64(c, NFTNL_CHAIN_PACKETS);
+			ch->policy_bytes = nftnl_chain_get_u64(c, NFTNL_CHAIN_BYTES);
+		}
+		nftnl_chain_free(c);
+	}
+	return 0;
+}
+
+/* Capacity is implicit: the next power of two (at least 4) from nrules. */
+static void add_rule(struct snap_chain *ch, const struct snap_rule *r)
+{
+	if (ch->nrules < 4 ? !ch->rules : (ch->nrules & (ch->nrules - 1)) == 0)
+		ch->rules = xreallocarray(ch->rules, ch->nrules < 4 ? 4 : ch->nrules * 2, sizeof(*ch->rules));
+	ch->rules[ch->nrules++] = *r;
+}
+
+/* Counter of a rule by a raw walk: handle, table, chain and the first
+ * counter expression. Cheap; used when the rule text is reused. */
+struct raw_rule {
+	const char *table;
+	const char *chain;
+	uint64_t handle;
+	uint64_t position;
+	bool has_handle;
+	bool counted;
+	uint64_t packets;
+	uint64_t bytes;
+};
+
+static uint64_t fnv64(uint64_t h, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+
+	while (len--)
+		h = (h ^ *p++) * 1099511628211ull;
+	return h;
+}
+
+static void raw_counter(const struct nlattr *data, struct raw_rule *rr)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, data) {
+		if (mnl_attr_get_type(a) == NFTA_COUNTER_PACKETS && mnl_attr_get_payload_len(a) == 8)
+			rr->packets = be64toh(mnl_attr_get_u64(a));
+		else if (mnl_attr_get_type(a) == NFTA_COUNTER_BYTES && mnl_attr_get_payload_len(a) == 8)
+			rr->bytes = be64toh(mnl_attr_get_u64(a));
+	}
+	rr->counted = true;
+}
+
+static int raw_rule_parse(const struct nlmsghdr *nlh, struct raw_rule *rr)
+{
+	const struct nlattr *a;
+
+	memset(rr, 0, sizeof(*rr));
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+		switch (mnl_attr_get_type(a)) {
+		case NFTA_RULE_TABLE:
+			if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
+				return -1;
+			rr->table = mnl_attr_get_str(a);
+			break;
+		case NFTA_RULE_CHAIN:
+			if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
+				return -1;
+			rr->chain = mnl_attr_get_str(a);
+			break;
+		case NFTA_RULE_HANDLE:
+			if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
+				return -1;
+			rr->handle = be64toh(mnl_attr_get_u64(a));
+			rr->has_handle = true;
+			break;
+		case NFTA_RULE_POSITION:
+			if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
+				return -1;
+			rr->position = be64toh(mnl_attr_get_u64(a));
+			break;
+		case NFTA_RULE_EXPRESSIONS: {
+			const struct nlattr *e;
+
+			mnl_attr_for_each_nested(e, a) {
+				const struct nlattr *x, *name = NULL, *data = NULL;
+				bool counter;
+
+				mnl_attr_for_each_nested(x, e) {
+					if (mnl_attr_get_type(x) == NFTA_EXPR_NAME)
+						name = x;
+					else if (mnl_attr_get_type(x) == NFTA_EXPR_DATA)
+						data = x;
+				}
+				counter = name && mnl_attr_validate(name, MNL_TYPE_NUL_STRING) == 0 &&
+					  strcmp(mnl_attr_get_str(name), "counter") == 0;
+				if (counter && data && !rr->counted)
+					raw_counter(data, rr);
+			}
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	return rr->table && rr->chain && rr->has_handle ? 0 : -1;
+}
+
+/* The set a lookup or objref expression names (NFTA_EXPR_DATA), or NULL. */
+static const char *raw_expr_set(const struct nlattr *name, const struct nlattr *data)
+{
+	const struct nlattr *a;
+	uint16_t type;
+
+	if (!name || !data || mnl_attr_validate(name, MNL_TYPE_NUL_STRING) < 0 ||
+	    mnl_attr_validate(data, MNL_TYPE_NESTED) < 0)
+		return NULL;
+	if (strcmp(mnl_attr_get_str(name), "lookup") == 0)
+		type = NFTA_LOOKUP_SET;
+	else if (strcmp(mnl_attr_get_str(name), "objref") == 0)
+		type = NFTA_OBJREF_SET_NAME;
+	else
+		return NULL;
+	mnl_attr_for_each_nested(a, data)
+		if (mnl_attr_get_type(a) == type && mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+			return mnl_attr_get_str(a);
+	return NULL;
+}
+
+/* What the text is rendered from: the expressions (counter values aside),
+ * userdata and the elements of the anonymous sets they look up (sets may
+ * be NULL). Only computed when a generation changed. */
+static uint64_t raw_rule_content(const struct nlmsghdr *nlh, const struct rule_text_sets *sets,
+				 uint8_t family, const char *table)
+{
+	uint64_t h = 14695981039346656037ull;
+	const struct nlattr *a, *e, *x;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+		if (mnl_attr_get_type(a) == NFTA_RULE_USERDATA) {
+			h = fnv64(h ^ 0x55, mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
+			continue;
+		}
+		if (mnl_attr_get_type(a) != NFTA_RULE_EXPRESSIONS)
+			continue;
+		mnl_attr_for_each_nested(e, a) {
+			const struct nlattr *name = NULL, *data = NULL;
+			const char *set;
+			bool counter = false;
+
+			mnl_attr_for_each_nested(x, e) {
+				if (mnl_attr_get_type(x) == NFTA_EXPR_NAME) {
+					name = x;
+					if (mnl_attr_validate(x, MNL_TYPE_NUL_STRING) == 0 &&
+					    strcmp(mnl_attr_get_str(x), "counter") == 0)
+						counter = true;
+				} else if (mnl_attr_get_type(x) == NFTA_EXPR_DATA) {
+					data = x;
+				}
+			}
+			if (counter) {
+				h = fnv64(h, "counter", 8);
+				continue;
+			}
+			h = fnv64(h, mnl_attr_get_payload(e), mnl_attr_get_payload_len(e));
+			if (sets && (set = raw_expr_set(name, data)) != NULL) {
+				uint64_t sh = rule_text_sets_hash(sets, family, table, set);
+
+				h = fnv64(h, &sh, sizeof(sh));
+			}
+		}
+	}
+	return h;
+}
+
+
+static uint64_t rule_key(uint8_t family, const char *table, uint64_t handle)
+{
+	uint64_t h = fnv64(14695981039346656037ull ^ family, table, strlen(table)) ^ handle;
+
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	return h;
+}
+
+static void rule_index_build(struct rule_index *ix, const struct snap_ruleset *prev)
+{
+	size_t i, j, n = 0;
+
+	ix->size = 0;
+	ix->slot = NULL;
+	if (!prev)
+		return;
+	for (i = 0; i < prev->nchains; i++)
+		if (!prev->chains[i].legacy)
+			n += prev->chains[i].nrules;
+	if (!n)
+		return;
+	ix->size = 16;
+	while (ix->size < n * 2)
+		ix->size *= 2;
+	ix->slot = xcalloc(ix->size, sizeof(*ix->slot));
+	for (i = 0; i < prev->nchains; i++) {
+		const struct snap_chain *ch = &prev->chains[i];
+
+		if (ch->legacy)
+			continue;
+		for (j = 0; j < ch->nrules; j++) {
+			size_t h = rule_key(ch->family, ch->table, ch->rules[j].handle) & (ix->size - 1);
+
+			while (ix->slot[h].r)
+				h = (h + 1) & (ix->size - 1);
+			ix->slot[h].ch = ch;
+			ix->slot[h].r = &ch->rules[j];
+		}
+	}
+}
+
+/* prev's rule with this handle, if its text still holds: within a
+ * generation always; across one only when the content hash agrees (then
+ * *content is computed once and kept for the new rule). */
+static const struct snap_rule *rule_index_find(const struct rule_index *ix, const struct snap_chain *ch,
+					       const struct raw_rule *rr, const struct nlmsghdr *nlh, bool same_gen,
+					       const struct rule_text_sets *sets, uint64_t *content,
+					       bool *have_content)
+{
+	size_t h;
+
+	if (!ix->slot)
+		return NULL;
+	h = rule_key(ch->family, ch->table, rr->handle) & (ix->size - 1);
+	for (; ix->slot[h].r; h = (h + 1) & (ix->size - 1)) {
+		const struct rule_slot *sl = &ix->slot[h];
+
+		if (sl->r->handle != rr->handle || sl->ch->family != ch->family ||
+		    strcmp(sl->ch->table, ch->table) != 0)
+			continue;
+		if (!sl->r->strs || strcmp(sl->ch->name, ch->name) != 0)
+			return NULL;
+		if (same_gen)
+			return sl->r;
+		*content = raw_rule_content(nlh, sets, ch->family, ch->table);
+		*have_content = true;
+		return sl->r->content == *content ? sl->r : NULL;
+	}
+	return NULL;
+}
+
+static void copy_rule(struct snap_rule *d, const struct snap_rule *s)
+{
+	snapshot_rule_copy(d, s);
+}
+
+/* A rule iptop cannot decode (an expression this libnftnl does not know,
+ * or a malformed one): shown on its own with its counter, the rest of the
+ * table still renders. */
+static void undecodable_rule(struct snap_rule *r, const struct raw_rule *rr, const char *why)
+{
+	memset(r, 0, sizeof(*r));
+	r->handle = rr->handle;
+	r->syntax = RULE_SYNTAX_NFT;
+	r->text = xasprintf("# rule not decoded: %s (see: nft -a list ruleset, handle %llu)", why,
+			    (unsigned long long)rr->handle);
+}
+
+
+void collect_rules_parser_init(struct rules_parser *p, struct snap_ruleset *rs, const struct snap_ruleset *prev,
+			      bool from_kernel)
+{
+	memset(p, 0, sizeof(*p));
+	p->rs = rs;
+	p->prev = prev;
+	p->from_kernel = from_kernel;
+	p->same_gen = prev && prev->status == SRC_OK && prev->genid == rs->genid;
+	chain_index_build(&p->ix, rs);
+	if (p->same_gen)
+		chain_index_build(&p->pcix, prev);
+}
+
+void collect_rules_parser_done(struct rules_parser *p)
+{
+	chain_index_free(&p->ix);
+	chain_index_free(&p->pcix);
+	free(p->pix.slot);
+	p->pix.slot = NULL;
+}
+
+/* Within a generation the rule at the same position of the same chain is
+ * almost always it: no hashing of every rule on a refresh. */
+static const struct snap_rule *prev_same_place(struct rules_parser *p, const struct snap_chain *ch, bool new_chain,
+					       uint64_t handle)
+{
+	const struct snap_chain *pch;
+
+	if (!p->same_gen)
+		return NULL;
+	if (new_chain)
+		p->last_prev = chain_index_find(&p->pcix, p->prev, ch->family, ch->table, ch->name);
+	pch = p->last_prev;
+	if (pch && ch->nrules < pch->nrules && pch->rules[ch->nrules].handle == handle &&
+	    pch->rules[ch->nrules].strs)
+		return &pch->rules[ch->nrules];
+	return NULL;
+}
+
+static void render_rule(struct snap_rule *r, const struct nlmsghdr *nlh, const struct raw_rule *rr,
+			const struct snap_chain *ch, bool from_kernel, const struct rule_text_sets *sets)
+{
+	struct nftnl_rule *nr = nftnl_rule_alloc();
+	struct rule_text rt;
+
+	memset(r, 0, sizeof(*r));
+	if ((!from_kernel && !collect_nft_msg_ok(nlh)) || nftnl_rule_nlmsg_parse(nlh, nr) < 0) {
+		undecodable_rule(r, rr, "unknown or malformed expression");
+	} else {
+		memset(&rt, 0, sizeof(rt));
+		rule_text_render(nr, ch->family, rule_text_ipt_table(ch->family, ch->table), sets, &rt);
+		r->handle = rr->handle;
+		r->syntax = rt.syntax;
+		r->text = rt.text ? rt.text : xstrdup("");
+		r->target_chain = rt.target_chain;
+		r->is_goto = rt.is_goto;
+		r->comment = rt.comment;
+	}
+	nftnl_rule_free(nr);
+	snapshot_rule_share(r);
+}
+
+int collect_rules_parser_feed(struct rules_parser *p, const struct nlbuf *b, char **cause)
+{
+	const struct nlmsghdr *nlh;
+
+	for (nlh = nlbuf_first(b); nlh; nlh = nlbuf_next(b, nlh)) {
+		const struct nfgenmsg *nfg = mnl_nlmsg_get_payload(nlh);
+		struct snap_chain *ch, *last = p->last;
+		const struct snap_rule *pr;
+		bool have_content = false;
+		uint64_t content = 0;
+		struct raw_rule rr;
+		struct snap_rule r;
+
+		if (!collect_is_nft_msg(nlh, NFT_MSG_NEWRULE))
+			continue;
+		/* The raw walk checks what it reads; the full check runs only
+		 * before libnftnl sees a message (a new or changed rule). */
+		if (raw_rule_parse(nlh, &rr) < 0) {
+			*cause = xstrdup("malformed NEWRULE message");
+			return -1;
+		}
+		if (last && last->family == nfg->nfgen_family && strcmp(last->table, rr.table) == 0 &&
+		    strcmp(last->name, rr.chain) == 0)
+			ch = last;
+		else
+			ch = chain_index_find(&p->ix, p->rs, nfg->nfgen_family, rr.table, rr.chain);
+		if (!ch)
+			continue; /* chain appeared after the chain dump: next generation */
+		p->last = ch;
+		pr = prev_same_place(p, ch, ch != last, rr.handle);
+		if (!pr && p->prev) {
+			if (!p->pix_built) {
+				rule_index_build(&p->pix, p->prev);
+				p->pix_built = true;
+			}
+			pr = rule_index_find(&p->pix, ch, &rr, nlh, p->same_gen, p->sets, &content,
+					     &have_content);
+		}
+		if (pr) {
+			copy_rule(&r, pr);
+		} else {
+			render_rule(&r, nlh, &rr, ch, p->from_kernel, p->sets);
+			r.content = have_content ? content : raw_rule_content(nlh, p->sets, ch->family, ch->table);
+		}
+		r.position = rr.position;
+		r.counted = rr.counted;
+		r.packets = rr.packets;
+		r.bytes = rr.bytes;
+		add_rule(ch, &r);
+	}
+	return 0;
+}
+
+static int parse_rules(struct snap_ruleset *rs, const struct nlbuf *b, const struct snap_ruleset *prev,
+		       bool from_kernel, const struct rule_text_sets *sets, char **cause)
+{
+	struct rules_parser p;
+	int ret;
+
+	collect_rules_parser_init(&p, rs, prev, from_kernel);
+	p.sets = sets;
+	ret = collect_rules_parser_feed(&p, b, cause);
+	collect_rules_parser_done(&p);
+	return ret;
+}
+
+int collect_parse_rules(struct snap_ruleset *rs, const struct nlbuf *b, const struct snap_ruleset *prev,
+			char **cause)
+{
+	return parse_rules(rs, b, prev, false, NULL, cause);
+}
+
+int collect_parse_gen(const struct nlmsghdr *nlh, uint32_t *genid, uint32_t *pid, char *name, size_t namelen)
+{
+	const struct nlattr *a;
+	bool have = false;
+
+	if (!collect_is_nft_msg(nlh, NFT_MSG_NEWGEN) || nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct nfgenmsg)))
+		return -1;
+	if (pid)
+		*pid = 0;
+	if (name && namelen)
+		name[0] = '\0';
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+		switch (mnl_attr_get_type(a)) {
+		case NFTA_GEN_ID:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+				return -1;
+			*genid = ntohl(mnl_attr_get_u32(a));
+			have = true;
+			break;
+		case NFTA_GEN_PROC_PID:
+			if (pid && mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+				*pid = ntohl(mnl_attr_get_u32(a));
+			break;
+		case NFTA_GEN_PROC_NAME:
+			if (name && namelen && mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+				snprintf(name, namelen, "%s", mnl_attr_get_str(a));
+			break;
+		default:
+			break;
+		}
+	}
+	return have ? 0 : -1;
+}
+
+/* iptables' built-in chains per table, with the priorities iptables-nft
+ * gives them (iptables/nft.c builtin tables). */
+struct ipt_builtin {
+	const char *table;
+	int hook;
+	int32_t prio;
+	const char *type;
+};
+
+static const struct ipt_builtin ipt_builtins[] = {
+	{ "raw", NF_INET_PRE_ROUTING, -300, "filter" },
+	{ "raw", NF_INET_LOCAL_OUT, -300, "filter" },
+	{ "mangle", NF_INET_PRE_ROUTING, -150, "filter" },
+	{ "mangle", NF_INET_LOCAL_IN, -150, "filter" },
+	{ "mangle", NF_INET_FORWARD, -150, "filter" },
+	{ "mangle", NF_INET_LOCAL_OUT, -150, "route" },
+	{ "mangle", NF_INET_POST_ROUTING, -150, "filter" },
+	{ "nat", NF_INET_PRE_ROUTING, -100, "nat" },
+	{ "nat", NF_INET_LOCAL_IN, 100, "nat" },
+	{ "nat", NF_INET_LOCAL_OUT, -100, "nat" },
+	{ "nat", NF_INET_POST_ROUTING, 100, "nat" },
+	{ "filter", NF_INET_LOCAL_IN, 0, "filter" },
+	{ "filter", NF_INET_FORWARD, 0, "filter" },
+	{ "filter", NF_INET_LOCAL_OUT, 0, "filter" },
+	{ "security", NF_INET_LOCAL_IN, 150, "filter" },
+	{ "security", NF_INET_FORWARD, 150, "filter" },
+	{ "security", NF_INET_LOCAL_OUT, 150, "filter" },
+};
+
+void collect_finish_ruleset(struct snap_ruleset *rs)
+{
+	size_t t, i;
+
+	for (t = 0; t < rs->ntables; t++) {
+		const struct snap_table *tb = &rs->tables[t];
+
+		if (!tb->iptables || (tb->family != NFPROTO_IPV4 && tb->family != NFPROTO_IPV6))
+			continue;
+		for (i = 0; i < ARRAY_SIZE(ipt_builtins); i++) {
+			const struct ipt_builtin *b = &ipt_builtins[i];
+			const char *name = snapshot_hook_ipt_name(b->hook);
+			struct snap_chain *ch;
+
+			if (strcmp(b->table, tb->name) != 0 || snapshot_find_chain(rs, tb->family, tb->name, name))
+				continue;
+			rs->chains = xreallocarray(rs->chains, rs->nchains + 1, sizeof(*rs->chains));
+			tb = &rs->tables[t];
+			ch = &rs->chains[rs->nchains++];
+			memset(ch, 0, sizeof(*ch));
+			ch->family = tb->family;
+			ch->table = xstrdup(tb->name);
+			ch->name = xstrdup(name);
+			ch->base = true;
+			ch->hook = b->hook;
+			ch->prio = b->prio;
+			ch->type = xstrdup(b->type);
+			ch->policy = NF_ACCEPT;
+			ch->instantiated = false;
+		}
+	}
+	snapshot_sort_chains(rs);
+}
+
+static void copy_chain_rules(struct snap_chain *d, const struct snap_chain *s)
+{
+	size_t i;
+
+	d->nrules = s->nrules;
+	d->rules = s->nrules ? xcalloc(s->nrules, sizeof(*d->rules)) : NULL;
+	for (i = 0; i < s->nrules; i++)
+		copy_rule(&d->rules[i], &s->rules[i]);
+}
+
+struct snap_ruleset *collect_ruleset_dup(const struct snap_ruleset *s)
+{
+	struct snap_ruleset *d = xcalloc(1, sizeof(*d));
+	size_t i;
+
+	*d = *s;
+	d->error = s->error ? xstrdup(s->error) : NULL;
+	d->legacy_error = s->legacy_error ? xstrdup(s->legacy_error) : NULL;
+	d->tables = s->ntables ? xcalloc(s->ntables, sizeof(*d->tables)) : NULL;
+	for (i = 0; i < s->ntables; i++) {
+		d->tables[i] = s->tables[i];
+		d->tables[i].name = xstrdup(s->tables[i].name);
+	}
+	d->chains = s->nchains ? xcalloc(s->nchains, sizeof(*d->chains)) : NULL;
+	for (i = 0; i < s->nchains; i++) {
+		const struct snap_chain *sc = &s->chains[i];
+		struct snap_chain *dc = &d->chains[i];
+
+		*dc = *sc;
+		dc->table = xstrdup(sc->table);
+		dc->name = xstrdup(sc->name);
+		dc->type = sc->type ? xstrdup(sc->type) : NULL;
+		dc->dev = sc->dev ? xstrdup(sc->dev) : NULL;
+		copy_chain_rules(dc, sc);
+	}
+	return d;
+}
+
+/* Tables and chains (tables reused from prev within a generation). */
+struct snap_ruleset *collect_assemble_begin(const struct collect_input *in, const struct snap_ruleset *prev,
+					   char **cause)
+{
+	struct snap_ruleset *rs = xcalloc(1, sizeof(*rs));
+	bool same_gen = prev && prev->status == SRC_OK && prev->genid == in->genid;
+	size_t i;
+
+	rs->genid = in->genid;
+	rs->status = SRC_OK;
+	if (prev) {
+		rs->change_pid = prev->change_pid;
+		rs->change_wall = prev->change_wall;
+		memcpy(rs->change_proc, prev->change_proc, sizeof(rs->change_proc));
+	}
+	if (in->reuse_tables || !in->tables) {
+		if (!same_gen) {
+			*cause = xstrdup("table dump missing for a new generation");
+			goto fail;
+		}
+		rs->tables = prev->ntables ? xcalloc(prev->ntables, sizeof(*rs->tables)) : NULL;
+		rs->ntables = prev->ntables;
+		for (i = 0; i < prev->ntables; i++) {
+			rs->tables[i] = prev->tables[i];
+			rs->tables[i].name = xstrdup(prev->tables[i].name);
+		}
+	} else if (collect_parse_tables(rs, in->tables, cause) < 0) {
+		goto fail;
+	}
+	if (collect_parse_chains(rs, in->chains, cause) < 0)
+		goto fail;
+	return rs;
+fail:
+	snapshot_ruleset_free(rs);
+	return NULL;
+}
+
+void collect_assemble_finish(struct snap_ruleset *rs, const struct snap_ruleset *prev)
+{
+	size_t i;
+
+	if (prev && prev->status == SRC_OK && prev->genid == rs->genid) {
+		/* Chains not dumped this time keep prev's rules (same generation,
+		 * same rules; their counters are as of the last dump). */
+		struct chain_index pix;
+
+		chain_index_build(&pix, prev);
+		for (i = 0; i < rs->nchains; i++) {
+			struct snap_chain *ch = &rs->chains[i];
+			const struct snap_chain *pch;
+
+			if (ch->nrules)
+				continue;
+			pch = chain_index_find(&pix, prev, ch->family, ch->table, ch->name);
+			if (pch && pch->nrules)
+				copy_chain_rules(ch, pch);
+		}
+		chain_index_free(&pix);
+	}
+	collect_finish_ruleset(rs);
+}
+
+struct snap_ruleset *collect_ruleset_assemble(const struct collect_input *in, const struct snap_ruleset *prev,
+					      char **cause)
+{
+	struct snap_ruleset *rs = collect_assemble_begin(in, prev, cause);
+	struct rule_text_sets *sets = NULL;
+	int ret;
+
+	if (!rs)
+		return NULL;
+	if (in->sets && in->sets->len)
+		sets = rule_text_sets_parse(in->sets->data, in->sets->len);
+	/* prev of any generation lends the text of rules that did not change */
+	ret = parse_rules(rs, in->rules, prev, in->from_kernel, sets, cause);
+	rule_text_sets_free(sets);
+	if (ret < 0) {
+		snapshot_ruleset_free(rs);
+		return NULL;
+	}
+	collect_assemble_finish(rs, prev);
+	return rs;
+}
