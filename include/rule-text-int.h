@@ -231,6 +231,8 @@ bool rule_text_xt_target(struct strbuf *sb, uint8_t family, const char *name, ui
 
 /* inet_ntop() of an AF_INET/AF_INET6 address, appended. */
 void rule_text_xt_addr(struct strbuf *sb, int af, const void *a);
+/* Prefix length of an IPv4 or IPv6 mask (NFPROTO_*), -1 for one with holes. */
+int rule_text_xt_mask_cidr(uint8_t family, const void *mask);
 /* " ADDR[/MASK]" as xtables_ip[6]mask_to_numeric() writes it ("" for a
  * host mask); a and m are union nf_inet_addr. */
 void rule_text_xt_addr_mask(struct strbuf *sb, uint8_t family, const void *a, const void *m);

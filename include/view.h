@@ -166,8 +166,9 @@ void view_stack_prompt(struct view_stack *st, const char *initial);
 /* Shared by the list views: is action a movement (arrows, wheel, pages,
  * Home/End)? Then *to is the row it asks for (not clamped). */
 bool view_list_move(enum ui_action action, size_t sel, size_t nrows, int list_h, long *to);
-/* The next sort column for SORT / SORT_NEXT / SORT_PREV, of count. */
-int view_sort_step(int cur, int count, enum ui_action action);
+/* The next sort column for SORT / SORT_NEXT / SORT_PREV, of count, said on
+ * the key bar ("sorted by names[next]"). */
+int view_sort_step(struct view_stack *st, int cur, int count, enum ui_action action, const char *const *names);
 /* Does a view in the stack show flows (feed_conntrack(feed, true))? */
 bool view_stack_wants_flows(const struct view_stack *st);
 /* The frame (view-frame.c): title, status line, key bar or prompt. */

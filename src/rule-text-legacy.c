@@ -82,67 +82,21 @@ static void view_entry(const void *entry, uint8_t family, struct xt_entry_view *
 	v->goto_flag = e4->ip.flags & IPT_F_GOTO;
 }
 
-/* save_ipv4_addr(): "ADDR/PREFIX" always, "/MASK" for masks with holes. */
-static void add_addr4(struct strbuf *sb, char letter, const struct in_addr *a,
-		      const struct in_addr *m, bool inv)
+/* save_ipv4_addr() / save_ipv6_addr(): "ADDR/PREFIX" always, "/MASK" for
+ * masks with holes; nothing for an unset address that is not inverted. */
+static void add_addr(struct strbuf *sb, uint8_t family, char letter, const void *a, const void *m, bool inv)
 {
-	uint32_t hmask = ntohl(m->s_addr), bits = 0xfffffffeu;
-	int i = 32;
+	int af = family == NFPROTO_IPV6 ? AF_INET6 : AF_INET;
+	int l = rule_text_xt_mask_cidr(family, m);
 
-	if (!m->s_addr && !inv && !a->s_addr)
+	if (!inv && l == 0 &&
+	    (family == NFPROTO_IPV6 || ((const struct in_addr *)a)->s_addr == 0))
 		return;
 	strbuf_addf(sb, "%s -%c ", inv ? " !" : "", letter);
-	rule_text_xt_addr(sb, AF_INET, a);
-	if (m->s_addr == 0xffffffffu) {
-		strbuf_add(sb, "/32");
-		return;
-	}
-	while (--i >= 0 && hmask != bits)
-		bits <<= 1;
-	if (i >= 0) {
-		strbuf_addf(sb, "/%d", i);
-	} else {
-		strbuf_addc(sb, '/');
-		rule_text_xt_addr(sb, AF_INET, m);
-	}
-}
-
-/* xtables_ip6mask_to_cidr(): prefix length, -1 for a mask with holes. */
-static int mask6_cidr(const uint8_t *m)
-{
-	int i, bits = 0;
-
-	for (i = 0; i < 16 && m[i] == 0xff; i++)
-		bits += 8;
-	if (i < 16) {
-		uint8_t b = m[i];
-
-		while (b & 0x80) {
-			bits++;
-			b <<= 1;
-		}
-		if (b)
-			return -1;
-		for (i++; i < 16; i++)
-			if (m[i])
-				return -1;
-	}
-	return bits;
-}
-
-/* save_ipv6_addr() */
-static void add_addr6(struct strbuf *sb, char letter, const struct in6_addr *a,
-		      const struct in6_addr *m, bool inv)
-{
-	int l = mask6_cidr((const uint8_t *)m);
-
-	if (!inv && l == 0)
-		return;
-	strbuf_addf(sb, "%s -%c ", inv ? " !" : "", letter);
-	rule_text_xt_addr(sb, AF_INET6, a);
+	rule_text_xt_addr(sb, af, a);
 	if (l == -1) {
 		strbuf_addc(sb, '/');
-		rule_text_xt_addr(sb, AF_INET6, m);
+		rule_text_xt_addr(sb, af, m);
 	} else {
 		strbuf_addf(sb, "/%d", l);
 	}
@@ -256,13 +210,13 @@ void rule_text_render_xt_entry(const void *entry, size_t len, uint8_t family, co
 	if (family == NFPROTO_IPV6) {
 		const struct ip6t_ip6 *ip = &((const struct ip6t_entry *)entry)->ipv6;
 
-		add_addr6(&sb, 's', &ip->src, &ip->smsk, ip->invflags & IP6T_INV_SRCIP);
-		add_addr6(&sb, 'd', &ip->dst, &ip->dmsk, ip->invflags & IP6T_INV_DSTIP);
+		add_addr(&sb, NFPROTO_IPV6, 's', &ip->src, &ip->smsk, ip->invflags & IP6T_INV_SRCIP);
+		add_addr(&sb, NFPROTO_IPV6, 'd', &ip->dst, &ip->dmsk, ip->invflags & IP6T_INV_DSTIP);
 	} else {
 		const struct ipt_ip *ip = &((const struct ipt_entry *)entry)->ip;
 
-		add_addr4(&sb, 's', &ip->src, &ip->smsk, ip->invflags & IPT_INV_SRCIP);
-		add_addr4(&sb, 'd', &ip->dst, &ip->dmsk, ip->invflags & IPT_INV_DSTIP);
+		add_addr(&sb, NFPROTO_IPV4, 's', &ip->src, &ip->smsk, ip->invflags & IPT_INV_SRCIP);
+		add_addr(&sb, NFPROTO_IPV4, 'd', &ip->dst, &ip->dmsk, ip->invflags & IPT_INV_DSTIP);
 	}
 	/* save_rule_details() */
 	add_iface(&sb, 'i', v.iniface, v.iniface_mask, v.invflags & IPT_INV_VIA_IN);

@@ -278,6 +278,13 @@ static int mask6_cidr(const uint8_t *m)
 	return bits;
 }
 
+int rule_text_xt_mask_cidr(uint8_t family, const void *mask)
+{
+	if (family == NFPROTO_IPV6)
+		return mask6_cidr(mask);
+	return mask4_cidr(((const struct in_addr *)mask)->s_addr);
+}
+
 void rule_text_xt_addr(struct strbuf *sb, int af, const void *a)
 {
 	char buf[INET6_ADDRSTRLEN];

@@ -459,8 +459,7 @@ static int chain_action(struct view *vv, const struct ui_event *ev, struct view_
 	case UI_ACT_SORT:
 	case UI_ACT_SORT_NEXT:
 	case UI_ACT_SORT_PREV:
-		v->sort = (enum chain_sort)view_sort_step(v->sort, SORT_COUNT, ev->action);
-		view_stack_flash(st, SLOT_HINT, "sorted by %s", sort_names[v->sort]);
+		v->sort = (enum chain_sort)view_sort_step(st, v->sort, SORT_COUNT, ev->action, sort_names);
 		break;
 	default:
 		return REACT_PASS;

@@ -264,8 +264,7 @@ static int chains_action(struct view *vv, const struct ui_event *ev, struct view
 	case UI_ACT_SORT:
 	case UI_ACT_SORT_NEXT:
 	case UI_ACT_SORT_PREV:
-		v->sort = (enum list_sort)view_sort_step(v->sort, LS_COUNT, ev->action);
-		view_stack_flash(st, SLOT_HINT, "sorted by %s", sort_names[v->sort]);
+		v->sort = (enum list_sort)view_sort_step(st, v->sort, LS_COUNT, ev->action, sort_names);
 		break;
 	case UI_ACT_CLICK:
 		if (ev->y < v->list_y || ev->y >= v->list_y + v->list_h)

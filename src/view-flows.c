@@ -670,8 +670,7 @@ static int flows_action(struct view *vv, const struct ui_event *ev, struct view_
 	case UI_ACT_SORT:
 	case UI_ACT_SORT_NEXT:
 	case UI_ACT_SORT_PREV:
-		v->sort = (enum fcol)view_sort_step(v->sort, FC_COUNT, ev->action);
-		view_stack_flash(st, SLOT_HINT, "sorted by %s", col_names[v->sort]);
+		v->sort = (enum fcol)view_sort_step(st, v->sort, FC_COUNT, ev->action, col_names);
 		break;
 	default:
 		return REACT_PASS;

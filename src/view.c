@@ -263,9 +263,12 @@ bool view_list_move(enum ui_action action, size_t sel, size_t nrows, int list_h,
 	}
 }
 
-int view_sort_step(int cur, int count, enum ui_action action)
+int view_sort_step(struct view_stack *st, int cur, int count, enum ui_action action, const char *const *names)
 {
-	return (cur + (action == UI_ACT_SORT_PREV ? count - 1 : 1)) % count;
+	int next = (cur + (action == UI_ACT_SORT_PREV ? count - 1 : 1)) % count;
+
+	view_stack_flash(st, SLOT_HINT, "sorted by %s", names[next]);
+	return next;
 }
 
 void view_stack_prompt(struct view_stack *st, const char *initial)

@@ -39,6 +39,8 @@ void setup(int n);
 void feed_ticks(int n);
 int act(enum ui_action a);
 void type(const char *s);
+/* Empty the open prompt, then type s into it. */
+void prompt_replace(const char *s);
 /* Draw at w x h (flash messages expired); the text, allocated. */
 char *draw(struct canvas *c, int w, int h, bool ascii);
 bool has(const char *text, const char *needle);

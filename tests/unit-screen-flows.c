@@ -108,15 +108,11 @@ static void test_flows_walk(void)
 	canvas_free(&c);
 	/* A port: the published one; Enter shows the details and the route. */
 	act(UI_ACT_FILTER);
-	while (st.ctx.prompt[0])
-		act(UI_ACT_TEXT_DEL);
-	type(":8080");
+	prompt_replace(":8080");
 	act(UI_ACT_ACCEPT);
 	act(UI_ACT_HOME);
 	act(UI_ACT_FILTER);
-	while (st.ctx.prompt[0])
-		act(UI_ACT_TEXT_DEL);
-	type("198.51.100.77");
+	prompt_replace("198.51.100.77");
 	act(UI_ACT_ACCEPT);
 	act(UI_ACT_ENTER);
 	CHECK_STR(view_stack_top(&st)->ops->name, "flow");
@@ -137,9 +133,7 @@ static void test_flows_walk(void)
 	/* The ssh flow is for this host: INPUT. */
 	act(UI_ACT_BACK);
 	act(UI_ACT_FILTER);
-	while (st.ctx.prompt[0])
-		act(UI_ACT_TEXT_DEL);
-	type(":22");
+	prompt_replace(":22");
 	act(UI_ACT_ACCEPT);
 	act(UI_ACT_ENTER);
 	d = draw(&c, 80, 24, false);
@@ -302,9 +296,7 @@ static void test_explain(void)
 	canvas_free(&c);
 	act(UI_ACT_BACK);
 	act(UI_ACT_FILTER);
-	while (st.ctx.prompt[0])
-		act(UI_ACT_TEXT_DEL);
-	type(":39000");
+	prompt_replace(":39000");
 	act(UI_ACT_ACCEPT);
 	act(UI_ACT_EXPLAIN);
 	d = draw(&c, 120, 40, false);

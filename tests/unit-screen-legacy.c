@@ -424,9 +424,7 @@ static void test_legacy_trace(void)
 	/* ... unless it reaches a family whose nf_log was not shown (IPv6). */
 	snprintf(tr->filter, sizeof(tr->filter), "-4 -p icmp");
 	act(UI_ACT_TRACE);
-	while (st.ctx.prompt[0])
-		act(UI_ACT_TEXT_DEL);
-	type("-p tcp");
+	prompt_replace("-p tcp");
 	act(UI_ACT_ACCEPT);
 	CHECK(tr->want_start && !tr->want_legacy);
 	tr->want_start = false;

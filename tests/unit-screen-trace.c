@@ -356,9 +356,7 @@ static void test_trace_keys(void)
 	act(UI_ACT_CANCEL);
 	CHECK(!st.ctx.prompting && !st.ctx.trace.want_start);
 	act(UI_ACT_TRACE);
-	while (st.ctx.prompt[0])
-		act(UI_ACT_TEXT_DEL);
-	type("t");
+	prompt_replace("t");
 	CHECK(!st.ctx.prompting && !st.ctx.trace.want_start);
 	/* An error from trace_start shows, the screen goes on. */
 	snprintf(st.ctx.trace.error, sizeof(st.ctx.trace.error), "tracing needs CAP_NET_ADMIN");

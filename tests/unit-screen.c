@@ -90,6 +90,14 @@ int act(enum ui_action a)
 	return view_stack_event(&st, &ev);
 }
 
+/* Empty the open prompt, then type s into it (Enter is the caller's). */
+void prompt_replace(const char *s)
+{
+	while (st.ctx.prompt[0])
+		act(UI_ACT_TEXT_DEL);
+	type(s);
+}
+
 void type(const char *s)
 {
 	struct ui_event ev;
@@ -495,8 +503,7 @@ static void test_walk(void)
 	free(d);
 	canvas_free(&c);
 	act(UI_ACT_FILTER);
-	while (st.ctx.prompt[0])
-		act(UI_ACT_TEXT_DEL);
+	prompt_replace("");
 	act(UI_ACT_ACCEPT);
 	d = draw(&c, 80, 24, false);
 	CHECK(has(d, "-j DOCKER-USER") && !has(d, "of 6"));
