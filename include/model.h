@@ -65,6 +65,23 @@ uint64_t model_rule_bytes(const struct model_rule *r);
  * nf_tables one (the two can share family, table and name). */
 struct model_chain *model_find_chain(const struct model *m, uint8_t family,
 				     const char *table, const char *name, bool legacy);
+/* Packets entering one hook, counted by iptop's observation table
+ * (--observe, collect-observe.h): what a packet count at a hook means,
+ * unlike rule counters, which count rule evaluations. */
+struct model_hook {
+	uint8_t nfproto;       /* NFPROTO_IPV4 / NFPROTO_IPV6 */
+	int hook;              /* NF_INET_PRE_ROUTING .. NF_INET_POST_ROUTING */
+	uint64_t packets;      /* since the baseline */
+	uint64_t bytes;
+	uint64_t d_packets;    /* since the previous snapshot */
+	uint64_t d_bytes;
+	double pps;
+	double heat;
+};
+#define MODEL_MAX_HOOKS 10
+/* The hooks the current snapshot observes (none without --observe), in
+ * family then hook order; returns how many were written. */
+size_t model_hooks(const struct model *m, struct model_hook *out, size_t max);
 /* Decay heat by dt seconds without new data (for animation between ticks). */
 void model_cool(struct model *m, double dt);
 

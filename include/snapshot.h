@@ -120,6 +120,9 @@ struct snap_chain *snapshot_find_sibling(const struct snap_ruleset *rs, const st
 					 const char *name);
 struct snap_table *snapshot_find_table(const struct snap_ruleset *rs, uint8_t family,
 				       const char *name);
+/* One of iptop's own tables (iptop_trace, iptop_observe: inet, owned by
+ * the iptop process that made it), not the user's ruleset. */
+bool snapshot_own_table(const struct snap_ruleset *rs, uint8_t family, const char *name);
 /* "ip", "ip6", "inet", "arp", "bridge", "netdev" */
 const char *snapshot_family_name(uint8_t family);
 /* "prerouting", "input", ... for hook numbers of the inet families */

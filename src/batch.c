@@ -57,6 +57,61 @@ static void wall_str(double t, char *buf, size_t n)
 	strftime(buf, n, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
+static bool hook_shown(const struct model_hook *h, int family_mode)
+{
+	return batch_family_shown(h->nfproto, family_mode);
+}
+
+/* Packets entering each hook (--observe): a line per family. */
+static void batch_text_hooks(const struct model *m, int family_mode, struct strbuf *sb)
+{
+	struct model_hook h[MODEL_MAX_HOOKS];
+	size_t i, n = model_hooks(m, h, ARRAY_SIZE(h));
+
+	for (i = 0; i < n; i++) {
+		if (!hook_shown(&h[i], family_mode))
+			continue;
+		if (i == 0 || h[i - 1].nfproto != h[i].nfproto)
+			strbuf_addf(sb, "hooks %s (packets entering, counted by table inet iptop_observe):",
+				    snapshot_family_name(h[i].nfproto));
+		strbuf_addf(sb, "  %s %llu +%llu", snapshot_hook_name(h[i].nfproto, h[i].hook),
+			    (unsigned long long)h[i].packets, (unsigned long long)h[i].d_packets);
+		if (i + 1 == n || h[i + 1].nfproto != h[i].nfproto)
+			strbuf_addc(sb, '\n');
+	}
+}
+
+/* ,"hooks":[...] when the hooks are observed (--observe); nothing otherwise. */
+static void batch_json_hooks(const struct model *m, int family_mode, struct strbuf *sb)
+{
+	struct model_hook h[MODEL_MAX_HOOKS];
+	size_t i, n = model_hooks(m, h, ARRAY_SIZE(h));
+	bool first = true;
+
+	if (!n)
+		return;
+	strbuf_add(sb, ",\"hooks\":[");
+	for (i = 0; i < n; i++) {
+		if (!hook_shown(&h[i], family_mode))
+			continue;
+		strbuf_add(sb, first ? "{\"family\":" : ",{\"family\":");
+		first = false;
+		strbuf_add_json(sb, snapshot_family_name(h[i].nfproto));
+		strbuf_add(sb, ",\"hook\":");
+		strbuf_add_json(sb, snapshot_hook_name(h[i].nfproto, h[i].hook));
+		strbuf_add(sb, ",\"packets\":");
+		strbuf_add_u64(sb, h[i].packets);
+		strbuf_add(sb, ",\"bytes\":");
+		strbuf_add_u64(sb, h[i].bytes);
+		strbuf_add(sb, ",\"delta_packets\":");
+		strbuf_add_u64(sb, h[i].d_packets);
+		strbuf_add(sb, ",\"delta_bytes\":");
+		strbuf_add_u64(sb, h[i].d_bytes);
+		strbuf_addc(sb, '}');
+	}
+	strbuf_addc(sb, ']');
+}
+
 void batch_text_frame(const struct model *m, const struct feed *feed, int family_mode, struct strbuf *sb)
 {
 	const struct snap_ruleset *rs = m->cur;
@@ -82,11 +137,12 @@ void batch_text_frame(const struct model *m, const struct feed *feed, int family
 		strbuf_addf(sb, "last change: %s by %s[%u]\n", when, rs->change_proc[0] ? rs->change_proc : "?",
 			    rs->change_pid);
 	}
+	batch_text_hooks(m, family_mode, sb);
 	for (i = 0; i < m->nchains; i++) {
 		const struct model_chain *mc = &m->chains[i];
 		const struct snap_chain *ch = mc->snap;
 
-		if (!batch_family_shown(ch->family, family_mode))
+		if (!batch_family_shown(ch->family, family_mode) || snapshot_own_table(rs, ch->family, ch->table))
 			continue;
 		if (!last_table || last_family != ch->family || last_legacy != ch->legacy ||
 		    strcmp(last_table, ch->table) != 0) {
@@ -167,13 +223,14 @@ void batch_json_frame(const struct model *m, const struct feed *feed, int family
 	} else {
 		strbuf_add(sb, "null");
 	}
+	batch_json_hooks(m, family_mode, sb);
 	strbuf_add(sb, ",\"chains\":[");
 	for (i = 0; i < m->nchains; i++) {
 		const struct model_chain *mc = &m->chains[i];
 		const struct snap_chain *ch = mc->snap;
 		const struct snap_table *t = snapshot_find_table(rs, ch->family, ch->table);
 
-		if (!batch_family_shown(ch->family, family_mode))
+		if (!batch_family_shown(ch->family, family_mode) || snapshot_own_table(rs, ch->family, ch->table))
 			continue;
 		if (!first)
 			strbuf_addc(sb, ',');

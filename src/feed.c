@@ -21,6 +21,7 @@
 #include "collect.h"
 #include "conntrack.h"
 #include "feed.h"
+#include "collect-observe.h"
 #include "iptop.h"
 #include "nl.h"
 #include "record.h"
@@ -43,6 +44,7 @@ struct live {
 	struct record *rec;
 	int epfd;
 	struct trace_session *trace;
+	struct collect_observe *observe;
 	struct feed_ifname *ifnames;   /* recorded so far */
 	size_t nifnames;
 	bool ct_recorded;        /* ct_acct and ct_max are in the recording */
@@ -252,12 +254,33 @@ static int live_trace_timeout_ms(struct feed *f)
 	return l->trace ? trace_timeout_ms(l->trace) : -1;
 }
 
-static void live_close(struct feed *f)
+static int live_observe(struct feed *f, bool on, char **cause)
 {
 	struct live *l = f->priv;
 
+	*cause = NULL;
+	free(f->observe_notice);
+	f->observe_notice = NULL;
+	collect_observe_stop(l->observe);
+	l->observe = NULL;
+	f->observing = false;
+	if (!on)
+		return 0;
+	l->observe = collect_observe_start(cause, &f->observe_notice);
+	if (!l->observe)
+		return -1;
+	f->observing = true;
+	return 0;
+}
+
+static void live_close(struct feed *f)
+{
+	struct live *l = f->priv;
+	char *cause;
+
 	/* Before the recording closes: its stop is the last thing in it. */
 	live_trace_stop(f);
+	(void)live_observe(f, false, &cause);
 	free(l->ifnames);
 	collect_ruleset_close(l->rules);
 	ct_collect_close(l->ct);
@@ -279,6 +302,7 @@ static const struct feed_ops feed_live_ops = {
 	.trace_fd = live_trace_fd,
 	.trace_read = live_trace_read,
 	.trace_timeout_ms = live_trace_timeout_ms,
+	.observe = live_observe,
 };
 
 struct feed *feed_live_open(const char *netns, const char *record_path, int interval_ms, char **cause)
@@ -844,6 +868,7 @@ void feed_close(struct feed *f)
 	free(f->netns_label);
 	free(f->backend);
 	free(f->notice);
+	free(f->observe_notice);
 	free(f);
 }
 
@@ -871,6 +896,20 @@ int feed_trace_start_flags(struct feed *f, const char *filter, int rate, unsigne
 		return -1;
 	}
 	return f->ops->trace_start(f, filter, rate, flags, cause);
+}
+
+int feed_observe(struct feed *f, bool on, char **cause)
+{
+	*cause = NULL;
+	if (!f->ops->observe) {
+		if (!on)
+			return 0;
+		*cause = xstrdup(f->replay ? "a replay cannot observe hooks: it shows them when the recording was made "
+					     "with --observe"
+					   : "observing hooks needs a live namespace (this is a demo)");
+		return -1;
+	}
+	return f->ops->observe(f, on, cause);
 }
 
 void feed_trace_stop(struct feed *f)

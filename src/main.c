@@ -49,6 +49,8 @@ static const char usage_text[] =
 	"                          net.netfilter.nf_log.2/.10 to nfnetlink_log while tracing\n"
 	"                          and restores them when it stops (says what changes first;\n"
 	"                          in the dashboard L in the trace view asks instead)\n"
+	"      --observe           count the packets entering each hook (adds iptop's own table\n"
+	"                          inet iptop_observe while iptop runs; on by default with --lab)\n"
 	"      --record FILE       record what is read from the kernel to FILE (rules, conntrack, traces)\n"
 	"      --replay FILE       replay a recording (no root needed); with --trace FILTER -b|--json:\n"
 	"                          the packets it traced that FILTER matches\n"
@@ -89,6 +91,7 @@ enum {
 	OPT_TRACE_LEGACY,
 	OPT_FLOWS_LIMIT,
 	OPT_NO_CONNTRACK,
+	OPT_OBSERVE,
 };
 
 static const struct option long_opts[] = {
@@ -113,6 +116,7 @@ static const struct option long_opts[] = {
 	{ "trace-legacy", no_argument, NULL, OPT_TRACE_LEGACY },
 	{ "flows-limit", required_argument, NULL, OPT_FLOWS_LIMIT },
 	{ "no-conntrack", no_argument, NULL, OPT_NO_CONNTRACK },
+	{ "observe", no_argument, NULL, OPT_OBSERVE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -231,6 +235,7 @@ int main(int argc, char **argv)
 	const char *netns = NULL, *record = NULL, *replay = NULL, *lab_prefix = NULL, *trace = NULL;
 	int trace_rate = 10;
 	bool batch = false, demo = false, lab = false, delay_given = false, trace_legacy = false;
+	bool observe = false;
 	struct feed *feed;
 	char *cause = NULL;
 	char *lab_ns = NULL;
@@ -264,6 +269,7 @@ int main(int argc, char **argv)
 		case OPT_TRACE_LEGACY: trace_legacy = true; break;
 		case OPT_FLOWS_LIMIT: bo.flows_limit = (size_t)parse_count(optarg); break;
 		case OPT_NO_CONNTRACK: bo.conntrack = false; break;
+		case OPT_OBSERVE: observe = true; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': printf("iptop %s\n", PACKAGE_VERSION); return 0;
 		default:
@@ -281,6 +287,8 @@ int main(int argc, char **argv)
 		usage_error("%s", "--trace-legacy traces a live namespace: not with --replay or --demo");
 	if (trace_legacy && batch && !trace)
 		usage_error("%s", "--trace-legacy goes with --trace FILTER (or press t in the dashboard)");
+	if (observe && (replay || demo))
+		usage_error("%s", "--observe counts packets in a live namespace: not with --replay or --demo");
 	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
 		uo.no_color = true;
 	if (uo.theme && ui_theme_check(uo.theme, &cause) < 0) {
@@ -329,6 +337,21 @@ int main(int argc, char **argv)
 
 	if (feed->notice && batch)   /* the dashboard shows it on screen */
 		fprintf(stderr, "iptop: after an iptop that was killed while tracing: %s\n", feed->notice);
+	/* --observe, or the lab (a lesson wants packets at the hooks): a
+	 * failure is fatal only when asked for explicitly. */
+	if ((observe || lab) && !trace && feed_observe(feed, true, &cause) < 0) {
+		if (observe) {
+			fprintf(stderr, "iptop: %s\n", cause);
+			feed_close(feed);
+			free(cause);
+			free(lab_ns);
+			return 1;
+		}
+		free(cause);
+		cause = NULL;
+	}
+	if (feed->observe_notice && batch)
+		fprintf(stderr, "iptop: %s\n", feed->observe_notice);
 	if (trace && !batch) {
 		fprintf(stderr, "iptop: --trace works with -b or --json (in the dashboard press t)\n");
 		feed_close(feed);

@@ -13,6 +13,7 @@
 
 #include "iptop.h"
 #include "model.h"
+#include "collect-observe.h"
 
 #define HEAT_HALF_LIFE 0.5 /* seconds: a hit box is cold again after ~2 s */
 
@@ -346,4 +347,37 @@ void model_cool(struct model *m, double dt)
 		return;
 	for (i = 0; i < m->nchains; i++)
 		m->chains[i].heat *= pow(0.5, dt / HEAT_HALF_LIFE);
+}
+
+size_t model_hooks(const struct model *m, struct model_hook *out, size_t max)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < m->nchains && n < max; i++) {
+		const struct model_chain *mc = &m->chains[i];
+		struct model_hook *h = &out[n];
+
+		if (!collect_observe_chain(mc->snap, &h->nfproto, &h->hook))
+			continue;
+		h->packets = h->bytes = 0;
+		for (j = 0; j < mc->snap->nrules; j++) {
+			h->packets += model_rule_packets(&mc->rules[j]);
+			h->bytes += model_rule_bytes(&mc->rules[j]);
+		}
+		h->d_packets = mc->d_packets;
+		h->d_bytes = mc->d_bytes;
+		h->pps = mc->pps;
+		h->heat = mc->heat;
+		n++;
+	}
+	/* chains are sorted by hook within the table: ip and ip6 interleave */
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && (out[j - 1].nfproto > out[j].nfproto ||
+				      (out[j - 1].nfproto == out[j].nfproto && out[j - 1].hook > out[j].hook)); j--) {
+			struct model_hook t = out[j];
+
+			out[j] = out[j - 1];
+			out[j - 1] = t;
+		}
+	return n;
 }
