@@ -261,6 +261,8 @@ void batch_json_frame(const struct model *m, const struct feed *feed, int family
 		json_u64_or_null(sb, ch->policy_counted, ch->policy_packets - mc->base_policy_packets);
 		strbuf_add(sb, ",\"policy_bytes\":");
 		json_u64_or_null(sb, ch->policy_counted, ch->policy_bytes - mc->base_policy_bytes);
+		strbuf_add(sb, ",\"entered_packets\":");
+		json_u64_or_null(sb, mc->entered_known, mc->entered_packets);
 		strbuf_add(sb, ",\"rules\":[");
 		for (j = 0; j < ch->nrules; j++) {
 			const struct model_rule *mr = &mc->rules[j];
