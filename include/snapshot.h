@@ -67,7 +67,10 @@ struct snap_chain {
 	bool policy_counted;  /* kernel keeps policy counters for this chain */
 	uint64_t policy_packets;
 	uint64_t policy_bytes;
-	uint32_t use;         /* references (jumps) to this chain */
+	uint32_t use;         /* references: jumps, gotos and verdict map elements
+	                       * that lead here, as `iptables -L` counts them
+	                       * (not the kernel's use counter, which adds the
+	                       * chain's own rules) */
 	bool instantiated;    /* false: iptables lists it, the kernel never created it */
 	bool legacy;          /* x_tables (iptables-legacy), not nf_tables; rule
 	                       * handles are synthesized from content (no kernel handles) */
