@@ -17,6 +17,8 @@
 #include "batch.h"
 #include "conntrack.h"
 #include "iptop.h"
+#include "nl.h"
+#include "record.h"
 
 static volatile sig_atomic_t batch_stop;
 static volatile sig_atomic_t batch_now;
@@ -331,6 +333,11 @@ int batch_run(struct feed *feed, const struct batch_opts *opts, FILE *out, char 
 		}
 		if (sb.spill_failed || fwrite(sb.s, 1, sb.len, out) != sb.len || fflush(out) != 0)
 			break; /* reader went away */
+		if (record_check(feed_record(feed), cause) < 0) {
+			strbuf_free(&sb);
+			model_free(&m);
+			return 1;
+		}
 	}
 	strbuf_free(&sb);
 	model_free(&m);

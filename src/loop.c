@@ -32,6 +32,7 @@
 #include "feed.h"
 #include "iptop.h"
 #include "model.h"
+#include "record.h"
 #include "route.h"
 #include "trace.h"
 #include "view.h"
@@ -345,6 +346,9 @@ static int run(struct loop *l, char **cause)
 			snap = true;
 		if (snap) {
 			take_snapshot(l);
+			/* a recording that cannot be written ends the run at once */
+			if (record_check(feed_record(l->feed), cause) < 0)
+				return -1;
 		} else if (redraw && !l->st.ctx.paused) {
 			uint64_t now = time_mono_ns();
 

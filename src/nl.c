@@ -209,16 +209,26 @@ done:
 	return 0;
 }
 
+/* The file that names a namespace: a path as given, a bare name under
+ * /run/netns (where `ip netns add` mounts it). */
+static char *netns_path(const char *name)
+{
+	return strchr(name, '/') ? xstrdup(name) : xasprintf("/run/netns/%s", name);
+}
+
 int nlsock_enter_netns(const char *name, char **cause)
 {
-	char *path;
+	struct stat st;
+	char *path = netns_path(name);
 	int fd;
 
-	if (strchr(name, '/'))
-		path = xstrdup(name);
-	else
-		path = xasprintf("/run/netns/%s", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* a FIFO would block open() for good: refuse it unopened */
+		*cause = xasprintf("%s is not a network namespace (not a regular file)", path);
+		free(path);
+		return -1;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		if (errno == ENOENT)
 			*cause = xasprintf("no such network namespace: %s (%s does not exist; see `ip netns list`)",
