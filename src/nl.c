@@ -280,3 +280,25 @@ char *nlsock_netns_label(const char *name)
 	}
 	return xstrdup(link);
 }
+
+int nlsock_netns_gone(const char *name)
+{
+	struct stat named, self;
+	char *path;
+	int r;
+
+	if (!name || !*name || stat("/proc/self/ns/net", &self) < 0)
+		return 0;
+	path = netns_path(name);
+	/* `ip netns del` unmounts and removes the file; a new namespace of
+	 * the same name is another inode. Either way ours lives on (iptop is
+	 * in it) but nobody can reach it by that name any more. */
+	if (stat(path, &named) < 0)
+		r = errno == ENOENT ? NLSOCK_NETNS_DELETED : 0;
+	else if (named.st_dev != self.st_dev || named.st_ino != self.st_ino)
+		r = NLSOCK_NETNS_REPLACED;
+	else
+		r = 0;
+	free(path);
+	return r;
+}
