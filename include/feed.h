@@ -64,7 +64,9 @@ struct feed_trace {
 struct feed {
 	const struct feed_ops *ops;
 	void *priv;
-	char *netns_label;   /* "net:[4026532xxx] (iptop-lab-host)" */
+	char *netns_label;   /* "net:[4026532xxx] (iptop-lab-host)"; may be replaced by
+	                      * a snapshot (", deleted"): read it after each */
+	int netns_gone;      /* live: 0, or NLSOCK_NETNS_DELETED/_REPLACED (nl.h) */
 	char *backend;       /* "nf_tables" (later: "legacy", "both") */
 	bool replay;         /* true: no kernel behind it */
 	bool ended;          /* replay: the recording has no more snapshots */

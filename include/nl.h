@@ -59,6 +59,11 @@ const struct nlmsghdr *nlbuf_next(const struct nlbuf *b, const struct nlmsghdr *
 int nlsock_enter_netns(const char *name_or_path, char **cause);
 /* "net:[4026531840]" for the current namespace, plus " (NAME)" if given. */
 char *nlsock_netns_label(const char *name);
+/* Is the namespace we entered by this name (or path) still reachable by
+ * it? 0 yes, NLSOCK_NETNS_DELETED the name is gone (ip netns del),
+ * NLSOCK_NETNS_REPLACED it names another namespace now. One stat(). */
+enum { NLSOCK_NETNS_DELETED = 1, NLSOCK_NETNS_REPLACED = 2 };
+int nlsock_netns_gone(const char *name_or_path);
 
 /*
  * An nf_tables transaction (nlbatch.c): nlbatch_init(), then for each

@@ -42,6 +42,7 @@ struct live {
 	struct collect_ruleset *rules;
 	struct ct_collect *ct;   /* opened on first use */
 	struct record *rec;
+	char *netns;             /* as given (-N), or NULL: watched for deletion */
 	int epfd;
 	struct trace_session *trace;
 	struct collect_observe *observe;
@@ -136,11 +137,34 @@ static const struct ct_table *live_conntrack(struct feed *f, bool flows)
 	return ct_collect_table(l->ct);
 }
 
+/* Once a snapshot: is the namespace still there by the name it was given?
+ * The label says so when not (the screen's status line, -b, JSON). */
+static void live_netns_check(struct feed *f)
+{
+	struct live *l = f->priv;
+	int gone = nlsock_netns_gone(l->netns);
+	char *label;
+
+	if (gone == f->netns_gone)
+		return;
+	f->netns_gone = gone;
+	label = nlsock_netns_label(NULL);
+	free(f->netns_label);
+	if (!gone)
+		f->netns_label = nlsock_netns_label(l->netns);
+	else
+		f->netns_label = xasprintf("%s (%s: %s)", label, l->netns,
+					   gone == NLSOCK_NETNS_DELETED ? "deleted" : "now another namespace");
+	free(label);
+}
+
 static struct snap_ruleset *live_snapshot(struct feed *f, const struct snap_ruleset *prev, feed_want_fn want,
 					  void *arg)
 {
 	struct live *l = f->priv;
 	struct snap_ruleset *rs = collect_ruleset_snapshot(l->rules, prev, want, arg);
+
+	live_netns_check(f);
 
 	if (l->rec && rs->status != SRC_OK)
 		record_ruleset_error(l->rec, rs);
@@ -282,6 +306,7 @@ static void live_close(struct feed *f)
 	live_trace_stop(f);
 	(void)live_observe(f, false, &cause);
 	free(l->ifnames);
+	free(l->netns);
 	collect_ruleset_close(l->rules);
 	ct_collect_close(l->ct);
 	record_close(l->rec, NULL);
@@ -317,10 +342,12 @@ struct feed *feed_live_open(const char *netns, const char *record_path, int inte
 	f->ops = &feed_live_ops;
 	f->priv = l;
 	f->netns_label = nlsock_netns_label(netns);
+	l->netns = netns ? xstrdup(netns) : NULL;
 	f->backend = xstrdup("nf_tables");
 	if (record_path) {
 		l->rec = record_create(record_path, f->netns_label, interval_ms, cause);
 		if (!l->rec) {
+			free(l->netns);
 			free(f->netns_label);
 			free(f->backend);
 			free(f);

@@ -32,6 +32,7 @@
 #include "feed.h"
 #include "iptop.h"
 #include "model.h"
+#include "record.h"
 #include "route.h"
 #include "trace.h"
 #include "view.h"
@@ -95,6 +96,7 @@ static void take_snapshot(struct loop *l)
 	/* Conntrack first: a recording replays its frames in this order. */
 	l->st.ctx.ct = feed_conntrack(l->feed, view_stack_wants_flows(&l->st));
 	rs = l->feed->ops->snapshot(l->feed, l->model.cur, view_stack_want, &l->st);
+	l->st.ctx.netns_label = l->feed->netns_label; /* "(NAME: deleted)" */
 
 	model_update(&l->model, rs);
 	/* A replay's recorded packets come with its snapshots. */
@@ -345,6 +347,9 @@ static int run(struct loop *l, char **cause)
 			snap = true;
 		if (snap) {
 			take_snapshot(l);
+			/* a recording that cannot be written ends the run at once */
+			if (record_check(feed_record(l->feed), cause) < 0)
+				return -1;
 		} else if (redraw && !l->st.ctx.paused) {
 			uint64_t now = time_mono_ns();
 
