@@ -112,6 +112,8 @@ static void batch_json_hooks(const struct model *m, int family_mode, struct strb
 		strbuf_addc(sb, '}');
 	}
 	strbuf_addc(sb, ']');
+}
+
 /*
  * Names and rule text as -b prints them. iptables -S (1.8.9) quotes a
  * comment and escapes only '"' and '\' in it; it writes control
