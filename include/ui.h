@@ -103,7 +103,14 @@ int feed_demo_route(void *arg, const struct ct_flow *f, struct route_result *res
 	X(STEP_NEXT, "step") \
 	X(EXPLAIN, "explain") \
 	X(ZOOM, "zoom") \
-	X(BARE, "diagram-only")
+	X(BARE, "diagram-only") \
+	X(TOTALS, "totals") \
+	X(OWN, "own-tables") \
+	X(REPLAY_RESTART, "restart") \
+	X(SEEK_BACK, "seek-back") \
+	X(SEEK_FWD, "seek-forward") \
+	X(CHAPTERS, "chapters") \
+	X(MARK, "mark")
 
 enum ui_action {
 #define UI_ACTION_ENUM(id, name) UI_ACT_##id,

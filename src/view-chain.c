@@ -159,11 +159,9 @@ static void draw_header(struct canvas *c, struct chainv *v, const struct cols *k
 
 	canvas_fill(c, k->num, y, w, 1, ' ', SLOT_HEADER, 0);
 	for (i = 0; i < SORT_COUNT; i++) {
-		char buf[24];
-
 		/* ▼ marks a sort by counters; position order needs no mark. */
-		snprintf(buf, sizeof(buf), "%s%s", i && (int)v->sort == i ? "\xe2\x96\xbc" : "", label[i]);
-		canvas_text_right(c, x[i], y, cw[i], buf, SLOT_HEADER, (int)v->sort == i ? CANVAS_BOLD : 0);
+		view_sort_header(c, x[i], y, cw[i], label[i], i && (int)v->sort == i,
+				 (int)v->sort == i ? CANVAS_BOLD : 0);
 		v->col_x[i] = x[i];
 	}
 	canvas_text(c, k->text, y, -1, "rule", SLOT_HEADER, 0);

@@ -535,8 +535,8 @@ static void draw_path(struct canvas *c, struct tracev *v, const struct view_stac
 	struct strbuf sb;
 
 	strbuf_init(&sb);
-	strbuf_addf(&sb, "\xe2\x94\x80 packet #%llu, %zu steps: \xe2\x86\x90 \xe2\x86\x92 step through it, Enter "
-			 "shows it on the diagram ", (unsigned long long)p->id, p->nsteps);
+	strbuf_addf(&sb, "\xe2\x94\x80 packet #%llu, %zu step%s: \xe2\x86\x90 \xe2\x86\x92 step through it, Enter "
+			 "shows it on the diagram ", (unsigned long long)p->id, p->nsteps, p->nsteps == 1 ? "" : "s");
 	canvas_hline(c, x, y, w, SLOT_BORDER);
 	canvas_text_fit(c, x + 1, y, w - 2, sb.s, SLOT_HOOK, 0);
 	strbuf_free(&sb);
