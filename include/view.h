@@ -108,7 +108,12 @@ struct view_ctx {
 	const char *notes_error;
 	bool zoom;               /* Z: the diagram bigger, with fewer details */
 	bool bare;               /* D: no title, status or key bar */
+	bool own;                /* i: iptop's own tables (iptop_trace) shown, dim */
 };
+
+/* The diagram's family_mode for scene_layout_update: the family filter,
+ * with SCENE_OWN when i shows iptop's own tables. */
+int view_scene_mode(const struct view_ctx *ctx);
 
 
 struct view_ops {

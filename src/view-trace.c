@@ -574,7 +574,7 @@ static void trace_draw(struct view *vv, struct canvas *c, struct canvas_rect bod
 		struct canvas_rect d = { body.x, body.y, body.w, body.h / 2 };
 
 		top_h = d.h;
-		scene_layout_update_zoom(&v->scene, st->ctx.model->cur, st->ctx.family_mode, d.w, d.h, false);
+		scene_layout_update_zoom(&v->scene, st->ctx.model->cur, view_scene_mode(&st->ctx), d.w, d.h, false);
 		canvas_set_clip(c, d.x, d.y, d.w, d.h);
 		view_diagram_draw_scene(c, st, &v->scene, d);
 		view_diagram_draw_path(c, st, &v->scene, d);

@@ -80,6 +80,11 @@ bool view_chain_counted(const struct snap_chain *ch)
 	return false;
 }
 
+int view_scene_mode(const struct view_ctx *ctx)
+{
+	return ctx->family_mode | (ctx->own ? SCENE_OWN : 0);
+}
+
 void view_sort_header(struct canvas *c, int x, int y, int w, const char *label, bool sorted, int attr)
 {
 	char buf[32];
@@ -559,6 +564,11 @@ static int global_action(struct view_stack *st, const struct ui_event *ev)
 			strftime(when, sizeof(when), "%H:%M:%S", localtime_r(&t, &tm));
 			view_stack_flash(st, SLOT_HINT, "counters from %s on (K: the kernel's totals)", when);
 		}
+		return REACT_REDRAW;
+	case UI_ACT_OWN:
+		ctx->own = !ctx->own;
+		view_stack_flash(st, SLOT_HINT, "%s", ctx->own ? "iptop's own tables shown (dim): i hides them"
+							  : "iptop's own tables hidden: i shows them");
 		return REACT_REDRAW;
 	case UI_ACT_TOTALS:
 		if (!ctx->model->cur)
