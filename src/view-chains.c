@@ -317,12 +317,20 @@ static void chains_free(struct view *vv)
 	free(v);
 }
 
+/* The list shows every chain's counts and sorts by them: all of them
+ * fresh at each refresh, not only the chains on the diagram. */
+static bool chains_wants(struct view *v, const struct snap_chain *ch)
+{
+	return true;
+}
+
 static const struct view_ops view_chains_ops = {
 	.name = "chains",
 	.keyctx = UI_CTX_CHAINS,
 	.draw = chains_draw,
 	.action = chains_action,
 	.crumb = chains_crumb,
+	.wants = chains_wants,
 	.explain = chains_explain,
 	.filter = chains_filter,
 	.free = chains_free,
