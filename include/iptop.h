@@ -61,5 +61,10 @@ void strbuf_free(struct strbuf *sb);
 /* Monotonic and wall clock in nanoseconds / seconds. */
 uint64_t time_mono_ns(void);
 double time_wall(void);
+/* The source tree an uninstalled iptop runs from (the build tree, or the
+ * source tree configure recorded for it), whose themes/ and doc/ it uses;
+ * NULL when installed (PKGDATADIR). IPTOP_THEMES_DIR and IPTOP_DATA_DIR
+ * override both. */
+const char *data_source_tree(void);
 
 #endif

@@ -79,7 +79,8 @@ void model_init(struct model *m);
 void model_free(struct model *m);
 /* Take ownership of next; compute deltas against the current snapshot. */
 void model_update(struct model *m, struct snap_ruleset *next);
-/* Set the view baseline to the current counters ('z'). Clears it if on. */
+/* on: the view baseline is the current counters ('z', again: a new one);
+ * off: the kernel's totals ('K'). */
 void model_set_baseline(struct model *m, bool on);
 /* Counters as shown (minus baseline). */
 uint64_t model_rule_packets(const struct model_rule *r);

@@ -20,6 +20,7 @@
 #define SCENE_NHOOKS 5           /* NF_INET_PRE_ROUTING .. NF_INET_POST_ROUTING */
 #define SCENE_MAX_ARROWS 64          /* 9 between hooks, the rest inside (boxes) */
 #define SCENE_MAX_NODES 4
+#define SCENE_OWN 0x100          /* family_mode flag: iptop's own tables (iptop_trace) too */
 
 enum scene_style {
 	SCENE_LIST,     /* one column, hook headings and table rows (narrow or crowded) */
@@ -35,6 +36,7 @@ struct scene_item {
 	char label[64];          /* "raw", "filter₆", "firewalld filter_INPUT", "filter (legacy)" */
 	char short_label[40];    /* when label does not fit: "firewalld", "filter L" */
 	bool legacy;             /* an iptables-legacy (x_tables) table */
+	bool own;                /* iptop's own (iptop_trace): drawn dim */
 };
 
 struct scene_hook {
@@ -97,14 +99,17 @@ struct scene {
 void scene_layout_init(struct scene *s);
 void scene_layout_free(struct scene *s);
 /* Recompute if size, family filter or topology changed; true if it did.
- * rs may be NULL (nothing collected yet). family_mode: 0 both, 4, 6. */
+ * rs may be NULL (nothing collected yet). family_mode: 0 both, 4, 6,
+ * | SCENE_OWN. */
 bool scene_layout_update(struct scene *s, const struct snap_ruleset *rs, int family_mode, int w, int h);
 /* The same, zoomed (Z): rows only, two per table where they fit. */
 bool scene_layout_update_zoom(struct scene *s, const struct snap_ruleset *rs, int family_mode, int w, int h,
 			      bool zoom);
 /* Does the diagram show this chain (a base chain of an inet-family hook
- * that passes the family filter)? */
+ * that passes the family filter; iptop's own tables only with SCENE_OWN)? */
 bool scene_layout_shows(const struct snap_chain *ch, int family_mode);
+/* Is this one of iptop's own tables (iptop_trace, iptop_*), not the user's? */
+bool scene_layout_own(const struct snap_chain *ch);
 /* Item at a point of the body, or -1. */
 long scene_layout_hit(const struct scene *s, int x, int y);
 /* Nearest visible item from `from` in direction (dx, dy), or -1. */

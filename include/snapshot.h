@@ -21,6 +21,10 @@ enum src_status {
 	SRC_OFF,          /* not requested */
 };
 const char *snapshot_status_name(enum src_status st);
+/* Was this ruleset change (NEWGEN's pid and process name) iptop's own
+ * (this process, or an iptop adding or removing its trace table)? Those
+ * never count as the ruleset's last change. */
+bool snapshot_change_is_iptop(uint32_t pid, const char *proc);
 
 /* How a rule's text is written. */
 enum rule_syntax {

@@ -96,7 +96,6 @@ struct view_ctx {
 	bool prompting;          /* the key bar is a text prompt for the top view */
 	enum view_prompt prompt_kind;
 	char prompt[128];
-	char prompt_saved[128];
 	/* Conntrack as of this tick (the loop calls feed_conntrack), NULL: the
 	 * feed has none. Flows live until the next tick: keep keys, not pointers. */
 	const struct ct_table *ct;
@@ -109,7 +108,12 @@ struct view_ctx {
 	const char *notes_error;
 	bool zoom;               /* Z: the diagram bigger, with fewer details */
 	bool bare;               /* D: no title, status or key bar */
+	bool own;                /* i: iptop's own tables (iptop_trace) shown, dim */
 };
+
+/* The diagram's family_mode for scene_layout_update: the family filter,
+ * with SCENE_OWN when i shows iptop's own tables. */
+int view_scene_mode(const struct view_ctx *ctx);
 
 
 struct view_ops {
@@ -229,6 +233,10 @@ void view_fmt_rate(char *buf, size_t n, double v);
 /* Does the kernel count anything in this chain (a policy counter or a
  * rule with a counter)? If not, its numbers are unknown ("—"), not 0. */
 bool view_chain_counted(const struct snap_chain *ch);
+/* A column's name right-aligned in w columns of the header row, marked
+ * when the list is sorted by it (if there is room): "▼pkts", or "*pkts"
+ * on an ASCII canvas (a 'v' would read as part of the word: "vpkt/s"). */
+void view_sort_header(struct canvas *c, int x, int y, int w, const char *label, bool sorted, int attr);
 /* Heat 0..1 to a slot: SLOT_HEAT1..4, or cold (fallback). */
 enum slot view_heat_slot(double heat, enum slot cold);
 /* A line of a scrolling list: keep sel visible in rows; returns the new top. */

@@ -125,9 +125,11 @@ bool collect_ruleset_events(struct collect_ruleset *c)
 			char name[64];
 
 			if (collect_parse_gen(nlh, &gen, &pid, name, sizeof(name)) == 0) {
-				c->change_pid = pid;
-				snprintf(c->change_proc, sizeof(c->change_proc), "%s", name);
-				c->change_wall = time_wall();
+				if (!snapshot_change_is_iptop(pid, name)) {
+					c->change_pid = pid;
+					snprintf(c->change_proc, sizeof(c->change_proc), "%s", name);
+					c->change_wall = time_wall();
+				}
 				if (c->rec)
 					record_frame(c->rec, REC_NFT_EVENT, nlh, nlh->nlmsg_len);
 				changed = true;

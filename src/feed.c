@@ -736,12 +736,16 @@ static struct snap_ruleset *replay_snapshot(struct feed *f, const struct snap_ru
 			}
 			if (legacy.len)
 				collect_ruleset_parse_legacy(rs, legacy.data, legacy.len);
-			rs->change_pid = b.change_pid;
-			memcpy(rs->change_proc, b.change_proc, sizeof(rs->change_proc));
-			/* a wall clock time from the file: NaN, infinite or past
-			 * any time_t would be undefined behaviour downstream
-			 * ((time_t) casts) or "inf" in the JSON */
-			rs->change_wall = b.change_wall > 0 && b.change_wall < 1e11 ? b.change_wall : 0;
+			/* Older recordings count iptop's own trace table as a
+			 * change: keep the one before it (assemble copied it). */
+			if (!snapshot_change_is_iptop(b.change_pid, b.change_proc)) {
+				rs->change_pid = b.change_pid;
+				memcpy(rs->change_proc, b.change_proc, sizeof(rs->change_proc));
+				/* a wall clock time from the file: NaN, infinite or
+				 * past any time_t would be undefined behaviour
+				 * downstream ((time_t) casts) or "inf" in the JSON */
+				rs->change_wall = b.change_wall > 0 && b.change_wall < 1e11 ? b.change_wall : 0;
+			}
 			rs->time_ns = fr.t_ns;
 			goto out;
 		}

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "explain.h"
 #include "feed.h"
 #include "iptop.h"
 #include "trace.h"
@@ -60,7 +61,7 @@ static const char usage_text[] =
 	"      --lab               bring up the lab (if needed) with traffic and watch its host\n"
 	"      --lab-prefix P      namespace prefix of the lab (default iptop-lab), with --lab\n"
 	"  -h, --help              show this help and exit\n"
-	"  -V, --version           show the version and exit\n"
+	"  -V, --version           show the version and where themes and notes are read from\n"
 	"\n"
 	"iptop only reads: it never changes rules, counters or connections.\n"
 	"Reading the ruleset needs CAP_NET_ADMIN (root); --replay and --demo need none.\n";
@@ -302,7 +303,14 @@ int main(int argc, char **argv)
 		case OPT_NO_CONNTRACK: bo.conntrack = false; break;
 		case OPT_OBSERVE: observe = true; break;
 		case 'h': fputs(usage_text, stdout); return 0;
-		case 'V': printf("iptop %s\n", PACKAGE_VERSION); return 0;
+		case 'V': {
+			char *themes = ui_theme_dir(), *notes = explain_dir();
+
+			printf("iptop %s\nthemes: %s\nnotes: %s\n", PACKAGE_VERSION, themes, notes);
+			free(themes);
+			free(notes);
+			return 0;
+		}
 		default:
 			fprintf(stderr, "Try 'iptop --help' for more information.\n");
 			return 2;

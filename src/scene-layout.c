@@ -60,14 +60,23 @@ const char *scene_layout_style_name(enum scene_style st)
 	return "?";
 }
 
+bool scene_layout_own(const struct snap_chain *ch)
+{
+	return !ch->legacy && strncmp(ch->table, "iptop_", 6) == 0;
+}
+
 bool scene_layout_shows(const struct snap_chain *ch, int family_mode)
 {
+	int fam = family_mode & ~SCENE_OWN;
+
 	if (!ch->base || ch->hook < 0 || ch->hook >= SCENE_NHOOKS)
+		return false;
+	if (!(family_mode & SCENE_OWN) && scene_layout_own(ch))
 		return false;
 	switch (ch->family) {
 	case NFPROTO_INET: return true;
-	case NFPROTO_IPV4: return family_mode != 6;
-	case NFPROTO_IPV6: return family_mode != 4;
+	case NFPROTO_IPV4: return fam != 6;
+	case NFPROTO_IPV6: return fam != 4;
 	}
 	return false;
 }
@@ -135,6 +144,7 @@ static void make_label(struct scene_item *it, const struct snap_ruleset *rs, con
 	else if (both && ch->family == NFPROTO_IPV6)
 		suffix = "\xe2\x82\x86"; /* ₆ */
 	it->legacy = ch->legacy;
+	it->own = scene_layout_own(ch);
 	if (ch->legacy) {
 		/* x_tables knows only iptables' tables: the table names it. */
 		snprintf(it->short_label, sizeof(it->short_label), "%s%s L", ch->table, suffix);

@@ -6,12 +6,19 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 
 #include "iptop.h"
 #include "snapshot.h"
+
+bool snapshot_change_is_iptop(uint32_t pid, const char *proc)
+{
+	/* iptop changes a ruleset only for its trace table. */
+	return pid == (uint32_t)getpid() || strcmp(proc, "iptop") == 0;
+}
 
 const char *snapshot_status_name(enum src_status st)
 {

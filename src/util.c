@@ -1,12 +1,13 @@
 /*
  * util.c - allocation wrappers, the growable string buffer, clocks and
- * opening a file that must be a regular one. Does not know about netlink
- * or the screen.
+ * opening a file that must be a regular one, and where iptop's data
+ * (themes, notes) is. Does not know about netlink or the screen.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -349,4 +350,46 @@ int open_regular_file(const char *path, const char *want, char **cause)
 	if (fl >= 0)
 		(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
 	return fd;
+}
+
+/* A source tree holds the data iptop ships: themes/ and doc/explain.txt. */
+static bool is_source_tree(const char *dir)
+{
+	char *t = xasprintf("%s/themes/default", dir), *n = xasprintf("%s/doc/explain.txt", dir);
+	bool ok = access(t, R_OK) == 0 && access(n, R_OK) == 0;
+
+	free(t);
+	free(n);
+	return ok;
+}
+
+const char *data_source_tree(void)
+{
+	static char tree[PATH_MAX];
+	static bool done;
+	char self[PATH_MAX];
+	ssize_t n;
+	char *slash;
+
+	if (done)
+		return tree[0] ? tree : NULL;
+	done = true;
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return NULL;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	/* Built in the source tree: beside the binary. Built elsewhere
+	 * (VPATH): the source tree configure recorded, from that build
+	 * tree's binary only, and only while it is there. */
+	if (is_source_tree(self))
+		snprintf(tree, sizeof(tree), "%s", self);
+#if defined(ABS_TOP_SRCDIR) && defined(ABS_TOP_BUILDDIR)
+	else if (strcmp(self, ABS_TOP_BUILDDIR) == 0 && is_source_tree(ABS_TOP_SRCDIR))
+		snprintf(tree, sizeof(tree), "%s", ABS_TOP_SRCDIR);
+#endif
+	return tree[0] ? tree : NULL;
 }

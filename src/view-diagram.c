@@ -94,7 +94,7 @@ static void sync(struct diagram *d, struct view_stack *st, int w, int h)
 	struct scene *s = &st->ctx.scene;
 	size_t i;
 
-	scene_layout_update_zoom(s, st->ctx.model->cur, st->ctx.family_mode, w, h, st->ctx.zoom);
+	scene_layout_update_zoom(s, st->ctx.model->cur, view_scene_mode(&st->ctx), w, h, st->ctx.zoom);
 	if (d->sel_gen == s->generation)
 		return;
 	d->sel_gen = s->generation;
@@ -152,7 +152,7 @@ static void diagram_tick(struct view *v, struct view_stack *st)
 		const struct model_chain *mc = &m->chains[i];
 		struct hist *h;
 
-		if (!scene_layout_shows(mc->snap, 0))
+		if (!scene_layout_shows(mc->snap, SCENE_OWN))
 			continue;
 		h = find_hist(d, mc->snap, true);
 		h->v[h->pos] = (float)mc->pps;
@@ -267,6 +267,8 @@ static void draw_item_row(struct canvas *c, const struct view_stack *st, const s
 		nslot = heat != SLOT_NORMAL ? heat : SLOT_NUMBER;
 		rslot = heat != SLOT_NORMAL ? heat : mc->pps > 0 ? SLOT_NUMBER : SLOT_DIM;
 	}
+	if (it->own)
+		lslot = nslot = rslot = SLOT_DIM; /* iptop's, not the user's */
 	if (sel) {
 		/* Selection is reverse video of the row's heat, so heat still shows. */
 		enum slot ss = heat != SLOT_NORMAL ? heat : SLOT_SELECT;
@@ -294,6 +296,8 @@ static void draw_item_box(struct canvas *c, const struct view_stack *st, const s
 	char rate[24], total[16], prio[16];
 	bool sel = d && i == d->sel;
 
+	if (it->own)
+		bs = ls = ns = SLOT_DIM; /* iptop's, not the user's */
 	if (sel) {
 		ls = ns = heat != SLOT_NORMAL ? heat : SLOT_SELECT;
 		attr = heat != SLOT_NORMAL ? CANVAS_REVERSE : 0;

@@ -78,7 +78,7 @@ void view_frame_title(struct view_stack *st, struct canvas *c)
 			char when[16];
 
 			strftime(when, sizeof(when), "%H:%M:%S", localtime_r(&t, &tm));
-			strbuf_addf(&right, "since %s  ", when);
+			strbuf_addf(&right, "since %s (K: totals)  ", when);
 		}
 		if (i < 2)
 			strbuf_addf(&right, "%s  ", family_text(ctx->family_mode));
@@ -128,8 +128,9 @@ static enum slot status_slot(enum src_status s)
 	}
 }
 
-/* "7/262K flows", or why there are none. */
-static void ct_text(const struct ct_table *t, struct strbuf *sb, enum slot *slot)
+/* "7/262K flows", or why there are none (a replay: the recording holds
+ * none, which says nothing of the kernel's). */
+static void ct_text(const struct ct_table *t, bool replay, struct strbuf *sb, enum slot *slot)
 {
 	char n[16], m[16];
 
@@ -137,7 +138,7 @@ static void ct_text(const struct ct_table *t, struct strbuf *sb, enum slot *slot
 	strbuf_add(sb, "");
 	*slot = SLOT_STATUS;
 	if (!t) {
-		strbuf_add(sb, "conntrack unavailable");
+		strbuf_add(sb, replay ? "conntrack not recorded" : "conntrack unavailable");
 		return;
 	}
 	if (t->status != SRC_OK && t->status != SRC_CHANGING && !t->gen) {
@@ -155,6 +156,97 @@ static void ct_text(const struct ct_table *t, struct strbuf *sb, enum slot *slot
 	/* Near the limit new connections get dropped: say so early. */
 	if (t->max && (t->has_kernel_count ? t->kernel_count : t->count) * 10 >= t->max * 9)
 		*slot = SLOT_WARN;
+}
+
+/* The namespace as the user named it: "lab-host" of "net:[4026532…] (lab-host)"
+ * ("replay of F (net:[7] (lab))" keeps its whole parenthesis); the whole
+ * label when it names none. */
+static void ns_short(const char *label, char *buf, size_t n)
+{
+	const char *open = strchr(label, '(');
+	size_t len = strlen(label);
+
+	if (open && len && label[len - 1] == ')' && strncmp(label, "net:[", 5) == 0)
+		snprintf(buf, n, "%.*s", (int)(label + len - 1 - (open + 1)), open + 1);
+	else
+		snprintf(buf, n, "%s", label);
+}
+
+/* "gen 42, changed 09:30:00 by dockerd[812]", with less at each level:
+ * 0 all, 1 no pid, 2 no process, 3 the generation only. */
+static void gen_text(const struct snap_ruleset *rs, int level, struct strbuf *sb)
+{
+	strbuf_reset(sb);
+	strbuf_add(sb, ""); /* never NULL */
+	if (!rs)
+		return;
+	strbuf_addf(sb, "gen %u", rs->genid);
+	if (rs->change_wall > 0 && level < 3) {
+		time_t t = (time_t)rs->change_wall;
+		struct tm tm;
+		char when[16];
+
+		strftime(when, sizeof(when), "%H:%M:%S", localtime_r(&t, &tm));
+		strbuf_addf(sb, ", changed %s", when);
+		if (rs->change_proc[0] && level < 2)
+			strbuf_addf(sb, " by %s", rs->change_proc);
+		if (rs->change_pid && level < 1)
+			strbuf_addf(sb, "[%u]", rs->change_pid);
+	}
+}
+
+/* After the source state: namespace │ backend │ flows │ generation and
+ * last change. Too wide, the least useful goes first: the namespace's
+ * inode (its name stays), the backend, the changer's pid, its name, the
+ * change time, the flow count; the namespace name is cut last. */
+static void status_rest(struct view_stack *st, struct canvas *c, int x, int y, const struct snap_ruleset *rs)
+{
+	const char *bar = " \xe2\x94\x82 "; /* │ */
+	const char *label = st->ctx.netns_label;
+	struct strbuf gen, cts;
+	enum slot ct_slot;
+	char ns[128] = "";
+	int level, room = c->w - x - 1;
+	bool backend = false, ct = false;
+
+	strbuf_init(&gen);
+	ct_text(st->ctx.ct, st->ctx.trace.replay, &cts, &ct_slot);
+	for (level = 0; level < 8; level++) {
+		int need;
+
+		if (label)
+			snprintf(ns, sizeof(ns), "%s", label);
+		if (label && level >= 1)
+			ns_short(label, ns, sizeof(ns));
+		backend = st->ctx.backend && level < 2;
+		gen_text(rs, level < 3 ? 0 : level - 2, &gen);
+		ct = cts.len && level < 6;
+		need = (label ? canvas_width(ns) + 3 : 0) + (backend ? canvas_width(st->ctx.backend) + 3 : 0) +
+		       (ct ? canvas_width(cts.s) + 3 : 0) + canvas_width(gen.s);
+		if (need <= room)
+			break;
+	}
+	x++;
+	if (label) {
+		int keep = room - canvas_width(gen.s) - 3 - (backend ? canvas_width(st->ctx.backend) + 3 : 0) -
+			   (ct ? canvas_width(cts.s) + 3 : 0);
+
+		if (keep >= 6) {
+			x += canvas_text_fit(c, x, y, keep, ns, SLOT_STATUS, 0);
+			x += canvas_text(c, x, y, -1, bar, SLOT_STATUS, 0);
+		}
+	}
+	if (backend) {
+		x += canvas_text(c, x, y, -1, st->ctx.backend, SLOT_STATUS, 0);
+		x += canvas_text(c, x, y, -1, bar, SLOT_STATUS, 0);
+	}
+	if (ct) {
+		x += canvas_text(c, x, y, -1, cts.s, ct_slot, 0);
+		x += canvas_text(c, x, y, -1, bar, SLOT_STATUS, 0);
+	}
+	canvas_text_fit(c, x, y, c->w - x, gen.s, SLOT_STATUS, 0);
+	strbuf_free(&gen);
+	strbuf_free(&cts);
 }
 
 void view_frame_status(struct view_stack *st, struct canvas *c, int y)
@@ -175,57 +267,7 @@ void view_frame_status(struct view_stack *st, struct canvas *c, int y)
 		strbuf_addc(&sb, ' ');
 		x = canvas_text_fit(c, 0, y, c->w, sb.s, status_slot(rs->status), 0);
 	}
-	/* The generation and last change must show; the namespace label is
-	 * cut first, then the backend dropped. */
-	{
-		struct strbuf gen, cts;
-		const char *bar = " \xe2\x94\x82 "; /* │ */
-		enum slot ct_slot;
-		int room, gw, bw, cw;
-
-		strbuf_init(&gen);
-		strbuf_add(&gen, ""); /* never NULL */
-		if (rs) {
-			strbuf_addf(&gen, "gen %u", rs->genid);
-			if (rs->change_wall > 0) {
-				time_t t = (time_t)rs->change_wall;
-				struct tm tm;
-				char when[16];
-
-				strftime(when, sizeof(when), "%H:%M:%S", localtime_r(&t, &tm));
-				strbuf_addf(&gen, ", changed %s", when);
-				if (rs->change_proc[0])
-					strbuf_addf(&gen, " by %s", rs->change_proc);
-				if (rs->change_pid)
-					strbuf_addf(&gen, "[%u]", rs->change_pid);
-			}
-		}
-		ct_text(st->ctx.ct, &cts, &ct_slot);
-		cw = cts.len ? canvas_width(cts.s) + 3 : 0;
-		gw = canvas_width(gen.s);
-		bw = st->ctx.backend ? canvas_width(st->ctx.backend) + 3 : 0;
-		room = c->w - x - 1 - gw - (gw ? 3 : 0) - bw - cw;
-		if (room < 12) {
-			room += bw;
-			bw = 0;
-		}
-		x++;
-		if (st->ctx.netns_label && room >= 6) {
-			x += canvas_text_fit(c, x, y, room, st->ctx.netns_label, SLOT_STATUS, 0);
-			x += canvas_text(c, x, y, -1, bar, SLOT_STATUS, 0);
-		}
-		if (bw) {
-			x += canvas_text(c, x, y, -1, st->ctx.backend, SLOT_STATUS, 0);
-			x += canvas_text(c, x, y, -1, bar, SLOT_STATUS, 0);
-		}
-		if (cw && c->w - x - cw >= gw) {
-			x += canvas_text(c, x, y, -1, cts.s, ct_slot, 0);
-			x += canvas_text(c, x, y, -1, bar, SLOT_STATUS, 0);
-		}
-		canvas_text_fit(c, x, y, c->w - x, gen.s, SLOT_STATUS, 0);
-		strbuf_free(&gen);
-		strbuf_free(&cts);
-	}
+	status_rest(st, c, x, y, rs);
 	strbuf_free(&sb);
 }
 
