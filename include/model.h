@@ -74,6 +74,8 @@ struct model {
 /* 1 when just hit, fading to 0 at the model's glow time (at m->now_ns);
  * 0 when out. */
 double model_glow_level(const struct model *m, const struct model_glow *g);
+/* How lit a chain is: its heat, or its fading afterglow (0..1). */
+double model_chain_light(const struct model *m, const struct model_chain *mc);
 
 void model_init(struct model *m);
 void model_free(struct model *m);

@@ -110,7 +110,7 @@ static bool anything_hot(const struct model *m)
 	size_t i;
 
 	for (i = 0; i < m->nchains; i++)
-		if (m->chains[i].heat >= 0.05)
+		if (model_chain_light(m, &m->chains[i]) >= 0.05)
 			return true;
 	return false;
 }

@@ -41,6 +41,13 @@ static void glow_step(const struct model *m, struct model_glow *g, const struct 
 	}
 }
 
+double model_chain_light(const struct model *m, const struct model_chain *mc)
+{
+	double g = 0.7 * model_glow_level(m, &mc->glow);
+
+	return mc->heat > g ? mc->heat : g;
+}
+
 double model_glow_level(const struct model *m, const struct model_glow *g)
 {
 	double age;
@@ -218,7 +225,7 @@ static const struct model_glow *omr_glow(const struct model *m, const struct han
 
 /* Packets into each user chain: the counters of the rules leading there
  * (known only when every one of them counts). */
-static void model_entered(struct model_chain *mc, size_t n)
+static void model_entered(const struct model *m, struct model_chain *mc, size_t n, uint64_t now)
 {
 	struct chain_map cm = { NULL, 0 };
 	size_t i, j;
@@ -247,11 +254,15 @@ static void model_entered(struct model_chain *mc, size_t n)
 			}
 		}
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (mc[i].d_entered_packets == UINT64_MAX) {
 			mc[i].entered_known = false;
 			mc[i].entered_packets = mc[i].d_entered_packets = 0;
 		}
+		if (!mc[i].snap->base)
+			glow_step(m, &mc[i].glow, &mc[i].glow, now,
+				  mc[i].entered_known ? mc[i].d_entered_packets : mc[i].d_packets);
+	}
 	free(cm.slot);
 }
 
@@ -341,7 +352,11 @@ void model_update(struct model *m, struct snap_ruleset *next)
 			mc->bps = mc->d_bytes / dt;
 		}
 		mc->hit = mc->d_packets > 0;
-		glow_step(m, &mc->glow, om ? &om->glow : NULL, next->time_ns, mc->d_packets);
+		/* user chains glow with the packets that entered them (model_entered) */
+		if (ch->base)
+			glow_step(m, &mc->glow, om ? &om->glow : NULL, next->time_ns, mc->d_packets);
+		else if (om)
+			mc->glow = om->glow;
 		mc->heat = old_heat * (dt > 0 ? pow(0.5, dt / HEAT_HALF_LIFE) : 1.0);
 		if (mc->hit) {
 			/* Hotter for more traffic: 1 packet lights, ~1000/s saturates. */
@@ -355,7 +370,7 @@ void model_update(struct model *m, struct snap_ruleset *next)
 	}
 	free(hm.slot);
 	free(cm.slot);
-	model_entered(nc, next->nchains);
+	model_entered(m, nc, next->nchains, next->time_ns);
 	free_chains(m->chains, m->nchains);
 	snapshot_ruleset_free(m->prev);
 	m->prev = m->cur;
