@@ -147,8 +147,8 @@ static void add_text(struct strbuf *sb, const char *s)
 const char *batch_netns_gone_text(int gone)
 {
 	if (gone == NLSOCK_NETNS_DELETED)
-		return "the network namespace was deleted (ip netns del): this is what is left of it, "
-		       "kept alive by iptop alone";
+		return "the network namespace was deleted (ip netns del, or its process exited): "
+		       "this is what is left of it, which iptop still holds";
 	return "the namespace's name now belongs to another network namespace: this is the old one "
 	       "(start iptop again to watch the new one)";
 }

@@ -27,7 +27,8 @@ struct record {
 	int error;
 	bool created;       /* this run made the file (so it may remove it) */
 	bool reported;      /* record_check() said so already */
-	uint64_t whole;     /* bytes up to the end of the last whole frame */
+	uint64_t whole;     /* bytes up to the end of the last whole frame written */
+	uint64_t kept;      /* ... of those flushed to the file (record_check) */
 	unsigned snapshots; /* complete rulesets written */
 };
 
@@ -98,6 +99,9 @@ struct record *record_create(const char *path, const char *netns_label, int inte
 	wr(rec, &v, 4);
 	wr(rec, hdr.s, hdr.len);
 	rec->whole = 20 + hdr.len;
+	if (!rec->error && fflush(fp) != 0)
+		rec->error = errno ? errno : EIO;
+	rec->kept = rec->error ? 0 : rec->whole;
 	strbuf_free(&hdr);
 	return rec;
 }
@@ -169,13 +173,14 @@ void record_ruleset_error(struct record *rec, const struct snap_ruleset *rs)
 	strbuf_free(&sb);
 }
 
-/* After a failed write: flush what can be, then cut the file back to its
- * last whole frame so it replays up to there (a device has no length to
- * cut: ftruncate fails and nothing is lost by it). */
+/* After a failed write: cut the file back to the last whole frame known
+ * to be in it, so it replays up to there (a device has no length to cut:
+ * ftruncate fails and nothing is lost by it). Not further: what stdio
+ * still held when the write failed never reached the file. */
 static void cut_to_whole(struct record *rec)
 {
 	(void)fflush(rec->fp);
-	(void)ftruncate(fileno(rec->fp), (off_t)rec->whole);
+	(void)ftruncate(fileno(rec->fp), (off_t)rec->kept);
 }
 
 static char *write_error(const struct record *rec)
@@ -190,8 +195,10 @@ int record_check(struct record *rec, char **cause)
 		return 0;
 	if (!rec->error && fflush(rec->fp) != 0)
 		rec->error = errno ? errno : EIO;
-	if (!rec->error)
+	if (!rec->error) {
+		rec->kept = rec->whole;
 		return 0;
+	}
 	cut_to_whole(rec);
 	rec->reported = true;
 	*cause = write_error(rec);
