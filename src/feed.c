@@ -684,7 +684,7 @@ static struct snap_ruleset *replay_snapshot(struct feed *f, const struct snap_ru
 				goto bad;
 			}
 			if (legacy.len)
-				collect_ruleset_parse_legacy(rs, legacy.data, legacy.len);
+				collect_ruleset_parse_legacy(rs, legacy.data, legacy.len, prev);
 			rs->change_pid = b.change_pid;
 			memcpy(rs->change_proc, b.change_proc, sizeof(rs->change_proc));
 			/* a wall clock time from the file: NaN, infinite or past
