@@ -45,7 +45,8 @@ struct snap_rule {
 	char *comment;        /* user comment if any (also part of text), or NULL */
 	struct snap_strs *strs; /* when set, owns text/target_chain/comment (shared) */
 	uint64_t content;     /* nf_tables: hash of the rule's expressions and userdata
-	                       * (counter values aside): same hash, same text */
+	                       * (counter values aside): same hash, same text;
+	                       * legacy: the key its handle is synthesized from */
 };
 
 /* The three strings of a rendered rule, shared by every snapshot of the

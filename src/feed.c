@@ -735,7 +735,7 @@ static struct snap_ruleset *replay_snapshot(struct feed *f, const struct snap_ru
 				goto bad;
 			}
 			if (legacy.len)
-				collect_ruleset_parse_legacy(rs, legacy.data, legacy.len);
+				collect_ruleset_parse_legacy(rs, legacy.data, legacy.len, prev);
 			/* Older recordings count iptop's own trace table as a
 			 * change: keep the one before it (assemble copied it). */
 			if (!snapshot_change_is_iptop(b.change_pid, b.change_proc)) {
