@@ -80,12 +80,33 @@ struct feed {
 	char *observe_notice;/* observing with another process's table, or NULL */
 };
 
+/* A chapter mark of a recording (REC_META mark=TEXT). */
+struct feed_mark {
+	uint64_t t_ns;           /* recording time of the mark */
+	size_t snap;             /* snapshots recorded before it */
+	char text[96];
+};
+
+/* Where a replay is: the snapshots played of the recording's, its time
+ * now and its length, and its chapter marks (all read at open). */
+struct feed_replay_pos {
+	size_t snap, nsnaps;
+	uint64_t t_ns, len_ns;
+	struct feed_mark *marks;
+	size_t nmarks;
+};
+
 /* Live feed on the current network namespace. rec: record what is read
  * (NULL: don't). Never fails: failures show up as snapshot status. */
 struct feed *feed_live_open(const char *netns_name, const char *record_path, int interval_ms, char **cause);
 /* Replay feed; NULL with *cause "FILE: offset N: what" on a bad file. */
 struct feed *feed_replay_open(const char *path, char **cause);
 void feed_close(struct feed *f);
+/* A recording's position (NULL: f is not a replay of a file). */
+const struct feed_replay_pos *feed_replay_pos(const struct feed *f);
+/* Back to the recording's start, as just opened (the caller starts its
+ * model afresh); -1 with *cause when the file cannot be opened again. */
+int feed_replay_rewind(struct feed *f, char **cause);
 /* f->ops->conntrack, or NULL when the feed has no conntrack source. */
 const struct ct_table *feed_conntrack(struct feed *f, bool flows);
 /* The live feed's recording (NULL: not recording, or not live). */

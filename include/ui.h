@@ -131,6 +131,7 @@ enum ui_ctx {
 	UI_CTX_FLOW = 128,
 	UI_CTX_TRACE = 256,
 	UI_CTX_EXPLAIN = 512,
+	UI_CTX_CHAPTERS = 1024,
 };
 
 struct ui_event {

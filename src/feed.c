@@ -367,6 +367,7 @@ struct feed *feed_live_open(const char *netns, const char *record_path, int inte
 /* ---- replay ------------------------------------------------------------ */
 
 #define REPLAY_MAX_IFNAMES 1024
+#define REPLAY_MAX_MARKS 256     /* chapter marks read from one recording */
 
 /* A trace or fact frame read and not played yet (replay_play). */
 struct replay_held {
@@ -391,6 +392,7 @@ struct replay {
 	double start_wall;       /* wall clock the recording started at, 0 unknown */
 	struct feed_ifname *ifnames;   /* from REC_META ifname.N */
 	size_t nifnames;
+	struct feed_replay_pos pos;
 };
 
 /* ---- replay: traces ---------------------------------------------------- */
@@ -610,21 +612,45 @@ static void replay_play(struct feed *f, uint64_t upto_ns, const struct snap_rule
 	}
 }
 
-/* Does the recording hold trace messages? Frame headers only; a damaged
- * file is for the replay to report, where it gets there. */
-static bool replay_has_traces(const char *path)
+/* What the recording holds, read once at open: its snapshots, length,
+ * chapter marks (REC_META mark=TEXT) and whether it traced packets. A
+ * damaged file is for the replay to report, where it gets there. */
+static bool replay_scan(const char *path, struct feed_replay_pos *pos)
 {
 	struct record_reader *rd;
 	struct record_frame fr;
 	char *cause = NULL;
-	bool found = false;
+	bool traces = false;
 
 	rd = record_reader_open(path, &cause);
-	while (rd && !found && record_reader_skip(rd, &fr, &cause) == 1)
-		found = fr.type == REC_TRACE;
+	while (rd && record_reader_next(rd, &fr, &cause) == 1) {
+		const char *p, *end;
+
+		pos->len_ns = fr.t_ns > pos->len_ns ? fr.t_ns : pos->len_ns;
+		if (fr.type == REC_TRACE)
+			traces = true;
+		if (fr.type == REC_RULESET_END || fr.type == REC_RULESET_ERROR)
+			pos->nsnaps++;
+		if (fr.type != REC_META)
+			continue;
+		for (p = (const char *)fr.data, end = p + fr.len; p < end; p++) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+			struct feed_mark *m;
+
+			if (n > 5 && memcmp(p, "mark=", 5) == 0 && pos->nmarks < REPLAY_MAX_MARKS) {
+				pos->marks = xreallocarray(pos->marks, pos->nmarks + 1, sizeof(*pos->marks));
+				m = &pos->marks[pos->nmarks++];
+				m->t_ns = fr.t_ns;
+				m->snap = pos->nsnaps;
+				snprintf(m->text, sizeof(m->text), "%.*s", (int)(n - 5), p + 5);
+			}
+			p += n;
+		}
+	}
 	free(cause);
 	record_reader_close(rd);
-	return found;
+	return traces;
 }
 
 /* ---- replay: snapshots ------------------------------------------------- */
@@ -747,6 +773,8 @@ static struct snap_ruleset *replay_snapshot(struct feed *f, const struct snap_ru
 				rs->change_wall = b.change_wall > 0 && b.change_wall < 1e11 ? b.change_wall : 0;
 			}
 			rs->time_ns = fr.t_ns;
+			r->pos.snap++;
+			r->pos.t_ns = fr.t_ns;
 			goto out;
 		}
 		case REC_RULESET_ERROR: {
@@ -760,6 +788,8 @@ static struct snap_ruleset *replay_snapshot(struct feed *f, const struct snap_ru
 			msg = xstrndup(fr.len > 4 ? (const char *)fr.data + 4 : "", fr.len > 4 ? fr.len - 4 : 0);
 			rs = replay_keep(prev, (enum src_status)st, msg);
 			rs->time_ns = fr.t_ns;
+			r->pos.snap++;
+			r->pos.t_ns = fr.t_ns;
 			free(msg);
 			goto out;
 		}
@@ -838,6 +868,7 @@ static void replay_close(struct feed *f)
 		free(r->held[--r->nheld].data);
 	free(r->held);
 	free(r->ifnames);
+	free(r->pos.marks);
 	record_reader_close(r->rd);
 	free(r->path);
 	free(r->error);
@@ -881,7 +912,7 @@ struct feed *feed_replay_open(const char *path, char **cause)
 		/* From the file: only a plausible time (as change_wall). */
 		r->start_wall = isfinite(w) && w > 0 && w < 1e11 ? w : 0;
 	}
-	if (replay_has_traces(path)) {
+	if (replay_scan(path, &r->pos)) {
 		f->trace.recorded = true;
 		replay_trace_state(f);
 	}
@@ -901,6 +932,35 @@ void feed_close(struct feed *f)
 	free(f->notice);
 	free(f->observe_notice);
 	free(f);
+}
+
+const struct feed_replay_pos *feed_replay_pos(const struct feed *f)
+{
+	return f && f->ops == &feed_replay_ops ? &((const struct replay *)f->priv)->pos : NULL;
+}
+
+int feed_replay_rewind(struct feed *f, char **cause)
+{
+	struct feed *n;
+
+	if (f->ops != &feed_replay_ops) {
+		*cause = xstrdup("not a replay");
+		return -1;
+	}
+	n = feed_replay_open(((struct replay *)f->priv)->path, cause);
+	if (!n)
+		return -1;
+	/* The fresh replay's state, in the feed the loop holds. */
+	f->ops->close(f);
+	f->priv = n->priv;
+	f->trace = n->trace;
+	f->ended = n->ended;
+	f->failed = n->failed;
+	free(n->netns_label);
+	free(n->backend);
+	free(n->notice);
+	free(n);
+	return 0;
 }
 
 const struct ct_table *feed_conntrack(struct feed *f, bool flows)

@@ -66,11 +66,9 @@ static FILE *open_out(const char *path, bool *created)
 	return fp;
 }
 
-struct record *record_create(const char *path, const char *netns_label, int interval_ms, char **cause)
+struct record *record_create_header(const char *path, const char *header, char **cause)
 {
 	struct record *rec;
-	struct utsname u;
-	struct strbuf hdr;
 	uint32_t v;
 	bool created;
 	FILE *fp = open_out(path, &created);
@@ -85,45 +83,58 @@ struct record *record_create(const char *path, const char *netns_label, int inte
 	rec->created = created;
 	rec->path = xstrdup(path);
 	rec->start_ns = time_mono_ns();
-	if (uname(&u) < 0)
-		snprintf(u.release, sizeof(u.release), "unknown");
-	strbuf_init(&hdr);
-	strbuf_addf(&hdr, "kernel=%s\nnetns=%s\ninterval_ms=%d\nstart=%.3f\n", u.release,
-		    netns_label ? netns_label : "", interval_ms, time_wall());
 	wr(rec, RECORD_MAGIC, 8);
 	v = BOM;
 	wr(rec, &v, 4);
 	v = RECORD_VERSION;
 	wr(rec, &v, 4);
-	v = (uint32_t)hdr.len;
+	v = (uint32_t)strlen(header);
 	wr(rec, &v, 4);
-	wr(rec, hdr.s, hdr.len);
-	rec->whole = 20 + hdr.len;
+	wr(rec, header, v);
+	rec->whole = 20 + v;
 	if (!rec->error && fflush(fp) != 0)
 		rec->error = errno ? errno : EIO;
 	rec->kept = rec->error ? 0 : rec->whole;
-	strbuf_free(&hdr);
 	return rec;
 }
 
-void record_frame(struct record *rec, uint32_t type, const void *data, size_t len)
+struct record *record_create(const char *path, const char *netns_label, int interval_ms, char **cause)
+{
+	struct record *rec;
+	struct utsname u;
+	char *hdr;
+
+	if (uname(&u) < 0)
+		snprintf(u.release, sizeof(u.release), "unknown");
+	hdr = xasprintf("kernel=%s\nnetns=%s\ninterval_ms=%d\nstart=%.3f\n", u.release,
+			netns_label ? netns_label : "", interval_ms, time_wall());
+	rec = record_create_header(path, hdr, cause);
+	free(hdr);
+	return rec;
+}
+
+void record_frame_at(struct record *rec, uint32_t type, uint64_t t_ns, const void *data, size_t len)
 {
 	uint32_t h[2] = { type, (uint32_t)len };
-	uint64_t t = time_mono_ns() - rec->start_ns;
 
 	if (len > RECORD_MAX_FRAME)
 		return; /* never written, so never read back */
 	wr(rec, h, sizeof(h));
-	wr(rec, &t, sizeof(t));
+	wr(rec, &t_ns, sizeof(t_ns));
 	wr(rec, data, len);
 	if (!rec->error) {
-		rec->whole += sizeof(h) + sizeof(t) + len;
+		rec->whole += sizeof(h) + sizeof(t_ns) + len;
 		if (type == REC_RULESET_END)
 			rec->snapshots++;
 	}
 }
 
-void record_meta(struct record *rec, const char *key, const char *value)
+void record_frame(struct record *rec, uint32_t type, const void *data, size_t len)
+{
+	record_frame_at(rec, type, time_mono_ns() - rec->start_ns, data, len);
+}
+
+void record_meta_at(struct record *rec, uint64_t t_ns, const char *key, const char *value)
 {
 	struct strbuf sb;
 	const char *p;
@@ -133,8 +144,13 @@ void record_meta(struct record *rec, const char *key, const char *value)
 	for (p = value ? value : ""; *p; p++)
 		strbuf_addc(&sb, (unsigned char)*p < 0x20 || *p == 0x7f ? ' ' : *p);
 	strbuf_addc(&sb, '\n');
-	record_frame(rec, REC_META, sb.s, sb.len);
+	record_frame_at(rec, REC_META, t_ns, sb.s, sb.len);
 	strbuf_free(&sb);
+}
+
+void record_meta(struct record *rec, const char *key, const char *value)
+{
+	record_meta_at(rec, time_mono_ns() - rec->start_ns, key, value);
 }
 
 void record_ruleset(struct record *rec, const struct collect_input *in, const struct nlbuf *legacy,
@@ -369,6 +385,11 @@ int record_reader_skip(struct record_reader *r, struct record_frame *f, char **c
 	}
 	r->off += f->len;
 	return 1;
+}
+
+const char *record_reader_header_text(const struct record_reader *r)
+{
+	return r->header;
 }
 
 const char *record_reader_header(const struct record_reader *r, const char *key)

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "conntrack.h"
+#include "feed.h"
 #include "iptop.h"
 #include "view.h"
 
@@ -166,10 +167,40 @@ static void ns_short(const char *label, char *buf, size_t n)
 	const char *open = strchr(label, '(');
 	size_t len = strlen(label);
 
-	if (open && len && label[len - 1] == ')' && strncmp(label, "net:[", 5) == 0)
+	if (open && len && label[len - 1] == ')' && strncmp(label, "net:[", 5) == 0) {
 		snprintf(buf, n, "%.*s", (int)(label + len - 1 - (open + 1)), open + 1);
-	else
+	} else if (strncmp(label, "replay of ", 10) == 0) {
+		/* "replay of DIR/x.rec (net:[7] (lab))": the file's name */
+		const char *end = strstr(label, " ("), *base = label + 10, *p;
+
+		end = end ? end : label + len;
+		for (p = base; p < end; p++)
+			if (*p == '/')
+				base = p + 1;
+		snprintf(buf, n, "%.*s", (int)(end - base), base);
+	} else {
 		snprintf(buf, n, "%s", label);
+	}
+}
+
+/* A replay's place: "replay 0:03/0:06" ("replay ended 0:06/0:06"), and
+ * the chapter it is in; both empty when it is not a replay. */
+static void replay_text(const struct view_replay *r, struct strbuf *pos, struct strbuf *chap)
+{
+	char now[16], len[16];
+	long c = view_replay_chapter(r);
+
+	strbuf_init(pos);
+	strbuf_add(pos, "");
+	strbuf_init(chap);
+	strbuf_add(chap, "");
+	if (!r->pos)
+		return;
+	view_replay_fmt_clock(now, sizeof(now), r->ended ? r->pos->len_ns : r->pos->t_ns);
+	view_replay_fmt_clock(len, sizeof(len), r->pos->len_ns);
+	strbuf_addf(pos, "replay %s%s/%s", r->ended ? "ended " : "", now, len);
+	if (c >= 0)
+		strbuf_addf(chap, "\xc2\xa7 %s", r->pos->marks[c].text); /* § */
 }
 
 /* "gen 42, changed 09:30:00 by dockerd[812]", with less at each level:
@@ -195,25 +226,31 @@ static void gen_text(const struct snap_ruleset *rs, int level, struct strbuf *sb
 	}
 }
 
-/* After the source state: namespace │ backend │ flows │ generation and
- * last change. Too wide, the least useful goes first: the namespace's
- * inode (its name stays), the backend, the changer's pid, its name, the
- * change time, the flow count; the namespace name is cut last. */
+/* One part of the status line and its bar; returns the new x. */
+static int status_part(struct canvas *c, int x, int y, const char *text, enum slot slot)
+{
+	x += canvas_text(c, x, y, -1, text, slot, 0);
+	return x + canvas_text(c, x, y, -1, " \xe2\x94\x82 ", SLOT_STATUS, 0); /* │ */
+}
+
+/* After the source state: a replay's place │ namespace │ backend │
+ * chapter │ flows │ generation and last change. Too wide, the least
+ * useful goes first: the namespace's inode (its name stays), the backend,
+ * the changer's pid, its name, the change time, the flow count, the
+ * chapter; the namespace name is cut last. */
 static void status_rest(struct view_stack *st, struct canvas *c, int x, int y, const struct snap_ruleset *rs)
 {
-	const char *bar = " \xe2\x94\x82 "; /* │ */
 	const char *label = st->ctx.netns_label;
-	struct strbuf gen, cts;
+	struct strbuf gen, cts, rp, chap;
 	enum slot ct_slot;
 	char ns[128] = "";
-	int level, room = c->w - x - 1;
-	bool backend = false, ct = false;
+	int level, keep, room = c->w - x - 1;
+	bool backend = false, ct = false, ch = false;
 
 	strbuf_init(&gen);
 	ct_text(st->ctx.ct, st->ctx.trace.replay, &cts, &ct_slot);
-	for (level = 0; level < 8; level++) {
-		int need;
-
+	replay_text(&st->ctx.replay, &rp, &chap);
+	for (level = 0; level < 9; level++) {
 		if (label)
 			snprintf(ns, sizeof(ns), "%s", label);
 		if (label && level >= 1)
@@ -221,32 +258,32 @@ static void status_rest(struct view_stack *st, struct canvas *c, int x, int y, c
 		backend = st->ctx.backend && level < 2;
 		gen_text(rs, level < 3 ? 0 : level - 2, &gen);
 		ct = cts.len && level < 6;
-		need = (label ? canvas_width(ns) + 3 : 0) + (backend ? canvas_width(st->ctx.backend) + 3 : 0) +
-		       (ct ? canvas_width(cts.s) + 3 : 0) + canvas_width(gen.s);
-		if (need <= room)
+		ch = chap.len && level < 7;
+		keep = room - canvas_width(gen.s) - (rp.len ? canvas_width(rp.s) + 3 : 0) -
+		       (backend ? canvas_width(st->ctx.backend) + 3 : 0) - (ch ? canvas_width(chap.s) + 3 : 0) -
+		       (ct ? canvas_width(cts.s) + 3 : 0);
+		/* From the flow count on, the namespace is cut (or goes) first. */
+		if (!label || keep >= canvas_width(ns) + 3 || (level >= 6 && keep >= 0))
 			break;
 	}
 	x++;
-	if (label) {
-		int keep = room - canvas_width(gen.s) - 3 - (backend ? canvas_width(st->ctx.backend) + 3 : 0) -
-			   (ct ? canvas_width(cts.s) + 3 : 0);
-
-		if (keep >= 6) {
-			x += canvas_text_fit(c, x, y, keep, ns, SLOT_STATUS, 0);
-			x += canvas_text(c, x, y, -1, bar, SLOT_STATUS, 0);
-		}
+	if (rp.len)
+		x = status_part(c, x, y, rp.s, st->ctx.replay.ended ? SLOT_WARN : SLOT_STATUS);
+	if (label && keep - 3 >= 6) {
+		x += canvas_text_fit(c, x, y, keep - 3, ns, SLOT_STATUS, 0);
+		x = status_part(c, x, y, "", SLOT_STATUS);
 	}
-	if (backend) {
-		x += canvas_text(c, x, y, -1, st->ctx.backend, SLOT_STATUS, 0);
-		x += canvas_text(c, x, y, -1, bar, SLOT_STATUS, 0);
-	}
-	if (ct) {
-		x += canvas_text(c, x, y, -1, cts.s, ct_slot, 0);
-		x += canvas_text(c, x, y, -1, bar, SLOT_STATUS, 0);
-	}
+	if (backend)
+		x = status_part(c, x, y, st->ctx.backend, SLOT_STATUS);
+	if (ch)
+		x = status_part(c, x, y, chap.s, SLOT_STATUS);
+	if (ct)
+		x = status_part(c, x, y, cts.s, ct_slot);
 	canvas_text_fit(c, x, y, c->w - x, gen.s, SLOT_STATUS, 0);
 	strbuf_free(&gen);
 	strbuf_free(&cts);
+	strbuf_free(&rp);
+	strbuf_free(&chap);
 }
 
 void view_frame_status(struct view_stack *st, struct canvas *c, int y)
@@ -289,8 +326,11 @@ void view_frame_keybar(struct view_stack *st, struct canvas *c, int y)
 		return;
 	}
 	if (ctx->prompting) {
-		x = canvas_text(c, 0, y, c->w, ctx->prompt_kind == VIEW_PROMPT_TRACE ? "trace: " : "filter: ", SLOT_KEY,
-				0);
+		x = canvas_text(c, 0, y, c->w,
+				ctx->prompt_kind == VIEW_PROMPT_TRACE  ? "trace: "
+				: ctx->prompt_kind == VIEW_PROMPT_MARK ? "chapter mark: "
+								       : "filter: ",
+				SLOT_KEY, 0);
 		x += canvas_text(c, x, y, c->w - x - 1, ctx->prompt, SLOT_HINT, 0);
 		canvas_put(c, x, y, ' ', SLOT_SELECT, 0);
 		x += 2;

@@ -565,6 +565,12 @@ static int global_action(struct view_stack *st, const struct ui_event *ev)
 			view_stack_flash(st, SLOT_HINT, "counters from %s on (K: the kernel's totals)", when);
 		}
 		return REACT_REDRAW;
+	case UI_ACT_REPLAY_RESTART:
+	case UI_ACT_SEEK_BACK:
+	case UI_ACT_SEEK_FWD:
+	case UI_ACT_CHAPTERS:
+	case UI_ACT_MARK:
+		return view_replay_action(st, ev);
 	case UI_ACT_OWN:
 		ctx->own = !ctx->own;
 		view_stack_flash(st, SLOT_HINT, "%s", ctx->own ? "iptop's own tables shown (dim): i hides them"
@@ -663,6 +669,36 @@ static int trace_prompt(struct view_stack *st, const struct ui_event *ev)
 	}
 }
 
+/* The text of a chapter mark while recording (M): Enter records it. */
+static int mark_prompt(struct view_stack *st, const struct ui_event *ev)
+{
+	struct view_ctx *ctx = &st->ctx;
+
+	switch (ev->action) {
+	case UI_ACT_TEXT:
+		if (ev->ch >= 0x20)
+			prompt_add(ctx->prompt, sizeof(ctx->prompt), ev->ch);
+		return REACT_REDRAW;
+	case UI_ACT_TEXT_DEL:
+		prompt_delete(ctx->prompt);
+		return REACT_REDRAW;
+	case UI_ACT_CANCEL:
+		ctx->prompting = false;
+		view_stack_flash(st, SLOT_HINT, "%s", "no chapter marked");
+		return REACT_REDRAW;
+	case UI_ACT_ACCEPT:
+		ctx->prompting = false;
+		if (ctx->prompt[0])
+			snprintf(ctx->replay.want_mark, sizeof(ctx->replay.want_mark), "%.95s", ctx->prompt);
+		else
+			snprintf(ctx->replay.want_mark, sizeof(ctx->replay.want_mark), "chapter %u",
+				 ctx->replay.marks + 1);
+		return REACT_MARK | REACT_REDRAW;
+	default:
+		return REACT_NONE;
+	}
+}
+
 static void legacy_answered(struct view_stack *st)
 {
 	st->ctx.prompting = false;
@@ -714,6 +750,8 @@ int view_stack_event(struct view_stack *st, const struct ui_event *ev)
 		return trace_prompt(st, ev);
 	if (ctx->prompting && ctx->prompt_kind == VIEW_PROMPT_LEGACY && ev->action != UI_ACT_RESIZE)
 		return legacy_prompt(st, ev);
+	if (ctx->prompting && ctx->prompt_kind == VIEW_PROMPT_MARK && ev->action != UI_ACT_RESIZE)
+		return mark_prompt(st, ev);
 	if (ctx->prompting && ev->action != UI_ACT_RESIZE) {
 		switch (ev->action) {
 		case UI_ACT_TEXT:
