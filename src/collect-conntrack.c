@@ -214,10 +214,12 @@ const struct ct_flow *ct_table_expect_master(const struct ct_table *t, const str
 	return find_orig(t, e->family, e->master_proto, &e->master);
 }
 
+static size_t whole_msgs(const void *buf, size_t len);
+
 size_t ct_table_set_expects(struct ct_table *t, const void *buf, size_t len)
 {
 	const struct nlmsghdr *nlh;
-	int left = (int)(len > INT32_MAX ? INT32_MAX : len);
+	int left = (int)whole_msgs(buf, len > INT32_MAX ? INT32_MAX : len);
 	struct ct_expect e;
 
 	t->nexpects = 0;

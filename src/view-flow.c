@@ -130,9 +130,9 @@ static void nat_lines(struct page *p, const struct ct_flow *f)
 	if (f->nat == CT_NAT_SNAT || f->nat == CT_NAT_BOTH) {
 		endpoint(f, &f->orig.src, f->orig.sport, &a);
 		endpoint(f, &f->reply.dst, f->reply.dport, &b);
-		add(p, "NAT", SLOT_NAT, "source NAT (SNAT, MASQUERADE or NETMAP): %s leaves as %s", a.s, b.s);
-		add(p, NULL, SLOT_DIM, "%s", "(nat POSTROUTING; replies come back to the new address and are "
-				       "translated back by conntrack)");
+		add(p, "NAT", SLOT_NAT, "source NAT: %s leaves as %s", a.s, b.s);
+		add(p, NULL, SLOT_DIM, "%s", "(SNAT, MASQUERADE or NETMAP in nat POSTROUTING; replies come back to "
+				       "the new address and are translated back by conntrack)");
 	}
 	if (f->nat == CT_NAT_DNAT || f->nat == CT_NAT_BOTH) {
 		strbuf_reset(&a);

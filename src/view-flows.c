@@ -185,6 +185,13 @@ static void zone_text(const struct ct_flow *f, char *buf, size_t n)
 		snprintf(buf, n, "%u", f->zone);
 }
 
+/* Sort key: the original direction's zone, then the reply's. */
+static uint32_t zone_key(const struct ct_flow *f)
+{
+	return (uint32_t)(f->has_zone_orig ? f->zone_orig : f->zone) << 16 |
+	       (f->has_zone_reply ? f->zone_reply : f->zone);
+}
+
 static bool any_zone(const struct ct_flow *f)
 {
 	return f->zone || directional_zone(f);
@@ -277,7 +284,7 @@ static int cmp_rows(const void *pa, const void *pb, void *arg)
 		break;
 	case FC_NAT: c = CMP(b->nat, a->nat); break;
 	case FC_MARK: c = CMP(b->mark, a->mark); break;
-	case FC_ZONE: c = CMP(b->zone, a->zone); break;
+	case FC_ZONE: c = CMP(zone_key(b), zone_key(a)); break;
 	case FC_TIMEOUT: c = CMP(b->timeout, a->timeout); break;
 	case FC_PACKETS: c = CMP(b->packets[0] + b->packets[1], a->packets[0] + a->packets[1]); break;
 	case FC_BYTES: c = CMP(b->bytes[0] + b->bytes[1], a->bytes[0] + a->bytes[1]); break;
