@@ -399,9 +399,12 @@ static void test_extra(void)
 	/* a conntrack dump is no expectation dump, and the reverse */
 	CHECK_INT(ct_table_set_expects(&t, b.p, b.len), 0);
 	CHECK_INT(ct_table_apply_events(&t, x.p, x.len, 2.0), 0);
-	/* cut anywhere: refused or parsed, never read past the end */
+	/* cut anywhere or with bytes flipped: refused or parsed, never read
+	 * past the end (ASan) */
 	{
 		size_t i;
+		uint32_t r = 7;
+		uint8_t *copy = xmalloc(x.len);
 
 		for (i = 1; i < x.len; i++) {
 			uint8_t *cut = xmalloc(i);
@@ -410,6 +413,15 @@ static void test_extra(void)
 			CHECK(ct_table_set_expects(&t, cut, i) <= 1);
 			free(cut);
 		}
+		for (i = 0; i < 5000; i++) {
+			memcpy(copy, x.p, x.len);
+			r = r * 1103515245u + 12345u;
+			copy[NLMSG_HDRLEN + (r >> 8) % (x.len - NLMSG_HDRLEN)] = (uint8_t)(r >> 24);
+			CHECK(ct_table_set_expects(&t, copy, x.len) <= 1);
+			strbuf_reset(&sb);
+			ct_table_text(&t, &sb, 1);
+		}
+		free(copy);
 	}
 	strbuf_free(&sb);
 	free(b.p);
