@@ -23,6 +23,8 @@
 #        default NAMEs: every ruleset). Needs root and unshare; never touches
 #        the calling namespace's firewall. NLREC=path overrides tools/nlrec.
 set -eu
+# nft writes `meta hour`/`meta time` in local time: fixtures are in UTC
+export TZ=UTC
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
