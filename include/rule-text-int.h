@@ -103,6 +103,7 @@ enum rt_vt {
 	VT_TIME_MS, VT_DSCP, VT_PRIO, VT_ICMP_CODE, VT_ICMP6_CODE,
 	VT_ECN, VT_ARPOP, VT_MH_TYPE, VT_CT_LABEL, VT_CT_EVENT, VT_HOUR, VT_DAY, VT_DATE,
 	VT_BE_HEX,     /* big-endian 0x%x (a bitmask field) */
+	VT_DCCP_TYPE,
 };
 
 /* Protocol headers payload fields are named in. */
@@ -165,6 +166,7 @@ struct rt_keypart {
 	uint8_t hton;        /* the load was turned to network order (byteorder) */
 	uint32_t len;        /* bytes loaded */
 	int vshift;          /* value bits to shift right (ip dscp) */
+	uint32_t vlen;       /* a bit field: bytes its value is written in, else 0 */
 };
 
 struct rt_keyspec {

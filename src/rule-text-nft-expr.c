@@ -87,7 +87,7 @@ static const struct {
 	uint8_t icmp_type;
 	struct rt_pfield f;
 } icmp_dep_fields[] = {
-	{ 5, { H_ICMP, 4, 4, "gateway", VT_IPV4 } }, { 3, { H_ICMP, 6, 2, "mtu", VT_BE } },
+	{ 5, { H_ICMP, 4, 4, "gateway", VT_BE } }, { 3, { H_ICMP, 6, 2, "mtu", VT_BE } },
 	{ 2, { H_ICMP6, 4, 4, "mtu", VT_BE } }, { 130, { H_ICMP6, 4, 2, "max-delay", VT_BE } },
 	{ 4, { H_ICMP6, 4, 4, "parameter-problem", VT_BE } },
 };
@@ -107,8 +107,8 @@ static const struct rt_bfield bfields[] = {
 	{ H_IP6, 0, 4, "version", VT_BE }, { H_IP6, 4, 6, "dscp", VT_DSCP },
 	{ H_IP6, 10, 2, "ecn", VT_ECN }, { H_IP6, 12, 20, "flowlabel", VT_BE },
 	{ H_TCP, 96, 4, "doff", VT_BE }, { H_TCP, 100, 4, "reserved", VT_BE },
-	{ H_DCCP, 67, 4, "type", VT_BE },
-	{ H_VLAN, 112, 3, "pcp", VT_BE }, { H_VLAN, 115, 1, "cfi", VT_BE },
+	{ H_DCCP, 67, 4, "type", VT_DCCP_TYPE },
+	{ H_VLAN, 112, 3, "pcp", VT_BE }, { H_VLAN, 115, 1, "dei", VT_BE },
 	{ H_VLAN, 116, 12, "id", VT_BE },
 };
 
@@ -252,6 +252,10 @@ static const struct rt_sym mh_types[] = {
 	{ 6, "binding-acknowledgement" }, { 7, "binding-error" }, { 8, "fast-binding-update" },
 	{ 9, "fast-binding-acknowledgement" }, { 10, "fast-binding-advertisement" },
 	{ 11, "experimental-mobility-header" }, { 12, "home-agent-switch-message" },
+};
+static const struct rt_sym dccp_types[] = {
+	{ 0, "request" }, { 1, "response" }, { 2, "data" }, { 3, "ack" }, { 4, "dataack" },
+	{ 5, "closereq" }, { 6, "close" }, { 7, "reset" }, { 8, "sync" }, { 9, "syncack" },
 };
 static const struct rt_sym ct_events[] = {
 	{ 1, "new" }, { 2, "related" }, { 4, "destroy" }, { 8, "reply" }, { 16, "assured" },
@@ -517,6 +521,9 @@ void rule_text_nft_expr_value(struct strbuf *sb, enum rt_vt type, const uint8_t 
 		return;
 	case VT_MH_TYPE:
 		rule_text_nft_expr_sym(sb, mh_types, ARRAY_SIZE(mh_types), rule_text_nft_expr_be(d, len));
+		return;
+	case VT_DCCP_TYPE:
+		rule_text_nft_expr_sym(sb, dccp_types, ARRAY_SIZE(dccp_types), rule_text_nft_expr_be(d, len));
 		return;
 	case VT_BE_HEX:
 		strbuf_addf(sb, "0x%llx", (unsigned long long)rule_text_nft_expr_be(d, len));
@@ -883,6 +890,74 @@ static bool ip6_exthdr_field(struct rt_lhs *l, uint32_t type, uint32_t off, uint
 	return false;
 }
 
+/* "ip option rr ptr": the IPv4 option field at bit off, n bits long. */
+static bool ipopt_field(struct rt_lhs *l, uint32_t type, uint32_t off, uint32_t n)
+{
+	static const struct rt_sym opts[] = { { 7, "rr" }, { 131, "lsrr" }, { 137, "ssrr" }, { 148, "ra" } };
+	static const struct { uint16_t off, len; const char *name; } fields[] = {
+		{ 0, 8, "type" }, { 8, 8, "length" }, { 16, 8, "ptr" }, { 24, 32, "addr" },
+	};
+	const char *name = SYM_FIND(opts, type);
+	size_t i;
+
+	if (!name)
+		return false;
+	if (type == 148 && off == 16 && n == 16) {	/* router alert */
+		snprintf(l->name, sizeof(l->name), "ip option ra value");
+		return true;
+	}
+	for (i = 0; i < ARRAY_SIZE(fields); i++) {
+		if (fields[i].off == off && fields[i].len == n && (type != 148 || off < 16)) {
+			snprintf(l->name, sizeof(l->name), "ip option %s %s", name, fields[i].name);
+			l->type = fields[i].len == 32 ? VT_IPV4 : VT_BE;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* An sctp chunk's name, or NULL. */
+static const char *sctp_chunk_name(uint32_t type)
+{
+	static const struct rt_sym chunks[] = {
+		{ 0, "data" }, { 1, "init" }, { 2, "init-ack" }, { 3, "sack" }, { 4, "heartbeat" },
+		{ 5, "heartbeat-ack" }, { 6, "abort" }, { 7, "shutdown" }, { 8, "shutdown-ack" },
+		{ 9, "error" }, { 10, "cookie-echo" }, { 11, "cookie-ack" }, { 12, "ecne" },
+		{ 13, "cwr" }, { 14, "shutdown-complete" }, { 128, "asconf-ack" },
+		{ 192, "forward-tsn" }, { 193, "asconf" },
+	};
+
+	return SYM_FIND(chunks, type);
+}
+
+/* "sctp chunk data flags": a chunk's common header fields. */
+static bool sctp_chunk_field(struct rt_lhs *l, uint32_t type, uint32_t off, uint32_t n)
+{
+	const char *name = sctp_chunk_name(type);
+
+	if (!name || !((off == 0 && n == 8) || (off == 8 && n == 8) || (off == 16 && n == 16)))
+		return false;
+	snprintf(l->name, sizeof(l->name), "sctp chunk %s %s", name,
+		 off == 0 ? "type" : off == 8 ? "flags" : "length");
+	return true;
+}
+
+/* An exthdr field by operation: tcp option, IPv6 header, ip option, sctp chunk. */
+static bool exthdr_field(struct rt_lhs *l, uint32_t op, uint32_t type, uint32_t off, uint32_t n)
+{
+	switch (op) {
+	case NFT_EXTHDR_OP_TCPOPT:
+		return tcpopt_field(l, type, off, n);
+	case NFT_EXTHDR_OP_IPV6:
+		return ip6_exthdr_field(l, type, off, n);
+	case NFT_EXTHDR_OP_IPV4:
+		return ipopt_field(l, type, off, n);
+	case NFT_EXTHDR_OP_SCTP:
+		return sctp_chunk_field(l, type, off, n);
+	}
+	return false;
+}
+
 /* Name an exthdr load: "tcp option maxseg size", "frag frag-off" (a bit
  * field under a mask), "exthdr frag exists", or a raw form. */
 static void exthdr_name(struct rt_nctx *c, const struct rt_reg *r, struct rt_lhs *l)
@@ -890,52 +965,61 @@ static void exthdr_name(struct rt_nctx *c, const struct rt_reg *r, struct rt_lhs
 	static const struct rt_sym v6hdrs[] = {
 		{ 0, "hbh" }, { 43, "rt" }, { 44, "frag" }, { 60, "dst" }, { 135, "mh" },
 	};
-	bool tcp = r->base == NFT_EXTHDR_OP_TCPOPT;
+	static const struct rt_sym ipopts[] = { { 7, "rr" }, { 131, "lsrr" }, { 137, "ssrr" }, { 148, "ra" } };
+	static const char *const prefixes[] = {
+		[NFT_EXTHDR_OP_IPV6] = "exthdr", [NFT_EXTHDR_OP_TCPOPT] = "tcp option",
+		[NFT_EXTHDR_OP_IPV4] = "ip option", [NFT_EXTHDR_OP_SCTP] = "sctp chunk",
+	};
 	uint32_t first = 0, n = 0;
-	const char *name;
-	bool ok;
+	const char *name = NULL;
 
 	l->type = (r->flags & NFT_EXTHDR_F_PRESENT) ? VT_BOOL : VT_BE;
-	if (tcp)
+	/* the header the option lives in is implied: its dependency goes */
+	if (r->base == NFT_EXTHDR_OP_TCPOPT || r->base == NFT_EXTHDR_OP_SCTP)
 		rule_text_nft_expr_kill(c, &c->l4_dep);
-	else if (r->base == NFT_EXTHDR_OP_IPV6 && c->nh == NFPROTO_IPV6)
+	else if ((r->base == NFT_EXTHDR_OP_IPV6 && c->nh == NFPROTO_IPV6) ||
+		 (r->base == NFT_EXTHDR_OP_IPV4 && c->nh == NFPROTO_IPV4))
 		rule_text_nft_expr_kill(c, &c->nh_dep);
-	if (r->base != NFT_EXTHDR_OP_TCPOPT && r->base != NFT_EXTHDR_OP_IPV6) {
+	if (r->base >= ARRAY_SIZE(prefixes) || !prefixes[r->base]) {
 		snprintf(l->name, sizeof(l->name), "exthdr op %u @%u,%u,%u", r->base, r->key,
 			 r->offset * 8, r->len * 8);
 		c->undecoded = true;
 		return;
 	}
-	name = tcp ? tcpopt_name(r->key) : SYM_FIND(v6hdrs, r->key);
+	switch (r->base) {
+	case NFT_EXTHDR_OP_TCPOPT:
+		name = tcpopt_name(r->key);
+		break;
+	case NFT_EXTHDR_OP_IPV6:
+		name = SYM_FIND(v6hdrs, r->key);
+		break;
+	case NFT_EXTHDR_OP_IPV4:
+		name = SYM_FIND(ipopts, r->key);
+		break;
+	case NFT_EXTHDR_OP_SCTP:
+		name = sctp_chunk_name(r->key);
+		break;
+	}
 	if (r->flags & NFT_EXTHDR_F_PRESENT) {
 		if (name)
-			snprintf(l->name, sizeof(l->name), "%s %s", tcp ? "tcp option" : "exthdr", name);
-		else if (tcp)
-			snprintf(l->name, sizeof(l->name), "tcp option %u", r->key);
+			snprintf(l->name, sizeof(l->name), "%s %s", prefixes[r->base], name);
 		else
-			snprintf(l->name, sizeof(l->name), "exthdr %u", r->key);
+			snprintf(l->name, sizeof(l->name), "%s %u", prefixes[r->base], r->key);
 		return;
 	}
-	if (mask_bits(r, &first, &n)) {		/* a bit field under a mask */
-		ok = tcp ? tcpopt_field(l, r->key, r->offset * 8 + first, n) :
-			   ip6_exthdr_field(l, r->key, r->offset * 8 + first, n);
-		if (ok) {
-			l->bits = true;
-			l->vshift = (int)(r->len * 8 - first - n);
-			l->vlen = (n + 7) / 8;
-			if (tcp)
-				l->type = VT_BE;
-			return;
-		}
-	}
-	ok = tcp ? tcpopt_field(l, r->key, r->offset * 8, r->len * 8) :
-		   ip6_exthdr_field(l, r->key, r->offset * 8, r->len * 8);
-	if (ok)
+	if (mask_bits(r, &first, &n) &&	/* a bit field under a mask */
+	    exthdr_field(l, r->base, r->key, r->offset * 8 + first, n)) {
+		l->bits = true;
+		l->vshift = (int)(r->len * 8 - first - n);
+		l->vlen = (n + 7) / 8;
+		if (l->type == VT_IPV6 || l->type == VT_IPV4)
+			l->type = VT_BE;
 		return;
-	if (tcp)
-		snprintf(l->name, sizeof(l->name), "tcp option @%u,%u,%u", r->key, r->offset * 8, r->len * 8);
-	else
-		snprintf(l->name, sizeof(l->name), "exthdr @%u,%u,%u", r->key, r->offset * 8, r->len * 8);
+	}
+	if (exthdr_field(l, r->base, r->key, r->offset * 8, r->len * 8))
+		return;
+	snprintf(l->name, sizeof(l->name), "%s @%u,%u,%u", prefixes[r->base], r->key, r->offset * 8,
+		 r->len * 8);
 	l->type = VT_RAW;
 	c->undecoded = true;
 }
@@ -1079,6 +1163,7 @@ void rule_text_nft_expr_key(struct rt_nctx *c, struct strbuf *sb, uint32_t sreg,
 			p->hton = r->hton;
 			p->len = r->len;
 			p->vshift = l.vshift;
+			p->vlen = l.bits ? l.vlen : 0;
 		}
 		r->pending = false;
 		seq = r->seq;

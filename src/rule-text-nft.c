@@ -111,7 +111,8 @@ static void note_dependency(struct rt_nctx *c, const struct rt_reg *r, const uin
 			c->nh_dep = idx;
 		} else if (r->key == NFT_META_PROTOCOL) {
 			v = rule_text_nft_expr_be(d, len);
-			c->nh = v == 0x0800 ? NFPROTO_IPV4 : v == 0x86dd ? NFPROTO_IPV6 : 0;
+			c->nh = v == 0x0800 ? NFPROTO_IPV4 : v == 0x86dd ? NFPROTO_IPV6 :
+				v == 0x0806 ? NFPROTO_ARP : 0;
 			c->nh_dep = idx;
 		} else if (r->key == NFT_META_L4PROTO) {
 			c->l4 = (int)v;
@@ -129,8 +130,9 @@ static void note_dependency(struct rt_nctx *c, const struct rt_reg *r, const uin
 
 		c->nh = v == 0x0800 ? NFPROTO_IPV4 : v == 0x86dd ? NFPROTO_IPV6 :
 			v == 0x0806 ? NFPROTO_ARP : 0;
-		/* nft never drops a `vlan type`: only `ether type` is implied */
-		c->nh_dep = r->offset == 12 ? idx : -1;
+		/* a network header field implies `vlan type` too; `vlan id`
+		 * implies only `ether type 8021q` */
+		c->nh_dep = idx;
 		if (r->offset == 12 && (v == 0x8100 || v == 0x88a8)) {
 			c->vlan = true;
 			c->vlan_dep = idx;

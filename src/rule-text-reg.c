@@ -121,6 +121,7 @@ static uint32_t key_len(enum rt_src src, uint32_t key)
 		case NFT_META_NFPROTO:
 		case NFT_META_L4PROTO:
 		case NFT_META_PKTTYPE:
+		case NFT_META_TIME_DAY:
 			return 1;
 		}
 	} else if (src == RT_SRC_CT) {

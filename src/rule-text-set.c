@@ -414,9 +414,10 @@ static bool piece_swapped(const struct rt_set *set, const struct rt_keypart *p)
 }
 
 /* A piece's value as the kernel holds it, in host order where the type
- * wants it, shifted for ip dscp. */
-static void piece_value(const struct rt_set *set, const struct rt_keypart *p, const uint8_t *d,
-			uint8_t *out)
+ * wants it, a bit field (ip dscp, vlan id) shifted down. Returns the
+ * bytes of out to write. */
+static uint32_t piece_value(const struct rt_set *set, const struct rt_keypart *p, const uint8_t *d,
+			    uint8_t *out)
 {
 	uint32_t i;
 
@@ -428,8 +429,9 @@ static void piece_value(const struct rt_set *set, const struct rt_keypart *p, co
 			out[i] = out[p->len - 1 - i];
 			out[p->len - 1 - i] = t;
 		}
-	if (p->vshift && p->len == 1)
-		out[0] >>= p->vshift;
+	if (p->vlen)
+		return rule_text_nft_expr_bits(out, NULL, p->len, p->vshift, p->vlen, out);
+	return p->len;
 }
 
 /* lo..hi is one prefix: the bits after the first difference are all 0 in
@@ -476,17 +478,15 @@ static void add_piece(struct strbuf *sb, const struct rt_set *set, const struct 
 		hi = NULL;
 	if (hi && (t == VT_IFNAME || t == VT_STRING) && range_wildcard(sb, lo, hi, p->len))
 		return;
-	piece_value(set, p, lo, a);
-	rule_text_nft_expr_value(sb, t, a, p->len);
+	rule_text_nft_expr_value(sb, t, a, piece_value(set, p, lo, a));
 	if (!hi)
 		return;
 	if ((t == VT_IPV4 || t == VT_IPV6) && (plen = range_prefix(lo, hi, p->len)) >= 0) {
 		strbuf_addf(sb, "/%d", plen);
 		return;
 	}
-	piece_value(set, p, hi, b);
 	strbuf_addc(sb, '-');
-	rule_text_nft_expr_value(sb, t, b, p->len);
+	rule_text_nft_expr_value(sb, t, b, piece_value(set, p, hi, b));
 }
 
 /* Where piece i starts: pieces of a concatenation take 4-byte slots. */
