@@ -369,11 +369,13 @@ uint32_t rule_text_nft_expr_bits(const uint8_t *d, const uint8_t *m, uint32_t le
 	uint32_t i;
 	uint64_t v;
 
-	for (i = 0; i < len && i < sizeof(buf); i++)
+	if (len > sizeof(buf))
+		len = sizeof(buf);
+	for (i = 0; i < len; i++)
 		buf[i] = m ? d[i] & m[i] : d[i];
 	/* a field of up to 64 bits sits in the last 8 bytes of the load */
 	v = len > 8 ? rule_text_nft_expr_be(buf + len - 8, 8) : rule_text_nft_expr_be(buf, len);
-	v >>= shift;
+	v = shift >= 0 && shift < 64 ? v >> shift : 0;
 	if (vlen > 8)
 		vlen = 8;
 	for (i = 0; i < vlen; i++)
