@@ -69,7 +69,8 @@ static const struct rt_pfield pfields[] = {
 	{ H_UDPLITE, 4, 2, "csumcov", VT_BE }, { H_UDPLITE, 6, 2, "checksum", VT_BE },
 	{ H_SCTP, 8, 4, "checksum", VT_BE },
 	{ H_AH, 0, 1, "nexthdr", VT_PROTO }, { H_AH, 1, 1, "hdrlength", VT_BE },
-	{ H_AH, 2, 2, "reserved", VT_BE }, { H_AH, 4, 4, "spi", VT_BE }, { H_AH, 8, 4, "sequence", VT_BE },
+	{ H_AH, 2, 2, "reserved", VT_BE }, { H_AH, 4, 4, "spi", VT_BE },
+	{ H_AH, 8, 4, "sequence", VT_BE },
 	{ H_ESP, 0, 4, "spi", VT_BE }, { H_ESP, 4, 4, "sequence", VT_BE },
 	{ H_COMP, 0, 1, "nexthdr", VT_PROTO }, { H_COMP, 1, 1, "flags", VT_BE_HEX },
 	{ H_COMP, 2, 2, "cpi", VT_BE },
@@ -451,6 +452,9 @@ void rule_text_nft_expr_time(struct strbuf *sb, uint64_t ms)
 	}
 }
 
+/* A big-endian value by name from table tbl (in rule_text_nft_expr_value). */
+#define SYM_BE(tbl) rule_text_nft_expr_sym(sb, tbl, ARRAY_SIZE(tbl), rule_text_nft_expr_be(d, len))
+
 void rule_text_nft_expr_value(struct strbuf *sb, enum rt_vt type, const uint8_t *d, uint32_t len)
 {
 	char buf[INET6_ADDRSTRLEN], ifn[IF_NAMESIZE];
@@ -516,16 +520,16 @@ void rule_text_nft_expr_value(struct strbuf *sb, enum rt_vt type, const uint8_t 
 			strbuf_addf(sb, "%02x", d[i]);
 		return;
 	case VT_ECN:
-		rule_text_nft_expr_sym(sb, ecns, ARRAY_SIZE(ecns), rule_text_nft_expr_be(d, len));
+		SYM_BE(ecns);
 		return;
 	case VT_ARPOP:
-		rule_text_nft_expr_sym(sb, arpops, ARRAY_SIZE(arpops), rule_text_nft_expr_be(d, len));
+		SYM_BE(arpops);
 		return;
 	case VT_MH_TYPE:
-		rule_text_nft_expr_sym(sb, mh_types, ARRAY_SIZE(mh_types), rule_text_nft_expr_be(d, len));
+		SYM_BE(mh_types);
 		return;
 	case VT_DCCP_TYPE:
-		rule_text_nft_expr_sym(sb, dccp_types, ARRAY_SIZE(dccp_types), rule_text_nft_expr_be(d, len));
+		SYM_BE(dccp_types);
 		return;
 	case VT_BE_HEX:
 		strbuf_addf(sb, "0x%llx", (unsigned long long)rule_text_nft_expr_be(d, len));
@@ -892,14 +896,17 @@ static bool ip6_exthdr_field(struct rt_lhs *l, uint32_t type, uint32_t off, uint
 	return false;
 }
 
+static const struct rt_sym ip_options[] = {
+	{ 7, "rr" }, { 131, "lsrr" }, { 137, "ssrr" }, { 148, "ra" },
+};
+
 /* "ip option rr ptr": the IPv4 option field at bit off, n bits long. */
 static bool ipopt_field(struct rt_lhs *l, uint32_t type, uint32_t off, uint32_t n)
 {
-	static const struct rt_sym opts[] = { { 7, "rr" }, { 131, "lsrr" }, { 137, "ssrr" }, { 148, "ra" } };
 	static const struct { uint16_t off, len; const char *name; } fields[] = {
 		{ 0, 8, "type" }, { 8, 8, "length" }, { 16, 8, "ptr" }, { 24, 32, "addr" },
 	};
-	const char *name = SYM_FIND(opts, type);
+	const char *name = SYM_FIND(ip_options, type);
 	size_t i;
 
 	if (!name)
@@ -967,7 +974,6 @@ static void exthdr_name(struct rt_nctx *c, const struct rt_reg *r, struct rt_lhs
 	static const struct rt_sym v6hdrs[] = {
 		{ 0, "hbh" }, { 43, "rt" }, { 44, "frag" }, { 60, "dst" }, { 135, "mh" },
 	};
-	static const struct rt_sym ipopts[] = { { 7, "rr" }, { 131, "lsrr" }, { 137, "ssrr" }, { 148, "ra" } };
 	static const char *const prefixes[] = {
 		[NFT_EXTHDR_OP_IPV6] = "exthdr", [NFT_EXTHDR_OP_TCPOPT] = "tcp option",
 		[NFT_EXTHDR_OP_IPV4] = "ip option", [NFT_EXTHDR_OP_SCTP] = "sctp chunk",
@@ -996,7 +1002,7 @@ static void exthdr_name(struct rt_nctx *c, const struct rt_reg *r, struct rt_lhs
 		name = SYM_FIND(v6hdrs, r->key);
 		break;
 	case NFT_EXTHDR_OP_IPV4:
-		name = SYM_FIND(ipopts, r->key);
+		name = SYM_FIND(ip_options, r->key);
 		break;
 	case NFT_EXTHDR_OP_SCTP:
 		name = sctp_chunk_name(r->key);
@@ -1221,7 +1227,8 @@ bool rule_text_nft_expr_rewrite(struct rt_nctx *c, struct strbuf *sb, const stru
 	if (!l.bits)
 		return false;
 	strbuf_addf(sb, "%s set ", l.name);
-	rule_text_nft_expr_value(sb, l.type, fv, rule_text_nft_expr_bits(v, NULL, dst->len, l.vshift, l.vlen, fv));
+	rule_text_nft_expr_value(sb, l.type, fv,
+				 rule_text_nft_expr_bits(v, NULL, dst->len, l.vshift, l.vlen, fv));
 	return true;
 }
 

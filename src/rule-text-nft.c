@@ -214,7 +214,8 @@ static void do_cmp(struct rt_nctx *c, const struct nftnl_expr *e)
 	memcpy(v, d, len);
 	memcpy(m, r->mask, sizeof(m));
 	if (r->src == RT_SRC_PAYLOAD && !r->bitwise && op == NFT_CMP_EQ && len == r->len) {
-		const struct rt_pfield *f = rule_text_nft_expr_field(c, rule_text_nft_expr_hdr(c, r), r->offset, len);
+		const struct rt_pfield *f =
+			rule_text_nft_expr_field(c, rule_text_nft_expr_hdr(c, r), r->offset, len);
 
 		if (f && f->len < len && cmp_split(c, r, v, len))
 			return;
@@ -229,7 +230,8 @@ static void do_cmp(struct rt_nctx *c, const struct nftnl_expr *e)
 		uint8_t fv[8];
 
 		strbuf_addf(&sb, "%s %s", l.name, op_str(op));
-		rule_text_nft_expr_value(&sb, l.type, fv, rule_text_nft_expr_bits(v, m, len, l.vshift, l.vlen, fv));
+		rule_text_nft_expr_value(&sb, l.type, fv,
+					 rule_text_nft_expr_bits(v, m, len, l.vshift, l.vlen, fv));
 	} else if (r->bitwise) {
 		int plen = l.addr ? mask_prefix(m, len) : -1;
 		bool zero = true;
@@ -254,8 +256,7 @@ static void do_cmp(struct rt_nctx *c, const struct nftnl_expr *e)
 		} else {
 			strbuf_addf(&sb, "%s & ", l.name);
 			rule_text_nft_expr_value(&sb, l.type == VT_IFNAME ? VT_RAW : l.type, m, len);
-			strbuf_addf(&sb, " %.*s ", op == NFT_CMP_EQ ? 2 : (int)strlen(op_str(op)) - 1,
-				    op == NFT_CMP_EQ ? "==" : op_str(op));
+			strbuf_addf(&sb, " %s", op == NFT_CMP_EQ ? "== " : op_str(op));
 			rule_text_nft_expr_value(&sb, l.type, v, len);
 		}
 	} else if (l.addr && l.flen > len) {	/* short load = prefix */
@@ -605,7 +606,8 @@ static void add_set_stmt(struct rt_nctx *c, struct strbuf *sb, const struct nftn
 		memset(&p, 0, sizeof(p));
 		p.src = pl ? RT_SRC_PAYLOAD : RT_SRC_EXTHDR;
 		p.base = nftnl_expr_get_u32(e, pl ? NFTNL_EXPR_PAYLOAD_BASE : NFTNL_EXPR_EXTHDR_OP);
-		p.offset = nftnl_expr_get_u32(e, pl ? NFTNL_EXPR_PAYLOAD_OFFSET : NFTNL_EXPR_EXTHDR_OFFSET);
+		p.offset = nftnl_expr_get_u32(e, pl ? NFTNL_EXPR_PAYLOAD_OFFSET :
+						       NFTNL_EXPR_EXTHDR_OFFSET);
 		p.len = nftnl_expr_get_u32(e, pl ? NFTNL_EXPR_PAYLOAD_LEN : NFTNL_EXPR_EXTHDR_LEN);
 		if (!pl)
 			p.key = nftnl_expr_get_u8(e, NFTNL_EXPR_EXTHDR_TYPE);
@@ -824,7 +826,8 @@ static void add_expr(struct rt_nctx *c, struct strbuf *sb, const struct nftnl_ex
 		strbuf_addf(sb, "quota %s",
 			    (nftnl_expr_get_u32(e, NFTNL_EXPR_QUOTA_FLAGS) & NFT_QUOTA_F_INV) ? "over " : "");
 		add_rate(sb, nftnl_expr_get_u64(e, NFTNL_EXPR_QUOTA_BYTES));
-		if (nftnl_expr_get_u64(e, NFTNL_EXPR_QUOTA_CONSUMED)) {	/* as nft: what is used so far */
+		/* as nft: what is used so far */
+		if (nftnl_expr_get_u64(e, NFTNL_EXPR_QUOTA_CONSUMED)) {
 			strbuf_add(sb, " used ");
 			add_rate(sb, nftnl_expr_get_u64(e, NFTNL_EXPR_QUOTA_CONSUMED));
 		}
@@ -868,7 +871,8 @@ static void add_expr(struct rt_nctx *c, struct strbuf *sb, const struct nftnl_ex
 		strbuf_add(sb, " to");
 		if (nftnl_expr_is_set(e, NFTNL_EXPR_TPROXY_REG_ADDR)) {
 			struct rt_reg *a = rule_text_reg_use(&c->rs, e, NFTNL_EXPR_TPROXY_REG_ADDR);
-			bool v6 = fam == NFPROTO_IPV6 || (fam == NFPROTO_UNSPEC && c->family == NFPROTO_IPV6);
+			bool v6 = fam == NFPROTO_IPV6 ||
+				  (fam == NFPROTO_UNSPEC && c->family == NFPROTO_IPV6);
 			/* an IPv6 literal is bracketed, port or not */
 			bool brackets = v6 && a && a->src == RT_SRC_IMM;
 
