@@ -21,6 +21,23 @@ struct rule_text_sets;
  * or NULL. */
 char *rule_text_udata_comment(const struct nftnl_rule *r);
 
+/* (rule-text.c) An interface compare as iptables writes it into dst
+ * (IFNAMSIZ + 2 bytes, empty): "eth0", or "eth+" when the compare stops
+ * before the NUL (a prefix). False if it is no name or dst was set. */
+bool rule_text_iface_word(char *dst, const uint8_t *data, uint32_t len);
+
+/* (rule-text.c) An immediate verdict in iptables words appended to sb:
+ * " -j ACCEPT", " -j CHAIN", " -g CHAIN" (a goto only if gotos; *chain
+ * and *is_goto say where). 1 when written, 0 for `continue` (nothing to
+ * write), -1 for a verdict these words cannot say. */
+int rule_text_verdict_word(struct strbuf *sb, const struct nftnl_expr *e, bool gotos,
+			   const char **chain, bool *is_goto);
+
+/* (rule-text-arp.c) A rule of arptables-nft's arp filter table as
+ * `arptables -S` prints it ("-A INPUT -j ACCEPT --opcode 1"), allocated,
+ * or NULL when arptables cannot express it (nft words then). */
+char *rule_text_arp(const struct nftnl_rule *r);
+
 /* --- register tracker (rule-text-reg.c) ---------------------------------- */
 
 /* nf_tables registers as 16 four-byte slots: NFT_REG_1..4 are slots 0, 4,

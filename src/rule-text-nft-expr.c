@@ -805,7 +805,8 @@ static bool payload_lhs(struct rt_nctx *c, const struct rt_reg *r, struct rt_lhs
 		snprintf(l->name, sizeof(l->name), "%s %s", hdr_names[h], f->name);
 		l->type = f->type;
 		l->flen = f->len;
-		l->addr = f->type == VT_IPV4 || f->type == VT_IPV6;
+		/* a masked address is a prefix: ip saddr 10.0.0.0/8, ether saddr 02:00:00:00:00:00/24 */
+		l->addr = f->type == VT_IPV4 || f->type == VT_IPV6 || f->type == VT_ETHER;
 		rule_text_nft_expr_used(c, r, h);
 		return true;
 	}
