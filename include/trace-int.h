@@ -140,6 +140,8 @@ struct trace_state {
 	uint64_t legacy_lost;
 	const char *(*ifname)(uint32_t, char *, void *);
 	void *ifname_arg;
+	int (*ct_lookup)(const struct trace_packet *, struct trace_ct_tuples *, void *);
+	void *ct_lookup_arg;
 	int completed;            /* completed during the current call */
 };
 
@@ -212,6 +214,17 @@ void trace_complete_path(struct trace_state *st, struct tpath *tp);
 /* A reply (ct direction 1): link it with its original, which completes if
  * it lingered for it. */
 void trace_complete_link_reply(struct trace_state *st, struct tpath *tp);
+
+/* ---- conntrack lookups for traced packets (collect-trace-ct.c) ---- */
+
+struct collect_trace_ct;
+
+/* A ctnetlink socket for lookups; NULL with errno. */
+struct collect_trace_ct *collect_trace_ct_open(void);
+void collect_trace_ct_close(struct collect_trace_ct *c);
+/* trace_state_set_ct_lookup()'s fn, arg the collect_trace_ct: a GET by
+ * the packet's original tuple, checked against its ct id. */
+int collect_trace_ct_lookup(const struct trace_packet *p, struct trace_ct_tuples *t, void *arg);
 
 /* ---- the live nfnetlink_log binding (collect-nflog.c) ---- */
 

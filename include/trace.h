@@ -207,6 +207,21 @@ void trace_state_set_wall(struct trace_state *st, double wall);
  * when unknown. */
 void trace_state_set_ifname(struct trace_state *st,
 			    const char *(*fn)(uint32_t ifindex, char *buf, void *arg), void *arg);
+/* A connection's tuples, as conntrack has them. */
+struct trace_ct_tuples {
+	bool valid;
+	bool ports;
+	char orig_src[46], orig_dst[46], repl_src[46], repl_dst[46];
+	uint16_t orig_sport, orig_dport, repl_sport, repl_dport;
+};
+/* Ask conntrack for a completed original-direction packet's connection
+ * when its source NAT happened after its last event and its reply was not
+ * traced (fn returns 0 and fills the tuples, -1 if unknown). Live sessions
+ * set it; without it such a source NAT stays "rewritten after
+ * postrouting". */
+void trace_state_set_ct_lookup(struct trace_state *st,
+			       int (*fn)(const struct trace_packet *p, struct trace_ct_tuples *t, void *arg),
+			       void *arg);
 /* Ignore events from this table (the tracer's own). Default "iptop_trace". */
 void trace_state_set_own_table(struct trace_state *st, const char *name);
 void trace_state_set_forward_start(struct trace_state *st, bool on);

@@ -60,6 +60,7 @@ struct trace_session {
 	struct nlsock *events;    /* NFNLGRP_NFTRACE listener (and nfnetlink_log group 0) */
 	struct nlsock *owner;     /* owns the table: closing it removes the table */
 	struct trace_nflog *nflog;/* TRACE_LEGACY: the nf_log binding, or NULL */
+	struct collect_trace_ct *ct; /* conntrack lookups (SNAT of untraced replies), or NULL */
 	char *notice;
 	struct trace_state *st;
 	struct record *rec;
@@ -844,6 +845,8 @@ struct trace_session *trace_start_keep(const char *filter, int rate_per_s, unsig
 		s->st = trace_state_new();
 	}
 	trace_state_set_late(s->st, true);
+	s->ct = collect_trace_ct_open();
+	trace_state_set_ct_lookup(s->st, s->ct ? collect_trace_ct_lookup : NULL, s->ct);
 	trace_state_set_own_table(s->st, TRACE_TABLE);
 	trace_state_set_forward_start(s->st, s->filter.oif.set);
 	trace_state_set_legacy_untraced(s->st, !s->nflog);
@@ -970,6 +973,8 @@ struct trace_state *trace_session_take_state(struct trace_session *s)
 	if (st)
 		update_skipped(s, true);
 	s->st = NULL;
+	if (st)
+		trace_state_set_ct_lookup(st, NULL, NULL); /* the socket goes with the session */
 	return st;
 }
 
@@ -984,6 +989,7 @@ void trace_stop(struct trace_session *s)
 	nlsock_close(s->owner);
 	nlsock_close(s->events);
 	trace_state_free(s->st);
+	collect_trace_ct_close(s->ct);
 	free(s->notice);
 	free(s->rule_text);
 	free(s->buf);

@@ -268,6 +268,18 @@ static void finalize(struct trace_state *st, struct tpath *tp)
 		if (r)
 			infer_snat(p, r);
 	}
+	if (p->snat_pending && st->ct_lookup) {
+		/* The reply did not show the new source: conntrack has it. */
+		struct trace_ct_tuples t;
+
+		if (st->ct_lookup(p, &t, st->ct_lookup_arg) == 0 && t.valid &&
+		    (strcmp(t.repl_dst, t.orig_src) != 0 || (t.ports && t.repl_dport != t.orig_sport))) {
+			p->nat_src = true;
+			p->snat_pending = false;
+			snprintf(p->nat_src_to, sizeof(p->nat_src_to), "%s", t.repl_dst);
+			p->nat_sport_to = t.ports ? t.repl_dport : 0;
+		}
+	}
 	if (p->reply_of) {
 		const struct trace_packet *o = find_packet_any(st, p->reply_of);
 

@@ -127,6 +127,13 @@ void trace_state_set_ifname(struct trace_state *st, const char *(*fn)(uint32_t, 
 	st->ifname_arg = arg;
 }
 
+void trace_state_set_ct_lookup(struct trace_state *st,
+			       int (*fn)(const struct trace_packet *, struct trace_ct_tuples *, void *), void *arg)
+{
+	st->ct_lookup = fn;
+	st->ct_lookup_arg = arg;
+}
+
 void trace_state_set_own_table(struct trace_state *st, const char *name)
 {
 	free(st->own_table);
