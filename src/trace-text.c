@@ -244,15 +244,25 @@ static void packet_line(const struct trace_packet *p, struct strbuf *sb)
 	strbuf_addc(sb, '\n');
 }
 
+static void route_kind(const struct trace_packet *p, struct strbuf *sb);
+
 static void route_line(const struct trace_packet *p, struct strbuf *sb)
 {
 	strbuf_add(sb, "  routing      ");
 	if (p->looped) {
 		strbuf_add(sb, "OUTPUT (locally generated) via lo, back in through lo: ");
 		strbuf_add(sb, p->route == TRACE_ROUTE_INPUT ? "INPUT (to this host)" : trace_route_name(p->route));
-		strbuf_addc(sb, '\n');
-		return;
+	} else {
+		route_kind(p, sb);
 	}
+	if (p->oif_before[0])
+		strbuf_addf(sb, " (re-routed: %s before, after its destination was rewritten)", p->oif_before);
+	strbuf_addc(sb, '\n');
+}
+
+/* The routing decision in words (route_line's). */
+static void route_kind(const struct trace_packet *p, struct strbuf *sb)
+{
 	switch (p->route) {
 	case TRACE_ROUTE_INPUT:
 		strbuf_add(sb, "INPUT (to this host)");
@@ -274,9 +284,6 @@ static void route_line(const struct trace_packet *p, struct strbuf *sb)
 		strbuf_add(sb, "unknown (no chain after prerouting saw the packet)");
 		break;
 	}
-	if (p->oif_before[0])
-		strbuf_addf(sb, " (re-routed: %s before, after its destination was rewritten)", p->oif_before);
-	strbuf_addc(sb, '\n');
 }
 
 static void addr_port(struct strbuf *sb, const char *addr, bool port, uint16_t n)
