@@ -170,7 +170,8 @@ static void print_new(struct printer *pr, const struct trace_state *st, bool all
 		pr->held[pr->nheld++] = (struct held){ p->id, strbuf_steal(&sb) };
 	}
 	strbuf_free(&sb);
-	qsort(pr->held, pr->nheld, sizeof(*pr->held), held_cmp);
+	if (pr->nheld)
+		qsort(pr->held, pr->nheld, sizeof(*pr->held), held_cmp);
 	for (k = 0; k < pr->nheld && pr->held[k].id < oldest; k++) {
 		if (pr->want <= 0 || pr->printed < pr->want) {
 			fputs(pr->held[k].text, pr->out);
@@ -178,7 +179,8 @@ static void print_new(struct printer *pr, const struct trace_state *st, bool all
 		}
 		free(pr->held[k].text);
 	}
-	memmove(pr->held, pr->held + k, (pr->nheld - k) * sizeof(*pr->held));
+	if (k && k < pr->nheld)
+		memmove(pr->held, pr->held + k, (pr->nheld - k) * sizeof(*pr->held));
 	pr->nheld -= k;
 	fflush(pr->out);
 }
