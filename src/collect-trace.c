@@ -663,27 +663,26 @@ static char *install_error(struct trace_session *s, int err, const char *what)
 
 static void make_rule_text(struct trace_session *s, const struct trace_chain_def *chains, size_t n, int rate)
 {
-	struct strbuf sb;
-	bool first;
+	struct strbuf sb, hooks;
+	bool replies = false;
 	size_t i;
 
 	strbuf_init(&sb);
+	strbuf_init(&hooks);
+	for (i = 0; i < n; i++) {
+		if (chains[i].kind == CHAIN_MARK)
+			strbuf_addf(&hooks, "%s%s", hooks.len ? ", " : "", snapshot_hook_name(NFPROTO_INET, chains[i].hook));
+		replies |= chains[i].kind == CHAIN_REPLY;
+	}
+	if (!hooks.len)
+		strbuf_add(&sb, "replies of the connections of: ");
 	trace_filter_nft(&s->filter, &sb);
 	if (sb.len)
 		strbuf_addc(&sb, ' ');
-	strbuf_addf(&sb, "limit rate %d/second meta nftrace set 1 (", rate);
-	for (i = 0, first = true; i < n; i++)
-		if (chains[i].kind == CHAIN_MARK) {
-			strbuf_addf(&sb, "%s%s", first ? "" : ", ", snapshot_hook_name(NFPROTO_INET, chains[i].hook));
-			first = false;
-		}
-	strbuf_addc(&sb, ')');
-	for (i = 0; i < n; i++)
-		if (chains[i].kind == CHAIN_REPLY) {
-			strbuf_add(&sb, first ? "replies of matching connections (ct original)"
-					      : " and their replies (ct original)");
-			break;
-		}
+	strbuf_addf(&sb, "limit rate %d/second meta nftrace set 1", rate);
+	if (hooks.len)
+		strbuf_addf(&sb, " (%s)%s", hooks.s, replies ? " and their replies (ct original)" : "");
+	strbuf_free(&hooks);
 	s->rule_text = strbuf_steal(&sb);
 }
 
