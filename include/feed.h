@@ -56,6 +56,8 @@ struct feed_trace {
 	char filter[128];           /* of the running or last trace (iptables words) */
 	char rule[192];             /* what the kernel matches, in nft words */
 	uint64_t lost;              /* overflows: events were lost */
+	uint64_t skipped;           /* packets the filter matched that the rate limit kept from
+	                             * tracing (the last count, also after the trace stopped) */
 	char legacy[32];            /* live, TRACE_LEGACY: the nf_log bindings it holds
 	                             * ("nf_log.2, nf_log.10"), restored when it stops; "" */
 	uint64_t clock_ns;          /* now on the packets' clock (replay: the recording's), 0: monotonic */

@@ -88,6 +88,9 @@ void trace_nflog_step(const struct snap_ruleset *rs, const struct trace_nflog_ev
 /* ---- packet paths (trace-state.c, trace-path*.c, trace-complete.c) ---- */
 
 #define TRACE_SETTLE_NS (200ull * 1000000ull)     /* quiet this long: complete */
+#define TRACE_LOOPBACK_IFINDEX 1u                  /* lo, in every namespace */
+#define TRACE_CT_STATE_NEW 0x8
+#define TRACE_CT_STATUS_TEMPLATE 0x800             /* IPS_TEMPLATE: a CT target's template */
 #define TRACE_JOIN_WINDOW_NS (50ull * 1000000ull) /* joining by headers alone */
 
 /* One open packet: its path so far and how it was joined. */
@@ -101,7 +104,11 @@ struct tpath {
 	uint8_t base_family;
 	char *base_table, *base_chain;
 	struct strbuf visited;    /* "family|table|chain\n" base chains entered */
-	unsigned int own_hooks;   /* hooks where the tracer's own chain was seen */
+	unsigned int own_hooks;   /* hooks where the tracer's own marking chain was seen */
+	unsigned int own_reply_hooks; /* ... its reply-marking chain (after conntrack) */
+	unsigned int own_late_hooks;  /* ... its late chain (+300) */
+	uint32_t last_oif;        /* ifindex of the last output interface seen, 0 none */
+	bool loop_pending;        /* looped back through lo: the next step says so */
 	bool done;                /* terminal verdict seen */
 	uint64_t linger_until;    /* done, waiting for its reply to link until then */
 	unsigned int nat_hooks;   /* hooks with a nat base chain for this packet's family */
@@ -123,6 +130,8 @@ struct trace_state {
 	double wall;              /* wall clock of the next messages, 0: now */
 	char *own_table;
 	bool forward_start;
+	bool late;                /* the tracer has late chains (trace_state_set_late) */
+	uint64_t skipped;         /* matched, not traced: the rate limit (live counter) */
 	bool legacy_untraced;     /* note legacy chains on the way as not traced */
 	char *notice;
 	uint64_t events;          /* messages fed (orders paths by activity) */
@@ -131,6 +140,8 @@ struct trace_state {
 	uint64_t legacy_lost;
 	const char *(*ifname)(uint32_t, char *, void *);
 	void *ifname_arg;
+	int (*ct_lookup)(const struct trace_packet *, struct trace_ct_tuples *, void *);
+	void *ct_lookup_arg;
 	int completed;            /* completed during the current call */
 };
 
@@ -203,6 +214,17 @@ void trace_complete_path(struct trace_state *st, struct tpath *tp);
 /* A reply (ct direction 1): link it with its original, which completes if
  * it lingered for it. */
 void trace_complete_link_reply(struct trace_state *st, struct tpath *tp);
+
+/* ---- conntrack lookups for traced packets (collect-trace-ct.c) ---- */
+
+struct collect_trace_ct;
+
+/* A ctnetlink socket for lookups; NULL with errno. */
+struct collect_trace_ct *collect_trace_ct_open(void);
+void collect_trace_ct_close(struct collect_trace_ct *c);
+/* trace_state_set_ct_lookup()'s fn, arg the collect_trace_ct: a GET by
+ * the packet's original tuple, checked against its ct id. */
+int collect_trace_ct_lookup(const struct trace_packet *p, struct trace_ct_tuples *t, void *arg);
 
 /* ---- the live nfnetlink_log binding (collect-nflog.c) ---- */
 

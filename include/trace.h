@@ -76,6 +76,9 @@ struct trace_filter {
  * kernel.
  */
 int trace_filter_parse(const char *text, struct trace_filter *f, char **cause);
+/* The filter names addresses or ports: the connections it matches have
+ * replies worth following. */
+bool trace_filter_has_tuple(const struct trace_filter *f);
 /* The filter as nft words ("meta l4proto icmp ip saddr 172.20.0.2"), the
  * way the kernel will match it; "" for an empty filter. */
 void trace_filter_nft(const struct trace_filter *f, struct strbuf *sb);
@@ -142,6 +145,7 @@ struct trace_step {
 	char *target;             /* jump/goto target chain, or NULL */
 	int policy;               /* TRACE_STEP_POLICY: NF_ACCEPT / NF_DROP */
 	char *rule;               /* rule text from the snapshot, or NULL */
+	bool loop;                /* the first step after the packet looped back in through lo */
 	bool nat_chain;           /* the chain is of type nat */
 	uint32_t trace_id;        /* the kernel's id (changes between hooks); 0 legacy */
 	uint64_t t_ns;
@@ -159,10 +163,14 @@ struct trace_packet {
 	struct trace_hdr last;    /* as last seen (differs after DNAT/de-NAT) */
 	char iif[TRACE_IFNAMSIZ + 8];   /* "" when none; "if#N" when unresolvable */
 	char oif[TRACE_IFNAMSIZ + 8];
+	char oif_before[TRACE_IFNAMSIZ + 8]; /* the output interface an earlier event showed
+	                          * when it changed (re-routed, e.g. by nat OUTPUT DNAT); "" none */
+	bool looped;              /* went out through lo and came back in (one packet) */
+	uint64_t skipped;         /* packets the rate limit kept from tracing, when this completed */
 	bool has_mark;
 	uint32_t mark;
-	struct trace_ct ct;       /* latest ct info seen */
-	bool ct_new;              /* ct state was NEW at some step */
+	struct trace_ct ct;       /* latest ct info seen (a CT target's template is not) */
+	bool ct_new;              /* the latest ct state is NEW */
 	enum trace_route route;
 	bool local_out;
 	/* NAT: address changes between events (DNAT, de-NAT of replies), and
@@ -199,6 +207,21 @@ void trace_state_set_wall(struct trace_state *st, double wall);
  * when unknown. */
 void trace_state_set_ifname(struct trace_state *st,
 			    const char *(*fn)(uint32_t ifindex, char *buf, void *arg), void *arg);
+/* A connection's tuples, as conntrack has them. */
+struct trace_ct_tuples {
+	bool valid;
+	bool ports;
+	char orig_src[46], orig_dst[46], repl_src[46], repl_dst[46];
+	uint16_t orig_sport, orig_dport, repl_sport, repl_dport;
+};
+/* Ask conntrack for a completed original-direction packet's connection
+ * when its source NAT happened after its last event and its reply was not
+ * traced (fn returns 0 and fills the tuples, -1 if unknown). Live sessions
+ * set it; without it such a source NAT stays "rewritten after
+ * postrouting". */
+void trace_state_set_ct_lookup(struct trace_state *st,
+			       int (*fn)(const struct trace_packet *p, struct trace_ct_tuples *t, void *arg),
+			       void *arg);
 /* Ignore events from this table (the tracer's own). Default "iptop_trace". */
 void trace_state_set_own_table(struct trace_state *st, const char *name);
 void trace_state_set_forward_start(struct trace_state *st, bool on);
@@ -240,6 +263,20 @@ const struct trace_packet *trace_state_find(const struct trace_state *st, uint64
 uint64_t trace_state_total(const struct trace_state *st);
 /* Malformed messages ignored. */
 uint64_t trace_state_bad(const struct trace_state *st);
+/* Packets the filter matched but the rate limit kept from being traced
+ * (the kernel's counter in iptop's table, read by the live session), since
+ * the state began; packets record the count when they complete. */
+void trace_state_set_skipped(struct trace_state *st, uint64_t n);
+uint64_t trace_state_skipped(const struct trace_state *st);
+/* The tracer's table has late chains (+300, after conntrack and NAT;
+ * "late-*"): an accepted packet is complete when it reaches the late
+ * chain at input or postrouting, and the late events give its final
+ * addresses, interface and conntrack state. Set for live sessions (and
+ * replays of them). */
+void trace_state_set_late(struct trace_state *st, bool on);
+/* The lowest id of a packet still open (UINT64_MAX if none): output in id
+ * order waits for it. */
+uint64_t trace_state_oldest_open(const struct trace_state *st);
 /* Legacy hops lost: gaps in nfnetlink_log's sequence numbers. */
 uint64_t trace_state_legacy_lost(const struct trace_state *st);
 
@@ -276,6 +313,8 @@ void trace_path_text(const struct trace_packet *p, struct strbuf *sb);
  */
 void trace_path_json(const struct trace_packet *p, struct strbuf *sb);
 
+/* "N packets matched but not traced (rate limit)"; nothing for 0. */
+void trace_skipped_text(uint64_t skipped, struct strbuf *sb);
 /* Names: "accept", "drop", "continue", "jump", "return", ... */
 const char *trace_verdict_name(int32_t verdict);
 /* "new", "established,related", ... */
@@ -290,6 +329,11 @@ struct trace_session;
 
 /* trace_start_flags: also trace iptables-legacy rules (see below). */
 #define TRACE_LEGACY 1u
+/* A filter on addresses or ports also traces the replies of the
+ * connections it matched (by their conntrack original tuple); these trace
+ * one direction only (--trace-dir orig, --trace-dir reply). */
+#define TRACE_ORIG_ONLY 2u
+#define TRACE_REPLY_ONLY 4u
 
 /* The flags trace_start() uses from now on (default 0). main() sets
  * TRACE_LEGACY for --trace-legacy, so every way a trace starts (batch,
@@ -340,6 +384,15 @@ struct trace_session *trace_start(const char *filter, int rate_per_s, char **cau
  * net.netfilter.nf_log.2: ...".
  */
 struct trace_session *trace_start_flags(const char *filter, int rate_per_s, unsigned int flags, char **cause);
+/* The same, going on with the packets of a state taken from an earlier
+ * session (trace_session_take_state; its open packets complete, numbers
+ * go on). On success the session owns keep; on failure the caller still
+ * does. keep NULL: a new state. */
+struct trace_session *trace_start_keep(const char *filter, int rate_per_s, unsigned int flags,
+				       struct trace_state *keep, char **cause);
+/* Take the state out of a session (before trace_stop), to hand it to the
+ * next one. */
+struct trace_state *trace_session_take_state(struct trace_session *s);
 /* What happened at start the user should know (a recovered nf_log from a
  * crashed iptop; the nf_log values changed; legacy tables here are not
  * traced), one line each, or NULL. Also trace_state_notice(). */

@@ -81,6 +81,7 @@ struct view_trace {
 	char rule[192];          /* what the kernel matches, in nft words */
 	char error[192];         /* why the last start failed, or "" */
 	uint64_t lost;           /* overflows (events lost) */
+	uint64_t skipped;        /* matched but not traced (rate limit) */
 	uint64_t clock_ns;       /* now on the packets' clock (a replay's), 0: ctx.now_ns */
 	uint64_t sel;            /* the packet drawn on the diagram, 0: none */
 	int step;                /* its path lit up to this step, -1: all of it */

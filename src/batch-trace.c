@@ -114,6 +114,12 @@ static bool packet_matches(const struct trace_filter *f, const struct trace_pack
 
 /* ---- printing -------------------------------------------------------------------- */
 
+/* A packet rendered, waiting for the packets numbered before it. */
+struct held {
+	uint64_t id;
+	char *text;
+};
+
 struct printer {
 	bool json;
 	int want;                 /* stop after this many (0: no limit) */
@@ -121,20 +127,35 @@ struct printer {
 	uint64_t seen;            /* trace_state_total() when last printed */
 	const struct trace_filter *only;   /* replay: narrow to this, or NULL */
 	FILE *out;
+	struct held *held;        /* completed, not printed yet (ascending ids) */
+	size_t nheld;
 };
 
-/* Print what completed since the last call (the ring holds the newest). */
-static void print_new(struct printer *pr, const struct trace_state *st)
+static int held_cmp(const void *a, const void *b)
+{
+	const struct held *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/*
+ * Print what completed since the last call, in id order: a packet waits
+ * until every packet numbered before it is complete (an original lingers
+ * for its reply, so the reply would otherwise come first). all: the end,
+ * print everything held.
+ */
+static void print_new(struct printer *pr, const struct trace_state *st, bool all)
 {
 	uint64_t total = trace_state_total(st), n = total - pr->seen;
-	size_t count = trace_state_count(st), i;
+	uint64_t oldest = all ? UINT64_MAX : trace_state_oldest_open(st);
+	size_t count = trace_state_count(st), i, k;
 	struct strbuf sb;
 
 	if (n > count)
 		n = count;
 	pr->seen = total;
 	strbuf_init(&sb);
-	for (i = count - (size_t)n; i < count && (pr->want <= 0 || pr->printed < pr->want); i++) {
+	for (i = count - (size_t)n; i < count; i++) {
 		const struct trace_packet *p = trace_state_packet(st, i);
 
 		if (pr->only && !packet_matches(pr->only, p))
@@ -146,10 +167,46 @@ static void print_new(struct printer *pr, const struct trace_state *st)
 		} else {
 			trace_path_text(p, &sb);
 		}
-		fputs(sb.s ? sb.s : "", pr->out);
-		pr->printed++;
+		pr->held = xreallocarray(pr->held, pr->nheld + 1, sizeof(*pr->held));
+		pr->held[pr->nheld++] = (struct held){ p->id, strbuf_steal(&sb) };
 	}
+	strbuf_free(&sb);
+	if (pr->nheld)
+		qsort(pr->held, pr->nheld, sizeof(*pr->held), held_cmp);
+	for (k = 0; k < pr->nheld && pr->held[k].id < oldest; k++) {
+		if (pr->want <= 0 || pr->printed < pr->want) {
+			fputs(pr->held[k].text, pr->out);
+			pr->printed++;
+		}
+		free(pr->held[k].text);
+	}
+	if (k && k < pr->nheld)
+		memmove(pr->held, pr->held + k, (pr->nheld - k) * sizeof(*pr->held));
+	pr->nheld -= k;
 	fflush(pr->out);
+}
+
+static void printer_free(struct printer *pr)
+{
+	size_t k;
+
+	for (k = 0; k < pr->nheld; k++)
+		free(pr->held[k].text);
+	free(pr->held);
+}
+
+/* The packets the rate limit kept from tracing (text output's last line;
+ * JSON has each packet's rate_skipped). */
+static void print_skipped(struct printer *pr, uint64_t skipped)
+{
+	struct strbuf sb;
+
+	if (pr->json)
+		return;
+	strbuf_init(&sb);
+	trace_skipped_text(skipped, &sb);
+	if (sb.len)
+		fprintf(pr->out, "%s\n", sb.s);
 	strbuf_free(&sb);
 }
 
@@ -205,17 +262,18 @@ static int run_live(struct feed *feed, const char *filter, int rate, struct prin
 			*cause = xasprintf("reading trace events: %s", strerror(errno));
 			break;
 		}
-		print_new(pr, ft->state);
+		print_new(pr, ft->state, false);
 		if (record_check(feed_record(feed), cause) < 0)
 			break;
 	}
 	if (pr->want <= 0 || pr->printed < pr->want) {
 		trace_state_flush(ft->state);
-		print_new(pr, ft->state);
+		print_new(pr, ft->state, true);
 	}
+	feed_trace_stop(feed); /* reads the rate-limit count a last time */
+	print_skipped(pr, ft->skipped);
 	if (ft->lost)
 		fprintf(stderr, "iptop: %" PRIu64 " trace overflow(s): some events were lost\n", ft->lost);
-	feed_trace_stop(feed);
 	snapshot_ruleset_free(rs);
 	return *cause ? 1 : 0;
 }
@@ -251,8 +309,11 @@ static int run_replay(struct feed *feed, const char *filter, struct printer *pr,
 		if (ft->lost > lost)
 			lost = ft->lost;
 		if (ft->state)
-			print_new(pr, ft->state);
+			print_new(pr, ft->state, !ft->more && feed->ended);
 	}
+	if (ft->state)
+		print_new(pr, ft->state, true);
+	print_skipped(pr, ft->skipped);
 	if (feed->failed)
 		*cause = xstrdup(rs && rs->error ? rs->error : "corrupt recording");
 	else if (!ft->recorded)
@@ -276,6 +337,9 @@ int batch_trace_run(struct feed *feed, const char *filter, int rate, const struc
 		*cause = xstrdup("--trace needs a live namespace or a recording, not the demo");
 		return 1;
 	}
-	return feed->replay ? run_replay(feed, filter ? filter : "", &pr, cause)
-			    : run_live(feed, filter, rate, &pr, cause);
+	int rc = feed->replay ? run_replay(feed, filter ? filter : "", &pr, cause)
+			      : run_live(feed, filter, rate, &pr, cause);
+
+	printer_free(&pr);
+	return rc;
 }

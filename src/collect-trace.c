@@ -2,7 +2,12 @@
  * collect-trace.c - live packet tracing: a listener on NFNLGRP_NFTRACE and
  * a private `table inet iptop_trace` whose base chains (priority -350,
  * before raw at -300 and conntrack at -200) set nftrace on the packets the
- * filter matches, rate-limited. The table carries NFT_TABLE_F_OWNER and is
+ * filter matches, rate-limited; packets over the rate are counted by a
+ * rule of their own. Replies of the connections the filter matched are
+ * marked right after conntrack (-199, by the connection's original tuple),
+ * and empty late chains (+300, after conntrack and NAT) make the kernel
+ * report every traced packet's final addresses, interfaces and conntrack
+ * state. The table carries NFT_TABLE_F_OWNER and is
  * created in one batch on a socket kept open for the session: the kernel
  * deletes it the moment that socket closes, so a crash (even SIGKILL)
  * leaves no tracing rule behind. The user's tables are never touched.
@@ -45,6 +50,9 @@
 
 #define TRACE_TABLE "iptop_trace"
 #define TRACE_PRIO (-350)
+#define TRACE_REPLY_PRIO (-199)   /* just after conntrack (-200): ct is known */
+#define TRACE_LATE_PRIO 300       /* after conntrack, NAT and filter; before confirm */
+#define SKIPPED_EVERY_NS (250ull * 1000000ull)
 #define TRACE_RCVBUF (4 << 20)
 #define ACK_TIMEOUT_MS 3000
 
@@ -52,12 +60,15 @@ struct trace_session {
 	struct nlsock *events;    /* NFNLGRP_NFTRACE listener (and nfnetlink_log group 0) */
 	struct nlsock *owner;     /* owns the table: closing it removes the table */
 	struct trace_nflog *nflog;/* TRACE_LEGACY: the nf_log binding, or NULL */
+	struct collect_trace_ct *ct; /* conntrack lookups (SNAT of untraced replies), or NULL */
 	char *notice;
 	struct trace_state *st;
 	struct record *rec;
 	struct trace_filter filter;
 	char *rule_text;
 	uint64_t lost;
+	uint64_t skipped_read_ns; /* when the rate-limit counters were last read */
+	uint64_t skipped_base;    /* skipped by the sessions before, when the state was kept */
 	uint8_t *buf;
 	size_t bufsize;
 };
@@ -130,15 +141,31 @@ static void add_ifname(struct nftnl_rule *r, uint32_t key, const struct trace_if
 	add_cmp(r, i->inv, i->name, (uint32_t)(i->wildcard ? n : n + 1));
 }
 
-static void add_addr(struct nftnl_rule *r, const struct trace_addr *a, bool src)
+static void add_ct_load(struct nftnl_rule *r, uint32_t key, bool with_dir)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("ct");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, key);
+	if (with_dir)
+		nftnl_expr_set_u8(e, NFTNL_EXPR_CT_DIR, 0 /* IP_CT_DIR_ORIGINAL */);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
+	nftnl_rule_add_expr(r, e);
+}
+
+static void add_nfproto(struct nftnl_rule *r, uint8_t nfproto)
+{
+	add_meta_load(r, NFT_META_NFPROTO);
+	add_cmp(r, false, &nfproto, 1);
+}
+
+/* Compare the address in reg 1 with a (its prefix). */
+static void add_addr_cmp(struct nftnl_rule *r, const struct trace_addr *a)
 {
 	uint32_t len = a->nfproto == NFPROTO_IPV4 ? 4 : 16;
-	uint32_t off = a->nfproto == NFPROTO_IPV4 ? (src ? 12 : 16) : (src ? 8 : 24);
 	uint8_t mask[16] = { 0 };
-	uint32_t full = len * 8, i;
+	uint32_t i;
 
-	add_payload(r, NFT_PAYLOAD_NETWORK_HEADER, off, len);
-	if (a->plen < full) {
+	if (a->plen < len * 8) {
 		for (i = 0; i < a->plen; i++)
 			mask[i / 8] |= (uint8_t)(0x80 >> (i % 8));
 		add_bitwise_mask(r, mask, len);
@@ -146,9 +173,9 @@ static void add_addr(struct nftnl_rule *r, const struct trace_addr *a, bool src)
 	add_cmp(r, a->inv, a->addr, len);
 }
 
-static void add_ports(struct nftnl_rule *r, const struct trace_ports *p, uint32_t off)
+/* Compare the port in reg 1 with p. */
+static void add_ports_cmp(struct nftnl_rule *r, const struct trace_ports *p)
 {
-	add_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, off, 2);
 	if (p->lo == p->hi) {
 		uint16_t v = htons(p->lo);
 
@@ -158,36 +185,68 @@ static void add_ports(struct nftnl_rule *r, const struct trace_ports *p, uint32_
 	}
 }
 
-/* The one rule of a trace chain: the filter's matches, limit, nftrace. */
-static void build_rule(struct nftnl_rule *r, const struct trace_filter *f, int hook, int rate)
+/* Load an address: from the packet's header, or (ct) from its
+ * connection's original tuple (`ct original ip saddr`). */
+static void load_addr(struct nftnl_rule *r, uint8_t nfproto, bool src, bool ct)
 {
-	struct nftnl_expr *e;
-	uint8_t one = 1;
+	bool v4 = nfproto == NFPROTO_IPV4;
 
-	if (f->nfproto) {
-		uint8_t v = f->nfproto;
+	if (ct)
+		add_ct_load(r, v4 ? (src ? NFT_CT_SRC_IP : NFT_CT_DST_IP) : (src ? NFT_CT_SRC_IP6 : NFT_CT_DST_IP6),
+			    true);
+	else
+		add_payload(r, NFT_PAYLOAD_NETWORK_HEADER, v4 ? (src ? 12 : 16) : (src ? 8 : 24), v4 ? 4 : 16);
+}
 
-		add_meta_load(r, NFT_META_NFPROTO);
-		add_cmp(r, false, &v, 1);
+static void load_port(struct nftnl_rule *r, bool src, bool ct)
+{
+	if (ct)
+		add_ct_load(r, src ? NFT_CT_PROTO_SRC : NFT_CT_PROTO_DST, true);
+	else
+		add_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, src ? 0 : 2, 2);
+}
+
+/* Protocol, addresses and ports: of the packet, or (ct) of the
+ * connection's original tuple. */
+static void add_tuple_matches(struct nftnl_rule *r, const struct trace_filter *f, bool ct)
+{
+	if (f->proto_set) {
+		uint8_t v = f->proto;
+
+		if (ct)
+			add_ct_load(r, NFT_CT_PROTOCOL, true);
+		else
+			add_meta_load(r, NFT_META_L4PROTO);
+		add_cmp(r, f->proto_inv, &v, 1);
 	}
+	if (f->src.set) {
+		load_addr(r, f->src.nfproto, true, ct);
+		add_addr_cmp(r, &f->src);
+	}
+	if (f->dst.set) {
+		load_addr(r, f->dst.nfproto, false, ct);
+		add_addr_cmp(r, &f->dst);
+	}
+	if (f->sport.set) {
+		load_port(r, true, ct);
+		add_ports_cmp(r, &f->sport);
+	}
+	if (f->dport.set) {
+		load_port(r, false, ct);
+		add_ports_cmp(r, &f->dport);
+	}
+}
+
+/* The filter's matches on the packet's headers (a marking chain). */
+static void add_header_matches(struct nftnl_rule *r, const struct trace_filter *f, int hook)
+{
+	if (f->nfproto)
+		add_nfproto(r, f->nfproto);
 	if (f->iif.set && hook != NF_INET_LOCAL_OUT)
 		add_ifname(r, NFT_META_IIFNAME, &f->iif);
 	if (f->oif.set && hook != NF_INET_PRE_ROUTING)
 		add_ifname(r, NFT_META_OIFNAME, &f->oif);
-	if (f->proto_set) {
-		uint8_t v = f->proto;
-
-		add_meta_load(r, NFT_META_L4PROTO);
-		add_cmp(r, f->proto_inv, &v, 1);
-	}
-	if (f->src.set)
-		add_addr(r, &f->src, true);
-	if (f->dst.set)
-		add_addr(r, &f->dst, false);
-	if (f->sport.set)
-		add_ports(r, &f->sport, 0);
-	if (f->dport.set)
-		add_ports(r, &f->dport, 2);
+	add_tuple_matches(r, f, false);
 	if (f->icmp_type_set) {
 		uint8_t t = f->icmp_type, c = (uint8_t)f->icmp_code;
 
@@ -198,15 +257,69 @@ static void build_rule(struct nftnl_rule *r, const struct trace_filter *f, int h
 			add_cmp(r, false, &c, 1);
 		}
 	}
+}
 
+/* The filter's matches on the connection a reply belongs to: its original
+ * tuple (protocol, addresses, ports). Interfaces and ICMP types are not
+ * in the tuple: a reply follows the connection whatever they were.
+ * (nftrace cannot be read back: a reply the header rule marked too, e.g.
+ * -s 10.0.0.0/8 between two such hosts, passes here again.) */
+static void add_reply_matches(struct nftnl_rule *r, const struct trace_filter *f)
+{
+	uint8_t reply = 1; /* IP_CT_DIR_REPLY */
+	uint8_t fam = f->src.set ? f->src.nfproto : f->dst.set ? f->dst.nfproto : f->nfproto;
+
+	if (fam)
+		add_nfproto(r, fam); /* the ct address keys need the right family */
+	add_ct_load(r, NFT_CT_DIRECTION, false);
+	add_cmp(r, false, &reply, 1);
+	add_tuple_matches(r, f, true);
+}
+
+static void add_verdict(struct nftnl_rule *r, int verdict)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, (uint32_t)verdict);
+	nftnl_rule_add_expr(r, e);
+}
+
+/* Packets over the rate: counted, and they leave iptop's chain unmarked
+ * (accept ends only this chain). `limit rate over` takes the tokens the
+ * marking rule after it would have used. */
+static void build_skip_rule(struct nftnl_rule *r, const struct trace_filter *f, int hook, bool reply, int rate)
+{
+	struct nftnl_expr *e;
+
+	if (reply)
+		add_reply_matches(r, f);
+	else
+		add_header_matches(r, f, hook);
 	e = nftnl_expr_alloc("limit");
 	nftnl_expr_set_u64(e, NFTNL_EXPR_LIMIT_RATE, (uint64_t)rate);
 	nftnl_expr_set_u64(e, NFTNL_EXPR_LIMIT_UNIT, 1);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_BURST, (uint32_t)(rate < 5 ? 5 : rate));
 	nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_TYPE, NFT_LIMIT_PKTS);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_FLAGS, 0);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_FLAGS, NFT_LIMIT_F_INV);
 	nftnl_rule_add_expr(r, e);
+	e = nftnl_expr_alloc("counter");
+	nftnl_expr_set_u64(e, NFTNL_EXPR_CTR_PACKETS, 0);
+	nftnl_expr_set_u64(e, NFTNL_EXPR_CTR_BYTES, 0);
+	nftnl_rule_add_expr(r, e);
+	add_verdict(r, NF_ACCEPT);
+}
 
+/* The marking rule: the same matches, nftrace set 1. */
+static void build_mark_rule(struct nftnl_rule *r, const struct trace_filter *f, int hook, bool reply)
+{
+	struct nftnl_expr *e;
+	uint8_t one = 1;
+
+	if (reply)
+		add_reply_matches(r, f);
+	else
+		add_header_matches(r, f, hook);
 	e = nftnl_expr_alloc("immediate");
 	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_1);
 	nftnl_expr_set_data(e, NFTNL_EXPR_IMM_DATA, &one, 1);
@@ -317,10 +430,54 @@ static int batch_send(struct batch *bt, struct nlsock *s, const char **what)
 	return 0;
 }
 
+enum trace_chain_kind {
+	CHAIN_MARK,               /* marks packets by their headers (-350) */
+	CHAIN_REPLY,              /* marks replies of matched connections (-199) */
+	CHAIN_LATE,               /* empty: reports final addresses and ct (+300) */
+};
+
 struct trace_chain_def {
 	const char *name;
 	int hook;
+	int prio;
+	enum trace_chain_kind kind;
 };
+
+static void add_rule(struct batch *bt, const char *chain, void (*build)(struct nftnl_rule *, const void *),
+		     const void *arg)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct nlmsghdr *nlh;
+
+	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, NFPROTO_INET);
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, TRACE_TABLE);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
+	build(r, arg);
+	nlh = batch_msg(bt, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, "add the trace rule");
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	batch_next(bt);
+}
+
+struct rule_args {
+	const struct trace_filter *f;
+	const struct trace_chain_def *def;
+	int rate;
+};
+
+static void skip_rule(struct nftnl_rule *r, const void *arg)
+{
+	const struct rule_args *a = arg;
+
+	build_skip_rule(r, a->f, a->def->hook, a->def->kind == CHAIN_REPLY, a->rate);
+}
+
+static void mark_rule(struct nftnl_rule *r, const void *arg)
+{
+	const struct rule_args *a = arg;
+
+	build_mark_rule(r, a->f, a->def->hook, a->def->kind == CHAIN_REPLY);
+}
 
 static int install_table(struct trace_session *s, const struct trace_chain_def *chains, size_t nchains,
 			 int rate, const char **what)
@@ -343,32 +500,83 @@ static int install_table(struct trace_session *s, const struct trace_chain_def *
 
 	for (i = 0; i < nchains; i++) {
 		struct nftnl_chain *c = nftnl_chain_alloc();
-		struct nftnl_rule *r = nftnl_rule_alloc();
+		struct rule_args a = { &s->filter, &chains[i], rate };
 
 		nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, NFPROTO_INET);
 		nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, TRACE_TABLE);
 		nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, chains[i].name);
 		nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "filter");
 		nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, (uint32_t)chains[i].hook);
-		nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, TRACE_PRIO);
+		nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, chains[i].prio);
 		nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
 		nlh = batch_msg(&bt, NFT_MSG_NEWCHAIN, NLM_F_CREATE | NLM_F_EXCL, "create a trace chain");
 		nftnl_chain_nlmsg_build_payload(nlh, c);
 		nftnl_chain_free(c);
 		batch_next(&bt);
-
-		nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, NFPROTO_INET);
-		nftnl_rule_set_str(r, NFTNL_RULE_TABLE, TRACE_TABLE);
-		nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chains[i].name);
-		build_rule(r, &s->filter, chains[i].hook, rate);
-		nlh = batch_msg(&bt, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, "add the trace rule");
-		nftnl_rule_nlmsg_build_payload(nlh, r);
-		nftnl_rule_free(r);
-		batch_next(&bt);
+		if (chains[i].kind == CHAIN_LATE)
+			continue;
+		add_rule(&bt, chains[i].name, skip_rule, &a);
+		add_rule(&bt, chains[i].name, mark_rule, &a);
 	}
 	rc = batch_send(&bt, s->owner, what);
 	batch_free(&bt);
 	return rc;
+}
+
+/* A GET about iptop's table (GETTABLE: the table; GETRULE: its rules). */
+static int own_table_request(struct nlsock *s, uint16_t type, uint16_t flags, int single, struct nlbuf *out)
+{
+	char buf[512];
+	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(buf, type, NFPROTO_INET, flags, 0);
+
+	/* NFTA_TABLE_NAME and NFTA_RULE_TABLE are both attribute 1. */
+	mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, TRACE_TABLE);
+	return nlsock_request(s, nlh, single, out);
+}
+
+/* Packets the filter matched over the rate limit: the sum of the
+ * counters in iptop's table (only the skip rules have one). -1 if the
+ * table cannot be read. */
+static int64_t read_skipped(struct trace_session *s)
+{
+	struct nlbuf out = { 0 };
+	const struct nlmsghdr *m;
+	int64_t sum = 0;
+
+	if (own_table_request(s->owner, NFT_MSG_GETRULE, NLM_F_DUMP, 0, &out) < 0) {
+		nlbuf_free(&out);
+		return -1;
+	}
+	for (m = nlbuf_first(&out); m; m = nlbuf_next(&out, m)) {
+		struct nftnl_rule *got = nftnl_rule_alloc();
+		struct nftnl_expr_iter *it;
+		struct nftnl_expr *e;
+
+		if (nftnl_rule_nlmsg_parse(m, got) == 0 && (it = nftnl_expr_iter_create(got))) {
+			while ((e = nftnl_expr_iter_next(it)))
+				if (strcmp(nftnl_expr_get_str(e, NFTNL_EXPR_NAME), "counter") == 0)
+					sum += (int64_t)nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_PACKETS);
+			nftnl_expr_iter_destroy(it);
+		}
+		nftnl_rule_free(got);
+	}
+	nlbuf_free(&out);
+	return sum;
+}
+
+/* Refresh the state's count of packets skipped by the rate limit (at
+ * most every 250 ms, or now when force). */
+static void update_skipped(struct trace_session *s, bool force)
+{
+	uint64_t now = time_mono_ns();
+	int64_t n;
+
+	if (!force && now - s->skipped_read_ns < SKIPPED_EVERY_NS)
+		return;
+	s->skipped_read_ns = now;
+	n = read_skipped(s);
+	if (n >= 0)
+		trace_state_set_skipped(s->st, s->skipped_base + (uint64_t)n);
 }
 
 static void delete_table(struct trace_session *s)
@@ -395,17 +603,10 @@ static void delete_table(struct trace_session *s)
  * 1 yes and owned by another socket, 2 yes and not owned, 0 no. */
 static int table_exists(struct nlsock *s)
 {
-	char buf[8192];
 	struct nlbuf out = { 0 };
-	struct nftnl_table *t = nftnl_table_alloc();
-	struct nlmsghdr *nlh;
 	int rc = 0;
 
-	nftnl_table_set_str(t, NFTNL_TABLE_NAME, TRACE_TABLE);
-	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_INET, NLM_F_ACK, 0);
-	nftnl_table_nlmsg_build_payload(nlh, t);
-	nftnl_table_free(t);
-	if (nlsock_request(s, nlh, 1, &out) == 0) {
+	if (own_table_request(s, NFT_MSG_GETTABLE, NLM_F_ACK, 1, &out) == 0) {
 		const struct nlmsghdr *m = nlbuf_first(&out);
 
 		rc = 2;
@@ -462,17 +663,26 @@ static char *install_error(struct trace_session *s, int err, const char *what)
 
 static void make_rule_text(struct trace_session *s, const struct trace_chain_def *chains, size_t n, int rate)
 {
-	struct strbuf sb;
+	struct strbuf sb, hooks;
+	bool replies = false;
 	size_t i;
 
 	strbuf_init(&sb);
+	strbuf_init(&hooks);
+	for (i = 0; i < n; i++) {
+		if (chains[i].kind == CHAIN_MARK)
+			strbuf_addf(&hooks, "%s%s", hooks.len ? ", " : "", snapshot_hook_name(NFPROTO_INET, chains[i].hook));
+		replies |= chains[i].kind == CHAIN_REPLY;
+	}
+	if (!hooks.len)
+		strbuf_add(&sb, "replies of the connections of: ");
 	trace_filter_nft(&s->filter, &sb);
 	if (sb.len)
 		strbuf_addc(&sb, ' ');
-	strbuf_addf(&sb, "limit rate %d/second meta nftrace set 1 (", rate);
-	for (i = 0; i < n; i++)
-		strbuf_addf(&sb, "%s%s", i ? ", " : "", snapshot_hook_name(NFPROTO_INET, chains[i].hook));
-	strbuf_addc(&sb, ')');
+	strbuf_addf(&sb, "limit rate %d/second meta nftrace set 1", rate);
+	if (hooks.len)
+		strbuf_addf(&sb, " (%s)%s", hooks.s, replies ? " and their replies (ct original)" : "");
+	strbuf_free(&hooks);
 	s->rule_text = strbuf_steal(&sb);
 }
 
@@ -534,9 +744,15 @@ static void add_notice(struct trace_session *s, const char *text)
 
 struct trace_session *trace_start_flags(const char *filter, int rate_per_s, unsigned int flags, char **cause)
 {
+	return trace_start_keep(filter, rate_per_s, flags, NULL, cause);
+}
+
+struct trace_session *trace_start_keep(const char *filter, int rate_per_s, unsigned int flags,
+				       struct trace_state *keep, char **cause)
+{
 	struct trace_session *s = xcalloc(1, sizeof(*s));
 	char *recovered = NULL;
-	struct trace_chain_def chains[3];
+	struct trace_chain_def chains[8];
 	size_t nchains = 0;
 	const char *what = NULL;
 
@@ -545,18 +761,38 @@ struct trace_session *trace_start_flags(const char *filter, int rate_per_s, unsi
 		rate_per_s = 10;
 	if (trace_filter_parse(filter, &s->filter, cause) < 0)
 		goto fail;
+	if ((flags & TRACE_REPLY_ONLY) && !trace_filter_has_tuple(&s->filter)) {
+		*cause = xstrdup("trace filter: tracing replies only needs addresses or ports to match "
+				 "connections on (-s, -d, --sport, --dport)");
+		goto fail;
+	}
 	/*
 	 * Where to mark packets. The output interface is only known after the
 	 * routing decision, so with -o forwarded packets are marked at the
 	 * forward hook (their prerouting steps are not seen); -i never matches
 	 * a locally generated packet, so then there is no output chain.
 	 */
-	if (!s->filter.oif.set)
-		chains[nchains++] = (struct trace_chain_def){ "pre", NF_INET_PRE_ROUTING };
+	if (flags & TRACE_REPLY_ONLY)
+		; /* only the reply chains mark */
+	else if (!s->filter.oif.set)
+		chains[nchains++] = (struct trace_chain_def){ "pre", NF_INET_PRE_ROUTING, TRACE_PRIO, CHAIN_MARK };
 	else
-		chains[nchains++] = (struct trace_chain_def){ "fwd", NF_INET_FORWARD };
-	if (!s->filter.iif.set)
-		chains[nchains++] = (struct trace_chain_def){ "out", NF_INET_LOCAL_OUT };
+		chains[nchains++] = (struct trace_chain_def){ "fwd", NF_INET_FORWARD, TRACE_PRIO, CHAIN_MARK };
+	if (!s->filter.iif.set && !(flags & TRACE_REPLY_ONLY))
+		chains[nchains++] = (struct trace_chain_def){ "out", NF_INET_LOCAL_OUT, TRACE_PRIO, CHAIN_MARK };
+	/* Replies of the connections a filter on the tuple matched: after
+	 * conntrack has found their connection. */
+	if (trace_filter_has_tuple(&s->filter) && !(flags & TRACE_ORIG_ONLY)) {
+		chains[nchains++] = (struct trace_chain_def){ "reply-pre", NF_INET_PRE_ROUTING, TRACE_REPLY_PRIO,
+							       CHAIN_REPLY };
+		chains[nchains++] = (struct trace_chain_def){ "reply-out", NF_INET_LOCAL_OUT, TRACE_REPLY_PRIO,
+							       CHAIN_REPLY };
+	}
+	chains[nchains++] = (struct trace_chain_def){ "late-in", NF_INET_LOCAL_IN, TRACE_LATE_PRIO, CHAIN_LATE };
+	chains[nchains++] = (struct trace_chain_def){ "late-fwd", NF_INET_FORWARD, TRACE_LATE_PRIO, CHAIN_LATE };
+	chains[nchains++] = (struct trace_chain_def){ "late-out", NF_INET_LOCAL_OUT, TRACE_LATE_PRIO, CHAIN_LATE };
+	chains[nchains++] = (struct trace_chain_def){ "late-post", NF_INET_POST_ROUTING, TRACE_LATE_PRIO,
+						       CHAIN_LATE };
 
 	/* Listen first: the kernel only traces when someone listens, and the
 	 * first packets must not be missed. */
@@ -599,7 +835,17 @@ struct trace_session *trace_start_flags(const char *filter, int rate_per_s, unsi
 		goto fail;
 	}
 	make_rule_text(s, chains, nchains, rate_per_s);
-	s->st = trace_state_new();
+	if (keep) {
+		/* The packets of the last trace stay, numbered on. */
+		trace_state_flush(keep);
+		s->st = keep;
+		s->skipped_base = trace_state_skipped(keep);
+	} else {
+		s->st = trace_state_new();
+	}
+	trace_state_set_late(s->st, true);
+	s->ct = collect_trace_ct_open();
+	trace_state_set_ct_lookup(s->st, s->ct ? collect_trace_ct_lookup : NULL, s->ct);
 	trace_state_set_own_table(s->st, TRACE_TABLE);
 	trace_state_set_forward_start(s->st, s->filter.oif.set);
 	trace_state_set_legacy_untraced(s->st, !s->nflog);
@@ -694,6 +940,7 @@ int trace_read(struct trace_session *s, const struct snap_ruleset *rs)
 				record_frame(s->rec, REC_TRACE, nlh, nlh->nlmsg_len);
 		}
 	}
+	update_skipped(s, false);
 	done += trace_state_expire(s->st, 0);
 	return done;
 }
@@ -718,15 +965,30 @@ const char *trace_rule_text(const struct trace_session *s)
 	return s->rule_text;
 }
 
+struct trace_state *trace_session_take_state(struct trace_session *s)
+{
+	struct trace_state *st = s->st;
+
+	if (st)
+		update_skipped(s, true);
+	s->st = NULL;
+	if (st)
+		trace_state_set_ct_lookup(st, NULL, NULL); /* the socket goes with the session */
+	return st;
+}
+
 void trace_stop(struct trace_session *s)
 {
 	if (!s)
 		return;
+	if (s->st)
+		update_skipped(s, true); /* the last count, before the table goes */
 	delete_table(s);
 	trace_nflog_stop(s->nflog);
 	nlsock_close(s->owner);
 	nlsock_close(s->events);
 	trace_state_free(s->st);
+	collect_trace_ct_close(s->ct);
 	free(s->notice);
 	free(s->rule_text);
 	free(s->buf);

@@ -205,9 +205,16 @@ static const char *live_ifname(uint32_t idx, char *buf, void *arg)
 static void live_trace_stop(struct feed *f)
 {
 	struct live *l = f->priv;
+	struct trace_state *st;
 
 	if (!l->trace)
 		return;
+	/* Its last rate-limit count, read while the table is still there
+	 * (no state: a new session took it). */
+	st = trace_session_take_state(l->trace);
+	if (st)
+		f->trace.skipped = trace_state_skipped(st);
+	trace_state_free(st);
 	trace_stop(l->trace);
 	l->trace = NULL;
 	if (l->rec)
@@ -221,14 +228,21 @@ static int live_trace_start(struct feed *f, const char *filter, int rate, unsign
 {
 	struct live *l = f->priv;
 	struct trace_session *s;
+	struct trace_state *keep = NULL;
 
-	/* One owned table at a time: the old session goes first. */
+	/* One owned table at a time: the old session goes first; its packets
+	 * stay with the new one, numbered on. */
+	if (l->trace)
+		keep = trace_session_take_state(l->trace);
 	live_trace_stop(f);
+	f->trace.skipped = keep ? trace_state_skipped(keep) : 0;
 	if (!filter)
 		filter = "";
-	s = trace_start_flags(filter, rate, flags, cause);
-	if (!s)
+	s = trace_start_keep(filter, rate, flags, keep, cause);
+	if (!s) {
+		trace_state_free(keep);
 		return -1;
+	}
 	l->trace = s;
 	snprintf(f->trace.legacy, sizeof(f->trace.legacy), "%s",
 		 trace_legacy_bindings(s) ? trace_legacy_bindings(s) : "");
@@ -240,6 +254,7 @@ static int live_trace_start(struct feed *f, const char *filter, int rate, unsign
 	if (l->rec) {
 		record_meta(l->rec, "trace_start", filter);
 		record_meta(l->rec, "trace_rule", trace_rule_text(s));
+		record_meta(l->rec, "trace_late", "1"); /* late chains: how packets complete */
 		trace_state_set_ifname(f->trace.state, live_ifname, l);
 		trace_set_record(s, l->rec);
 	}
@@ -262,6 +277,12 @@ static int live_trace_read(struct feed *f, const struct snap_ruleset *rs)
 	if (!l->trace)
 		return 0;
 	n = trace_read(l->trace, rs);
+	if (trace_state_skipped(f->trace.state) != f->trace.skipped) {
+		f->trace.skipped = trace_state_skipped(f->trace.state);
+		snprintf(v, sizeof(v), "%llu", (unsigned long long)f->trace.skipped);
+		if (l->rec)
+			record_meta(l->rec, "trace_skipped", v);
+	}
 	if (trace_lost(l->trace) != f->trace.lost) {
 		f->trace.lost = trace_lost(l->trace);
 		snprintf(v, sizeof(v), "%llu", (unsigned long long)f->trace.lost);
@@ -473,6 +494,11 @@ static void replay_fact(struct feed *f, const char *key, const char *val)
 		free(why);
 	} else if (strcmp(key, "trace_rule") == 0) {
 		snprintf(t->rule, sizeof(t->rule), "%s", val);
+	} else if (strcmp(key, "trace_late") == 0) {
+		trace_state_set_late(replay_trace_state(f), strcmp(val, "1") == 0);
+	} else if (strcmp(key, "trace_skipped") == 0) {
+		t->skipped = strtoull(val, NULL, 10);
+		trace_state_set_skipped(replay_trace_state(f), t->skipped);
 	} else if (strcmp(key, "trace_lost") == 0) {
 		t->lost = strtoull(val, NULL, 10);
 	} else if (strcmp(key, "trace_stop") == 0) {

@@ -251,6 +251,18 @@ static void trace_requests(struct loop *l)
 	if (tr->want_legacy)
 		flags |= TRACE_LEGACY;
 	tr->want_legacy = false;
+	{
+		/* A typo leaves the running trace and its packets alone. */
+		struct trace_filter tf;
+
+		if (trace_filter_parse(tr->want_filter, &tf, &cause) < 0) {
+			snprintf(tr->error, sizeof(tr->error), "%s", cause);
+			free(cause);
+			view_stack_flash(&l->st, SLOT_ERROR, "%s%s", tr->error,
+					 tr->active ? " (the running trace goes on)" : "");
+			return;
+		}
+	}
 	/* The feed stops the old session first: one owned table at a time. */
 	if (feed_trace_start_flags(l->feed, tr->want_filter, 10, flags, &cause) < 0) {
 		bool again = (flags & TRACE_LEGACY) && !tr->legacy_opt;

@@ -51,6 +51,10 @@ static const char usage_text[] =
 	"                          net.netfilter.nf_log.2/.10 to nfnetlink_log while tracing\n"
 	"                          and restores them when it stops (says what changes first;\n"
 	"                          in the dashboard L in the trace view asks instead)\n"
+	"      --trace-dir DIR     both (default): a filter on addresses or ports also traces the\n"
+	"                          replies of the connections it matched (by their conntrack\n"
+	"                          original tuple, from conntrack on); orig: only packets the\n"
+	"                          filter matches; reply: only those replies\n"
 	"      --observe           count the packets entering each hook (adds iptop's own table\n"
 	"                          inet iptop_observe while iptop runs; on by default with --lab)\n"
 	"      --record FILE       record what is read from the kernel to FILE (rules, conntrack, traces);\n"
@@ -92,6 +96,7 @@ enum {
 	OPT_TRACE,
 	OPT_TRACE_RATE,
 	OPT_TRACE_LEGACY,
+	OPT_TRACE_DIR,
 	OPT_FLOWS_LIMIT,
 	OPT_NO_CONNTRACK,
 	OPT_OBSERVE,
@@ -117,6 +122,7 @@ static const struct option long_opts[] = {
 	{ "trace", required_argument, NULL, OPT_TRACE },
 	{ "trace-rate", required_argument, NULL, OPT_TRACE_RATE },
 	{ "trace-legacy", no_argument, NULL, OPT_TRACE_LEGACY },
+	{ "trace-dir", required_argument, NULL, OPT_TRACE_DIR },
 	{ "flows-limit", required_argument, NULL, OPT_FLOWS_LIMIT },
 	{ "no-conntrack", no_argument, NULL, OPT_NO_CONNTRACK },
 	{ "observe", no_argument, NULL, OPT_OBSERVE },
@@ -254,6 +260,19 @@ static int fail(char *cause)
 	return 1;
 }
 
+/* --trace-dir: the trace flags for one direction, or both. */
+static unsigned int parse_trace_dir(const char *s)
+{
+	if (strcmp(s, "both") == 0)
+		return 0;
+	if (strcmp(s, "orig") == 0 || strcmp(s, "original") == 0)
+		return TRACE_ORIG_ONLY;
+	if (strcmp(s, "reply") == 0)
+		return TRACE_REPLY_ONLY;
+	usage_error("invalid --trace-dir '%s': give both, orig or reply", s);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct batch_opts bo = { 0, DEFAULT_INTERVAL_MS, false, 0, true, 0 };
@@ -297,6 +316,7 @@ int main(int argc, char **argv)
 			rate_given = true;
 			break;
 		case OPT_TRACE_LEGACY: trace_legacy = true; break;
+		case OPT_TRACE_DIR: trace_set_default_flags(parse_trace_dir(optarg)); break;
 		case OPT_FLOWS_LIMIT:
 			bo.flows_limit = (size_t)parse_count(optarg, "--flows-limit", "number of flows");
 			break;
@@ -409,7 +429,7 @@ int main(int argc, char **argv)
 		/* Every trace this run starts (batch, or t in the dashboard). In
 		 * batch mode say what changes before it changes (the feed is in
 		 * the namespace by now). */
-		trace_set_default_flags(TRACE_LEGACY);
+		trace_set_default_flags(trace_default_flags() | TRACE_LEGACY);
 		if (batch && trace) {
 			struct trace_filter tf;
 			char *plan, *ignore = NULL;

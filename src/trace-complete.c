@@ -53,9 +53,14 @@ static void add_note(struct trace_packet *p, const char *text)
 /* Without --trace-legacy: say which hooks had legacy rules the path does
  * not show. The hooks a packet passed: those seen, and those its route
  * implies (a forwarded packet also crosses postrouting). */
+static unsigned int own_all(const struct tpath *tp)
+{
+	return tp->own_hooks | tp->own_reply_hooks | tp->own_late_hooks;
+}
+
 static void note_legacy_untraced(const struct tpath *tp, struct trace_packet *p)
 {
-	unsigned int hooks = tp->own_hooks, hit;
+	unsigned int hooks = own_all(tp), hit;
 	struct strbuf sb;
 	bool first = true;
 	size_t i;
@@ -127,14 +132,19 @@ static void infer_snat(struct trace_packet *orig, const struct trace_packet *rep
 
 /* The reply of a DNATed connection gets its source rewritten back at
  * postrouting, after its last trace event: take the address from the
- * original as it arrived. */
+ * original as it arrived. The original's headers, not its NAT fields: it
+ * may not be complete yet (a hairpin's SYN-ACK comes while it lingers). */
 static void infer_reply_denat(struct trace_packet *reply, const struct trace_packet *orig)
 {
 	bool ports = orig->pkt.has_ports && reply->pkt.has_ports;
+	const char *to = orig->nat_dst ? orig->nat_dst_to : orig->last.dst;
+	uint16_t to_port = orig->nat_dst ? orig->nat_dport_to : orig->last.dport;
 
-	if (reply->nat_src || !orig->nat_dst || !reply->pkt.valid || !orig->pkt.valid)
+	if (reply->nat_src || !reply->pkt.valid || !orig->pkt.valid || !orig->last.valid)
 		return;
-	if (strcmp(reply->pkt.src, orig->nat_dst_to) != 0 || (ports && reply->pkt.sport != orig->nat_dport_to))
+	if (strcmp(to, orig->pkt.dst) == 0 && (!ports || to_port == orig->pkt.dport))
+		return; /* the original was not DNATed */
+	if (strcmp(reply->pkt.src, to) != 0 || (ports && reply->pkt.sport != to_port))
 		return;
 	reply->nat_src = true;
 	snprintf(reply->nat_src_to, sizeof(reply->nat_src_to), "%s", orig->pkt.dst);
@@ -192,13 +202,17 @@ static void finalize(struct trace_state *st, struct tpath *tp)
 		case NF_INET_POST_ROUTING: post = true; break;
 		}
 	}
-	if (tp->own_hooks & (1u << NF_INET_LOCAL_OUT))
-		out = true;
-	if (tp->own_hooks & (1u << NF_INET_PRE_ROUTING))
-		pre = true;
-	if (tp->own_hooks & (1u << NF_INET_FORWARD))
-		fwd = true;
-	p->local_out = out && !pre;
+	{
+		unsigned int own = own_all(tp);
+
+		out |= (own & (1u << NF_INET_LOCAL_OUT)) != 0;
+		pre |= (own & (1u << NF_INET_PRE_ROUTING)) != 0;
+		fwd |= (own & (1u << NF_INET_FORWARD)) != 0;
+		in |= (own & (1u << NF_INET_LOCAL_IN)) != 0;
+		post |= (own & (1u << NF_INET_POST_ROUTING)) != 0;
+	}
+	/* Looped through lo: generated here, and back in from prerouting. */
+	p->local_out = out && (!pre || p->looped);
 
 	/* The final verdict: the first drop ends the packet; otherwise the last
 	 * accept (a later base chain could still have dropped it). */
@@ -221,7 +235,7 @@ static void finalize(struct trace_state *st, struct tpath *tp)
 
 	if (in)
 		p->route = TRACE_ROUTE_INPUT;
-	else if (fwd || (pre && post))
+	else if (fwd || (pre && post && !p->local_out))
 		p->route = TRACE_ROUTE_FORWARD;
 	else if (p->local_out)
 		p->route = TRACE_ROUTE_OUTPUT;
@@ -254,6 +268,18 @@ static void finalize(struct trace_state *st, struct tpath *tp)
 		if (r)
 			infer_snat(p, r);
 	}
+	if (p->snat_pending && st->ct_lookup) {
+		/* The reply did not show the new source: conntrack has it. */
+		struct trace_ct_tuples t;
+
+		if (st->ct_lookup(p, &t, st->ct_lookup_arg) == 0 && t.valid &&
+		    (strcmp(t.repl_dst, t.orig_src) != 0 || (t.ports && t.repl_dport != t.orig_sport))) {
+			p->nat_src = true;
+			p->snat_pending = false;
+			snprintf(p->nat_src_to, sizeof(p->nat_src_to), "%s", t.repl_dst);
+			p->nat_sport_to = t.ports ? t.repl_dport : 0;
+		}
+	}
 	if (p->reply_of) {
 		const struct trace_packet *o = find_packet_any(st, p->reply_of);
 
@@ -262,7 +288,7 @@ static void finalize(struct trace_state *st, struct tpath *tp)
 	}
 
 	if (!p->note && p->ct.valid && p->ct.has_id && !p->ct_new && !path_has_nat_step(p)) {
-		unsigned int hooks = tp->own_hooks;
+		unsigned int hooks = own_all(tp);
 		bool natted = (p->ct.status & (CT_STATUS_SRC_NAT | CT_STATUS_DST_NAT)) != 0;
 
 		for (i = 0; i < p->nsteps; i++)

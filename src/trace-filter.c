@@ -575,6 +575,11 @@ static void add_ports(struct strbuf *sb, const struct trace_filter *f, const cha
 		strbuf_addf(sb, "%u-%u", p->lo, p->hi);
 }
 
+bool trace_filter_has_tuple(const struct trace_filter *f)
+{
+	return f->src.set || f->dst.set || f->sport.set || f->dport.set;
+}
+
 void trace_filter_nft(const struct trace_filter *f, struct strbuf *sb)
 {
 	struct strbuf tmp;

@@ -42,7 +42,6 @@
 #include "trace.h"
 #include "trace-int.h"
 
-#define CT_STATE_NEW 0x8
 
 #define LINGER_NS (100ull * 1000000ull)
 #define MAX_OPEN 256
@@ -61,6 +60,10 @@ static int hook_from_name(const char *name)
 		{ "OUTPUT", NF_INET_LOCAL_OUT }, { "output", NF_INET_LOCAL_OUT }, { "out", NF_INET_LOCAL_OUT },
 		{ "POSTROUTING", NF_INET_POST_ROUTING }, { "postrouting", NF_INET_POST_ROUTING },
 		{ "post", NF_INET_POST_ROUTING },
+		/* the tracer's reply-marking and late chains (collect-trace.c) */
+		{ "reply-pre", NF_INET_PRE_ROUTING }, { "reply-out", NF_INET_LOCAL_OUT },
+		{ "late-in", NF_INET_LOCAL_IN }, { "late-fwd", NF_INET_FORWARD },
+		{ "late-out", NF_INET_LOCAL_OUT }, { "late-post", NF_INET_POST_ROUTING },
 	};
 	size_t i;
 
@@ -98,9 +101,27 @@ static int event_base_hook(const struct trace_state *st, const struct snap_rules
 	return -1;
 }
 
-static bool is_own(const struct trace_state *st, const struct trace_event *ev)
+enum own_kind {
+	OWN_NONE,                 /* a user's chain */
+	OWN_MARK,                 /* the tracer's marking chain: a packet's path starts */
+	OWN_REPLY,                /* its reply-marking chain (after conntrack) */
+	OWN_LATE,                 /* its late chain: final addresses and ct */
+};
+
+static enum own_kind own_kind(const struct trace_state *st, const struct trace_event *ev)
 {
-	return st->own_table[0] && strcmp(ev->table, st->own_table) == 0;
+	if (!st->own_table[0] || strcmp(ev->table, st->own_table) != 0)
+		return OWN_NONE;
+	if (strncmp(ev->chain, "late-", 5) == 0)
+		return OWN_LATE;
+	if (strncmp(ev->chain, "reply-", 6) == 0)
+		return OWN_REPLY;
+	return OWN_MARK;
+}
+
+static unsigned int *own_mask(struct tpath *tp, enum own_kind k)
+{
+	return k == OWN_LATE ? &tp->own_late_hooks : k == OWN_REPLY ? &tp->own_reply_hooks : &tp->own_hooks;
 }
 
 /* ---- open paths ----------------------------------------------------------- */
@@ -174,6 +195,41 @@ static struct tpath *find_continuation(struct trace_state *st, const struct trac
 			return tp;
 	}
 	return NULL;
+}
+
+/* The same packet, seen again on its way back in through lo: it left
+ * through lo at postrouting and now enters prerouting from lo with the
+ * headers it left with. */
+static bool is_loop(const struct tpath *tp, const struct trace_event *ev, const struct trace_hdr *h, int hook)
+{
+	const struct trace_hdr *l = &tp->p.last;
+
+	if (hook != NF_INET_PRE_ROUTING || tp->hook != NF_INET_POST_ROUTING || !ev->has_iif ||
+	    ev->iif != TRACE_LOOPBACK_IFINDEX || tp->last_oif != TRACE_LOOPBACK_IFINDEX || !h->valid || !l->valid)
+		return false;
+	return l->nfproto == h->nfproto && l->proto == h->proto && strcmp(l->src, h->src) == 0 &&
+	       strcmp(l->dst, h->dst) == 0 && l->has_ipid == h->has_ipid && l->ipid == h->ipid &&
+	       l->has_seq == h->has_seq && l->seq == h->seq && l->sport == h->sport && l->dport == h->dport;
+}
+
+static struct tpath *find_loop(struct trace_state *st, const struct trace_event *ev, const struct trace_hdr *h,
+			       int hook)
+{
+	size_t i;
+
+	for (i = st->nopen; i-- > 0;)
+		if (is_loop(st->open[i], ev, h, hook))
+			return st->open[i];
+	return NULL;
+}
+
+/* Back in through lo: the path goes on from prerouting. */
+static void loop_back(struct tpath *tp)
+{
+	tp->done = false;
+	tp->linger_until = 0;
+	tp->loop_pending = true;
+	tp->p.looped = true;
 }
 
 struct tpath *trace_path_new(struct trace_state *st, uint64_t now)
@@ -278,7 +334,7 @@ bool trace_path_more_chains(const struct trace_state *st, const struct tpath *tp
 {
 	const struct trace_packet *p = &tp->p;
 	uint8_t nfproto = p->pkt.valid ? p->pkt.nfproto : 0;
-	bool skip_nat = p->ct.valid && !(p->ct.state & CT_STATE_NEW);
+	bool skip_nat = p->ct.valid && !(p->ct.state & TRACE_CT_STATE_NEW);
 	size_t i;
 
 	if (!rs || tp->hook < 0 || !tp->base_prio_known)
@@ -359,19 +415,28 @@ void trace_path_update(struct trace_state *st, struct tpath *tp, const struct tr
 	}
 	if (ev->has_iif && ev->iif && !p->iif[0])
 		snprintf(p->iif, sizeof(p->iif), "%s", st->ifname(ev->iif, buf, st->ifname_arg));
-	if (ev->has_oif && ev->oif)
-		snprintf(p->oif, sizeof(p->oif), "%s", st->ifname(ev->oif, buf, st->ifname_arg));
+	if (ev->has_oif && ev->oif) {
+		const char *name = st->ifname(ev->oif, buf, st->ifname_arg);
+
+		/* Re-routed after an earlier event (nat OUTPUT DNAT, a mark). */
+		if (p->oif[0] && strcmp(p->oif, name) != 0 && !tp->loop_pending && !p->looped)
+			snprintf(p->oif_before, sizeof(p->oif_before), "%s", p->oif);
+		snprintf(p->oif, sizeof(p->oif), "%s", name);
+		tp->last_oif = ev->oif;
+	}
 	if (ev->has_mark) {
 		p->has_mark = true;
 		p->mark = ev->mark;
 	}
-	if (ev->ct.valid) {
-		bool had_id = p->ct.has_id;
+	/* A CT target (zones, helpers) hangs a template on the packet before
+	 * conntrack: its id, state (always new) and direction are not the
+	 * connection's. */
+	if (ev->ct.valid && !(ev->ct.has_id && (ev->ct.status & TRACE_CT_STATUS_TEMPLATE))) {
+		bool changed = p->ct.has_id != ev->ct.has_id || p->ct.id != ev->ct.id || p->ct.dir != ev->ct.dir;
 
 		p->ct = ev->ct;
-		if (ev->ct.state & CT_STATE_NEW)
-			p->ct_new = true;
-		if (!had_id && p->ct.has_id)
+		p->ct_new = (ev->ct.state & TRACE_CT_STATE_NEW) != 0;
+		if (changed && p->ct.has_id)
 			trace_complete_link_reply(st, tp);
 	}
 }
@@ -393,7 +458,9 @@ int trace_path_fed(struct trace_state *st, struct tpath *tp, uint64_t now)
 		/* An accepted original-direction packet waits a little for its
 		 * reply, so both carry the link (and the SNAT address the reply
 		 * reveals) when they are printed. */
-		if (dropped || !p->ct.has_id || p->ct.dir != 0 || p->reply)
+		if (tp->last_oif == TRACE_LOOPBACK_IFINDEX && tp->hook == NF_INET_POST_ROUTING && !dropped)
+			tp->linger_until = now + LINGER_NS; /* it may come back in through lo */
+		else if (dropped || !p->ct.has_id || p->ct.dir != 0 || p->reply)
 			trace_complete_path(st, tp);
 		else
 			tp->linger_until = now + LINGER_NS;
@@ -412,6 +479,7 @@ int trace_feed_msg(struct trace_state *st, const struct nlmsghdr *nlh, const str
 	uint64_t now = trace_state_now(st);
 	int32_t prio = 0;
 	bool prio_known = false, own;
+	enum own_kind kind;
 	int hook;
 
 	st->completed = 0;
@@ -424,22 +492,36 @@ int trace_feed_msg(struct trace_state *st, const struct nlmsghdr *nlh, const str
 		return -1;
 	}
 	trace_event_hdr(&ev, &h);
-	own = is_own(st, &ev);
+	kind = own_kind(st, &ev);
+	own = kind != OWN_NONE;
 	hook = event_base_hook(st, rs, &ev, &prio, &prio_known);
 
 	tp = find_by_id(st, ev.id);
 	if (tp && h.valid && hook >= 0) {
 		/* Entering a base chain: same packet unless it already went through
-		 * this chain or an earlier stage (then the id was recycled). */
-		bool again = own ? (tp->own_hooks & (1u << hook)) != 0 : path_visited(tp, &ev);
+		 * this chain or an earlier stage (then the id was recycled), or it
+		 * looped back in through lo. */
+		bool again = own ? (*own_mask(tp, kind) & (1u << hook)) != 0 : path_visited(tp, &ev);
 
-		if (again || (tp->hook >= 0 && trace_hook_stage(hook) < trace_hook_stage(tp->hook))) {
+		if (is_loop(tp, &ev, &h, hook)) {
+			loop_back(tp);
+		} else if (again || (tp->hook >= 0 && trace_hook_stage(hook) < trace_hook_stage(tp->hook))) {
 			trace_complete_path(st, tp);
 			tp = NULL;
 		}
 	}
-	if (!tp && !own && h.valid)
+	if (!tp && h.valid && (tp = find_loop(st, &ev, &h, hook)))
+		loop_back(tp);
+	if (!tp && kind != OWN_MARK && kind != OWN_REPLY && h.valid)
 		tp = find_continuation(st, &ev, &h, hook, now);
+	if (!tp && kind == OWN_LATE) {
+		/* The late chain of a packet already complete (or never seen):
+		 * nothing to add, and no path of its own. */
+		int n = st->completed;
+
+		st->completed = 0;
+		return n;
+	}
 	if (!tp)
 		tp = trace_path_new(st, now);
 	path_add_id(tp, ev.id);
@@ -463,8 +545,17 @@ int trace_feed_msg(struct trace_state *st, const struct nlmsghdr *nlh, const str
 			if (h.valid)
 				trace_path_visit(tp, ev.family, ev.table, ev.chain, false);
 		} else if (hook < 32) {
-			tp->own_hooks |= 1u << hook;
+			*own_mask(tp, kind) |= 1u << hook;
 		}
+	}
+	trace_path_update(st, tp, &ev, &h);
+	if (kind == OWN_LATE && (hook == NF_INET_LOCAL_IN || hook == NF_INET_POST_ROUTING) &&
+	    ev.type == NFT_TRACETYPE_POLICY) {
+		/* Past every chain of this hook but those after +300. */
+		tp->base_prio = prio_known ? prio : 300;
+		tp->base_prio_known = true;
+		if (!rs || !trace_path_more_chains(st, tp, rs))
+			tp->done = true;
 	}
 	trace_path_update(st, tp, &ev, &h);
 	if (own)
@@ -477,7 +568,7 @@ int trace_feed_msg(struct trace_state *st, const struct nlmsghdr *nlh, const str
 
 		if (ev.type == NFT_TRACETYPE_POLICY && p->nsteps) {
 			s = &p->steps[p->nsteps - 1];
-			if (!s->legacy && s->type == TRACE_STEP_RULE && s->handle == 0 && s->family == ev.family &&
+			if (!s->legacy && s->type != TRACE_STEP_POLICY && s->handle == 0 && s->family == ev.family &&
 			    strcmp(s->table, ev.table) == 0 && strcmp(s->chain, ev.chain) == 0)
 				merged = true;
 		}
@@ -488,12 +579,18 @@ int trace_feed_msg(struct trace_state *st, const struct nlmsghdr *nlh, const str
 			s->table = xstrdup(ev.table);
 			s->chain = xstrdup(ev.chain);
 			s->family = ev.family;
+			s->loop = tp->loop_pending;
+			tp->loop_pending = false;
 		}
 		s->hook = tp->hook;
 		s->handle = ev.has_handle ? ev.handle : 0;
 		s->type = ev.type == NFT_TRACETYPE_POLICY ? TRACE_STEP_POLICY
 			: ev.type == NFT_TRACETYPE_RETURN ? TRACE_STEP_RETURN : TRACE_STEP_RULE;
 		s->verdict = ev.has_verdict ? ev.verdict : NFT_CONTINUE;
+		/* The kernel reports the end of a regular chain as a rule event
+		 * without a handle that continues: the chain returns. */
+		if (s->type == TRACE_STEP_RULE && !ev.has_handle && s->verdict == NFT_CONTINUE && hook < 0)
+			s->type = TRACE_STEP_RETURN;
 		free(s->target);
 		s->target = ev.target[0] ? xstrdup(ev.target) : NULL;
 		s->policy = ev.has_policy ? (int)ev.policy : (ev.has_verdict ? ev.verdict : NF_ACCEPT);
@@ -517,8 +614,8 @@ int trace_feed_msg(struct trace_state *st, const struct nlmsghdr *nlh, const str
 
 			if (trace_verdict_is(v, NF_DROP) || trace_verdict_is(v, NF_STOLEN))
 				tp->done = true;
-			else if (trace_verdict_is(v, NF_ACCEPT) && !trace_path_more_chains(st, tp, rs))
-				tp->done = true;
+			else if (trace_verdict_is(v, NF_ACCEPT) && !st->late && !trace_path_more_chains(st, tp, rs))
+				tp->done = true; /* with late chains, their event ends it */
 		}
 	}
 out:

@@ -127,6 +127,13 @@ void trace_state_set_ifname(struct trace_state *st, const char *(*fn)(uint32_t, 
 	st->ifname_arg = arg;
 }
 
+void trace_state_set_ct_lookup(struct trace_state *st,
+			       int (*fn)(const struct trace_packet *, struct trace_ct_tuples *, void *), void *arg)
+{
+	st->ct_lookup = fn;
+	st->ct_lookup_arg = arg;
+}
+
 void trace_state_set_own_table(struct trace_state *st, const char *name)
 {
 	free(st->own_table);
@@ -199,6 +206,32 @@ uint64_t trace_state_bad(const struct trace_state *st)
 	return st->bad;
 }
 
+void trace_state_set_skipped(struct trace_state *st, uint64_t n)
+{
+	st->skipped = n;
+}
+
+uint64_t trace_state_skipped(const struct trace_state *st)
+{
+	return st->skipped;
+}
+
+void trace_state_set_late(struct trace_state *st, bool on)
+{
+	st->late = on;
+}
+
+uint64_t trace_state_oldest_open(const struct trace_state *st)
+{
+	uint64_t id = UINT64_MAX;
+	size_t i;
+
+	for (i = 0; i < st->nopen; i++)
+		if (st->open[i]->p.id < id)
+			id = st->open[i]->p.id;
+	return id;
+}
+
 static void ring_push(struct trace_state *st, struct trace_packet *p)
 {
 	if (st->count == st->limit) {
@@ -223,6 +256,7 @@ void trace_state_retire(struct trace_state *st, size_t idx)
 	st->nopen--;
 	/* Move the packet out of its tpath; the rest is bookkeeping. */
 	*p = tp->p;
+	p->skipped = st->skipped;
 	memset(&tp->p, 0, sizeof(tp->p));
 	tpath_free(tp);
 	ring_push(st, p);

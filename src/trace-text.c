@@ -244,9 +244,25 @@ static void packet_line(const struct trace_packet *p, struct strbuf *sb)
 	strbuf_addc(sb, '\n');
 }
 
+static void route_kind(const struct trace_packet *p, struct strbuf *sb);
+
 static void route_line(const struct trace_packet *p, struct strbuf *sb)
 {
 	strbuf_add(sb, "  routing      ");
+	if (p->looped) {
+		strbuf_add(sb, "OUTPUT (locally generated) via lo, back in through lo: ");
+		strbuf_add(sb, p->route == TRACE_ROUTE_INPUT ? "INPUT (to this host)" : trace_route_name(p->route));
+	} else {
+		route_kind(p, sb);
+	}
+	if (p->oif_before[0])
+		strbuf_addf(sb, " (re-routed: %s before, after its destination was rewritten)", p->oif_before);
+	strbuf_addc(sb, '\n');
+}
+
+/* The routing decision in words (route_line's). */
+static void route_kind(const struct trace_packet *p, struct strbuf *sb)
+{
 	switch (p->route) {
 	case TRACE_ROUTE_INPUT:
 		strbuf_add(sb, "INPUT (to this host)");
@@ -268,7 +284,6 @@ static void route_line(const struct trace_packet *p, struct strbuf *sb)
 		strbuf_add(sb, "unknown (no chain after prerouting saw the packet)");
 		break;
 	}
-	strbuf_addc(sb, '\n');
 }
 
 static void addr_port(struct strbuf *sb, const char *addr, bool port, uint16_t n)
@@ -299,6 +314,8 @@ void trace_path_text(const struct trace_packet *p, struct strbuf *sb)
 			route_line(p, sb);
 			routed = true;
 		}
+		if (s->loop)
+			strbuf_add(sb, "  loop         out through lo and back in: the same packet\n");
 		strbuf_init(&where);
 		step_where(s, &where);
 		strbuf_addf(sb, "  %-12s %-30s ", hook_name(s->hook), where.s);
@@ -349,6 +366,13 @@ void trace_path_text(const struct trace_packet *p, struct strbuf *sb)
 	strbuf_addc(sb, '\n');
 	if (p->note)
 		strbuf_addf(sb, "  note         %s\n", p->note);
+}
+
+void trace_skipped_text(uint64_t skipped, struct strbuf *sb)
+{
+	if (skipped)
+		strbuf_addf(sb, "%" PRIu64 " packet%s matched but not traced (rate limit)", skipped,
+			    skipped == 1 ? "" : "s");
 }
 
 /* ---- JSON ----------------------------------------------------------------- */
@@ -452,6 +476,8 @@ static void json_step(const struct trace_step *s, struct strbuf *sb)
 	strbuf_add_json(sb, trace_verdict_name(s->type == TRACE_STEP_POLICY ? s->policy : s->verdict));
 	json_key(sb, &f, "target");
 	json_str_or_null(sb, s->target);
+	json_key(sb, &f, "loop");
+	strbuf_add(sb, s->loop ? "true" : "false");
 	json_key(sb, &f, "trace_id");
 	if (s->legacy)
 		strbuf_add(sb, "null");
@@ -491,6 +517,8 @@ void trace_path_json(const struct trace_packet *p, struct strbuf *sb)
 		json_str_or_null(sb, p->iif);
 		json_key(sb, &g, "oif");
 		json_str_or_null(sb, p->oif);
+		json_key(sb, &g, "oif_before");
+		json_str_or_null(sb, p->oif_before);
 		json_key(sb, &g, "mark");
 		if (p->has_mark)
 			strbuf_addf(sb, "%u", p->mark);
@@ -526,9 +554,13 @@ void trace_path_json(const struct trace_packet *p, struct strbuf *sb)
 		strbuf_reset(&t);
 		json_key(sb, &g, "new");
 		strbuf_add(sb, p->ct_new ? "true" : "false");
-		trace_ct_status_text(p->ct.status, &t);
 		json_key(sb, &g, "status");
-		strbuf_add_json(sb, t.s);
+		if (p->ct.has_id) {
+			trace_ct_status_text(p->ct.status, &t);
+			strbuf_add_json(sb, t.s);
+		} else {
+			strbuf_add(sb, "null"); /* untracked: no connection, no status */
+		}
 		strbuf_free(&t);
 		strbuf_addc(sb, '}');
 	} else {
@@ -536,6 +568,10 @@ void trace_path_json(const struct trace_packet *p, struct strbuf *sb)
 	}
 	json_key(sb, &f, "route");
 	strbuf_add_json(sb, trace_route_name(p->route));
+	json_key(sb, &f, "loop");
+	strbuf_add(sb, p->looped ? "true" : "false");
+	json_key(sb, &f, "rate_skipped");
+	strbuf_addf(sb, "%" PRIu64, p->skipped);
 	json_key(sb, &f, "nat");
 	if (p->nat_src || p->nat_dst || p->snat_pending) {
 		bool g = true;

@@ -234,6 +234,8 @@ static void draw_summary(struct canvas *c, const struct view_stack *st, int x, i
 		strbuf_addf(&sb, "  (%s)  %zu packet%s", *tr->rule ? tr->rule : "all", count(st), count(st) == 1 ? "" : "s");
 		if (tr->lost)
 			strbuf_addf(&sb, ", events lost %llu times", (unsigned long long)tr->lost);
+		if (tr->skipped)
+			strbuf_addf(&sb, ", %llu more matched (rate limit)", (unsigned long long)tr->skipped);
 		strbuf_add(&sb, tr->replay ? "  as recorded: a replay cannot trace" : "  x stops, t changes the filter");
 		canvas_text_fit(c, x + 1 + n, y, w - 1 - n, sb.s, SLOT_DIM, 0);
 	} else if (tr->error[0]) {
@@ -721,6 +723,7 @@ void view_trace_sync(struct view_trace *tr, const struct feed_trace *ft)
 	tr->active = ft->active;
 	tr->recorded = ft->recorded;
 	tr->lost = ft->lost;
+	tr->skipped = ft->skipped;
 	tr->clock_ns = ft->clock_ns;
 	snprintf(tr->legacy, sizeof(tr->legacy), "%s", ft->legacy);
 	snprintf(tr->filter, sizeof(tr->filter), "%s", ft->filter);

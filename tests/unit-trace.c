@@ -773,12 +773,98 @@ static void test_fixture_truncated(void)
 	trace_state_free(st);
 }
 
+/* Conntrack attributes (kernel 6.16+: 18 id, 19 direction, 20 status, 21 state). */
+static void msg_ct(struct msg *m, uint32_t id, uint8_t dir, uint32_t status, uint32_t state)
+{
+	mnl_attr_put_u32(m->nlh, 18, htonl(id));
+	mnl_attr_put_u8(m->nlh, 19, dir);
+	mnl_attr_put_u32(m->nlh, 20, htonl(status));
+	mnl_attr_put_u32(m->nlh, 21, htonl(state));
+}
+
+/* A CT target's template is not the connection; the end of a regular
+ * chain is a return; an untracked packet has no ct status. */
+static void test_ct_template_return(void)
+{
+	struct trace_state *st = trace_state_new();
+	const struct trace_packet *p;
+	struct strbuf sb;
+	struct msg m;
+
+	trace_state_set_clock(st, 1000000000ull);
+	/* raw: the CT rule's template (TEMPLATE status, state new). */
+	msg_basic(&m, NFPROTO_IPV4, "raw", "PREROUTING", NFT_TRACETYPE_RULE, 5);
+	mnl_attr_put_u64(m.nlh, NFTA_TRACE_RULE_HANDLE, htobe64(2));
+	msg_verdict(&m, NFT_CONTINUE, NULL);
+	msg_ipv4(&m, "192.0.2.1", "198.51.100.2", IPPROTO_ICMP);
+	msg_ct(&m, 111, 0, 0x800, 0x8);
+	CHECK_INT(trace_feed_msg(st, m.nlh, NULL), 0);
+	/* mangle: the connection, established. */
+	msg_basic(&m, NFPROTO_IPV4, "mangle", "PREROUTING", NFT_TRACETYPE_POLICY, 5);
+	mnl_attr_put_u32(m.nlh, NFTA_TRACE_POLICY, htonl(NF_ACCEPT));
+	msg_ipv4(&m, "192.0.2.1", "198.51.100.2", IPPROTO_ICMP);
+	msg_ct(&m, 222, 0, 0xa, 0x2);
+	CHECK_INT(trace_feed_msg(st, m.nlh, NULL), 0);
+	/* filter FORWARD jumps to SUB, which ends without a verdict. */
+	msg_basic(&m, NFPROTO_IPV4, "filter", "FORWARD", NFT_TRACETYPE_RULE, 5);
+	mnl_attr_put_u64(m.nlh, NFTA_TRACE_RULE_HANDLE, htobe64(4));
+	msg_verdict(&m, NFT_JUMP, "SUB");
+	msg_ipv4(&m, "192.0.2.1", "198.51.100.2", IPPROTO_ICMP);
+	CHECK_INT(trace_feed_msg(st, m.nlh, NULL), 0);
+	msg_basic(&m, NFPROTO_IPV4, "filter", "SUB", NFT_TRACETYPE_RULE, 5);
+	msg_verdict(&m, NFT_CONTINUE, NULL);
+	CHECK_INT(trace_feed_msg(st, m.nlh, NULL), 0);
+	msg_basic(&m, NFPROTO_IPV4, "filter", "FORWARD", NFT_TRACETYPE_POLICY, 5);
+	mnl_attr_put_u32(m.nlh, NFTA_TRACE_POLICY, htonl(NF_ACCEPT));
+	CHECK_INT(trace_feed_msg(st, m.nlh, NULL), 0);
+	/* Another packet, untracked (state alone). */
+	msg_basic(&m, NFPROTO_IPV4, "filter", "INPUT", NFT_TRACETYPE_POLICY, 6);
+	mnl_attr_put_u32(m.nlh, NFTA_TRACE_POLICY, htonl(NF_DROP));
+	msg_ipv4(&m, "192.0.2.9", "192.0.2.1", IPPROTO_ICMP);
+	mnl_attr_put_u32(m.nlh, 21, htonl(0x40));
+	CHECK_INT(trace_feed_msg(st, m.nlh, NULL), 1);
+	trace_state_flush(st);
+	CHECK_INT(trace_state_count(st), 2);
+
+	p = trace_state_find(st, 1);
+	CHECK(p != NULL);
+	if (p) {
+		CHECK(p->ct.has_id && p->ct.id == 222);
+		CHECK(!p->ct_new);
+		CHECK_INT(p->nsteps, 5);
+		if (p->nsteps == 5) {
+			CHECK_INT(p->steps[3].type, TRACE_STEP_RETURN);
+			CHECK_STR(p->steps[3].chain, "SUB");
+		}
+		strbuf_init(&sb);
+		trace_path_json(p, &sb);
+		CHECK(strstr(sb.s, "\"ct\":{\"id\":222,\"direction\":\"original\",\"state\":\"established\","
+				   "\"new\":false,") != NULL);
+		CHECK(strstr(sb.s, "\"chain\":\"SUB\",\"handle\":null,\"type\":\"return\"") != NULL);
+		strbuf_reset(&sb);
+		trace_path_text(p, &sb);
+		CHECK(strstr(sb.s, "ct 222 original established\n") != NULL);
+		CHECK(strstr(sb.s, "filter:SUB                     (end of chain: return)") != NULL);
+		strbuf_free(&sb);
+	}
+	p = trace_state_find(st, 2);
+	CHECK(p != NULL);
+	if (p) {
+		strbuf_init(&sb);
+		trace_path_json(p, &sb);
+		CHECK(strstr(sb.s, "\"state\":\"untracked\",\"new\":false,\"status\":null}") != NULL);
+		strbuf_free(&sb);
+	}
+	trace_state_free(st);
+}
+
 int main(void)
 {
 	test_filter_good();
 	test_filter_bad();
 	test_filter_junk();
 	test_msg_parse();
+	test_ct_template_return();
 	test_fixture();
 	test_fixture_truncated();
 	return unit_status("unit-trace");
