@@ -86,5 +86,8 @@ struct nlmsghdr *nlbatch_msg(struct nlbatch *bt, uint16_t type, uint16_t family,
 void nlbatch_next(struct nlbatch *bt);
 int nlbatch_send(struct nlbatch *bt, struct nlsock *s, const char **what);
 void nlbatch_free(struct nlbatch *bt);
+/* Is table inet NAME there? 1 yes, owned by some socket (NFT_TABLE_F_OWNER:
+ * another iptop's), 2 yes and not owned, 0 no (or unreadable). */
+int nlbatch_table_state(struct nlsock *s, const char *name);
 
 #endif

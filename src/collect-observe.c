@@ -142,35 +142,6 @@ static int observe_install(struct nlsock *s, const char **what)
 	return rc;
 }
 
-/* Is the table there and owned by some socket? 1 owned, 2 not owned, 0 no. */
-static int observe_table_owned(struct nlsock *s)
-{
-	char buf[8192];
-	struct nlbuf out = { 0 };
-	struct nftnl_table *t = nftnl_table_alloc();
-	struct nlmsghdr *nlh;
-	int rc = 0;
-
-	nftnl_table_set_str(t, NFTNL_TABLE_NAME, OBSERVE_TABLE);
-	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_INET, NLM_F_ACK, 0);
-	nftnl_table_nlmsg_build_payload(nlh, t);
-	nftnl_table_free(t);
-	if (nlsock_request(s, nlh, 1, &out) == 0) {
-		const struct nlmsghdr *m = nlbuf_first(&out);
-
-		rc = 2;
-		if (m) {
-			struct nftnl_table *got = nftnl_table_alloc();
-
-			if (nftnl_table_nlmsg_parse(m, got) == 0 &&
-			    (nftnl_table_get_u32(got, NFTNL_TABLE_FLAGS) & NFT_TABLE_F_OWNER))
-				rc = 1;
-			nftnl_table_free(got);
-		}
-	}
-	nlbuf_free(&out);
-	return rc;
-}
 
 struct collect_observe *collect_observe_start(char **cause, char **notice)
 {
@@ -189,7 +160,7 @@ struct collect_observe *collect_observe_start(char **cause, char **notice)
 	if (observe_install(o->owner, &what) == 0)
 		return o;
 	err = errno;
-	if ((err == EEXIST || err == EPERM || err == EACCES) && observe_table_owned(o->owner) == 1) {
+	if ((err == EEXIST || err == EPERM || err == EACCES) && nlbatch_table_state(o->owner, OBSERVE_TABLE) == 1) {
 		/* Another iptop observes this namespace: read its counters. */
 		nlsock_close(o->owner);
 		o->owner = NULL;

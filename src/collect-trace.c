@@ -333,102 +333,6 @@ static void build_mark_rule(struct nftnl_rule *r, const struct trace_filter *f, 
 
 /* ---- batches -------------------------------------------------------------- */
 
-struct batch {
-	char *buf;
-	size_t size;
-	struct mnl_nlmsg_batch *b;
-	uint32_t seq0, seq;
-	int nack;                 /* messages that will be ACKed */
-	const char *what[16];     /* what each acked message does, by seq - seq0 */
-};
-
-static void batch_init(struct batch *bt, struct nlsock *s)
-{
-	bt->size = 64 * 1024;
-	bt->buf = xcalloc(1, bt->size); /* attribute padding must be defined (valgrind) */
-	bt->b = mnl_nlmsg_batch_start(bt->buf, bt->size);
-	bt->seq0 = bt->seq = nlsock_next_seq(s) + 1000;
-	bt->nack = 0;
-	nftnl_batch_begin(mnl_nlmsg_batch_current(bt->b), bt->seq++);
-	mnl_nlmsg_batch_next(bt->b);
-}
-
-static struct nlmsghdr *batch_msg(struct batch *bt, uint16_t type, uint16_t flags, const char *what)
-{
-	struct nlmsghdr *nlh;
-
-	if (bt->seq - bt->seq0 < ARRAY_SIZE(bt->what))
-		bt->what[bt->seq - bt->seq0] = what;
-	nlh = nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(bt->b), type, NFPROTO_INET,
-				    flags | NLM_F_ACK, bt->seq++);
-	bt->nack++;
-	return nlh;
-}
-
-static void batch_next(struct batch *bt)
-{
-	mnl_nlmsg_batch_next(bt->b);
-}
-
-static void batch_free(struct batch *bt)
-{
-	mnl_nlmsg_batch_stop(bt->b);
-	free(bt->buf);
-}
-
-/* Send the batch and wait for every ACK. Returns 0, or -1 with errno and
- * *what naming the message that failed. */
-static int batch_send(struct batch *bt, struct nlsock *s, const char **what)
-{
-	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	int fd = nlsock_fd(s), acks = 0, err = 0;
-	uint8_t rbuf[8192];
-
-	*what = NULL;
-	nftnl_batch_end(mnl_nlmsg_batch_current(bt->b), bt->seq++);
-	mnl_nlmsg_batch_next(bt->b);
-	if (sendto(fd, mnl_nlmsg_batch_head(bt->b), mnl_nlmsg_batch_size(bt->b), 0,
-		   (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
-		return -1;
-	while (acks < bt->nack) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		const struct nlmsghdr *nlh;
-		ssize_t n;
-		int left;
-
-		if (poll(&pfd, 1, ACK_TIMEOUT_MS) <= 0) {
-			errno = ETIMEDOUT;
-			return -1;
-		}
-		n = recv(fd, rbuf, sizeof(rbuf), 0);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		left = (int)n;
-		for (nlh = (const struct nlmsghdr *)rbuf; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
-			const struct nlmsgerr *e;
-
-			if (nlh->nlmsg_type != NLMSG_ERROR || nlh->nlmsg_seq < bt->seq0 || nlh->nlmsg_seq >= bt->seq)
-				continue;
-			if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
-				continue;
-			e = mnl_nlmsg_get_payload(nlh);
-			acks++;
-			if (e->error && !err) {
-				err = -e->error;
-				if (nlh->nlmsg_seq - bt->seq0 < ARRAY_SIZE(bt->what))
-					*what = bt->what[nlh->nlmsg_seq - bt->seq0];
-			}
-		}
-	}
-	if (err) {
-		errno = err;
-		return -1;
-	}
-	return 0;
-}
 
 enum trace_chain_kind {
 	CHAIN_MARK,               /* marks packets by their headers (-350) */
@@ -443,7 +347,7 @@ struct trace_chain_def {
 	enum trace_chain_kind kind;
 };
 
-static void add_rule(struct batch *bt, const char *chain, void (*build)(struct nftnl_rule *, const void *),
+static void add_rule(struct nlbatch *bt, const char *chain, void (*build)(struct nftnl_rule *, const void *),
 		     const void *arg)
 {
 	struct nftnl_rule *r = nftnl_rule_alloc();
@@ -453,10 +357,10 @@ static void add_rule(struct batch *bt, const char *chain, void (*build)(struct n
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, TRACE_TABLE);
 	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
 	build(r, arg);
-	nlh = batch_msg(bt, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, "add the trace rule");
+	nlh = nlbatch_msg(bt, NFT_MSG_NEWRULE, NFPROTO_INET, NLM_F_CREATE | NLM_F_APPEND, "add the trace rule");
 	nftnl_rule_nlmsg_build_payload(nlh, r);
 	nftnl_rule_free(r);
-	batch_next(bt);
+	nlbatch_next(bt);
 }
 
 struct rule_args {
@@ -482,21 +386,21 @@ static void mark_rule(struct nftnl_rule *r, const void *arg)
 static int install_table(struct trace_session *s, const struct trace_chain_def *chains, size_t nchains,
 			 int rate, const char **what)
 {
-	struct batch bt;
+	struct nlbatch bt;
 	struct nftnl_table *t;
 	struct nlmsghdr *nlh;
 	size_t i;
 	int rc;
 
-	batch_init(&bt, s->owner);
+	nlbatch_init(&bt, s->owner);
 	t = nftnl_table_alloc();
 	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, NFPROTO_INET);
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, TRACE_TABLE);
 	nftnl_table_set_u32(t, NFTNL_TABLE_FLAGS, NFT_TABLE_F_OWNER);
-	nlh = batch_msg(&bt, NFT_MSG_NEWTABLE, NLM_F_CREATE | NLM_F_EXCL, "create table inet " TRACE_TABLE);
+	nlh = nlbatch_msg(&bt, NFT_MSG_NEWTABLE, NFPROTO_INET, NLM_F_CREATE | NLM_F_EXCL, "create table inet " TRACE_TABLE);
 	nftnl_table_nlmsg_build_payload(nlh, t);
 	nftnl_table_free(t);
-	batch_next(&bt);
+	nlbatch_next(&bt);
 
 	for (i = 0; i < nchains; i++) {
 		struct nftnl_chain *c = nftnl_chain_alloc();
@@ -509,17 +413,17 @@ static int install_table(struct trace_session *s, const struct trace_chain_def *
 		nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, (uint32_t)chains[i].hook);
 		nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, chains[i].prio);
 		nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
-		nlh = batch_msg(&bt, NFT_MSG_NEWCHAIN, NLM_F_CREATE | NLM_F_EXCL, "create a trace chain");
+		nlh = nlbatch_msg(&bt, NFT_MSG_NEWCHAIN, NFPROTO_INET, NLM_F_CREATE | NLM_F_EXCL, "create a trace chain");
 		nftnl_chain_nlmsg_build_payload(nlh, c);
 		nftnl_chain_free(c);
-		batch_next(&bt);
+		nlbatch_next(&bt);
 		if (chains[i].kind == CHAIN_LATE)
 			continue;
 		add_rule(&bt, chains[i].name, skip_rule, &a);
 		add_rule(&bt, chains[i].name, mark_rule, &a);
 	}
-	rc = batch_send(&bt, s->owner, what);
-	batch_free(&bt);
+	rc = nlbatch_send(&bt, s->owner, what);
+	nlbatch_free(&bt);
 	return rc;
 }
 
@@ -581,46 +485,29 @@ static void update_skipped(struct trace_session *s, bool force)
 
 static void delete_table(struct trace_session *s)
 {
-	struct batch bt;
+	struct nlbatch bt;
 	struct nftnl_table *t;
 	struct nlmsghdr *nlh;
 	const char *what;
 
-	batch_init(&bt, s->owner);
+	nlbatch_init(&bt, s->owner);
 	t = nftnl_table_alloc();
 	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, NFPROTO_INET);
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, TRACE_TABLE);
-	nlh = batch_msg(&bt, NFT_MSG_DELTABLE, 0, "delete table");
+	nlh = nlbatch_msg(&bt, NFT_MSG_DELTABLE, NFPROTO_INET, 0, "delete table");
 	nftnl_table_nlmsg_build_payload(nlh, t);
 	nftnl_table_free(t);
-	batch_next(&bt);
+	nlbatch_next(&bt);
 	/* Failure is harmless: closing the owner socket removes it anyway. */
-	(void)batch_send(&bt, s->owner, &what);
-	batch_free(&bt);
+	(void)nlbatch_send(&bt, s->owner, &what);
+	nlbatch_free(&bt);
 }
 
 /* Does our table already exist (another iptop tracing, or a leftover)?
  * 1 yes and owned by another socket, 2 yes and not owned, 0 no. */
 static int table_exists(struct nlsock *s)
 {
-	struct nlbuf out = { 0 };
-	int rc = 0;
-
-	if (own_table_request(s, NFT_MSG_GETTABLE, NLM_F_ACK, 1, &out) == 0) {
-		const struct nlmsghdr *m = nlbuf_first(&out);
-
-		rc = 2;
-		if (m) {
-			struct nftnl_table *got = nftnl_table_alloc();
-
-			if (nftnl_table_nlmsg_parse(m, got) == 0 &&
-			    (nftnl_table_get_u32(got, NFTNL_TABLE_FLAGS) & NFT_TABLE_F_OWNER))
-				rc = 1;
-			nftnl_table_free(got);
-		}
-	}
-	nlbuf_free(&out);
-	return rc;
+	return nlbatch_table_state(s, TRACE_TABLE);
 }
 
 /* ---- session -------------------------------------------------------------- */

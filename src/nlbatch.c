@@ -3,7 +3,8 @@
  * sent in one sendto(), then every ACK awaited, so either the whole change
  * happened or none of it did, and a failure names the message that failed.
  * Used for iptop's own owned tables (tracing, hook observation); never for
- * the user's ruleset. Builds headers only: callers fill the payloads.
+ * the user's ruleset. Builds headers only: callers fill the payloads. Also
+ * whether such a table exists already, and whose it is.
  */
 #include "config.h"
 
@@ -15,8 +16,10 @@
 
 #include <libmnl/libmnl.h>
 #include <libnftnl/common.h>
+#include <libnftnl/table.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nf_tables.h>
 
 #include "iptop.h"
 #include "nl.h"
@@ -109,4 +112,33 @@ int nlbatch_send(struct nlbatch *bt, struct nlsock *s, const char **what)
 		return -1;
 	}
 	return 0;
+}
+
+int nlbatch_table_state(struct nlsock *s, const char *name)
+{
+	char buf[8192];
+	struct nlbuf out = { 0 };
+	struct nftnl_table *t = nftnl_table_alloc();
+	struct nlmsghdr *nlh;
+	int rc = 0;
+
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, name);
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_INET, NLM_F_ACK, 0);
+	nftnl_table_nlmsg_build_payload(nlh, t);
+	nftnl_table_free(t);
+	if (nlsock_request(s, nlh, 1, &out) == 0) {
+		const struct nlmsghdr *m = nlbuf_first(&out);
+
+		rc = 2;
+		if (m) {
+			struct nftnl_table *got = nftnl_table_alloc();
+
+			if (nftnl_table_nlmsg_parse(m, got) == 0 &&
+			    (nftnl_table_get_u32(got, NFTNL_TABLE_FLAGS) & NFT_TABLE_F_OWNER))
+				rc = 1;
+			nftnl_table_free(got);
+		}
+	}
+	nlbuf_free(&out);
+	return rc;
 }
