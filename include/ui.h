@@ -110,7 +110,8 @@ int feed_demo_route(void *arg, const struct ct_flow *f, struct route_result *res
 	X(SEEK_BACK, "seek-back") \
 	X(SEEK_FWD, "seek-forward") \
 	X(CHAPTERS, "chapters") \
-	X(MARK, "mark")
+	X(MARK, "mark") \
+	X(OBSERVE, "observe")
 
 enum ui_action {
 #define UI_ACTION_ENUM(id, name) UI_ACT_##id,

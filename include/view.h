@@ -37,6 +37,7 @@ enum react {
 	REACT_STEP = 256,       /* one snapshot even while paused (step a replay) */
 	REACT_SEEK = 512,       /* ctx.replay.want_seek: the loop moves the replay */
 	REACT_MARK = 1024,      /* ctx.replay.want_mark: the loop records a chapter mark */
+	REACT_OBSERVE = 2048,   /* ctx.want_observe: the loop installs or removes the observation table */
 };
 
 struct view;
@@ -127,6 +128,9 @@ struct view_ctx {
 	bool zoom;               /* Z: the diagram bigger, with fewer details */
 	bool bare;               /* D: no title, status or key bar */
 	bool own;                /* i: iptop's own tables (iptop_trace) shown, dim */
+	bool observe_live;       /* the feed can observe hooks (live) */
+	bool observing;          /* iptop_observe is installed (the loop keeps it true) */
+	bool want_observe;       /* with REACT_OBSERVE: install (true) or remove it */
 	struct view_replay replay;
 };
 

@@ -150,6 +150,25 @@ static void replay_seek(struct loop *l, size_t to)
 		take_snapshot(l);
 }
 
+/* o: install or remove the observation table, and say what happened. */
+static void observe_request(struct loop *l)
+{
+	struct view_ctx *ctx = &l->st.ctx;
+	char *cause = NULL;
+
+	if (feed_observe(l->feed, ctx->want_observe, &cause) < 0)
+		view_stack_flash(&l->st, SLOT_ERROR, "%s", cause);
+	else if (ctx->want_observe)
+		view_stack_flash(&l->st, SLOT_HINT, "%s",
+				 l->feed->observe_notice ? l->feed->observe_notice
+							 : "observing hooks: packets entering each hook (o removes "
+							   "table inet iptop_observe)");
+	else
+		view_stack_flash(&l->st, SLOT_HINT, "%s", "table inet iptop_observe removed: hooks not observed");
+	free(cause);
+	ctx->observing = l->feed->observing;
+}
+
 static bool anything_hot(const struct model *m)
 {
 	size_t i;
@@ -394,6 +413,8 @@ static int run(struct loop *l, char **cause)
 			trace_requests(l);
 		if (react & REACT_SEEK)
 			replay_seek(l, l->st.ctx.replay.want_seek);
+		if (react & REACT_OBSERVE)
+			observe_request(l);
 		if ((react & REACT_MARK) && feed_record(l->feed)) {
 			record_meta(feed_record(l->feed), "mark", l->st.ctx.replay.want_mark);
 			l->st.ctx.replay.marks++;
@@ -461,6 +482,8 @@ int ui_run(struct feed *feed, const struct ui_opts *opts, char **cause)
 	view_stack_init(&l.st, &l.model, feed->netns_label, feed->backend, opts->family_mode, opts->interval_ms,
 			l.theme.name);
 	l.st.ctx.trace.live = !feed->replay;
+	l.st.ctx.observe_live = feed->ops->observe != NULL;
+	l.st.ctx.observing = feed->observing;
 	l.st.ctx.trace.replay = feed->replay && strcmp(feed->ops->name, "demo") != 0;
 	l.st.ctx.trace.legacy_opt = !feed->replay && (trace_default_flags() & TRACE_LEGACY);
 	l.st.ctx.trace.step = -1;

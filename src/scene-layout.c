@@ -32,9 +32,9 @@
 #include "scene.h"
 
 #define ROWS_COL_MIN 22    /* frame width: 8-column names and two numbers */
-#define ROWS_COL_MAX 44
+#define ROWS_COL_MAX 60
 #define BOXES_COL_MIN 30
-#define BOXES_COL_MAX 46
+#define BOXES_COL_MAX 60
 #define GAP_MIN 4
 #define GAP_MAX 12
 

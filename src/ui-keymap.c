@@ -139,6 +139,8 @@ static const struct ui_key keymap[] = {
 	{ 'b', "b", UI_ACT_FAMILYB, G, "IPv4 only / IPv6 only / both (inet chains always)", "family" },
 	{ 'z', "z", UI_ACT_BASELINE, G, "baseline: count from now on (z again: a new baseline)", "zero" },
 	{ 'K', "K", UI_ACT_TOTALS, G, "drop the baseline: the kernel's totals again", NULL },
+	{ 'o', "o", UI_ACT_OBSERVE, G, "observe hooks: count packets entering each hook (iptop's own table "
+	  "inet iptop_observe; o again removes it)", NULL },
 	{ 'i', "i", UI_ACT_OWN, G, "show / hide iptop's own tables (iptop_trace: drawn dim)", NULL },
 	{ ' ', "Space", UI_ACT_PAUSE, G, "pause / resume", "pause" },
 	{ '.', ".", UI_ACT_STEP, G, "one step while paused (the next frame of a replay)", NULL },

@@ -245,7 +245,10 @@ static void status_rest(struct view_stack *st, struct canvas *c, int x, int y, c
 	enum slot ct_slot;
 	char ns[128] = "";
 	int level, keep, room = c->w - x - 1;
-	bool backend = false, ct = false, ch = false;
+	bool backend = false, ct = false, ch = false, obs = false;
+	struct model_hook hooks[MODEL_MAX_HOOKS];
+	/* iptop's observation table in the snapshot (live, or recorded) */
+	bool observed = model_hooks(st->ctx.model, hooks, ARRAY_SIZE(hooks)) > 0;
 
 	strbuf_init(&gen);
 	ct_text(st->ctx.ct, st->ctx.trace.replay, &cts, &ct_slot);
@@ -256,11 +259,13 @@ static void status_rest(struct view_stack *st, struct canvas *c, int x, int y, c
 		if (label && level >= 1)
 			ns_short(label, ns, sizeof(ns));
 		backend = st->ctx.backend && level < 2;
+		obs = observed && level < 5;
 		gen_text(rs, level < 3 ? 0 : level - 2, &gen);
 		ct = cts.len && level < 6;
 		ch = chap.len && level < 7;
 		keep = room - canvas_width(gen.s) - (rp.len ? canvas_width(rp.s) + 3 : 0) -
 		       (backend ? canvas_width(st->ctx.backend) + 3 : 0) - (ch ? canvas_width(chap.s) + 3 : 0) -
+		       (obs ? 17 : 0) -
 		       (ct ? canvas_width(cts.s) + 3 : 0);
 		/* From the flow count on, the namespace is cut (or goes) first. */
 		if (!label || keep >= canvas_width(ns) + 3 || (level >= 6 && keep >= 0))
@@ -275,6 +280,8 @@ static void status_rest(struct view_stack *st, struct canvas *c, int x, int y, c
 	}
 	if (backend)
 		x = status_part(c, x, y, st->ctx.backend, SLOT_STATUS);
+	if (obs)
+		x = status_part(c, x, y, "hooks observed", SLOT_STATUS);
 	if (ch)
 		x = status_part(c, x, y, chap.s, SLOT_STATUS);
 	if (ct)

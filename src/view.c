@@ -571,6 +571,14 @@ static int global_action(struct view_stack *st, const struct ui_event *ev)
 	case UI_ACT_CHAPTERS:
 	case UI_ACT_MARK:
 		return view_replay_action(st, ev);
+	case UI_ACT_OBSERVE:
+		if (!ctx->observe_live) {
+			view_stack_flash(st, SLOT_WARN, "%s", "hooks can be observed live only (a recording shows them "
+							       "when it was made observing)");
+			return REACT_REDRAW;
+		}
+		ctx->want_observe = !ctx->observing;
+		return REACT_OBSERVE | REACT_SNAPSHOT | REACT_REDRAW;
 	case UI_ACT_OWN:
 		ctx->own = !ctx->own;
 		view_stack_flash(st, SLOT_HINT, "%s", ctx->own ? "iptop's own tables shown (dim): i hides them"
