@@ -42,6 +42,8 @@ struct feed_ops {
 	int (*trace_fd)(struct feed *f);
 	int (*trace_read)(struct feed *f, const struct snap_ruleset *rs);
 	int (*trace_timeout_ms)(struct feed *f);
+	/* Hook observation (NULL: this feed cannot start one). See feed_observe. */
+	int (*observe)(struct feed *f, bool on, char **cause);
 };
 
 /* Tracing as the feed has it, live or replayed: what the trace view and
@@ -62,7 +64,9 @@ struct feed_trace {
 struct feed {
 	const struct feed_ops *ops;
 	void *priv;
-	char *netns_label;   /* "net:[4026532xxx] (iptop-lab-host)" */
+	char *netns_label;   /* "net:[4026532xxx] (iptop-lab-host)"; may be replaced by
+	                      * a snapshot (", deleted"): read it after each */
+	int netns_gone;      /* live: 0, or NLSOCK_NETNS_DELETED/_REPLACED (nl.h) */
 	char *backend;       /* "nf_tables" (later: "legacy", "both") */
 	bool replay;         /* true: no kernel behind it */
 	bool ended;          /* replay: the recording has no more snapshots */
@@ -71,6 +75,9 @@ struct feed {
 	char *notice;        /* done at open, for the user to know (nf_log put back after a
 	                      * crashed legacy tracer), or NULL */
 	struct feed_trace trace;   /* read it with feed_trace() */
+	bool observing;      /* live: iptop's hook observation table is installed (or
+	                      * another iptop's is used); see feed_observe */
+	char *observe_notice;/* observing with another process's table, or NULL */
 };
 
 /* A chapter mark of a recording (REC_META mark=TEXT). */
@@ -123,5 +130,14 @@ int feed_trace_fd(struct feed *f);
 int feed_trace_read(struct feed *f, const struct snap_ruleset *rs);
 int feed_trace_timeout_ms(struct feed *f);
 const struct feed_trace *feed_trace(const struct feed *f);
+
+/*
+ * Hook observation (`--observe`, collect-observe.h): on installs iptop's
+ * owned table `inet iptop_observe` in the feed's namespace, off removes it.
+ * Its counters then come with every snapshot (model_hooks). 0, or -1 with
+ * *cause (no privileges, an old kernel, a replay: a recording shows hooks
+ * when it was made observing).
+ */
+int feed_observe(struct feed *f, bool on, char **cause);
 
 #endif

@@ -85,7 +85,13 @@ void record_meta_at(struct record *rec, uint64_t t_ns, const char *key, const ch
 void record_ruleset(struct record *rec, const struct collect_input *in, const struct nlbuf *legacy,
 		    const struct snap_ruleset *rs);
 void record_ruleset_error(struct record *rec, const struct snap_ruleset *rs);
-/* Flush and close; returns -1 with *cause if a write failed. */
+/* Flush; -1 with *cause "FILE: cannot write ..." the first time a write
+ * has failed (nothing is written after that; the file is cut back to its
+ * last whole frame). 0 when all is well or rec is NULL. Once a tick. */
+int record_check(struct record *rec, char **cause);
+/* Flush and close; returns -1 with *cause if a write failed and
+ * record_check() did not say so yet. A file this run created that holds
+ * no whole snapshot is removed. */
 int record_close(struct record *rec, char **cause);
 
 /* Reader. */

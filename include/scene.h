@@ -37,6 +37,21 @@ struct scene_item {
 	char short_label[40];    /* when label does not fit: "firewalld", "filter L" */
 	bool legacy;             /* an iptables-legacy (x_tables) table */
 	bool own;                /* iptop's own (iptop_trace): drawn dim */
+	size_t first_sub, nsub;  /* its user chains: subs[first_sub .. + nsub) (drawn or not) */
+	size_t shown_subs;       /* rows the layout gave them (the last one "+N more" if short) */
+};
+
+/* A user chain under a table: reached from the table's base chain by
+ * jumps and gotos (recursively), drawn indented under the table, in the
+ * order the rules reach it. SCENE_SUB_MORE stands for chains without room. */
+#define SCENE_SUB_MORE ((size_t)-1)
+#define SCENE_SUB_DEPTH_MAX 6
+struct scene_sub {
+	size_t chain;            /* index into the snapshot's chains, or SCENE_SUB_MORE */
+	size_t item;             /* the table it hangs under */
+	int depth;               /* 1: jumped to from the base chain */
+	size_t more;             /* SCENE_SUB_MORE: how many chains are not drawn */
+	struct canvas_rect r;    /* one row; w 0: no room */
 };
 
 struct scene_hook {
@@ -83,6 +98,8 @@ struct scene {
 	struct scene_hook hooks[SCENE_NHOOKS];
 	struct scene_item *items;
 	size_t nitems;
+	struct scene_sub *subs;  /* the chain tree, grouped by item */
+	size_t nsubs;
 	struct scene_node nodes[SCENE_MAX_NODES];
 	size_t nnodes;
 	struct scene_arrow arrows[SCENE_MAX_ARROWS];

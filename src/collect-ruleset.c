@@ -393,7 +393,7 @@ static struct snap_ruleset *failed(const struct snap_ruleset *prev, enum src_sta
 	return rs;
 }
 
-void collect_ruleset_add_legacy(struct snap_ruleset *rs, struct nlbuf *raw)
+void collect_ruleset_add_legacy(struct snap_ruleset *rs, struct nlbuf *raw, const struct snap_ruleset *prev)
 {
 	enum src_status st = SRC_OK;
 	char *cause = NULL;
@@ -408,10 +408,12 @@ void collect_ruleset_add_legacy(struct snap_ruleset *rs, struct nlbuf *raw)
 	free(cause);
 	rs->legacy_status = SRC_OK;
 	rs->both_backends = collect_legacy_both(rs);
+	collect_legacy_align(rs, prev);
 	snapshot_sort_chains(rs);
 }
 
-void collect_ruleset_parse_legacy(struct snap_ruleset *rs, const void *raw, size_t len)
+void collect_ruleset_parse_legacy(struct snap_ruleset *rs, const void *raw, size_t len,
+				  const struct snap_ruleset *prev)
 {
 	char *cause = NULL;
 
@@ -422,6 +424,7 @@ void collect_ruleset_parse_legacy(struct snap_ruleset *rs, const void *raw, size
 	}
 	rs->legacy_status = SRC_OK;
 	rs->both_backends = collect_legacy_both(rs);
+	collect_legacy_align(rs, prev);
 	snapshot_sort_chains(rs);
 }
 
@@ -551,7 +554,7 @@ struct snap_ruleset *collect_ruleset_snapshot(struct collect_ruleset *c, const s
 			memcpy(rs->change_proc, c->change_proc, sizeof(rs->change_proc));
 		}
 		rs->time_ns = time_mono_ns();
-		collect_ruleset_add_legacy(rs, &c->legacy);
+		collect_ruleset_add_legacy(rs, &c->legacy, prev);
 		if (c->rec)
 			record_ruleset(c->rec, &in, &c->legacy, rs);
 		if (!same_gen)

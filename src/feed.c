@@ -21,6 +21,7 @@
 #include "collect.h"
 #include "conntrack.h"
 #include "feed.h"
+#include "collect-observe.h"
 #include "iptop.h"
 #include "nl.h"
 #include "record.h"
@@ -41,8 +42,10 @@ struct live {
 	struct collect_ruleset *rules;
 	struct ct_collect *ct;   /* opened on first use */
 	struct record *rec;
+	char *netns;             /* as given (-N), or NULL: watched for deletion */
 	int epfd;
 	struct trace_session *trace;
+	struct collect_observe *observe;
 	struct feed_ifname *ifnames;   /* recorded so far */
 	size_t nifnames;
 	bool ct_recorded;        /* ct_acct and ct_max are in the recording */
@@ -134,11 +137,34 @@ static const struct ct_table *live_conntrack(struct feed *f, bool flows)
 	return ct_collect_table(l->ct);
 }
 
+/* Once a snapshot: is the namespace still there by the name it was given?
+ * The label says so when not (the screen's status line, -b, JSON). */
+static void live_netns_check(struct feed *f)
+{
+	struct live *l = f->priv;
+	int gone = nlsock_netns_gone(l->netns);
+	char *label;
+
+	if (gone == f->netns_gone)
+		return;
+	f->netns_gone = gone;
+	label = nlsock_netns_label(NULL);
+	free(f->netns_label);
+	if (!gone)
+		f->netns_label = nlsock_netns_label(l->netns);
+	else
+		f->netns_label = xasprintf("%s (%s: %s)", label, l->netns,
+					   gone == NLSOCK_NETNS_DELETED ? "deleted" : "now another namespace");
+	free(label);
+}
+
 static struct snap_ruleset *live_snapshot(struct feed *f, const struct snap_ruleset *prev, feed_want_fn want,
 					  void *arg)
 {
 	struct live *l = f->priv;
 	struct snap_ruleset *rs = collect_ruleset_snapshot(l->rules, prev, want, arg);
+
+	live_netns_check(f);
 
 	if (l->rec && rs->status != SRC_OK)
 		record_ruleset_error(l->rec, rs);
@@ -252,13 +278,35 @@ static int live_trace_timeout_ms(struct feed *f)
 	return l->trace ? trace_timeout_ms(l->trace) : -1;
 }
 
-static void live_close(struct feed *f)
+static int live_observe(struct feed *f, bool on, char **cause)
 {
 	struct live *l = f->priv;
 
+	*cause = NULL;
+	free(f->observe_notice);
+	f->observe_notice = NULL;
+	collect_observe_stop(l->observe);
+	l->observe = NULL;
+	f->observing = false;
+	if (!on)
+		return 0;
+	l->observe = collect_observe_start(cause, &f->observe_notice);
+	if (!l->observe)
+		return -1;
+	f->observing = true;
+	return 0;
+}
+
+static void live_close(struct feed *f)
+{
+	struct live *l = f->priv;
+	char *cause;
+
 	/* Before the recording closes: its stop is the last thing in it. */
 	live_trace_stop(f);
+	(void)live_observe(f, false, &cause);
 	free(l->ifnames);
+	free(l->netns);
 	collect_ruleset_close(l->rules);
 	ct_collect_close(l->ct);
 	record_close(l->rec, NULL);
@@ -279,6 +327,7 @@ static const struct feed_ops feed_live_ops = {
 	.trace_fd = live_trace_fd,
 	.trace_read = live_trace_read,
 	.trace_timeout_ms = live_trace_timeout_ms,
+	.observe = live_observe,
 };
 
 struct feed *feed_live_open(const char *netns, const char *record_path, int interval_ms, char **cause)
@@ -293,10 +342,12 @@ struct feed *feed_live_open(const char *netns, const char *record_path, int inte
 	f->ops = &feed_live_ops;
 	f->priv = l;
 	f->netns_label = nlsock_netns_label(netns);
+	l->netns = netns ? xstrdup(netns) : NULL;
 	f->backend = xstrdup("nf_tables");
 	if (record_path) {
 		l->rec = record_create(record_path, f->netns_label, interval_ms, cause);
 		if (!l->rec) {
+			free(l->netns);
 			free(f->netns_label);
 			free(f->backend);
 			free(f);
@@ -710,7 +761,7 @@ static struct snap_ruleset *replay_snapshot(struct feed *f, const struct snap_ru
 				goto bad;
 			}
 			if (legacy.len)
-				collect_ruleset_parse_legacy(rs, legacy.data, legacy.len);
+				collect_ruleset_parse_legacy(rs, legacy.data, legacy.len, prev);
 			/* Older recordings count iptop's own trace table as a
 			 * change: keep the one before it (assemble copied it). */
 			if (!snapshot_change_is_iptop(b.change_pid, b.change_proc)) {
@@ -879,6 +930,7 @@ void feed_close(struct feed *f)
 	free(f->netns_label);
 	free(f->backend);
 	free(f->notice);
+	free(f->observe_notice);
 	free(f);
 }
 
@@ -935,6 +987,20 @@ int feed_trace_start_flags(struct feed *f, const char *filter, int rate, unsigne
 		return -1;
 	}
 	return f->ops->trace_start(f, filter, rate, flags, cause);
+}
+
+int feed_observe(struct feed *f, bool on, char **cause)
+{
+	*cause = NULL;
+	if (!f->ops->observe) {
+		if (!on)
+			return 0;
+		*cause = xstrdup(f->replay ? "a replay cannot observe hooks: it shows them when the recording was made "
+					     "with --observe"
+					   : "observing hooks needs a live namespace (this is a demo)");
+		return -1;
+	}
+	return f->ops->observe(f, on, cause);
 }
 
 void feed_trace_stop(struct feed *f)

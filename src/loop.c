@@ -113,6 +113,7 @@ static void take_snapshot(struct loop *l)
 	/* Conntrack first: a recording replays its frames in this order. */
 	l->st.ctx.ct = feed_conntrack(l->feed, view_stack_wants_flows(&l->st));
 	rs = l->feed->ops->snapshot(l->feed, l->model.cur, view_stack_want, &l->st);
+	l->st.ctx.netns_label = l->feed->netns_label; /* "(NAME: deleted)" */
 
 	model_update(&l->model, rs);
 	/* A replay's recorded packets come with its snapshots. */
@@ -154,7 +155,7 @@ static bool anything_hot(const struct model *m)
 	size_t i;
 
 	for (i = 0; i < m->nchains; i++)
-		if (m->chains[i].heat >= 0.05)
+		if (model_chain_light(m, &m->chains[i]) >= 0.05)
 			return true;
 	return false;
 }
@@ -399,6 +400,9 @@ static int run(struct loop *l, char **cause)
 			snap = true;
 		if (snap) {
 			take_snapshot(l);
+			/* a recording that cannot be written ends the run at once */
+			if (record_check(feed_record(l->feed), cause) < 0)
+				return -1;
 		} else if (redraw && !l->st.ctx.paused) {
 			uint64_t now = time_mono_ns();
 

@@ -364,10 +364,15 @@ static char *read_file(const char *path, char **cause)
 	struct strbuf sb;
 	char buf[4096];
 	size_t n;
-	FILE *f = fopen(path, "r");
+	int fd = open_regular_file(path, "a theme file", cause);
+	FILE *f;
 
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "r");
 	if (!f) {
 		*cause = xasprintf("%s: %s", path, strerror(errno));
+		close(fd);
 		return NULL;
 	}
 	strbuf_init(&sb);

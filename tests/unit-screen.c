@@ -203,10 +203,30 @@ static void check_layout(const struct scene *s, int w, int h)
 				LCHECK(!overlap(r, &s->items[j].r), "items %zu and %zu overlap", i, j);
 	}
 	if (s->style == SCENE_LIST) {
-		LCHECK(s->content_h == SCENE_NHOOKS + (int)s->nitems, "list rows %d", s->content_h);
+		LCHECK(s->content_h == SCENE_NHOOKS + (int)s->nitems + (int)s->nsubs, "list rows %d", s->content_h);
 		return;
 	}
 	LCHECK(s->content_h <= h, "content %d rows", s->content_h);
+	/* The chain tree: each drawn row inside its table's frame (a box: inside
+	 * the box), on no table row and on no other tree row. */
+	for (i = 0; i < s->nsubs; i++) {
+		const struct scene_sub *sb = &s->subs[i];
+		const struct scene_item *it = &s->items[sb->item];
+		const struct canvas_rect *f = &s->hooks[it->hook].r;
+
+		if (!sb->r.w)
+			continue;
+		LCHECK(sb->r.x > f->x && sb->r.y > f->y && sb->r.x + sb->r.w < f->x + f->w && sb->r.y < f->y + f->h - 1,
+		       "tree row %zu not inside its frame", i);
+		if (s->style == SCENE_BOXES)
+			LCHECK(sb->r.y > it->r.y && sb->r.y < it->r.y + it->r.h - 1, "tree row %zu outside its box", i);
+		for (j = 0; j < s->nitems; j++)
+			if (s->items[j].r.w && s->style != SCENE_BOXES)
+				LCHECK(!overlap(&sb->r, &s->items[j].r), "tree row %zu on table %zu", i, j);
+		for (j = i + 1; j < s->nsubs; j++)
+			if (s->subs[j].r.w)
+				LCHECK(!overlap(&sb->r, &s->subs[j].r), "tree rows %zu and %zu overlap", i, j);
+	}
 	for (a = 0; a < SCENE_NHOOKS; a++) {
 		const struct canvas_rect *f = &s->hooks[a].r;
 		size_t k;
