@@ -278,9 +278,11 @@ static int dump_set_elems(struct collect_ruleset *c, uint8_t family, const char 
 	return nlsock_request(c->req, nlh, 0, out);
 }
 
-/* c->sets: the NEWSET messages of the anonymous sets, then each one's
- * elements (copied from the last generation when it had the set). rs has
- * this generation's tables. -1 with errno (ENOENT: a set went away). */
+/* c->sets: the NEWSET messages of the anonymous sets and of the object
+ * maps (rule text names an object's kind by its map: `counter name tcp
+ * dport map @cm`), then each anonymous set's elements (copied from the
+ * last generation when it had the set). rs has this generation's tables.
+ * -1 with errno (ENOENT: a set went away). */
 static int dump_sets(struct collect_ruleset *c, const struct snap_ruleset *rs)
 {
 	const struct nlmsghdr *nlh;
@@ -292,7 +294,7 @@ static int dump_sets(struct collect_ruleset *c, const struct snap_ruleset *rs)
 	if (dump(c, NFT_MSG_GETSET, &c->setlist) < 0)
 		return -1;
 	for (nlh = nlbuf_first(&c->setlist); nlh; nlh = nlbuf_next(&c->setlist, nlh))
-		if (raw_set_parse(nlh, &st) == 0 && (st.flags & NFT_SET_ANONYMOUS))
+		if (raw_set_parse(nlh, &st) == 0 && (st.flags & (NFT_SET_ANONYMOUS | NFT_SET_OBJECT)))
 			append_msg(&c->sets, nlh);
 	for (nlh = nlbuf_first(&c->setlist); nlh; nlh = nlbuf_next(&c->setlist, nlh)) {
 		uint8_t family = ((const struct nfgenmsg *)mnl_nlmsg_get_payload(nlh))->nfgen_family;
