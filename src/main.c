@@ -20,6 +20,7 @@
 #include "batch.h"
 #include "feed.h"
 #include "iptop.h"
+#include "serve.h"
 #include "trace.h"
 #include "ui.h"
 
@@ -29,6 +30,7 @@ static const char usage_text[] =
 	"Usage: iptop [OPTION]...           live dashboard of the firewall\n"
 	"       iptop -b|--json [OPTION]... batch frames (text or JSON lines)\n"
 	"       iptop lab up|down|status|exec|traffic|rules [ARG]...\n"
+	"       iptop --serve [ADDR:]PORT [OPTION]...  Prometheus exporter (see doc/metrics.md)\n"
 	"\n"
 	"Options:\n"
 	"  -b, --batch             print plain-text frames instead of the dashboard\n"
@@ -55,6 +57,13 @@ static const char usage_text[] =
 	"      --demo              a synthetic firewall with moving counters (no root needed)\n"
 	"      --lab               bring up the lab (if needed) with traffic and watch its host\n"
 	"      --lab-prefix P      namespace prefix of the lab (default iptop-lab)\n"
+	"      --serve [ADDR:]PORT serve /metrics for Prometheus (ADDR default 127.0.0.1;\n"
+	"                          the documented port is 9617); -N may be given several times\n"
+	"      --serve-netns all   also serve every named namespace (/run/netns) found at start\n"
+	"      --serve-rules WHICH rule series: all (default), counted or commented\n"
+	"      --serve-timeout S   seconds a client has to send its request, and may stall\n"
+	"                          reading the response (default 10)\n"
+	"      --serve-max-conns N clients served at once; more get 503 (default 16)\n"
 	"  -h, --help              show this help and exit\n"
 	"  -V, --version           show the version and exit\n"
 	"\n"
@@ -89,6 +98,11 @@ enum {
 	OPT_TRACE_LEGACY,
 	OPT_FLOWS_LIMIT,
 	OPT_NO_CONNTRACK,
+	OPT_SERVE,
+	OPT_SERVE_NETNS,
+	OPT_SERVE_RULES,
+	OPT_SERVE_TIMEOUT,
+	OPT_SERVE_MAX_CONNS,
 };
 
 static const struct option long_opts[] = {
@@ -113,6 +127,11 @@ static const struct option long_opts[] = {
 	{ "trace-legacy", no_argument, NULL, OPT_TRACE_LEGACY },
 	{ "flows-limit", required_argument, NULL, OPT_FLOWS_LIMIT },
 	{ "no-conntrack", no_argument, NULL, OPT_NO_CONNTRACK },
+	{ "serve", required_argument, NULL, OPT_SERVE },
+	{ "serve-netns", required_argument, NULL, OPT_SERVE_NETNS },
+	{ "serve-rules", required_argument, NULL, OPT_SERVE_RULES },
+	{ "serve-timeout", required_argument, NULL, OPT_SERVE_TIMEOUT },
+	{ "serve-max-conns", required_argument, NULL, OPT_SERVE_MAX_CONNS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -212,6 +231,23 @@ static int parse_count(const char *s)
 	return (int)v;
 }
 
+/* iptop --serve: the options that go with it, then the server. */
+static int run_serve(struct serve_opts *so, bool conntrack, bool other_mode)
+{
+	char *cause = NULL;
+	int ret;
+
+	if (other_mode)
+		usage_error("%s", "--serve runs alone: not with -b, --json, --trace, --record, --replay, --demo or --lab");
+	so->flows = conntrack;
+	ret = serve_run(so, stderr, &cause);
+	if (ret)
+		fprintf(stderr, "iptop: %s\n", cause ? cause : "failed");
+	free(cause);
+	free((void *)so->netns);
+	return ret;
+}
+
 static void eperm_message(const struct feed *f, const char *error)
 {
 	fprintf(stderr,
@@ -234,6 +270,8 @@ int main(int argc, char **argv)
 	struct feed *feed;
 	char *cause = NULL;
 	char *lab_ns = NULL;
+	struct serve_opts so = { 0 };
+	const char **serve_ns = NULL;
 	int c, ret;
 
 	memset(&uo, 0, sizeof(uo));
@@ -248,7 +286,12 @@ int main(int argc, char **argv)
 		case OPT_JSON: batch = true; bo.json = true; break;
 		case 'n': bo.iterations = parse_count(optarg); break;
 		case 'd': bo.interval_ms = uo.interval_ms = parse_delay(optarg); delay_given = true; break;
-		case 'N': netns = optarg; break;
+		case 'N':
+			netns = optarg;
+			serve_ns = xreallocarray(serve_ns, so.nnetns + 1, sizeof(*serve_ns));
+			serve_ns[so.nnetns++] = optarg;
+			so.netns = serve_ns;
+			break;
 		case '4': bo.family_mode = uo.family_mode = 4; break;
 		case '6': bo.family_mode = uo.family_mode = 6; break;
 		case OPT_THEME: uo.theme = optarg; break;
@@ -264,6 +307,18 @@ int main(int argc, char **argv)
 		case OPT_TRACE_LEGACY: trace_legacy = true; break;
 		case OPT_FLOWS_LIMIT: bo.flows_limit = (size_t)parse_count(optarg); break;
 		case OPT_NO_CONNTRACK: bo.conntrack = false; break;
+		case OPT_SERVE: so.listen = optarg; break;
+		case OPT_SERVE_NETNS:
+			if (strcmp(optarg, "all") != 0)
+				usage_error("invalid --serve-netns '%s': give all (and -N NAME for single ones)", optarg);
+			so.all_netns = true;
+			break;
+		case OPT_SERVE_RULES:
+			if (metrics_rules_parse(optarg, &so.rules) < 0)
+				usage_error("invalid --serve-rules '%s': give all, counted or commented", optarg);
+			break;
+		case OPT_SERVE_TIMEOUT: so.timeout_ms = parse_delay(optarg); break;
+		case OPT_SERVE_MAX_CONNS: so.max_conns = parse_count(optarg); break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': printf("iptop %s\n", PACKAGE_VERSION); return 0;
 		default:
@@ -273,6 +328,11 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
+	if (so.listen)
+		return run_serve(&so, bo.conntrack, batch || trace || record || replay || demo || lab);
+	if (so.all_netns || so.rules || so.timeout_ms || so.max_conns)
+		usage_error("%s", "--serve-netns, --serve-rules, --serve-timeout and --serve-max-conns go with --serve");
+	free(serve_ns);
 	if ((replay != NULL) + demo + lab + (netns != NULL && !lab) > 1 && !(lab && !netns))
 		usage_error("%s", "choose one of --netns, --replay, --demo and --lab");
 	if (replay && record)
