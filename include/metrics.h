@@ -36,13 +36,15 @@ enum metrics_format {
 enum metrics_format metrics_format_accept(const char *accept);
 const char *metrics_content_type(enum metrics_format f);
 
-/* A named nf_tables set (anonymous ones are part of rule text). */
+/* A named nf_tables set (anonymous ones are part of rule text), or an
+ * ipset (table "", family NFPROTO_IPV4/IPV6, or 0 for list:set). */
 struct metrics_set {
+	bool ipset;
 	uint8_t family;
 	char *table;
 	char *name;
 	uint64_t elements;    /* as `nft list set` counts them: a range is one */
-	uint32_t size;        /* declared size, 0: none */
+	uint32_t size;        /* declared size (ipset: maxelem), 0: none */
 };
 
 /* conntrack entries of one (protocol, state) pair */
@@ -103,6 +105,9 @@ void metrics_source_close(struct metrics_source *s);
 int metrics_sets_parse(const void *buf, size_t len, struct metrics_set **sets, size_t *n);
 uint64_t metrics_set_count_elems(const void *buf, size_t len);
 void metrics_sets_free(struct metrics_set *sets, size_t n);
+/* Append the sets of an ipset LIST dump (headers only: IPSET_FLAG_LIST_HEADER)
+ * to *sets. */
+void metrics_ipsets_parse(const void *buf, size_t len, struct metrics_set **sets, size_t *n);
 /* Sum the CT_GET_STATS_CPU replies of a dump. */
 int metrics_ct_cpu_parse(const void *buf, size_t len, struct metrics_ct_cpu *out);
 

@@ -3,7 +3,8 @@
  * iptop --serve: a fresh ruleset snapshot through the live feed (every
  * chain's counters re-read; rule text reused from the last read, as the
  * collector shares it across snapshots), the named nf_tables sets
- * (GETSET, then GETSETELEM per set), and conntrack: the count and max,
+ * (GETSET, then GETSETELEM per set) and ipsets (one header-only LIST
+ * dump, when the ip_set module is loaded: asking would load it), and conntrack: the count and max,
  * entries by protocol and state from the feed's mirror, and the kernel's
  * per-CPU statistics (IPCTNL_MSG_CT_GET_STATS_CPU).
  *
@@ -17,6 +18,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <netinet/in.h>
 
 #include <libmnl/libmnl.h>
@@ -24,6 +26,7 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
+#include <linux/netfilter/ipset/ip_set.h>
 
 #include "conntrack.h"
 #include "feed.h"
@@ -158,6 +161,25 @@ static void read_sets(struct metrics_source *s, struct metrics_ns *ns)
 	}
 }
 
+/* ipsets: one LIST dump of the headers (name, family, maxelem, element
+ * count). Only when the module is there: nfnetlink would load it to answer,
+ * and iptop changes nothing on the host. */
+static void read_ipsets(struct metrics_source *s, struct metrics_ns *ns)
+{
+	uint8_t buf[256];
+	struct nlmsghdr *nlh;
+
+	if (!s->sock || access("/sys/module/ip_set", F_OK) != 0)
+		return;
+	nlh = nf_req(buf, sizeof(buf), (NFNL_SUBSYS_IPSET << 8) | IPSET_CMD_LIST, NFPROTO_IPV4, 0);
+	mnl_attr_put_u8(nlh, IPSET_ATTR_PROTOCOL, IPSET_PROTOCOL);
+	mnl_attr_put_u32(nlh, IPSET_ATTR_FLAGS | NLA_F_NET_BYTEORDER, htonl(IPSET_FLAG_LIST_HEADER));
+	if (request(s, nlh) == 0)
+		metrics_ipsets_parse(s->buf.data, s->buf.len, &ns->sets, &ns->nsets);
+	else if (!ns->sets_status)
+		ns->sets_status = errno_status(errno);
+}
+
 static int bucket_cmp(const void *a, const void *b)
 {
 	const struct metrics_ct_bucket *x = a, *y = b;
@@ -241,6 +263,7 @@ struct metrics_ns *metrics_source_read(struct metrics_source *s)
 		ns_unref(s->last);
 	s->last = ns;
 	read_sets(s, ns);
+	read_ipsets(s, ns);
 	read_conntrack(s, ns);
 	ns->duration = (double)(time_mono_ns() - t0) / 1e9;
 	return ns;

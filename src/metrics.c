@@ -23,6 +23,7 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
+#include <linux/netfilter/ipset/ip_set.h>
 
 #include "metrics.h"
 
@@ -313,7 +314,8 @@ static bool emit_set(struct metrics_writer *w, const struct family *fam, const s
 		if (size && !s->size)
 			continue;
 		start(sb, fam, ns);
-		label(sb, false, "family", snapshot_family_name(s->family));
+		label(sb, false, "backend", s->ipset ? "ipset" : "nf_tables");
+		label(sb, false, "family", s->family ? snapshot_family_name(s->family) : "");
 		label(sb, false, "table", s->table);
 		label(sb, false, "set", s->name);
 		value_u64(sb, size ? s->size : s->elements);
@@ -381,9 +383,9 @@ static const struct family families[] = {
 	{ "iptop_chain_policy_packets", FAM_COUNTER, "Packets that met the base chain's policy", emit_policy, 0 },
 	{ "iptop_chain_policy_bytes", FAM_COUNTER, "Bytes that met the base chain's policy", emit_policy, 1 },
 	{ "iptop_chain_rules", FAM_GAUGE, "Rules in the chain", emit_chain_rules, 0 },
-	{ "iptop_set_elements", FAM_GAUGE, "Elements in the named nf_tables set (a range counts once)", emit_set,
-	  0 },
-	{ "iptop_set_size", FAM_GAUGE, "Declared maximum size of the named nf_tables set", emit_set, 1 },
+	{ "iptop_set_elements", FAM_GAUGE, "Elements in the named nf_tables set or ipset (a range counts once)",
+	  emit_set, 0 },
+	{ "iptop_set_size", FAM_GAUGE, "Declared maximum size of the set (nft size, ipset maxelem)", emit_set, 1 },
 	{ "iptop_conntrack_entries", FAM_GAUGE, "Connection tracking entries (the kernel's count)", emit_ct, 0 },
 	{ "iptop_conntrack_max", FAM_GAUGE, "nf_conntrack_max: the table's limit", emit_ct, 1 },
 	{ "iptop_conntrack_state_entries", FAM_GAUGE, "Connection tracking entries by protocol and state",
@@ -464,7 +466,7 @@ bool metrics_writer_next(struct metrics_writer *w, struct strbuf *sb, size_t min
 /* ---- parsers of what metrics-source.c reads ----------------------------------- */
 
 struct attrs {
-	const struct nlattr *tb[NFTA_SET_MAX + 1 > CTA_STATS_MAX + 1 ? NFTA_SET_MAX + 1 : CTA_STATS_MAX + 1];
+	const struct nlattr *tb[64];   /* > NFTA_SET_MAX, CTA_STATS_MAX, IPSET_ATTR_CMD_MAX, IPSET_ATTR_CREATE_MAX */
 	unsigned max;
 };
 
@@ -501,6 +503,13 @@ static int parse_nf(const struct nlmsghdr *nlh, unsigned max, struct attrs *a)
 	return mnl_attr_parse(nlh, sizeof(struct nfgenmsg), attr_cb, a) < 0 ? -1 : 0;
 }
 
+static int attr_nested(const struct nlattr *nest, unsigned max, struct attrs *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->max = max;
+	return mnl_attr_parse_nested(nest, attr_cb, a) < 0 ? -1 : 0;
+}
+
 static const char *attr_str(const struct nlattr *a)
 {
 	if (!a || mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
@@ -526,6 +535,46 @@ void metrics_sets_free(struct metrics_set *sets, size_t n)
 	free(sets);
 }
 
+static struct metrics_set *set_add(struct metrics_set **sets, size_t *n, bool ipset, uint8_t family,
+				   const char *table, const char *name)
+{
+	struct metrics_set *s;
+
+	*sets = xreallocarray(*sets, *n + 1, sizeof(**sets));
+	s = &(*sets)[(*n)++];
+	memset(s, 0, sizeof(*s));
+	s->ipset = ipset;
+	s->family = family;
+	s->table = xstrdup(table);
+	s->name = xstrdup(name);
+	return s;
+}
+
+void metrics_ipsets_parse(const void *buf, size_t len, struct metrics_set **sets, size_t *n)
+{
+	const struct nlmsghdr *nlh;
+	int rem;
+
+	for (nlh = msg_first(buf, len, &rem); nlh; nlh = msg_next(nlh, &rem)) {
+		struct metrics_set *s;
+		const char *name;
+		struct attrs a, d;
+
+		if (NFNL_MSG_TYPE(nlh->nlmsg_type) != IPSET_CMD_LIST || parse_nf(nlh, IPSET_ATTR_CMD_MAX, &a) < 0)
+			continue;
+		name = attr_str(a.tb[IPSET_ATTR_SETNAME]);
+		if (!name || !a.tb[IPSET_ATTR_DATA] || attr_nested(a.tb[IPSET_ATTR_DATA], IPSET_ATTR_CREATE_MAX, &d) < 0)
+			continue;
+		s = set_add(sets, n, true,
+			    a.tb[IPSET_ATTR_FAMILY] && mnl_attr_validate(a.tb[IPSET_ATTR_FAMILY], MNL_TYPE_U8) == 0
+				    ? mnl_attr_get_u8(a.tb[IPSET_ATTR_FAMILY])
+				    : 0,
+			    "", name);
+		s->size = attr_u32(d.tb[IPSET_ATTR_MAXELEM]);
+		s->elements = attr_u32(d.tb[IPSET_ATTR_ELEMENTS]);
+	}
+}
+
 int metrics_sets_parse(const void *buf, size_t len, struct metrics_set **sets, size_t *n)
 {
 	const struct nlmsghdr *nlh;
@@ -546,12 +595,7 @@ int metrics_sets_parse(const void *buf, size_t len, struct metrics_set **sets, s
 		if (!table || !name || (attr_u32(a.tb[NFTA_SET_FLAGS]) & NFT_SET_ANONYMOUS))
 			continue;
 		nfg = mnl_nlmsg_get_payload(nlh);
-		*sets = xreallocarray(*sets, *n + 1, sizeof(**sets));
-		s = &(*sets)[(*n)++];
-		memset(s, 0, sizeof(*s));
-		s->family = nfg->nfgen_family;
-		s->table = xstrdup(table);
-		s->name = xstrdup(name);
+		s = set_add(sets, n, false, nfg->nfgen_family, table, name);
 		if (a.tb[NFTA_SET_DESC]) {
 			const struct nlattr *d;
 

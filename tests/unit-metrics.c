@@ -76,7 +76,7 @@ static struct metrics_ns *make_ns(bool inserted)
 	ns->netns = xstrdup("lab");
 	ns->sets = xcalloc(1, sizeof(*ns->sets));
 	ns->nsets = 1;
-	ns->sets[0] = (struct metrics_set){ NFPROTO_INET, xstrdup("fw"), xstrdup("blocklist"), 3, 65536 };
+	ns->sets[0] = (struct metrics_set){ false, NFPROTO_INET, xstrdup("fw"), xstrdup("blocklist"), 3, 65536 };
 	ns->ct_have_count = true;
 	ns->ct_entries = 5;
 	ns->ct_max = 262144;
@@ -147,8 +147,8 @@ static void test_text(void)
 			"table=\"filter\",chain=\"INPUT\"} 7\n") != NULL);
 	CHECK(strstr(t, "iptop_chain_rules{netns=\"lab\",backend=\"nf_tables\",family=\"ip\",table=\"filter\","
 			"chain=\"USER\"} 0\n") != NULL);
-	CHECK(strstr(t, "iptop_set_elements{netns=\"lab\",family=\"inet\",table=\"fw\",set=\"blocklist\"} 3\n"));
-	CHECK(strstr(t, "iptop_set_size{netns=\"lab\",family=\"inet\",table=\"fw\",set=\"blocklist\"} 65536\n"));
+	CHECK(strstr(t, "iptop_set_elements{netns=\"lab\",backend=\"nf_tables\",family=\"inet\",table=\"fw\",set=\"blocklist\"} 3\n"));
+	CHECK(strstr(t, "iptop_set_size{netns=\"lab\",backend=\"nf_tables\",family=\"inet\",table=\"fw\",set=\"blocklist\"} 65536\n"));
 	CHECK(strstr(t, "iptop_conntrack_state_entries{netns=\"lab\",proto=\"tcp\",state=\"ESTABLISHED\"} 5\n"));
 	CHECK(strstr(t, "iptop_conntrack_max{netns=\"lab\"} 262144\n"));
 	CHECK(strstr(t, "iptop_conntrack_drop_total{netns=\"lab\"} 2\n"));
