@@ -272,6 +272,7 @@ int main(int argc, char **argv)
 	char *lab_ns = NULL;
 	struct serve_opts so = { 0 };
 	const char **serve_ns = NULL;
+	bool serve_opt = false;
 	int c, ret;
 
 	memset(&uo, 0, sizeof(uo));
@@ -309,16 +310,18 @@ int main(int argc, char **argv)
 		case OPT_NO_CONNTRACK: bo.conntrack = false; break;
 		case OPT_SERVE: so.listen = optarg; break;
 		case OPT_SERVE_NETNS:
+			serve_opt = true;
 			if (strcmp(optarg, "all") != 0)
 				usage_error("invalid --serve-netns '%s': give all (and -N NAME for single ones)", optarg);
 			so.all_netns = true;
 			break;
 		case OPT_SERVE_RULES:
+			serve_opt = true;
 			if (metrics_rules_parse(optarg, &so.rules) < 0)
 				usage_error("invalid --serve-rules '%s': give all, counted or commented", optarg);
 			break;
-		case OPT_SERVE_TIMEOUT: so.timeout_ms = parse_delay(optarg); break;
-		case OPT_SERVE_MAX_CONNS: so.max_conns = parse_count(optarg); break;
+		case OPT_SERVE_TIMEOUT: so.timeout_ms = parse_delay(optarg); serve_opt = true; break;
+		case OPT_SERVE_MAX_CONNS: so.max_conns = parse_count(optarg); serve_opt = true; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': printf("iptop %s\n", PACKAGE_VERSION); return 0;
 		default:
@@ -330,7 +333,7 @@ int main(int argc, char **argv)
 		usage_error("unexpected argument '%s'", argv[optind]);
 	if (so.listen)
 		return run_serve(&so, bo.conntrack, batch || trace || record || replay || demo || lab);
-	if (so.all_netns || so.rules || so.timeout_ms || so.max_conns)
+	if (serve_opt)
 		usage_error("%s", "--serve-netns, --serve-rules, --serve-timeout and --serve-max-conns go with --serve");
 	free(serve_ns);
 	if ((replay != NULL) + demo + lab + (netns != NULL && !lab) > 1 && !(lab && !netns))

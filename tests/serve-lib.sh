@@ -16,11 +16,14 @@ serve_start() {
 		{ cat "$tmp/serve.err" >&2; fail "iptop --serve did not answer in $ns"; }
 }
 
-# serve_stop: stop the last one started and wait for it.
+# serve_stop: stop the last one started (SIGTERM), which must exit 0
+# (a sanitizer build fails here on a leak or an error at exit).
 serve_stop() {
+	local rc=0
 	kill "$SERVE_PID" 2>/dev/null
-	wait "$SERVE_PID" 2>/dev/null
+	wait "$SERVE_PID" 2>/dev/null || rc=$?
 	SERVE_PID=
+	[ $rc = 0 ] || { cat "$tmp/serve.err" >&2; fail "iptop --serve exited $rc after SIGTERM"; }
 }
 
 # fetch NS PATH [CURL ARGS...]: the body of http://127.0.0.1:9617PATH.
