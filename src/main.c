@@ -21,6 +21,7 @@
 #include "explain.h"
 #include "feed.h"
 #include "iptop.h"
+#include "serve.h"
 #include "trace.h"
 #include "ui.h"
 
@@ -30,6 +31,7 @@ static const char usage_text[] =
 	"Usage: iptop [OPTION]...           live dashboard of the firewall\n"
 	"       iptop -b|--json [OPTION]... batch frames (text or JSON lines)\n"
 	"       iptop lab up|down|status|exec|traffic|rules [ARG]...\n"
+	"       iptop --serve [ADDR:]PORT [OPTION]...  Prometheus exporter (see doc/metrics.md)\n"
 	"\n"
 	"Options:\n"
 	"  -b, --batch             print plain-text frames instead of the dashboard\n"
@@ -64,6 +66,13 @@ static const char usage_text[] =
 	"      --demo              a synthetic firewall with moving counters (no root needed)\n"
 	"      --lab               bring up the lab (if needed) with traffic and watch its host\n"
 	"      --lab-prefix P      namespace prefix of the lab (default iptop-lab), with --lab\n"
+	"      --serve [ADDR:]PORT serve /metrics for Prometheus (ADDR default 127.0.0.1;\n"
+	"                          the documented port is 9617); -N may be given several times\n"
+	"      --serve-netns all   also serve every named namespace (/run/netns) found at start\n"
+	"      --serve-rules WHICH rule series: all (default), counted or commented\n"
+	"      --serve-timeout S   seconds a client has to send its request, and may stall\n"
+	"                          reading the response (default 10)\n"
+	"      --serve-max-conns N clients served at once; more get 503 (default 16)\n"
 	"  -h, --help              show this help and exit\n"
 	"  -V, --version           show the version and where themes and notes are read from\n"
 	"\n"
@@ -100,6 +109,11 @@ enum {
 	OPT_FLOWS_LIMIT,
 	OPT_NO_CONNTRACK,
 	OPT_OBSERVE,
+	OPT_SERVE,
+	OPT_SERVE_NETNS,
+	OPT_SERVE_RULES,
+	OPT_SERVE_TIMEOUT,
+	OPT_SERVE_MAX_CONNS,
 };
 
 static const struct option long_opts[] = {
@@ -126,6 +140,11 @@ static const struct option long_opts[] = {
 	{ "flows-limit", required_argument, NULL, OPT_FLOWS_LIMIT },
 	{ "no-conntrack", no_argument, NULL, OPT_NO_CONNTRACK },
 	{ "observe", no_argument, NULL, OPT_OBSERVE },
+	{ "serve", required_argument, NULL, OPT_SERVE },
+	{ "serve-netns", required_argument, NULL, OPT_SERVE_NETNS },
+	{ "serve-rules", required_argument, NULL, OPT_SERVE_RULES },
+	{ "serve-timeout", required_argument, NULL, OPT_SERVE_TIMEOUT },
+	{ "serve-max-conns", required_argument, NULL, OPT_SERVE_MAX_CONNS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -242,6 +261,23 @@ static int parse_count(const char *s, const char *opt, const char *what)
 	return (int)v;
 }
 
+/* iptop --serve: the options that go with it, then the server. */
+static int run_serve(struct serve_opts *so, bool conntrack, bool other_mode)
+{
+	char *cause = NULL;
+	int ret;
+
+	if (other_mode)
+		usage_error("%s", "--serve runs alone: not with -b, --json, --trace, --record, --replay, --demo or --lab");
+	so->flows = conntrack;
+	ret = serve_run(so, stderr, &cause);
+	if (ret)
+		fprintf(stderr, "iptop: %s\n", cause ? cause : "failed");
+	free(cause);
+	free((void *)so->netns);
+	return ret;
+}
+
 /* Once, naming what is missing and where, and the ways out. */
 static void eperm_message(const struct feed *f)
 {
@@ -285,6 +321,9 @@ int main(int argc, char **argv)
 	struct feed *feed;
 	char *cause = NULL;
 	char *lab_ns = NULL;
+	struct serve_opts so = { 0 };
+	const char **serve_ns = NULL;
+	bool serve_opt = false;
 	int c, ret;
 
 	memset(&uo, 0, sizeof(uo));
@@ -299,7 +338,12 @@ int main(int argc, char **argv)
 		case OPT_JSON: batch = true; bo.json = true; break;
 		case 'n': bo.iterations = parse_count(optarg, "-n/--iterations", "number of iterations"); break;
 		case 'd': bo.interval_ms = uo.interval_ms = parse_delay(optarg); delay_given = true; break;
-		case 'N': netns = optarg; break;
+		case 'N':
+			netns = optarg;
+			serve_ns = xreallocarray(serve_ns, so.nnetns + 1, sizeof(*serve_ns));
+			serve_ns[so.nnetns++] = optarg;
+			so.netns = serve_ns;
+			break;
 		case '4': bo.family_mode = uo.family_mode = 4; v4 = true; break;
 		case '6': bo.family_mode = uo.family_mode = 6; v6 = true; break;
 		case OPT_THEME: uo.theme = optarg; break;
@@ -322,6 +366,20 @@ int main(int argc, char **argv)
 			break;
 		case OPT_NO_CONNTRACK: bo.conntrack = false; break;
 		case OPT_OBSERVE: observe = true; break;
+		case OPT_SERVE: so.listen = optarg; break;
+		case OPT_SERVE_NETNS:
+			serve_opt = true;
+			if (strcmp(optarg, "all") != 0)
+				usage_error("invalid --serve-netns '%s': give all (and -N NAME for single ones)", optarg);
+			so.all_netns = true;
+			break;
+		case OPT_SERVE_RULES:
+			serve_opt = true;
+			if (metrics_rules_parse(optarg, &so.rules) < 0)
+				usage_error("invalid --serve-rules '%s': give all, counted or commented", optarg);
+			break;
+		case OPT_SERVE_TIMEOUT: so.timeout_ms = parse_delay(optarg); serve_opt = true; break;
+		case OPT_SERVE_MAX_CONNS: so.max_conns = parse_count(optarg, "--serve-max-conns", "number of connections"); serve_opt = true; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': {
 			char *themes = ui_theme_dir(), *notes = explain_dir();
@@ -338,6 +396,12 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
+	so.observe = observe;
+	if (so.listen)
+		return run_serve(&so, bo.conntrack, batch || trace || record || replay || demo || lab);
+	if (serve_opt)
+		usage_error("%s", "--serve-netns, --serve-rules, --serve-timeout and --serve-max-conns go with --serve");
+	free(serve_ns);
 	if ((replay != NULL) + demo + lab + (netns != NULL && !lab) > 1 && !(lab && !netns))
 		usage_error("%s", "choose one of --netns, --replay, --demo and --lab");
 	if (replay && record)
