@@ -111,7 +111,8 @@ int feed_demo_route(void *arg, const struct ct_flow *f, struct route_result *res
 	X(SEEK_FWD, "seek-forward") \
 	X(CHAPTERS, "chapters") \
 	X(MARK, "mark") \
-	X(OBSERVE, "observe")
+	X(OBSERVE, "observe") \
+	X(PLAY, "play")
 
 enum ui_action {
 #define UI_ACTION_ENUM(id, name) UI_ACT_##id,

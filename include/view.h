@@ -86,6 +86,10 @@ struct view_trace {
 	uint64_t clock_ns;       /* now on the packets' clock (a replay's), 0: ctx.now_ns */
 	uint64_t sel;            /* the packet drawn on the diagram, 0: none */
 	int step;                /* its path lit up to this step, -1: all of it */
+	bool playing;            /* p: step on by itself, one hop per play_ms */
+	bool play_reply;         /* playing the reply of the packet played first (sel is the reply) */
+	int play_ms;             /* a hop's time (0: the default) */
+	uint64_t play_next_ns;   /* when the next hop shows (ctx.now_ns's clock) */
 	bool legacy_opt;         /* --trace-legacy: every trace covers legacy rules */
 	char legacy[32];         /* the session traces legacy rules: the nf_log bindings
 	                          * it holds until it stops ("nf_log.2"); "": it does not */
@@ -246,6 +250,14 @@ struct feed_trace;
 void view_trace_sync(struct view_trace *tr, const struct feed_trace *ft);
 
 int view_trace_step(struct view_stack *st, int dir);
+/* p: play the selected packet hop by hop, then its reply (or stop). */
+int view_trace_play(struct view_stack *st);
+/* While playing: the next hop when it is due (true: draw again), and the
+ * milliseconds until then (-1: not playing). */
+bool view_trace_play_tick(struct view_stack *st, uint64_t now_ns);
+int view_trace_play_timeout(const struct view_stack *st, uint64_t now_ns);
+/* + (dir 1) and - while playing: a shorter or longer hop. */
+int view_trace_play_speed(struct view_stack *st, int dir);
 /* Are there iptables-legacy chains this trace does not follow (live, no
  * --trace-legacy, the session not tracing them)? Then L offers to. */
 bool view_trace_legacy_untraced(const struct view_stack *st);

@@ -354,6 +354,9 @@ static int poll_timeout(struct loop *l)
 	tm = feed_trace_timeout_ms(l->feed);
 	if (tm >= 0 && (t < 0 || tm < t))
 		t = tm;
+	tm = view_trace_play_timeout(&l->st, now);
+	if (tm >= 0 && (t < 0 || tm < t))
+		t = tm;
 	return t;
 }
 
@@ -397,6 +400,8 @@ static int run(struct loop *l, char **cause)
 			redraw = true; /* cooling step or a message expired */
 		/* Readable, or a packet may have settled (the timeout). */
 		if (trace_poll(l))
+			redraw = true;
+		if (view_trace_play_tick(&l->st, time_mono_ns()))
 			redraw = true;
 
 		/* Keys, mouse and KEY_RESIZE (also after EINTR from SIGWINCH). */

@@ -42,6 +42,8 @@ static const struct ui_key keymap[] = {
 	{ '\r', "Enter", UI_ACT_ENTER, DG, "open the selected chain", NULL },
 	{ FN(KEY_ENTER), "Enter", UI_ACT_ENTER, DG, "open the selected chain", NULL },
 	{ 0, "click", UI_ACT_CLICK, DG, "open the chain under the mouse", NULL },
+	{ 'p', "p", UI_ACT_PLAY, DG | TR, "play the chosen traced packet hop by hop on the diagram, then its reply "
+	  "(+ - speed, p again stops)", "play" },
 	{ '[', "[", UI_ACT_STEP_PREV, DG | TR, "step back / forward along the traced packet's path", NULL },
 	{ ']', "]", UI_ACT_STEP_NEXT, DG | TR, "step back / forward along the traced packet's path", NULL },
 

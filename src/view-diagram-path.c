@@ -27,8 +27,30 @@ struct lit {
 	bool hook[SCENE_NHOOKS]; /* hooks it passed (up to the current step) */
 	bool dropped;
 	bool whole;              /* the whole path, not stepping */
+	bool as_reply;           /* the packet drawn is a reply being played: the reply's colour */
+	int *sub_order;          /* per chain-tree row: 1.. in the order reached, 0 not */
+	long cur_sub;            /* the tree row of the current step, -1 */
 	enum trace_route route;
 };
+
+/* The chain-tree row of a step in a user chain under table item it, or -1. */
+static long step_sub(const struct view_stack *st, const struct scene *s, long it, const struct trace_step *t)
+{
+	const struct snap_ruleset *rs = st->ctx.model->cur;
+	const struct scene_item *item;
+	size_t j;
+
+	if (!rs || it < 0)
+		return -1;
+	item = &s->items[it];
+	for (j = 0; j < item->nsub; j++) {
+		const struct scene_sub *sb = &s->subs[item->first_sub + j];
+
+		if (sb->chain < rs->nchains && sb->r.w && strcmp(rs->chains[sb->chain].name, t->chain) == 0)
+			return (long)(item->first_sub + j);
+	}
+	return -1;
+}
 
 /* The scene item of the base chain a step ran under (a regular chain's
  * step belongs to the base chain of its table on that hook). */
@@ -67,7 +89,9 @@ static void compute(struct lit *l, const struct view_stack *st, const struct sce
 
 	l->order = xcalloc(s->nitems + 1, sizeof(*l->order));
 	l->reply = xcalloc(s->nitems + 1, sizeof(*l->reply));
-	l->drop = l->cur = -1;
+	l->sub_order = xcalloc(s->nsubs + 1, sizeof(*l->sub_order));
+	l->drop = l->cur = l->cur_sub = -1;
+	l->as_reply = st->ctx.trace.play_reply;
 	l->route = p->route;
 	l->whole = whole;
 	for (i = 0; i <= last; i++) {
@@ -81,6 +105,14 @@ static void compute(struct lit *l, const struct view_stack *st, const struct sce
 			l->order[it] = ++k;
 		if (i == last && !whole)
 			l->cur = it;
+		{
+			long sb = step_sub(st, s, it, &p->steps[i]);
+
+			if (sb >= 0 && !l->sub_order[sb])
+				l->sub_order[sb] = k;
+			if (sb >= 0 && i == last && !whole)
+				l->cur_sub = sb;
+		}
 	}
 	l->dropped = is_drop(p->verdict) && p->verdict_step >= 0 && p->verdict_step <= last;
 	if (l->dropped)
@@ -156,20 +188,36 @@ static uint32_t order_glyph(int n)
 static void paint_item(struct canvas *c, const struct scene *s, const struct lit *l, long it, int ox, int oy)
 {
 	const struct canvas_rect *r = &s->items[it].r;
-	enum slot slot = it == l->drop ? SLOT_ERROR : l->order[it] ? SLOT_PATH : SLOT_REPLY;
+	enum slot slot = it == l->drop ? SLOT_ERROR : l->order[it] && !l->as_reply ? SLOT_PATH : SLOT_REPLY;
 	int attr = it == l->cur ? CANVAS_BOLD | CANVAS_UNDERLINE : CANVAS_BOLD;
 	uint32_t mark = it == l->drop ? 0x2717 : it == l->cur ? 0x25b6 : l->order[it] ? order_glyph(l->order[it]) : 'r';
 	int y, mx = s->style == SCENE_BOXES ? ox + r->x + 1 : ox + r->x;
+	int tree = (int)s->items[it].shown_subs;
 
 	if (!r->w)
 		return;
+	/* the table's own rows (a box: its border and numbers), not its tree */
 	for (y = 0; y < r->h; y++)
-		canvas_paint(c, ox + r->x, oy + r->y + y, r->w, slot, attr);
+		if (s->style != SCENE_BOXES || y < 2 || y >= 2 + tree)
+			canvas_paint(c, ox + r->x, oy + r->y + y, r->w, slot, attr);
 	canvas_put(c, mx, oy + r->y, mark, slot, CANVAS_BOLD);
 	/* Passed by both: the reply's mark at the other end. */
 	if (l->order[it] && l->reply[it])
 		canvas_put(c, ox + r->x + r->w - (s->style == SCENE_BOXES ? 2 : 1), oy + r->y, 'r', SLOT_REPLY,
 			   CANVAS_BOLD);
+}
+
+/* A user chain the packet went through, lit in its tree row. */
+static void paint_sub(struct canvas *c, const struct scene *s, const struct lit *l, long j, int ox, int oy)
+{
+	const struct canvas_rect *r = &s->subs[j].r;
+	enum slot slot = l->as_reply ? SLOT_REPLY : SLOT_PATH;
+
+	if (!r->w)
+		return;
+	canvas_paint(c, ox + r->x, oy + r->y, r->w, slot, j == l->cur_sub ? CANVAS_BOLD | CANVAS_UNDERLINE : CANVAS_BOLD);
+	canvas_put(c, ox + r->x, oy + r->y, j == l->cur_sub ? 0x25b6 : order_glyph(l->sub_order[j]), slot,
+		   CANVAS_BOLD);
 }
 
 /* The routing decision, written on the arrow it took. */
@@ -248,10 +296,13 @@ static void caption(struct canvas *c, const struct view_stack *st, const struct 
 		return;
 	canvas_fill(c, ox + r->x, oy + r->y, r->w, r->h, ' ', SLOT_NORMAL, 0);
 	strbuf_init(&sb);
-	strbuf_addf(&sb, "packet #%llu", (unsigned long long)p->id);
+	if (st->ctx.trace.play_reply)
+		strbuf_addf(&sb, "reply #%llu to #%llu", (unsigned long long)p->id, (unsigned long long)p->reply_of);
+	else
+		strbuf_addf(&sb, "packet #%llu", (unsigned long long)p->id);
 	if (p->pkt.valid)
 		strbuf_addf(&sb, " %s\xe2\x86\x92%s", p->pkt.src, p->pkt.dst);
-	canvas_text_fit(c, x, y++, w, sb.s, SLOT_PATH, CANVAS_BOLD);
+	canvas_text_fit(c, x, y++, w, sb.s, st->ctx.trace.play_reply ? SLOT_REPLY : SLOT_PATH, CANVAS_BOLD);
 	strbuf_reset(&sb);
 	if (step >= 0 && step < (int)p->nsteps) {
 		const struct trace_step *t = &p->steps[step];
@@ -310,6 +361,10 @@ void view_diagram_draw_path(struct canvas *c, const struct view_stack *st, const
 	for (i = 0; i < s->nitems; i++)
 		if (l.order[i] || l.reply[i] || (long)i == l.drop)
 			paint_item(c, s, &l, (long)i, body.x, body.y);
+	for (i = 0; i < s->nsubs; i++)
+		if (l.sub_order[i])
+			paint_sub(c, s, &l, (long)i, body.x, body.y);
 	free(l.order);
 	free(l.reply);
+	free(l.sub_order);
 }

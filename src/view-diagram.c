@@ -817,7 +817,15 @@ static int diagram_action(struct view *v, const struct ui_event *ev, struct view
 		return open_selected(d, st);
 	case UI_ACT_STEP_PREV:
 	case UI_ACT_STEP_NEXT:
+		st->ctx.trace.playing = false;
 		return view_trace_step(st, ev->action == UI_ACT_STEP_NEXT ? 1 : -1);
+	case UI_ACT_PLAY:
+		return view_trace_play(st);
+	case UI_ACT_FASTER:
+	case UI_ACT_SLOWER:
+		if (!st->ctx.trace.playing)
+			return REACT_PASS;
+		return view_trace_play_speed(st, ev->action == UI_ACT_FASTER ? 1 : -1);
 	case UI_ACT_BACK:
 		/* Esc on the diagram takes a traced path off it. */
 		if (!st->ctx.trace.sel)

@@ -329,6 +329,72 @@ static void test_trace_view(struct trace_state *ts)
 	st.ctx.trace.step = -1;
 }
 
+/* p plays a packet: each hop in turn is the step shown, then its reply in
+ * the reply's colour; the hops played are the packets' steps, in order. */
+static void test_play(struct trace_state *ts)
+{
+	const struct trace_packet *req = find(ts, "172.20.0.2", "203.0.113.1", 8), *rep;
+	uint64_t now = 1000000000ull;
+	struct canvas c;
+	size_t hops = 0, rhops = 0;
+	int last = -1, guard;
+	char *d;
+
+	CHECK(req && req->reply);
+	if (!req || !req->reply)
+		return;
+	rep = trace_state_find(ts, req->reply);
+	st.ctx.trace.state = ts;
+	act(UI_ACT_TRACE_VIEW);
+	CHECK(select_packet(req->id));
+	st.ctx.now_ns = now;
+	act(UI_ACT_PLAY);
+	CHECK(st.ctx.trace.playing);
+	CHECK_INT(st.n, 1);                 /* on the diagram */
+	CHECK_INT(st.ctx.trace.step, 0);
+	hops = 1;
+	last = 0;
+	for (guard = 0; st.ctx.trace.playing && guard < 1000; guard++) {
+		CHECK(view_trace_play_timeout(&st, now) >= 0);
+		now += 800000000ull;            /* one default hop (700 ms) later */
+		if (!view_trace_play_tick(&st, now))
+			continue;
+		if (!st.ctx.trace.playing)
+			break;
+		if (st.ctx.trace.play_reply) {
+			CHECK_INT(st.ctx.trace.sel, req->reply);
+			if (rhops == 0)
+				CHECK_INT(st.ctx.trace.step, 0);
+			rhops++;
+		} else {
+			CHECK_INT(st.ctx.trace.step, last + 1);
+			last = st.ctx.trace.step;
+			hops++;
+		}
+		if (st.ctx.trace.play_reply && rhops == 1) {
+			d = draw_now(&c, 120, 40);
+			CHECK(has(d, "reply #"));
+			free(d);
+			canvas_free(&c);
+		}
+	}
+	CHECK_INT(hops, req->nsteps);
+	CHECK_INT(rhops, rep ? rep->nsteps : 0);
+	CHECK(!st.ctx.trace.playing);
+	CHECK_INT(st.ctx.trace.sel, req->id);   /* back on the request, whole path */
+	CHECK_INT(st.ctx.trace.step, -1);
+	CHECK_INT(view_trace_play_timeout(&st, now), -1);
+	/* p again while playing stops */
+	act(UI_ACT_PLAY);
+	CHECK(st.ctx.trace.playing);
+	act(UI_ACT_PLAY);
+	CHECK(!st.ctx.trace.playing);
+	act(UI_ACT_BACK);
+	st.ctx.trace.state = NULL;
+	st.ctx.trace.sel = 0;
+	st.ctx.trace.step = -1;
+}
+
 static void test_trace_keys(void)
 {
 	struct canvas c;
@@ -449,6 +515,7 @@ struct screen_count test_screen_trace(void)
 
 	CHECK(trace_state_count(ts) >= 15);
 	test_trace_view(ts);
+	test_play(ts);
 	test_trace_keys();
 	test_projector();
 	trace_state_free(ts);
