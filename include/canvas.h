@@ -35,9 +35,9 @@
 	X(LABEL,    "label",    'l', "fg=default",                   "") \
 	X(NUMBER,   "number",   'n', "fg=default",                   "") \
 	X(DIM,      "dim",      'd', "fg=bright-black",              "dim") \
-	X(HEAT1,    "heat1",    '1', "fg=red",                       "") \
-	X(HEAT2,    "heat2",    '2', "fg=bright-red",                "bold") \
-	X(HEAT3,    "heat3",    '3', "fg=yellow,bold",               "bold,underline") \
+	X(HEAT1,    "heat1",    '1', "fg=yellow",                    "") \
+	X(HEAT2,    "heat2",    '2', "fg=yellow,bold",               "bold") \
+	X(HEAT3,    "heat3",    '3', "fg=bright-yellow",             "bold,underline") \
 	X(HEAT4,    "heat4",    '4', "fg=bright-yellow,bold",        "bold,reverse") \
 	X(SELECT,   "select",   'S', "fg=bright-white,bg=blue,bold", "reverse") \
 	X(HIT,      "hit",      '!', "fg=bright-yellow,bold",        "bold") \

@@ -547,10 +547,12 @@ static void draw_legend(struct canvas *c, const struct scene *s, int ox, int oy)
 	 * meets); a chain's under it, and a hook's, are packets. */
 	draw_cols(c, x, y, s->style == SCENE_BOXES ? r->w - 4 : r->w, "table", NULL, prio ? "prio" : NULL, "hit/s", "hits",
 		  SLOT_DIM, SLOT_DIM, SLOT_DIM, CANVAS_UNDERLINE);
+	/* The ramp as the boxes draw their numbers: the same slots on text, so
+	 * a theme that colours the background shows it here too. */
 	rampx = ox + r->x + (r->w - 13) / 2;
 	canvas_text(c, rampx, y + 1, 5, "cold ", SLOT_DIM, 0);
 	for (i = 0; i < 4; i++)
-		canvas_put(c, rampx + 5 + i, y + 1, 0x2588, (enum slot)(SLOT_HEAT1 + i), 0);
+		canvas_put(c, rampx + 5 + i, y + 1, (uint32_t)('1' + i), (enum slot)(SLOT_HEAT1 + i), CANVAS_BOLD);
 	canvas_text(c, rampx + 9, y + 1, 4, " hot", SLOT_DIM, 0);
 	if (s->style != SCENE_ROWS && !s->zoom && r->h >= 4)
 		canvas_text(c, ox + r->x + (r->w - 19) / 2, y + 2, 19,
