@@ -59,6 +59,17 @@ void rule_text_sets_free(struct rule_text_sets *s);
 uint64_t rule_text_sets_hash(const struct rule_text_sets *s, uint8_t family, const char *table,
 			     const char *name);
 
+/*
+ * (rule-text-ipset.c) How `-m set` / `-j SET` name their sets: the blobs
+ * hold only the kernel's index, so name(index, buf, arg) is asked (buf
+ * holds RULE_TEXT_IPSET_NAMELEN bytes; it returns the name or NULL). Without a resolver, or
+ * when it returns NULL, the text shows "[ipset N]" where the name goes.
+ * One per process: the live feed sets it for the namespace it watches
+ * (before any rule is rendered), replays leave it unset. NULL removes it.
+ */
+#define RULE_TEXT_IPSET_NAMELEN 33
+void rule_text_ipset_names(const char *(*name)(uint16_t index, char *buf, void *arg), void *arg);
+
 /* Is (family, table) one iptables-nft writes? (ip/ip6 filter, nat, mangle,
  * raw, security; arp filter; bridge filter, nat, broute) */
 bool rule_text_ipt_table(uint8_t family, const char *table);

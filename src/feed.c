@@ -24,6 +24,7 @@
 #include "iptop.h"
 #include "nl.h"
 #include "record.h"
+#include "rule-text.h"
 #include "trace.h"
 
 /* ---- live -------------------------------------------------------------- */
@@ -48,6 +49,7 @@ struct live {
 	bool ct_recorded;        /* ct_acct and ct_max are in the recording */
 	bool ct_acct;
 	uint64_t ct_max;
+	struct nlipset_cache *ipsets;   /* ipset names for -m set / -j SET text */
 };
 
 static double now_s(void)
@@ -138,11 +140,26 @@ static struct snap_ruleset *live_snapshot(struct feed *f, const struct snap_rule
 					  void *arg)
 {
 	struct live *l = f->priv;
-	struct snap_ruleset *rs = collect_ruleset_snapshot(l->rules, prev, want, arg);
+	struct snap_ruleset *rs;
+
+	nlipset_cache_clear(l->ipsets);	/* names asked afresh each snapshot */
+	rs = collect_ruleset_snapshot(l->rules, prev, want, arg);
 
 	if (l->rec && rs->status != SRC_OK)
 		record_ruleset_error(l->rec, rs);
 	return rs;
+}
+
+/* rule_text_ipset_names()'s resolver: the namespace's ipset names. */
+static const char *live_ipset_name(uint16_t index, char *buf, void *arg)
+{
+	struct live *l = arg;
+	const char *name = nlipset_cache_name(l->ipsets, index);
+
+	if (!name)
+		return NULL;
+	snprintf(buf, RULE_TEXT_IPSET_NAMELEN, "%s", name);
+	return buf;
 }
 
 /* The trace's interface names, looked up in the feed's namespace and
@@ -258,6 +275,8 @@ static void live_close(struct feed *f)
 
 	/* Before the recording closes: its stop is the last thing in it. */
 	live_trace_stop(f);
+	rule_text_ipset_names(NULL, NULL);
+	nlipset_cache_free(l->ipsets);
 	free(l->ifnames);
 	collect_ruleset_close(l->rules);
 	ct_collect_close(l->ct);
@@ -305,6 +324,8 @@ struct feed *feed_live_open(const char *netns, const char *record_path, int inte
 		}
 	}
 	l->rules = collect_ruleset_open(l->rec);
+	l->ipsets = nlipset_cache_new();
+	rule_text_ipset_names(live_ipset_name, l);
 	/* A legacy tracer that was killed left the namespace's nf_log bound
 	 * to nfnetlink_log: any later start puts it back, not just a trace. */
 	(void)trace_legacy_recover(&f->notice);

@@ -652,8 +652,11 @@ static bool match_misc(struct strbuf *sb, const char *name, uint32_t rev, const 
 static bool decode_match(struct strbuf *sb, uint8_t family, const char *name, uint32_t rev,
 			 const void *info, uint32_t len, char **comment)
 {
+	const struct rt_xt_ext *ext = rule_text_xt_ext_match(name);
 	bool v6 = family == NFPROTO_IPV6;
 
+	if (ext)
+		return ext->save(sb, family, rev, info, len);
 	if (!strcmp(name, "tcp") && rev == 0 && HAS(struct xt_tcp, len)) {
 		const struct xt_tcp *t = info;
 
