@@ -42,6 +42,7 @@
 #include "iptop.h"
 #include "rule-text.h"
 #include "unit.h"
+#include "ipset-names.h"
 
 /* --- fixtures ------------------------------------------------------------ */
 
@@ -344,43 +345,6 @@ static void compare(const char *name, const struct lines *got, const struct line
 
 /* --- ipset names of a fixture ------------------------------------------ */
 
-/* NAME.ipsets (regen.sh): "INDEX NAME" per set of the namespace the
- * fixture was recorded in, the names `iptables -S` printed. */
-#define FIXTURE_MAX_IPSETS 256
-static char fixture_ipsets[FIXTURE_MAX_IPSETS][RULE_TEXT_IPSET_NAMELEN];
-
-static const char *fixture_ipset_name(uint16_t index, char *buf, void *arg)
-{
-	(void)arg;
-	if (index >= FIXTURE_MAX_IPSETS || !fixture_ipsets[index][0])
-		return NULL;
-	snprintf(buf, RULE_TEXT_IPSET_NAMELEN, "%s", fixture_ipsets[index]);
-	return buf;
-}
-
-/* Install the names of fixture name, or no resolver when it has none. */
-static void fixture_ipsets_load(const char *dir, const char *name)
-{
-	char path[8192], *data, *line, *save = NULL;
-	size_t len;
-
-	memset(fixture_ipsets, 0, sizeof(fixture_ipsets));
-	rule_text_ipset_names(NULL, NULL);
-	snprintf(path, sizeof(path), "%s/%s.ipsets", dir, name);
-	data = read_whole_file(path, &len);
-	if (!data)
-		return;
-	for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		unsigned int idx;
-		int off = 0;
-
-		if (sscanf(line, "%u %n", &idx, &off) == 1 && off > 0 && idx < FIXTURE_MAX_IPSETS)
-			snprintf(fixture_ipsets[idx], RULE_TEXT_IPSET_NAMELEN, "%s", line + off);
-	}
-	free(data);
-	rule_text_ipset_names(fixture_ipset_name, NULL);
-}
-
 /* The xt-ext fixtures exist to show every extension decoded: no rule
  * may keep a "[?]" or an unnamed "[ipset N]". */
 static void fixture_all_decoded(const char *name, const struct lines *got)
@@ -390,8 +354,8 @@ static void fixture_all_decoded(const char *name, const struct lines *got)
 	if (strncmp(name, "xt-ext", 6) != 0)
 		return;
 	for (i = 0; i < got->n; i++) {
-		CHECK(!strstr(got->v[i].text, "[?]") && !strstr(got->v[i].text, "[ipset "));
-		if (strstr(got->v[i].text, "[?]") || strstr(got->v[i].text, "[ipset "))
+		CHECK(!test_undecoded(got->v[i].text));
+		if (test_undecoded(got->v[i].text))
 			fprintf(stderr, "%s: not decoded: %s\n", name, got->v[i].text);
 	}
 }
@@ -435,8 +399,9 @@ static void test_fixtures(const char *dir)
 
 		snprintf(path, sizeof(path), "%s/%s.expected", dir, names[i]);
 		CHECK(read_expected(path, &want));
+		snprintf(path, sizeof(path), "%s/%s.ipsets", dir, names[i]);
+		test_ipsets_load(path);
 		snprintf(path, sizeof(path), "%s/%s.nlmsg", dir, names[i]);
-		fixture_ipsets_load(dir, names[i]);
 		CHECK(render_dump(path, &got, &has_sets));
 		rule_text_ipset_names(NULL, NULL);
 		CHECK(want.n > 0);
