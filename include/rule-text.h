@@ -35,7 +35,7 @@ struct rule_text {
  * text is nft syntax ("ip saddr 192.0.2.1 counter drop") and syntax says so.
  * Never fails: unknown expressions are shown by name ("[xyz]"), and an
  * x_tables extension whose blob is not decoded keeps its name with "[?]"
- * in place of its options ("-m hashlimit [?]", "-m u32 [?]"). ipt for
+ * in place of its options ("-m bpf [?]", "-m sctp [?]"). ipt for
  * an arp or bridge table still gives nft syntax (no ebtables words).
  * sets (may be NULL) holds the anonymous sets of the rule's generation:
  * a lookup of one is written inline as nft does ("tcp dport { 22, 80 }"),

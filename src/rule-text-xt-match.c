@@ -5,14 +5,14 @@
  * statistic, recent, physdev, iprange, owner, length, tcpmss, sctp, helper,
  * connlimit, mac, dscp, quota, cpu, esp, rt, frag and the compat forms of
  * tcp, udp, icmp, mark, limit, ttl/hl: the words each extension's save()
- * prints (iptables 1.8.9).
+ * prints (iptables 1.8.9). The extensions registered by name
+ * (rule-text-xt-ext.c: set, hashlimit, policy, ...) are looked up first.
  *
  * It does not link libxtables: each decoder is written from the kernel
  * UAPI layout, which is ABI. A blob it does not know (unknown extension or
- * revision, too short, or options it cannot print faithfully, such as an
- * ipset name that lives only in the kernel or hashlimit's rate tables) is
- * shown as "-m NAME [?]": the rule's other words stay exact and "[?]"
- * tells the reader that options are missing.
+ * revision, too short, or options it cannot print faithfully, such as
+ * sctp's chunk types) is shown as "-m NAME [?]": the rule's other words
+ * stay exact and "[?]" tells the reader that options are missing.
  */
 #include <stddef.h>
 #include <stdio.h>

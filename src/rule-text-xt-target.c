@@ -2,8 +2,10 @@
  * rule-text-xt-target.c - decoders for the compat target blobs
  * (NFTA_TARGET_INFO) iptables-nft writes for -j MASQUERADE, SNAT, DNAT,
  * REDIRECT, REJECT, LOG, NFLOG, MARK, CONNMARK, CHECKSUM, TCPMSS, CT /
- * NOTRACK, NFQUEUE, DSCP, CLASSIFY, TTL, AUDIT: the words each extension's
- * save() prints (iptables 1.8.9). Layouts are the kernel UAPI structs.
+ * NOTRACK, NFQUEUE, DSCP, CLASSIFY, TTL, AUDIT, IPv4 NETMAP: the words
+ * each extension's save() prints (iptables 1.8.9). Layouts are the kernel
+ * UAPI structs. The targets registered by name (rule-text-xt-target-ext.c:
+ * SET, TPROXY, TEE, ...) are looked up first.
  *
  * Like the match half (rule-text-xt.c), it never links libxtables: a blob
  * it does not know comes out as "-j NAME [?]".
