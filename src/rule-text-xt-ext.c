@@ -159,11 +159,13 @@ static bool match_connbytes(struct strbuf *sb, uint8_t family, uint32_t rev, con
 	static const char *const what[] = { " packets", " bytes", " avgpkt" };
 	static const char *const dir[] = { " original", " reply", " both" };
 	const struct xt_connbytes_info *c = info;
-	unsigned long long from = c->count.from, to = c->count.to;
+	unsigned long long from, to;
 
 	(void)family;
 	if (rev != 0 || !HAS(*c, len))
 		return false;
+	from = c->count.from;
+	to = c->count.to;
 	strbuf_add(sb, " -m connbytes");
 	if (from > to) {	/* how the parser stores "!" */
 		strbuf_add(sb, " !");

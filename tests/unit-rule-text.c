@@ -974,9 +974,11 @@ static void test_xt_ext_blobs(void)
 	add_xt(r, true, "set", 0, blob, sizeof(blob));
 	add_xt(r, true, "hashlimit", 1, blob, 16);
 	add_xt(r, true, "policy", 0, blob, 16);
+	add_xt(r, true, "connbytes", 0, blob, 11);	/* read nothing before the length check */
 	add_xt(r, false, "TPROXY", 2, blob, sizeof(blob));
 	expect(r, NFPROTO_IPV4, true, RULE_SYNTAX_IPT,
-	       "-A INPUT -m set [?] -m set [?] -m hashlimit [?] -m policy [?] -j TPROXY [?]");
+	       "-A INPUT -m set [?] -m set [?] -m hashlimit [?] -m policy [?] -m connbytes [?] "
+	       "-j TPROXY [?]");
 	memset(&str, 0, sizeof(str));
 	str.patlen = XT_STRING_MAX_PATTERN_SIZE + 1;
 	u32->ntests = XT_U32_MAXSIZE + 2;
