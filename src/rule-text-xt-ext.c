@@ -1,8 +1,8 @@
 /*
  * rule-text-xt-ext.c - the registration tables of x_tables extensions
  * decoded by name (struct rt_xt_ext), and the match decoders of -m
- * rpfilter, socket, policy, tos, connbytes, string, u32, time and
- * hashlimit: the words each extension's save() prints (iptables 1.8.9).
+ * rpfilter, socket, policy, tos, connbytes, string, u32, time,
+ * hashlimit, ecn and cgroup: the words each extension's save() prints (iptables 1.8.9).
  * Layouts are the kernel UAPI structs; nothing links libxtables.
  *
  * The older extensions keep their if-chains in rule-text-xt-match.c and
@@ -28,6 +28,8 @@
 #include <linux/netfilter/xt_u32.h>
 #include <linux/netfilter/xt_time.h>
 #include <linux/netfilter/xt_hashlimit.h>
+#include <linux/netfilter/xt_ecn.h>
+#include <linux/netfilter/xt_cgroup.h>
 
 #include "iptop.h"
 #include "rule-text-int.h"
@@ -327,6 +329,64 @@ static bool match_time(struct strbuf *sb, uint8_t family, uint32_t rev, const vo
 	return true;
 }
 
+static bool match_ecn(struct strbuf *sb, uint8_t family, uint32_t rev, const void *info,
+		      uint32_t len)
+{
+	const struct xt_ecn_info *e = info;
+
+	(void)family;
+	if (rev != 0 || !HAS(*e, len))
+		return false;
+	strbuf_add(sb, " -m ecn");
+	if (e->operation & XT_ECN_OP_MATCH_ECE)
+		strbuf_addf(sb, "%s --ecn-tcp-ece", (e->invert & XT_ECN_OP_MATCH_ECE) ? " !" : "");
+	if (e->operation & XT_ECN_OP_MATCH_CWR)
+		strbuf_addf(sb, "%s --ecn-tcp-cwr", (e->invert & XT_ECN_OP_MATCH_CWR) ? " !" : "");
+	if (e->operation & XT_ECN_OP_MATCH_IP)
+		strbuf_addf(sb, "%s --ecn-ip-ect %d", (e->invert & XT_ECN_OP_MATCH_IP) ? " !" : "",
+			    e->ip_ect);
+	return true;
+}
+
+/* cgroup revision 0 (net_cls classid), 1 and 2 (path and/or classid;
+ * revision 2 keeps them in a union). */
+static bool match_cgroup(struct strbuf *sb, uint8_t family, uint32_t rev, const void *info,
+			 uint32_t len)
+{
+	char path[XT_CGROUP_PATH_MAX + 1];
+	uint32_t classid;
+	const struct xt_cgroup_info_v2 *c2 = info;	/* v1's head is the same */
+
+	(void)family;
+	if (rev == 0) {
+		const struct xt_cgroup_info_v0 *c0 = info;
+
+		if (!HAS(*c0, len))
+			return false;
+		strbuf_addf(sb, " -m cgroup%s --cgroup %u", c0->invert ? " !" : "", c0->id);
+		return true;
+	}
+	if (rev == 1 && HAS_UPTO(struct xt_cgroup_info_v1, priv, len)) {
+		const struct xt_cgroup_info_v1 *c1 = info;
+
+		rule_text_xt_field(path, sizeof(path), c1->path, sizeof(c1->path));
+		classid = c1->classid;
+	} else if (rev == 2 && HAS_UPTO(struct xt_cgroup_info_v2, priv, len)) {
+		rule_text_xt_field(path, sizeof(path), c2->path, sizeof(c2->path));
+		classid = c2->classid;
+	} else {
+		return false;
+	}
+	strbuf_add(sb, " -m cgroup");
+	if (c2->has_path) {
+		strbuf_addf(sb, "%s --path", c2->invert_path ? " !" : "");
+		rule_text_xt_quote(sb, path);
+	}
+	if (c2->has_classid)
+		strbuf_addf(sb, "%s --cgroup %u", c2->invert_classid ? " !" : "", classid);
+	return true;
+}
+
 /* --- hashlimit -------------------------------------------------------- */
 
 /* libxt_hashlimit's defaults, which save() leaves out. */
@@ -494,6 +554,8 @@ static const struct rt_xt_ext matches[] = {
 	{ "u32", match_u32 },
 	{ "time", match_time },
 	{ "hashlimit", match_hashlimit },
+	{ "ecn", match_ecn },
+	{ "cgroup", match_cgroup },
 };
 
 static const struct rt_xt_ext *find(const struct rt_xt_ext *t, size_t n, const char *name)

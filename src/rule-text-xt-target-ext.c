@@ -1,7 +1,7 @@
 /*
  * rule-text-xt-target-ext.c - decoders for the targets registered by
  * name (struct rt_xt_ext): -j SET, TPROXY, TOS, HL, HMARK, TEE, SYNPROXY,
- * DNPT/SNPT and IPv6 NETMAP: the words each extension's save() prints
+ * DNPT/SNPT, IPv6 NETMAP and ECN: the words each extension's save() prints
  * (iptables 1.8.9), from the kernel UAPI layouts. The older targets are
  * rule-text-xt-target.c's; SET is rule-text-ipset.c's.
  */
@@ -19,6 +19,7 @@
 #include <linux/netfilter/xt_HMARK.h>
 #include <linux/netfilter/xt_TEE.h>
 #include <linux/netfilter/xt_SYNPROXY.h>
+#include <linux/netfilter_ipv4/ipt_ECN.h>
 #include <linux/netfilter_ipv6/ip6t_HL.h>
 #include <linux/netfilter_ipv6/ip6t_NPT.h>
 
@@ -246,6 +247,29 @@ static bool target_netmap(struct strbuf *sb, uint8_t family, uint32_t rev, const
 	return rule_text_xt_netmap4(sb, info, len);
 }
 
+/* ECN (IPv4 only): "remove" when both TCP bits are set to 0. */
+static bool target_ecn(struct strbuf *sb, uint8_t family, uint32_t rev, const void *info,
+		       uint32_t len)
+{
+	const struct ipt_ECN_info *e = info;
+
+	if (family != NFPROTO_IPV4 || rev != 0 || !HAS(*e, len))
+		return false;
+	strbuf_add(sb, " -j ECN");
+	if (e->operation == (IPT_ECN_OP_SET_ECE | IPT_ECN_OP_SET_CWR) && !e->proto.tcp.ece &&
+	    !e->proto.tcp.cwr) {
+		strbuf_add(sb, " --ecn-tcp-remove");
+		return true;
+	}
+	if (e->operation & IPT_ECN_OP_SET_ECE)
+		strbuf_addf(sb, " --ecn-tcp-ece %d", e->proto.tcp.ece);
+	if (e->operation & IPT_ECN_OP_SET_CWR)
+		strbuf_addf(sb, " --ecn-tcp-cwr %d", e->proto.tcp.cwr);
+	if (e->operation & IPT_ECN_OP_SET_IP)
+		strbuf_addf(sb, " --ecn-ip-ect %d", e->ip_ect);
+	return true;
+}
+
 const struct rt_xt_ext rule_text_xt_ext_targets[] = {
 	{ "SET", rule_text_ipset_target },
 	{ "TPROXY", target_tproxy },
@@ -257,5 +281,6 @@ const struct rt_xt_ext rule_text_xt_ext_targets[] = {
 	{ "DNPT", target_dnpt },
 	{ "SNPT", target_snpt },
 	{ "NETMAP", target_netmap },
+	{ "ECN", target_ecn },
 };
 const size_t rule_text_xt_ext_ntargets = ARRAY_SIZE(rule_text_xt_ext_targets);
