@@ -5,8 +5,10 @@
  * snapshot renders every rule's text; later ones (same generation) read
  * counters and reuse it. Prints "rules first_ms steady_ms" in CPU time of
  * this process (CLOCK_PROCESS_CPUTIME_ID), steady as the median of N.
+ * -b: steady snapshots refresh the base chains' rules only (the diagram
+ * alone); without it every chain's (the chain list 'c', batch mode).
  *
- *   snap-cost [-n N]    N steady snapshots after the first (default 20)
+ *   snap-cost [-b] [-n N]    N steady snapshots after the first (default 20)
  */
 #include "config.h"
 
@@ -16,6 +18,7 @@
 #include <time.h>
 
 #include "collect.h"
+#include "feed.h"
 #include "iptop.h"
 #include "snapshot.h"
 
@@ -25,6 +28,11 @@ static double cpu_ms(void)
 
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static bool base_only(const struct snap_chain *ch, void *arg)
+{
+	return ch->base;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -42,10 +50,19 @@ int main(int argc, char **argv)
 	size_t rules = 0, i;
 	int n = 20, k;
 
-	if (argc == 3 && strcmp(argv[1], "-n") == 0)
-		n = atoi(argv[2]);
-	if (n < 1) {
-		fprintf(stderr, "usage: snap-cost [-n N]\n");
+	feed_want_fn want = NULL;
+	int a = 1;
+
+	if (a < argc && strcmp(argv[a], "-b") == 0) {
+		want = base_only;
+		a++;
+	}
+	if (a + 1 < argc && strcmp(argv[a], "-n") == 0) {
+		n = atoi(argv[a + 1]);
+		a += 2;
+	}
+	if (n < 1 || a != argc) {
+		fprintf(stderr, "usage: snap-cost [-b] [-n N]\n");
 		return 2;
 	}
 	steady = calloc((size_t)n, sizeof(*steady));
@@ -59,7 +76,7 @@ int main(int argc, char **argv)
 	}
 	for (k = 0; k < n; k++) {
 		t0 = cpu_ms();
-		next = collect_ruleset_snapshot(c, rs, NULL, NULL);
+		next = collect_ruleset_snapshot(c, rs, want, NULL);
 		snapshot_ruleset_free(rs);
 		rs = next;
 		steady[k] = cpu_ms() - t0;

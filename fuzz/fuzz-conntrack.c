@@ -5,7 +5,8 @@
  * libnetfilter_conntrack exit() or overrun) and the text helpers; the whole
  * buffer is applied to a mirror as events, as a dump, as events again and
  * as a resync dump, with ct_table_check() after every step; then expiry,
- * every sort order, text and JSON (which must parse).
+ * every sort order, text and JSON (which must parse). The same buffer is
+ * read as an expectation dump too.
  */
 #include "config.h"
 
@@ -80,6 +81,7 @@ int fuzz_conntrack(const uint8_t *data, size_t size)
 			free(v);
 		}
 	}
+	ct_table_set_expects(&t, data, size);
 	strbuf_addc(&sb, '{');
 	ct_table_json(&t, &sb, 0);
 	strbuf_addc(&sb, '}');

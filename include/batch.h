@@ -43,5 +43,8 @@ void batch_text_conntrack(const struct ct_table *ct, size_t limit, struct strbuf
 void batch_json_conntrack(const struct ct_table *ct, size_t limit, struct strbuf *sb);
 /* Does the family pass the -4/-6 filter? */
 bool batch_family_shown(unsigned family, int family_mode);
+/* What a frame says when the watched namespace's name is gone
+ * (feed->netns_gone: NLSOCK_NETNS_DELETED or _REPLACED). */
+const char *batch_netns_gone_text(int gone);
 
 #endif

@@ -58,12 +58,14 @@ struct collect_legacy_info {
  * counters. Every chain gets legacy = true, instantiated = true, the
  * table name as the kernel has it ("filter") and the family.
  *
- * Rule handles: a 64-bit hash of (chain name, rule text without
- * counters[, the raw match/target bytes when a blob is not decoded]),
- * mixed with the rule's occurrence index among identical rules of the
- * chain, with COLLECT_LEGACY_HANDLE_BIT set. Inserting, deleting or moving
- * other rules leaves a rule's handle alone; position is the handle of the
- * rule above (0 for the first), as for nf_tables.
+ * Rule handles: the rule's content key (snap_rule.content: a 64-bit hash
+ * of chain name, rule text without counters[, the raw match/target bytes
+ * when a blob is not decoded]) mixed with the rule's occurrence index
+ * among identical rules of the chain (collect_legacy_handle). Inserting or
+ * deleting other rules leaves a rule's handle alone; an identical rule
+ * above would shift it, which collect_legacy_align() then corrects against
+ * the previous snapshot. position is the handle of the rule above (0 for
+ * the first), as for nf_tables.
  *
  * The blob is checked entry by entry (sizes, alignment, offsets of hooks,
  * policies and jumps); on malformed input nothing is appended and -1 is
@@ -76,6 +78,21 @@ int collect_legacy_parse_table(struct snap_ruleset *rs, const struct collect_leg
  * tables, see struct collect_legacy_info). All or nothing: on error rs is
  * unchanged. */
 int collect_legacy_parse(struct snap_ruleset *rs, const void *raw, size_t len, char **cause);
+
+/* The synthesized handle of the occurrence-th rule (0 first) with content
+ * key key in its chain: COLLECT_LEGACY_HANDLE_BIT is set. */
+uint64_t collect_legacy_handle(uint64_t key, uint32_t occurrence);
+
+/* ---- identity across snapshots (collect-legacy-align.c) ---------------- */
+
+/* Give the legacy rules of rs the handles the same rules had in prev (NULL:
+ * nothing to do): per chain, a sequence alignment of the old and new rules
+ * of each content key in which a rule's counters never decrease (see the
+ * file's comment). Rules with no match keep a fresh handle that no rule of
+ * the chain in prev or rs has; positions follow. */
+void collect_legacy_align(struct snap_ruleset *rs, const struct snap_ruleset *prev);
+/* The same for one chain against its previous self (rules need content). */
+void collect_legacy_align_chain(struct snap_chain *ch, const struct snap_chain *prev);
 
 /* Both backends hold rules: a legacy chain and a chain of an iptables-nft
  * table (ip/ip6 filter, nat, mangle, raw, security) have rules or a DROP

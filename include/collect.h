@@ -61,9 +61,11 @@ struct snap_ruleset *collect_ruleset_assemble(const struct collect_input *in,
 					      const struct snap_ruleset *prev, char **cause);
 /* Append the iptables-legacy chains: live (raw gets the blobs read, for
  * recordings) or from a recorded raw buffer. Failures are a status in
- * rs->legacy_status/legacy_error, never fatal. Re-sorts the chains. */
-void collect_ruleset_add_legacy(struct snap_ruleset *rs, struct nlbuf *raw);
-void collect_ruleset_parse_legacy(struct snap_ruleset *rs, const void *raw, size_t len);
+ * rs->legacy_status/legacy_error, never fatal. Re-sorts the chains. Rules
+ * keep the handles they had in prev (the last snapshot, or NULL). */
+void collect_ruleset_add_legacy(struct snap_ruleset *rs, struct nlbuf *raw, const struct snap_ruleset *prev);
+void collect_ruleset_parse_legacy(struct snap_ruleset *rs, const void *raw, size_t len,
+				  const struct snap_ruleset *prev);
 /* Deep copy (for "keep the last good snapshot"). */
 struct snap_ruleset *collect_ruleset_dup(const struct snap_ruleset *rs);
 /* Parse an NFT_MSG_NEWGEN message (reply or event): genid, pid, name. */

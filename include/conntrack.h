@@ -49,8 +49,8 @@ union ct_addr {
 struct ct_tuple {
 	union ct_addr src;
 	union ct_addr dst;
-	uint16_t sport;      /* host order; 0 for ICMP */
-	uint16_t dport;
+	uint16_t sport;      /* host order; 0 for ICMP; GRE: the keys */
+	uint16_t dport;      /* (PPTP call ids, conntrack's srckey/dstkey) */
 	uint8_t icmp_type;   /* ICMP / ICMPv6 only */
 	uint8_t icmp_code;
 	uint16_t icmp_id;    /* host order */
@@ -68,7 +68,16 @@ struct ct_flow {
 	struct ct_tuple reply;
 	enum ct_nat nat;      /* from tuples and IPS_SRC_NAT/IPS_DST_NAT */
 	uint32_t mark;
-	uint16_t zone;
+	uint16_t zone;        /* CTA_ZONE: both directions (CT --zone) */
+	bool has_zone_orig;   /* directional zones (CT --zone-orig/--zone-reply): */
+	bool has_zone_reply;  /* the tuples' CTA_TUPLE_ZONE, printed by */
+	uint16_t zone_orig;   /* conntrack -L as zone-orig=N, zone-reply=N */
+	uint16_t zone_reply;
+	char helper[16];      /* CTA_HELP_NAME ("ftp"), "" without a helper */
+	uint64_t labels[2];   /* CTA_LABELS: ct label bits 0..127 (host order words) */
+	bool has_master;      /* a RELATED flow: CTA_TUPLE_MASTER is its master's */
+	uint8_t master_proto; /* original tuple (addresses, ports, protocol) */
+	struct ct_tuple master;
 	bool has_timeout;     /* DESTROY events carry none */
 	uint32_t timeout;     /* seconds left when the message was sent */
 	bool has_acct;        /* per-direction counters present (nf_conntrack_acct=1
@@ -87,6 +96,26 @@ struct ct_flow {
 };
 
 #define CT_FADE_SECONDS 2.0
+
+/* An expectation (conntrack -L expect): a connection a helper (ftp, sip,
+ * ...) saw announced in its master's traffic; when it comes, it is
+ * RELATED to the master. Parsed from IPCTNL_MSG_EXP_NEW dump entries. */
+struct ct_expect {
+	uint32_t id;
+	uint8_t family;
+	uint8_t proto;          /* of the expected connection */
+	uint8_t master_proto;
+	struct ct_tuple tuple;  /* the expected original tuple ... */
+	struct ct_tuple mask;   /* ... where mask bits are set (sport 0: any) */
+	struct ct_tuple master; /* the master's original tuple */
+	bool has_timeout;
+	uint32_t timeout;       /* seconds left */
+	uint16_t zone;
+	uint32_t flags;         /* NF_CT_EXPECT_PERMANENT, _INACTIVE, _USERSPACE */
+	bool has_class;
+	uint32_t class;
+	char helper[16];
+};
 
 /*
  * The mirror, keyed by (id, original tuple, zone). flows is unordered (use ct_table_sorted() to display) and
@@ -111,6 +140,10 @@ struct ct_table {
 	double interval;        /* seconds between the last two dumps (for rates) */
 	double dump_ms;         /* wall time of the last dump */
 	double fade;            /* seconds a dying flow stays (CT_FADE_SECONDS) */
+	bool has_expects;       /* expectations were read (live dumps only: a
+				 * recording does not carry them) */
+	struct ct_expect *expects;
+	size_t nexpects;
 	/* private */
 	size_t cap;
 	uint32_t *index;        /* open addressing on id: index+1, 0 empty */
@@ -130,12 +163,32 @@ struct ct_table {
  * messages that are not conntrack entries give -1/ENOMSG. kind may be NULL.
  */
 int ct_parse_msg(const struct nlmsghdr *nlh, struct ct_flow *f, enum ct_msg *kind);
+/* Parse one expectation dump entry (IPCTNL_MSG_EXP_NEW) into e (zeroed
+ * first): -1/ENOMSG when it is not one, -1/EINVAL when malformed. */
+int ct_parse_expect(const struct nlmsghdr *nlh, struct ct_expect *e);
+/* One line as conntrack -L expect prints it ("297 proto=6 src=... helper=ftp"). */
+void ct_expect_text(const struct ct_expect *e, struct strbuf *sb);
+/* The live flow an expectation belongs to (its master), or NULL. */
+const struct ct_flow *ct_table_expect_master(const struct ct_table *t, const struct ct_expect *e);
+/* Replace the expectations with those of a dump's messages (malformed
+ * entries skipped); has_expects becomes true. Returns how many. */
+size_t ct_table_set_expects(struct ct_table *t, const void *buf, size_t len);
 /* NAT kind from the tuples and status bits of a parsed flow. */
 enum ct_nat ct_nat_kind(const struct ct_flow *f);
 /* "snat", "dnat", "both", or NULL for CT_NAT_NONE. */
 const char *ct_nat_name(enum ct_nat nat);
 /* "tcp", "udp", "icmp", "icmpv6", "sctp", ... or "unknown". */
 const char *ct_proto_name(uint8_t proto);
+/* ct_proto_name(), or the number as text ("99") where that says
+ * "unknown". buf needs 4 bytes. */
+const char *ct_proto_word(uint8_t proto, char *buf, size_t len);
+/* A duration as a person reads it, the two biggest units, cut: "42s",
+ * "1m30s", "5h", "4d23h" (431995 s). buf needs 16 bytes. */
+void ct_duration_text(uint32_t secs, char *buf, size_t len);
+/* Any ct label set? */
+bool ct_has_labels(const struct ct_flow *f);
+/* The set label bits as "3,100" (nothing when none). */
+void ct_labels_text(const struct ct_flow *f, struct strbuf *sb);
 /* "ESTABLISHED", "TIME_WAIT", ... as conntrack -L prints them; NULL when
  * the protocol has no state (UDP, ICMP). */
 const char *ct_state_name(const struct ct_flow *f);
@@ -162,6 +215,13 @@ struct ct_flow *ct_table_find_flow(const struct ct_table *t, const struct ct_flo
  * can share one (~25 % chance at 50,000 flows): for a UI selection, fine;
  * for exactness use ct_table_find_flow(). */
 struct ct_flow *ct_table_find(const struct ct_table *t, uint32_t id);
+/* Is m the master connection of the RELATED flow f (its CTA_TUPLE_MASTER
+ * is m's original tuple)? */
+bool ct_is_master_of(const struct ct_flow *m, const struct ct_flow *f);
+/* The master of a RELATED flow in the mirror (a live one before a dying
+ * one), or NULL: none, or gone. A scan: O(flows) per call, and only flows
+ * opened through a helper (FTP data, ...) have a master. */
+const struct ct_flow *ct_table_master(const struct ct_table *t, const struct ct_flow *f);
 /* Set status and error text (fmt NULL clears the error). */
 void ct_table_set_status(struct ct_table *t, enum src_status st, const char *fmt, ...)
 	PRINTF_LIKE(3, 4);

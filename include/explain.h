@@ -41,8 +41,11 @@ struct explain {
 /* Parse text (named file in errors) into e, which is replaced only when
  * the whole text is valid. 0, or -1 with *cause "file:line: message". */
 int explain_parse(struct explain *e, const char *text, const char *file, char **cause);
-/* Load EXPLAIN_FILE from $IPTOP_DATA_DIR, else PKGDATADIR. A missing
- * file: -1 with *cause "no notes installed (looked for ...)". */
+/* Where the notes are: $IPTOP_DATA_DIR, else the source tree's doc/ (an
+ * uninstalled iptop, data_source_tree()), else PKGDATADIR. */
+char *explain_dir(void);
+/* Load EXPLAIN_FILE from explain_dir(). A missing file: -1 with *cause
+ * "no notes installed (looked for ...)". */
 int explain_load(struct explain *e, char **cause);
 void explain_free(struct explain *e);
 /* The note under key (case does not matter), or NULL. */

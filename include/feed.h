@@ -42,6 +42,8 @@ struct feed_ops {
 	int (*trace_fd)(struct feed *f);
 	int (*trace_read)(struct feed *f, const struct snap_ruleset *rs);
 	int (*trace_timeout_ms)(struct feed *f);
+	/* Hook observation (NULL: this feed cannot start one). See feed_observe. */
+	int (*observe)(struct feed *f, bool on, char **cause);
 };
 
 /* Tracing as the feed has it, live or replayed: what the trace view and
@@ -62,7 +64,9 @@ struct feed_trace {
 struct feed {
 	const struct feed_ops *ops;
 	void *priv;
-	char *netns_label;   /* "net:[4026532xxx] (iptop-lab-host)" */
+	char *netns_label;   /* "net:[4026532xxx] (iptop-lab-host)"; may be replaced by
+	                      * a snapshot (", deleted"): read it after each */
+	int netns_gone;      /* live: 0, or NLSOCK_NETNS_DELETED/_REPLACED (nl.h) */
 	char *backend;       /* "nf_tables" (later: "legacy", "both") */
 	bool replay;         /* true: no kernel behind it */
 	bool ended;          /* replay: the recording has no more snapshots */
@@ -71,6 +75,25 @@ struct feed {
 	char *notice;        /* done at open, for the user to know (nf_log put back after a
 	                      * crashed legacy tracer), or NULL */
 	struct feed_trace trace;   /* read it with feed_trace() */
+	bool observing;      /* live: iptop's hook observation table is installed (or
+	                      * another iptop's is used); see feed_observe */
+	char *observe_notice;/* observing with another process's table, or NULL */
+};
+
+/* A chapter mark of a recording (REC_META mark=TEXT). */
+struct feed_mark {
+	uint64_t t_ns;           /* recording time of the mark */
+	size_t snap;             /* snapshots recorded before it */
+	char text[96];
+};
+
+/* Where a replay is: the snapshots played of the recording's, its time
+ * now and its length, and its chapter marks (all read at open). */
+struct feed_replay_pos {
+	size_t snap, nsnaps;
+	uint64_t t_ns, len_ns;
+	struct feed_mark *marks;
+	size_t nmarks;
 };
 
 /* Live feed on the current network namespace. rec: record what is read
@@ -79,6 +102,11 @@ struct feed *feed_live_open(const char *netns_name, const char *record_path, int
 /* Replay feed; NULL with *cause "FILE: offset N: what" on a bad file. */
 struct feed *feed_replay_open(const char *path, char **cause);
 void feed_close(struct feed *f);
+/* A recording's position (NULL: f is not a replay of a file). */
+const struct feed_replay_pos *feed_replay_pos(const struct feed *f);
+/* Back to the recording's start, as just opened (the caller starts its
+ * model afresh); -1 with *cause when the file cannot be opened again. */
+int feed_replay_rewind(struct feed *f, char **cause);
 /* f->ops->conntrack, or NULL when the feed has no conntrack source. */
 const struct ct_table *feed_conntrack(struct feed *f, bool flows);
 /* The live feed's recording (NULL: not recording, or not live). */
@@ -102,5 +130,14 @@ int feed_trace_fd(struct feed *f);
 int feed_trace_read(struct feed *f, const struct snap_ruleset *rs);
 int feed_trace_timeout_ms(struct feed *f);
 const struct feed_trace *feed_trace(const struct feed *f);
+
+/*
+ * Hook observation (`--observe`, collect-observe.h): on installs iptop's
+ * owned table `inet iptop_observe` in the feed's namespace, off removes it.
+ * Its counters then come with every snapshot (model_hooks). 0, or -1 with
+ * *cause (no privileges, an old kernel, a replay: a recording shows hooks
+ * when it was made observing).
+ */
+int feed_observe(struct feed *f, bool on, char **cause);
 
 #endif

@@ -13,6 +13,14 @@
 
 #include "snapshot.h"
 
+/* Afterglow: a rule or chain that counted stays lit for the model's
+ * glow_time after its last hit, with what it counted since it lit, so a
+ * single ping can still be pointed at seconds later. */
+struct model_glow {
+	uint64_t lit_ns;       /* snapshot time of the last hit; 0: not lit */
+	uint64_t packets;      /* counted since it lit ("+N") */
+};
+
 struct model_rule {
 	const struct snap_rule *snap;
 	bool known;            /* the rule existed in the previous snapshot */
@@ -24,6 +32,7 @@ struct model_rule {
 	bool hit;              /* d_packets > 0 this tick */
 	uint64_t base_packets; /* counters at the baseline (z); shown = snap - base */
 	uint64_t base_bytes;
+	struct model_glow glow;
 };
 
 struct model_chain {
@@ -40,6 +49,13 @@ struct model_chain {
 	uint64_t total_packets;       /* sum of rule counters + policy (since baseline) */
 	uint64_t base_policy_packets;
 	uint64_t base_policy_bytes;
+	struct model_glow glow;
+	/* Packets that entered this user chain: the sum of the counters of the
+	 * rules that jump or go to it (entered_known false when one of them
+	 * is uncounted, or nothing leads here). Base chains: see model_hooks. */
+	bool entered_known;
+	uint64_t entered_packets;     /* since the baseline */
+	uint64_t d_entered_packets;   /* since the previous snapshot */
 };
 
 struct model {
@@ -50,13 +66,23 @@ struct model {
 	double interval;              /* seconds between prev and cur */
 	uint64_t ticks;
 	bool baseline_set;
+	double glow_time;             /* seconds a hit stays lit (0: MODEL_GLOW_DEFAULT) */
+	uint64_t now_ns;              /* the current snapshot's time, moved on by model_cool */
 };
+#define MODEL_GLOW_DEFAULT 5.0
+
+/* 1 when just hit, fading to 0 at the model's glow time (at m->now_ns);
+ * 0 when out. */
+double model_glow_level(const struct model *m, const struct model_glow *g);
+/* How lit a chain is: its heat, or its fading afterglow (0..1). */
+double model_chain_light(const struct model *m, const struct model_chain *mc);
 
 void model_init(struct model *m);
 void model_free(struct model *m);
 /* Take ownership of next; compute deltas against the current snapshot. */
 void model_update(struct model *m, struct snap_ruleset *next);
-/* Set the view baseline to the current counters ('z'). Clears it if on. */
+/* on: the view baseline is the current counters ('z', again: a new one);
+ * off: the kernel's totals ('K'). */
 void model_set_baseline(struct model *m, bool on);
 /* Counters as shown (minus baseline). */
 uint64_t model_rule_packets(const struct model_rule *r);
@@ -65,6 +91,23 @@ uint64_t model_rule_bytes(const struct model_rule *r);
  * nf_tables one (the two can share family, table and name). */
 struct model_chain *model_find_chain(const struct model *m, uint8_t family,
 				     const char *table, const char *name, bool legacy);
+/* Packets entering one hook, counted by iptop's observation table
+ * (--observe, collect-observe.h): what a packet count at a hook means,
+ * unlike rule counters, which count rule evaluations. */
+struct model_hook {
+	uint8_t nfproto;       /* NFPROTO_IPV4 / NFPROTO_IPV6 */
+	int hook;              /* NF_INET_PRE_ROUTING .. NF_INET_POST_ROUTING */
+	uint64_t packets;      /* since the baseline */
+	uint64_t bytes;
+	uint64_t d_packets;    /* since the previous snapshot */
+	uint64_t d_bytes;
+	double pps;
+	double heat;
+};
+#define MODEL_MAX_HOOKS 10
+/* The hooks the current snapshot observes (none without --observe), in
+ * family then hook order; returns how many were written. */
+size_t model_hooks(const struct model *m, struct model_hook *out, size_t max);
 /* Decay heat by dt seconds without new data (for animation between ticks). */
 void model_cool(struct model *m, double dt);
 

@@ -59,6 +59,33 @@ const struct nlmsghdr *nlbuf_next(const struct nlbuf *b, const struct nlmsghdr *
 int nlsock_enter_netns(const char *name_or_path, char **cause);
 /* "net:[4026531840]" for the current namespace, plus " (NAME)" if given. */
 char *nlsock_netns_label(const char *name);
+/* Is the namespace we entered by this name (or path) still reachable by
+ * it? 0 yes, NLSOCK_NETNS_DELETED the name is gone (ip netns del),
+ * NLSOCK_NETNS_REPLACED it names another namespace now. One stat(). */
+enum { NLSOCK_NETNS_DELETED = 1, NLSOCK_NETNS_REPLACED = 2 };
+int nlsock_netns_gone(const char *name_or_path);
+
+/*
+ * An nf_tables transaction (nlbatch.c): nlbatch_init(), then for each
+ * message nlbatch_msg() (the header; fill the payload), nlbatch_next();
+ * nlbatch_send() sends it whole and waits for every ACK: 0, or -1 with
+ * errno and *what naming the message that failed. nlbatch_free() after.
+ */
+struct mnl_nlmsg_batch;
+struct nlbatch {
+	char *buf;
+	size_t size;
+	struct mnl_nlmsg_batch *b;
+	uint32_t seq0, seq;
+	int nack;                 /* messages that will be ACKed */
+	const char *what[32];     /* what each acked message does, by seq - seq0 */
+};
+void nlbatch_init(struct nlbatch *bt, struct nlsock *s);
+struct nlmsghdr *nlbatch_msg(struct nlbatch *bt, uint16_t type, uint16_t family, uint16_t flags,
+			     const char *what);
+void nlbatch_next(struct nlbatch *bt);
+int nlbatch_send(struct nlbatch *bt, struct nlsock *s, const char **what);
+void nlbatch_free(struct nlbatch *bt);
 
 /* (nl-ipset.c) The name of ipset index in this thread's namespace, into
  * buf. 0, or -1 with errno: ENOENT no set there, EPERM without

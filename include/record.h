@@ -59,6 +59,8 @@ enum record_type {
  *   trace_rule=TEXT        what the kernel matches for it, in nft words
  *   trace_lost=N           events lost so far in this trace (overflows)
  *   trace_stop=1           the trace stopped
+ *   mark=TEXT              a chapter mark (M while recording, tools/recmark):
+ *                          a replay lists them (m) and jumps to one
  */
 
 struct record_ruleset_begin {
@@ -74,13 +76,24 @@ struct record;
 /* Writer. NULL with *cause on failure. */
 struct record *record_create(const char *path, const char *netns_label, int interval_ms, char **cause);
 void record_frame(struct record *rec, uint32_t type, const void *data, size_t len);
+/* The same at a time of the caller's (copying a recording: its frames' times). */
+void record_frame_at(struct record *rec, uint32_t type, uint64_t t_ns, const void *data, size_t len);
+/* A writer with header text as given (another recording's, unchanged). */
+struct record *record_create_header(const char *path, const char *header, char **cause);
 /* One REC_META frame "key=value\n" (control characters in value become ' '). */
 void record_meta(struct record *rec, const char *key, const char *value);
+void record_meta_at(struct record *rec, uint64_t t_ns, const char *key, const char *value);
 /* legacy: the x_tables blobs read for this snapshot, or NULL */
 void record_ruleset(struct record *rec, const struct collect_input *in, const struct nlbuf *legacy,
 		    const struct snap_ruleset *rs);
 void record_ruleset_error(struct record *rec, const struct snap_ruleset *rs);
-/* Flush and close; returns -1 with *cause if a write failed. */
+/* Flush; -1 with *cause "FILE: cannot write ..." the first time a write
+ * has failed (nothing is written after that; the file is cut back to its
+ * last whole frame). 0 when all is well or rec is NULL. Once a tick. */
+int record_check(struct record *rec, char **cause);
+/* Flush and close; returns -1 with *cause if a write failed and
+ * record_check() did not say so yet. A file this run created that holds
+ * no whole snapshot is removed. */
 int record_close(struct record *rec, char **cause);
 
 /* Reader. */
@@ -99,6 +112,8 @@ int record_reader_next(struct record_reader *r, struct record_frame *f, char **c
  * look at which frames a file holds. */
 int record_reader_skip(struct record_reader *r, struct record_frame *f, char **cause);
 const char *record_reader_header(const struct record_reader *r, const char *key);
+/* The whole header text ("key=value\n" lines). */
+const char *record_reader_header_text(const struct record_reader *r);
 void record_reader_close(struct record_reader *r);
 
 #endif

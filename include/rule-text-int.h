@@ -21,6 +21,23 @@ struct rule_text_sets;
  * or NULL. */
 char *rule_text_udata_comment(const struct nftnl_rule *r);
 
+/* (rule-text.c) An interface compare as iptables writes it into dst
+ * (IFNAMSIZ + 2 bytes, empty): "eth0", or "eth+" when the compare stops
+ * before the NUL (a prefix). False if it is no name or dst was set. */
+bool rule_text_iface_word(char *dst, const uint8_t *data, uint32_t len);
+
+/* (rule-text.c) An immediate verdict in iptables words appended to sb:
+ * " -j ACCEPT", " -j CHAIN", " -g CHAIN" (a goto only if gotos; *chain
+ * and *is_goto say where). 1 when written, 0 for `continue` (nothing to
+ * write), -1 for a verdict these words cannot say. */
+int rule_text_verdict_word(struct strbuf *sb, const struct nftnl_expr *e, bool gotos,
+			   const char **chain, bool *is_goto);
+
+/* (rule-text-arp.c) A rule of arptables-nft's arp filter table as
+ * `arptables -S` prints it ("-A INPUT -j ACCEPT --opcode 1"), allocated,
+ * or NULL when arptables cannot express it (nft words then). */
+char *rule_text_arp(const struct nftnl_rule *r);
+
 /* --- register tracker (rule-text-reg.c) ---------------------------------- */
 
 /* nf_tables registers as 16 four-byte slots: NFT_REG_1..4 are slots 0, 4,
@@ -54,6 +71,7 @@ struct rt_reg {
 	uint8_t hton;            /* 0, or the element size a byteorder hton()
 	                            turned host order into network order with */
 	char *desc;              /* RT_SRC_OTHER (allocated) */
+	uint8_t vt;              /* RT_SRC_OTHER: enum rt_vt of its values */
 	unsigned int seq;        /* load order, for concatenations */
 	bool head;               /* first slot of a load (not a continuation) */
 	bool pending;            /* loaded, not yet consumed */
@@ -73,8 +91,9 @@ struct rt_reg *rule_text_reg_use(struct rt_regs *rs, const struct nftnl_expr *e,
 /* Track a load (payload/meta/ct/immediate data/bitwise/...). Returns true
  * when e was a load and has been recorded. */
 bool rule_text_reg_track(struct rt_regs *rs, const struct nftnl_expr *e, const char *name);
-/* Record an already-rendered source (map result, numgen ...) in a register. */
-void rule_text_reg_set_desc(struct rt_regs *rs, uint32_t reg, char *desc, uint32_t len);
+/* Record an already-rendered source (map result, numgen ...) in a
+ * register; its values are written as vt (enum rt_vt). */
+void rule_text_reg_set_desc(struct rt_regs *rs, uint32_t reg, char *desc, uint32_t len, uint8_t vt);
 
 /* --- nft words (rule-text-nft.c, rule-text-nft-expr.c) ------------------ */
 
@@ -99,11 +118,14 @@ enum rt_vt {
 	VT_CT_STATE, VT_CT_STATUS, VT_CT_DIR, VT_ICMP_TYPE, VT_ICMP6_TYPE,
 	VT_TCP_FLAGS, VT_FIB_ADDRTYPE, VT_FIB_OIF, VT_BOOL, VT_STRING, VT_IFTYPE,
 	VT_TIME_MS, VT_DSCP, VT_PRIO, VT_ICMP_CODE, VT_ICMP6_CODE,
+	VT_ECN, VT_ARPOP, VT_MH_TYPE, VT_CT_LABEL, VT_CT_EVENT, VT_HOUR, VT_DAY, VT_DATE,
+	VT_BE_HEX,     /* big-endian 0x%x (a bitmask field) */
+	VT_DCCP_TYPE,
 };
 
 /* Protocol headers payload fields are named in. */
 enum rt_hdr { H_NONE, H_IP, H_IP6, H_TCP, H_UDP, H_UDPLITE, H_SCTP, H_DCCP, H_ICMP, H_ICMP6,
-	      H_TH, H_ETHER };
+	      H_TH, H_ETHER, H_AH, H_ESP, H_COMP, H_ARP, H_VLAN };
 
 /* A payload field: header, offset and length in bytes, name, value type. */
 struct rt_pfield {
@@ -142,10 +164,15 @@ struct rt_nctx {
 	int nh, nh_dep;   /* network protocol (NFPROTO_*) and the stmt that set it */
 	int l4, l4_dep;   /* transport protocol and the stmt that set it */
 	int ll_dep;       /* `meta iiftype ether` before an ether field */
+	int vlan_dep;     /* `ether type 8021q` before a vlan field, or -1 */
+	bool vlan;        /* link layer carries a vlan header */
+	int icmp_type, icmp_dep;  /* `icmp type X` before a field only X has */
 	int gte_stmt;     /* last `X >= A`, for nft's `X A-B` (two compares) */
 	int gte_slot;
 	unsigned int gte_seq;
 	char *gte_lhs, *gte_val;
+	bool undecoded;   /* a raw form went into the statement being built:
+	                     it gets the "[?]" marker */
 	const struct rule_text_sets *sets;  /* anonymous sets, or NULL */
 	const char *table;                  /* the rule's table (set names are per table) */
 };
@@ -156,6 +183,7 @@ struct rt_keypart {
 	uint8_t hton;        /* the load was turned to network order (byteorder) */
 	uint32_t len;        /* bytes loaded */
 	int vshift;          /* value bits to shift right (ip dscp) */
+	uint32_t vlen;       /* a bit field: bytes its value is written in, else 0 */
 };
 
 struct rt_keyspec {
@@ -170,8 +198,15 @@ struct rt_lhs {
 	uint32_t flen;       /* field length (prefix detection), 0 unknown */
 	int vshift;          /* value bits to shift right (ip dscp) */
 	bool addr;           /* an address: prefixes apply */
+	bool bits;           /* a bit field under a mask: the mask is the field */
+	uint32_t vlen;       /* bit field: bytes its value is written in */
 };
 
+/* A bit field's value: the bits of the len-byte d under mask m (NULL:
+ * all), shifted down by shift, as vlen (<= 8) big-endian bytes in out.
+ * Returns the bytes written. */
+uint32_t rule_text_nft_expr_bits(const uint8_t *d, const uint8_t *m, uint32_t len, int shift,
+				 uint32_t vlen, uint8_t *out);
 /* Write a value of type t (len bytes as the kernel holds them). */
 void rule_text_nft_expr_value(struct strbuf *sb, enum rt_vt t, const uint8_t *d, uint32_t len);
 /* Name the value register r holds (kills the dependency it implies). */
@@ -186,10 +221,20 @@ void rule_text_nft_expr_key(struct rt_nctx *c, struct strbuf *sb, uint32_t sreg,
 /* The header a payload register reads, in the context so far. */
 enum rt_hdr rule_text_nft_expr_hdr(const struct rt_nctx *c, const struct rt_reg *r);
 const char *rule_text_nft_expr_hdr_name(enum rt_hdr h);
-/* The field of header h at byte offset off, or NULL. */
-const struct rt_pfield *rule_text_nft_expr_field(enum rt_hdr h, uint32_t off);
+/* The field of header h at byte offset off (len bytes loaded, 0 any),
+ * or NULL; an icmp type compare before it (c) picks among fields that
+ * share the offset (mtu, gateway, id ...). */
+const struct rt_pfield *rule_text_nft_expr_field(const struct rt_nctx *c, enum rt_hdr h, uint32_t off,
+						 uint32_t len);
+/* Mark the dependency statement *dep elided (nft does not print it); *dep = -1. */
+void rule_text_nft_expr_kill(struct rt_nctx *c, int *dep);
 /* A payload field was named: elide the dependency that only set h. */
 void rule_text_nft_expr_used(struct rt_nctx *c, const struct rt_reg *r, enum rt_hdr h);
+/* A write to dst (a payload or exthdr field) of src, where src is that
+ * same field's bytes with part of them replaced (mask and xor): appends
+ * "ip dscp set af41" and returns true, else false (nothing appended). */
+bool rule_text_nft_expr_rewrite(struct rt_nctx *c, struct strbuf *sb, const struct rt_reg *dst,
+				const struct rt_reg *src);
 /* The destination of `meta KEY set` (ct false) or `ct KEY set`. */
 void rule_text_nft_expr_setter(bool ct, uint32_t key, struct rt_lhs *l);
 uint64_t rule_text_nft_expr_be(const uint8_t *d, uint32_t len);

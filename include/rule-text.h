@@ -36,7 +36,8 @@ struct rule_text {
  * Never fails: unknown expressions are shown by name ("[xyz]"), and an
  * x_tables extension whose blob is not decoded keeps its name with "[?]"
  * in place of its options ("-m bpf [?]", "-m sctp [?]"). ipt for
- * an arp or bridge table still gives nft syntax (no ebtables words).
+ * the arp filter table gives `arptables -S` words; for a bridge table
+ * still nft syntax (no ebtables words).
  * sets (may be NULL) holds the anonymous sets of the rule's generation:
  * a lookup of one is written inline as nft does ("tcp dport { 22, 80 }"),
  * any other set as "@name".

@@ -20,6 +20,7 @@
 #define SCENE_NHOOKS 5           /* NF_INET_PRE_ROUTING .. NF_INET_POST_ROUTING */
 #define SCENE_MAX_ARROWS 64          /* 9 between hooks, the rest inside (boxes) */
 #define SCENE_MAX_NODES 4
+#define SCENE_OWN 0x100          /* family_mode flag: iptop's own tables (iptop_trace) too */
 
 enum scene_style {
 	SCENE_LIST,     /* one column, hook headings and table rows (narrow or crowded) */
@@ -35,6 +36,22 @@ struct scene_item {
 	char label[64];          /* "raw", "filter₆", "firewalld filter_INPUT", "filter (legacy)" */
 	char short_label[40];    /* when label does not fit: "firewalld", "filter L" */
 	bool legacy;             /* an iptables-legacy (x_tables) table */
+	bool own;                /* iptop's own (iptop_trace): drawn dim */
+	size_t first_sub, nsub;  /* its user chains: subs[first_sub .. + nsub) (drawn or not) */
+	size_t shown_subs;       /* rows the layout gave them (the last one "+N more" if short) */
+};
+
+/* A user chain under a table: reached from the table's base chain by
+ * jumps and gotos (recursively), drawn indented under the table, in the
+ * order the rules reach it. SCENE_SUB_MORE stands for chains without room. */
+#define SCENE_SUB_MORE ((size_t)-1)
+#define SCENE_SUB_DEPTH_MAX 6
+struct scene_sub {
+	size_t chain;            /* index into the snapshot's chains, or SCENE_SUB_MORE */
+	size_t item;             /* the table it hangs under */
+	int depth;               /* 1: jumped to from the base chain */
+	size_t more;             /* SCENE_SUB_MORE: how many chains are not drawn */
+	struct canvas_rect r;    /* one row; w 0: no room */
 };
 
 struct scene_hook {
@@ -81,6 +98,8 @@ struct scene {
 	struct scene_hook hooks[SCENE_NHOOKS];
 	struct scene_item *items;
 	size_t nitems;
+	struct scene_sub *subs;  /* the chain tree, grouped by item */
+	size_t nsubs;
 	struct scene_node nodes[SCENE_MAX_NODES];
 	size_t nnodes;
 	struct scene_arrow arrows[SCENE_MAX_ARROWS];
@@ -97,14 +116,17 @@ struct scene {
 void scene_layout_init(struct scene *s);
 void scene_layout_free(struct scene *s);
 /* Recompute if size, family filter or topology changed; true if it did.
- * rs may be NULL (nothing collected yet). family_mode: 0 both, 4, 6. */
+ * rs may be NULL (nothing collected yet). family_mode: 0 both, 4, 6,
+ * | SCENE_OWN. */
 bool scene_layout_update(struct scene *s, const struct snap_ruleset *rs, int family_mode, int w, int h);
 /* The same, zoomed (Z): rows only, two per table where they fit. */
 bool scene_layout_update_zoom(struct scene *s, const struct snap_ruleset *rs, int family_mode, int w, int h,
 			      bool zoom);
 /* Does the diagram show this chain (a base chain of an inet-family hook
- * that passes the family filter)? */
+ * that passes the family filter; iptop's own tables only with SCENE_OWN)? */
 bool scene_layout_shows(const struct snap_chain *ch, int family_mode);
+/* Is this one of iptop's own tables (iptop_trace, iptop_*), not the user's? */
+bool scene_layout_own(const struct snap_chain *ch);
 /* Item at a point of the body, or -1. */
 long scene_layout_hit(const struct scene *s, int x, int y);
 /* Nearest visible item from `from` in direction (dx, dy), or -1. */

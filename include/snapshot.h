@@ -21,6 +21,10 @@ enum src_status {
 	SRC_OFF,          /* not requested */
 };
 const char *snapshot_status_name(enum src_status st);
+/* Was this ruleset change (NEWGEN's pid and process name) iptop's own
+ * (this process, or an iptop adding or removing its trace table)? Those
+ * never count as the ruleset's last change. */
+bool snapshot_change_is_iptop(uint32_t pid, const char *proc);
 
 /* How a rule's text is written. */
 enum rule_syntax {
@@ -41,7 +45,8 @@ struct snap_rule {
 	char *comment;        /* user comment if any (also part of text), or NULL */
 	struct snap_strs *strs; /* when set, owns text/target_chain/comment (shared) */
 	uint64_t content;     /* nf_tables: hash of the rule's expressions and userdata
-	                       * (counter values aside): same hash, same text */
+	                       * (counter values aside): same hash, same text;
+	                       * legacy: the key its handle is synthesized from */
 };
 
 /* The three strings of a rendered rule, shared by every snapshot of the
@@ -67,7 +72,10 @@ struct snap_chain {
 	bool policy_counted;  /* kernel keeps policy counters for this chain */
 	uint64_t policy_packets;
 	uint64_t policy_bytes;
-	uint32_t use;         /* references (jumps) to this chain */
+	uint32_t use;         /* references: jumps, gotos and verdict map elements
+	                       * that lead here, as `iptables -L` counts them
+	                       * (not the kernel's use counter, which adds the
+	                       * chain's own rules) */
 	bool instantiated;    /* false: iptables lists it, the kernel never created it */
 	bool legacy;          /* x_tables (iptables-legacy), not nf_tables; rule
 	                       * handles are synthesized from content (no kernel handles) */
@@ -120,6 +128,9 @@ struct snap_chain *snapshot_find_sibling(const struct snap_ruleset *rs, const st
 					 const char *name);
 struct snap_table *snapshot_find_table(const struct snap_ruleset *rs, uint8_t family,
 				       const char *name);
+/* One of iptop's own tables (iptop_trace, iptop_observe: inet, owned by
+ * the iptop process that made it), not the user's ruleset. */
+bool snapshot_own_table(const struct snap_ruleset *rs, uint8_t family, const char *name);
 /* "ip", "ip6", "inet", "arp", "bridge", "netdev" */
 const char *snapshot_family_name(uint8_t family);
 /* "prerouting", "input", ... for hook numbers of the inet families */

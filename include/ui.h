@@ -103,7 +103,14 @@ int feed_demo_route(void *arg, const struct ct_flow *f, struct route_result *res
 	X(STEP_NEXT, "step") \
 	X(EXPLAIN, "explain") \
 	X(ZOOM, "zoom") \
-	X(BARE, "diagram-only")
+	X(BARE, "diagram-only") \
+	X(TOTALS, "totals") \
+	X(OWN, "own-tables") \
+	X(REPLAY_RESTART, "restart") \
+	X(SEEK_BACK, "seek-back") \
+	X(SEEK_FWD, "seek-forward") \
+	X(CHAPTERS, "chapters") \
+	X(MARK, "mark")
 
 enum ui_action {
 #define UI_ACTION_ENUM(id, name) UI_ACT_##id,
@@ -124,6 +131,7 @@ enum ui_ctx {
 	UI_CTX_FLOW = 128,
 	UI_CTX_TRACE = 256,
 	UI_CTX_EXPLAIN = 512,
+	UI_CTX_CHAPTERS = 1024,
 };
 
 struct ui_event {
@@ -183,8 +191,11 @@ void ui_theme_builtin(struct theme *t);
 /* Parse theme text over the built-in default; applied to *t only when the
  * whole text is valid. Errors: "file:line: message". */
 int ui_theme_parse(struct theme *t, const char *text, const char *file, char **cause);
-/* A name without '/' is looked up in $IPTOP_THEMES_DIR, then
- * PKGDATADIR/themes ("default" is also built in); anything with '/' is a path. */
+/* Where themes are looked up by name: $IPTOP_THEMES_DIR, else the
+ * source tree's themes/ (an uninstalled iptop), else PKGDATADIR/themes. */
+char *ui_theme_dir(void);
+/* A name without '/' is looked up in ui_theme_dir() ("default" is also
+ * built in); anything with '/' is a path. */
 int ui_theme_load(struct theme *t, const char *name_or_path, char **cause);
 /* The theme after name in the T cycle (default, light, projector, mono). */
 const char *ui_theme_next(const char *name);

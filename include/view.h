@@ -35,6 +35,8 @@ enum react {
 	REACT_PASS = 64,        /* the view did not handle it: the stack may */
 	REACT_TRACE = 128,      /* ctx.trace.want_start / want_stop: the loop acts */
 	REACT_STEP = 256,       /* one snapshot even while paused (step a replay) */
+	REACT_SEEK = 512,       /* ctx.replay.want_seek: the loop moves the replay */
+	REACT_MARK = 1024,      /* ctx.replay.want_mark: the loop records a chapter mark */
 };
 
 struct view;
@@ -50,6 +52,21 @@ enum view_prompt {
 	VIEW_PROMPT_FILTER,      /* the top view's filter, live as it is typed */
 	VIEW_PROMPT_TRACE,       /* a trace filter: Enter asks the loop to trace */
 	VIEW_PROMPT_LEGACY,      /* y/n: trace legacy rules too (trace.plan says what changes) */
+	VIEW_PROMPT_MARK,        /* the text of a chapter mark (recording) */
+};
+
+struct feed_replay_pos;
+
+/* A replay of a file as the views see it (the loop fills it in after each
+ * snapshot): they ask it to move with REACT_SEEK. While recording, M asks
+ * for a chapter mark with REACT_MARK. */
+struct view_replay {
+	const struct feed_replay_pos *pos;  /* NULL: not a replay of a file */
+	bool ended;              /* the recording has no more snapshots */
+	size_t want_seek;        /* REACT_SEEK: snapshots played, wanted (1: the first) */
+	bool recording;          /* live, recording to a file: M marks chapters */
+	unsigned marks;          /* chapter marks recorded so far */
+	char want_mark[96];      /* REACT_MARK: the mark's text */
 };
 
 /* Tracing as the views see it: the loop owns the session (collect-trace)
@@ -96,7 +113,6 @@ struct view_ctx {
 	bool prompting;          /* the key bar is a text prompt for the top view */
 	enum view_prompt prompt_kind;
 	char prompt[128];
-	char prompt_saved[128];
 	/* Conntrack as of this tick (the loop calls feed_conntrack), NULL: the
 	 * feed has none. Flows live until the next tick: keep keys, not pointers. */
 	const struct ct_table *ct;
@@ -109,7 +125,13 @@ struct view_ctx {
 	const char *notes_error;
 	bool zoom;               /* Z: the diagram bigger, with fewer details */
 	bool bare;               /* D: no title, status or key bar */
+	bool own;                /* i: iptop's own tables (iptop_trace) shown, dim */
+	struct view_replay replay;
 };
+
+/* The diagram's family_mode for scene_layout_update: the family filter,
+ * with SCENE_OWN when i shows iptop's own tables. */
+int view_scene_mode(const struct view_ctx *ctx);
 
 
 struct view_ops {
@@ -188,6 +210,15 @@ struct view *view_flows_new(void);
  * original tuple and zone). */
 struct view *view_flow_new(const struct ct_flow *key);
 struct view *view_trace_new(void);
+/* view-replay.c: a replay's chapter marks (m), Enter jumps to one. */
+struct view *view_replay_chapters_new(void);
+/* r, {, }, m, M: move a replay, list its chapters, mark one while
+ * recording. REACT_PASS for other actions. */
+int view_replay_action(struct view_stack *st, const struct ui_event *ev);
+/* "1:05" of a recording time. */
+void view_replay_fmt_clock(char *buf, size_t n, uint64_t ns);
+/* The chapter a replay is in (the last mark before its position), or -1. */
+long view_replay_chapter(const struct view_replay *r);
 /* The notes for ex over the view below it. */
 struct view *view_explain_new(const struct explain_keys *ex);
 /* Open the chain view for a chain (of its backend), on top of the stack. */
@@ -229,6 +260,10 @@ void view_fmt_rate(char *buf, size_t n, double v);
 /* Does the kernel count anything in this chain (a policy counter or a
  * rule with a counter)? If not, its numbers are unknown ("—"), not 0. */
 bool view_chain_counted(const struct snap_chain *ch);
+/* A column's name right-aligned in w columns of the header row, marked
+ * when the list is sorted by it (if there is room): "▼pkts", or "*pkts"
+ * on an ASCII canvas (a 'v' would read as part of the word: "vpkt/s"). */
+void view_sort_header(struct canvas *c, int x, int y, int w, const char *label, bool sorted, int attr);
 /* Heat 0..1 to a slot: SLOT_HEAT1..4, or cold (fallback). */
 enum slot view_heat_slot(double heat, enum slot cold);
 /* A line of a scrolling list: keep sel visible in rows; returns the new top. */

@@ -20,6 +20,7 @@
 
 #include "batch.h"
 #include "iptop.h"
+#include "record.h"
 #include "trace.h"
 
 /* A replay keeps every packet of a snapshot's stretch until printed. */
@@ -205,6 +206,8 @@ static int run_live(struct feed *feed, const char *filter, int rate, struct prin
 			break;
 		}
 		print_new(pr, ft->state);
+		if (record_check(feed_record(feed), cause) < 0)
+			break;
 	}
 	if (pr->want <= 0 || pr->printed < pr->want) {
 		trace_state_flush(ft->state);

@@ -17,6 +17,8 @@
 #include "batch.h"
 #include "conntrack.h"
 #include "iptop.h"
+#include "nl.h"
+#include "record.h"
 
 static volatile sig_atomic_t batch_stop;
 static volatile sig_atomic_t batch_now;
@@ -57,6 +59,100 @@ static void wall_str(double t, char *buf, size_t n)
 	strftime(buf, n, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
+static bool hook_shown(const struct model_hook *h, int family_mode)
+{
+	return batch_family_shown(h->nfproto, family_mode);
+}
+
+/* Packets entering each hook (--observe): a line per family. */
+static void batch_text_hooks(const struct model *m, int family_mode, struct strbuf *sb)
+{
+	struct model_hook h[MODEL_MAX_HOOKS];
+	size_t i, n = model_hooks(m, h, ARRAY_SIZE(h));
+
+	for (i = 0; i < n; i++) {
+		if (!hook_shown(&h[i], family_mode))
+			continue;
+		if (i == 0 || h[i - 1].nfproto != h[i].nfproto)
+			strbuf_addf(sb, "hooks %s (packets entering, counted by table inet iptop_observe):",
+				    snapshot_family_name(h[i].nfproto));
+		strbuf_addf(sb, "  %s %llu +%llu", snapshot_hook_name(h[i].nfproto, h[i].hook),
+			    (unsigned long long)h[i].packets, (unsigned long long)h[i].d_packets);
+		if (i + 1 == n || h[i + 1].nfproto != h[i].nfproto)
+			strbuf_addc(sb, '\n');
+	}
+}
+
+/* ,"hooks":[...] when the hooks are observed (--observe); nothing otherwise. */
+static void batch_json_hooks(const struct model *m, int family_mode, struct strbuf *sb)
+{
+	struct model_hook h[MODEL_MAX_HOOKS];
+	size_t i, n = model_hooks(m, h, ARRAY_SIZE(h));
+	bool first = true;
+
+	if (!n)
+		return;
+	strbuf_add(sb, ",\"hooks\":[");
+	for (i = 0; i < n; i++) {
+		if (!hook_shown(&h[i], family_mode))
+			continue;
+		strbuf_add(sb, first ? "{\"family\":" : ",{\"family\":");
+		first = false;
+		strbuf_add_json(sb, snapshot_family_name(h[i].nfproto));
+		strbuf_add(sb, ",\"hook\":");
+		strbuf_add_json(sb, snapshot_hook_name(h[i].nfproto, h[i].hook));
+		strbuf_add(sb, ",\"packets\":");
+		strbuf_add_u64(sb, h[i].packets);
+		strbuf_add(sb, ",\"bytes\":");
+		strbuf_add_u64(sb, h[i].bytes);
+		strbuf_add(sb, ",\"delta_packets\":");
+		strbuf_add_u64(sb, h[i].d_packets);
+		strbuf_add(sb, ",\"delta_bytes\":");
+		strbuf_add_u64(sb, h[i].d_bytes);
+		strbuf_addc(sb, '}');
+	}
+	strbuf_addc(sb, ']');
+}
+
+/*
+ * Names and rule text as -b prints them. iptables -S (1.8.9) quotes a
+ * comment and escapes only '"' and '\' in it; it writes control
+ * characters raw, so an ESC sequence in a comment or chain name reaches the
+ * terminal and a newline splits a rule. Here they are escaped, C style
+ * (\n \t \r, else \xHH), and so are the C1 controls U+0080..U+009F
+ * (UTF-8 c2 80..c2 9f), which some terminals also obey. JSON escapes on
+ * its own.
+ */
+static void add_text(struct strbuf *sb, const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p; p++) {
+		if (*p == '\n')
+			strbuf_add(sb, "\\n");
+		else if (*p == '\t')
+			strbuf_add(sb, "\\t");
+		else if (*p == '\r')
+			strbuf_add(sb, "\\r");
+		else if (*p < 0x20 || *p == 0x7f)
+			strbuf_addf(sb, "\\x%02x", *p);
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			strbuf_addf(sb, "\\xc2\\x%02x", p[1]);
+			p++;
+		} else
+			strbuf_addc(sb, (char)*p);
+	}
+}
+
+const char *batch_netns_gone_text(int gone)
+{
+	if (gone == NLSOCK_NETNS_DELETED)
+		return "the network namespace was deleted (ip netns del, or its process exited): "
+		       "this is what is left of it, which iptop still holds";
+	return "the namespace's name now belongs to another network namespace: this is the old one "
+	       "(start iptop again to watch the new one)";
+}
+
 void batch_text_frame(const struct model *m, const struct feed *feed, int family_mode, struct strbuf *sb)
 {
 	const struct snap_ruleset *rs = m->cur;
@@ -69,6 +165,8 @@ void batch_text_frame(const struct model *m, const struct feed *feed, int family
 	wall_str(time_wall(), when, sizeof(when));
 	strbuf_addf(sb, "iptop %s  %s  netns %s  backend %s  generation %u  ruleset %s\n", PACKAGE_VERSION, when,
 		    feed->netns_label, feed->backend, rs->genid, snapshot_status_name(rs->status));
+	if (feed->netns_gone)
+		strbuf_addf(sb, "! %s\n", batch_netns_gone_text(feed->netns_gone));
 	if (rs->error)
 		strbuf_addf(sb, "! %s\n", rs->error);
 	if (rs->legacy_status != SRC_OK && rs->legacy_status != SRC_OFF)
@@ -79,28 +177,35 @@ void batch_text_frame(const struct model *m, const struct feed *feed, int family
 			       "active (iptables -L shows only one of them)\n");
 	if (rs->change_wall > 0) {
 		wall_str(rs->change_wall, when, sizeof(when));
-		strbuf_addf(sb, "last change: %s by %s[%u]\n", when, rs->change_proc[0] ? rs->change_proc : "?",
-			    rs->change_pid);
+		strbuf_addf(sb, "last change: %s by ", when);
+		add_text(sb, rs->change_proc[0] ? rs->change_proc : "?");
+		strbuf_addf(sb, "[%u]\n", rs->change_pid);
 	}
+	batch_text_hooks(m, family_mode, sb);
 	for (i = 0; i < m->nchains; i++) {
 		const struct model_chain *mc = &m->chains[i];
 		const struct snap_chain *ch = mc->snap;
 
-		if (!batch_family_shown(ch->family, family_mode))
+		if (!batch_family_shown(ch->family, family_mode) || snapshot_own_table(rs, ch->family, ch->table))
 			continue;
 		if (!last_table || last_family != ch->family || last_legacy != ch->legacy ||
 		    strcmp(last_table, ch->table) != 0) {
 			const struct snap_table *t = snapshot_find_table(rs, ch->family, ch->table);
 
-			strbuf_addf(sb, "\ntable %s %s%s\n", snapshot_family_name(ch->family), ch->table,
-				    ch->legacy ? " (iptables-legacy)" : t && t->iptables ? " (iptables-nft)" : " (nftables)");
+			strbuf_addf(sb, "\ntable %s ", snapshot_family_name(ch->family));
+			add_text(sb, ch->table);
+			strbuf_add(sb, ch->legacy		? " (iptables-legacy)\n"
+				       : t && t->iptables ? " (iptables-nft)\n"
+							  : " (nftables)\n");
 			last_table = ch->table;
 			last_family = ch->family;
 			last_legacy = ch->legacy;
 		}
+		strbuf_add(sb, "chain ");
+		add_text(sb, ch->name);
 		if (ch->base) {
-			strbuf_addf(sb, "chain %s  hook %s  priority %d  policy %s  ", ch->name,
-				    snapshot_hook_name(ch->family, ch->hook), ch->prio, policy_name(ch->policy));
+			strbuf_addf(sb, "  hook %s  priority %d  policy %s  ", snapshot_hook_name(ch->family, ch->hook),
+				    ch->prio, policy_name(ch->policy));
 			if (!ch->instantiated)
 				strbuf_add(sb, "(not instantiated: implicit ACCEPT)\n");
 			else if (ch->policy_counted)
@@ -111,8 +216,7 @@ void batch_text_frame(const struct model *m, const struct feed *feed, int family
 			else
 				strbuf_add(sb, "policy-counters n/a\n");
 		} else {
-			strbuf_addf(sb, "chain %s  (user chain, %u reference%s)\n", ch->name, ch->use,
-				    ch->use == 1 ? "" : "s");
+			strbuf_addf(sb, "  (user chain, %u reference%s)\n", ch->use, ch->use == 1 ? "" : "s");
 		}
 		for (j = 0; j < ch->nrules; j++) {
 			const struct model_rule *mr = &mc->rules[j];
@@ -124,7 +228,9 @@ void batch_text_frame(const struct model *m, const struct feed *feed, int family
 					    (long long)mr->d_bytes);
 			else
 				strbuf_addf(sb, "  %12s %14s %8s %10s  ", "uncounted", "-", "-", "-");
-			strbuf_addf(sb, "%s%s\n", r->syntax == RULE_SYNTAX_NFT ? "[nft] " : "", r->text);
+			strbuf_add(sb, r->syntax == RULE_SYNTAX_NFT ? "[nft] " : "");
+			add_text(sb, r->text);
+			strbuf_addc(sb, '\n');
 		}
 		strbuf_spill(sb);
 	}
@@ -146,6 +252,10 @@ void batch_json_frame(const struct model *m, const struct feed *feed, int family
 
 	strbuf_addf(sb, "{\"time\":%.3f,\"netns\":", time_wall());
 	strbuf_add_json(sb, feed->netns_label);
+	strbuf_add(sb, ",\"netns_status\":");
+	strbuf_add_json(sb, feed->netns_gone == NLSOCK_NETNS_DELETED	? "deleted"
+			    : feed->netns_gone == NLSOCK_NETNS_REPLACED ? "replaced"
+									: "ok");
 	strbuf_add(sb, ",\"backend\":");
 	strbuf_add_json(sb, feed->backend);
 	strbuf_addf(sb, ",\"generation\":%u,\"status\":", rs->genid);
@@ -167,13 +277,14 @@ void batch_json_frame(const struct model *m, const struct feed *feed, int family
 	} else {
 		strbuf_add(sb, "null");
 	}
+	batch_json_hooks(m, family_mode, sb);
 	strbuf_add(sb, ",\"chains\":[");
 	for (i = 0; i < m->nchains; i++) {
 		const struct model_chain *mc = &m->chains[i];
 		const struct snap_chain *ch = mc->snap;
 		const struct snap_table *t = snapshot_find_table(rs, ch->family, ch->table);
 
-		if (!batch_family_shown(ch->family, family_mode))
+		if (!batch_family_shown(ch->family, family_mode) || snapshot_own_table(rs, ch->family, ch->table))
 			continue;
 		if (!first)
 			strbuf_addc(sb, ',');
@@ -204,6 +315,8 @@ void batch_json_frame(const struct model *m, const struct feed *feed, int family
 		json_u64_or_null(sb, ch->policy_counted, ch->policy_packets - mc->base_policy_packets);
 		strbuf_add(sb, ",\"policy_bytes\":");
 		json_u64_or_null(sb, ch->policy_counted, ch->policy_bytes - mc->base_policy_bytes);
+		strbuf_add(sb, ",\"entered_packets\":");
+		json_u64_or_null(sb, mc->entered_known, mc->entered_packets);
 		strbuf_add(sb, ",\"rules\":[");
 		for (j = 0; j < ch->nrules; j++) {
 			const struct model_rule *mr = &mc->rules[j];
@@ -331,6 +444,11 @@ int batch_run(struct feed *feed, const struct batch_opts *opts, FILE *out, char 
 		}
 		if (sb.spill_failed || fwrite(sb.s, 1, sb.len, out) != sb.len || fflush(out) != 0)
 			break; /* reader went away */
+		if (record_check(feed_record(feed), cause) < 0) {
+			strbuf_free(&sb);
+			model_free(&m);
+			return 1;
+		}
 	}
 	strbuf_free(&sb);
 	model_free(&m);

@@ -237,6 +237,26 @@ static void reopen_req(struct ct_collect *c)
 	c->req = nlsock_open(NETLINK_NETFILTER);
 }
 
+/* IPCTNL_MSG_EXP_GET dump: the helpers' expectations (conntrack -L
+ * expect), a short list (each helper caps its own), buffered whole. A
+ * failure leaves the flows alone: expectations become unknown (null). */
+static void dump_expects(struct ct_collect *c)
+{
+	char req[64];
+	struct nlmsghdr *nlh = put_request(req, c->req, IPCTNL_MSG_EXP_GET, NLM_F_DUMP);
+	struct nlbuf out = { NULL, 0, 0 };
+
+	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK_EXP << 8) | IPCTNL_MSG_EXP_GET;
+	if (nlsock_request(c->req, nlh, 0, &out) < 0) {
+		c->t.has_expects = false;
+		c->t.nexpects = 0;
+		reopen_req(c);
+	} else {
+		ct_table_set_expects(&c->t, out.data, out.len);
+	}
+	nlbuf_free(&out);
+}
+
 static int dump(struct ct_collect *c, double now, bool resync)
 {
 	char req[64];
@@ -426,6 +446,8 @@ int ct_collect_refresh(struct ct_collect *c, double now, bool force)
 	c->tried = true;
 	ct_collect_stats(c);
 	r = dump(c, now, false);
+	if (r == 0 && c->req)
+		dump_expects(c);
 	ct_table_expire(&c->t, now);
 	return r < 0 ? -1 : 1;
 }

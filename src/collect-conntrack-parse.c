@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
 
@@ -153,6 +154,8 @@ static const struct vrule v_ct_r[CTA_MAX + 1] = {
 	[CTA_USE] = { V_U32, 0, NULL },
 	[CTA_ID] = { V_U32, 0, NULL },
 	[CTA_ZONE] = { V_U16, 0, NULL },
+	/* a bitmap: the library copies any length (rounded up to words) */
+	[CTA_LABELS] = { V_ANY, 0, NULL },
 	/* not type-checked by the library, but its members are */
 	[CTA_SYNPROXY] = { V_ANY, 0, &v_synproxy },
 #ifdef CTA_TIMESTAMP_EVENT
@@ -160,6 +163,21 @@ static const struct vrule v_ct_r[CTA_MAX + 1] = {
 #endif
 };
 static const struct vspec v_ct = { CTA_MAX, false, v_ct_r };
+
+static const struct vrule v_exp_r[CTA_EXPECT_MAX + 1] = {
+	[CTA_EXPECT_MASTER] = { V_NEST, 0, &v_tuple },
+	[CTA_EXPECT_TUPLE] = { V_NEST, 0, &v_tuple },
+	[CTA_EXPECT_MASK] = { V_NEST, 0, &v_tuple },
+	[CTA_EXPECT_TIMEOUT] = { V_U32, 0, NULL },
+	[CTA_EXPECT_ID] = { V_U32, 0, NULL },
+	[CTA_EXPECT_HELP_NAME] = { V_STR, 0, NULL },
+	[CTA_EXPECT_ZONE] = { V_U16, 0, NULL },
+	[CTA_EXPECT_FLAGS] = { V_U32, 0, NULL },
+	[CTA_EXPECT_CLASS] = { V_U32, 0, NULL },
+	[CTA_EXPECT_NAT] = { V_NEST, 0, NULL },
+	[CTA_EXPECT_FN] = { V_STR, 0, NULL },
+};
+static const struct vspec v_exp = { CTA_EXPECT_MAX, false, v_exp_r };
 
 static int validate_attrs(const void *p, size_t len, const struct vspec *spec, int depth);
 
@@ -229,6 +247,30 @@ static const struct nlattr *nest_find(const struct nlattr *nest, uint16_t type)
 	return attr_find(mnl_attr_get_payload(nest), mnl_attr_get_payload_len(nest), type);
 }
 
+/* The attributes after the nfgenmsg of an IPv4/IPv6 message, validated
+ * against spec: 0, or -1 with errno EINVAL (malformed) or ENOMSG (another
+ * family). */
+static int checked_payload(const struct nlmsghdr *nlh, const struct vspec *spec,
+			   const struct nfgenmsg **nfg, const void **p, size_t *len)
+{
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(struct nfgenmsg)) {
+		errno = EINVAL;
+		return -1;
+	}
+	*nfg = mnl_nlmsg_get_payload(nlh);
+	*p = (const char *)*nfg + sizeof(**nfg);
+	*len = nlh->nlmsg_len - NLMSG_HDRLEN - sizeof(**nfg);
+	if ((*nfg)->nfgen_family != AF_INET && (*nfg)->nfgen_family != AF_INET6) {
+		errno = ENOMSG;
+		return -1;
+	}
+	if (validate_attrs(*p, *len, spec, 0) < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- parsing ----------------------------------------------------------------- */
 
 static enum ct_msg msg_kind(const struct nlmsghdr *nlh)
@@ -290,6 +332,32 @@ static bool has(const struct nf_conntrack *ct, int attr)
 	return nfct_attr_is_set(ct, attr) > 0;
 }
 
+/* CTA_LABELS is the kernel's unsigned long bitmap (bit n = label n), sent
+ * only when a bit is set; read straight from the message, up to 128 bits. */
+static void read_labels(const void *payload, size_t len, uint64_t labels[2])
+{
+	const struct nlattr *a = attr_find(payload, len, CTA_LABELS);
+	size_t n;
+
+	if (!a)
+		return;
+	n = mnl_attr_get_payload_len(a);
+	memcpy(labels, mnl_attr_get_payload(a), n < 16 ? n : 16);
+}
+
+/* The master of a RELATED flow (FTP data, ...): its original tuple. */
+static void read_master(const struct nf_conntrack *ct, struct ct_flow *f)
+{
+	if (!has(ct, ATTR_MASTER_L4PROTO))
+		return;
+	f->has_master = true;
+	f->master_proto = nfct_get_attr_u8(ct, ATTR_MASTER_L4PROTO);
+	get_addr(ct, f->family, ATTR_MASTER_IPV4_SRC, ATTR_MASTER_IPV6_SRC, &f->master.src);
+	get_addr(ct, f->family, ATTR_MASTER_IPV4_DST, ATTR_MASTER_IPV6_DST, &f->master.dst);
+	f->master.sport = ntohs(nfct_get_attr_u16(ct, ATTR_MASTER_PORT_SRC));
+	f->master.dport = ntohs(nfct_get_attr_u16(ct, ATTR_MASTER_PORT_DST));
+}
+
 int ct_parse_msg(const struct nlmsghdr *nlh, struct ct_flow *f, enum ct_msg *kindp)
 {
 	enum ct_msg kind;
@@ -306,21 +374,8 @@ int ct_parse_msg(const struct nlmsghdr *nlh, struct ct_flow *f, enum ct_msg *kin
 		errno = ENOMSG;
 		return -1;
 	}
-	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(struct nfgenmsg)) {
-		errno = EINVAL;
+	if (checked_payload(nlh, &v_ct, &nfg, &payload, &plen) < 0)
 		return -1;
-	}
-	nfg = mnl_nlmsg_get_payload(nlh);
-	payload = (const char *)nfg + sizeof(*nfg);
-	plen = nlh->nlmsg_len - NLMSG_HDRLEN - sizeof(*nfg);
-	if (nfg->nfgen_family != AF_INET && nfg->nfgen_family != AF_INET6) {
-		errno = ENOMSG;
-		return -1;
-	}
-	if (validate_attrs(payload, plen, &v_ct, 0) < 0) {
-		errno = EINVAL;
-		return -1;
-	}
 
 	ct = nfct_new();
 	if (!ct) {
@@ -366,6 +421,20 @@ int ct_parse_msg(const struct nlmsghdr *nlh, struct ct_flow *f, enum ct_msg *kin
 	f->status = nfct_get_attr_u32(ct, ATTR_STATUS);
 	f->mark = nfct_get_attr_u32(ct, ATTR_MARK);
 	f->zone = nfct_get_attr_u16(ct, ATTR_ZONE);
+	/* CT --zone-orig/--zone-reply: no CTA_ZONE, a zone in each tuple */
+	if (has(ct, ATTR_ORIG_ZONE)) {
+		f->has_zone_orig = true;
+		f->zone_orig = nfct_get_attr_u16(ct, ATTR_ORIG_ZONE);
+	}
+	if (has(ct, ATTR_REPL_ZONE)) {
+		f->has_zone_reply = true;
+		f->zone_reply = nfct_get_attr_u16(ct, ATTR_REPL_ZONE);
+	}
+	if (has(ct, ATTR_HELPER_NAME))
+		snprintf(f->helper, sizeof(f->helper), "%s",
+			 (const char *)nfct_get_attr(ct, ATTR_HELPER_NAME));
+	read_labels(payload, plen, f->labels);
+	read_master(ct, f);
 	if (has(ct, ATTR_TIMEOUT)) {
 		f->has_timeout = true;
 		f->timeout = nfct_get_attr_u32(ct, ATTR_TIMEOUT);
@@ -389,6 +458,89 @@ static bool addr_eq(uint8_t family, const union ct_addr *a, const union ct_addr 
 	if (family == AF_INET)
 		return a->v4 == b->v4;
 	return memcmp(a->b, b->b, 16) == 0;
+}
+
+/* ---- expectations ------------------------------------------------------------
+ * Read straight from the validated attributes: the library's expectation
+ * parser takes the same exit()ing paths, and a tuple is four nests. */
+
+static uint16_t be16_at(const struct nlattr *nest, uint16_t type)
+{
+	const struct nlattr *a = nest_find(nest, type);
+
+	return a ? ntohs(mnl_attr_get_u16(a)) : 0;
+}
+
+static void tuple_addr(const struct nlattr *ip, uint8_t family, uint16_t t4, uint16_t t6,
+		       union ct_addr *out)
+{
+	const struct nlattr *a = nest_find(ip, family == AF_INET6 ? t6 : t4);
+
+	if (a)
+		memcpy(out->b, mnl_attr_get_payload(a), family == AF_INET6 ? 16 : 4);
+}
+
+/* A CTA_TUPLE_* nest into t; the protocol number into *proto. */
+static void read_tuple(const struct nlattr *tup, uint8_t family, struct ct_tuple *t, uint8_t *proto)
+{
+	const struct nlattr *ip = nest_find(tup, CTA_TUPLE_IP);
+	const struct nlattr *pr = nest_find(tup, CTA_TUPLE_PROTO);
+	const struct nlattr *a;
+
+	tuple_addr(ip, family, CTA_IP_V4_SRC, CTA_IP_V6_SRC, &t->src);
+	tuple_addr(ip, family, CTA_IP_V4_DST, CTA_IP_V6_DST, &t->dst);
+	if ((a = nest_find(pr, CTA_PROTO_NUM)))
+		*proto = mnl_attr_get_u8(a);
+	t->sport = be16_at(pr, CTA_PROTO_SRC_PORT);
+	t->dport = be16_at(pr, CTA_PROTO_DST_PORT);
+	t->icmp_id = be16_at(pr, family == AF_INET6 ? CTA_PROTO_ICMPV6_ID : CTA_PROTO_ICMP_ID);
+	if ((a = nest_find(pr, family == AF_INET6 ? CTA_PROTO_ICMPV6_TYPE : CTA_PROTO_ICMP_TYPE)))
+		t->icmp_type = mnl_attr_get_u8(a);
+	if ((a = nest_find(pr, family == AF_INET6 ? CTA_PROTO_ICMPV6_CODE : CTA_PROTO_ICMP_CODE)))
+		t->icmp_code = mnl_attr_get_u8(a);
+}
+
+static uint32_t be32_attr(const void *p, size_t len, uint16_t type, bool *has)
+{
+	const struct nlattr *a = attr_find(p, len, type);
+
+	if (has)
+		*has = a != NULL;
+	return a ? ntohl(mnl_attr_get_u32(a)) : 0;
+}
+
+int ct_parse_expect(const struct nlmsghdr *nlh, struct ct_expect *e)
+{
+	const struct nfgenmsg *nfg;
+	const void *p;
+	size_t len;
+	const struct nlattr *a;
+	uint8_t mask_proto = 0;
+
+	memset(e, 0, sizeof(*e));
+	if (nlh->nlmsg_type != ((NFNL_SUBSYS_CTNETLINK_EXP << 8) | IPCTNL_MSG_EXP_NEW)) {
+		errno = ENOMSG;
+		return -1;
+	}
+	if (checked_payload(nlh, &v_exp, &nfg, &p, &len) < 0)
+		return -1;
+	if (!attr_find(p, len, CTA_EXPECT_TUPLE) || !attr_find(p, len, CTA_EXPECT_MASTER)) {
+		errno = EINVAL;
+		return -1;
+	}
+	e->family = nfg->nfgen_family;
+	read_tuple(attr_find(p, len, CTA_EXPECT_TUPLE), e->family, &e->tuple, &e->proto);
+	read_tuple(attr_find(p, len, CTA_EXPECT_MASK), e->family, &e->mask, &mask_proto);
+	read_tuple(attr_find(p, len, CTA_EXPECT_MASTER), e->family, &e->master, &e->master_proto);
+	e->id = be32_attr(p, len, CTA_EXPECT_ID, NULL);
+	e->timeout = be32_attr(p, len, CTA_EXPECT_TIMEOUT, &e->has_timeout);
+	e->flags = be32_attr(p, len, CTA_EXPECT_FLAGS, NULL);
+	e->class = be32_attr(p, len, CTA_EXPECT_CLASS, &e->has_class);
+	if ((a = attr_find(p, len, CTA_EXPECT_ZONE)))
+		e->zone = ntohs(mnl_attr_get_u16(a));
+	if ((a = attr_find(p, len, CTA_EXPECT_HELP_NAME)))
+		snprintf(e->helper, sizeof(e->helper), "%s", mnl_attr_get_str(a));
+	return 0;
 }
 
 /* NAT = the reply tuple is not the inverted original (reply src != orig

@@ -45,6 +45,52 @@ const char *ct_proto_name(uint8_t proto)
 	}
 }
 
+const char *ct_proto_word(uint8_t proto, char *buf, size_t len)
+{
+	const char *s = ct_proto_name(proto);
+
+	if (strcmp(s, "unknown") != 0)
+		return s;
+	snprintf(buf, len, "%u", proto);
+	return buf;
+}
+
+void ct_duration_text(uint32_t secs, char *buf, size_t len)
+{
+	static const struct { uint32_t secs; char unit; } units[] = {
+		{ 86400, 'd' }, { 3600, 'h' }, { 60, 'm' }, { 1, 's' },
+	};
+	size_t i;
+
+	/* The two biggest units, cut (not rounded): a countdown never shows
+	 * more time than is left. */
+	for (i = 0; i + 1 < ARRAY_SIZE(units) && secs < units[i].secs; i++)
+		;
+	if (i + 1 == ARRAY_SIZE(units) || secs % units[i].secs < units[i + 1].secs)
+		snprintf(buf, len, "%u%c", secs / units[i].secs, units[i].unit);
+	else
+		snprintf(buf, len, "%u%c%u%c", secs / units[i].secs, units[i].unit,
+			 secs % units[i].secs / units[i + 1].secs, units[i + 1].unit);
+}
+
+bool ct_has_labels(const struct ct_flow *f)
+{
+	return f->labels[0] || f->labels[1];
+}
+
+void ct_labels_text(const struct ct_flow *f, struct strbuf *sb)
+{
+	unsigned int i;
+	bool first = true;
+
+	for (i = 0; i < 128; i++) {
+		if (!(f->labels[i / 64] >> (i % 64) & 1))
+			continue;
+		strbuf_addf(sb, "%s%u", first ? "" : ",", i);
+		first = false;
+	}
+}
+
 /* Indexed by the kernel's TCP_CONNTRACK_*, SCTP_CONNTRACK_*,
  * DCCP_CONNTRACK_* values (uapi, stable). */
 static const char *const tcp_states[] = {
@@ -110,16 +156,66 @@ static bool has_ports(uint8_t proto)
 	}
 }
 
-void ct_tuple_text(const struct ct_flow *f, const struct ct_tuple *t, struct strbuf *sb)
+/* "SRC=a DST=b" and the protocol's words, as conntrack prints a tuple
+ * (src/dst, mask-src/mask-dst, master-src/master-dst). */
+static void tuple_words(uint8_t family, uint8_t proto, const struct ct_tuple *t, const char *src,
+			const char *dst, struct strbuf *sb)
 {
 	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
 
-	strbuf_addf(sb, "src=%s dst=%s", ct_addr_text(f->family, &t->src, a, sizeof(a)),
-		    ct_addr_text(f->family, &t->dst, b, sizeof(b)));
-	if (is_icmp(f->proto))
+	strbuf_addf(sb, "%s=%s %s=%s", src, ct_addr_text(family, &t->src, a, sizeof(a)), dst,
+		    ct_addr_text(family, &t->dst, b, sizeof(b)));
+	if (is_icmp(proto))
 		strbuf_addf(sb, " type=%u code=%u id=%u", t->icmp_type, t->icmp_code, t->icmp_id);
-	else if (has_ports(f->proto))
+	else if (has_ports(proto))
 		strbuf_addf(sb, " sport=%u dport=%u", t->sport, t->dport);
+	else if (proto == IPPROTO_GRE)
+		strbuf_addf(sb, " srckey=0x%x dstkey=0x%x", t->sport, t->dport);
+}
+
+void ct_tuple_text(const struct ct_flow *f, const struct ct_tuple *t, struct strbuf *sb)
+{
+	tuple_words(f->family, f->proto, t, "src", "dst", sb);
+}
+
+static void master_text(const struct ct_flow *f, struct strbuf *sb)
+{
+	strbuf_addc(sb, ' ');
+	tuple_words(f->family, f->master_proto, &f->master, "master-src", "master-dst", sb);
+}
+
+/* conntrack -L expect's order: timeout, proto, tuple, mask, master, zone,
+ * flags, class, helper. */
+void ct_expect_text(const struct ct_expect *e, struct strbuf *sb)
+{
+	static const struct { uint32_t bit; const char *name; } flags[] = {
+		{ NF_CT_EXPECT_PERMANENT, "PERMANENT" },
+		{ NF_CT_EXPECT_INACTIVE, "INACTIVE" },
+		{ NF_CT_EXPECT_USERSPACE, "USERSPACE" },
+	};
+	const char *sep = " ";
+	size_t i;
+
+	if (e->has_timeout)
+		strbuf_addf(sb, "%u ", e->timeout);
+	strbuf_addf(sb, "proto=%u ", e->proto);
+	tuple_words(e->family, e->proto, &e->tuple, "src", "dst", sb);
+	strbuf_addc(sb, ' ');
+	tuple_words(e->family, e->proto, &e->mask, "mask-src", "mask-dst", sb);
+	strbuf_addc(sb, ' ');
+	tuple_words(e->family, e->master_proto, &e->master, "master-src", "master-dst", sb);
+	if (e->zone)
+		strbuf_addf(sb, " zone=%u", e->zone);
+	for (i = 0; i < ARRAY_SIZE(flags); i++) {
+		if (e->flags & flags[i].bit) {
+			strbuf_addf(sb, "%s%s", sep, flags[i].name);
+			sep = ",";
+		}
+	}
+	if (e->has_class)
+		strbuf_addf(sb, " class=%u", e->class);
+	if (e->helper[0])
+		strbuf_addf(sb, " helper=%s", e->helper);
 }
 
 static void counters_text(const struct ct_flow *f, int dir, struct strbuf *sb)
@@ -129,8 +225,11 @@ static void counters_text(const struct ct_flow *f, int dir, struct strbuf *sb)
 			    (unsigned long long)f->packets[dir], (unsigned long long)f->bytes[dir]);
 }
 
-/* conntrack -L order: proto, num, timeout, state, orig tuple, counters,
- * [UNREPLIED], reply tuple, counters, [ASSURED], mark, zone; then ours. */
+/* conntrack -L order: proto, num, timeout, state, orig tuple, zone-orig,
+ * counters, [UNREPLIED], reply tuple, zone-reply, counters, [ASSURED],
+ * mark, zone, helper; then ours: labels (bit numbers: conntrack prints
+ * names, and only with a connlabel.conf), the master of a RELATED flow
+ * (in conntrack -L expect's words), nat, id. */
 void ct_flow_text(const struct ct_flow *f, struct strbuf *sb)
 {
 	const char *state = ct_state_name(f);
@@ -143,46 +242,137 @@ void ct_flow_text(const struct ct_flow *f, struct strbuf *sb)
 	if (state)
 		strbuf_addf(sb, "%s ", state);
 	ct_tuple_text(f, &f->orig, sb);
+	if (f->has_zone_orig)
+		strbuf_addf(sb, " zone-orig=%u", f->zone_orig);
 	counters_text(f, CT_DIR_ORIG, sb);
 	if (!(f->status & IPS_SEEN_REPLY))
 		strbuf_add(sb, " [UNREPLIED]");
 	strbuf_addc(sb, ' ');
 	ct_tuple_text(f, &f->reply, sb);
+	if (f->has_zone_reply)
+		strbuf_addf(sb, " zone-reply=%u", f->zone_reply);
 	counters_text(f, CT_DIR_REPLY, sb);
 	if (*flag)
 		strbuf_addf(sb, " %s", flag);
 	strbuf_addf(sb, " mark=%u", f->mark);
 	if (f->zone)
 		strbuf_addf(sb, " zone=%u", f->zone);
+	if (f->helper[0])
+		strbuf_addf(sb, " helper=%s", f->helper);
+	if (ct_has_labels(f)) {
+		strbuf_add(sb, " labels=");
+		ct_labels_text(f, sb);
+	}
+	if (f->has_master)
+		master_text(f, sb);
 	strbuf_addf(sb, " nat=%s id=%u", nat ? nat : "none", f->id);
 }
 
-static void tuple_json(const struct ct_flow *f, const struct ct_tuple *t, struct strbuf *sb)
+/* A tuple's members: src, dst, and sport/dport, type/code/id or
+ * srckey/dstkey (no braces). */
+static void tuple_fields_json(uint8_t family, uint8_t proto, const struct ct_tuple *t, struct strbuf *sb)
 {
 	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
 
-	strbuf_addf(sb, "{\"src\":\"%s\",\"dst\":\"%s\"",
-		    ct_addr_text(f->family, &t->src, a, sizeof(a)),
-		    ct_addr_text(f->family, &t->dst, b, sizeof(b)));
-	if (is_icmp(f->proto))
+	strbuf_addf(sb, "\"src\":\"%s\",\"dst\":\"%s\"", ct_addr_text(family, &t->src, a, sizeof(a)),
+		    ct_addr_text(family, &t->dst, b, sizeof(b)));
+	if (is_icmp(proto))
 		strbuf_addf(sb, ",\"type\":%u,\"code\":%u,\"id\":%u", t->icmp_type, t->icmp_code,
 			    t->icmp_id);
-	else if (has_ports(f->proto))
+	else if (has_ports(proto))
 		strbuf_addf(sb, ",\"sport\":%u,\"dport\":%u", t->sport, t->dport);
+	else if (proto == IPPROTO_GRE)
+		strbuf_addf(sb, ",\"srckey\":%u,\"dstkey\":%u", t->sport, t->dport);
+}
+
+static void tuple_json(uint8_t family, uint8_t proto, const struct ct_tuple *t, struct strbuf *sb)
+{
+	strbuf_addc(sb, '{');
+	tuple_fields_json(family, proto, t, sb);
 	strbuf_addc(sb, '}');
 }
 
-static void flow_json(const struct ct_flow *f, struct strbuf *sb)
+/* A master connection: {proto, its original tuple, id in the mirror or null}. */
+static void master_json(uint8_t family, uint8_t proto, const struct ct_tuple *t, const struct ct_flow *m,
+			struct strbuf *sb)
+{
+	char p[8];
+
+	strbuf_addf(sb, "{\"proto\":\"%s\",", ct_proto_word(proto, p, sizeof(p)));
+	tuple_fields_json(family, proto, t, sb);
+	if (m)
+		strbuf_addf(sb, ",\"id\":%u}", m->id);
+	else
+		strbuf_add(sb, ",\"id\":null}");
+}
+
+static void zone_json(struct strbuf *sb, const char *key, bool has, uint16_t zone)
+{
+	if (has)
+		strbuf_addf(sb, ",\"%s\":%u", key, zone);
+	else
+		strbuf_addf(sb, ",\"%s\":null", key);
+}
+
+/* helper, labels, master: what helpers and ct label rules add. */
+static void extras_json(const struct ct_table *t, const struct ct_flow *f, struct strbuf *sb)
+{
+	strbuf_add(sb, ",\"helper\":");
+	if (f->helper[0])
+		strbuf_add_json(sb, f->helper);
+	else
+		strbuf_add(sb, "null");
+	strbuf_add(sb, ",\"labels\":[");
+	ct_labels_text(f, sb);
+	strbuf_add(sb, "],\"master\":");
+	if (f->has_master)
+		master_json(f->family, f->master_proto, &f->master, ct_table_master(t, f), sb);
+	else
+		strbuf_add(sb, "null");
+}
+
+static void expect_json(const struct ct_table *t, const struct ct_expect *e, struct strbuf *sb)
+{
+	char p[8];
+
+	strbuf_addf(sb, "{\"id\":%u,\"family\":\"%s\",\"proto\":\"%s\",\"expected\":", e->id,
+		    e->family == AF_INET6 ? "ipv6" : "ipv4", ct_proto_word(e->proto, p, sizeof(p)));
+	tuple_json(e->family, e->proto, &e->tuple, sb);
+	strbuf_add(sb, ",\"mask\":");
+	tuple_json(e->family, e->proto, &e->mask, sb);
+	strbuf_add(sb, ",\"master\":");
+	master_json(e->family, e->master_proto, &e->master, ct_table_expect_master(t, e), sb);
+	strbuf_add(sb, ",\"timeout\":");
+	if (e->has_timeout)
+		strbuf_addf(sb, "%u", e->timeout);
+	else
+		strbuf_add(sb, "null");
+	strbuf_addf(sb, ",\"zone\":%u,\"class\":", e->zone);
+	if (e->has_class)
+		strbuf_addf(sb, "%u", e->class);
+	else
+		strbuf_add(sb, "null");
+	strbuf_add(sb, ",\"helper\":");
+	if (e->helper[0])
+		strbuf_add_json(sb, e->helper);
+	else
+		strbuf_add(sb, "null");
+	strbuf_addf(sb, ",\"permanent\":%s,\"inactive\":%s,\"userspace\":%s}",
+		    e->flags & NF_CT_EXPECT_PERMANENT ? "true" : "false",
+		    e->flags & NF_CT_EXPECT_INACTIVE ? "true" : "false",
+		    e->flags & NF_CT_EXPECT_USERSPACE ? "true" : "false");
+}
+
+static void flow_json(const struct ct_table *t, const struct ct_flow *f, struct strbuf *sb)
 {
 	const char *state = ct_state_name(f);
 	const char *nat = ct_nat_name(f->nat);
+	char p[8];
 
-	strbuf_addf(sb, "{\"id\":%u,\"family\":\"%s\",\"proto\":", f->id,
-		    f->family == AF_INET6 ? "ipv6" : "ipv4");
-	if (strcmp(ct_proto_name(f->proto), "unknown") == 0)
-		strbuf_addf(sb, "%u", f->proto);
-	else
-		strbuf_addf(sb, "\"%s\"", ct_proto_name(f->proto));
+	/* always a string: the name, or the number for one conntrack has
+	 * no name for ("99"; conntrack -L prints "unknown 99") */
+	strbuf_addf(sb, "{\"id\":%u,\"family\":\"%s\",\"proto\":\"%s\"", f->id,
+		    f->family == AF_INET6 ? "ipv6" : "ipv4", ct_proto_word(f->proto, p, sizeof(p)));
 	strbuf_add(sb, ",\"state\":");
 	if (state)
 		strbuf_addf(sb, "\"%s\"", state);
@@ -192,15 +382,19 @@ static void flow_json(const struct ct_flow *f, struct strbuf *sb)
 		    f->status & IPS_ASSURED ? "true" : "false",
 		    f->status & IPS_SEEN_REPLY ? "true" : "false");
 	strbuf_add(sb, ",\"orig\":");
-	tuple_json(f, &f->orig, sb);
+	tuple_json(f->family, f->proto, &f->orig, sb);
 	strbuf_add(sb, ",\"reply\":");
-	tuple_json(f, &f->reply, sb);
+	tuple_json(f->family, f->proto, &f->reply, sb);
 	strbuf_add(sb, ",\"nat\":");
 	if (nat)
 		strbuf_addf(sb, "\"%s\"", nat);
 	else
 		strbuf_add(sb, "null");
-	strbuf_addf(sb, ",\"mark\":%u,\"zone\":%u,\"timeout\":", f->mark, f->zone);
+	strbuf_addf(sb, ",\"mark\":%u,\"zone\":%u", f->mark, f->zone);
+	zone_json(sb, "zone_orig", f->has_zone_orig, f->zone_orig);
+	zone_json(sb, "zone_reply", f->has_zone_reply, f->zone_reply);
+	extras_json(t, f, sb);
+	strbuf_add(sb, ",\"timeout\":");
 	if (f->has_timeout)
 		strbuf_addf(sb, "%u", f->timeout);
 	else
@@ -245,10 +439,21 @@ void ct_table_json(const struct ct_table *t, struct strbuf *sb, size_t limit)
 	for (i = 0; i < n; i++) {
 		if (i)
 			strbuf_addc(sb, ',');
-		flow_json(v[i], sb);
+		flow_json(t, v[i], sb);
 		strbuf_spill(sb);   /* batch: 100k flows never sit in memory as text */
 	}
 	free(v);
+	strbuf_add(sb, "],\"expectations\":");
+	if (!t->has_expects) {
+		strbuf_add(sb, "null}");
+		return;
+	}
+	strbuf_addc(sb, '[');
+	for (i = 0; i < t->nexpects; i++) {
+		if (i)
+			strbuf_addc(sb, ',');
+		expect_json(t, &t->expects[i], sb);
+	}
 	strbuf_add(sb, "]}");
 }
 
@@ -278,6 +483,18 @@ void ct_table_text(const struct ct_table *t, struct strbuf *sb, size_t limit)
 	if (shown < n)
 		strbuf_addf(sb, "... %zu more\n", n - shown);
 	free(v);
+	if (!t->has_expects)
+		return;
+	strbuf_addf(sb, "expectations: %zu\n", t->nexpects);
+	for (i = 0; i < t->nexpects; i++) {
+		const struct ct_flow *m = ct_table_expect_master(t, &t->expects[i]);
+
+		strbuf_add(sb, "expect ");
+		ct_expect_text(&t->expects[i], sb);
+		if (m)
+			strbuf_addf(sb, " master_id=%u", m->id);
+		strbuf_addc(sb, '\n');
+	}
 }
 
 /* ---- routing decision ------------------------------------------------------ */

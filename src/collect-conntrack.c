@@ -43,6 +43,7 @@ void ct_table_init(struct ct_table *t)
 void ct_table_free(struct ct_table *t)
 {
 	free(t->flows);
+	free(t->expects);
 	free(t->index);
 	free(t->error);
 	memset(t, 0, sizeof(*t));
@@ -168,6 +169,68 @@ struct ct_flow *ct_table_find_flow(const struct ct_table *t, const struct ct_flo
 	size_t s = index_slot(t, key);
 
 	return s == (size_t)-1 ? NULL : &t->flows[t->index[s] - 1];
+}
+
+/* Same connection end points as the master tuple a RELATED flow carries
+ * (the master's original direction). */
+static bool orig_is(const struct ct_flow *m, uint8_t family, uint8_t proto, const struct ct_tuple *t)
+{
+	size_t alen = family == AF_INET6 ? 16 : 4;
+
+	return m->family == family && m->proto == proto && memcmp(m->orig.src.b, t->src.b, alen) == 0 &&
+	       memcmp(m->orig.dst.b, t->dst.b, alen) == 0 && m->orig.sport == t->sport &&
+	       m->orig.dport == t->dport;
+}
+
+bool ct_is_master_of(const struct ct_flow *m, const struct ct_flow *f)
+{
+	return f->has_master && orig_is(m, f->family, f->master_proto, &f->master);
+}
+
+/* The flow whose original tuple is t: a live one before a dying one. */
+static const struct ct_flow *find_orig(const struct ct_table *t, uint8_t family, uint8_t proto,
+				       const struct ct_tuple *tuple)
+{
+	const struct ct_flow *dying = NULL;
+	size_t i;
+
+	for (i = 0; i < t->nflows; i++) {
+		if (!orig_is(&t->flows[i], family, proto, tuple))
+			continue;
+		if (!t->flows[i].dying)
+			return &t->flows[i];
+		dying = &t->flows[i];
+	}
+	return dying;
+}
+
+const struct ct_flow *ct_table_master(const struct ct_table *t, const struct ct_flow *f)
+{
+	return f->has_master ? find_orig(t, f->family, f->master_proto, &f->master) : NULL;
+}
+
+const struct ct_flow *ct_table_expect_master(const struct ct_table *t, const struct ct_expect *e)
+{
+	return find_orig(t, e->family, e->master_proto, &e->master);
+}
+
+static size_t whole_msgs(const void *buf, size_t len);
+
+size_t ct_table_set_expects(struct ct_table *t, const void *buf, size_t len)
+{
+	const struct nlmsghdr *nlh;
+	int left = (int)whole_msgs(buf, len > INT32_MAX ? INT32_MAX : len);
+	struct ct_expect e;
+
+	t->nexpects = 0;
+	t->has_expects = true;
+	for (nlh = buf; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+		if (ct_parse_expect(nlh, &e) < 0)
+			continue;
+		t->expects = xreallocarray(t->expects, t->nexpects + 1, sizeof(*t->expects));
+		t->expects[t->nexpects++] = e;
+	}
+	return t->nexpects;
 }
 
 static struct ct_flow *table_insert(struct ct_table *t, const struct ct_flow *f, double now)

@@ -387,7 +387,7 @@ static void occ_free(struct occ_map *m)
 	free(m->count);
 }
 
-static uint64_t synth_handle(uint64_t key, uint32_t occurrence)
+uint64_t collect_legacy_handle(uint64_t key, uint32_t occurrence)
 {
 	uint64_t h = occurrence ? mix64(key ^ (0x9e3779b97f4a7c15ULL * occurrence)) : key;
 
@@ -462,7 +462,8 @@ static void build_chain(struct ltable *t, const struct lchain *c, struct snap_ch
 		rule_text_render_xt_entry(t->blob + off, t->len - off, t->family, c->name, jump_name,
 					  t, &rt);
 		key = rule_key(t, c->name, off, rt.text);
-		r->handle = synth_handle(key, occ_next(&occ, key));
+		r->handle = collect_legacy_handle(key, occ_next(&occ, key));
+		r->content = key;
 		r->position = prev;
 		prev = r->handle;
 		r->counted = rt.counted;

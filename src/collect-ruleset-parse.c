@@ -151,6 +151,8 @@ int collect_parse_chains(struct snap_ruleset *rs, const struct nlbuf *b, char **
 		ch->policy = -1;
 		if (nftnl_chain_is_set(c, NFTNL_CHAIN_HANDLE))
 			ch->handle = nftnl_chain_get_u64(c, NFTNL_CHAIN_HANDLE);
+		/* the kernel's use counter until collect_assemble_finish()
+		 * takes the chain's own rules off it */
 		if (nftnl_chain_is_set(c, NFTNL_CHAIN_USE))
 			ch->use = nftnl_chain_get_u32(c, NFTNL_CHAIN_USE);
 		if (nftnl_chain_is_set(c, NFTNL_CHAIN_HOOKNUM)) {
@@ -739,6 +741,24 @@ fail:
 	return NULL;
 }
 
+/* NFTA_CHAIN_USE counts every holder of the chain (kernel nf_tables_api.c):
+ * each of its own rules, and each jump or goto verdict that leads to it,
+ * in a rule or in an element of a verdict map, anonymous or named.
+ * References are the second part, what `iptables -L` prints as
+ * "(N references)": it subtracts the rules the same way (iptables nft.c,
+ * __nft_print_header). */
+static void chain_references(struct snap_ruleset *rs)
+{
+	size_t i;
+
+	for (i = 0; i < rs->nchains; i++) {
+		struct snap_chain *ch = &rs->chains[i];
+
+		if (!ch->legacy)
+			ch->use = ch->use > ch->nrules ? ch->use - (uint32_t)ch->nrules : 0;
+	}
+}
+
 void collect_assemble_finish(struct snap_ruleset *rs, const struct snap_ruleset *prev)
 {
 	size_t i;
@@ -761,6 +781,7 @@ void collect_assemble_finish(struct snap_ruleset *rs, const struct snap_ruleset 
 		}
 		chain_index_free(&pix);
 	}
+	chain_references(rs);
 	collect_finish_ruleset(rs);
 }
 

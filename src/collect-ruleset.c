@@ -125,9 +125,11 @@ bool collect_ruleset_events(struct collect_ruleset *c)
 			char name[64];
 
 			if (collect_parse_gen(nlh, &gen, &pid, name, sizeof(name)) == 0) {
-				c->change_pid = pid;
-				snprintf(c->change_proc, sizeof(c->change_proc), "%s", name);
-				c->change_wall = time_wall();
+				if (!snapshot_change_is_iptop(pid, name)) {
+					c->change_pid = pid;
+					snprintf(c->change_proc, sizeof(c->change_proc), "%s", name);
+					c->change_wall = time_wall();
+				}
 				if (c->rec)
 					record_frame(c->rec, REC_NFT_EVENT, nlh, nlh->nlmsg_len);
 				changed = true;
@@ -276,9 +278,11 @@ static int dump_set_elems(struct collect_ruleset *c, uint8_t family, const char 
 	return nlsock_request(c->req, nlh, 0, out);
 }
 
-/* c->sets: the NEWSET messages of the anonymous sets, then each one's
- * elements (copied from the last generation when it had the set). rs has
- * this generation's tables. -1 with errno (ENOENT: a set went away). */
+/* c->sets: the NEWSET messages of the anonymous sets and of the object
+ * maps (rule text names an object's kind by its map: `counter name tcp
+ * dport map @cm`), then each anonymous set's elements (copied from the
+ * last generation when it had the set). rs has this generation's tables.
+ * -1 with errno (ENOENT: a set went away). */
 static int dump_sets(struct collect_ruleset *c, const struct snap_ruleset *rs)
 {
 	const struct nlmsghdr *nlh;
@@ -290,7 +294,7 @@ static int dump_sets(struct collect_ruleset *c, const struct snap_ruleset *rs)
 	if (dump(c, NFT_MSG_GETSET, &c->setlist) < 0)
 		return -1;
 	for (nlh = nlbuf_first(&c->setlist); nlh; nlh = nlbuf_next(&c->setlist, nlh))
-		if (raw_set_parse(nlh, &st) == 0 && (st.flags & NFT_SET_ANONYMOUS))
+		if (raw_set_parse(nlh, &st) == 0 && (st.flags & (NFT_SET_ANONYMOUS | NFT_SET_OBJECT)))
 			append_msg(&c->sets, nlh);
 	for (nlh = nlbuf_first(&c->setlist); nlh; nlh = nlbuf_next(&c->setlist, nlh)) {
 		uint8_t family = ((const struct nfgenmsg *)mnl_nlmsg_get_payload(nlh))->nfgen_family;
@@ -391,7 +395,7 @@ static struct snap_ruleset *failed(const struct snap_ruleset *prev, enum src_sta
 	return rs;
 }
 
-void collect_ruleset_add_legacy(struct snap_ruleset *rs, struct nlbuf *raw)
+void collect_ruleset_add_legacy(struct snap_ruleset *rs, struct nlbuf *raw, const struct snap_ruleset *prev)
 {
 	enum src_status st = SRC_OK;
 	char *cause = NULL;
@@ -406,10 +410,12 @@ void collect_ruleset_add_legacy(struct snap_ruleset *rs, struct nlbuf *raw)
 	free(cause);
 	rs->legacy_status = SRC_OK;
 	rs->both_backends = collect_legacy_both(rs);
+	collect_legacy_align(rs, prev);
 	snapshot_sort_chains(rs);
 }
 
-void collect_ruleset_parse_legacy(struct snap_ruleset *rs, const void *raw, size_t len)
+void collect_ruleset_parse_legacy(struct snap_ruleset *rs, const void *raw, size_t len,
+				  const struct snap_ruleset *prev)
 {
 	char *cause = NULL;
 
@@ -420,6 +426,7 @@ void collect_ruleset_parse_legacy(struct snap_ruleset *rs, const void *raw, size
 	}
 	rs->legacy_status = SRC_OK;
 	rs->both_backends = collect_legacy_both(rs);
+	collect_legacy_align(rs, prev);
 	snapshot_sort_chains(rs);
 }
 
@@ -549,7 +556,7 @@ struct snap_ruleset *collect_ruleset_snapshot(struct collect_ruleset *c, const s
 			memcpy(rs->change_proc, c->change_proc, sizeof(rs->change_proc));
 		}
 		rs->time_ns = time_mono_ns();
-		collect_ruleset_add_legacy(rs, &c->legacy);
+		collect_ruleset_add_legacy(rs, &c->legacy, prev);
 		if (c->rec)
 			record_ruleset(c->rec, &in, &c->legacy, rs);
 		if (!same_gen)

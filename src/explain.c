@@ -246,38 +246,31 @@ static char *read_all(const char *path)
 	return strbuf_steal(&sb);
 }
 
+char *explain_dir(void)
+{
+	const char *env = getenv("IPTOP_DATA_DIR"), *tree = data_source_tree();
+
+	if (env && *env)
+		return xstrdup(env);
+	return tree ? xasprintf("%s/doc", tree) : xstrdup(PKGDATADIR);
+}
+
 int explain_load(struct explain *e, char **cause)
 {
-	const char *dirs[2];
-	size_t i;
+	char *dir = explain_dir(), *path = xasprintf("%s/%s", dir, EXPLAIN_FILE), *text;
+	int r = -1;
 
-	dirs[0] = getenv("IPTOP_DATA_DIR");
-	dirs[1] = PKGDATADIR;
-	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
-		char *path, *text;
-		int r;
-
-		if (!dirs[i] || !*dirs[i])
-			continue;
-		path = xasprintf("%s/%s", dirs[i], EXPLAIN_FILE);
-		if (access(path, F_OK) != 0) {
-			free(path);
-			continue;
-		}
-		text = read_all(path);
-		if (!text) {
-			*cause = xasprintf("%s: %s", path, strerror(errno));
-			free(path);
-			return -1;
-		}
+	if (access(path, F_OK) != 0) {
+		*cause = xasprintf("no notes installed (looked for %s in %s)", EXPLAIN_FILE, dir);
+	} else if (!(text = read_all(path))) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+	} else {
 		r = explain_parse(e, text, path, cause);
 		free(text);
-		free(path);
-		return r;
 	}
-	*cause = xasprintf("no notes installed (looked for %s in %s%s%s)", EXPLAIN_FILE,
-			   dirs[0] && *dirs[0] ? dirs[0] : "", dirs[0] && *dirs[0] ? " and " : "", PKGDATADIR);
-	return -1;
+	free(path);
+	free(dir);
+	return r;
 }
 
 /* ---- which notes a selection calls for ------------------------------------------------ */

@@ -21,6 +21,7 @@
 #include "collect.h"
 #include "conntrack.h"
 #include "feed.h"
+#include "collect-observe.h"
 #include "iptop.h"
 #include "nl.h"
 #include "record.h"
@@ -67,8 +68,10 @@ struct live {
 	struct collect_ruleset *rules;
 	struct ct_collect *ct;   /* opened on first use */
 	struct record *rec;
+	char *netns;             /* as given (-N), or NULL: watched for deletion */
 	int epfd;
 	struct trace_session *trace;
+	struct collect_observe *observe;
 	struct feed_ifname *ifnames;   /* recorded so far */
 	size_t nifnames;
 	bool ct_recorded;        /* ct_acct and ct_max are in the recording */
@@ -163,6 +166,27 @@ static const struct ct_table *live_conntrack(struct feed *f, bool flows)
 	return ct_collect_table(l->ct);
 }
 
+/* Once a snapshot: is the namespace still there by the name it was given?
+ * The label says so when not (the screen's status line, -b, JSON). */
+static void live_netns_check(struct feed *f)
+{
+	struct live *l = f->priv;
+	int gone = nlsock_netns_gone(l->netns);
+	char *label;
+
+	if (gone == f->netns_gone)
+		return;
+	f->netns_gone = gone;
+	label = nlsock_netns_label(NULL);
+	free(f->netns_label);
+	if (!gone)
+		f->netns_label = nlsock_netns_label(l->netns);
+	else
+		f->netns_label = xasprintf("%s (%s: %s)", label, l->netns,
+					   gone == NLSOCK_NETNS_DELETED ? "deleted" : "now another namespace");
+	free(label);
+}
+
 static struct snap_ruleset *live_snapshot(struct feed *f, const struct snap_ruleset *prev, feed_want_fn want,
 					  void *arg)
 {
@@ -171,6 +195,8 @@ static struct snap_ruleset *live_snapshot(struct feed *f, const struct snap_rule
 
 	nlipset_cache_clear(l->ipsets);	/* names asked afresh each snapshot */
 	rs = collect_ruleset_snapshot(l->rules, prev, want, arg);
+
+	live_netns_check(f);
 
 	if (l->rec && rs->status != SRC_OK)
 		record_ruleset_error(l->rec, rs);
@@ -303,16 +329,38 @@ static int live_trace_timeout_ms(struct feed *f)
 	return l->trace ? trace_timeout_ms(l->trace) : -1;
 }
 
-static void live_close(struct feed *f)
+static int live_observe(struct feed *f, bool on, char **cause)
 {
 	struct live *l = f->priv;
 
+	*cause = NULL;
+	free(f->observe_notice);
+	f->observe_notice = NULL;
+	collect_observe_stop(l->observe);
+	l->observe = NULL;
+	f->observing = false;
+	if (!on)
+		return 0;
+	l->observe = collect_observe_start(cause, &f->observe_notice);
+	if (!l->observe)
+		return -1;
+	f->observing = true;
+	return 0;
+}
+
+static void live_close(struct feed *f)
+{
+	struct live *l = f->priv;
+	char *cause;
+
 	/* Before the recording closes: its stop is the last thing in it. */
 	live_trace_stop(f);
+	(void)live_observe(f, false, &cause);
 	rule_text_ipset_names(NULL, NULL);
 	nlipset_cache_free(l->ipsets);
 	free(l->ipsets_rec);
 	free(l->ifnames);
+	free(l->netns);
 	collect_ruleset_close(l->rules);
 	ct_collect_close(l->ct);
 	record_close(l->rec, NULL);
@@ -333,6 +381,7 @@ static const struct feed_ops feed_live_ops = {
 	.trace_fd = live_trace_fd,
 	.trace_read = live_trace_read,
 	.trace_timeout_ms = live_trace_timeout_ms,
+	.observe = live_observe,
 };
 
 struct feed *feed_live_open(const char *netns, const char *record_path, int interval_ms, char **cause)
@@ -347,10 +396,12 @@ struct feed *feed_live_open(const char *netns, const char *record_path, int inte
 	f->ops = &feed_live_ops;
 	f->priv = l;
 	f->netns_label = nlsock_netns_label(netns);
+	l->netns = netns ? xstrdup(netns) : NULL;
 	f->backend = xstrdup("nf_tables");
 	if (record_path) {
 		l->rec = record_create(record_path, f->netns_label, interval_ms, cause);
 		if (!l->rec) {
+			free(l->netns);
 			free(f->netns_label);
 			free(f->backend);
 			free(f);
@@ -372,6 +423,7 @@ struct feed *feed_live_open(const char *netns, const char *record_path, int inte
 /* ---- replay ------------------------------------------------------------ */
 
 #define REPLAY_MAX_IFNAMES 1024
+#define REPLAY_MAX_MARKS 256     /* chapter marks read from one recording */
 
 /* A trace or fact frame read and not played yet (replay_play). */
 struct replay_held {
@@ -396,6 +448,7 @@ struct replay {
 	double start_wall;       /* wall clock the recording started at, 0 unknown */
 	struct feed_ifname *ifnames;   /* from REC_META ifname.N */
 	size_t nifnames;
+	struct feed_replay_pos pos;
 	struct feed_ipset *ipsets;     /* from REC_META ipset.N */
 	size_t nipsets;
 };
@@ -645,21 +698,45 @@ static void replay_play(struct feed *f, uint64_t upto_ns, const struct snap_rule
 	}
 }
 
-/* Does the recording hold trace messages? Frame headers only; a damaged
- * file is for the replay to report, where it gets there. */
-static bool replay_has_traces(const char *path)
+/* What the recording holds, read once at open: its snapshots, length,
+ * chapter marks (REC_META mark=TEXT) and whether it traced packets. A
+ * damaged file is for the replay to report, where it gets there. */
+static bool replay_scan(const char *path, struct feed_replay_pos *pos)
 {
 	struct record_reader *rd;
 	struct record_frame fr;
 	char *cause = NULL;
-	bool found = false;
+	bool traces = false;
 
 	rd = record_reader_open(path, &cause);
-	while (rd && !found && record_reader_skip(rd, &fr, &cause) == 1)
-		found = fr.type == REC_TRACE;
+	while (rd && record_reader_next(rd, &fr, &cause) == 1) {
+		const char *p, *end;
+
+		pos->len_ns = fr.t_ns > pos->len_ns ? fr.t_ns : pos->len_ns;
+		if (fr.type == REC_TRACE)
+			traces = true;
+		if (fr.type == REC_RULESET_END || fr.type == REC_RULESET_ERROR)
+			pos->nsnaps++;
+		if (fr.type != REC_META)
+			continue;
+		for (p = (const char *)fr.data, end = p + fr.len; p < end; p++) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+			struct feed_mark *m;
+
+			if (n > 5 && memcmp(p, "mark=", 5) == 0 && pos->nmarks < REPLAY_MAX_MARKS) {
+				pos->marks = xreallocarray(pos->marks, pos->nmarks + 1, sizeof(*pos->marks));
+				m = &pos->marks[pos->nmarks++];
+				m->t_ns = fr.t_ns;
+				m->snap = pos->nsnaps;
+				snprintf(m->text, sizeof(m->text), "%.*s", (int)(n - 5), p + 5);
+			}
+			p += n;
+		}
+	}
 	free(cause);
 	record_reader_close(rd);
-	return found;
+	return traces;
 }
 
 /* ---- replay: snapshots ------------------------------------------------- */
@@ -770,14 +847,20 @@ static struct snap_ruleset *replay_snapshot(struct feed *f, const struct snap_ru
 				goto bad;
 			}
 			if (legacy.len)
-				collect_ruleset_parse_legacy(rs, legacy.data, legacy.len);
-			rs->change_pid = b.change_pid;
-			memcpy(rs->change_proc, b.change_proc, sizeof(rs->change_proc));
-			/* a wall clock time from the file: NaN, infinite or past
-			 * any time_t would be undefined behaviour downstream
-			 * ((time_t) casts) or "inf" in the JSON */
-			rs->change_wall = b.change_wall > 0 && b.change_wall < 1e11 ? b.change_wall : 0;
+				collect_ruleset_parse_legacy(rs, legacy.data, legacy.len, prev);
+			/* Older recordings count iptop's own trace table as a
+			 * change: keep the one before it (assemble copied it). */
+			if (!snapshot_change_is_iptop(b.change_pid, b.change_proc)) {
+				rs->change_pid = b.change_pid;
+				memcpy(rs->change_proc, b.change_proc, sizeof(rs->change_proc));
+				/* a wall clock time from the file: NaN, infinite or
+				 * past any time_t would be undefined behaviour
+				 * downstream ((time_t) casts) or "inf" in the JSON */
+				rs->change_wall = b.change_wall > 0 && b.change_wall < 1e11 ? b.change_wall : 0;
+			}
 			rs->time_ns = fr.t_ns;
+			r->pos.snap++;
+			r->pos.t_ns = fr.t_ns;
 			goto out;
 		}
 		case REC_RULESET_ERROR: {
@@ -791,6 +874,8 @@ static struct snap_ruleset *replay_snapshot(struct feed *f, const struct snap_ru
 			msg = xstrndup(fr.len > 4 ? (const char *)fr.data + 4 : "", fr.len > 4 ? fr.len - 4 : 0);
 			rs = replay_keep(prev, (enum src_status)st, msg);
 			rs->time_ns = fr.t_ns;
+			r->pos.snap++;
+			r->pos.t_ns = fr.t_ns;
 			free(msg);
 			goto out;
 		}
@@ -871,6 +956,7 @@ static void replay_close(struct feed *f)
 		free(r->held[--r->nheld].data);
 	free(r->held);
 	free(r->ifnames);
+	free(r->pos.marks);
 	rule_text_ipset_names(NULL, NULL);
 	free(r->ipsets);
 	record_reader_close(r->rd);
@@ -917,7 +1003,7 @@ struct feed *feed_replay_open(const char *path, char **cause)
 		/* From the file: only a plausible time (as change_wall). */
 		r->start_wall = isfinite(w) && w > 0 && w < 1e11 ? w : 0;
 	}
-	if (replay_has_traces(path)) {
+	if (replay_scan(path, &r->pos)) {
 		f->trace.recorded = true;
 		replay_trace_state(f);
 	}
@@ -935,7 +1021,37 @@ void feed_close(struct feed *f)
 	free(f->netns_label);
 	free(f->backend);
 	free(f->notice);
+	free(f->observe_notice);
 	free(f);
+}
+
+const struct feed_replay_pos *feed_replay_pos(const struct feed *f)
+{
+	return f && f->ops == &feed_replay_ops ? &((const struct replay *)f->priv)->pos : NULL;
+}
+
+int feed_replay_rewind(struct feed *f, char **cause)
+{
+	struct feed *n;
+
+	if (f->ops != &feed_replay_ops) {
+		*cause = xstrdup("not a replay");
+		return -1;
+	}
+	n = feed_replay_open(((struct replay *)f->priv)->path, cause);
+	if (!n)
+		return -1;
+	/* The fresh replay's state, in the feed the loop holds. */
+	f->ops->close(f);
+	f->priv = n->priv;
+	f->trace = n->trace;
+	f->ended = n->ended;
+	f->failed = n->failed;
+	free(n->netns_label);
+	free(n->backend);
+	free(n->notice);
+	free(n);
+	return 0;
 }
 
 const struct ct_table *feed_conntrack(struct feed *f, bool flows)
@@ -962,6 +1078,20 @@ int feed_trace_start_flags(struct feed *f, const char *filter, int rate, unsigne
 		return -1;
 	}
 	return f->ops->trace_start(f, filter, rate, flags, cause);
+}
+
+int feed_observe(struct feed *f, bool on, char **cause)
+{
+	*cause = NULL;
+	if (!f->ops->observe) {
+		if (!on)
+			return 0;
+		*cause = xstrdup(f->replay ? "a replay cannot observe hooks: it shows them when the recording was made "
+					     "with --observe"
+					   : "observing hooks needs a live namespace (this is a demo)");
+		return -1;
+	}
+	return f->ops->observe(f, on, cause);
 }
 
 void feed_trace_stop(struct feed *f)

@@ -32,6 +32,7 @@
 #include "feed.h"
 #include "iptop.h"
 #include "model.h"
+#include "record.h"
 #include "route.h"
 #include "trace.h"
 #include "view.h"
@@ -88,6 +89,23 @@ static void trace_sync(struct loop *l)
 	view_trace_sync(&l->st.ctx.trace, feed_trace(l->feed));
 }
 
+/* The views' copy of where a replay is; its end said once. */
+static void replay_sync(struct loop *l)
+{
+	struct view_replay *r = &l->st.ctx.replay;
+	bool was = r->ended;
+
+	r->pos = feed_replay_pos(l->feed);
+	r->ended = r->pos && l->feed->ended;
+	if (r->ended && !was) {
+		char len[16];
+
+		view_replay_fmt_clock(len, sizeof(len), r->pos->len_ns);
+		view_stack_flash(&l->st, SLOT_WARN, "the replay has ended (%s): r starts it again, { goes back%s", len,
+				 r->pos->nmarks ? ", m lists its chapters" : "");
+	}
+}
+
 static void take_snapshot(struct loop *l)
 {
 	struct snap_ruleset *rs;
@@ -95,12 +113,41 @@ static void take_snapshot(struct loop *l)
 	/* Conntrack first: a recording replays its frames in this order. */
 	l->st.ctx.ct = feed_conntrack(l->feed, view_stack_wants_flows(&l->st));
 	rs = l->feed->ops->snapshot(l->feed, l->model.cur, view_stack_want, &l->st);
+	l->st.ctx.netns_label = l->feed->netns_label; /* "(NAME: deleted)" */
 
 	model_update(&l->model, rs);
 	/* A replay's recorded packets come with its snapshots. */
 	trace_sync(l);
+	replay_sync(l);
 	view_stack_tick(&l->st);
 	l->last_cool_ns = time_mono_ns();
+}
+
+/* Move a replay so that `to` snapshots have played (1: the first): back
+ * means from the start again (a recording reads forward only), with a
+ * fresh model, as if just opened. */
+static void replay_seek(struct loop *l, size_t to)
+{
+	const struct feed_replay_pos *p = feed_replay_pos(l->feed);
+	char *cause = NULL;
+
+	if (!p)
+		return;
+	if (to <= p->snap) {
+		if (feed_replay_rewind(l->feed, &cause) < 0) {
+			view_stack_flash(&l->st, SLOT_ERROR, "%s", cause);
+			free(cause);
+			return;
+		}
+		model_free(&l->model);
+		model_init(&l->model);
+		l->st.ctx.trace.sel = 0;
+		l->st.ctx.trace.step = -1;
+		l->st.ctx.replay.ended = false;
+		p = feed_replay_pos(l->feed);
+	}
+	while (p->snap < to && !l->feed->ended && !l->feed->failed)
+		take_snapshot(l);
 }
 
 static bool anything_hot(const struct model *m)
@@ -108,7 +155,7 @@ static bool anything_hot(const struct model *m)
 	size_t i;
 
 	for (i = 0; i < m->nchains; i++)
-		if (m->chains[i].heat >= 0.05)
+		if (model_chain_light(m, &m->chains[i]) >= 0.05)
 			return true;
 	return false;
 }
@@ -333,6 +380,14 @@ static int run(struct loop *l, char **cause)
 		}
 		if (react & REACT_TRACE)
 			trace_requests(l);
+		if (react & REACT_SEEK)
+			replay_seek(l, l->st.ctx.replay.want_seek);
+		if ((react & REACT_MARK) && feed_record(l->feed)) {
+			record_meta(feed_record(l->feed), "mark", l->st.ctx.replay.want_mark);
+			l->st.ctx.replay.marks++;
+			view_stack_flash(&l->st, SLOT_HINT, "chapter mark %u recorded: %s", l->st.ctx.replay.marks,
+					 l->st.ctx.replay.want_mark);
+		}
 		if (react & REACT_THEME)
 			apply_theme(l);
 		if (react & REACT_TIMER)
@@ -345,6 +400,9 @@ static int run(struct loop *l, char **cause)
 			snap = true;
 		if (snap) {
 			take_snapshot(l);
+			/* a recording that cannot be written ends the run at once */
+			if (record_check(feed_record(l->feed), cause) < 0)
+				return -1;
 		} else if (redraw && !l->st.ctx.paused) {
 			uint64_t now = time_mono_ns();
 
@@ -394,6 +452,7 @@ int ui_run(struct feed *feed, const struct ui_opts *opts, char **cause)
 	l.st.ctx.trace.replay = feed->replay && strcmp(feed->ops->name, "demo") != 0;
 	l.st.ctx.trace.legacy_opt = !feed->replay && (trace_default_flags() & TRACE_LEGACY);
 	l.st.ctx.trace.step = -1;
+	l.st.ctx.replay.recording = feed_record(feed) != NULL;
 	if (!feed->replay) {
 		l.st.ctx.route = live_route;
 		l.st.ctx.route_arg = &l;

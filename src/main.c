@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "explain.h"
 #include "feed.h"
 #include "iptop.h"
 #include "trace.h"
@@ -32,31 +33,35 @@ static const char usage_text[] =
 	"\n"
 	"Options:\n"
 	"  -b, --batch             print plain-text frames instead of the dashboard\n"
-	"      --json              print one JSON object per frame (see doc/json.md)\n"
+	"      --json              print one JSON object per frame (see doc/json.md); not with -b\n"
 	"  -n, --iterations N      stop after N frames, or N traced packets (default: run until killed)\n"
 	"  -d, --delay SECONDS     refresh interval (default 0.5; 0.05 to 3600)\n"
 	"      --flows-limit N     at most N conntrack flows per batch/JSON frame\n"
+	"                          (numbers: plain decimal digits, no sign, hex or exponent)\n"
 	"      --no-conntrack      leave conntrack out of batch/JSON frames\n"
 	"  -N, --netns NAME|PATH   attach to a network namespace (/run/netns/NAME or /proc/PID/ns/net)\n"
 	"  -4, --ipv4              show IPv4 only (ip and inet tables)\n"
-	"  -6, --ipv6              show IPv6 only (ip6 and inet tables)\n"
+	"  -6, --ipv6              show IPv6 only (ip6 and inet tables); not with -4\n"
 	"      --theme NAME|FILE   colour theme: default, mono, light, projector, or a file\n"
 	"      --no-color          no colours (also when NO_COLOR is set)\n"
 	"      --ascii             draw boxes with ASCII characters\n"
 	"      --trace FILTER      follow packets matching FILTER (iptables words: '-p icmp -s 172.20.0.2')\n"
-	"      --trace-rate N      trace at most N packets per second (default 10)\n"
+	"      --trace-rate N      trace at most N packets per second (default 10), with --trace\n"
 	"      --trace-legacy      also trace iptables-legacy rules: sets the namespace's\n"
 	"                          net.netfilter.nf_log.2/.10 to nfnetlink_log while tracing\n"
 	"                          and restores them when it stops (says what changes first;\n"
 	"                          in the dashboard L in the trace view asks instead)\n"
-	"      --record FILE       record what is read from the kernel to FILE (rules, conntrack, traces)\n"
+	"      --observe           count the packets entering each hook (adds iptop's own table\n"
+	"                          inet iptop_observe while iptop runs; on by default with --lab)\n"
+	"      --record FILE       record what is read from the kernel to FILE (rules, conntrack, traces);\n"
+	"                          a write error ends iptop at once (exit status 1)\n"
 	"      --replay FILE       replay a recording (no root needed); with --trace FILTER -b|--json:\n"
 	"                          the packets it traced that FILTER matches\n"
 	"      --demo              a synthetic firewall with moving counters (no root needed)\n"
 	"      --lab               bring up the lab (if needed) with traffic and watch its host\n"
-	"      --lab-prefix P      namespace prefix of the lab (default iptop-lab)\n"
+	"      --lab-prefix P      namespace prefix of the lab (default iptop-lab), with --lab\n"
 	"  -h, --help              show this help and exit\n"
-	"  -V, --version           show the version and exit\n"
+	"  -V, --version           show the version and where themes and notes are read from\n"
 	"\n"
 	"iptop only reads: it never changes rules, counters or connections.\n"
 	"Reading the ruleset needs CAP_NET_ADMIN (root); --replay and --demo need none.\n";
@@ -89,6 +94,7 @@ enum {
 	OPT_TRACE_LEGACY,
 	OPT_FLOWS_LIMIT,
 	OPT_NO_CONNTRACK,
+	OPT_OBSERVE,
 };
 
 static const struct option long_opts[] = {
@@ -113,6 +119,7 @@ static const struct option long_opts[] = {
 	{ "trace-legacy", no_argument, NULL, OPT_TRACE_LEGACY },
 	{ "flows-limit", required_argument, NULL, OPT_FLOWS_LIMIT },
 	{ "no-conntrack", no_argument, NULL, OPT_NO_CONNTRACK },
+	{ "observe", no_argument, NULL, OPT_OBSERVE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -188,40 +195,63 @@ static int lab_call(const char *const *args, bool quiet)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* Digits only, at most one '.' with digits on a side: no sign, space,
+ * hex, exponent, "inf" or "nan" (strtod takes them all). */
+static bool plain_decimal(const char *s, bool point_ok)
+{
+	const char *p;
+	int dots = 0, digits = 0;
+
+	for (p = s; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (*p == '.' && point_ok && !dots)
+			dots++;
+		else
+			return false;
+	}
+	return digits > 0;
+}
+
 static int parse_delay(const char *s)
 {
-	char *end;
 	double d;
 
-	errno = 0;
-	d = strtod(s, &end);
-	if (errno || end == s || *end || d != d || d < 0.05 || d > 3600)
-		usage_error("invalid delay '%s': give seconds between 0.05 and 3600", s);
+	d = plain_decimal(s, true) ? strtod(s, NULL) : -1;
+	if (d < 0.05 || d > 3600)
+		usage_error("invalid delay '%s' for -d/--delay: give seconds from 0.05 to 3600, "
+			    "as digits with an optional decimal point", s);
 	return (int)(d * 1000 + 0.5);
 }
 
-static int parse_count(const char *s)
+/* A whole number from 1 for option opt ("-n/--iterations"), what it counts. */
+static int parse_count(const char *s, const char *opt, const char *what)
 {
-	char *end;
 	long v;
 
 	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 1 || v > INT_MAX)
-		usage_error("invalid number of iterations '%s': give a whole number from 1", s);
+	v = plain_decimal(s, false) ? strtol(s, NULL, 10) : 0;
+	if (errno || v < 1 || v > INT_MAX)
+		usage_error("invalid %s '%s' for %s: give a whole number from 1", what, s, opt);
 	return (int)v;
 }
 
-static void eperm_message(const struct feed *f, const char *error)
+/* Once, naming what is missing and where, and the ways out. */
+static void eperm_message(const struct feed *f)
 {
 	fprintf(stderr,
-		"iptop: cannot read the nf_tables ruleset: Operation not permitted\n"
-		"  %s\n"
-		"  Reading firewall rules, conntrack and packet traces needs CAP_NET_ADMIN\n"
-		"  in network namespace %s.\n"
-		"  Run as root (sudo iptop), or: sudo setcap cap_net_admin+ep $(command -v iptop)\n"
-		"  Without privileges: iptop --replay FILE, or iptop --demo.\n",
-		error ? error : "", f->netns_label);
+		"iptop: reading the firewall needs CAP_NET_ADMIN in network namespace %s\n"
+		"  run as root (sudo iptop), or: sudo setcap cap_net_admin+ep $(command -v iptop);\n"
+		"  without privileges: iptop --replay FILE, or iptop --demo\n",
+		f->netns_label);
+}
+
+/* Print an error that stops the run, and free it. */
+static int fail(char *cause)
+{
+	fprintf(stderr, "iptop: %s\n", cause ? cause : "failed");
+	free(cause);
+	return 1;
 }
 
 int main(int argc, char **argv)
@@ -231,6 +261,8 @@ int main(int argc, char **argv)
 	const char *netns = NULL, *record = NULL, *replay = NULL, *lab_prefix = NULL, *trace = NULL;
 	int trace_rate = 10;
 	bool batch = false, demo = false, lab = false, delay_given = false, trace_legacy = false;
+	bool observe = false;
+	bool text = false, v4 = false, v6 = false, rate_given = false;
 	struct feed *feed;
 	char *cause = NULL;
 	char *lab_ns = NULL;
@@ -244,13 +276,13 @@ int main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "bn:d:N:46hV", long_opts, NULL)) != -1) {
 		switch (c) {
-		case 'b': batch = true; break;
+		case 'b': batch = true; text = true; break;
 		case OPT_JSON: batch = true; bo.json = true; break;
-		case 'n': bo.iterations = parse_count(optarg); break;
+		case 'n': bo.iterations = parse_count(optarg, "-n/--iterations", "number of iterations"); break;
 		case 'd': bo.interval_ms = uo.interval_ms = parse_delay(optarg); delay_given = true; break;
 		case 'N': netns = optarg; break;
-		case '4': bo.family_mode = uo.family_mode = 4; break;
-		case '6': bo.family_mode = uo.family_mode = 6; break;
+		case '4': bo.family_mode = uo.family_mode = 4; v4 = true; break;
+		case '6': bo.family_mode = uo.family_mode = 6; v6 = true; break;
 		case OPT_THEME: uo.theme = optarg; break;
 		case OPT_NO_COLOR: uo.no_color = true; break;
 		case OPT_ASCII: uo.ascii = true; break;
@@ -260,12 +292,25 @@ int main(int argc, char **argv)
 		case OPT_LAB: lab = true; break;
 		case OPT_LAB_PREFIX: lab_prefix = optarg; break;
 		case OPT_TRACE: trace = optarg; break;
-		case OPT_TRACE_RATE: trace_rate = parse_count(optarg); break;
+		case OPT_TRACE_RATE:
+			trace_rate = parse_count(optarg, "--trace-rate", "trace rate");
+			rate_given = true;
+			break;
 		case OPT_TRACE_LEGACY: trace_legacy = true; break;
-		case OPT_FLOWS_LIMIT: bo.flows_limit = (size_t)parse_count(optarg); break;
+		case OPT_FLOWS_LIMIT:
+			bo.flows_limit = (size_t)parse_count(optarg, "--flows-limit", "number of flows");
+			break;
 		case OPT_NO_CONNTRACK: bo.conntrack = false; break;
+		case OPT_OBSERVE: observe = true; break;
 		case 'h': fputs(usage_text, stdout); return 0;
-		case 'V': printf("iptop %s\n", PACKAGE_VERSION); return 0;
+		case 'V': {
+			char *themes = ui_theme_dir(), *notes = explain_dir();
+
+			printf("iptop %s\nthemes: %s\nnotes: %s\n", PACKAGE_VERSION, themes, notes);
+			free(themes);
+			free(notes);
+			return 0;
+		}
 		default:
 			fprintf(stderr, "Try 'iptop --help' for more information.\n");
 			return 2;
@@ -277,16 +322,29 @@ int main(int argc, char **argv)
 		usage_error("%s", "choose one of --netns, --replay, --demo and --lab");
 	if (replay && record)
 		usage_error("%s", "--record and --replay cannot be combined");
+	/* Options that contradict each other, or that one given leaves unused. */
+	if (text && bo.json)
+		usage_error("%s", "choose one of -b (text frames) and --json (JSON lines)");
+	if (v4 && v6)
+		usage_error("%s", "choose one of -4 and -6 (without either: both)");
+	if (demo && record)
+		usage_error("%s", "--record records a live namespace: not with --demo");
+	if (bo.flows_limit && !bo.conntrack)
+		usage_error("%s", "--flows-limit limits conntrack flows: not with --no-conntrack");
+	if (rate_given && !trace)
+		usage_error("%s", "--trace-rate goes with --trace FILTER");
+	if (lab_prefix && !lab)
+		usage_error("%s", "--lab-prefix goes with --lab (or: iptop lab ... --prefix P)");
 	if (trace_legacy && (replay || demo))
 		usage_error("%s", "--trace-legacy traces a live namespace: not with --replay or --demo");
 	if (trace_legacy && batch && !trace)
 		usage_error("%s", "--trace-legacy goes with --trace FILTER (or press t in the dashboard)");
+	if (observe && (replay || demo))
+		usage_error("%s", "--observe counts packets in a live namespace: not with --replay or --demo");
 	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
 		uo.no_color = true;
-	if (uo.theme && ui_theme_check(uo.theme, &cause) < 0) {
-		fprintf(stderr, "iptop: %s\n", cause);
-		return 1;
-	}
+	if (uo.theme && ui_theme_check(uo.theme, &cause) < 0)
+		return fail(cause);
 	if (replay && batch && !delay_given)
 		bo.interval_ms = 0;
 
@@ -318,10 +376,8 @@ int main(int argc, char **argv)
 		feed = feed_replay_open(replay, &cause);
 	else
 		feed = feed_live_open(netns, record, bo.interval_ms, &cause);
-	if (!feed) {
-		fprintf(stderr, "iptop: %s\n", cause);
-		return 1;
-	}
+	if (!feed)
+		return fail(cause);
 	/* A replay in the dashboard runs at the speed it was recorded at
 	 * (+/- change it, space pauses, . steps). */
 	if (feed->replay && !demo && !delay_given && feed->interval_ms >= 50)
@@ -329,6 +385,21 @@ int main(int argc, char **argv)
 
 	if (feed->notice && batch)   /* the dashboard shows it on screen */
 		fprintf(stderr, "iptop: after an iptop that was killed while tracing: %s\n", feed->notice);
+	/* --observe, or the lab (a lesson wants packets at the hooks): a
+	 * failure is fatal only when asked for explicitly. */
+	if ((observe || lab) && !trace && feed_observe(feed, true, &cause) < 0) {
+		if (observe) {
+			fprintf(stderr, "iptop: %s\n", cause);
+			feed_close(feed);
+			free(cause);
+			free(lab_ns);
+			return 1;
+		}
+		free(cause);
+		cause = NULL;
+	}
+	if (feed->observe_notice && batch)
+		fprintf(stderr, "iptop: %s\n", feed->observe_notice);
 	if (trace && !batch) {
 		fprintf(stderr, "iptop: --trace works with -b or --json (in the dashboard press t)\n");
 		feed_close(feed);
@@ -357,7 +428,7 @@ int main(int argc, char **argv)
 			    : batch_run(feed, &bo, stdout, &cause);
 		if (ret) {
 			if (cause && strstr(cause, "CAP_NET_ADMIN") && !trace)
-				eperm_message(feed, cause);
+				eperm_message(feed);
 			else
 				fprintf(stderr, "iptop: %s\n", cause ? cause : "failed");
 		}
@@ -367,7 +438,7 @@ int main(int argc, char **argv)
 			struct snap_ruleset *probe = feed->ops->snapshot(feed, NULL, NULL, NULL);
 
 			if (probe->status == SRC_EPERM) {
-				eperm_message(feed, probe->error);
+				eperm_message(feed);
 				snapshot_ruleset_free(probe);
 				feed_close(feed);
 				return 1;

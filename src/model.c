@@ -13,12 +13,49 @@
 
 #include "iptop.h"
 #include "model.h"
+#include "collect-observe.h"
 
 #define HEAT_HALF_LIFE 0.5 /* seconds: a hit box is cold again after ~2 s */
 
 void model_init(struct model *m)
 {
 	memset(m, 0, sizeof(*m));
+}
+
+static double glow_time(const struct model *m)
+{
+	return m->glow_time > 0 ? m->glow_time : MODEL_GLOW_DEFAULT;
+}
+
+/* A glow at the snapshot taken at now: lit again when d packets were
+ * counted, gone out (and its +N forgotten) past the glow time. */
+static void glow_step(const struct model *m, struct model_glow *g, const struct model_glow *old, uint64_t now,
+		      uint64_t d)
+{
+	*g = old ? *old : (struct model_glow){ 0, 0 };
+	if (g->lit_ns && (double)(now - g->lit_ns) / 1e9 >= glow_time(m))
+		*g = (struct model_glow){ 0, 0 };
+	if (d) {
+		g->packets += d;
+		g->lit_ns = now;
+	}
+}
+
+double model_chain_light(const struct model *m, const struct model_chain *mc)
+{
+	double g = 0.7 * model_glow_level(m, &mc->glow);
+
+	return mc->heat > g ? mc->heat : g;
+}
+
+double model_glow_level(const struct model *m, const struct model_glow *g)
+{
+	double age;
+
+	if (!g->lit_ns || m->now_ns < g->lit_ns)
+		return g->lit_ns ? 1.0 : 0;
+	age = (double)(m->now_ns - g->lit_ns) / 1e9;
+	return age >= glow_time(m) ? 0 : 1.0 - age / glow_time(m);
 }
 
 static void free_chains(struct model_chain *mc, size_t n)
@@ -178,6 +215,57 @@ static const struct model_chain *find_model_chain(const struct chain_map *cm, co
 	return NULL;
 }
 
+/* The previous glow of a rule found by handle, or NULL. */
+static const struct model_glow *omr_glow(const struct model *m, const struct handle_slot *hs)
+{
+	if (!hs || hs->chain >= m->nchains || !m->chains[hs->chain].rules)
+		return NULL;
+	return &m->chains[hs->chain].rules[hs->rule].glow;
+}
+
+/* Packets into each user chain: the counters of the rules leading there
+ * (known only when every one of them counts). */
+static void model_entered(const struct model *m, struct model_chain *mc, size_t n, uint64_t now)
+{
+	struct chain_map cm = { NULL, 0 };
+	size_t i, j;
+
+	chain_map_build(&cm, mc, n);
+	for (i = 0; i < n; i++) {
+		const struct snap_chain *ch = mc[i].snap;
+
+		for (j = 0; j < ch->nrules; j++) {
+			const struct snap_rule *r = &ch->rules[j];
+			struct snap_chain key = *ch;
+			struct model_chain *to;
+
+			if (!r->target_chain)
+				continue;
+			key.name = r->target_chain;
+			to = (struct model_chain *)find_model_chain(&cm, &key);
+			if (!to || to->snap->base)
+				continue;
+			to->entered_known = true;
+			if (!r->counted)
+				to->d_entered_packets = UINT64_MAX;  /* marks "unknown" until the end */
+			else if (to->d_entered_packets != UINT64_MAX) {
+				to->entered_packets += model_rule_packets(&mc[i].rules[j]);
+				to->d_entered_packets += mc[i].rules[j].d_packets;
+			}
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (mc[i].d_entered_packets == UINT64_MAX) {
+			mc[i].entered_known = false;
+			mc[i].entered_packets = mc[i].d_entered_packets = 0;
+		}
+		if (!mc[i].snap->base)
+			glow_step(m, &mc[i].glow, &mc[i].glow, now,
+				  mc[i].entered_known ? mc[i].d_entered_packets : mc[i].d_packets);
+	}
+	free(cm.slot);
+}
+
 void model_update(struct model *m, struct snap_ruleset *next)
 {
 	struct model_chain *nc = next->nchains ? xcalloc(next->nchains, sizeof(*nc)) : NULL;
@@ -238,6 +326,7 @@ void model_update(struct model *m, struct snap_ruleset *next)
 				mr->bps = mr->d_bytes / dt;
 			}
 			mr->hit = mr->d_packets > 0;
+			glow_step(m, &mr->glow, omr_glow(m, hs), next->time_ns, mr->d_packets);
 			mc->d_packets += mr->d_packets;
 			mc->d_bytes += mr->d_bytes;
 			if (r->counted)
@@ -263,6 +352,11 @@ void model_update(struct model *m, struct snap_ruleset *next)
 			mc->bps = mc->d_bytes / dt;
 		}
 		mc->hit = mc->d_packets > 0;
+		/* user chains glow with the packets that entered them (model_entered) */
+		if (ch->base)
+			glow_step(m, &mc->glow, om ? &om->glow : NULL, next->time_ns, mc->d_packets);
+		else if (om)
+			mc->glow = om->glow;
 		mc->heat = old_heat * (dt > 0 ? pow(0.5, dt / HEAT_HALF_LIFE) : 1.0);
 		if (mc->hit) {
 			/* Hotter for more traffic: 1 packet lights, ~1000/s saturates. */
@@ -276,6 +370,7 @@ void model_update(struct model *m, struct snap_ruleset *next)
 	}
 	free(hm.slot);
 	free(cm.slot);
+	model_entered(m, nc, next->nchains, next->time_ns);
 	free_chains(m->chains, m->nchains);
 	snapshot_ruleset_free(m->prev);
 	m->prev = m->cur;
@@ -283,6 +378,7 @@ void model_update(struct model *m, struct snap_ruleset *next)
 	m->chains = nc;
 	m->nchains = next->nchains;
 	m->interval = dt;
+	m->now_ns = next->time_ns;
 	m->ticks++;
 	/* Keep only one previous snapshot's worth of memory: the old "prev"
 	 * is no longer referenced by any model_chain. */
@@ -344,6 +440,43 @@ void model_cool(struct model *m, double dt)
 
 	if (dt <= 0)
 		return;
-	for (i = 0; i < m->nchains; i++)
-		m->chains[i].heat *= pow(0.5, dt / HEAT_HALF_LIFE);
+	for (i = 0; i < m->nchains; i++) {
+		struct model_chain *mc = &m->chains[i];
+
+		mc->heat *= pow(0.5, dt / HEAT_HALF_LIFE);
+	}
+	m->now_ns += (uint64_t)(dt * 1e9);
+}
+
+size_t model_hooks(const struct model *m, struct model_hook *out, size_t max)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < m->nchains && n < max; i++) {
+		const struct model_chain *mc = &m->chains[i];
+		struct model_hook *h = &out[n];
+
+		if (!collect_observe_chain(mc->snap, &h->nfproto, &h->hook))
+			continue;
+		h->packets = h->bytes = 0;
+		for (j = 0; j < mc->snap->nrules; j++) {
+			h->packets += model_rule_packets(&mc->rules[j]);
+			h->bytes += model_rule_bytes(&mc->rules[j]);
+		}
+		h->d_packets = mc->d_packets;
+		h->d_bytes = mc->d_bytes;
+		h->pps = mc->pps;
+		h->heat = mc->heat;
+		n++;
+	}
+	/* chains are sorted by hook within the table: ip and ip6 interleave */
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && (out[j - 1].nfproto > out[j].nfproto ||
+				      (out[j - 1].nfproto == out[j].nfproto && out[j - 1].hook > out[j].hook)); j--) {
+			struct model_hook t = out[j];
+
+			out[j] = out[j - 1];
+			out[j - 1] = t;
+		}
+	return n;
 }

@@ -209,16 +209,26 @@ done:
 	return 0;
 }
 
+/* The file that names a namespace: a path as given, a bare name under
+ * /run/netns (where `ip netns add` mounts it). */
+static char *netns_path(const char *name)
+{
+	return strchr(name, '/') ? xstrdup(name) : xasprintf("/run/netns/%s", name);
+}
+
 int nlsock_enter_netns(const char *name, char **cause)
 {
-	char *path;
+	struct stat st;
+	char *path = netns_path(name);
 	int fd;
 
-	if (strchr(name, '/'))
-		path = xstrdup(name);
-	else
-		path = xasprintf("/run/netns/%s", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* a FIFO would block open() for good: refuse it unopened */
+		*cause = xasprintf("%s is not a network namespace (not a regular file)", path);
+		free(path);
+		return -1;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		if (errno == ENOENT)
 			*cause = xasprintf("no such network namespace: %s (%s does not exist; see `ip netns list`)",
@@ -269,4 +279,26 @@ char *nlsock_netns_label(const char *name)
 		}
 	}
 	return xstrdup(link);
+}
+
+int nlsock_netns_gone(const char *name)
+{
+	struct stat named, self;
+	char *path;
+	int r;
+
+	if (!name || !*name || stat("/proc/self/ns/net", &self) < 0)
+		return 0;
+	path = netns_path(name);
+	/* `ip netns del` unmounts and removes the file; a new namespace of
+	 * the same name is another inode. Either way ours lives on (iptop is
+	 * in it) but nobody can reach it by that name any more. */
+	if (stat(path, &named) < 0)
+		r = errno == ENOENT ? NLSOCK_NETNS_DELETED : 0;
+	else if (named.st_dev != self.st_dev || named.st_ino != self.st_ino)
+		r = NLSOCK_NETNS_REPLACED;
+	else
+		r = 0;
+	free(path);
+	return r;
 }

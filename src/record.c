@@ -7,11 +7,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "iptop.h"
 #include "record.h"
@@ -23,6 +25,11 @@ struct record {
 	char *path;
 	uint64_t start_ns;
 	int error;
+	bool created;       /* this run made the file (so it may remove it) */
+	bool reported;      /* record_check() said so already */
+	uint64_t whole;     /* bytes up to the end of the last whole frame written */
+	uint64_t kept;      /* ... of those flushed to the file (record_check) */
+	unsigned snapshots; /* complete rulesets written */
 };
 
 static void wr(struct record *rec, const void *p, size_t n)
@@ -31,52 +38,103 @@ static void wr(struct record *rec, const void *p, size_t n)
 		rec->error = errno ? errno : EIO;
 }
 
-struct record *record_create(const char *path, const char *netns_label, int interval_ms, char **cause)
+/* Open for writing without blocking on a FIFO that has no reader (ENXIO),
+ * creating the file if it is not there (created says so). */
+static FILE *open_out(const char *path, bool *created)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	int fl;
+	FILE *fp;
+
+	*created = fd >= 0;
+	if (fd < 0 && errno == EEXIST)
+		fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return NULL;
+	fl = fcntl(fd, F_GETFL);
+	if (fl >= 0)
+		(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	fp = fdopen(fd, "wb");
+	if (!fp) {
+		int e = errno;
+
+		close(fd);
+		if (*created)
+			unlink(path);
+		errno = e;
+	}
+	return fp;
+}
+
+struct record *record_create_header(const char *path, const char *header, char **cause)
 {
 	struct record *rec;
-	struct utsname u;
-	struct strbuf hdr;
 	uint32_t v;
-	FILE *fp = fopen(path, "wbe");
+	bool created;
+	FILE *fp = open_out(path, &created);
 
 	if (!fp) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
+		*cause = xasprintf("%s: %s", path,
+				   errno == ENXIO ? "a FIFO with no reader (record to a file)" : strerror(errno));
 		return NULL;
 	}
 	rec = xcalloc(1, sizeof(*rec));
 	rec->fp = fp;
+	rec->created = created;
 	rec->path = xstrdup(path);
 	rec->start_ns = time_mono_ns();
-	if (uname(&u) < 0)
-		snprintf(u.release, sizeof(u.release), "unknown");
-	strbuf_init(&hdr);
-	strbuf_addf(&hdr, "kernel=%s\nnetns=%s\ninterval_ms=%d\nstart=%.3f\n", u.release,
-		    netns_label ? netns_label : "", interval_ms, time_wall());
 	wr(rec, RECORD_MAGIC, 8);
 	v = BOM;
 	wr(rec, &v, 4);
 	v = RECORD_VERSION;
 	wr(rec, &v, 4);
-	v = (uint32_t)hdr.len;
+	v = (uint32_t)strlen(header);
 	wr(rec, &v, 4);
-	wr(rec, hdr.s, hdr.len);
-	strbuf_free(&hdr);
+	wr(rec, header, v);
+	rec->whole = 20 + v;
+	if (!rec->error && fflush(fp) != 0)
+		rec->error = errno ? errno : EIO;
+	rec->kept = rec->error ? 0 : rec->whole;
 	return rec;
 }
 
-void record_frame(struct record *rec, uint32_t type, const void *data, size_t len)
+struct record *record_create(const char *path, const char *netns_label, int interval_ms, char **cause)
+{
+	struct record *rec;
+	struct utsname u;
+	char *hdr;
+
+	if (uname(&u) < 0)
+		snprintf(u.release, sizeof(u.release), "unknown");
+	hdr = xasprintf("kernel=%s\nnetns=%s\ninterval_ms=%d\nstart=%.3f\n", u.release,
+			netns_label ? netns_label : "", interval_ms, time_wall());
+	rec = record_create_header(path, hdr, cause);
+	free(hdr);
+	return rec;
+}
+
+void record_frame_at(struct record *rec, uint32_t type, uint64_t t_ns, const void *data, size_t len)
 {
 	uint32_t h[2] = { type, (uint32_t)len };
-	uint64_t t = time_mono_ns() - rec->start_ns;
 
 	if (len > RECORD_MAX_FRAME)
 		return; /* never written, so never read back */
 	wr(rec, h, sizeof(h));
-	wr(rec, &t, sizeof(t));
+	wr(rec, &t_ns, sizeof(t_ns));
 	wr(rec, data, len);
+	if (!rec->error) {
+		rec->whole += sizeof(h) + sizeof(t_ns) + len;
+		if (type == REC_RULESET_END)
+			rec->snapshots++;
+	}
 }
 
-void record_meta(struct record *rec, const char *key, const char *value)
+void record_frame(struct record *rec, uint32_t type, const void *data, size_t len)
+{
+	record_frame_at(rec, type, time_mono_ns() - rec->start_ns, data, len);
+}
+
+void record_meta_at(struct record *rec, uint64_t t_ns, const char *key, const char *value)
 {
 	struct strbuf sb;
 	const char *p;
@@ -86,8 +144,13 @@ void record_meta(struct record *rec, const char *key, const char *value)
 	for (p = value ? value : ""; *p; p++)
 		strbuf_addc(&sb, (unsigned char)*p < 0x20 || *p == 0x7f ? ' ' : *p);
 	strbuf_addc(&sb, '\n');
-	record_frame(rec, REC_META, sb.s, sb.len);
+	record_frame_at(rec, REC_META, t_ns, sb.s, sb.len);
 	strbuf_free(&sb);
+}
+
+void record_meta(struct record *rec, const char *key, const char *value)
+{
+	record_meta_at(rec, time_mono_ns() - rec->start_ns, key, value);
 }
 
 void record_ruleset(struct record *rec, const struct collect_input *in, const struct nlbuf *legacy,
@@ -126,17 +189,57 @@ void record_ruleset_error(struct record *rec, const struct snap_ruleset *rs)
 	strbuf_free(&sb);
 }
 
+/* After a failed write: cut the file back to the last whole frame known
+ * to be in it, so it replays up to there (a device has no length to cut:
+ * ftruncate fails and nothing is lost by it). Not further: what stdio
+ * still held when the write failed never reached the file. */
+static void cut_to_whole(struct record *rec)
+{
+	(void)fflush(rec->fp);
+	(void)ftruncate(fileno(rec->fp), (off_t)rec->kept);
+}
+
+static char *write_error(const struct record *rec)
+{
+	return xasprintf("%s: cannot write the recording: %s (recording stopped)", rec->path,
+			 strerror(rec->error));
+}
+
+int record_check(struct record *rec, char **cause)
+{
+	if (!rec || rec->reported)
+		return 0;
+	if (!rec->error && fflush(rec->fp) != 0)
+		rec->error = errno ? errno : EIO;
+	if (!rec->error) {
+		rec->kept = rec->whole;
+		return 0;
+	}
+	cut_to_whole(rec);
+	rec->reported = true;
+	*cause = write_error(rec);
+	return -1;
+}
+
 int record_close(struct record *rec, char **cause)
 {
 	int ret = 0;
 
 	if (!rec)
 		return 0;
+	if (!rec->error && fflush(rec->fp) != 0)
+		rec->error = errno ? errno : EIO;
+	if (rec->error)
+		cut_to_whole(rec);
 	if (fclose(rec->fp) != 0 && !rec->error)
 		rec->error = errno;
-	if (rec->error) {
+	/* A run that never got a snapshot (no privileges, say) leaves no
+	 * file behind that a replay could only refuse. */
+	if (rec->created && !rec->snapshots)
+		unlink(rec->path);
+	if (rec->error && !rec->reported) {
 		if (cause)
-			*cause = xasprintf("%s: %s", rec->path, strerror(rec->error));
+			*cause = write_error(rec);
 		ret = -1;
 	}
 	free(rec->path);
@@ -168,15 +271,18 @@ struct record_reader *record_reader_open(const char *path, char **cause)
 	struct stat st;
 	char magic[8];
 	uint32_t bom, ver, hlen;
-	FILE *fp = fopen(path, "rbe");
+	int fd = open_regular_file(path, "a recording", cause);
+	FILE *fp;
 
-	if (!fp) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
+	if (fd < 0)
 		return NULL;
-	}
-	if (fstat(fileno(fp), &st) < 0 || !S_ISREG(st.st_mode)) {
-		*cause = xasprintf("%s: not a regular file", path);
-		fclose(fp);
+	fp = fdopen(fd, "rb");
+	if (!fp || fstat(fd, &st) < 0) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		if (fp)
+			fclose(fp);
+		else
+			close(fd);
 		return NULL;
 	}
 	r = xcalloc(1, sizeof(*r));
@@ -279,6 +385,11 @@ int record_reader_skip(struct record_reader *r, struct record_frame *f, char **c
 	}
 	r->off += f->len;
 	return 1;
+}
+
+const char *record_reader_header_text(const struct record_reader *r)
+{
+	return r->header;
 }
 
 const char *record_reader_header(const struct record_reader *r, const char *key)

@@ -24,15 +24,24 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nf_nat.h>
+#include <linux/netfilter/nf_synproxy.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 
 #include "iptop.h"
 #include "rule-text-int.h"
 
-/* Append a statement (takes text); its index, or -1 when full. */
+/* Append a statement (takes text); its index, or -1 when full. A
+ * statement built from a raw form carries the "[?]" marker. */
 static int stmt_add(struct rt_nctx *c, char *text)
 {
+	if (c->undecoded) {
+		char *t = xasprintf("%s [?]", text);
+
+		free(text);
+		text = t;
+		c->undecoded = false;
+	}
 	if (c->n == RT_MAX_STMTS) {
 		free(text);
 		return -1;
@@ -102,7 +111,8 @@ static void note_dependency(struct rt_nctx *c, const struct rt_reg *r, const uin
 			c->nh_dep = idx;
 		} else if (r->key == NFT_META_PROTOCOL) {
 			v = rule_text_nft_expr_be(d, len);
-			c->nh = v == 0x0800 ? NFPROTO_IPV4 : v == 0x86dd ? NFPROTO_IPV6 : 0;
+			c->nh = v == 0x0800 ? NFPROTO_IPV4 : v == 0x86dd ? NFPROTO_IPV6 :
+				v == 0x0806 ? NFPROTO_ARP : 0;
 			c->nh_dep = idx;
 		} else if (r->key == NFT_META_L4PROTO) {
 			c->l4 = (int)v;
@@ -114,11 +124,23 @@ static void note_dependency(struct rt_nctx *c, const struct rt_reg *r, const uin
 	}
 	if (r->src != RT_SRC_PAYLOAD)
 		return;
-	if (r->base == NFT_PAYLOAD_LL_HEADER && r->offset == 12 && len == 2) {
+	if (r->base == NFT_PAYLOAD_LL_HEADER && len == 2 &&
+	    (r->offset == 12 || (r->offset == 16 && c->vlan))) {
 		uint64_t v = rule_text_nft_expr_be(d, len);
 
-		c->nh = v == 0x0800 ? NFPROTO_IPV4 : v == 0x86dd ? NFPROTO_IPV6 : 0;
+		c->nh = v == 0x0800 ? NFPROTO_IPV4 : v == 0x86dd ? NFPROTO_IPV6 :
+			v == 0x0806 ? NFPROTO_ARP : 0;
+		/* a network header field implies `vlan type` too; `vlan id`
+		 * implies only `ether type 8021q` */
 		c->nh_dep = idx;
+		if (r->offset == 12 && (v == 0x8100 || v == 0x88a8)) {
+			c->vlan = true;
+			c->vlan_dep = idx;
+		}
+	} else if (r->base == NFT_PAYLOAD_TRANSPORT_HEADER && r->offset == 0 && len == 1 &&
+		   (c->l4 == IPPROTO_ICMP || c->l4 == IPPROTO_ICMPV6)) {
+		c->icmp_type = d[0];
+		c->icmp_dep = idx;
 	} else if (r->base == NFT_PAYLOAD_NETWORK_HEADER && len == 1 &&
 		   ((c->nh == NFPROTO_IPV4 && r->offset == 9) ||
 		    (c->nh == NFPROTO_IPV6 && r->offset == 6))) {
@@ -138,7 +160,7 @@ static bool cmp_split(struct rt_nctx *c, const struct rt_reg *r, const uint8_t *
 	if (h == H_NONE || h == H_TH)
 		return false;
 	while (off < len) {	/* all pieces must be known fields */
-		const struct rt_pfield *f = rule_text_nft_expr_field(h, r->offset + off);
+		const struct rt_pfield *f = rule_text_nft_expr_field(c, h, r->offset + off, len - off);
 
 		if (!f || off + f->len > len)
 			return false;
@@ -146,7 +168,7 @@ static bool cmp_split(struct rt_nctx *c, const struct rt_reg *r, const uint8_t *
 	}
 	rule_text_nft_expr_used(c, r, h);
 	for (off = 0; off < len;) {
-		const struct rt_pfield *f = rule_text_nft_expr_field(h, r->offset + off);
+		const struct rt_pfield *f = rule_text_nft_expr_field(c, h, r->offset + off, len - off);
 
 		strbuf_init(&sb);
 		strbuf_addf(&sb, "%s %s ", rule_text_nft_expr_hdr_name(h), f->name);
@@ -185,13 +207,15 @@ static void do_cmp(struct rt_nctx *c, const struct nftnl_expr *e)
 	int idx, slot = rule_text_reg_slot(nftnl_expr_get_u32(e, NFTNL_EXPR_CMP_SREG));
 
 	if (!r || !d || len > sizeof(v)) {
+		c->undecoded = true;
 		stmt_add(c, xstrdup("[cmp]"));
 		return;
 	}
 	memcpy(v, d, len);
 	memcpy(m, r->mask, sizeof(m));
 	if (r->src == RT_SRC_PAYLOAD && !r->bitwise && op == NFT_CMP_EQ && len == r->len) {
-		const struct rt_pfield *f = rule_text_nft_expr_field(rule_text_nft_expr_hdr(c, r), r->offset);
+		const struct rt_pfield *f =
+			rule_text_nft_expr_field(c, rule_text_nft_expr_hdr(c, r), r->offset, len);
 
 		if (f && f->len < len && cmp_split(c, r, v, len))
 			return;
@@ -202,10 +226,12 @@ static void do_cmp(struct rt_nctx *c, const struct nftnl_expr *e)
 		swap_elems(m, len, r->hton);
 	}
 	strbuf_init(&sb);
-	if (r->bitwise && l.vshift) {		/* ip dscp cs1 */
-		v[0] >>= l.vshift;
+	if (r->bitwise && l.bits) {		/* ip dscp cs1, vlan id 100 */
+		uint8_t fv[8];
+
 		strbuf_addf(&sb, "%s %s", l.name, op_str(op));
-		rule_text_nft_expr_value(&sb, l.type, v, 1);
+		rule_text_nft_expr_value(&sb, l.type, fv,
+					 rule_text_nft_expr_bits(v, m, len, l.vshift, l.vlen, fv));
 	} else if (r->bitwise) {
 		int plen = l.addr ? mask_prefix(m, len) : -1;
 		bool zero = true;
@@ -217,8 +243,8 @@ static void do_cmp(struct rt_nctx *c, const struct nftnl_expr *e)
 			strbuf_addf(&sb, "%s %s", l.name, op_str(op));
 			rule_text_nft_expr_value(&sb, l.type, v, len);
 			strbuf_addf(&sb, "/%d", plen);
-		} else if ((l.type == VT_CT_STATE || l.type == VT_CT_STATUS || l.type == VT_TCP_FLAGS) &&
-			   zero && op == NFT_CMP_NEQ) {
+		} else if ((l.type == VT_CT_STATE || l.type == VT_CT_STATUS || l.type == VT_TCP_FLAGS ||
+			    l.type == VT_CT_LABEL) && zero && op == NFT_CMP_NEQ) {
 			strbuf_addf(&sb, "%s ", l.name);	/* ct state established,related */
 			rule_text_nft_expr_value(&sb, l.type, m, len);
 		} else if ((l.type == VT_CT_STATE || l.type == VT_CT_STATUS || l.type == VT_TCP_FLAGS) &&
@@ -230,7 +256,7 @@ static void do_cmp(struct rt_nctx *c, const struct nftnl_expr *e)
 		} else {
 			strbuf_addf(&sb, "%s & ", l.name);
 			rule_text_nft_expr_value(&sb, l.type == VT_IFNAME ? VT_RAW : l.type, m, len);
-			strbuf_addf(&sb, " %s ", op == NFT_CMP_EQ ? "==" : op_str(op));
+			strbuf_addf(&sb, " %s", op == NFT_CMP_EQ ? "== " : op_str(op));
 			rule_text_nft_expr_value(&sb, l.type, v, len);
 		}
 	} else if (l.addr && l.flen > len) {	/* short load = prefix */
@@ -280,11 +306,13 @@ static void do_range(struct rt_nctx *c, const struct nftnl_expr *e)
 	struct rt_lhs l;
 
 	if (!r || !from || !to) {
+		c->undecoded = true;
 		stmt_add(c, xstrdup("[range]"));
 		return;
 	}
 	rule_text_nft_expr_name(c, r, &l);
 	if (flen > sizeof(lo) || tlen > sizeof(hi)) {
+		c->undecoded = true;
 		stmt_add(c, xstrdup("[range]"));
 		return;
 	}
@@ -328,7 +356,7 @@ static void do_lookup(struct rt_nctx *c, const struct nftnl_expr *e)
 		rule_text_set_ref(&sb, c->sets, c->family, c->table, set, &ks);
 		/* a concatenated result (address . port) fills several registers */
 		rule_text_reg_set_desc(&c->rs, nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_DREG),
-				       strbuf_steal(&sb), dlen > 4 && dlen <= 64 ? dlen : 4);
+				       strbuf_steal(&sb), dlen > 4 && dlen <= 64 ? dlen : 4, VT_HOST);
 	}
 }
 
@@ -443,22 +471,31 @@ static void add_reject(struct rt_nctx *c, struct strbuf *sb, const struct nftnl_
 	};
 	uint32_t type = nftnl_expr_get_u32(e, NFTNL_EXPR_REJECT_TYPE);
 	uint8_t code = nftnl_expr_get_u8(e, NFTNL_EXPR_REJECT_CODE);
-	int fam = c->family == NFPROTO_IPV4 || c->family == NFPROTO_IPV6 ? c->family : c->nh;
+	bool ipfam = c->family == NFPROTO_IPV4 || c->family == NFPROTO_IPV6;
+	int fam = ipfam ? c->family : c->nh;
 
 	strbuf_add(sb, "reject");
 	if (type == NFT_REJECT_TCP_RST) {
 		strbuf_add(sb, " with tcp reset");
-	} else if (type == NFT_REJECT_ICMPX_UNREACH) {
+		return;
+	}
+	if (type == NFT_REJECT_ICMPX_UNREACH) {
 		if (code != NFT_REJECT_ICMPX_PORT_UNREACH) {
 			strbuf_add(sb, " with icmpx ");
 			rule_text_nft_expr_sym(sb, icmpx_codes, ARRAY_SIZE(icmpx_codes), code);
 		}
-	} else if (fam == NFPROTO_IPV6) {
-		if (code != 4) {
+		return;
+	}
+	/* an icmp/icmpv6 type outside ip/ip6 tables is always written (the
+	 * family's default is icmpx), and implies the `meta nfproto` before it */
+	if (!ipfam)
+		rule_text_nft_expr_kill(c, &c->nh_dep);
+	if (fam == NFPROTO_IPV6) {
+		if (code != 4 || !ipfam) {
 			strbuf_add(sb, " with icmpv6 ");
 			rule_text_nft_expr_sym(sb, icmp6_codes, ARRAY_SIZE(icmp6_codes), code);
 		}
-	} else if (code != 3) {
+	} else if (code != 3 || !ipfam) {
 		strbuf_add(sb, " with icmp ");
 		rule_text_nft_expr_sym(sb, icmp_codes, ARRAY_SIZE(icmp_codes), code);
 	}
@@ -564,13 +601,21 @@ static void add_set_stmt(struct rt_nctx *c, struct strbuf *sb, const struct nftn
 		rule_text_nft_expr_setter(true, key, &l);
 	} else {
 		struct rt_reg p;
+		bool pl = !strcmp(name, "payload");
 
 		memset(&p, 0, sizeof(p));
-		p.src = RT_SRC_PAYLOAD;
-		p.base = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_BASE);
-		p.offset = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET);
-		p.len = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_LEN);
-		s = rule_text_reg_use(&c->rs, e, NFTNL_EXPR_PAYLOAD_SREG);
+		p.src = pl ? RT_SRC_PAYLOAD : RT_SRC_EXTHDR;
+		p.base = nftnl_expr_get_u32(e, pl ? NFTNL_EXPR_PAYLOAD_BASE : NFTNL_EXPR_EXTHDR_OP);
+		p.offset = nftnl_expr_get_u32(e, pl ? NFTNL_EXPR_PAYLOAD_OFFSET :
+						       NFTNL_EXPR_EXTHDR_OFFSET);
+		p.len = nftnl_expr_get_u32(e, pl ? NFTNL_EXPR_PAYLOAD_LEN : NFTNL_EXPR_EXTHDR_LEN);
+		if (!pl)
+			p.key = nftnl_expr_get_u8(e, NFTNL_EXPR_EXTHDR_TYPE);
+		s = rule_text_reg_use(&c->rs, e, pl ? NFTNL_EXPR_PAYLOAD_SREG : NFTNL_EXPR_EXTHDR_SREG);
+		/* a field narrower than the write: the rest of the bytes are
+		 * kept by a mask (ip dscp set af41) */
+		if (rule_text_nft_expr_rewrite(c, sb, &p, s))
+			return;
 		rule_text_nft_expr_name(c, &p, &l);
 	}
 	strbuf_addf(sb, "%s set ", l.name);
@@ -686,6 +731,8 @@ static void add_objref(struct rt_nctx *c, struct strbuf *sb, const struct nftnl_
 		type = rule_text_set_obj_type(c->sets, c->family, c->table,
 					      nftnl_expr_get_str(e, NFTNL_EXPR_OBJREF_SET_NAME));
 	tname = type < ARRAY_SIZE(types) ? types[type] : "object";
+	if (type == 0 || type >= ARRAY_SIZE(types))
+		c->undecoded = true;	/* the object's kind is not known */
 
 	if (type == NFT_OBJECT_CT_HELPER || type == NFT_OBJECT_CT_TIMEOUT ||
 	    type == NFT_OBJECT_CT_EXPECT)
@@ -706,6 +753,22 @@ static void add_objref(struct rt_nctx *c, struct strbuf *sb, const struct nftnl_
 		strbuf_add(sb, " map ");
 		rule_text_set_ref(sb, c->sets, c->family, c->table, set, &ks);
 	}
+}
+
+/* synproxy_stmt_print(): only the options the rule sets. */
+static void add_synproxy(struct strbuf *sb, const struct nftnl_expr *e)
+{
+	uint32_t flags = nftnl_expr_get_u32(e, NFTNL_EXPR_SYNPROXY_FLAGS);
+
+	strbuf_add(sb, "synproxy");
+	if (flags & NF_SYNPROXY_OPT_MSS)
+		strbuf_addf(sb, " mss %u", nftnl_expr_get_u16(e, NFTNL_EXPR_SYNPROXY_MSS));
+	if (flags & NF_SYNPROXY_OPT_WSCALE)
+		strbuf_addf(sb, " wscale %u", nftnl_expr_get_u8(e, NFTNL_EXPR_SYNPROXY_WSCALE));
+	if (flags & NF_SYNPROXY_OPT_TIMESTAMP)
+		strbuf_add(sb, " timestamp");
+	if (flags & NF_SYNPROXY_OPT_SACK_PERM)
+		strbuf_add(sb, " sack-perm");
 }
 
 /* A statement operand held in the register attribute attr names. */
@@ -738,7 +801,8 @@ static void add_expr(struct rt_nctx *c, struct strbuf *sb, const struct nftnl_ex
 		add_reject(c, sb, e);
 	} else if (!strcmp(name, "notrack")) {
 		strbuf_add(sb, "notrack");
-	} else if (!strcmp(name, "meta") || !strcmp(name, "ct") || !strcmp(name, "payload")) {
+	} else if (!strcmp(name, "meta") || !strcmp(name, "ct") || !strcmp(name, "payload") ||
+		   !strcmp(name, "exthdr")) {
 		add_set_stmt(c, sb, e, name);
 	} else if (!strcmp(name, "queue")) {
 		uint32_t flags = nftnl_expr_get_u16(e, NFTNL_EXPR_QUEUE_FLAGS);
@@ -762,6 +826,11 @@ static void add_expr(struct rt_nctx *c, struct strbuf *sb, const struct nftnl_ex
 		strbuf_addf(sb, "quota %s",
 			    (nftnl_expr_get_u32(e, NFTNL_EXPR_QUOTA_FLAGS) & NFT_QUOTA_F_INV) ? "over " : "");
 		add_rate(sb, nftnl_expr_get_u64(e, NFTNL_EXPR_QUOTA_BYTES));
+		/* as nft: what is used so far */
+		if (nftnl_expr_get_u64(e, NFTNL_EXPR_QUOTA_CONSUMED)) {
+			strbuf_add(sb, " used ");
+			add_rate(sb, nftnl_expr_get_u64(e, NFTNL_EXPR_QUOTA_CONSUMED));
+		}
 	} else if (!strcmp(name, "connlimit")) {
 		strbuf_addf(sb, "ct count %s%u",
 			    nftnl_expr_get_u32(e, NFTNL_EXPR_CONNLIMIT_FLAGS) ? "over " : "",
@@ -776,10 +845,15 @@ static void add_expr(struct rt_nctx *c, struct strbuf *sb, const struct nftnl_ex
 		strbuf_add(sb, "fwd to ");
 		add_operand(c, sb, e, NFTNL_EXPR_FWD_SREG_DEV, VT_IFINDEX);
 	} else if (!strcmp(name, "dup")) {
+		/* netdev's dup has a device only: nft writes it as the target */
+		bool addr = nftnl_expr_is_set(e, NFTNL_EXPR_DUP_SREG_ADDR);
+
 		strbuf_add(sb, "dup to ");
-		add_operand(c, sb, e, NFTNL_EXPR_DUP_SREG_ADDR, c->family == NFPROTO_IPV6 ? VT_IPV6 : VT_IPV4);
+		if (addr)
+			add_operand(c, sb, e, NFTNL_EXPR_DUP_SREG_ADDR,
+				    c->family == NFPROTO_IPV6 ? VT_IPV6 : VT_IPV4);
 		if (nftnl_expr_is_set(e, NFTNL_EXPR_DUP_SREG_DEV)) {
-			strbuf_add(sb, " device ");
+			strbuf_add(sb, addr ? " device " : "");
 			add_operand(c, sb, e, NFTNL_EXPR_DUP_SREG_DEV, VT_IFINDEX);
 		}
 	} else if (!strcmp(name, "flow_offload")) {
@@ -787,9 +861,7 @@ static void add_expr(struct rt_nctx *c, struct strbuf *sb, const struct nftnl_ex
 
 		strbuf_addf(sb, "flow add @%s", ft ? ft : "?");
 	} else if (!strcmp(name, "synproxy")) {
-		strbuf_addf(sb, "synproxy mss %u wscale %u",
-			    nftnl_expr_get_u16(e, NFTNL_EXPR_SYNPROXY_MSS),
-			    nftnl_expr_get_u8(e, NFTNL_EXPR_SYNPROXY_WSCALE));
+		add_synproxy(sb, e);
 	} else if (!strcmp(name, "tproxy")) {
 		uint32_t fam = nftnl_expr_get_u32(e, NFTNL_EXPR_TPROXY_FAMILY);
 
@@ -798,8 +870,15 @@ static void add_expr(struct rt_nctx *c, struct strbuf *sb, const struct nftnl_ex
 			strbuf_add(sb, fam == NFPROTO_IPV6 ? " ip6" : " ip");
 		strbuf_add(sb, " to");
 		if (nftnl_expr_is_set(e, NFTNL_EXPR_TPROXY_REG_ADDR)) {
-			strbuf_addc(sb, ' ');
-			add_operand(c, sb, e, NFTNL_EXPR_TPROXY_REG_ADDR, fam == NFPROTO_IPV6 ? VT_IPV6 : VT_IPV4);
+			struct rt_reg *a = rule_text_reg_use(&c->rs, e, NFTNL_EXPR_TPROXY_REG_ADDR);
+			bool v6 = fam == NFPROTO_IPV6 ||
+				  (fam == NFPROTO_UNSPEC && c->family == NFPROTO_IPV6);
+			/* an IPv6 literal is bracketed, port or not */
+			bool brackets = v6 && a && a->src == RT_SRC_IMM;
+
+			strbuf_add(sb, brackets ? " [" : " ");
+			rule_text_nft_expr_reg_value(c, sb, a, v6 ? VT_IPV6 : VT_IPV4);
+			strbuf_add(sb, brackets ? "]" : "");
 		}
 		if (nftnl_expr_is_set(e, NFTNL_EXPR_TPROXY_REG_PORT)) {
 			strbuf_add(sb, nftnl_expr_is_set(e, NFTNL_EXPR_TPROXY_REG_ADDR) ? ":" : " :");
@@ -808,7 +887,7 @@ static void add_expr(struct rt_nctx *c, struct strbuf *sb, const struct nftnl_ex
 	} else if (!strcmp(name, "last")) {
 		strbuf_add(sb, "last");
 	} else {
-		strbuf_addf(sb, "[%s]", name);
+		strbuf_addf(sb, "[%s]", name);	/* its own marker: "[tunnel]" */
 	}
 }
 
@@ -816,7 +895,8 @@ static void add_expr(struct rt_nctx *c, struct strbuf *sb, const struct nftnl_ex
 static bool track_named_load(struct rt_nctx *c, const struct nftnl_expr *e, const char *name)
 {
 	struct strbuf sb;
-	uint32_t dreg, off = 0;
+	uint32_t dreg, off = 0, len = 4;
+	uint8_t vt = VT_HOST;
 
 	strbuf_init(&sb);
 	if (!strcmp(name, "numgen")) {
@@ -838,11 +918,21 @@ static bool track_named_load(struct rt_nctx *c, const struct nftnl_expr *e, cons
 		}
 		off = nftnl_expr_get_u32(e, NFTNL_EXPR_HASH_OFFSET);
 	} else if (!strcmp(name, "osf")) {
+		/* osf_expr_print(): a ttl mode, then the genre (or genre:version) */
+		static const char *const ttls[] = { "", "ttl loose ", "ttl skip " };
+		uint8_t ttl = nftnl_expr_get_u8(e, NFTNL_EXPR_OSF_TTL);
+
 		dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_OSF_DREG);
-		strbuf_add(&sb, "osf name");
+		strbuf_addf(&sb, "osf %s%s", ttl < ARRAY_SIZE(ttls) ? ttls[ttl] : "",
+			    (nftnl_expr_get_u32(e, NFTNL_EXPR_OSF_FLAGS) & NFT_OSF_F_VERSION) ? "version" : "name");
+		len = NFT_OSF_MAXGENRELEN;
+		vt = VT_STRING;
 	} else if (!strcmp(name, "xfrm")) {
-		static const char *const keys[] = {
-			"?", "reqid", "spi", "ip daddr", "ip saddr", "ip6 daddr", "ip6 saddr",
+		/* enum nft_xfrm_keys: the address family, then the field */
+		static const struct { const char *name; uint8_t vt; } keys[] = {
+			{ "?", VT_HOST }, { "ip daddr", VT_IPV4 }, { "ip6 daddr", VT_IPV6 },
+			{ "ip saddr", VT_IPV4 }, { "ip6 saddr", VT_IPV6 }, { "reqid", VT_HOST },
+			{ "spi", VT_BE },
 		};
 		uint32_t key = nftnl_expr_get_u32(e, NFTNL_EXPR_XFRM_KEY);
 
@@ -850,14 +940,16 @@ static bool track_named_load(struct rt_nctx *c, const struct nftnl_expr *e, cons
 		strbuf_addf(&sb, "ipsec %s", nftnl_expr_get_u8(e, NFTNL_EXPR_XFRM_DIR) ? "out" : "in");
 		if (nftnl_expr_get_u32(e, NFTNL_EXPR_XFRM_SPNUM))
 			strbuf_addf(&sb, " spnum %u", nftnl_expr_get_u32(e, NFTNL_EXPR_XFRM_SPNUM));
-		strbuf_addf(&sb, " %s", key < ARRAY_SIZE(keys) ? keys[key] : "?");
+		strbuf_addf(&sb, " %s", key < ARRAY_SIZE(keys) ? keys[key].name : "?");
+		vt = key < ARRAY_SIZE(keys) ? keys[key].vt : VT_HOST;
+		len = vt == VT_IPV6 ? 16 : 4;
 	} else {
 		strbuf_free(&sb);
 		return false;
 	}
 	if (off)
 		strbuf_addf(&sb, " offset %u", off);
-	rule_text_reg_set_desc(&c->rs, dreg, strbuf_steal(&sb), 4);
+	rule_text_reg_set_desc(&c->rs, dreg, strbuf_steal(&sb), len, vt);
 	return true;
 }
 
@@ -875,9 +967,10 @@ void rule_text_nft(struct strbuf *sb, const struct nftnl_rule *r, uint8_t family
 	c.family = family;
 	c.sets = sets;
 	c.table = nftnl_rule_is_set(r, NFTNL_RULE_TABLE) ? nftnl_rule_get_str(r, NFTNL_RULE_TABLE) : NULL;
-	c.nh = family == NFPROTO_IPV4 || family == NFPROTO_IPV6 ? family : 0;
+	c.nh = family == NFPROTO_IPV4 || family == NFPROTO_IPV6 || family == NFPROTO_ARP ? family : 0;
 	c.l4 = -1;
 	c.nh_dep = c.l4_dep = c.ll_dep = c.gte_stmt = -1;
+	c.vlan_dep = c.icmp_dep = c.icmp_type = -1;
 	rule_text_reg_init(&c.rs);
 	it = nftnl_expr_iter_create(r);
 	while (it && (e = nftnl_expr_iter_next(it)) != NULL) {

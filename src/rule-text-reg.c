@@ -85,7 +85,7 @@ struct rt_reg *rule_text_reg_use(struct rt_regs *rs, const struct nftnl_expr *e,
 	return r;
 }
 
-void rule_text_reg_set_desc(struct rt_regs *rs, uint32_t reg, char *desc, uint32_t len)
+void rule_text_reg_set_desc(struct rt_regs *rs, uint32_t reg, char *desc, uint32_t len, uint8_t vt)
 {
 	struct rt_reg *r = reg_load(rs, reg, len);
 
@@ -95,6 +95,7 @@ void rule_text_reg_set_desc(struct rt_regs *rs, uint32_t reg, char *desc, uint32
 	}
 	r->src = RT_SRC_OTHER;
 	r->desc = desc;
+	r->vt = vt;
 }
 
 /* How many bytes a meta or ct key loads (the kernel's lengths): what a
@@ -120,6 +121,7 @@ static uint32_t key_len(enum rt_src src, uint32_t key)
 		case NFT_META_NFPROTO:
 		case NFT_META_L4PROTO:
 		case NFT_META_PKTTYPE:
+		case NFT_META_TIME_DAY:
 			return 1;
 		}
 	} else if (src == RT_SRC_CT) {

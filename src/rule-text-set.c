@@ -7,8 +7,9 @@
  * Elements are sorted the way nft sorts them.
  *
  * It parses NEWSET/NEWSETELEM messages with a raw attribute walk (every
- * length checked: recordings are untrusted) and keeps anonymous sets only;
- * named sets stay "@name". Key values are written in the types of the
+ * length checked: recordings are untrusted) and keeps the elements of
+ * anonymous sets only; named sets stay "@name" (of them only the object
+ * type is kept: `counter name tcp dport map @cm`). Key values are written in the types of the
  * lookup's key (what the rule loads), else in the set's key type; map data
  * in the set's data type. Element timeouts and statements (counters on
  * elements) are not shown.
@@ -127,7 +128,7 @@ static void set_parse(struct rule_text_sets *s, const struct nlmsghdr *nlh)
 			break;
 		}
 	}
-	if (!set.table || !set.name || !(set.flags & NFT_SET_ANONYMOUS))
+	if (!set.table || !set.name)
 		return;
 	set.hash = fnv64(14695981039346656037ull, &set.flags, sizeof(set.flags));
 	s->v = xreallocarray(s->v, s->n + 1, sizeof(*s->v));
@@ -145,8 +146,9 @@ static int set_cmp(const void *a, const void *b)
 	return d ? d : strcmp(x->name, y->name);
 }
 
-static struct rt_set *set_find(const struct rule_text_sets *s, uint8_t family, const char *table,
-			       const char *name)
+/* A set, named or anonymous. */
+static struct rt_set *set_find_any(const struct rule_text_sets *s, uint8_t family, const char *table,
+				   const char *name)
 {
 	struct rt_set key;
 
@@ -157,6 +159,15 @@ static struct rt_set *set_find(const struct rule_text_sets *s, uint8_t family, c
 	key.table = table;
 	key.name = name;
 	return bsearch(&key, s->v, s->n, sizeof(*s->v), set_cmp);
+}
+
+/* An anonymous set: the only ones whose elements are read and written. */
+static struct rt_set *set_find(const struct rule_text_sets *s, uint8_t family, const char *table,
+			       const char *name)
+{
+	struct rt_set *set = set_find_any(s, family, table, name);
+
+	return set && (set->flags & NFT_SET_ANONYMOUS) ? set : NULL;
 }
 
 /* NFTA_DATA_VALUE inside a nest: its bytes. */
@@ -403,9 +414,10 @@ static bool piece_swapped(const struct rt_set *set, const struct rt_keypart *p)
 }
 
 /* A piece's value as the kernel holds it, in host order where the type
- * wants it, shifted for ip dscp. */
-static void piece_value(const struct rt_set *set, const struct rt_keypart *p, const uint8_t *d,
-			uint8_t *out)
+ * wants it, a bit field (ip dscp, vlan id) shifted down. Returns the
+ * bytes of out to write. */
+static uint32_t piece_value(const struct rt_set *set, const struct rt_keypart *p, const uint8_t *d,
+			    uint8_t *out)
 {
 	uint32_t i;
 
@@ -417,8 +429,9 @@ static void piece_value(const struct rt_set *set, const struct rt_keypart *p, co
 			out[i] = out[p->len - 1 - i];
 			out[p->len - 1 - i] = t;
 		}
-	if (p->vshift && p->len == 1)
-		out[0] >>= p->vshift;
+	if (p->vlen)
+		return rule_text_nft_expr_bits(out, NULL, p->len, p->vshift, p->vlen, out);
+	return p->len;
 }
 
 /* lo..hi is one prefix: the bits after the first difference are all 0 in
@@ -465,17 +478,15 @@ static void add_piece(struct strbuf *sb, const struct rt_set *set, const struct 
 		hi = NULL;
 	if (hi && (t == VT_IFNAME || t == VT_STRING) && range_wildcard(sb, lo, hi, p->len))
 		return;
-	piece_value(set, p, lo, a);
-	rule_text_nft_expr_value(sb, t, a, p->len);
+	rule_text_nft_expr_value(sb, t, a, piece_value(set, p, lo, a));
 	if (!hi)
 		return;
 	if ((t == VT_IPV4 || t == VT_IPV6) && (plen = range_prefix(lo, hi, p->len)) >= 0) {
 		strbuf_addf(sb, "/%d", plen);
 		return;
 	}
-	piece_value(set, p, hi, b);
 	strbuf_addc(sb, '-');
-	rule_text_nft_expr_value(sb, t, b, p->len);
+	rule_text_nft_expr_value(sb, t, b, piece_value(set, p, hi, b));
 }
 
 /* Where piece i starts: pieces of a concatenation take 4-byte slots. */
@@ -526,6 +537,14 @@ static void add_data(struct strbuf *sb, const struct rt_set *set, const struct r
 	}
 	if (!e->data) {
 		strbuf_add(sb, "?");
+		return;
+	}
+	/* a prefix/range map (`snat ip prefix to ip saddr map`): each datum
+	 * is an interval, start then end, written as a prefix or a range */
+	if (e->dlen == set->data_len && spec_from_type(set->data_type, set->data_len / 2, &ds) &&
+	    ds.n == 1 && ds.p[0].len * 2 == e->dlen &&
+	    (ds.p[0].type == VT_IPV4 || ds.p[0].type == VT_IPV6)) {
+		add_piece(sb, set, &ds.p[0], e->data, e->data + ds.p[0].len);
 		return;
 	}
 	if (e->dlen != set->data_len || !spec_from_type(set->data_type, set->data_len, &ds)) {
@@ -641,7 +660,7 @@ static void add_elems(struct strbuf *sb, const struct rt_set *set, const struct 
 uint32_t rule_text_set_obj_type(const struct rule_text_sets *sets, uint8_t family, const char *table,
 				const char *name)
 {
-	const struct rt_set *set = set_find(sets, family, table, name);
+	const struct rt_set *set = set_find_any(sets, family, table, name);
 
 	return set ? set->obj_type : 0;
 }

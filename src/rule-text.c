@@ -13,9 +13,10 @@
  * It does not copy iptables' mistakes: a rule iptables would misprint (a
  * foreign expression iptables silently skips, a verdict plus a second
  * target, a native `log` without a group shown as NFLOG) comes out in nft
- * syntax instead of iptables words that would lie. It does not write
- * ebtables/arptables words: rules of the arp and bridge tables come out in
- * nft syntax. Only the rule is read; sets and chains live elsewhere.
+ * syntax instead of iptables words that would lie. The arp filter table's
+ * rules get arptables words (rule-text-arp.c); it does not write ebtables
+ * words: rules of bridge tables come out in nft syntax. Only the rule is
+ * read; sets and chains live elsewhere.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,14 +90,9 @@ static bool is_eq_or_neq(uint32_t op)
 	return op == NFT_CMP_EQ || op == NFT_CMP_NEQ;
 }
 
-/* parse_ifname() + parse_invalid_iface(): a compare that includes the NUL
- * is an exact name, one without it a "+" prefix; "INVAL/D" is `! -o +`. */
-static bool ipsave_iface(struct ipsave_state *st, int dir, const uint8_t *data, uint32_t len,
-			 uint32_t op)
+bool rule_text_iface_word(char *dst, const uint8_t *data, uint32_t len)
 {
-	char *dst = st->iface[dir];
-
-	if (!is_eq_or_neq(op) || len == 0 || len > IFNAMSIZ || dst[0])
+	if (len == 0 || len > IFNAMSIZ || dst[0])
 		return false;
 	if (data[len - 1] == '\0') {
 		memcpy(dst, data, len);
@@ -108,6 +104,17 @@ static bool ipsave_iface(struct ipsave_state *st, int dir, const uint8_t *data, 
 		dst[len] = '+';
 		dst[len + 1] = '\0';
 	}
+	return dst[0] != '\0';
+}
+
+/* parse_ifname() + parse_invalid_iface(): "INVAL/D" is `! -o +`. */
+static bool ipsave_iface(struct ipsave_state *st, int dir, const uint8_t *data, uint32_t len,
+			 uint32_t op)
+{
+	char *dst = st->iface[dir];
+
+	if (!is_eq_or_neq(op) || !rule_text_iface_word(dst, data, len))
+		return false;
 	st->iface_inv[dir] = op == NFT_CMP_NEQ;
 	if (!st->iface_inv[dir] && !strcmp(dst, "INVAL/D")) {
 		strcpy(dst, "+");
@@ -421,36 +428,42 @@ static bool ipsave_range(struct ipsave_state *st, struct rt_regs *rs, const stru
 	return true;
 }
 
-/* A verdict immediate: -j ACCEPT/DROP/RETURN, -j/-g CHAIN. */
-static bool ipsave_verdict(struct ipsave_state *st, const struct nftnl_expr *e)
+int rule_text_verdict_word(struct strbuf *sb, const struct nftnl_expr *e, bool gotos,
+			   const char **chain, bool *is_goto)
 {
 	int32_t v = (int32_t)nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_VERDICT);
 
 	switch (v) {
 	case NFT_CONTINUE:
-		return true;	/* iptables ignores it */
+		return 0;
 	case NF_ACCEPT:
-		strbuf_add(&st->target, " -j ACCEPT");
-		break;
+		strbuf_add(sb, " -j ACCEPT");
+		return 1;
 	case NF_DROP:
-		strbuf_add(&st->target, " -j DROP");
-		break;
+		strbuf_add(sb, " -j DROP");
+		return 1;
 	case NFT_RETURN:
-		strbuf_add(&st->target, " -j RETURN");
-		break;
+		strbuf_add(sb, " -j RETURN");
+		return 1;
 	case NFT_JUMP:
 	case NFT_GOTO:
-		st->jump = nftnl_expr_get_str(e, NFTNL_EXPR_IMM_CHAIN);
-		if (!st->jump)
-			return false;
-		st->is_goto = v == NFT_GOTO;
-		strbuf_addf(&st->target, " -%c %s", st->is_goto ? 'g' : 'j', st->jump);
-		break;
-	default:
-		return false;
+		*chain = nftnl_expr_get_str(e, NFTNL_EXPR_IMM_CHAIN);
+		if (!*chain || (v == NFT_GOTO && !gotos))
+			return -1;
+		*is_goto = v == NFT_GOTO;
+		strbuf_addf(sb, " -%c %s", *is_goto ? 'g' : 'j', *chain);
+		return 1;
 	}
-	st->ntargets++;
-	return true;
+	return -1;
+}
+
+/* A verdict: -j/-g; `continue` is left out (iptables ignores it). */
+static bool ipsave_verdict(struct ipsave_state *st, const struct nftnl_expr *e)
+{
+	int w = rule_text_verdict_word(&st->target, e, true, &st->jump, &st->is_goto);
+
+	st->ntargets += w > 0;
+	return w >= 0;
 }
 
 /* nft_parse_log(): iptables writes NFLOG as a native log with a group;
@@ -725,13 +738,14 @@ void rule_text_render(const struct nftnl_rule *r, uint8_t family, bool ipt,
 	struct strbuf sb;
 
 	memset(out, 0, sizeof(*out));
-	if (ipt && (family == NFPROTO_IPV4 || family == NFPROTO_IPV6)) {
+	if (ipt && (family == NFPROTO_IPV4 || family == NFPROTO_IPV6))
 		out->text = ipsave_render(r, family, out);
-		if (out->text) {
-			out->syntax = RULE_SYNTAX_IPT;
-			scan_rule(r, out);
-			return;
-		}
+	else if (ipt && family == NFPROTO_ARP)
+		out->text = rule_text_arp(r);
+	if (out->text) {
+		out->syntax = RULE_SYNTAX_IPT;
+		scan_rule(r, out);
+		return;
 	}
 	strbuf_init(&sb);
 	rule_text_nft(&sb, r, family, sets, &out->comment);

@@ -46,6 +46,7 @@ void scene_layout_init(struct scene *s)
 void scene_layout_free(struct scene *s)
 {
 	free(s->items);
+	free(s->subs);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -60,14 +61,23 @@ const char *scene_layout_style_name(enum scene_style st)
 	return "?";
 }
 
+bool scene_layout_own(const struct snap_chain *ch)
+{
+	return !ch->legacy && strncmp(ch->table, "iptop_", 6) == 0;
+}
+
 bool scene_layout_shows(const struct snap_chain *ch, int family_mode)
 {
+	int fam = family_mode & ~SCENE_OWN;
+
 	if (!ch->base || ch->hook < 0 || ch->hook >= SCENE_NHOOKS)
+		return false;
+	if (!(family_mode & SCENE_OWN) && scene_layout_own(ch))
 		return false;
 	switch (ch->family) {
 	case NFPROTO_INET: return true;
-	case NFPROTO_IPV4: return family_mode != 6;
-	case NFPROTO_IPV6: return family_mode != 4;
+	case NFPROTO_IPV4: return fam != 6;
+	case NFPROTO_IPV6: return fam != 4;
 	}
 	return false;
 }
@@ -135,6 +145,7 @@ static void make_label(struct scene_item *it, const struct snap_ruleset *rs, con
 	else if (both && ch->family == NFPROTO_IPV6)
 		suffix = "\xe2\x82\x86"; /* ₆ */
 	it->legacy = ch->legacy;
+	it->own = scene_layout_own(ch);
 	if (ch->legacy) {
 		/* x_tables knows only iptables' tables: the table names it. */
 		snprintf(it->short_label, sizeof(it->short_label), "%s%s L", ch->table, suffix);
@@ -148,6 +159,96 @@ static void make_label(struct scene_item *it, const struct snap_ruleset *rs, con
 		snprintf(it->label, sizeof(it->label), "%s%s %s", ch->table, suffix, ch->name);
 }
 
+/* ---- the chain tree ----------------------------------------------------------- */
+
+#define TREE_MAX 48        /* user chains listed under one table at most */
+#define TREE_COUNT_MAX 999 /* "+N more" counts this far */
+
+struct tree {
+	struct scene_sub *subs;
+	size_t n, cap;
+	size_t first;      /* this item's first sub */
+	size_t more;       /* reachable, not listed */
+};
+
+static bool tree_has(const struct tree *t, size_t chain)
+{
+	size_t i;
+
+	for (i = t->first; i < t->n; i++)
+		if (t->subs[i].chain == chain)
+			return true;
+	return false;
+}
+
+/* Depth-first in rule order: a chain shows once, where it is first reached. */
+static void tree_walk(struct tree *t, const struct snap_ruleset *rs, const struct snap_chain *ch, size_t item,
+		      int depth)
+{
+	size_t j;
+
+	for (j = 0; j < ch->nrules; j++) {
+		const struct snap_chain *to;
+		size_t idx;
+
+		if (!ch->rules[j].target_chain || t->more >= TREE_COUNT_MAX)
+			continue;
+		to = snapshot_find_sibling(rs, ch, ch->rules[j].target_chain);
+		if (!to || to->base)
+			continue;
+		idx = (size_t)(to - rs->chains);
+		if (tree_has(t, idx))
+			continue;
+		if (t->n - t->first >= TREE_MAX || depth > SCENE_SUB_DEPTH_MAX) {
+			t->more++;
+			continue;
+		}
+		if (t->n == t->cap) {
+			t->cap = t->cap ? 2 * t->cap : 32;
+			t->subs = xreallocarray(t->subs, t->cap, sizeof(*t->subs));
+		}
+		t->subs[t->n++] = (struct scene_sub){ .chain = idx, .item = item, .depth = depth };
+		tree_walk(t, rs, to, item, depth + 1);
+	}
+}
+
+/* Every item's user chains; a "+N more" sub closes a list that was cut. */
+static void build_tree(struct scene *s, const struct snap_ruleset *rs)
+{
+	struct tree t = { NULL, 0, 0, 0, 0 };
+	size_t i;
+
+	for (i = 0; i < s->nitems; i++) {
+		struct scene_item *it = &s->items[i];
+
+		t.first = t.n;
+		t.more = 0;
+		if (!it->own)
+			tree_walk(&t, rs, &rs->chains[it->chain], i, 1);
+		if (t.more) {
+			if (t.n == t.cap) {
+				t.cap = t.cap ? 2 * t.cap : 32;
+				t.subs = xreallocarray(t.subs, t.cap, sizeof(*t.subs));
+			}
+			t.subs[t.n++] = (struct scene_sub){ .chain = SCENE_SUB_MORE, .item = i, .depth = 1,
+							    .more = t.more };
+		}
+		it->first_sub = t.first;
+		it->nsub = t.n - t.first;
+	}
+	s->subs = t.subs;
+	s->nsubs = t.n;
+}
+
+/* Rows an item's tree gets under a cap: all, or cap - 1 chains and the
+ * "+N more" row. */
+static size_t tree_rows(const struct scene_item *it, int cap)
+{
+	if (cap <= 0)
+		return 0;
+	return it->nsub <= (size_t)cap ? it->nsub : (size_t)cap;
+}
+
 /* ---- three columns ----------------------------------------------------------- */
 
 struct geo {
@@ -157,13 +258,26 @@ struct geo {
 	int hh[SCENE_NHOOKS];/* frame heights */
 	int shown[SCENE_NHOOKS];
 	int per;             /* rows per item (ROWS/ROWS2) */
+	int tree_cap;        /* tree rows per item at most */
+	int extra[SCENE_NHOOKS]; /* tree rows in the shown items of each hook */
 };
 
-static int frame_height(const struct geo *g, size_t n)
+static int hook_extra(const struct scene *s, const struct geo *g, int hook)
+{
+	const struct scene_hook *hk = &s->hooks[hook];
+	size_t k;
+	int n = 0;
+
+	for (k = 0; k < hk->n && (int)k < g->shown[hook]; k++)
+		n += (int)tree_rows(&s->items[hk->first + k], g->tree_cap);
+	return n;
+}
+
+static int frame_height(const struct geo *g, size_t n, int extra)
 {
 	if (g->style == SCENE_BOXES)
-		return n ? 4 * (int)n + 1 : 3;
-	return n ? g->per * (int)n + 2 : 3;
+		return n ? 4 * (int)n + 1 + extra : 3;
+	return n ? g->per * (int)n + 2 + extra : 3;
 }
 
 static int need_height(const struct geo *g)
@@ -177,7 +291,7 @@ static int need_height(const struct geo *g)
 }
 
 /* Widths and heights for a style; false if it cannot fit. */
-static bool plan(struct geo *g, const struct scene *s, enum scene_style style)
+static bool plan(struct geo *g, const struct scene *s, enum scene_style style, int tree_cap)
 {
 	int colmin = style == SCENE_BOXES ? BOXES_COL_MIN : ROWS_COL_MIN;
 	int colmax = style == SCENE_BOXES ? BOXES_COL_MAX : ROWS_COL_MAX;
@@ -186,6 +300,7 @@ static bool plan(struct geo *g, const struct scene *s, enum scene_style style)
 	memset(g, 0, sizeof(*g));
 	g->style = style;
 	g->per = style == SCENE_ROWS2 ? 2 : 1;
+	g->tree_cap = tree_cap;
 	g->bw = (s->w - 2 * GAP_MIN) / 3;
 	if (g->bw > colmax)
 		g->bw = colmax;
@@ -202,18 +317,20 @@ static bool plan(struct geo *g, const struct scene *s, enum scene_style style)
 		g->shown[h] = (int)s->hooks[h].n;
 		if (g->shown[h] > maxn)
 			maxn = g->shown[h];
-		g->hh[h] = frame_height(g, s->hooks[h].n);
+		g->extra[h] = hook_extra(s, g, h);
+		g->hh[h] = frame_height(g, s->hooks[h].n, g->extra[h]);
 	}
 	if (need_height(g) <= s->h)
 		return true;
-	if (style != SCENE_ROWS)
+	if (style != SCENE_ROWS || tree_cap > 0)
 		return false;
 	/* Crowded (both families, many tables): cut the longest frames down,
 	 * the last row saying "+N more", as long as two rows remain. */
 	for (cap = maxn - 1; cap >= 2; cap--) {
 		for (h = 0; h < SCENE_NHOOKS; h++) {
 			g->shown[h] = (int)s->hooks[h].n > cap ? cap : (int)s->hooks[h].n;
-			g->hh[h] = frame_height(g, (size_t)g->shown[h]);
+			g->extra[h] = 0;
+			g->hh[h] = frame_height(g, (size_t)g->shown[h], 0);
 		}
 		if (need_height(g) <= s->h)
 			return true;
@@ -250,41 +367,79 @@ static void add_node(struct scene *s, enum scene_node_kind kind, int x, int y, c
 	n->text = text;
 }
 
+/* The rows of an item's tree from row y, x..x+w; the last row says
+ * "+N more" when the cap cut the list (its count grows by what was cut). */
+static void place_tree(struct scene *s, struct scene_item *it, size_t rows, int x, int y, int w)
+{
+	size_t j;
+
+	for (j = 0; j < it->nsub; j++) {
+		struct scene_sub *sb = &s->subs[it->first_sub + j];
+
+		memset(&sb->r, 0, sizeof(sb->r));
+		if (j >= rows)
+			continue;
+		sb->r = (struct canvas_rect){ x, y + (int)j, w, 1 };
+	}
+	it->shown_subs = rows;
+	if (rows && rows < it->nsub) {
+		struct scene_sub *last = &s->subs[it->first_sub + rows - 1];
+		size_t cut = it->nsub - rows + 1, tail = s->subs[it->first_sub + it->nsub - 1].more;
+
+		/* the row becomes "+N more": what it hid plus what was never listed */
+		if (s->subs[it->first_sub + it->nsub - 1].chain == SCENE_SUB_MORE)
+			cut = cut - 1 + tail;
+		last->chain = SCENE_SUB_MORE;
+		last->more = cut;
+		last->depth = 1;
+	}
+}
+
 static void place_items(struct scene *s, const struct geo *g, int hook)
 {
 	struct scene_hook *hk = &s->hooks[hook];
 	const struct canvas_rect *f = &hk->r;
 	size_t k;
+	int y = f->y + 1;
 
 	for (k = 0; k < hk->n; k++) {
 		struct scene_item *it = &s->items[hk->first + k];
+		size_t rows = tree_rows(it, g->tree_cap);
 
 		memset(&it->r, 0, sizeof(it->r));
-		if ((int)k >= g->shown[hook])
+		if ((int)k >= g->shown[hook]) {
+			place_tree(s, it, 0, 0, 0, 0);
 			continue;
+		}
 		if (g->style == SCENE_BOXES) {
 			it->r.x = f->x + 2;
-			it->r.y = f->y + 1 + 4 * (int)k;
+			it->r.y = y;
 			it->r.w = f->w - 4;
-			it->r.h = 3;
+			it->r.h = 3 + (int)rows;
+			place_tree(s, it, rows, it->r.x + 1, it->r.y + 2, it->r.w - 2);
+			y += it->r.h + 1;
 			if (k > 0)
 				add_arrow(s, -1, hook, (long)(hk->first + k), true, 2,
 					  (struct scene_point[]){ P(it->r.x + it->r.w / 2, it->r.y - 2),
 								  P(it->r.x + it->r.w / 2, it->r.y - 1) });
 			continue;
 		}
-		if ((size_t)g->shown[hook] < hk->n && (int)k == g->shown[hook] - 1)
+		if ((size_t)g->shown[hook] < hk->n && (int)k == g->shown[hook] - 1) {
+			place_tree(s, it, 0, 0, 0, 0);
 			continue; /* that row says "+N more" */
+		}
 		it->r.x = f->x + 1;
-		it->r.y = f->y + 1 + g->per * (int)k;
+		it->r.y = y;
 		it->r.w = f->w - 2;
 		it->r.h = g->per;
+		place_tree(s, it, rows, it->r.x, it->r.y + g->per, it->r.w);
+		y += g->per + (int)rows;
 	}
 	hk->hidden = 0;
 	if ((size_t)g->shown[hook] < hk->n) {
 		hk->hidden = hk->n - (size_t)g->shown[hook] + 1;
 		hk->more.x = f->x + 1;
-		hk->more.y = f->y + 1 + g->per * (g->shown[hook] - 1);
+		hk->more.y = y;
 		hk->more.w = f->w - 2;
 		hk->more.h = 1;
 	}
@@ -372,8 +527,13 @@ static void layout_list(struct scene *s)
 		struct scene_hook *hk = &s->hooks[order[i]];
 
 		hk->r = (struct canvas_rect){ 0, y++, s->w, 1 };
-		for (k = 0; k < hk->n; k++)
-			s->items[hk->first + k].r = (struct canvas_rect){ 2, y++, s->w - 2, 1 };
+		for (k = 0; k < hk->n; k++) {
+			struct scene_item *it = &s->items[hk->first + k];
+
+			it->r = (struct canvas_rect){ 2, y++, s->w - 2, 1 };
+			place_tree(s, it, it->nsub, 2, y, s->w - 2);
+			y += (int)it->nsub;
+		}
 	}
 	s->content_h = y;
 }
@@ -418,6 +578,17 @@ bool scene_layout_update_zoom(struct scene *s, const struct snap_ruleset *rs, in
 	key = fnv(key, &h, sizeof(h));
 	key = fnv(key, &zoom, sizeof(zoom));
 	key = fnv(key, &both, sizeof(both));
+	if (rs) {
+		/* The chain tree follows the rules: a new generation may move a
+		 * jump (x_tables has none: its rule counts stand in). */
+		uint64_t lrules = 0;
+
+		for (i = 0; i < rs->nchains; i++)
+			if (rs->chains[i].legacy)
+				lrules = lrules * 31 + rs->chains[i].nrules;
+		key = fnv(key, &rs->genid, sizeof(rs->genid));
+		key = fnv(key, &lrules, sizeof(lrules));
+	}
 	for (i = 0; i < n; i++) {
 		const struct snap_chain *ch = picks[i].ch;
 
@@ -438,6 +609,7 @@ bool scene_layout_update_zoom(struct scene *s, const struct snap_ruleset *rs, in
 		uint64_t gen = s->generation + 1;
 
 		free(s->items);
+		free(s->subs);
 		memset(s, 0, sizeof(*s));
 		s->generation = gen;
 	}
@@ -463,12 +635,28 @@ bool scene_layout_update_zoom(struct scene *s, const struct snap_ruleset *rs, in
 	}
 	free(picks);
 
+	if (rs)
+		build_tree(s, rs);
 	s->style = SCENE_LIST;
-	for (i = 0; i < ntries; i++) {
-		if (plan(&g, s, tries[i])) {
-			s->style = tries[i];
-			layout_columns(s, &g);
-			return true;
+	/* The chain tree first: the most tree rows that fit in any style,
+	 * then the richest style at that. Zoomed, the double rows come first
+	 * (a projector wants big, not much). */
+	{
+		int cap, maxsub = 0, k, ncap;
+
+		for (i = 0; i < n; i++)
+			if ((int)s->items[i].nsub > maxsub)
+				maxsub = (int)s->items[i].nsub;
+		ncap = maxsub + 1;
+		for (k = 0; k < ncap * (int)ntries; k++) {
+			size_t t = zoom ? (size_t)(k / ncap) : (size_t)(k % (int)ntries);
+
+			cap = zoom ? maxsub - k % ncap : maxsub - k / (int)ntries;
+			if (plan(&g, s, tries[t], cap)) {
+				s->style = tries[t];
+				layout_columns(s, &g);
+				return true;
+			}
 		}
 	}
 	layout_list(s);

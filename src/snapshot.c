@@ -6,11 +6,19 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
 
 #include "iptop.h"
 #include "snapshot.h"
+
+bool snapshot_change_is_iptop(uint32_t pid, const char *proc)
+{
+	/* iptop changes a ruleset only for its trace table. */
+	return pid == (uint32_t)getpid() || strcmp(proc, "iptop") == 0;
+}
 
 const char *snapshot_status_name(enum src_status st)
 {
@@ -176,6 +184,16 @@ const char *snapshot_hook_name(uint8_t family, int hook)
 	case 5: return "ingress"; /* NF_INET_INGRESS */
 	}
 	return "?";
+}
+
+bool snapshot_own_table(const struct snap_ruleset *rs, uint8_t family, const char *name)
+{
+	const struct snap_table *t;
+
+	if (family != NFPROTO_INET || strncmp(name, "iptop_", 6) != 0)
+		return false;
+	t = snapshot_find_table(rs, family, name);
+	return t && (t->flags & NFT_TABLE_F_OWNER);
 }
 
 const char *snapshot_hook_ipt_name(int hook)

@@ -23,10 +23,11 @@
 #define FD UI_CTX_FLOW
 #define TR UI_CTX_TRACE
 #define EX UI_CTX_EXPLAIN
+#define CP UI_CTX_CHAPTERS
 #define LS (UI_CTX_CHAIN | UI_CTX_CHAINS | UI_CTX_FLOWS)
 #define HP UI_CTX_HELP
 #define PR UI_CTX_PROMPT
-#define MV (LS | HP | TR | EX | FD)   /* lists and pages that move or scroll */
+#define MV (LS | HP | TR | EX | FD | CP)   /* lists and pages that move or scroll */
 
 /* Context-specific bindings come before global ones: the first match wins. */
 static const struct ui_key keymap[] = {
@@ -70,6 +71,11 @@ static const struct ui_key keymap[] = {
 	{ FN(KEY_ENTER), "Enter", UI_ACT_ENTER, TR, "show the selected packet's path on the diagram", NULL },
 	{ 'L', "L", UI_ACT_TRACE_LEGACY, TR,
 	  "trace iptables-legacy rules too (says what it changes in nf_log, asks y/n)", NULL },
+
+	/* a replay's chapters */
+	{ '\n', "Enter", UI_ACT_ENTER, CP, "jump to the selected chapter", "jump" },
+	{ '\r', "Enter", UI_ACT_ENTER, CP, "jump to the selected chapter", NULL },
+	{ FN(KEY_ENTER), "Enter", UI_ACT_ENTER, CP, "jump to the selected chapter", NULL },
 
 	/* a note */
 	{ 'q', "q", UI_ACT_BACK, EX, "close the note", "close" },
@@ -131,12 +137,19 @@ static const struct ui_key keymap[] = {
 	{ '4', "4", UI_ACT_FAMILY4, G, "IPv4 only / IPv6 only / both (inet chains always)", "family" },
 	{ '6', "6", UI_ACT_FAMILY6, G, "IPv4 only / IPv6 only / both (inet chains always)", "family" },
 	{ 'b', "b", UI_ACT_FAMILYB, G, "IPv4 only / IPv6 only / both (inet chains always)", "family" },
-	{ 'z', "z", UI_ACT_BASELINE, G, "baseline: count from now on (z again: the kernel's totals)", "zero" },
+	{ 'z', "z", UI_ACT_BASELINE, G, "baseline: count from now on (z again: a new baseline)", "zero" },
+	{ 'K', "K", UI_ACT_TOTALS, G, "drop the baseline: the kernel's totals again", NULL },
+	{ 'i', "i", UI_ACT_OWN, G, "show / hide iptop's own tables (iptop_trace: drawn dim)", NULL },
 	{ ' ', "Space", UI_ACT_PAUSE, G, "pause / resume", "pause" },
 	{ '.', ".", UI_ACT_STEP, G, "one step while paused (the next frame of a replay)", NULL },
 	{ '+', "+", UI_ACT_FASTER, G, "refresh faster / slower", NULL },
 	{ '=', "=", UI_ACT_FASTER, G, "refresh faster / slower", NULL },
 	{ '-', "-", UI_ACT_SLOWER, G, "refresh faster / slower", NULL },
+	{ 'r', "r", UI_ACT_REPLAY_RESTART, G, "replay: start again from the beginning", NULL },
+	{ '{', "{", UI_ACT_SEEK_BACK, G, "replay: back / forward a tenth of the recording", NULL },
+	{ '}', "}", UI_ACT_SEEK_FWD, G, "replay: back / forward a tenth of the recording", NULL },
+	{ 'm', "m", UI_ACT_CHAPTERS, G, "replay: its chapter marks (Enter jumps to one)", NULL },
+	{ 'M', "M", UI_ACT_MARK, G, "recording (--record): mark a chapter here", NULL },
 	{ 'T', "T", UI_ACT_THEME, G, "next theme: default, light, projector, mono", "theme" },
 	{ UI_KEY_CTRL('l'), "^L", UI_ACT_REPAINT, G, "repaint the screen", NULL },
 	{ '?', "?", UI_ACT_HELP, G, "this help", "help" },
@@ -187,6 +200,7 @@ static const struct {
 	{ UI_CTX_FLOWS, "Connections (conntrack flows)" },
 	{ UI_CTX_TRACE, "Traced packets" },
 	{ UI_CTX_EXPLAIN, "A note (e)" },
+	{ UI_CTX_CHAPTERS, "A replay's chapters (m)" },
 	{ UI_CTX_PROMPT, "Typing a filter" },
 	{ UI_CTX_HELP, "This help" },
 };

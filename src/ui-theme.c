@@ -364,10 +364,15 @@ static char *read_file(const char *path, char **cause)
 	struct strbuf sb;
 	char buf[4096];
 	size_t n;
-	FILE *f = fopen(path, "r");
+	int fd = open_regular_file(path, "a theme file", cause);
+	FILE *f;
 
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "r");
 	if (!f) {
 		*cause = xasprintf("%s: %s", path, strerror(errno));
+		close(fd);
 		return NULL;
 	}
 	strbuf_init(&sb);
@@ -408,39 +413,38 @@ static int load_path(struct theme *t, const char *path, const char *name, char *
 	return r;
 }
 
+char *ui_theme_dir(void)
+{
+	const char *env = getenv("IPTOP_THEMES_DIR"), *tree = data_source_tree();
+
+	if (env && *env)
+		return xstrdup(env);
+	return tree ? xasprintf("%s/themes", tree) : xstrdup(PKGDATADIR "/themes");
+}
+
 int ui_theme_load(struct theme *t, const char *name, char **cause)
 {
-	const char *dirs[2];
-	char *path;
-	size_t i;
+	char *dir, *path;
+	int r;
 
 	if (!name || !*name)
 		name = "default";
 	if (strchr(name, '/'))
 		return load_path(t, name, name, cause);
-	dirs[0] = getenv("IPTOP_THEMES_DIR");
-	dirs[1] = PKGDATADIR "/themes";
-	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
-		int r;
-
-		if (!dirs[i] || !*dirs[i])
-			continue;
-		path = xasprintf("%s/%s", dirs[i], name);
-		if (access(path, R_OK) != 0) {
-			free(path);
-			continue;
-		}
+	dir = ui_theme_dir();
+	path = xasprintf("%s/%s", dir, name);
+	if (access(path, R_OK) == 0) {
 		r = load_path(t, path, name, cause);
-		free(path);
-		return r;
-	}
-	if (strcmp(name, "default") == 0) {
+	} else if (strcmp(name, "default") == 0) {
 		ui_theme_builtin(t);
-		return 0;
+		r = 0;
+	} else {
+		*cause = xasprintf("theme '%s' not found (looked in %s)", name, dir);
+		r = -1;
 	}
-	*cause = xasprintf("theme '%s' not found (looked in %s%s%s/themes)", name,
-			   dirs[0] && *dirs[0] ? dirs[0] : "", dirs[0] && *dirs[0] ? " and " : "", PKGDATADIR);
-	return -1;
+	free(path);
+	free(dir);
+	return r;
 }
 
 int ui_theme_check(const char *name, char **cause)

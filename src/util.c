@@ -1,13 +1,17 @@
 /*
- * util.c - allocation wrappers, the growable string buffer and clocks.
- * Does not know about netlink or the screen.
+ * util.c - allocation wrappers, the growable string buffer, clocks and
+ * opening a file that must be a regular one, and where iptop's data
+ * (themes, notes) is. Does not know about netlink or the screen.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -307,4 +311,85 @@ char *read_whole_file(const char *path, size_t *len)
 	if (len)
 		*len = sb.len;
 	return strbuf_steal(&sb);
+}
+
+/* What a file that is not a regular file is, for the error message. */
+static const char *file_kind(mode_t m)
+{
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISCHR(m) || S_ISBLK(m))
+		return "a device";
+	if (S_ISSOCK(m))
+		return "a socket";
+	return "not a regular file";
+}
+
+int open_regular_file(const char *path, const char *want, char **cause)
+{
+	/* O_NONBLOCK: opening a FIFO for reading waits for a writer, and
+	 * nothing could interrupt it; then refuse what is not a file. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
+	int fl;
+
+	if (fd < 0) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0)
+		st.st_mode = 0;
+	if (!S_ISREG(st.st_mode)) {
+		*cause = xasprintf("%s: %s, not %s", path, file_kind(st.st_mode), want);
+		close(fd);
+		return -1;
+	}
+	fl = fcntl(fd, F_GETFL);
+	if (fl >= 0)
+		(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	return fd;
+}
+
+/* A source tree holds the data iptop ships: themes/ and doc/explain.txt. */
+static bool is_source_tree(const char *dir)
+{
+	char *t = xasprintf("%s/themes/default", dir), *n = xasprintf("%s/doc/explain.txt", dir);
+	bool ok = access(t, R_OK) == 0 && access(n, R_OK) == 0;
+
+	free(t);
+	free(n);
+	return ok;
+}
+
+const char *data_source_tree(void)
+{
+	static char tree[PATH_MAX];
+	static bool done;
+	char self[PATH_MAX];
+	ssize_t n;
+	char *slash;
+
+	if (done)
+		return tree[0] ? tree : NULL;
+	done = true;
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return NULL;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	/* Built in the source tree: beside the binary. Built elsewhere
+	 * (VPATH): the source tree configure recorded, from that build
+	 * tree's binary only, and only while it is there. */
+	if (is_source_tree(self))
+		snprintf(tree, sizeof(tree), "%s", self);
+#if defined(ABS_TOP_SRCDIR) && defined(ABS_TOP_BUILDDIR)
+	else if (strcmp(self, ABS_TOP_BUILDDIR) == 0 && is_source_tree(ABS_TOP_SRCDIR))
+		snprintf(tree, sizeof(tree), "%s", ABS_TOP_SRCDIR);
+#endif
+	return tree[0] ? tree : NULL;
 }

@@ -1,7 +1,7 @@
 /*
  * view-chain.c - one chain's rules as the user wrote them (iptables -S or
  * nft words) with packets, bytes and rate columns, the rules that matched
- * this tick marked, the policy at the bottom; Enter follows a jump, the
+ * this tick marked, the policy right after the last rule; Enter follows a jump, the
  * filter prompt hides rules that do not match, 's' sorts. The chain is
  * found again by (family, table, name, backend) on every tick, the
  * selection by rule handle, so neither jumps when rules are inserted
@@ -159,11 +159,9 @@ static void draw_header(struct canvas *c, struct chainv *v, const struct cols *k
 
 	canvas_fill(c, k->num, y, w, 1, ' ', SLOT_HEADER, 0);
 	for (i = 0; i < SORT_COUNT; i++) {
-		char buf[24];
-
 		/* ▼ marks a sort by counters; position order needs no mark. */
-		snprintf(buf, sizeof(buf), "%s%s", i && (int)v->sort == i ? "\xe2\x96\xbc" : "", label[i]);
-		canvas_text_right(c, x[i], y, cw[i], buf, SLOT_HEADER, (int)v->sort == i ? CANVAS_BOLD : 0);
+		view_sort_header(c, x[i], y, cw[i], label[i], i && (int)v->sort == i,
+				 (int)v->sort == i ? CANVAS_BOLD : 0);
 		v->col_x[i] = x[i];
 	}
 	canvas_text(c, k->text, y, -1, "rule", SLOT_HEADER, 0);
@@ -351,7 +349,7 @@ static void chain_draw(struct view *vv, struct canvas *c, struct canvas_rect bod
 	for (i = v->top, y = v->list_y; i < v->nrows && y < v->list_y + rows; i++, y++)
 		draw_rule(c, v, mc, i, &k, y, body.w, v->filter);
 	if (!v->nrows)
-		canvas_text(c, k.text, v->list_y, -1, mc->snap->nrules ? "no rule matches the filter" : "no rules",
+		canvas_text(c, k.text, y++, -1, mc->snap->nrules ? "no rule matches the filter" : "no rules",
 			    SLOT_DIM, 0);
 	if (v->nrows > (size_t)rows) {
 		/* Where we are, in the header's free end: "7-26/140". */
@@ -364,7 +362,9 @@ static void chain_draw(struct view *vv, struct canvas *c, struct canvas_rect bod
 		if (k.text + 5 + pw <= body.x + body.w)
 			canvas_text(c, body.x + body.w - pw, body.y + 1, pw, pos, SLOT_HEADER, 0);
 	}
-	draw_policy(c, st, mc, &k, body.y + body.h - 1, body.w);
+	/* Right after the last rule, where the packet goes when none matched
+	 * (the last line when the list scrolls). */
+	draw_policy(c, st, mc, &k, y < body.y + body.h - 1 ? y : body.y + body.h - 1, body.w);
 }
 
 /* ---- actions ---------------------------------------------------------------------------------- */

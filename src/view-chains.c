@@ -173,10 +173,10 @@ static void chains_draw(struct view *vv, struct canvas *c, struct canvas_rect bo
 	canvas_text(c, k.table, body.y, k.tw, "table", SLOT_HEADER, 0);
 	canvas_text(c, k.chain, body.y, k.cw, "chain", SLOT_HEADER, 0);
 	canvas_text(c, k.hook, body.y, 9, "hook prio", SLOT_HEADER, 0);
-	canvas_text_right(c, k.rules, body.y, 5, v->sort == LS_RULES ? "\xe2\x96\xbcrules" : "rules", SLOT_HEADER, 0);
-	canvas_text_right(c, k.refs, body.y, 4, v->sort == LS_REFS ? "\xe2\x96\xbcrefs" : "refs", SLOT_HEADER, 0);
-	canvas_text_right(c, k.rate, body.y, 5, v->sort == LS_RATE ? "\xe2\x96\xbcpkt/s" : "pkt/s", SLOT_HEADER, 0);
-	canvas_text_right(c, k.pkts, body.y, 5, v->sort == LS_PACKETS ? "\xe2\x96\xbcpkts" : "pkts", SLOT_HEADER, 0);
+	view_sort_header(c, k.rules, body.y, 5, "rules", v->sort == LS_RULES, 0);
+	view_sort_header(c, k.refs, body.y, 4, "refs", v->sort == LS_REFS, 0);
+	view_sort_header(c, k.rate, body.y, 5, "pkt/s", v->sort == LS_RATE, 0);
+	view_sort_header(c, k.pkts, body.y, 5, "pkts", v->sort == LS_PACKETS, 0);
 
 	rows = body.h - 2;
 	v->list_y = body.y + 1;
@@ -317,12 +317,20 @@ static void chains_free(struct view *vv)
 	free(v);
 }
 
+/* The list shows every chain's counts and sorts by them: all of them
+ * fresh at each refresh, not only the chains on the diagram. */
+static bool chains_wants(struct view *v, const struct snap_chain *ch)
+{
+	return true;
+}
+
 static const struct view_ops view_chains_ops = {
 	.name = "chains",
 	.keyctx = UI_CTX_CHAINS,
 	.draw = chains_draw,
 	.action = chains_action,
 	.crumb = chains_crumb,
+	.wants = chains_wants,
 	.explain = chains_explain,
 	.filter = chains_filter,
 	.free = chains_free,

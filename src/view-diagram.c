@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/netfilter.h>
+
 #include "iptop.h"
 #include "view.h"
 
@@ -94,7 +96,7 @@ static void sync(struct diagram *d, struct view_stack *st, int w, int h)
 	struct scene *s = &st->ctx.scene;
 	size_t i;
 
-	scene_layout_update_zoom(s, st->ctx.model->cur, st->ctx.family_mode, w, h, st->ctx.zoom);
+	scene_layout_update_zoom(s, st->ctx.model->cur, view_scene_mode(&st->ctx), w, h, st->ctx.zoom);
 	if (d->sel_gen == s->generation)
 		return;
 	d->sel_gen = s->generation;
@@ -152,7 +154,7 @@ static void diagram_tick(struct view *v, struct view_stack *st)
 		const struct model_chain *mc = &m->chains[i];
 		struct hist *h;
 
-		if (!scene_layout_shows(mc->snap, 0))
+		if (!scene_layout_shows(mc->snap, SCENE_OWN))
 			continue;
 		h = find_hist(d, mc->snap, true);
 		h->v[h->pos] = (float)mc->pps;
@@ -215,8 +217,8 @@ static double hook_heat(const struct view_stack *st, const struct scene *s, int 
 	for (k = 0; k < hk->n; k++) {
 		const struct model_chain *mc = item_model(st, s, (long)(hk->first + k));
 
-		if (mc && mc->heat > heat)
-			heat = mc->heat;
+		if (mc && model_chain_light(st->ctx.model, mc) > heat)
+			heat = model_chain_light(st->ctx.model, mc);
 	}
 	return heat;
 }
@@ -253,7 +255,7 @@ static void draw_item_row(struct canvas *c, const struct view_stack *st, const s
 	if (!mc || !ch)
 		return;
 	snprintf(prio, sizeof(prio), "%d", ch->prio);
-	heat = view_heat_slot(mc->heat, SLOT_NORMAL);
+	heat = view_heat_slot(model_chain_light(st->ctx.model, mc), SLOT_NORMAL);
 	if (!view_chain_counted(ch)) {
 		/* Not instantiated, or nothing in it has a counter: unknown, not 0. */
 		snprintf(rate, sizeof(rate), "\xe2\x80\x94"); /* — */
@@ -267,6 +269,8 @@ static void draw_item_row(struct canvas *c, const struct view_stack *st, const s
 		nslot = heat != SLOT_NORMAL ? heat : SLOT_NUMBER;
 		rslot = heat != SLOT_NORMAL ? heat : mc->pps > 0 ? SLOT_NUMBER : SLOT_DIM;
 	}
+	if (it->own)
+		lslot = nslot = rslot = SLOT_DIM; /* iptop's, not the user's */
 	if (sel) {
 		/* Selection is reverse video of the row's heat, so heat still shows. */
 		enum slot ss = heat != SLOT_NORMAL ? heat : SLOT_SELECT;
@@ -288,12 +292,14 @@ static void draw_item_box(struct canvas *c, const struct view_stack *st, const s
 	const struct canvas_rect *r = &it->r;
 	const struct model_chain *mc = item_model(st, s, i);
 	const struct snap_chain *ch = item_chain(st, s, i);
-	enum slot heat = view_heat_slot(mc->heat, SLOT_NORMAL), bs = heat != SLOT_NORMAL ? heat : SLOT_BORDER;
+	enum slot heat = view_heat_slot(model_chain_light(st->ctx.model, mc), SLOT_NORMAL), bs = heat != SLOT_NORMAL ? heat : SLOT_BORDER;
 	enum slot ls = heat != SLOT_NORMAL ? heat : SLOT_LABEL, ns = ls;
 	int x = ox + r->x, y = oy + r->y, inner = r->w - 2, pw, attr = 0;
 	char rate[24], total[16], prio[16];
 	bool sel = d && i == d->sel;
 
+	if (it->own)
+		bs = ls = ns = SLOT_DIM; /* iptop's, not the user's */
 	if (sel) {
 		ls = ns = heat != SLOT_NORMAL ? heat : SLOT_SELECT;
 		attr = heat != SLOT_NORMAL ? CANVAS_REVERSE : 0;
@@ -328,6 +334,167 @@ static void draw_item_box(struct canvas *c, const struct view_stack *st, const s
 		   sel ? ls : heat != SLOT_NORMAL ? heat : SLOT_DIM);
 }
 
+/* A chain name in at most w columns. Long words give way first, cut and
+ * marked with a dot, never the last one (it tells STAGE-1 from STAGE-2):
+ * "DOCKER-ISOLATION-STAGE-1" becomes "DOCKER-ISOL.-STAGE-1"; what still does
+ * not fit loses its middle ("DOCK…GE-1"). */
+static void elide_middle(char *out, size_t n, const char *name, int w)
+{
+	struct { const char *p; int len, cut; } word[16];
+	int nw = 0, total, i, head, tail;
+	const char *p = name, *q;
+	struct strbuf sb;
+
+	total = (int)strlen(name);
+	if (total <= w || w < 5) {
+		snprintf(out, n, "%s", name);
+		return;
+	}
+	for (q = name;; q++)
+		if (*q == '-' || *q == '_' || !*q) {
+			if (nw == (int)ARRAY_SIZE(word))
+				break;
+			word[nw].p = p;
+			word[nw].len = (int)(q - p);
+			word[nw++].cut = 0;
+			if (!*q)
+				break;
+			p = q + 1;
+		}
+	/* each step shortens the name by one column: a word's first cut
+	 * takes two letters and adds the dot, later ones a letter */
+	while (total > w) {
+		int best = -1;
+
+		for (i = 0; i + 1 < nw; i++)
+			if (word[i].len - word[i].cut > 4 &&
+			    (best < 0 || word[i].len - word[i].cut > word[best].len - word[best].cut))
+				best = i;
+		if (best < 0)
+			break;
+		word[best].cut += word[best].cut ? 1 : 2;
+		total--;
+	}
+	strbuf_init(&sb);
+	for (i = 0; i < nw; i++) {
+		strbuf_addf(&sb, "%.*s%s", word[i].len - word[i].cut, word[i].p, word[i].cut ? "." : "");
+		if (i + 1 < nw)
+			strbuf_addc(&sb, word[i].p[word[i].len]);
+	}
+	if ((int)sb.len <= w) {
+		snprintf(out, n, "%s", sb.s);
+	} else {
+		tail = (w - 1) / 2;
+		head = w - 1 - tail;
+		snprintf(out, n, "%.*s\xe2\x80\xa6%s", head, sb.s, sb.s + sb.len - tail);
+	}
+	strbuf_free(&sb);
+}
+
+/* A user chain under its table: "└ NAME +N" (+N while it glows: packets
+ * since it lit), packets per second into it and in all. Its packets are
+ * what the rules jumping to it counted. */
+static void draw_sub(struct canvas *c, const struct view_stack *st, const struct scene_sub *sb, int ox, int oy,
+		     int attr)
+{
+	const struct model *m = st->ctx.model;
+	const struct model_chain *mc;
+	int x = ox + sb->r.x, y = oy + sb->r.y, indent = 2 * (sb->depth - 1);
+	char label[160], rate[16], total[16], name[96], badge[24] = "";
+	enum slot heat, ls, ns;
+	int room;
+	bool narrow;
+
+	if (!sb->r.w)
+		return;
+	if (sb->chain == SCENE_SUB_MORE) {
+		snprintf(label, sizeof(label), "\xe2\x94\x94 +%zu more chain%s, c lists all", sb->more,
+			 sb->more == 1 ? "" : "s");
+		if (canvas_width(label) > sb->r.w - 2)
+			snprintf(label, sizeof(label), "\xe2\x94\x94 +%zu more", sb->more);
+		canvas_text_fit(c, x + 1, y, sb->r.w - 2, label, SLOT_DIM, 0);
+		return;
+	}
+	if (sb->chain >= m->nchains)
+		return;
+	mc = &m->chains[sb->chain];
+	heat = view_heat_slot(model_chain_light(m, mc), SLOT_NORMAL);
+	ls = heat != SLOT_NORMAL ? heat : SLOT_LABEL;
+	ns = heat != SLOT_NORMAL ? heat : SLOT_NUMBER;
+	if (mc->glow.lit_ns && mc->glow.packets)
+		snprintf(badge, sizeof(badge), " +%llu", (unsigned long long)mc->glow.packets);
+	/* draw_cols keeps w - 13 columns for the label, from x + 1; narrow
+	 * frames give the rate column to the name */
+	narrow = sb->r.w < 30;
+	room = sb->r.w - (narrow ? 8 : 13) - indent - 2;
+	/* The name before the badge: "+N" only where the whole name still fits */
+	if (!narrow && canvas_width(mc->snap->name) + (int)strlen(badge) > room)
+		badge[0] = '\0';
+	elide_middle(name, sizeof(name), mc->snap->name, room);
+	snprintf(label, sizeof(label), "%*s\xe2\x94\x94 %s%s", indent, "", name, narrow ? "" : badge);
+	if (mc->entered_known) {
+		view_fmt_rate(rate, sizeof(rate), m->interval > 0 ? (double)mc->d_entered_packets / m->interval : 0);
+		view_fmt_count(total, sizeof(total), mc->entered_packets);
+	} else {
+		snprintf(rate, sizeof(rate), "\xe2\x80\x94"); /* — : a jump without a counter */
+		snprintf(total, sizeof(total), "\xe2\x80\x94");
+		ns = SLOT_DIM;
+	}
+	if (narrow) {
+		/* one number: "+N" while it glows, else the total */
+		canvas_text_right(c, x + sb->r.w - 6, y, 5, badge[0] ? badge + 1 : total, ns, attr);
+		canvas_text_fit(c, x + 1, y, sb->r.w - 8, label, ls, attr);
+		return;
+	}
+	draw_cols(c, x, y, sb->r.w, label, NULL, NULL, rate, total, ls, ns,
+		  heat != SLOT_NORMAL ? heat : mc->entered_known && mc->d_entered_packets ? SLOT_NUMBER : SLOT_DIM,
+		  attr);
+}
+
+static void draw_subs(struct canvas *c, const struct view_stack *st, const struct scene *s, long item, int ox,
+		      int oy)
+{
+	const struct scene_item *it = &s->items[item];
+	size_t j;
+
+	for (j = 0; j < it->nsub; j++)
+		draw_sub(c, st, &s->subs[it->first_sub + j], ox, oy, s->zoom ? CANVAS_BOLD : 0);
+}
+
+/* Columns for a frame's title before an arrow crosses its top border. */
+static int title_room(const struct scene *s, const struct scene_hook *hk)
+{
+	int room = hk->r.w - 4;
+	size_t i;
+	int k;
+
+	for (i = 0; i < s->narrows; i++)
+		for (k = 0; k < s->arrows[i].n; k++) {
+			const struct scene_point *p = &s->arrows[i].pt[k];
+
+			if (p->y == hk->r.y && p->x > hk->r.x && p->x - hk->r.x - 3 < room)
+				room = p->x - hk->r.x - 3;
+		}
+	return room;
+}
+
+/* Packets that entered a hook (both families), when iptop observes them. */
+static bool hook_packets(const struct view_stack *st, int hook, uint64_t *packets)
+{
+	struct model_hook h[MODEL_MAX_HOOKS];
+	size_t i, n = model_hooks(st->ctx.model, h, ARRAY_SIZE(h));
+	bool any = false;
+
+	*packets = 0;
+	for (i = 0; i < n; i++)
+		if (h[i].hook == hook && (st->ctx.family_mode == 0 ||
+					  h[i].nfproto == (st->ctx.family_mode == 4 ? NFPROTO_IPV4 : NFPROTO_IPV6))) {
+			*packets += h[i].packets;
+			any = true;
+		}
+	return any;
+}
+
 static void draw_arrow(struct canvas *c, int ox, int oy, const struct scene_arrow *a, enum slot slot)
 {
 	int i;
@@ -357,7 +524,7 @@ static enum slot arrow_slot(const struct view_stack *st, const struct scene *s, 
 	if (a->item >= 0) {
 		const struct model_chain *mc = item_model(st, s, a->item);
 
-		heat = mc ? mc->heat : 0;
+		heat = mc ? model_chain_light(st->ctx.model, mc) : 0;
 	} else {
 		double f = hook_heat(st, s, a->from), t = hook_heat(st, s, a->to);
 
@@ -376,7 +543,9 @@ static void draw_legend(struct canvas *c, const struct scene *s, int ox, int oy)
 		return;
 	if (s->style == SCENE_BOXES)
 		x += 2;
-	draw_cols(c, x, y, s->style == SCENE_BOXES ? r->w - 4 : r->w, "table", NULL, prio ? "prio" : NULL, "pkt/s", "total",
+	/* A table's numbers are rule hits (a packet counts at every rule it
+	 * meets); a chain's under it, and a hook's, are packets. */
+	draw_cols(c, x, y, s->style == SCENE_BOXES ? r->w - 4 : r->w, "table", NULL, prio ? "prio" : NULL, "hit/s", "hits",
 		  SLOT_DIM, SLOT_DIM, SLOT_DIM, CANVAS_UNDERLINE);
 	rampx = ox + r->x + (r->w - 13) / 2;
 	canvas_text(c, rampx, y + 1, 5, "cold ", SLOT_DIM, 0);
@@ -386,6 +555,13 @@ static void draw_legend(struct canvas *c, const struct scene *s, int ox, int oy)
 	if (s->style != SCENE_ROWS && !s->zoom && r->h >= 4)
 		canvas_text(c, ox + r->x + (r->w - 19) / 2, y + 2, 19,
 			    "\xe2\x96\x81\xe2\x96\x83\xe2\x96\x85\xe2\x96\x87 rate history", SLOT_DIM, 0); /* ▁▃▅▇ */
+	if (s->nsubs && r->h >= 5) {
+		const char *t = r->w >= 34 ? "\xe2\x94\x94 chain, hook: packets in" : "\xe2\x94\x94 chain: packets";
+		int tw = canvas_width(t);
+
+		canvas_text(c, ox + r->x + (r->w - tw) / 2, y + (s->style != SCENE_ROWS && !s->zoom ? 3 : 2), tw, t,
+			    SLOT_DIM, 0);
+	}
 }
 
 /* The backends line: a warning when both hold rules (`iptables -L` then
@@ -435,8 +611,26 @@ static void draw_columns(struct canvas *c, const struct view_stack *st, const st
 		enum slot fs = view_heat_slot(hook_heat(st, s, h), SLOT_BORDER);
 
 		canvas_box(c, ox + hk->r.x, oy + hk->r.y, hk->r.w, hk->r.h, fs, CANVAS_BOX_ROUND);
-		canvas_printf(c, ox + hk->r.x + 2, oy + hk->r.y, hk->r.w - 4, SLOT_HOOK, CANVAS_BOLD, " %s ",
-			      hook_titles[h]);
+		{
+			uint64_t pk;
+			char n[16];
+			int tw = canvas_printf(c, ox + hk->r.x + 2, oy + hk->r.y, hk->r.w - 4, SLOT_HOOK, CANVAS_BOLD,
+					       " %s ", hook_titles[h]);
+
+			if (hook_packets(st, h, &pk)) {
+				int room = title_room(s, hk) - tw;
+				char t[32];
+
+				view_fmt_count(n, sizeof(n), pk);
+				snprintf(t, sizeof(t), "%s packets ", n);
+				if (canvas_width(t) > room)
+					snprintf(t, sizeof(t), "%s pkts ", n);
+				if (canvas_width(t) > room)
+					snprintf(t, sizeof(t), "%s ", n);
+				if (canvas_width(t) <= room)
+					canvas_text(c, ox + hk->r.x + 2 + tw, oy + hk->r.y, room, t, SLOT_NUMBER, 0);
+			}
+		}
 		if (!hk->n)
 			canvas_text(c, ox + hk->r.x + 2, oy + hk->r.y + 1, hk->r.w - 4, "no chains", SLOT_DIM, 0);
 		if (hk->hidden) {
@@ -456,7 +650,7 @@ static void draw_columns(struct canvas *c, const struct view_stack *st, const st
 			const struct canvas_rect *r = &s->items[it].r;
 			const struct model_chain *mc = item_model(st, s, it);
 			const struct snap_chain *ch = item_chain(st, s, it);
-			enum slot hs = mc ? view_heat_slot(mc->heat, SLOT_BORDER) : SLOT_BORDER;
+			enum slot hs = mc ? view_heat_slot(model_chain_light(st->ctx.model, mc), SLOT_BORDER) : SLOT_BORDER;
 
 			if (!r->w || !mc || !ch)
 				continue;
@@ -468,6 +662,7 @@ static void draw_columns(struct canvas *c, const struct view_stack *st, const st
 					draw_spark(c, ox + r->x + 1, oy + r->y + 1, r->w - 2, find_hist(d, ch, false), top,
 						   hs == SLOT_BORDER ? SLOT_DIM : hs);
 			}
+			draw_subs(c, st, s, it, ox, oy);
 		}
 	}
 	for (i = 0; i < s->narrows; i++)
@@ -517,6 +712,7 @@ static void draw_list(struct canvas *c, const struct view_stack *st, const struc
 			const struct canvas_rect *r = &s->items[it].r;
 
 			draw_item_row(c, st, s, d, it, body.x + r->x, body.y + r->y - scroll, r->w, r->w >= 30 && !s->zoom);
+			draw_subs(c, st, s, it, body.x, body.y - scroll);
 		}
 	}
 }

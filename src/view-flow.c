@@ -44,7 +44,8 @@ static void endpoint(const struct ct_flow *f, const union ct_addr *a, uint16_t p
 	char s[INET6_ADDRSTRLEN];
 
 	ct_addr_text(f->family, a, s, sizeof(s));
-	if (f->proto == IPPROTO_ICMP || f->proto == IPPROTO_ICMPV6 || (!f->orig.sport && !f->orig.dport))
+	if (f->proto == IPPROTO_ICMP || f->proto == IPPROTO_ICMPV6 || f->proto == IPPROTO_GRE ||
+	    (!f->orig.sport && !f->orig.dport))
 		strbuf_add(sb, s);
 	else if (f->family == AF_INET6)
 		strbuf_addf(sb, "[%s]:%u", s, port);
@@ -58,7 +59,9 @@ static void tuple(const struct ct_flow *f, const struct ct_tuple *t, struct strb
 	strbuf_add(sb, " \xe2\x86\x92 ");
 	endpoint(f, &t->dst, t->dport, sb);
 	if (f->proto == IPPROTO_ICMP || f->proto == IPPROTO_ICMPV6)
-		strbuf_addf(sb, "  type %u code %u id %u", t->icmp_type, t->icmp_code, t->icmp_id);
+		strbuf_addf(sb, "  type %u code %u, ICMP id %u", t->icmp_type, t->icmp_code, t->icmp_id);
+	else if (f->proto == IPPROTO_GRE)
+		strbuf_addf(sb, "  srckey 0x%x dstkey 0x%x", t->sport, t->dport);
 }
 
 /* The lines of the page: (label, text, slot), built fresh each frame. */
@@ -127,9 +130,9 @@ static void nat_lines(struct page *p, const struct ct_flow *f)
 	if (f->nat == CT_NAT_SNAT || f->nat == CT_NAT_BOTH) {
 		endpoint(f, &f->orig.src, f->orig.sport, &a);
 		endpoint(f, &f->reply.dst, f->reply.dport, &b);
-		add(p, "NAT", SLOT_NAT, "SNAT/MASQUERADE: the source %s leaves as %s", a.s, b.s);
-		add(p, NULL, SLOT_DIM, "%s", "(nat POSTROUTING; replies come back to the new address and are "
-				       "translated back by conntrack)");
+		add(p, "NAT", SLOT_NAT, "source NAT: %s leaves as %s", a.s, b.s);
+		add(p, NULL, SLOT_DIM, "%s", "(SNAT, MASQUERADE or NETMAP in nat POSTROUTING; replies come back to "
+				       "the new address and are translated back by conntrack)");
 	}
 	if (f->nat == CT_NAT_DNAT || f->nat == CT_NAT_BOTH) {
 		strbuf_reset(&a);
@@ -144,6 +147,106 @@ static void nat_lines(struct page *p, const struct ct_flow *f)
 	}
 	strbuf_free(&a);
 	strbuf_free(&b);
+}
+
+/* "zone-orig 9  zone-reply 11" as conntrack -L says it. */
+static void zone_words(const struct ct_flow *f, struct strbuf *sb)
+{
+	if (f->has_zone_orig)
+		strbuf_addf(sb, "zone-orig %u", f->zone_orig);
+	if (f->has_zone_orig && f->has_zone_reply)
+		strbuf_add(sb, "  ");
+	if (f->has_zone_reply)
+		strbuf_addf(sb, "zone-reply %u", f->zone_reply);
+}
+
+/* The connections this flow's helper expects (conntrack -L expect);
+ * returns how many lines. A port of 0 in the expected tuple is "any". */
+static size_t expect_lines(struct page *p, const struct ct_flow *f, const struct ct_table *t)
+{
+	struct strbuf sb;
+	size_t i, n = 0;
+
+	strbuf_init(&sb);
+	for (i = 0; i < t->nexpects; i++) {
+		const struct ct_expect *e = &t->expects[i];
+		char pw[8], d[16], a[INET6_ADDRSTRLEN];
+		struct ct_flow shape = *f;
+
+		if (ct_table_expect_master(t, e) != f)
+			continue;
+		shape.proto = e->proto;
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "%s ", ct_proto_word(e->proto, pw, sizeof(pw)));
+		if (e->mask.sport)
+			endpoint(&shape, &e->tuple.src, e->tuple.sport, &sb);
+		else   /* any source port */
+			strbuf_add(&sb, ct_addr_text(e->family, &e->tuple.src, a, sizeof(a)));
+		strbuf_add(&sb, " \xe2\x86\x92 ");
+		endpoint(&shape, &e->tuple.dst, e->tuple.dport, &sb);
+		if (e->helper[0])
+			strbuf_addf(&sb, "  (%s", e->helper);
+		else
+			strbuf_add(&sb, "  (");
+		if (e->has_timeout) {
+			ct_duration_text(e->timeout, d, sizeof(d));
+			strbuf_addf(&sb, "%s%s left", e->helper[0] ? ", " : "", d);
+		}
+		strbuf_addc(&sb, ')');
+		add(p, n ? NULL : "expects", SLOT_LABEL, "%s", sb.s);
+		n++;
+	}
+	if (n)
+		add(p, NULL, SLOT_DIM, "%s", "a helper read these in this flow's traffic: they will be RELATED");
+	strbuf_free(&sb);
+	return n;
+}
+
+/* What helpers and label rules added: the helper, the labels, the master
+ * of a RELATED flow and the flows related to this one. */
+static void helper_lines(struct page *p, const struct ct_flow *f, const struct ct_table *t)
+{
+	const struct ct_flow *m = ct_table_master(t, f);
+	struct strbuf sb;
+	size_t i, n = 0;
+
+	strbuf_init(&sb);
+	if (f->helper[0])
+		add(p, "helper", SLOT_LABEL, "%s", f->helper);
+	if (ct_has_labels(f)) {
+		ct_labels_text(f, &sb);
+		add(p, "labels", SLOT_LABEL, "%s", sb.s);
+		strbuf_reset(&sb);
+	}
+	if (f->has_master) {
+		char pw[8];
+
+		strbuf_addf(&sb, "%s ", ct_proto_word(f->master_proto, pw, sizeof(pw)));
+		endpoint(f, &f->master.src, f->master.sport, &sb);
+		strbuf_add(&sb, " \xe2\x86\x92 ");
+		endpoint(f, &f->master.dst, f->master.dport, &sb);
+		add(p, "master", SLOT_LABEL, "%s", sb.s);
+		strbuf_reset(&sb);
+		if (m)
+			strbuf_addf(&sb, "conntrack id %u%s%s: RELATED, a helper expected this connection", m->id,
+				    m->helper[0] ? ", helper " : "", m->helper);
+		else
+			strbuf_add(&sb, "RELATED; the master is no longer in the table");
+		add(p, NULL, SLOT_DIM, "%s", sb.s);
+		strbuf_reset(&sb);
+	}
+	for (i = 0; i < t->nflows; i++) {
+		if (!ct_is_master_of(f, &t->flows[i]) || t->flows[i].dying)
+			continue;
+		strbuf_addf(&sb, "%s%u", n ? ", " : "conntrack id ", t->flows[i].id);
+		n++;
+	}
+	if (n)
+		add(p, "related", SLOT_LABEL, "%zu flow%s: %s", n, n == 1 ? "" : "s", sb.s);
+	n += expect_lines(p, f, t);
+	if (f->helper[0] || ct_has_labels(f) || f->has_master || n)
+		add(p, NULL, SLOT_NORMAL, "%s", "");
+	strbuf_free(&sb);
 }
 
 static const char *hook_path(enum route_path r)
@@ -212,14 +315,28 @@ static void build(struct page *p, struct flowv *v, const struct view_stack *st, 
 		strbuf_add(&sb, "  (new)");
 	add(p, "flow", f->dying ? SLOT_DIM : SLOT_LABEL, "%s", sb.s);
 	strbuf_reset(&sb);
-	strbuf_addf(&sb, "id %u  zone %u  mark %u", f->id, f->zone, f->mark);
-	if (f->has_timeout)
-		strbuf_addf(&sb, "  timeout %us", f->timeout);
+	strbuf_addf(&sb, "conntrack id %u  ", f->id);
+	if (!f->has_zone_orig && !f->has_zone_reply)
+		strbuf_addf(&sb, "zone %u  ", f->zone);
+	strbuf_addf(&sb, "mark %u", f->mark);
+	if (f->has_timeout && !f->dying) {
+		char d[16];
+
+		ct_duration_text(f->timeout, d, sizeof(d));
+		strbuf_addf(&sb, "  timeout %s", d);
+	}
 	add(p, NULL, SLOT_DIM, "%s", sb.s);
+	if (f->has_zone_orig || f->has_zone_reply) {
+		strbuf_reset(&sb);
+		zone_words(f, &sb);
+		add(p, "zones", SLOT_LABEL, "%s", sb.s);
+		add(p, NULL, SLOT_DIM, "%s", "per direction (CT --zone-orig/--zone-reply); the other is zone 0");
+	}
 	add(p, NULL, SLOT_NORMAL, "%s", "");
 	direction(p, f, t, CT_DIR_ORIG);
 	direction(p, f, t, CT_DIR_REPLY);
 	add(p, NULL, SLOT_NORMAL, "%s", "");
+	helper_lines(p, f, t);
 	nat_lines(p, f);
 	route_lines(p, v, st, f);
 	strbuf_free(&sb);

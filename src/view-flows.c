@@ -43,7 +43,8 @@ struct flowsv {
 	enum fcol sort;
 	char filter[128];
 	const struct ct_flow **rows;
-	size_t nrows, total;
+	size_t nrows;              /* rows listed: matching flows, closed ones too */
+	size_t total, matched;     /* live flows, and those the filter matches */
 	int list_y, list_h;
 	int col_x[FC_COUNT];       /* where each column starts (-1: hidden), for clicks */
 	/* What rows was built from: rebuilding (two sorts of every flow) only
@@ -65,7 +66,7 @@ static bool icmp(const struct ct_flow *f)
 
 static bool ports(const struct ct_flow *f)
 {
-	return !icmp(f) && (f->orig.sport || f->orig.dport);
+	return !icmp(f) && f->proto != IPPROTO_GRE && (f->orig.sport || f->orig.dport);
 }
 
 /* "172.17.0.2:80" or "[2001:db8::1]:80" or just the address. */
@@ -83,7 +84,7 @@ static void endpoint(const struct ct_flow *f, const union ct_addr *a, uint16_t p
 		snprintf(buf, n, "%s:%u", s, port);
 }
 
-/* "src:port→dst:port" (ICMP: " id N"); *split: bytes before the arrow,
+/* "src:port→dst:port" (ICMP: " id N", GRE: " keys 0xS→0xD"); *split: bytes before the arrow,
  * *end: where the destination ends. */
 static void tuple_at(const struct ct_flow *f, const struct ct_tuple *t, char *buf, size_t n, size_t *split,
 		     size_t *end)
@@ -94,6 +95,8 @@ static void tuple_at(const struct ct_flow *f, const struct ct_tuple *t, char *bu
 	endpoint(f, &t->dst, t->dport, ports(f), b, sizeof(b));
 	if (icmp(f))
 		snprintf(buf, n, "%s\xe2\x86\x92%s id %u", a, b, t->icmp_id);
+	else if (f->proto == IPPROTO_GRE)
+		snprintf(buf, n, "%s\xe2\x86\x92%s keys 0x%x\xe2\x86\x92" "0x%x", a, b, t->sport, t->dport);
 	else
 		snprintf(buf, n, "%s\xe2\x86\x92%s", a, b);
 	if (split)
@@ -150,7 +153,9 @@ static void nat_long(const struct ct_flow *f, char *buf, size_t n)
 	}
 }
 
-/* TCP state, or for stateless protocols what conntrack knows. */
+/* TCP state, or for stateless protocols what conntrack knows: its
+ * [UNREPLIED] and [ASSURED] flags, and between the two the status bit
+ * SEEN_REPLY in words (conntrack -L prints nothing then). */
 static const char *state_word(const struct ct_flow *f)
 {
 	const char *s = ct_state_name(f);
@@ -161,7 +166,44 @@ static const char *state_word(const struct ct_flow *f)
 		return s;
 	if (!(f->status & IPS_SEEN_REPLY))
 		return "UNREPLIED";
-	return f->status & IPS_ASSURED ? "ASSURED" : "REPLIED";
+	return f->status & IPS_ASSURED ? "ASSURED" : "seen reply";
+}
+
+static bool directional_zone(const struct ct_flow *f)
+{
+	return f->has_zone_orig || f->has_zone_reply;
+}
+
+/* The zone, or with directional zones (CT --zone-orig/--zone-reply) the
+ * original/reply pair: the kernel looks the other direction up in zone 0. */
+static void zone_text(const struct ct_flow *f, char *buf, size_t n)
+{
+	if (directional_zone(f))
+		snprintf(buf, n, "%u/%u", f->has_zone_orig ? f->zone_orig : f->zone,
+			 f->has_zone_reply ? f->zone_reply : f->zone);
+	else
+		snprintf(buf, n, "%u", f->zone);
+}
+
+/* Sort key: the original direction's zone, then the reply's. */
+static uint32_t zone_key(const struct ct_flow *f)
+{
+	return (uint32_t)(f->has_zone_orig ? f->zone_orig : f->zone) << 16 |
+	       (f->has_zone_reply ? f->zone_reply : f->zone);
+}
+
+static bool any_zone(const struct ct_flow *f)
+{
+	return f->zone || directional_zone(f);
+}
+
+/* Seconds left as a person reads them; a closed flow has none. */
+static void timeout_text(const struct ct_flow *f, char *buf, size_t n)
+{
+	if (f->has_timeout && !f->dying)
+		ct_duration_text(f->timeout, buf, n);
+	else
+		snprintf(buf, n, "\xe2\x80\x94");
 }
 
 static double flow_rate(const struct ct_flow *f, const struct ct_table *t)
@@ -208,6 +250,12 @@ static bool flow_matches(const struct ct_flow *f, const char *pattern)
 		strbuf_add(&sb, " DNAT");
 	if (f->nat)
 		strbuf_add(&sb, " NAT");
+	if (any_zone(f)) {
+		zone_text(f, buf, sizeof(buf));
+		strbuf_addf(&sb, " zone %s", buf);
+	}
+	if (f->helper[0])
+		strbuf_addf(&sb, " helper %s", f->helper);
 	r = view_match(sb.s, pattern);
 	strbuf_free(&sb);
 	return r;
@@ -236,7 +284,7 @@ static int cmp_rows(const void *pa, const void *pb, void *arg)
 		break;
 	case FC_NAT: c = CMP(b->nat, a->nat); break;
 	case FC_MARK: c = CMP(b->mark, a->mark); break;
-	case FC_ZONE: c = CMP(b->zone, a->zone); break;
+	case FC_ZONE: c = CMP(zone_key(b), zone_key(a)); break;
 	case FC_TIMEOUT: c = CMP(b->timeout, a->timeout); break;
 	case FC_PACKETS: c = CMP(b->packets[0] + b->packets[1], a->packets[0] + a->packets[1]); break;
 	case FC_BYTES: c = CMP(b->bytes[0] + b->bytes[1], a->bytes[0] + a->bytes[1]); break;
@@ -276,15 +324,17 @@ static void build_rows(struct flowsv *v, const struct ct_table *t, bool force)
 	}
 	free(v->rows);
 	v->rows = NULL;
-	v->nrows = v->total = 0;
+	v->nrows = v->total = v->matched = 0;
 	if (!t)
 		return;
 	all = ct_table_sorted(t, CT_SORT_ID, true, &n);
 	for (i = 0; i < n; i++) {
 		if (!all[i]->dying)
 			v->total++;
-		if (flow_matches(all[i], v->filter))
+		if (flow_matches(all[i], v->filter)) {
+			v->matched += !all[i]->dying;
 			all[v->nrows++] = all[i];
+		}
 	}
 	arg[0] = (void *)t;
 	arg[1] = &v->sort;
@@ -356,8 +406,8 @@ static int col_width(const struct flowsv *v, const struct ct_table *t, enum fcol
 				snprintf(buf, sizeof(buf), "%s", nat_word(f->nat));
 			break;
 		case FC_MARK: snprintf(buf, sizeof(buf), "%u", f->mark); break;
-		case FC_ZONE: snprintf(buf, sizeof(buf), "%u", f->zone); break;
-		case FC_TIMEOUT: snprintf(buf, sizeof(buf), "%us", f->timeout); break;
+		case FC_ZONE: zone_text(f, buf, sizeof(buf)); break;
+		case FC_TIMEOUT: timeout_text(f, buf, sizeof(buf)); break;
 		case FC_PACKETS: pair_text(buf, sizeof(buf), f->packets[0], f->packets[1]); break;
 		case FC_BYTES: pair_text(buf, sizeof(buf), f->bytes[0], f->bytes[1]); break;
 		case FC_RATE: view_fmt_rate(buf, sizeof(buf), flow_rate(f, t)); break;
@@ -370,6 +420,16 @@ static int col_width(const struct flowsv *v, const struct ct_table *t, enum fcol
 	return w > 48 ? 48 : w;
 }
 
+static bool window_has_zone(const struct flowsv *v)
+{
+	size_t i, to = v->top + (v->list_h > 0 ? (size_t)v->list_h : 50);
+
+	for (i = v->top; i < to && i < v->nrows; i++)
+		if (any_zone(v->rows[i]))
+			return true;
+	return false;
+}
+
 /* Wide enough for both tuples (shortened if need be): the NAT column
  * names the kind only. Narrower: no reply tuple, the NAT column shows the
  * address NAT rewrote. Then the other columns, while they fit. */
@@ -380,8 +440,16 @@ static void layout(struct cols *k, const struct flowsv *v, const struct ct_table
 	int base = 2 + col_width(v, t, FC_PROTO, false) + 2 + col_width(v, t, FC_STATE, false) + 2 +
 		   col_width(v, t, FC_RATE, false) + 2;
 	int used, i, room;
+	int zone = window_has_zone(v) ? col_width(v, t, FC_ZONE, false) + 2 : 0;
 
 	memset(k, 0, sizeof(*k));
+	/* Zones matter when a flow has one (two flows alike but for the zone
+	 * are two connections): wide enough for both tuples, their column
+	 * comes before the tuples' room. */
+	if (width - base - zone - (nats + 2) - 4 >= 2 * 30) {
+		base += zone;
+		k->w[FC_ZONE] = zone ? zone - 2 : 0;
+	}
 	room = width - base - (nats + 2) - 4;
 	if (room >= 2 * 30) {
 		k->nat_long = false;
@@ -502,13 +570,10 @@ static void draw_row(struct canvas *c, const struct flowsv *v, const struct ct_t
 	cell(c, k, FC_NAT, y, buf, sel || f->dying ? base : SLOT_NAT, CANVAS_BOLD);
 	snprintf(buf, sizeof(buf), "%u", f->mark);
 	cell(c, k, FC_MARK, y, buf, f->mark || sel ? num : SLOT_DIM, 0);
-	snprintf(buf, sizeof(buf), "%u", f->zone);
-	cell(c, k, FC_ZONE, y, buf, f->zone || sel ? num : SLOT_DIM, 0);
-	if (f->has_timeout)
-		snprintf(buf, sizeof(buf), "%us", f->timeout);
-	else
-		snprintf(buf, sizeof(buf), "\xe2\x80\x94");
-	cell(c, k, FC_TIMEOUT, y, buf, num, 0);
+	zone_text(f, buf, sizeof(buf));
+	cell(c, k, FC_ZONE, y, buf, any_zone(f) || sel ? num : SLOT_DIM, 0);
+	timeout_text(f, buf, sizeof(buf));
+	cell(c, k, FC_TIMEOUT, y, buf, f->has_timeout && !f->dying ? num : sel ? base : SLOT_DIM, 0);
 	if (!f->has_acct) {
 		/* No counters (accounting off when it was made): unknown, not 0. */
 		cell(c, k, FC_PACKETS, y, "\xe2\x80\x94", sel ? base : SLOT_DIM, 0);
@@ -526,13 +591,16 @@ static void draw_row(struct canvas *c, const struct flowsv *v, const struct ct_t
 
 static void draw_summary(struct canvas *c, const struct flowsv *v, const struct ct_table *t, int x, int y, int w)
 {
-	size_t i, nat[4] = { 0 };
+	size_t i, nat[4] = { 0 }, closed = 0;
 	struct strbuf sb;
 	int n;
 
-	for (i = 0; i < t->nflows; i++)
+	for (i = 0; i < t->nflows; i++) {
 		if (!t->flows[i].dying)
 			nat[t->flows[i].nat]++;
+		else
+			closed++;
+	}
 	strbuf_init(&sb);
 	strbuf_addf(&sb, "%zu flow%s", v->total, v->total == 1 ? "" : "s");
 	if (t->max)
@@ -540,6 +608,8 @@ static void draw_summary(struct canvas *c, const struct flowsv *v, const struct 
 	n = canvas_text(c, x + 1, y, w - 1, sb.s, SLOT_LABEL, CANVAS_BOLD);
 	strbuf_reset(&sb);
 	strbuf_addf(&sb, "  SNAT %zu  DNAT %zu  both %zu", nat[CT_NAT_SNAT], nat[CT_NAT_DNAT], nat[CT_NAT_BOTH]);
+	if (closed)
+		strbuf_addf(&sb, "  (+%zu closed)", closed);
 	if (t->resyncs)
 		strbuf_addf(&sb, "  %llu resync%s", (unsigned long long)t->resyncs, t->resyncs == 1 ? "" : "s");
 	if (t->status != SRC_OK)
@@ -547,7 +617,8 @@ static void draw_summary(struct canvas *c, const struct flowsv *v, const struct 
 	canvas_text_fit(c, x + 1 + n, y, w - 1 - n, sb.s, t->status != SRC_OK ? SLOT_WARN : SLOT_DIM, 0);
 	if (v->filter[0]) {
 		strbuf_reset(&sb);
-		strbuf_addf(&sb, " /%s: %zu of %zu ", v->filter, v->nrows, t->nflows);
+		/* live flows, as the count on the left */
+		strbuf_addf(&sb, " /%s: %zu of %zu flows ", v->filter, v->matched, v->total);
 		n = canvas_width(sb.s);
 		if (n < w / 2)
 			canvas_text(c, x + w - n, y, n, sb.s, SLOT_MATCH, 0);

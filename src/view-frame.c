@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "conntrack.h"
+#include "feed.h"
 #include "iptop.h"
 #include "view.h"
 
@@ -78,7 +79,7 @@ void view_frame_title(struct view_stack *st, struct canvas *c)
 			char when[16];
 
 			strftime(when, sizeof(when), "%H:%M:%S", localtime_r(&t, &tm));
-			strbuf_addf(&right, "since %s  ", when);
+			strbuf_addf(&right, "since %s (K: totals)  ", when);
 		}
 		if (i < 2)
 			strbuf_addf(&right, "%s  ", family_text(ctx->family_mode));
@@ -128,8 +129,9 @@ static enum slot status_slot(enum src_status s)
 	}
 }
 
-/* "7/262K flows", or why there are none. */
-static void ct_text(const struct ct_table *t, struct strbuf *sb, enum slot *slot)
+/* "7/262K flows", or why there are none (a replay: the recording holds
+ * none, which says nothing of the kernel's). */
+static void ct_text(const struct ct_table *t, bool replay, struct strbuf *sb, enum slot *slot)
 {
 	char n[16], m[16];
 
@@ -137,7 +139,7 @@ static void ct_text(const struct ct_table *t, struct strbuf *sb, enum slot *slot
 	strbuf_add(sb, "");
 	*slot = SLOT_STATUS;
 	if (!t) {
-		strbuf_add(sb, "conntrack unavailable");
+		strbuf_add(sb, replay ? "conntrack not recorded" : "conntrack unavailable");
 		return;
 	}
 	if (t->status != SRC_OK && t->status != SRC_CHANGING && !t->gen) {
@@ -155,6 +157,133 @@ static void ct_text(const struct ct_table *t, struct strbuf *sb, enum slot *slot
 	/* Near the limit new connections get dropped: say so early. */
 	if (t->max && (t->has_kernel_count ? t->kernel_count : t->count) * 10 >= t->max * 9)
 		*slot = SLOT_WARN;
+}
+
+/* The namespace as the user named it: "lab-host" of "net:[4026532…] (lab-host)"
+ * ("replay of F (net:[7] (lab))" keeps its whole parenthesis); the whole
+ * label when it names none. */
+static void ns_short(const char *label, char *buf, size_t n)
+{
+	const char *open = strchr(label, '(');
+	size_t len = strlen(label);
+
+	if (open && len && label[len - 1] == ')' && strncmp(label, "net:[", 5) == 0) {
+		snprintf(buf, n, "%.*s", (int)(label + len - 1 - (open + 1)), open + 1);
+	} else if (strncmp(label, "replay of ", 10) == 0) {
+		/* "replay of DIR/x.rec (net:[7] (lab))": the file's name */
+		const char *end = strstr(label, " ("), *base = label + 10, *p;
+
+		end = end ? end : label + len;
+		for (p = base; p < end; p++)
+			if (*p == '/')
+				base = p + 1;
+		snprintf(buf, n, "%.*s", (int)(end - base), base);
+	} else {
+		snprintf(buf, n, "%s", label);
+	}
+}
+
+/* A replay's place: "replay 0:03/0:06" ("replay ended 0:06/0:06"), and
+ * the chapter it is in; both empty when it is not a replay. */
+static void replay_text(const struct view_replay *r, struct strbuf *pos, struct strbuf *chap)
+{
+	char now[16], len[16];
+	long c = view_replay_chapter(r);
+
+	strbuf_init(pos);
+	strbuf_add(pos, "");
+	strbuf_init(chap);
+	strbuf_add(chap, "");
+	if (!r->pos)
+		return;
+	view_replay_fmt_clock(now, sizeof(now), r->ended ? r->pos->len_ns : r->pos->t_ns);
+	view_replay_fmt_clock(len, sizeof(len), r->pos->len_ns);
+	strbuf_addf(pos, "replay %s%s/%s", r->ended ? "ended " : "", now, len);
+	if (c >= 0)
+		strbuf_addf(chap, "\xc2\xa7 %s", r->pos->marks[c].text); /* § */
+}
+
+/* "gen 42, changed 09:30:00 by dockerd[812]", with less at each level:
+ * 0 all, 1 no pid, 2 no process, 3 the generation only. */
+static void gen_text(const struct snap_ruleset *rs, int level, struct strbuf *sb)
+{
+	strbuf_reset(sb);
+	strbuf_add(sb, ""); /* never NULL */
+	if (!rs)
+		return;
+	strbuf_addf(sb, "gen %u", rs->genid);
+	if (rs->change_wall > 0 && level < 3) {
+		time_t t = (time_t)rs->change_wall;
+		struct tm tm;
+		char when[16];
+
+		strftime(when, sizeof(when), "%H:%M:%S", localtime_r(&t, &tm));
+		strbuf_addf(sb, ", changed %s", when);
+		if (rs->change_proc[0] && level < 2)
+			strbuf_addf(sb, " by %s", rs->change_proc);
+		if (rs->change_pid && level < 1)
+			strbuf_addf(sb, "[%u]", rs->change_pid);
+	}
+}
+
+/* One part of the status line and its bar; returns the new x. */
+static int status_part(struct canvas *c, int x, int y, const char *text, enum slot slot)
+{
+	x += canvas_text(c, x, y, -1, text, slot, 0);
+	return x + canvas_text(c, x, y, -1, " \xe2\x94\x82 ", SLOT_STATUS, 0); /* │ */
+}
+
+/* After the source state: a replay's place │ namespace │ backend │
+ * chapter │ flows │ generation and last change. Too wide, the least
+ * useful goes first: the namespace's inode (its name stays), the backend,
+ * the changer's pid, its name, the change time, the flow count, the
+ * chapter; the namespace name is cut last. */
+static void status_rest(struct view_stack *st, struct canvas *c, int x, int y, const struct snap_ruleset *rs)
+{
+	const char *label = st->ctx.netns_label;
+	struct strbuf gen, cts, rp, chap;
+	enum slot ct_slot;
+	char ns[128] = "";
+	int level, keep, room = c->w - x - 1;
+	bool backend = false, ct = false, ch = false;
+
+	strbuf_init(&gen);
+	ct_text(st->ctx.ct, st->ctx.trace.replay, &cts, &ct_slot);
+	replay_text(&st->ctx.replay, &rp, &chap);
+	for (level = 0; level < 9; level++) {
+		if (label)
+			snprintf(ns, sizeof(ns), "%s", label);
+		if (label && level >= 1)
+			ns_short(label, ns, sizeof(ns));
+		backend = st->ctx.backend && level < 2;
+		gen_text(rs, level < 3 ? 0 : level - 2, &gen);
+		ct = cts.len && level < 6;
+		ch = chap.len && level < 7;
+		keep = room - canvas_width(gen.s) - (rp.len ? canvas_width(rp.s) + 3 : 0) -
+		       (backend ? canvas_width(st->ctx.backend) + 3 : 0) - (ch ? canvas_width(chap.s) + 3 : 0) -
+		       (ct ? canvas_width(cts.s) + 3 : 0);
+		/* From the flow count on, the namespace is cut (or goes) first. */
+		if (!label || keep >= canvas_width(ns) + 3 || (level >= 6 && keep >= 0))
+			break;
+	}
+	x++;
+	if (rp.len)
+		x = status_part(c, x, y, rp.s, st->ctx.replay.ended ? SLOT_WARN : SLOT_STATUS);
+	if (label && keep - 3 >= 6) {
+		x += canvas_text_fit(c, x, y, keep - 3, ns, SLOT_STATUS, 0);
+		x = status_part(c, x, y, "", SLOT_STATUS);
+	}
+	if (backend)
+		x = status_part(c, x, y, st->ctx.backend, SLOT_STATUS);
+	if (ch)
+		x = status_part(c, x, y, chap.s, SLOT_STATUS);
+	if (ct)
+		x = status_part(c, x, y, cts.s, ct_slot);
+	canvas_text_fit(c, x, y, c->w - x, gen.s, SLOT_STATUS, 0);
+	strbuf_free(&gen);
+	strbuf_free(&cts);
+	strbuf_free(&rp);
+	strbuf_free(&chap);
 }
 
 void view_frame_status(struct view_stack *st, struct canvas *c, int y)
@@ -175,57 +304,7 @@ void view_frame_status(struct view_stack *st, struct canvas *c, int y)
 		strbuf_addc(&sb, ' ');
 		x = canvas_text_fit(c, 0, y, c->w, sb.s, status_slot(rs->status), 0);
 	}
-	/* The generation and last change must show; the namespace label is
-	 * cut first, then the backend dropped. */
-	{
-		struct strbuf gen, cts;
-		const char *bar = " \xe2\x94\x82 "; /* │ */
-		enum slot ct_slot;
-		int room, gw, bw, cw;
-
-		strbuf_init(&gen);
-		strbuf_add(&gen, ""); /* never NULL */
-		if (rs) {
-			strbuf_addf(&gen, "gen %u", rs->genid);
-			if (rs->change_wall > 0) {
-				time_t t = (time_t)rs->change_wall;
-				struct tm tm;
-				char when[16];
-
-				strftime(when, sizeof(when), "%H:%M:%S", localtime_r(&t, &tm));
-				strbuf_addf(&gen, ", changed %s", when);
-				if (rs->change_proc[0])
-					strbuf_addf(&gen, " by %s", rs->change_proc);
-				if (rs->change_pid)
-					strbuf_addf(&gen, "[%u]", rs->change_pid);
-			}
-		}
-		ct_text(st->ctx.ct, &cts, &ct_slot);
-		cw = cts.len ? canvas_width(cts.s) + 3 : 0;
-		gw = canvas_width(gen.s);
-		bw = st->ctx.backend ? canvas_width(st->ctx.backend) + 3 : 0;
-		room = c->w - x - 1 - gw - (gw ? 3 : 0) - bw - cw;
-		if (room < 12) {
-			room += bw;
-			bw = 0;
-		}
-		x++;
-		if (st->ctx.netns_label && room >= 6) {
-			x += canvas_text_fit(c, x, y, room, st->ctx.netns_label, SLOT_STATUS, 0);
-			x += canvas_text(c, x, y, -1, bar, SLOT_STATUS, 0);
-		}
-		if (bw) {
-			x += canvas_text(c, x, y, -1, st->ctx.backend, SLOT_STATUS, 0);
-			x += canvas_text(c, x, y, -1, bar, SLOT_STATUS, 0);
-		}
-		if (cw && c->w - x - cw >= gw) {
-			x += canvas_text(c, x, y, -1, cts.s, ct_slot, 0);
-			x += canvas_text(c, x, y, -1, bar, SLOT_STATUS, 0);
-		}
-		canvas_text_fit(c, x, y, c->w - x, gen.s, SLOT_STATUS, 0);
-		strbuf_free(&gen);
-		strbuf_free(&cts);
-	}
+	status_rest(st, c, x, y, rs);
 	strbuf_free(&sb);
 }
 
@@ -247,8 +326,11 @@ void view_frame_keybar(struct view_stack *st, struct canvas *c, int y)
 		return;
 	}
 	if (ctx->prompting) {
-		x = canvas_text(c, 0, y, c->w, ctx->prompt_kind == VIEW_PROMPT_TRACE ? "trace: " : "filter: ", SLOT_KEY,
-				0);
+		x = canvas_text(c, 0, y, c->w,
+				ctx->prompt_kind == VIEW_PROMPT_TRACE  ? "trace: "
+				: ctx->prompt_kind == VIEW_PROMPT_MARK ? "chapter mark: "
+								       : "filter: ",
+				SLOT_KEY, 0);
 		x += canvas_text(c, x, y, c->w - x - 1, ctx->prompt, SLOT_HINT, 0);
 		canvas_put(c, x, y, ' ', SLOT_SELECT, 0);
 		x += 2;

@@ -535,8 +535,8 @@ static void draw_path(struct canvas *c, struct tracev *v, const struct view_stac
 	struct strbuf sb;
 
 	strbuf_init(&sb);
-	strbuf_addf(&sb, "\xe2\x94\x80 packet #%llu, %zu steps: \xe2\x86\x90 \xe2\x86\x92 step through it, Enter "
-			 "shows it on the diagram ", (unsigned long long)p->id, p->nsteps);
+	strbuf_addf(&sb, "\xe2\x94\x80 packet #%llu, %zu step%s: \xe2\x86\x90 \xe2\x86\x92 step through it, Enter "
+			 "shows it on the diagram ", (unsigned long long)p->id, p->nsteps, p->nsteps == 1 ? "" : "s");
 	canvas_hline(c, x, y, w, SLOT_BORDER);
 	canvas_text_fit(c, x + 1, y, w - 2, sb.s, SLOT_HOOK, 0);
 	strbuf_free(&sb);
@@ -574,7 +574,7 @@ static void trace_draw(struct view *vv, struct canvas *c, struct canvas_rect bod
 		struct canvas_rect d = { body.x, body.y, body.w, body.h / 2 };
 
 		top_h = d.h;
-		scene_layout_update_zoom(&v->scene, st->ctx.model->cur, st->ctx.family_mode, d.w, d.h, false);
+		scene_layout_update_zoom(&v->scene, st->ctx.model->cur, view_scene_mode(&st->ctx), d.w, d.h, false);
 		canvas_set_clip(c, d.x, d.y, d.w, d.h);
 		view_diagram_draw_scene(c, st, &v->scene, d);
 		view_diagram_draw_path(c, st, &v->scene, d);

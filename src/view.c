@@ -80,6 +80,19 @@ bool view_chain_counted(const struct snap_chain *ch)
 	return false;
 }
 
+int view_scene_mode(const struct view_ctx *ctx)
+{
+	return ctx->family_mode | (ctx->own ? SCENE_OWN : 0);
+}
+
+void view_sort_header(struct canvas *c, int x, int y, int w, const char *label, bool sorted, int attr)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%s%s", !sorted ? "" : c->ascii ? "*" : "\xe2\x96\xbc", label);
+	canvas_text_right(c, x, y, w, buf, SLOT_HEADER, attr);
+}
+
 enum slot view_heat_slot(double heat, enum slot cold)
 {
 	if (heat >= 0.75)
@@ -276,7 +289,6 @@ void view_stack_prompt(struct view_stack *st, const char *initial)
 	st->ctx.prompting = true;
 	st->ctx.prompt_kind = VIEW_PROMPT_FILTER;
 	snprintf(st->ctx.prompt, sizeof(st->ctx.prompt), "%s", initial ? initial : "");
-	snprintf(st->ctx.prompt_saved, sizeof(st->ctx.prompt_saved), "%s", st->ctx.prompt);
 }
 
 unsigned view_stack_keyctx(const struct view_stack *st)
@@ -541,17 +553,34 @@ static int global_action(struct view_stack *st, const struct ui_event *ev)
 	case UI_ACT_BASELINE:
 		if (!ctx->model->cur)
 			return REACT_NONE;
-		model_set_baseline(ctx->model, !ctx->model->baseline_set);
-		if (ctx->model->baseline_set) {
+		/* Always a new baseline: pressed again mid-demo, it re-zeroes
+		 * (K goes back to the kernel's totals). */
+		model_set_baseline(ctx->model, true);
+		{
 			time_t t = (time_t)ctx->now_wall;
 			struct tm tm;
 
 			ctx->baseline_wall = ctx->now_wall;
 			strftime(when, sizeof(when), "%H:%M:%S", localtime_r(&t, &tm));
-			view_stack_flash(st, SLOT_HINT, "counters from %s on (z again: the kernel's totals)", when);
-		} else {
-			view_stack_flash(st, SLOT_HINT, "%s", "counters: the kernel's totals");
+			view_stack_flash(st, SLOT_HINT, "counters from %s on (K: the kernel's totals)", when);
 		}
+		return REACT_REDRAW;
+	case UI_ACT_REPLAY_RESTART:
+	case UI_ACT_SEEK_BACK:
+	case UI_ACT_SEEK_FWD:
+	case UI_ACT_CHAPTERS:
+	case UI_ACT_MARK:
+		return view_replay_action(st, ev);
+	case UI_ACT_OWN:
+		ctx->own = !ctx->own;
+		view_stack_flash(st, SLOT_HINT, "%s", ctx->own ? "iptop's own tables shown (dim): i hides them"
+							  : "iptop's own tables hidden: i shows them");
+		return REACT_REDRAW;
+	case UI_ACT_TOTALS:
+		if (!ctx->model->cur)
+			return REACT_NONE;
+		model_set_baseline(ctx->model, false);
+		view_stack_flash(st, SLOT_HINT, "%s", "counters: the kernel's totals (z sets a baseline)");
 		return REACT_REDRAW;
 	case UI_ACT_THEME:
 		snprintf(ctx->theme_name, sizeof(ctx->theme_name), "%s", ui_theme_next(ctx->theme_name));
@@ -640,6 +669,36 @@ static int trace_prompt(struct view_stack *st, const struct ui_event *ev)
 	}
 }
 
+/* The text of a chapter mark while recording (M): Enter records it. */
+static int mark_prompt(struct view_stack *st, const struct ui_event *ev)
+{
+	struct view_ctx *ctx = &st->ctx;
+
+	switch (ev->action) {
+	case UI_ACT_TEXT:
+		if (ev->ch >= 0x20)
+			prompt_add(ctx->prompt, sizeof(ctx->prompt), ev->ch);
+		return REACT_REDRAW;
+	case UI_ACT_TEXT_DEL:
+		prompt_delete(ctx->prompt);
+		return REACT_REDRAW;
+	case UI_ACT_CANCEL:
+		ctx->prompting = false;
+		view_stack_flash(st, SLOT_HINT, "%s", "no chapter marked");
+		return REACT_REDRAW;
+	case UI_ACT_ACCEPT:
+		ctx->prompting = false;
+		if (ctx->prompt[0])
+			snprintf(ctx->replay.want_mark, sizeof(ctx->replay.want_mark), "%.95s", ctx->prompt);
+		else
+			snprintf(ctx->replay.want_mark, sizeof(ctx->replay.want_mark), "chapter %u",
+				 ctx->replay.marks + 1);
+		return REACT_MARK | REACT_REDRAW;
+	default:
+		return REACT_NONE;
+	}
+}
+
 static void legacy_answered(struct view_stack *st)
 {
 	st->ctx.prompting = false;
@@ -691,6 +750,8 @@ int view_stack_event(struct view_stack *st, const struct ui_event *ev)
 		return trace_prompt(st, ev);
 	if (ctx->prompting && ctx->prompt_kind == VIEW_PROMPT_LEGACY && ev->action != UI_ACT_RESIZE)
 		return legacy_prompt(st, ev);
+	if (ctx->prompting && ctx->prompt_kind == VIEW_PROMPT_MARK && ev->action != UI_ACT_RESIZE)
+		return mark_prompt(st, ev);
 	if (ctx->prompting && ev->action != UI_ACT_RESIZE) {
 		switch (ev->action) {
 		case UI_ACT_TEXT:
@@ -704,8 +765,10 @@ int view_stack_event(struct view_stack *st, const struct ui_event *ev)
 			ctx->prompting = false;
 			break;
 		case UI_ACT_CANCEL:
-			snprintf(ctx->prompt, sizeof(ctx->prompt), "%s", ctx->prompt_saved);
+			/* As the help says: Esc drops the filter (old and new). */
+			ctx->prompt[0] = '\0';
 			ctx->prompting = false;
+			view_stack_flash(st, SLOT_HINT, "%s", "filter dropped");
 			break;
 		default:
 			return REACT_NONE;

@@ -107,3 +107,68 @@ ct_lab_traffic() {
 ct_lab_established() {
 	[ "$(ip netns exec "$NS_R" conntrack -L -p tcp --state ESTABLISHED 2>/dev/null | wc -l)" -ge "$1" ]
 }
+
+# ct_lab_extra: what helpers, zones and other protocols add, on R (needs
+# python3 for raw GRE and protocol-99 packets and the FTP client):
+#   UDP C -> E:5001 through CT --zone-reply 11, :5002 --zone-orig 9,
+#   :5003 --zone 7 (all in raw PREROUTING);
+#   two GRE (version 1, PPTP) flows C -> E with call ids 0x1234, 0x5678;
+#   an FTP control connection R -> E:21 through CT --helper ftp, with ct
+#   labels 3 and 100: PORT 51210, E connects (a RELATED flow whose master
+#   is the control connection), then PORT 51211 (a pending expectation);
+#   one packet of IP protocol 99 R -> E.
+# Returns 77 (with a reason on stderr) when the kernel lacks a piece.
+ct_lab_extra() {
+	local R="ip netns exec $NS_R" py="$CT_LAB_TMP/extra.py"
+	$R iptables -t raw -A PREROUTING -i lan0 -p udp --dport 5001 -j CT --zone-reply 11 &&
+	$R iptables -t raw -A PREROUTING -i lan0 -p udp --dport 5002 -j CT --zone-orig 9 &&
+	$R iptables -t raw -A PREROUTING -i lan0 -p udp --dport 5003 -j CT --zone 7 \
+		|| { echo "no CT --zone-orig/--zone-reply (CONFIG_NF_CONNTRACK_ZONES)" >&2; return 77; }
+	$R iptables -t raw -A OUTPUT -p tcp --dport 21 -j CT --helper ftp 2>/dev/null \
+		|| { echo "no ftp conntrack helper (nf_conntrack_ftp)" >&2; return 77; }
+	$R iptables -A OUTPUT -p tcp --dport 21 -m connlabel --label 3 --set &&
+	$R iptables -A OUTPUT -p tcp --dport 21 -m connlabel --label 100 --set \
+		|| { echo "no connlabel match (CONFIG_NF_CONNTRACK_LABELS)" >&2; return 77; }
+
+	local p
+	for p in 5001 5002 5003; do
+		echo zone | ip netns exec "$NS_C" socat -u - "UDP-SENDTO:203.0.113.2:$p" || fail "udp :$p"
+	done
+	cat >"$py" <<'PY'
+import os, socket, struct, sys, time
+what = sys.argv[1]
+if what == "gre":
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_GRE)
+    for call in (0x1234, 0x5678):
+        # GRE version 1 (PPTP): key present, protocol PPP, payload length, call id
+        s.sendto(struct.pack("!HHHHI", 0x3001, 0x880B, 4, call, 1) + b"abcd", (sys.argv[2], 0))
+elif what == "p99":
+    socket.socket(socket.AF_INET, socket.SOCK_RAW, 99).sendto(b"ninety-nine", (sys.argv[2], 0))
+elif what == "ftp":
+    # the helper reads a command only after a first complete line
+    c = socket.create_connection((sys.argv[2], 21))
+    c.sendall(b"USER anonymous\r\n"); c.recv(100)
+    c.sendall(b"PORT 203,0,113,1,200,10\r\n"); c.recv(100)
+    while not os.path.exists(sys.argv[3]):
+        time.sleep(0.05)
+    c.sendall(b"PORT 203,0,113,1,200,11\r\n"); c.recv(100)
+    time.sleep(600)
+PY
+	ip netns exec "$NS_C" python3 "$py" gre 203.0.113.2 || fail "GRE packets"
+	$R python3 "$py" p99 203.0.113.2 || fail "protocol 99 packet"
+	ct_lab_bg "$NS_E" socat TCP-LISTEN:21,fork,reuseaddr EXEC:cat
+	ct_lab_bg "$NS_R" socat TCP-LISTEN:51210,fork,reuseaddr EXEC:cat
+	wait_for 5 ct_lab_listening "$NS_E" -t ':21 ' || fail "server on E:21"
+	wait_for 5 ct_lab_listening "$NS_R" -t ':51210 ' || fail "data listener on R:51210"
+	ct_lab_bg "$NS_R" python3 "$py" ftp 203.0.113.2 "$CT_LAB_TMP/port2"
+	wait_for 10 ct_lab_expects 51210 || fail "no expectation for the first PORT"
+	ct_lab_tcp_hold "$NS_E" 203.0.113.1 51210
+	wait_for 5 ct_lab_established_to 51210 || fail "no data connection to R:51210"
+	touch "$CT_LAB_TMP/port2"
+	wait_for 5 ct_lab_expects 51211 || fail "no expectation for the second PORT"
+}
+
+ct_lab_expects() { ip netns exec "$NS_R" conntrack -L expect 2>/dev/null | grep -q "dport=$1 "; }
+ct_lab_established_to() {
+	ip netns exec "$NS_R" conntrack -L -p tcp --dport "$1" --state ESTABLISHED 2>/dev/null | grep -q .
+}

@@ -233,7 +233,8 @@ static void test_json(void)
 			   "\"orig\":{\"src\":\"203.0.113.2\",\"dst\":\"203.0.113.1\",\"sport\":54548,"
 			   "\"dport\":8080},\"reply\":{\"src\":\"172.20.0.2\",\"dst\":\"203.0.113.2\","
 			   "\"sport\":80,\"dport\":54548},\"nat\":\"dnat\",\"mark\":0,\"zone\":0,"
-			   "\"timeout\":431999,\"packets\":{\"orig\":4,\"reply\":3},"
+			   "\"zone_orig\":null,\"zone_reply\":null,\"helper\":null,\"labels\":[],"
+			   "\"master\":null,\"timeout\":431999,\"packets\":{\"orig\":4,\"reply\":3},"
 			   "\"bytes\":{\"orig\":221,\"reply\":169},\"new\":false}") != NULL);
 	CHECK(strstr(sb.s, "\"reply\":{\"src\":\"2001:db8:113::2\",\"dst\":\"2001:db8:113::1\","
 			   "\"type\":129,\"code\":0,\"id\":3945}") != NULL);
@@ -264,6 +265,186 @@ static void test_json(void)
 	free(b.p);
 	free(n.p);
 	ct_table_free(&t);
+}
+
+/* The flow of t whose original destination port (GRE: dstkey) is dport. */
+static const struct ct_flow *by_dport(const struct ct_table *t, uint8_t proto, uint16_t dport)
+{
+	size_t i;
+
+	for (i = 0; i < t->nflows; i++)
+		if (t->flows[i].proto == proto && t->flows[i].orig.dport == dport)
+			return &t->flows[i];
+	return NULL;
+}
+
+static bool has_line(const struct ct_flow *f, const char *needle)
+{
+	char *s = line(f);
+	bool r = strstr(s, needle) != NULL;
+
+	if (!r)
+		fprintf(stderr, "no \"%s\" in: %s\n", needle, s);
+	free(s);
+	return r;
+}
+
+static bool json_has(const struct ct_table *t, const char *needle)
+{
+	struct strbuf sb;
+	bool r;
+
+	strbuf_init(&sb);
+	ct_table_json(t, &sb, 0);
+	r = strstr(sb.s, needle) != NULL;
+	if (!r)
+		fprintf(stderr, "no %s in: %s\n", needle, sb.s);
+	strbuf_free(&sb);
+	return r;
+}
+
+/* ct-extra.nlmsg / ct-expect.nlmsg (make-ct-fixtures.sh extra): what
+ * conntrack -L -o extended,id and conntrack -L expect said then. */
+static void test_extra(void)
+{
+	struct blob b = load("ct-extra.nlmsg");
+	struct blob x = load("ct-expect.nlmsg");
+	struct ct_table t;
+	const struct ct_flow *f, *ftp, *data;
+	struct strbuf sb;
+
+	ct_table_init(&t);
+	CHECK_INT(ct_table_apply_dump(&t, b.p, b.len, 1.0), 8);
+
+	/* CT --zone-reply 11 / --zone-orig 9 / --zone 7: where conntrack -L
+	 * puts them */
+	f = by_dport(&t, IPPROTO_UDP, 5001);
+	CHECK(f && f->has_zone_reply && f->zone_reply == 11 && !f->has_zone_orig && f->zone == 0);
+	if (f) {
+		CHECK(has_line(f, " sport=5001 dport=42527 zone-reply=11 packets=0 bytes=0 mark=0 nat=snat"));
+		CHECK(json_has(&t, "\"dport\":5001},\"reply\":{\"src\":\"203.0.113.2\",\"dst\":\"203.0.113.1\","
+				   "\"sport\":5001,\"dport\":42527},\"nat\":\"snat\",\"mark\":0,\"zone\":0,"
+				   "\"zone_orig\":null,\"zone_reply\":11,"));
+	}
+	f = by_dport(&t, IPPROTO_UDP, 5002);
+	CHECK(f && f->has_zone_orig && f->zone_orig == 9 && !f->has_zone_reply);
+	if (f)
+		CHECK(has_line(f, "sport=38174 dport=5002 zone-orig=9 packets=1 bytes=33 [UNREPLIED] "));
+	f = by_dport(&t, IPPROTO_UDP, 5003);
+	CHECK(f && f->zone == 7 && !f->has_zone_orig && !f->has_zone_reply);
+	if (f)
+		CHECK(has_line(f, " mark=0 zone=7 nat=snat"));
+
+	/* two GRE flows between the same hosts, told apart by their keys */
+	f = by_dport(&t, IPPROTO_GRE, 0x1234);
+	CHECK(f != NULL);
+	if (f) {
+		CHECK(has_line(f, "gre      47 21 src=172.20.0.2 dst=203.0.113.2 srckey=0x0 dstkey=0x1234 packets=1 "
+				  "bytes=36 [UNREPLIED] src=203.0.113.2 dst=203.0.113.1 srckey=0x1234 dstkey=0x0 "));
+		CHECK_INT(f->nat, CT_NAT_SNAT);
+	}
+	CHECK(by_dport(&t, IPPROTO_GRE, 0x5678) != NULL);
+	CHECK(json_has(&t, "\"proto\":\"gre\",\"state\":null,\"assured\":false,\"seen_reply\":false,"
+			   "\"orig\":{\"src\":\"172.20.0.2\",\"dst\":\"203.0.113.2\",\"srckey\":0,\"dstkey\":22136}"));
+
+	/* the FTP control connection: helper, labels; its data connection
+	 * RELATED to it */
+	ftp = by_dport(&t, IPPROTO_TCP, 21);
+	data = by_dport(&t, IPPROTO_TCP, 51210);
+	CHECK(ftp && data);
+	if (ftp && data) {
+		CHECK_STR(ftp->helper, "ftp");
+		CHECK(!ftp->has_master);
+		CHECK(has_line(ftp, "[ASSURED] mark=0 helper=ftp labels=3,100 nat=none id=445629728"));
+		CHECK(data->has_master && data->helper[0] == '\0' && !ct_has_labels(data));
+		CHECK(ct_table_master(&t, data) == ftp);
+		CHECK(ct_is_master_of(ftp, data));
+		CHECK(!ct_is_master_of(data, ftp));
+		CHECK(has_line(data, "[ASSURED] mark=0 master-src=203.0.113.1 master-dst=203.0.113.2 "
+				     "sport=48050 dport=21 nat=none id=578075654"));
+		CHECK(json_has(&t, "\"helper\":\"ftp\",\"labels\":[3,100],\"master\":null"));
+		CHECK(json_has(&t, "\"helper\":null,\"labels\":[],\"master\":{\"proto\":\"tcp\","
+				   "\"src\":\"203.0.113.1\",\"dst\":\"203.0.113.2\",\"sport\":48050,\"dport\":21,"
+				   "\"id\":445629728}"));
+	}
+
+	/* an unknown protocol: a string in JSON, "unknown 99" as conntrack */
+	f = by_dport(&t, 99, 0);
+	CHECK(f != NULL);
+	if (f)
+		CHECK(has_line(f, "unknown  99 594 src=203.0.113.1 dst=203.0.113.2 packets=1 bytes=31 [UNREPLIED] "));
+	CHECK(json_has(&t, "{\"id\":2381290671,\"family\":\"ipv4\",\"proto\":\"99\","));
+
+	/* expectations: none read yet is null, not [] */
+	CHECK(json_has(&t, "\"expectations\":null}"));
+	CHECK_INT(ct_table_set_expects(&t, x.p, x.len), 1);
+	CHECK_INT(t.nexpects, 1);
+	strbuf_init(&sb);
+	ct_expect_text(&t.expects[0], &sb);
+	CHECK_STR(sb.s, "299 proto=6 src=203.0.113.2 dst=203.0.113.1 sport=0 dport=51211 "
+			"mask-src=255.255.255.255 mask-dst=255.255.255.255 sport=0 dport=65535 "
+			"master-src=203.0.113.1 master-dst=203.0.113.2 sport=48050 dport=21 class=0 helper=ftp");
+	CHECK(ct_table_expect_master(&t, &t.expects[0]) == ftp);
+	CHECK(json_has(&t, "\"expectations\":[{\"id\":"));
+	CHECK(json_has(&t, "\"proto\":\"tcp\",\"expected\":{\"src\":\"203.0.113.2\",\"dst\":\"203.0.113.1\","
+			   "\"sport\":0,\"dport\":51211},\"mask\":{\"src\":\"255.255.255.255\","
+			   "\"dst\":\"255.255.255.255\",\"sport\":0,\"dport\":65535},\"master\":{\"proto\":\"tcp\","
+			   "\"src\":\"203.0.113.1\",\"dst\":\"203.0.113.2\",\"sport\":48050,\"dport\":21,"
+			   "\"id\":445629728},\"timeout\":299,\"zone\":0,\"class\":0,\"helper\":\"ftp\","
+			   "\"permanent\":false,\"inactive\":false,\"userspace\":false}]}"));
+	strbuf_reset(&sb);
+	ct_table_text(&t, &sb, 0);
+	CHECK(strstr(sb.s, "\nexpectations: 1\nexpect 299 proto=6 src=203.0.113.2 ") != NULL);
+	CHECK(strstr(sb.s, " helper=ftp master_id=445629728\n") != NULL);
+	/* a conntrack dump is no expectation dump, and the reverse */
+	CHECK_INT(ct_table_set_expects(&t, b.p, b.len), 0);
+	CHECK_INT(ct_table_apply_events(&t, x.p, x.len, 2.0), 0);
+	/* cut anywhere or with bytes flipped: refused or parsed, never read
+	 * past the end (ASan) */
+	{
+		size_t i;
+		uint32_t r = 7;
+		uint8_t *copy = xmalloc(x.len);
+
+		for (i = 1; i < x.len; i++) {
+			uint8_t *cut = xmalloc(i);
+
+			memcpy(cut, x.p, i);
+			CHECK(ct_table_set_expects(&t, cut, i) <= 1);
+			free(cut);
+		}
+		for (i = 0; i < 5000; i++) {
+			memcpy(copy, x.p, x.len);
+			r = r * 1103515245u + 12345u;
+			copy[NLMSG_HDRLEN + (r >> 8) % (x.len - NLMSG_HDRLEN)] = (uint8_t)(r >> 24);
+			CHECK(ct_table_set_expects(&t, copy, x.len) <= 1);
+			strbuf_reset(&sb);
+			ct_table_text(&t, &sb, 1);
+		}
+		free(copy);
+	}
+	strbuf_free(&sb);
+	free(b.p);
+	free(x.p);
+	ct_table_free(&t);
+}
+
+static void test_words(void)
+{
+	static const struct { uint32_t secs; const char *text; } d[] = {
+		{ 0, "0s" }, { 59, "59s" }, { 60, "1m" }, { 90, "1m30s" }, { 3599, "59m59s" },
+		{ 3600, "1h" }, { 7260, "2h1m" }, { 86400, "1d" }, { 431995, "4d23h" }, { 432000, "5d" },
+	};
+	char buf[16], p[8];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(d); i++) {
+		ct_duration_text(d[i].secs, buf, sizeof(buf));
+		CHECK_STR(buf, d[i].text);
+	}
+	CHECK_STR(ct_proto_word(99, p, sizeof(p)), "99");
+	CHECK_STR(ct_proto_word(IPPROTO_GRE, p, sizeof(p)), "gre");
+	CHECK_STR(ct_proto_word(255, p, sizeof(p)), "255");
 }
 
 static void test_events(void)
@@ -697,6 +878,8 @@ int main(void)
 {
 	test_nat_dump();
 	test_json();
+	test_extra();
+	test_words();
 	test_events();
 	test_reconcile();
 	test_hash();

@@ -52,6 +52,72 @@ static struct snap_ruleset *mk(uint64_t t_ns, const struct spec *rules, size_t n
 	return rs;
 }
 
+/* A hit stays lit for the glow time with what it counted since it lit,
+ * then goes out, and the screen is at rest (level 0, +0). */
+static void test_glow(void)
+{
+	const uint64_t s = 1000000000ull;
+	struct model m;
+	struct spec a[] = { { 5, 10, true } }, b[] = { { 5, 11, true } }, c[] = { { 5, 13, true } };
+
+	model_init(&m);
+	m.glow_time = 5;
+	model_update(&m, mk(1 * s, a, 1, 0));
+	CHECK(model_glow_level(&m, &m.chains[0].rules[0].glow) == 0); /* history is no hit */
+	model_update(&m, mk(2 * s, b, 1, 0));
+	CHECK(model_glow_level(&m, &m.chains[0].rules[0].glow) == 1.0);
+	CHECK_INT(m.chains[0].rules[0].glow.packets, 1);
+	model_update(&m, mk(4 * s, b, 1, 0));                   /* 2 s later: still lit, +1 */
+	CHECK(!m.chains[0].rules[0].hit);
+	CHECK(model_glow_level(&m, &m.chains[0].rules[0].glow) > 0.5);
+	CHECK_INT(m.chains[0].rules[0].glow.packets, 1);
+	CHECK_INT(m.chains[0].glow.packets, 1);
+	model_update(&m, mk(5 * s, c, 1, 0));                   /* lit again: +3 in all */
+	CHECK_INT(m.chains[0].rules[0].glow.packets, 3);
+	model_cool(&m, 3.0);                                    /* 3 s on, between ticks */
+	CHECK(model_glow_level(&m, &m.chains[0].rules[0].glow) > 0.3);
+	model_update(&m, mk(11 * s, c, 1, 0));                  /* 6 s after the hit: out */
+	CHECK(model_glow_level(&m, &m.chains[0].rules[0].glow) == 0);
+	CHECK_INT(m.chains[0].rules[0].glow.packets, 0);
+	CHECK(model_glow_level(&m, &m.chains[0].glow) == 0);
+	model_free(&m);
+}
+
+/* A user chain's packets are the counters of the rules that jump to it. */
+static void test_entered(void)
+{
+	struct spec a[] = { { 5, 10, true }, { 6, 7, true } }, b[] = { { 5, 12, true }, { 6, 8, true } };
+	struct snap_ruleset *rs;
+	struct model m;
+	size_t i;
+
+	model_init(&m);
+	for (i = 0; i < 2; i++) {
+		struct snap_chain *u;
+
+		rs = mk((i + 1) * 1000000000ull, i ? b : a, 2, 0);
+		/* both rules jump to USER: -A FORWARD -j USER, -A FORWARD -g USER */
+		rs->chains[0].rules[0].target_chain = xstrdup("USER");
+		rs->chains[0].rules[1].target_chain = xstrdup("USER");
+		rs->chains = xreallocarray(rs->chains, 2, sizeof(*rs->chains));
+		u = &rs->chains[1];
+		memset(u, 0, sizeof(*u));
+		u->family = NFPROTO_IPV4;
+		u->table = xstrdup("filter");
+		u->name = xstrdup("USER");
+		u->hook = -1;
+		u->policy = -1;
+		u->instantiated = true;
+		rs->nchains = 2;
+		model_update(&m, rs);
+	}
+	CHECK(m.chains[1].entered_known);
+	CHECK_INT(m.chains[1].entered_packets, 20);
+	CHECK_INT(m.chains[1].d_entered_packets, 3);
+	CHECK(!m.chains[0].entered_known);   /* a base chain: hooks say that */
+	model_free(&m);
+}
+
 int main(void)
 {
 	struct model m;
@@ -131,5 +197,7 @@ int main(void)
 		CHECK(!m.chains[0].hit);
 	}
 	model_free(&m);
+	test_glow();
+	test_entered();
 	return unit_status("unit-model");
 }

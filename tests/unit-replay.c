@@ -568,6 +568,22 @@ static void test_fixture_screen(void)
 	CHECK(has(d, "-o docker0 -j DROP"));
 	free(d);
 	canvas_free(&c);
+	/* iptop's own trace table: hidden on the diagram, i shows it dim;
+	 * adding it is no "change by" in the status line. */
+	act(UI_ACT_DIAGRAM);
+	d = draw(&c, 120, 40);
+	golden("replay-own-hidden-120x40", &c);
+	CHECK(!has(d, "iptop_trace") && !has(d, "by iptop"));
+	free(d);
+	canvas_free(&c);
+	act(UI_ACT_OWN);
+	d = draw(&c, 120, 40);
+	golden("replay-own-shown-120x40", &c);
+	CHECK(has(d, "iptop_trace"));
+	free(d);
+	canvas_free(&c);
+	act(UI_ACT_OWN);
+	act(UI_ACT_TRACE_VIEW);
 	/* t again on the trace view: nothing to start in a replay. */
 	act(UI_ACT_TRACE);
 	CHECK(!st.ctx.prompting && !st.ctx.trace.want_start);

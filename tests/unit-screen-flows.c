@@ -203,6 +203,127 @@ static void test_flows_states(void)
 	}
 }
 
+/* The demo flow whose original destination port is dport. */
+static struct ct_flow *demo_flow(uint8_t proto, uint16_t dport)
+{
+	size_t i;
+
+	for (i = 0; i < ct.nflows; i++)
+		if (ct.flows[i].proto == proto && ct.flows[i].orig.dport == dport)
+			return &ct.flows[i];
+	return NULL;
+}
+
+/* Filter the list on pattern, open the first flow, draw its details
+ * (80x24); Backspace goes back afterwards. */
+static char *detail(struct canvas *c, const char *pattern)
+{
+	act(UI_ACT_FILTER);
+	prompt_replace(pattern);
+	act(UI_ACT_ACCEPT);
+	act(UI_ACT_ENTER);
+	return draw(c, 80, 24, false);
+}
+
+static void back(struct canvas *c, char *d)
+{
+	free(d);
+	canvas_free(c);
+	act(UI_ACT_BACK);
+}
+
+/* Zones, GRE keys, helpers, related flows, closed flows, the counts the
+ * header and the filter give, labelled ids (issues 14 and 15). */
+static void test_flows_extras(void)
+{
+	struct ct_flow *dns, *ssh, *web, *icmp;
+	struct canvas c;
+	size_t i;
+	char *d;
+
+	setup(3);
+	act(UI_ACT_FLOWS);
+	dns = demo_flow(IPPROTO_UDP, 53);
+	ssh = demo_flow(IPPROTO_TCP, 22);
+	web = demo_flow(IPPROTO_TCP, 443);
+	for (i = 0, icmp = NULL; i < ct.nflows; i++)
+		if (ct.flows[i].proto == IPPROTO_ICMP)
+			icmp = &ct.flows[i];
+	CHECK(dns && ssh && web && icmp);
+	if (!dns || !ssh || !web || !icmp)
+		return;
+	/* a directional zone: the zone column comes before the tuples' room */
+	dns->has_zone_orig = dns->has_zone_reply = true;
+	dns->zone_orig = 9;
+	dns->zone_reply = 11;
+	d = draw(&c, 120, 40, false);
+	CHECK(has(d, "zone"));
+	CHECK(has(d, "9/11"));
+	CHECK(has(d, "seen reply"));
+	CHECK(!has(d, "REPLIED ") || has(d, "UNREPLIED"));
+	free(d);
+	canvas_free(&c);
+	/* timeouts as a person reads them; a closed flow has none left */
+	d = draw(&c, 200, 40, false);
+	CHECK(has(d, "4d23h"));
+	CHECK(!has(d, "431"));
+	free(d);
+	canvas_free(&c);
+	web->timeout = 30;
+	ct_table_apply_event(&ct, web, CT_MSG_DESTROY, 1.0);
+	web = demo_flow(IPPROTO_TCP, 443);
+	CHECK(web && web->dying);
+	if (!web)
+		return;
+	d = draw(&c, 200, 40, false);
+	CHECK(!has(d, " 30s"));
+	/* the header counts live flows, and so does the filter */
+	CHECK(has(d, "6 flows of 262144"));
+	CHECK(has(d, "(+2 closed)"));
+	CHECK(has(d, "6/262K flows"));
+	free(d);
+	canvas_free(&c);
+	act(UI_ACT_FILTER);
+	type("tcp");
+	act(UI_ACT_ACCEPT);
+	d = draw(&c, 120, 40, false);
+	CHECK(has(d, "/tcp: 3 of 6 flows"));
+	free(d);
+	canvas_free(&c);
+	/* GRE: the keys tell two tunnels apart */
+	web->proto = IPPROTO_GRE;
+	web->orig.sport = 0;
+	web->orig.dport = 0x1234;
+	d = detail(&c, "gre");
+	CHECK(has(d, "srckey 0x0 dstkey 0x1234"));
+	back(&c, d);
+	d = draw(&c, 120, 40, false);
+	CHECK(has(d, "keys 0x0\xe2\x86\x92" "0x1234"));
+	free(d);
+	canvas_free(&c);
+	/* a helper, labels and a RELATED flow: both ends say so */
+	snprintf(ssh->helper, sizeof(ssh->helper), "ftp");
+	ssh->labels[1] = 1ull << 36;   /* label 100 */
+	dns->has_master = true;
+	dns->master_proto = ssh->proto;
+	dns->master = ssh->orig;
+	d = detail(&c, ":22");
+	CHECK(has(d, "helper      ftp"));
+	CHECK(has(d, "labels      100"));
+	CHECK(has(d, "related     1 flow: conntrack id "));
+	back(&c, d);
+	d = detail(&c, ":53");
+	CHECK(has(d, "zones       zone-orig 9  zone-reply 11"));
+	CHECK(has(d, "master      tcp "));
+	CHECK(has(d, ", helper ftp: RELATED"));
+	back(&c, d);
+	/* the ICMP id and the conntrack id, each named */
+	d = detail(&c, "icmp");
+	CHECK(has(d, "conntrack id "));
+	CHECK(has(d, "ICMP id 41"));
+	back(&c, d);
+}
+
 /* ---- notes ------------------------------------------------------------------------- */
 
 /* Open the chain, select the rule whose text contains needle, press e. */
@@ -322,6 +443,7 @@ struct screen_count test_screen_flows(void)
 	test_flows_golden();
 	test_flows_walk();
 	test_flows_states();
+	test_flows_extras();
 	test_explain();
 	r.checks = unit_checks;
 	r.failures = unit_failures;

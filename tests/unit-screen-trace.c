@@ -213,6 +213,18 @@ static void test_trace_view(struct trace_state *ts)
 	CHECK(has(d, "ACCEPT SNAT\xe2\x86\x92" "203.0.113.10"));
 	free(d);
 	canvas_free(&c);
+	{
+		/* One step is "1 step", not "1 steps". */
+		struct trace_packet *p = (struct trace_packet *)req;
+		size_t n = p->nsteps;
+
+		p->nsteps = 1;
+		d = draw_now(&c, 80, 24);
+		CHECK(has(d, ", 1 step:"));
+		free(d);
+		canvas_free(&c);
+		p->nsteps = n;
+	}
 	d = draw_now(&c, 120, 40);
 	golden("trace-120x40", &c);
 	CHECK(has(d, "icmp 172.20.0.2\xe2\x86\x92" "203.0.113.1 echo-request"));

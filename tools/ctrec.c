@@ -5,6 +5,7 @@
  * ct_table_apply_dump() / ct_table_apply_events() / nlroute_parse() read.
  *
  *   ctrec FILE                     one IPCTNL_MSG_CT_GET dump (all families)
+ *   ctrec -x FILE                  one IPCTNL_MSG_EXP_GET dump (expectations)
  *   ctrec -e SECS [-c N] FILE      NEW/UPDATE/DESTROY events for SECS seconds
  *                                  (or until N events)
  *   ctrec -r DST [-f SRC -i IFNAME] [-m MARK] FILE
@@ -34,7 +35,7 @@
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: ctrec FILE\n"
+	fprintf(stderr, "usage: ctrec [-x] FILE\n"
 			"       ctrec -e SECONDS [-c COUNT] FILE\n"
 			"       ctrec -r DST [-f SRC] [-i IFNAME] [-m MARK] FILE\n");
 	exit(2);
@@ -48,7 +49,7 @@ static void write_all(FILE *fp, const void *p, size_t n, const char *path)
 	}
 }
 
-static int record_dump(FILE *fp, const char *path)
+static int record_dump(FILE *fp, const char *path, bool expect)
 {
 	char req[64];
 	struct nlsock *s = nlsock_open(NETLINK_NETFILTER);
@@ -63,7 +64,8 @@ static int record_dump(FILE *fp, const char *path)
 		return 1;
 	}
 	nlh = mnl_nlmsg_put_header(req);
-	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_GET;
+	nlh->nlmsg_type = expect ? (NFNL_SUBSYS_CTNETLINK_EXP << 8) | IPCTNL_MSG_EXP_GET
+			       : (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_GET;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
 	nfg->nfgen_family = AF_UNSPEC;
@@ -208,9 +210,11 @@ int main(int argc, char **argv)
 	const char *route = NULL, *src = NULL, *iif = NULL, *mark = NULL;
 	FILE *fp;
 	int c, rc;
+	bool expect = false;
 
-	while ((c = getopt(argc, argv, "e:c:r:f:i:m:")) != -1) {
+	while ((c = getopt(argc, argv, "xe:c:r:f:i:m:")) != -1) {
 		switch (c) {
+		case 'x': expect = true; break;
 		case 'e': secs = atof(optarg); break;
 		case 'c': max = atol(optarg); break;
 		case 'r': route = optarg; break;
@@ -232,7 +236,7 @@ int main(int argc, char **argv)
 	else if (secs > 0)
 		rc = record_events(fp, argv[optind], secs, max);
 	else
-		rc = record_dump(fp, argv[optind]);
+		rc = record_dump(fp, argv[optind], expect);
 	if (fclose(fp) != 0) {
 		fprintf(stderr, "ctrec: %s: %s\n", argv[optind], strerror(errno));
 		return 1;

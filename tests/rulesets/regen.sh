@@ -12,7 +12,8 @@
 #
 # Inputs, by suffix:
 #   NAME.rules   iptables-restore file      NAME.rules6  ip6tables-restore file
-#   NAME.nft     nft -f file
+#   NAME.nft     nft -f file                NAME.arprules arptables-restore file
+#                (its arp filter table is listed with `arptables -S`)
 #   NAME.ipset   `ipset restore` file loaded before the rules; writes
 #                OUT/NAME.ipsets ("INDEX NAME" lines) for -m set / -j SET
 #   NAME.nft-add nft -f file applied afterwards with `add rule` only, to put
@@ -25,6 +26,8 @@
 #        default NAMEs: every ruleset). Needs root and unshare; never touches
 #        the calling namespace's firewall. NLREC=path overrides tools/nlrec.
 set -eu
+# nft writes `meta hour`/`meta time` in local time: fixtures are in UTC
+export TZ=UTC
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -50,10 +53,12 @@ if [ "${1:-}" = "--inner" ]; then
 	[ -f "$here/$name.rules" ] && load iptables-restore "$here/$name.rules"
 	[ -f "$here/$name.rules6" ] && load ip6tables-restore "$here/$name.rules6"
 	[ -f "$here/$name.nft" ] && load nft -f "$here/$name.nft"
+	[ -f "$here/$name.arprules" ] && load arptables-restore <"$here/$name.arprules"
 
 	# ipt_cmd FAMILY: the -S tool for an iptables-nft family, or nothing
-	ipt_cmd() { case $1 in ip) echo iptables ;; ip6) echo ip6tables ;; esac; }
+	ipt_cmd() { case $1 in ip) echo iptables ;; ip6) echo ip6tables ;; arp) echo arptables ;; esac; }
 	is_ipt_table() {
+		[ "$1" = arp ] && { [ "$2" = filter ]; return; }
 		[ -n "$(ipt_cmd "$1")" ] && case " $ipt_tables " in *" $2 "*) return 0 ;; esac
 		return 1
 	}
@@ -123,7 +128,7 @@ out=$(cd "$out" && pwd)
 
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
-	for f in "$here"/*.rules "$here"/*.rules6 "$here"/*.nft; do
+	for f in "$here"/*.rules "$here"/*.rules6 "$here"/*.nft "$here"/*.arprules; do
 		[ -e "$f" ] || continue
 		n=${f##*/}
 		# xtables.*: legacy-only extensions (tests/fixtures/make-legacy-fixtures.sh)
