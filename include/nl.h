@@ -90,4 +90,18 @@ void nlbatch_free(struct nlbatch *bt);
  * another iptop's), 2 yes and not owned, 0 no (or unreadable). */
 int nlbatch_table_state(struct nlsock *s, const char *name);
 
+/* (nl-ipset.c) The name of ipset index in this thread's namespace, into
+ * buf. 0, or -1 with errno: ENOENT no set there, EPERM without
+ * CAP_NET_ADMIN, ENOPROTOOPT no ipset in the kernel. */
+int nlipset_name(uint16_t index, char *buf, size_t len);
+/* Those names cached: one lookup per index until cleared (the live feed
+ * clears it each snapshot; a set's name cannot change while a rule
+ * references it, the kernel refuses the rename). */
+struct nlipset_cache;
+struct nlipset_cache *nlipset_cache_new(void);
+void nlipset_cache_free(struct nlipset_cache *c);
+void nlipset_cache_clear(struct nlipset_cache *c);
+/* The name, or NULL when the kernel could not give one. */
+const char *nlipset_cache_name(struct nlipset_cache *c, uint16_t index);
+
 #endif

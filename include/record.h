@@ -53,6 +53,8 @@ enum record_type {
  *   ct_max=N               nf_conntrack_max, likewise
  *   ifname.N=NAME          the interface with index N, before the first
  *                          REC_TRACE frame that names it
+ *   ipset.N=NAME           the ipset with index N (-m set, -j SET), before
+ *                          the first snapshot whose rules name it
  *   trace_start=FILTER     a trace started (iptables words; may be empty)
  *   trace_rule=TEXT        what the kernel matches for it, in nft words
  *   trace_lost=N           events lost so far in this trace (overflows)

@@ -274,6 +274,31 @@ bool rule_text_xt_match(struct strbuf *sb, uint8_t family, const char *name, uin
 bool rule_text_xt_target(struct strbuf *sb, uint8_t family, const char *name, uint32_t rev,
 			 const void *info, uint32_t len);
 
+/* One x_tables extension's save() words, looked up by name: append
+ * " -m NAME ..." / " -j NAME ..." for a blob of revision rev and return
+ * true, or return false (the caller drops what was appended). */
+struct rt_xt_ext {
+	const char *name;
+	bool (*save)(struct strbuf *sb, uint8_t family, uint32_t rev, const void *info,
+		     uint32_t len);
+};
+/* (rule-text-xt-ext.c) The decoder of match / target name among the
+ * registered ones, or NULL. */
+const struct rt_xt_ext *rule_text_xt_ext_match(const char *name);
+const struct rt_xt_ext *rule_text_xt_ext_target(const char *name);
+/* (rule-text-xt-ip6.c, rule-text-xt-target-ext.c) the tables they hold. */
+extern const struct rt_xt_ext rule_text_xt_ip6_matches[];
+extern const size_t rule_text_xt_ip6_nmatches;
+extern const struct rt_xt_ext rule_text_xt_ext_targets[];
+extern const size_t rule_text_xt_ext_ntargets;
+/* (rule-text-xt-target.c) -j NETMAP of IPv4 (revision 0). */
+bool rule_text_xt_netmap4(struct strbuf *sb, const void *info, uint32_t len);
+/* (rule-text-ipset.c) -m set revisions 1-4, -j SET revisions 1-3. */
+bool rule_text_ipset_match(struct strbuf *sb, uint8_t family, uint32_t rev, const void *info,
+			   uint32_t len);
+bool rule_text_ipset_target(struct strbuf *sb, uint8_t family, uint32_t rev, const void *info,
+			    uint32_t len);
+
 /* inet_ntop() of an AF_INET/AF_INET6 address, appended. */
 void rule_text_xt_addr(struct strbuf *sb, int af, const void *a);
 /* Prefix length of an IPv4 or IPv6 mask (NFPROTO_*), -1 for one with holes. */

@@ -35,7 +35,7 @@ struct rule_text {
  * text is nft syntax ("ip saddr 192.0.2.1 counter drop") and syntax says so.
  * Never fails: unknown expressions are shown by name ("[xyz]"), and an
  * x_tables extension whose blob is not decoded keeps its name with "[?]"
- * in place of its options ("-m hashlimit [?]", "-m u32 [?]"). ipt for
+ * in place of its options ("-m bpf [?]", "-m sctp [?]"). ipt for
  * the arp filter table gives `arptables -S` words; for a bridge table
  * still nft syntax (no ebtables words).
  * sets (may be NULL) holds the anonymous sets of the rule's generation:
@@ -59,6 +59,17 @@ void rule_text_sets_free(struct rule_text_sets *s);
  * content hashes: same hash, same text. */
 uint64_t rule_text_sets_hash(const struct rule_text_sets *s, uint8_t family, const char *table,
 			     const char *name);
+
+/*
+ * (rule-text-ipset.c) How `-m set` / `-j SET` name their sets: the blobs
+ * hold only the kernel's index, so name(index, buf, arg) is asked (buf
+ * holds RULE_TEXT_IPSET_NAMELEN bytes; it returns the name or NULL). Without a resolver, or
+ * when it returns NULL, the text shows "[ipset N]" where the name goes.
+ * One per process: the live feed sets it for the namespace it watches
+ * (before any rule is rendered), replays leave it unset. NULL removes it.
+ */
+#define RULE_TEXT_IPSET_NAMELEN 33
+void rule_text_ipset_names(const char *(*name)(uint16_t index, char *buf, void *arg), void *arg);
 
 /* Is (family, table) one iptables-nft writes? (ip/ip6 filter, nat, mangle,
  * raw, security; arp filter; bridge filter, nat, broute) */

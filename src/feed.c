@@ -25,6 +25,7 @@
 #include "iptop.h"
 #include "nl.h"
 #include "record.h"
+#include "rule-text.h"
 #include "trace.h"
 
 /* ---- live -------------------------------------------------------------- */
@@ -34,6 +35,31 @@ struct feed_ifname {
 	uint32_t idx;
 	char name[TRACE_IFNAMSIZ];
 };
+
+/* An ipset name as the recording has it (REC_META ipset.N): -m set and
+ * -j SET blobs hold only the index. */
+struct feed_ipset {
+	uint16_t idx;
+	char name[RULE_TEXT_IPSET_NAMELEN];
+};
+
+/* Set idx's name in the list; false when it already had that name. */
+static bool feed_ipset_put(struct feed_ipset **v, size_t *n, uint16_t idx, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < *n && (*v)[i].idx != idx; i++)
+		;
+	if (i < *n && strcmp((*v)[i].name, name) == 0)
+		return false;
+	if (i == *n) {
+		*v = xreallocarray(*v, *n + 1, sizeof(**v));
+		(*n)++;
+		(*v)[i].idx = idx;
+	}
+	snprintf((*v)[i].name, sizeof((*v)[i].name), "%s", name);
+	return true;
+}
 
 /* The live feed polls several sockets (ruleset events, conntrack events)
  * behind one epoll fd, so the loop has a single fd to watch. The trace
@@ -51,6 +77,9 @@ struct live {
 	bool ct_recorded;        /* ct_acct and ct_max are in the recording */
 	bool ct_acct;
 	uint64_t ct_max;
+	struct nlipset_cache *ipsets;   /* ipset names for -m set / -j SET text */
+	struct feed_ipset *ipsets_rec;  /* recorded so far */
+	size_t nipsets_rec;
 };
 
 static double now_s(void)
@@ -162,13 +191,35 @@ static struct snap_ruleset *live_snapshot(struct feed *f, const struct snap_rule
 					  void *arg)
 {
 	struct live *l = f->priv;
-	struct snap_ruleset *rs = collect_ruleset_snapshot(l->rules, prev, want, arg);
+	struct snap_ruleset *rs;
+
+	nlipset_cache_clear(l->ipsets);	/* names asked afresh each snapshot */
+	rs = collect_ruleset_snapshot(l->rules, prev, want, arg);
 
 	live_netns_check(f);
 
 	if (l->rec && rs->status != SRC_OK)
 		record_ruleset_error(l->rec, rs);
 	return rs;
+}
+
+/* rule_text_ipset_names()'s resolver: the namespace's ipset names,
+ * written to the recording when first seen (or renamed), before the
+ * snapshot whose rules name them. */
+static const char *live_ipset_name(uint16_t index, char *buf, void *arg)
+{
+	struct live *l = arg;
+	const char *name = nlipset_cache_name(l->ipsets, index);
+	char key[32];
+
+	if (!name)
+		return NULL;
+	snprintf(buf, RULE_TEXT_IPSET_NAMELEN, "%s", name);
+	if (l->rec && feed_ipset_put(&l->ipsets_rec, &l->nipsets_rec, index, name)) {
+		snprintf(key, sizeof(key), "ipset.%u", index);
+		record_meta(l->rec, key, name);
+	}
+	return buf;
 }
 
 /* The trace's interface names, looked up in the feed's namespace and
@@ -326,6 +377,9 @@ static void live_close(struct feed *f)
 	/* Before the recording closes: its stop is the last thing in it. */
 	live_trace_stop(f);
 	(void)live_observe(f, false, &cause);
+	rule_text_ipset_names(NULL, NULL);
+	nlipset_cache_free(l->ipsets);
+	free(l->ipsets_rec);
 	free(l->ifnames);
 	free(l->netns);
 	collect_ruleset_close(l->rules);
@@ -377,6 +431,8 @@ struct feed *feed_live_open(const char *netns, const char *record_path, int inte
 		}
 	}
 	l->rules = collect_ruleset_open(l->rec);
+	l->ipsets = nlipset_cache_new();
+	rule_text_ipset_names(live_ipset_name, l);
 	/* A legacy tracer that was killed left the namespace's nf_log bound
 	 * to nfnetlink_log: any later start puts it back, not just a trace. */
 	(void)trace_legacy_recover(&f->notice);
@@ -414,6 +470,8 @@ struct replay {
 	struct feed_ifname *ifnames;   /* from REC_META ifname.N */
 	size_t nifnames;
 	struct feed_replay_pos pos;
+	struct feed_ipset *ipsets;     /* from REC_META ipset.N */
+	size_t nipsets;
 };
 
 /* ---- replay: traces ---------------------------------------------------- */
@@ -464,6 +522,30 @@ static void replay_set_ifname(struct replay *r, const char *key, const char *val
 	snprintf(r->ifnames[i].name, sizeof(r->ifnames[i].name), "%s", val);
 }
 
+/* rule_text_ipset_names()'s resolver in a replay: the recorded names. */
+static const char *replay_ipset_name(uint16_t index, char *buf, void *arg)
+{
+	struct replay *r = arg;
+	size_t i;
+
+	for (i = 0; i < r->nipsets; i++)
+		if (r->ipsets[i].idx == index) {
+			snprintf(buf, RULE_TEXT_IPSET_NAMELEN, "%s", r->ipsets[i].name);
+			return buf;
+		}
+	return NULL;
+}
+
+static void replay_set_ipset(struct replay *r, const char *key, const char *val)
+{
+	char *end;
+	unsigned long idx = strtoul(key, &end, 10);
+
+	if (end == key || *end || idx > UINT16_MAX || r->nipsets > UINT16_MAX)
+		return;
+	feed_ipset_put(&r->ipsets, &r->nipsets, (uint16_t)idx, val);
+}
+
 /* One REC_META fact (record.h lists them); unknown keys are skipped. */
 static void replay_fact(struct feed *f, const char *key, const char *val)
 {
@@ -476,6 +558,8 @@ static void replay_fact(struct feed *f, const char *key, const char *val)
 		r->ct.max = strtoull(val, NULL, 10);
 	} else if (strncmp(key, "ifname.", 7) == 0) {
 		replay_set_ifname(r, key + 7, val);
+	} else if (strncmp(key, "ipset.", 6) == 0) {
+		replay_set_ipset(r, key + 6, val);
 	} else if (strcmp(key, "trace_start") == 0) {
 		struct trace_state *st = replay_trace_state(f);
 		struct trace_filter tf;
@@ -508,7 +592,8 @@ static void replay_fact(struct feed *f, const char *key, const char *val)
 	}
 }
 
-static void replay_meta(struct feed *f, const uint8_t *data, size_t len)
+/* The facts of a REC_META frame; only_ipsets: just the ipset names. */
+static void replay_meta(struct feed *f, const uint8_t *data, size_t len, bool only_ipsets)
 {
 	const char *p = (const char *)data, *end = p + len;
 
@@ -523,7 +608,8 @@ static void replay_meta(struct feed *f, const uint8_t *data, size_t len)
 
 			memcpy(key, p, (size_t)(eq - p));
 			key[eq - p] = '\0';
-			replay_fact(f, key, val);
+			if (!only_ipsets || strncmp(key, "ipset.", 6) == 0)
+				replay_fact(f, key, val);
 			free(val);
 		}
 		p += ll + (nl ? 1 : 0);
@@ -619,7 +705,7 @@ static void replay_play(struct feed *f, uint64_t upto_ns, const struct snap_rule
 		if (r->held[i].type == REC_TRACE)
 			replay_trace(f, &r->held[i], rs);
 		else
-			replay_meta(f, r->held[i].data, r->held[i].len);
+			replay_meta(f, r->held[i].data, r->held[i].len, false);
 		free(r->held[i].data);
 	}
 	if (i) {
@@ -835,7 +921,9 @@ static struct snap_ruleset *replay_snapshot(struct feed *f, const struct snap_ru
 			break;
 		case REC_META:
 			/* In order with the traces: they start, stop and
-			 * name interfaces. */
+			 * name interfaces. Set names now: the next snapshot's
+			 * rule text needs them. */
+			replay_meta(f, fr.data, fr.len, true);
 			replay_hold(r, &fr);
 			break;
 		default:
@@ -895,6 +983,8 @@ static void replay_close(struct feed *f)
 	free(r->held);
 	free(r->ifnames);
 	free(r->pos.marks);
+	rule_text_ipset_names(NULL, NULL);
+	free(r->ipsets);
 	record_reader_close(r->rd);
 	free(r->path);
 	free(r->error);
@@ -927,6 +1017,7 @@ struct feed *feed_replay_open(const char *path, char **cause)
 	f->ops = &feed_replay_ops;
 	f->priv = r;
 	f->replay = true;
+	rule_text_ipset_names(replay_ipset_name, r);
 	ns = record_reader_header(rd, "interval_ms");
 	if (ns)
 		f->interval_ms = atoi(ns);

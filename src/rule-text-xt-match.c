@@ -5,14 +5,14 @@
  * statistic, recent, physdev, iprange, owner, length, tcpmss, sctp, helper,
  * connlimit, mac, dscp, quota, cpu, esp, rt, frag and the compat forms of
  * tcp, udp, icmp, mark, limit, ttl/hl: the words each extension's save()
- * prints (iptables 1.8.9).
+ * prints (iptables 1.8.9). The extensions registered by name
+ * (rule-text-xt-ext.c: set, hashlimit, policy, ...) are looked up first.
  *
  * It does not link libxtables: each decoder is written from the kernel
  * UAPI layout, which is ABI. A blob it does not know (unknown extension or
- * revision, too short, or options it cannot print faithfully, such as an
- * ipset name that lives only in the kernel or hashlimit's rate tables) is
- * shown as "-m NAME [?]": the rule's other words stay exact and "[?]"
- * tells the reader that options are missing.
+ * revision, too short, or options it cannot print faithfully, such as
+ * sctp's chunk types) is shown as "-m NAME [?]": the rule's other words
+ * stay exact and "[?]" tells the reader that options are missing.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -652,8 +652,11 @@ static bool match_misc(struct strbuf *sb, const char *name, uint32_t rev, const 
 static bool decode_match(struct strbuf *sb, uint8_t family, const char *name, uint32_t rev,
 			 const void *info, uint32_t len, char **comment)
 {
+	const struct rt_xt_ext *ext = rule_text_xt_ext_match(name);
 	bool v6 = family == NFPROTO_IPV6;
 
+	if (ext)
+		return ext->save(sb, family, rev, info, len);
 	if (!strcmp(name, "tcp") && rev == 0 && HAS(struct xt_tcp, len)) {
 		const struct xt_tcp *t = info;
 

@@ -2,8 +2,10 @@
  * rule-text-xt-target.c - decoders for the compat target blobs
  * (NFTA_TARGET_INFO) iptables-nft writes for -j MASQUERADE, SNAT, DNAT,
  * REDIRECT, REJECT, LOG, NFLOG, MARK, CONNMARK, CHECKSUM, TCPMSS, CT /
- * NOTRACK, NFQUEUE, DSCP, CLASSIFY, TTL, AUDIT: the words each extension's
- * save() prints (iptables 1.8.9). Layouts are the kernel UAPI structs.
+ * NOTRACK, NFQUEUE, DSCP, CLASSIFY, TTL, AUDIT, IPv4 NETMAP: the words
+ * each extension's save() prints (iptables 1.8.9). Layouts are the kernel
+ * UAPI structs. The targets registered by name (rule-text-xt-target-ext.c:
+ * SET, TPROXY, TEE, ...) are looked up first.
  *
  * Like the match half (rule-text-xt.c), it never links libxtables: a blob
  * it does not know comes out as "-j NAME [?]".
@@ -22,6 +24,7 @@
 #include <linux/netfilter/xt_CONNMARK.h>
 #include <linux/netfilter/xt_CHECKSUM.h>
 #include <linux/netfilter/xt_TCPMSS.h>
+#include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/xt_CT.h>
 #include <linux/netfilter/xt_NFQUEUE.h>
 #include <linux/netfilter/xt_DSCP.h>
@@ -246,13 +249,38 @@ static bool target_connmark(struct strbuf *sb, uint32_t rev, const void *info, u
 	return true;
 }
 
-/* CT revisions 0-2 and the NOTRACK alias; event masks left to "[?]". */
+/* libxt_CT ct_print_events(): " OPT name,name" in table order. */
+static void add_ct_events(struct strbuf *sb, const char *opt, uint32_t mask, bool exp)
+{
+	static const char *const ct_events[] = {
+		[IPCT_NEW] = "new", [IPCT_RELATED] = "related", [IPCT_DESTROY] = "destroy",
+		[IPCT_REPLY] = "reply", [IPCT_ASSURED] = "assured", [IPCT_PROTOINFO] = "protoinfo",
+		[IPCT_HELPER] = "helper", [IPCT_MARK] = "mark", [IPCT_SEQADJ] = "natseqinfo",
+		[IPCT_SECMARK] = "secmark",
+	};
+	static const char *const exp_events[] = { [IPEXP_NEW] = "new" };
+	const char *const *names = exp ? exp_events : ct_events;
+	size_t i, n = exp ? ARRAY_SIZE(exp_events) : ARRAY_SIZE(ct_events);
+	const char *sep = "";
+
+	if (!mask)
+		return;
+	strbuf_addf(sb, " %s ", opt);
+	for (i = 0; i < n; i++)
+		if (mask & (1u << i)) {
+			strbuf_addf(sb, "%s%s", sep, names[i]);
+			sep = ",";
+		}
+}
+
+/* CT revisions 0-2 and the NOTRACK alias. */
 static bool target_ct(struct strbuf *sb, const char *name, uint32_t rev, const void *info,
 		      uint32_t len)
 {
 	const struct xt_ct_target_info_v1 *c1 = info;
 	const struct xt_ct_target_info *c0 = info;
 	uint16_t flags, zone;
+	uint32_t ct_ev, exp_ev;
 	char helper[17], timeout[33];
 
 	if (!strcmp(name, "NOTRACK")) {
@@ -264,8 +292,8 @@ static bool target_ct(struct strbuf *sb, const char *name, uint32_t rev, const v
 			return false;
 		flags = c0->flags;
 		zone = c0->zone;
-		if (c0->ct_events || c0->exp_events)
-			return false;	/* event names: leave to "[?]" */
+		ct_ev = c0->ct_events;
+		exp_ev = c0->exp_events;
 		rule_text_xt_field(helper, sizeof(helper), c0->helper, sizeof(c0->helper));
 		timeout[0] = '\0';
 	} else if (rev == 1 || rev == 2) {
@@ -273,8 +301,8 @@ static bool target_ct(struct strbuf *sb, const char *name, uint32_t rev, const v
 			return false;
 		flags = c1->flags;
 		zone = c1->zone;
-		if (c1->ct_events || c1->exp_events)
-			return false;
+		ct_ev = c1->ct_events;
+		exp_ev = c1->exp_events;
 		rule_text_xt_field(helper, sizeof(helper), c1->helper, sizeof(c1->helper));
 		rule_text_xt_field(timeout, sizeof(timeout), c1->timeout, sizeof(c1->timeout));
 	} else {
@@ -291,6 +319,8 @@ static bool target_ct(struct strbuf *sb, const char *name, uint32_t rev, const v
 		strbuf_addf(sb, " --helper %s", helper);
 	if (timeout[0])
 		strbuf_addf(sb, " --timeout %s", timeout);
+	add_ct_events(sb, "--ctevents", ct_ev, false);
+	add_ct_events(sb, "--expevents", exp_ev, true);
 	if ((flags & XT_CT_ZONE_MARK) || zone) {
 		uint16_t dir = flags & (XT_CT_ZONE_DIR_ORIG | XT_CT_ZONE_DIR_REPL);
 
@@ -337,10 +367,35 @@ static bool target_nfqueue(struct strbuf *sb, uint32_t rev, const void *info, ui
 	return true;
 }
 
+/* libipt_NETMAP: the prefix is where min and max agree. */
+bool rule_text_xt_netmap4(struct strbuf *sb, const void *info, uint32_t len)
+{
+	const struct nf_nat_ipv4_multi_range_compat *m = info;
+	uint32_t mask, bit;
+	int bits = 0;
+
+	if (!HAS(*m, len) || m->rangesize < 1)
+		return false;
+	strbuf_add(sb, " -j NETMAP --to ");
+	rule_text_xt_addr(sb, AF_INET, &m->range[0].min_ip);
+	mask = ~(m->range[0].min_ip ^ m->range[0].max_ip);
+	for (bit = 0x80000000u; ntohl(mask) & bit; bit >>= 1)
+		bits++;
+	if (bits < 32 && (ntohl(mask) << bits))
+		strbuf_add(sb, "/"), rule_text_xt_addr(sb, AF_INET, &mask);
+	else
+		strbuf_addf(sb, "/%d", bits);
+	return true;
+}
+
 /* Dispatch on target name and revision; false if not decoded. */
 static bool decode_target(struct strbuf *sb, uint8_t family, const char *name, uint32_t rev,
 			  const void *info, uint32_t len)
 {
+	const struct rt_xt_ext *ext = rule_text_xt_ext_target(name);
+
+	if (ext)
+		return ext->save(sb, family, rev, info, len);
 	if (!strcmp(name, "MASQUERADE") || !strcmp(name, "SNAT") || !strcmp(name, "DNAT") ||
 	    !strcmp(name, "REDIRECT"))
 		return target_nat(sb, family, name, rev, info, len);
@@ -397,25 +452,6 @@ static bool decode_target(struct strbuf *sb, uint8_t family, const char *name, u
 		return target_ct(sb, name, rev, info, len);
 	if (!strcmp(name, "NFQUEUE"))
 		return target_nfqueue(sb, rev, info, len);
-	if (!strcmp(name, "NETMAP") && rev == 0 && family == NFPROTO_IPV4) {
-		const struct nf_nat_ipv4_multi_range_compat *m = info;
-		uint32_t mask, bit;
-		int bits = 0;
-
-		if (!HAS(*m, len) || m->rangesize < 1)
-			return false;
-		/* libipt_NETMAP: the prefix is where min and max agree */
-		strbuf_add(sb, " -j NETMAP --to ");
-		rule_text_xt_addr(sb, AF_INET, &m->range[0].min_ip);
-		mask = ~(m->range[0].min_ip ^ m->range[0].max_ip);
-		for (bit = 0x80000000u; ntohl(mask) & bit; bit >>= 1)
-			bits++;
-		if (bits < 32 && (ntohl(mask) << bits))
-			strbuf_add(sb, "/"), rule_text_xt_addr(sb, AF_INET, &mask);
-		else
-			strbuf_addf(sb, "/%d", bits);
-		return true;
-	}
 	if (!strcmp(name, "DSCP") && rev == 0 && HAS(struct xt_DSCP_info, len)) {
 		strbuf_addf(sb, " -j DSCP --set-dscp 0x%02x", ((const struct xt_DSCP_info *)info)->dscp);
 		return true;

@@ -31,6 +31,7 @@
 #include "collect-legacy.h"
 #include "iptop.h"
 #include "legacy-print.h"
+#include "ipset-names.h"
 #include "rule-text.h"
 #include "unit.h"
 
@@ -252,6 +253,20 @@ static void test_fixture(const char *name)
 	check_chains(name, rs);
 	check_expected(name, rs);
 	snapshot_ruleset_free(rs);
+}
+
+/* The xt-ext fixture: x_tables extensions, ipsets named as the legacy
+ * tools named them (legacy-xt-ext.ipsets), and none left undecoded. */
+static void test_xt_ext_fixture(void)
+{
+	char *path = xasprintf("%s/legacy-xt-ext.ipsets", fixture_dir);
+	unsigned int undecoded = n_undecoded;
+
+	CHECK(test_ipsets_load(path));
+	free(path);
+	test_fixture("xt-ext");
+	rule_text_ipset_names(NULL, NULL);
+	CHECK_INT(n_undecoded, undecoded);
 }
 
 /* Specific facts of the xtables fixture (tests/rulesets/xtables.rules). */
@@ -816,6 +831,7 @@ int main(int argc, char **argv)
 		"%u with `! -o +` (1.8.9 drops it)\n", n_exact, n_undecoded, n_inverted_plus);
 	CHECK(n_exact > 500);
 	CHECK(n_undecoded <= 20);
+	test_xt_ext_fixture();
 	test_xtables_facts();
 	test_insert_stability();
 	test_counters_not_in_handle();

@@ -37,12 +37,16 @@
 #include <linux/netfilter/xt_conntrack.h>
 #include <linux/netfilter/xt_NFLOG.h>
 #include <linux/netfilter/nf_nat.h>
+#include <linux/netfilter/xt_set.h>
+#include <linux/netfilter/xt_string.h>
+#include <linux/netfilter/xt_u32.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 
 #include "iptop.h"
 #include "rule-text.h"
 #include "unit.h"
+#include "ipset-names.h"
 
 /* --- fixtures ------------------------------------------------------------ */
 
@@ -377,6 +381,23 @@ static void compare(const char *name, const struct lines *got, const struct line
 	free(done);
 }
 
+/* --- ipset names of a fixture ------------------------------------------ */
+
+/* The xt-ext fixtures exist to show every extension decoded: no rule
+ * may keep a "[?]" or an unnamed "[ipset N]". */
+static void fixture_all_decoded(const char *name, const struct lines *got)
+{
+	size_t i;
+
+	if (strncmp(name, "xt-ext", 6) != 0)
+		return;
+	for (i = 0; i < got->n; i++) {
+		CHECK(!test_undecoded(got->v[i].text));
+		if (test_undecoded(got->v[i].text))
+			fprintf(stderr, "%s: not decoded: %s\n", name, got->v[i].text);
+	}
+}
+
 static int cmp_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -416,10 +437,14 @@ static void test_fixtures(const char *dir)
 
 		snprintf(path, sizeof(path), "%s/%s.expected", dir, names[i]);
 		CHECK(read_expected(path, &want));
+		snprintf(path, sizeof(path), "%s/%s.ipsets", dir, names[i]);
+		test_ipsets_load(path);
 		snprintf(path, sizeof(path), "%s/%s.nlmsg", dir, names[i]);
 		CHECK(render_dump(path, &got, &has_sets));
+		rule_text_ipset_names(NULL, NULL);
 		CHECK(want.n > 0);
 		compare(names[i], &got, &want, has_sets);
+		fixture_all_decoded(names[i], &got);
 		fprintf(stderr, "fixture %s: %zu rules\n", names[i], want.n);
 		lines_free(&got);
 		lines_free(&want);
@@ -1015,6 +1040,91 @@ static void test_arp_words(void)
 	}
 }
 
+/* --- x_tables extensions: what the fixtures cannot show ------------------ */
+
+/* A resolver that knows no set. */
+static const char *no_ipset_name(uint16_t index, char *buf, void *arg)
+{
+	(void)index;
+	(void)buf;
+	(void)arg;
+	return NULL;
+}
+
+/* Unnamed sets, broken or unknown extension blobs, old revisions. */
+static void test_xt_ext_blobs(void)
+{
+	struct xt_set_info_match_v1 m1;
+	struct xt_set_info_target_v2 t2;
+	struct xt_string_info str;
+	struct xt_u32 *u32 = xcalloc(1, sizeof(*u32));
+	struct nftnl_rule *r;
+	uint8_t blob[512];
+
+	/* no resolver (a replay): the index, marked */
+	memset(&m1, 0, sizeof(m1));
+	m1.match_set.index = 7;
+	m1.match_set.dim = 2;
+	m1.match_set.flags = 1 << 1 | IPSET_INV_MATCH;	/* src,dst inverted */
+	r = rule_new(NFPROTO_IPV4, "filter", "INPUT");
+	add_xt(r, true, "set", 1, &m1, sizeof(m1));
+	add_verdict(r, NF_DROP, NULL);
+	expect(r, NFPROTO_IPV4, true, RULE_SYNTAX_IPT,
+	       "-A INPUT -m set ! --match-set [ipset 7] src,dst -j DROP");
+
+	/* a resolver that cannot name it (set gone, no permission) */
+	rule_text_ipset_names(no_ipset_name, NULL);
+	memset(&t2, 0, sizeof(t2));
+	t2.add_set.index = IPSET_INVALID_ID;	/* unused slots print nothing */
+	t2.del_set.index = 3;
+	t2.del_set.dim = 1;
+	t2.timeout = UINT32_MAX;
+	r = rule_new(NFPROTO_IPV6, "mangle", "OUTPUT");
+	add_xt(r, false, "SET", 2, &t2, sizeof(t2));
+	expect(r, NFPROTO_IPV6, true, RULE_SYNTAX_IPT, "-A OUTPUT -j SET --del-set [ipset 3] dst");
+	rule_text_ipset_names(NULL, NULL);
+
+	/* too short, unknown revisions, counts past their arrays */
+	memset(blob, 0, sizeof(blob));
+	r = rule_new(NFPROTO_IPV4, "filter", "INPUT");
+	add_xt(r, true, "set", 4, blob, 8);
+	add_xt(r, true, "set", 0, blob, sizeof(blob));
+	add_xt(r, true, "hashlimit", 1, blob, 16);
+	add_xt(r, true, "policy", 0, blob, 16);
+	add_xt(r, true, "connbytes", 0, blob, 11);	/* read nothing before the length check */
+	add_xt(r, false, "TPROXY", 2, blob, sizeof(blob));
+	expect(r, NFPROTO_IPV4, true, RULE_SYNTAX_IPT,
+	       "-A INPUT -m set [?] -m set [?] -m hashlimit [?] -m policy [?] -m connbytes [?] "
+	       "-j TPROXY [?]");
+	memset(&str, 0, sizeof(str));
+	str.patlen = XT_STRING_MAX_PATTERN_SIZE + 1;
+	u32->ntests = XT_U32_MAXSIZE + 2;
+	r = rule_new(NFPROTO_IPV4, "filter", "INPUT");
+	add_xt(r, true, "string", 1, &str, sizeof(str));
+	add_xt(r, true, "u32", 0, u32, sizeof(*u32));
+	add_xt(r, true, "hbh", 0, blob, sizeof(blob));	/* IPv6 only */
+	add_xt(r, false, "HL", 0, blob, sizeof(blob));
+	expect(r, NFPROTO_IPV4, true, RULE_SYNTAX_IPT,
+	       "-A INPUT -m string [?] -m u32 [?] -m hbh [?] -j HL [?]");
+	free(u32);
+
+	/* a string iptables prints in hex: a byte it cannot print, a
+	 * trailing backslash */
+	memset(&str, 0, sizeof(str));
+	memcpy(str.pattern, "a\\", 2);
+	str.patlen = 2;
+	str.to_offset = UINT16_MAX;
+	snprintf(str.algo, sizeof(str.algo), "bm");
+	r = rule_new(NFPROTO_IPV4, "filter", "INPUT");
+	add_xt(r, true, "string", 1, &str, sizeof(str));
+	memcpy(str.pattern, "q\"\\x", 4);
+	str.patlen = 4;
+	add_xt(r, true, "string", 0, &str, sizeof(str));
+	expect(r, NFPROTO_IPV4, true, RULE_SYNTAX_IPT,
+	       "-A INPUT -m string --hex-string \"|615c|\" --algo bm "
+	       "-m string --string \"q\\\"\\\\x\" --algo bm");
+}
+
 int main(int argc, char **argv)
 {
 	const char *top = getenv("top_srcdir");
@@ -1047,6 +1157,7 @@ int main(int argc, char **argv)
 		test_ipt_table();
 		test_nft_words_raw();
 		test_arp_words();
+		test_xt_ext_blobs();
 	}
 	return unit_status("unit-rule-text");
 }

@@ -15,6 +15,8 @@
  *                           *FAMILY TABLE         when the table changes
  *                           -A CHAIN ...          iptables syntax
  *                           @nft CHAIN ...        nft syntax
+ *                         A live dump names the ipsets of -m set / -j SET
+ *                         from the kernel; a FILE leaves "[ipset N]".
  *
  * It does not dump tables or chains, and it never changes the ruleset. A
  * dump the kernel flags NLM_F_DUMP_INTR (the ruleset changed under it) is
@@ -35,6 +37,7 @@
 #include <libnftnl/rule.h>
 
 #include "iptop.h"
+#include "nl.h"
 #include "rule-text.h"
 
 #define NLREC_BUF 32768
@@ -267,6 +270,13 @@ static int nlrec_render(const struct strbuf *in)
 	return 0;
 }
 
+/* rule_text_ipset_names()'s resolver for a live dump: ask the kernel. */
+static const char *nlrec_ipset_name(uint16_t index, char *buf, void *arg)
+{
+	(void)arg;
+	return nlipset_name(index, buf, RULE_TEXT_IPSET_NAMELEN) == 0 ? buf : NULL;
+}
+
 static int nlrec_usage(void)
 {
 	fprintf(stderr, "usage: nlrec FILE | nlrec --render [FILE]\n");
@@ -283,6 +293,8 @@ int main(int argc, char **argv)
 		if (argc > 3)
 			return nlrec_usage();
 		rc = argc == 3 ? nlrec_read(argv[2], &buf) : nlrec_dump(&buf);
+		if (argc == 2)
+			rule_text_ipset_names(nlrec_ipset_name, NULL);
 		if (rc == 0)
 			rc = nlrec_render(&buf);
 	} else if (argc == 2 && argv[1][0] != '-') {

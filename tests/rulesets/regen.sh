@@ -14,6 +14,8 @@
 #   NAME.rules   iptables-restore file      NAME.rules6  ip6tables-restore file
 #   NAME.nft     nft -f file                NAME.arprules arptables-restore file
 #                (its arp filter table is listed with `arptables -S`)
+#   NAME.ipset   `ipset restore` file loaded before the rules; writes
+#                OUT/NAME.ipsets ("INDEX NAME" lines) for -m set / -j SET
 #   NAME.nft-add nft -f file applied afterwards with `add rule` only, to put
 #                native rules into iptables tables. Where iptables can still
 #                list the table, its -S lines are the expectation; where it
@@ -39,6 +41,15 @@ if [ "${1:-}" = "--inner" ]; then
 	ip link set lo up
 	# load quietly (iptables warns about deprecated options), loudly on error
 	load() { "$@" 2>"$out/.regen.err" || { cat "$out/.regen.err" >&2; exit 1; }; }
+	# NAME.ipset: the ipsets NAME's rules name (`ipset restore` input),
+	# created first; OUT/NAME.ipsets gets "INDEX NAME" per set, the
+	# kernel's names for the indexes in -m set / -j SET blobs (a fresh
+	# namespace numbers sets in creation order; `ipset list -n` lists
+	# them in index order)
+	if [ -f "$here/$name.ipset" ]; then
+		grep -v '^#' "$here/$name.ipset" | load ipset restore
+		ipset list -n | awk '{ print NR - 1, $0 }' >"$out/$name.ipsets"
+	fi
 	[ -f "$here/$name.rules" ] && load iptables-restore "$here/$name.rules"
 	[ -f "$here/$name.rules6" ] && load ip6tables-restore "$here/$name.rules6"
 	[ -f "$here/$name.nft" ] && load nft -f "$here/$name.nft"
