@@ -104,6 +104,8 @@ struct feed *feed_live_open(const char *netns_name, const char *record_path, int
 /* Replay feed; NULL with *cause "FILE: offset N: what" on a bad file. */
 struct feed *feed_replay_open(const char *path, char **cause);
 void feed_close(struct feed *f);
+/* The synthetic --demo feed (a replay with no recording behind it)? */
+bool feed_is_demo(const struct feed *f);
 /* A recording's position (NULL: f is not a replay of a file). */
 const struct feed_replay_pos *feed_replay_pos(const struct feed *f);
 /* Back to the recording's start, as just opened (the caller starts its

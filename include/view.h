@@ -162,6 +162,9 @@ struct view_ops {
 	bool flows;              /* it shows conntrack flows: keep the list fresh */
 };
 
+/* The views a mode is told apart by (by pointer, never by name). */
+extern const struct view_ops view_chains_ops, view_flow_ops, view_flows_ops, view_help_ops, view_trace_ops;
+
 /* Views embed this first. body: where it was last drawn (for the mouse). */
 struct view {
 	const struct view_ops *ops;

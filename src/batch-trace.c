@@ -333,7 +333,7 @@ int batch_trace_run(struct feed *feed, const char *filter, int rate, const struc
 {
 	struct printer pr = { .json = opts->json, .want = opts->iterations, .out = out };
 
-	if (strcmp(feed->ops->name, "demo") == 0) {
+	if (feed_is_demo(feed)) {
 		*cause = xstrdup("--trace needs a live namespace or a recording, not the demo");
 		return 1;
 	}

@@ -498,6 +498,13 @@ static void demo_close(struct feed *f)
 	free(d);
 }
 
+static const struct feed_ops feed_demo_ops;
+
+bool feed_is_demo(const struct feed *f)
+{
+	return f->ops == &feed_demo_ops;
+}
+
 static const struct feed_ops feed_demo_ops = {
 	.name = "demo",
 	.fd = demo_fd,

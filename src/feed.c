@@ -1098,7 +1098,7 @@ int feed_trace_start(struct feed *f, const char *filter, int rate, char **cause)
 int feed_trace_start_flags(struct feed *f, const char *filter, int rate, unsigned int flags, char **cause)
 {
 	if (!f->ops->trace_start) {
-		*cause = xstrdup(strcmp(f->ops->name, "replay") == 0
+		*cause = xstrdup(f->replay && !feed_is_demo(f)
 					 ? "a replay cannot start a trace: it shows the packets traced while it was recorded"
 					 : "tracing needs a live namespace (this is a demo)");
 		return -1;

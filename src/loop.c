@@ -489,14 +489,14 @@ int ui_run(struct feed *feed, const struct ui_opts *opts, char **cause)
 	l.st.ctx.trace.live = !feed->replay;
 	l.st.ctx.observe_live = feed->ops->observe != NULL;
 	l.st.ctx.observing = feed->observing;
-	l.st.ctx.trace.replay = feed->replay && strcmp(feed->ops->name, "demo") != 0;
+	l.st.ctx.trace.replay = feed->replay && !feed_is_demo(feed);
 	l.st.ctx.trace.legacy_opt = !feed->replay && (trace_default_flags() & TRACE_LEGACY);
 	l.st.ctx.trace.step = -1;
 	l.st.ctx.replay.recording = feed_record(feed) != NULL;
 	if (!feed->replay) {
 		l.st.ctx.route = live_route;
 		l.st.ctx.route_arg = &l;
-	} else if (strcmp(feed->ops->name, "demo") == 0) {
+	} else if (feed_is_demo(feed)) {
 		l.st.ctx.route = feed_demo_route;
 	}
 	if (explain_load(&l.notes, &l.notes_error) == 0)

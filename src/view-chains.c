@@ -324,7 +324,7 @@ static bool chains_wants(struct view *v, const struct snap_chain *ch)
 	return true;
 }
 
-static const struct view_ops view_chains_ops = {
+const struct view_ops view_chains_ops = {
 	.name = "chains",
 	.keyctx = UI_CTX_CHAINS,
 	.draw = chains_draw,

@@ -419,7 +419,7 @@ static void flow_free(struct view *vv)
 	free(vv);
 }
 
-static const struct view_ops view_flow_ops = {
+const struct view_ops view_flow_ops = {
 	.name = "flow",
 	.keyctx = UI_CTX_FLOW,
 	.draw = flow_draw,

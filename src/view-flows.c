@@ -783,7 +783,7 @@ static void flows_free(struct view *vv)
 	free(v);
 }
 
-static const struct view_ops view_flows_ops = {
+const struct view_ops view_flows_ops = {
 	.name = "flows",
 	.keyctx = UI_CTX_FLOWS,
 	.draw = flows_draw,

@@ -135,7 +135,7 @@ static void help_free(struct view *v)
 	free(h);
 }
 
-static const struct view_ops view_help_ops = {
+const struct view_ops view_help_ops = {
 	.name = "help",
 	.keyctx = UI_CTX_HELP,
 	.draw = help_draw,

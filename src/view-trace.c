@@ -794,7 +794,7 @@ static void trace_free(struct view *vv)
 	free(v);
 }
 
-static const struct view_ops view_trace_ops = {
+const struct view_ops view_trace_ops = {
 	.name = "trace",
 	.keyctx = UI_CTX_TRACE,
 	.draw = trace_draw,
@@ -836,7 +836,7 @@ void view_trace_ask_legacy(struct view_stack *st, const char *plan)
 	struct view_ctx *ctx = &st->ctx;
 	const struct view *top = view_stack_top(st);
 
-	if (!top || strcmp(top->ops->name, "trace") != 0)
+	if (!top || top->ops != &view_trace_ops)
 		view_stack_push(st, view_trace_new());
 	free(ctx->trace.plan);
 	ctx->trace.plan = xstrdup(plan ? plan : "");

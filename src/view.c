@@ -367,11 +367,11 @@ static const char *family_text(int mode)
 	return mode == 4 ? "IPv4" : mode == 6 ? "IPv6" : "IPv4+IPv6";
 }
 
-static bool top_is(const struct view_stack *st, const char *name)
+static bool top_is(const struct view_stack *st, const struct view_ops *ops)
 {
 	const struct view *top = view_stack_top(st);
 
-	return top && strcmp(top->ops->name, name) == 0;
+	return top && top->ops == ops;
 }
 
 static int explain(struct view_stack *st)
@@ -407,7 +407,7 @@ static int trace_key(struct view_stack *st, enum ui_action a)
 	case UI_ACT_TRACE:
 		/* A replay shows what it recorded; it never opens the kernel. */
 		if (!tr->live && tr->recorded) {
-			if (!top_is(st, "trace"))
+			if (!top_is(st, &view_trace_ops))
 				view_stack_push(st, view_trace_new());
 			else
 				view_stack_flash(st, SLOT_HINT, "%s", "a replay shows the packets traced while recording");
@@ -420,7 +420,7 @@ static int trace_key(struct view_stack *st, enum ui_action a)
 			return REACT_REDRAW;
 		}
 		/* Tracing already: t shows the packets; t there changes the filter. */
-		if (tr->active && !top_is(st, "trace")) {
+		if (tr->active && !top_is(st, &view_trace_ops)) {
 			view_stack_push(st, view_trace_new());
 			return REACT_REDRAW;
 		}
@@ -428,7 +428,7 @@ static int trace_key(struct view_stack *st, enum ui_action a)
 		st->ctx.prompt_kind = VIEW_PROMPT_TRACE;
 		return REACT_REDRAW;
 	case UI_ACT_TRACE_VIEW:
-		if (!top_is(st, "trace"))
+		if (!top_is(st, &view_trace_ops))
 			view_stack_push(st, view_trace_new());
 		return REACT_REDRAW;
 	case UI_ACT_TRACE_LEGACY:
@@ -483,7 +483,7 @@ static int global_action(struct view_stack *st, const struct ui_event *ev)
 	case UI_ACT_QUIT:
 		return REACT_QUIT;
 	case UI_ACT_HELP:
-		if (strcmp(top->ops->name, "help") != 0)
+		if (top->ops != &view_help_ops)
 			view_stack_push(st, view_help_new());
 		return REACT_REDRAW;
 	case UI_ACT_BACK:
@@ -498,8 +498,8 @@ static int global_action(struct view_stack *st, const struct ui_event *ev)
 		return REACT_REDRAW;
 	case UI_ACT_FLOWS:
 		/* f again, in the flows or a flow's details, goes back before them. */
-		if (top_is(st, "flows") || top_is(st, "flow")) {
-			while (st->n > 1 && (top_is(st, "flows") || top_is(st, "flow")))
+		if (top_is(st, &view_flows_ops) || top_is(st, &view_flow_ops)) {
+			while (st->n > 1 && (top_is(st, &view_flows_ops) || top_is(st, &view_flow_ops)))
 				view_stack_pop(st);
 			return REACT_REDRAW;
 		}
@@ -525,7 +525,7 @@ static int global_action(struct view_stack *st, const struct ui_event *ev)
 		view_stack_flash(st, SLOT_HINT, "%s", ctx->bare ? "only the diagram: D brings the bars back" : "bars back");
 		return REACT_REDRAW | REACT_REPAINT;
 	case UI_ACT_CHAINS:
-		if (strcmp(top->ops->name, "chains") != 0)
+		if (top->ops != &view_chains_ops)
 			view_stack_push(st, view_chains_new());
 		return REACT_REDRAW | REACT_SNAPSHOT;
 	case UI_ACT_FAMILY4:
@@ -669,7 +669,7 @@ static int trace_prompt(struct view_stack *st, const struct ui_event *ev)
 		 * stay traced until x stops the trace. */
 		ctx->trace.want_legacy = ctx->trace.legacy[0] != '\0' && legacy_carries(ctx->trace.filter, ctx->prompt);
 		snprintf(ctx->trace.want_filter, sizeof(ctx->trace.want_filter), "%s", ctx->prompt);
-		if (!top_is(st, "trace"))
+		if (!top_is(st, &view_trace_ops))
 			view_stack_push(st, view_trace_new());
 		return REACT_REDRAW | REACT_TRACE;
 	default:
