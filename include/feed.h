@@ -80,6 +80,8 @@ struct feed {
 	bool observing;      /* live: iptop's hook observation table is installed (or
 	                      * another iptop's is used); see feed_observe */
 	char *observe_notice;/* observing with another process's table, or NULL */
+	unsigned int trace_flags; /* TRACE_* every trace of this run starts with (--trace-dir,
+	                      * --trace-legacy); set by main before the first trace */
 };
 
 /* A chapter mark of a recording (REC_META mark=TEXT). */
@@ -127,7 +129,7 @@ struct record *feed_record(struct feed *f);
  */
 int feed_trace_start(struct feed *f, const char *filter, int rate, char **cause);
 /* The same with trace_start_flags() flags (TRACE_LEGACY); feed_trace_start
- * uses trace_default_flags(). */
+ * uses the feed's trace_flags. */
 int feed_trace_start_flags(struct feed *f, const char *filter, int rate, unsigned int flags, char **cause);
 void feed_trace_stop(struct feed *f);
 int feed_trace_fd(struct feed *f);

@@ -335,11 +335,6 @@ struct trace_session;
 #define TRACE_ORIG_ONLY 2u
 #define TRACE_REPLY_ONLY 4u
 
-/* The flags trace_start() uses from now on (default 0). main() sets
- * TRACE_LEGACY for --trace-legacy, so every way a trace starts (batch,
- * the dashboard's t) honours it. */
-void trace_set_default_flags(unsigned int flags);
-unsigned int trace_default_flags(void);
 
 /*
  * What TRACE_LEGACY changes in the current network namespace, in words

@@ -573,21 +573,9 @@ static void make_rule_text(struct trace_session *s, const struct trace_chain_def
 	s->rule_text = strbuf_steal(&sb);
 }
 
-static unsigned int default_flags;
-
-void trace_set_default_flags(unsigned int flags)
-{
-	default_flags = flags;
-}
-
-unsigned int trace_default_flags(void)
-{
-	return default_flags;
-}
-
 struct trace_session *trace_start(const char *filter, int rate_per_s, char **cause)
 {
-	return trace_start_flags(filter, rate_per_s, default_flags, cause);
+	return trace_start_flags(filter, rate_per_s, 0, cause);
 }
 
 /* Legacy tables here that this session will not trace: "filter, nat" of

@@ -1092,7 +1092,7 @@ struct record *feed_record(struct feed *f)
 
 int feed_trace_start(struct feed *f, const char *filter, int rate, char **cause)
 {
-	return feed_trace_start_flags(f, filter, rate, trace_default_flags(), cause);
+	return feed_trace_start_flags(f, filter, rate, f->trace_flags, cause);
 }
 
 int feed_trace_start_flags(struct feed *f, const char *filter, int rate, unsigned int flags, char **cause)

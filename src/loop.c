@@ -247,7 +247,7 @@ static void legacy_plan(struct loop *l)
 static void trace_requests(struct loop *l)
 {
 	struct view_trace *tr = &l->st.ctx.trace;
-	unsigned int flags = trace_default_flags();
+	unsigned int flags = l->feed->trace_flags;
 	char *cause = NULL;
 
 	if (tr->want_stop) {
@@ -490,7 +490,7 @@ int ui_run(struct feed *feed, const struct ui_opts *opts, char **cause)
 	l.st.ctx.observe_live = feed->ops->observe != NULL;
 	l.st.ctx.observing = feed->observing;
 	l.st.ctx.trace.replay = feed->replay && !feed_is_demo(feed);
-	l.st.ctx.trace.legacy_opt = !feed->replay && (trace_default_flags() & TRACE_LEGACY);
+	l.st.ctx.trace.legacy_opt = !feed->replay && (feed->trace_flags & TRACE_LEGACY);
 	l.st.ctx.trace.step = -1;
 	l.st.ctx.replay.recording = feed_record(feed) != NULL;
 	if (!feed->replay) {

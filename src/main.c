@@ -317,6 +317,7 @@ int main(int argc, char **argv)
 	int trace_rate = 10;
 	bool batch = false, demo = false, lab = false, delay_given = false, trace_legacy = false;
 	bool observe = false;
+	unsigned int trace_flags = 0;   /* TRACE_*: --trace-dir, --trace-legacy */
 	bool text = false, v4 = false, v6 = false, rate_given = false;
 	struct feed *feed;
 	char *cause = NULL;
@@ -360,7 +361,7 @@ int main(int argc, char **argv)
 			rate_given = true;
 			break;
 		case OPT_TRACE_LEGACY: trace_legacy = true; break;
-		case OPT_TRACE_DIR: trace_set_default_flags(parse_trace_dir(optarg)); break;
+		case OPT_TRACE_DIR: trace_flags = parse_trace_dir(optarg); break;
 		case OPT_FLOWS_LIMIT:
 			bo.flows_limit = (size_t)parse_count(optarg, "--flows-limit", "number of flows");
 			break;
@@ -493,7 +494,7 @@ int main(int argc, char **argv)
 		/* Every trace this run starts (batch, or t in the dashboard). In
 		 * batch mode say what changes before it changes (the feed is in
 		 * the namespace by now). */
-		trace_set_default_flags(trace_default_flags() | TRACE_LEGACY);
+		trace_flags |= TRACE_LEGACY;
 		if (batch && trace) {
 			struct trace_filter tf;
 			char *plan, *ignore = NULL;
@@ -507,6 +508,7 @@ int main(int argc, char **argv)
 			free(plan);
 		}
 	}
+	feed->trace_flags = trace_flags;
 	if (batch) {
 		ret = trace ? batch_trace_run(feed, trace, trace_rate, &bo, stdout, &cause)
 			    : batch_run(feed, &bo, stdout, &cause);

@@ -126,6 +126,7 @@ int main(int argc, char **argv)
 	long want = 1, printed = 0;
 	double timeout_s = 10;
 	int rate = 10, i, rc = 0;
+	unsigned int flags = 0;
 	bool json = false;
 	struct feed *f;
 	struct snap_ruleset *rs;
@@ -150,7 +151,7 @@ int main(int argc, char **argv)
 		else if (strcmp(a, "--record") == 0 && i + 1 < argc)
 			rec_path = argv[++i];
 		else if (strcmp(a, "--legacy") == 0)
-			trace_set_default_flags(TRACE_LEGACY);
+			flags |= TRACE_LEGACY;
 		else if (strcmp(a, "--record-ruleset") == 0 && i + 1 < argc)
 			rs_rec = argv[++i];
 		else if (strcmp(a, "--replay") == 0 && i + 1 < argc)
@@ -181,7 +182,7 @@ int main(int argc, char **argv)
 	if (rs->status != SRC_OK)
 		fprintf(stderr, "trace-drv: ruleset: %s (rule text will be missing)\n",
 			rs->error ? rs->error : snapshot_status_name(rs->status));
-	s = trace_start(filter, rate, &cause);
+	s = trace_start_flags(filter, rate, flags, &cause);
 	if (!s) {
 		fprintf(stderr, "trace-drv: %s\n", cause);
 		free(cause);
