@@ -491,6 +491,10 @@ int trace_feed_msg(struct trace_state *st, const struct nlmsghdr *nlh, const str
 		st->bad++;
 		return -1;
 	}
+	/* iptop's other tables (inet iptop_observe, at the first priority,
+	 * counting packets) are not part of the user's path. */
+	if (strncmp(ev.table, "iptop_", 6) == 0 && strcmp(ev.table, st->own_table) != 0 && ev.family == NFPROTO_INET)
+		return 0;
 	trace_event_hdr(&ev, &h);
 	kind = own_kind(st, &ev);
 	own = kind != OWN_NONE;
