@@ -6,6 +6,7 @@
 #ifndef NL_H
 #define NL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/netlink.h>
@@ -89,6 +90,11 @@ void nlbatch_free(struct nlbatch *bt);
 /* Is table inet NAME there? 1 yes, owned by some socket (NFT_TABLE_F_OWNER:
  * another iptop's), 2 yes and not owned, 0 no (or unreadable). */
 int nlbatch_table_state(struct nlsock *s, const char *name);
+/* Expressions for iptop's own rules: meta KEY into register 1, and a
+ * compare of register 1 with data (equal, or not with neq). */
+struct nftnl_rule;
+void nlbatch_add_meta(struct nftnl_rule *r, uint32_t key);
+void nlbatch_add_cmp(struct nftnl_rule *r, bool neq, const void *data, uint32_t len);
 
 /* (nl-ipset.c) The name of ipset index in this thread's namespace, into
  * buf. 0, or -1 with errno: ENOENT no set there, EPERM without

@@ -75,16 +75,8 @@ bool collect_observe_chain(const struct snap_chain *ch, uint8_t *nfproto, int *h
 /* meta nfproto <nfproto> counter */
 static void observe_rule(struct nftnl_rule *r, uint8_t nfproto)
 {
-	struct nftnl_expr *e = nftnl_expr_alloc("meta");
-
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, NFT_META_NFPROTO);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
-	nftnl_rule_add_expr(r, e);
-	e = nftnl_expr_alloc("cmp");
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, NFT_CMP_EQ);
-	nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, &nfproto, sizeof(nfproto));
-	nftnl_rule_add_expr(r, e);
+	nlbatch_add_meta(r, NFT_META_NFPROTO);
+	nlbatch_add_cmp(r, false, &nfproto, sizeof(nfproto));
 	nftnl_rule_add_expr(r, nftnl_expr_alloc("counter"));
 }
 

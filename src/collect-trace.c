@@ -75,15 +75,6 @@ struct trace_session {
 
 /* ---- expressions --------------------------------------------------------- */
 
-static void add_meta_load(struct nftnl_rule *r, uint32_t key)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("meta");
-
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
-	nftnl_rule_add_expr(r, e);
-}
-
 static void add_payload(struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len)
 {
 	struct nftnl_expr *e = nftnl_expr_alloc("payload");
@@ -92,16 +83,6 @@ static void add_payload(struct nftnl_rule *r, uint32_t base, uint32_t offset, ui
 	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, base);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, offset);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
-	nftnl_rule_add_expr(r, e);
-}
-
-static void add_cmp(struct nftnl_rule *r, bool neq, const void *data, uint32_t len)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("cmp");
-
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, neq ? NFT_CMP_NEQ : NFT_CMP_EQ);
-	nftnl_expr_set_data(e, NFTNL_EXPR_CMP_DATA, data, len);
 	nftnl_rule_add_expr(r, e);
 }
 
@@ -136,9 +117,9 @@ static void add_ifname(struct nftnl_rule *r, uint32_t key, const struct trace_if
 
 	if (i->wildcard && n == 0)
 		return; /* "+" matches every name */
-	add_meta_load(r, key);
+	nlbatch_add_meta(r, key);
 	/* Exact: compare the NUL too; "eth+": only the prefix (as iptables-nft). */
-	add_cmp(r, i->inv, i->name, (uint32_t)(i->wildcard ? n : n + 1));
+	nlbatch_add_cmp(r, i->inv, i->name, (uint32_t)(i->wildcard ? n : n + 1));
 }
 
 static void add_ct_load(struct nftnl_rule *r, uint32_t key, bool with_dir)
@@ -154,8 +135,8 @@ static void add_ct_load(struct nftnl_rule *r, uint32_t key, bool with_dir)
 
 static void add_nfproto(struct nftnl_rule *r, uint8_t nfproto)
 {
-	add_meta_load(r, NFT_META_NFPROTO);
-	add_cmp(r, false, &nfproto, 1);
+	nlbatch_add_meta(r, NFT_META_NFPROTO);
+	nlbatch_add_cmp(r, false, &nfproto, 1);
 }
 
 /* Compare the address in reg 1 with a (its prefix). */
@@ -170,7 +151,7 @@ static void add_addr_cmp(struct nftnl_rule *r, const struct trace_addr *a)
 			mask[i / 8] |= (uint8_t)(0x80 >> (i % 8));
 		add_bitwise_mask(r, mask, len);
 	}
-	add_cmp(r, a->inv, a->addr, len);
+	nlbatch_add_cmp(r, a->inv, a->addr, len);
 }
 
 /* Compare the port in reg 1 with p. */
@@ -179,7 +160,7 @@ static void add_ports_cmp(struct nftnl_rule *r, const struct trace_ports *p)
 	if (p->lo == p->hi) {
 		uint16_t v = htons(p->lo);
 
-		add_cmp(r, p->inv, &v, sizeof(v));
+		nlbatch_add_cmp(r, p->inv, &v, sizeof(v));
 	} else {
 		add_range(r, p->inv, p->lo, p->hi);
 	}
@@ -216,8 +197,8 @@ static void add_tuple_matches(struct nftnl_rule *r, const struct trace_filter *f
 		if (ct)
 			add_ct_load(r, NFT_CT_PROTOCOL, true);
 		else
-			add_meta_load(r, NFT_META_L4PROTO);
-		add_cmp(r, f->proto_inv, &v, 1);
+			nlbatch_add_meta(r, NFT_META_L4PROTO);
+		nlbatch_add_cmp(r, f->proto_inv, &v, 1);
 	}
 	if (f->src.set) {
 		load_addr(r, f->src.nfproto, true, ct);
@@ -251,10 +232,10 @@ static void add_header_matches(struct nftnl_rule *r, const struct trace_filter *
 		uint8_t t = f->icmp_type, c = (uint8_t)f->icmp_code;
 
 		add_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
-		add_cmp(r, f->icmp_type_inv, &t, 1);
+		nlbatch_add_cmp(r, f->icmp_type_inv, &t, 1);
 		if (f->icmp_code >= 0) {
 			add_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 1, 1);
-			add_cmp(r, false, &c, 1);
+			nlbatch_add_cmp(r, false, &c, 1);
 		}
 	}
 }
@@ -272,7 +253,7 @@ static void add_reply_matches(struct nftnl_rule *r, const struct trace_filter *f
 	if (fam)
 		add_nfproto(r, fam); /* the ct address keys need the right family */
 	add_ct_load(r, NFT_CT_DIRECTION, false);
-	add_cmp(r, false, &reply, 1);
+	nlbatch_add_cmp(r, false, &reply, 1);
 	add_tuple_matches(r, f, true);
 }
 
