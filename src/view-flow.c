@@ -95,8 +95,10 @@ static void add(struct page *p, const char *label, enum slot slot, const char *f
 	p->n++;
 }
 
-static void direction(struct page *p, const struct ct_flow *f, const struct ct_table *t, int dir)
+static void direction(struct page *p, const struct ct_flow *f, const struct view_stack *st, int dir)
 {
+	const struct ct_table *t = st->ctx.ct;
+	uint64_t packets[2], bytes[2];
 	struct strbuf sb;
 	char a[16], b[16], r[16];
 
@@ -104,8 +106,10 @@ static void direction(struct page *p, const struct ct_flow *f, const struct ct_t
 	tuple(f, dir == CT_DIR_ORIG ? &f->orig : &f->reply, &sb);
 	add(p, dir == CT_DIR_ORIG ? "original" : "reply", SLOT_LABEL, "%s", sb.s);
 	if (f->has_acct) {
-		view_fmt_count(a, sizeof(a), f->packets[dir]);
-		view_fmt_count(b, sizeof(b), f->bytes[dir]);
+		/* since z, as the list shows them */
+		view_flows_counts(&st->ctx, f, packets, bytes);
+		view_fmt_count(a, sizeof(a), packets[dir]);
+		view_fmt_count(b, sizeof(b), bytes[dir]);
 		view_fmt_rate(r, sizeof(r), t->interval > 0 ? (double)f->d_packets[dir] / t->interval : 0);
 		add(p, NULL, SLOT_NUMBER, "%s packets, %s bytes, %s packets/s", a, b, r);
 	} else {
@@ -333,8 +337,8 @@ static void build(struct page *p, struct flowv *v, const struct view_stack *st, 
 		add(p, NULL, SLOT_DIM, "%s", "per direction (CT --zone-orig/--zone-reply); the other is zone 0");
 	}
 	add(p, NULL, SLOT_NORMAL, "%s", "");
-	direction(p, f, t, CT_DIR_ORIG);
-	direction(p, f, t, CT_DIR_REPLY);
+	direction(p, f, st, CT_DIR_ORIG);
+	direction(p, f, st, CT_DIR_REPLY);
 	add(p, NULL, SLOT_NORMAL, "%s", "");
 	helper_lines(p, f, t);
 	nat_lines(p, f);

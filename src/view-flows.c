@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <linux/netfilter/nf_conntrack_common.h>
 
@@ -55,6 +56,8 @@ struct flowsv {
 	size_t built_nflows;
 	enum fcol built_sort;
 	char built_filter[128];
+	unsigned built_base_gen;
+	const struct view_ctx *ctx; /* the stack's, for the baseline */
 };
 
 /* ---- words for a flow -------------------------------------------------------------- */
@@ -261,6 +264,97 @@ static bool flow_matches(const struct ct_flow *f, const char *pattern)
 	return r;
 }
 
+/* ---- the baseline (z) ---------------------------------------------------------------- */
+
+/* A flow's counters when z was pressed, keyed as the mirror keys flows:
+ * ids are 32-bit hashes that get reused, the tuple and zone tell two
+ * conntracks with one id apart. */
+struct view_flow_base {
+	uint32_t id;
+	uint16_t zone;
+	struct ct_tuple orig;
+	uint64_t packets[2], bytes[2];
+};
+
+static int cmp_base(const void *pa, const void *pb)
+{
+	const struct view_flow_base *a = pa, *b = pb;
+
+	if (a->id != b->id)
+		return a->id < b->id ? -1 : 1;
+	if (a->zone != b->zone)
+		return a->zone < b->zone ? -1 : 1;
+	return memcmp(&a->orig, &b->orig, sizeof(a->orig));
+}
+
+void view_flows_baseline(struct view_stack *st, bool on)
+{
+	struct view_ctx *ctx = &st->ctx;
+	const struct ct_table *t = ctx->ct;
+	size_t i, n = 0;
+
+	free(ctx->flow_base);
+	ctx->flow_base = NULL;
+	ctx->nflow_base = 0;
+	ctx->flow_base_gen++;
+	if (!on || !t || !t->nflows)
+		return;
+	ctx->flow_base = xcalloc(t->nflows, sizeof(*ctx->flow_base));
+	for (i = 0; i < t->nflows; i++) {
+		const struct ct_flow *f = &t->flows[i];
+		struct view_flow_base *b = &ctx->flow_base[n];
+
+		if (!f->has_acct)
+			continue; /* no counters now, none later: nothing to subtract */
+		b->id = f->id;
+		b->zone = f->zone;
+		b->orig = f->orig;
+		memcpy(b->packets, f->packets, sizeof(b->packets));
+		memcpy(b->bytes, f->bytes, sizeof(b->bytes));
+		n++;
+	}
+	ctx->nflow_base = n;
+	qsort(ctx->flow_base, n, sizeof(*ctx->flow_base), cmp_base);
+}
+
+static uint64_t since(uint64_t now, uint64_t base)
+{
+	return now >= base ? now - base : now; /* lower than at z: not the same conntrack */
+}
+
+void view_flows_counts(const struct view_ctx *ctx, const struct ct_flow *f, uint64_t packets[2], uint64_t bytes[2])
+{
+	const struct view_flow_base *b = NULL;
+	struct view_flow_base key;
+	int d;
+
+	if (ctx->model->baseline_set && ctx->nflow_base) {
+		memset(&key, 0, sizeof(key));
+		key.id = f->id;
+		key.zone = f->zone;
+		key.orig = f->orig;
+		b = bsearch(&key, ctx->flow_base, ctx->nflow_base, sizeof(key), cmp_base);
+	}
+	for (d = 0; d < 2; d++) {
+		packets[d] = b ? since(f->packets[d], b->packets[d]) : f->packets[d];
+		bytes[d] = b ? since(f->bytes[d], b->bytes[d]) : f->bytes[d];
+	}
+}
+
+/* "since 10:42:07" of the baseline, or "" without one. */
+static void since_text(const struct view_ctx *ctx, char *buf, size_t n)
+{
+	time_t w = (time_t)ctx->baseline_wall;
+	struct tm tm;
+	char when[16];
+
+	buf[0] = '\0';
+	if (!ctx->model->baseline_set)
+		return;
+	strftime(when, sizeof(when), "%H:%M:%S", localtime_r(&w, &tm));
+	snprintf(buf, n, "since %s", when);
+}
+
 /* ---- rows --------------------------------------------------------------------------- */
 
 #define CMP(a, b) ((a) < (b) ? -1 : (a) > (b) ? 1 : 0)
@@ -270,6 +364,8 @@ static int cmp_rows(const void *pa, const void *pb, void *arg)
 	const struct ct_flow *a = *(const struct ct_flow *const *)pa, *b = *(const struct ct_flow *const *)pb;
 	const struct ct_table *t = ((void **)arg)[0];
 	enum fcol sort = *(enum fcol *)((void **)arg)[1];
+	const struct view_ctx *ctx = ((void **)arg)[2];
+	uint64_t ap[2], abytes[2], bp[2], bbytes[2];
 	char x[160], y[160];
 	int c = 0;
 
@@ -286,8 +382,13 @@ static int cmp_rows(const void *pa, const void *pb, void *arg)
 	case FC_MARK: c = CMP(b->mark, a->mark); break;
 	case FC_ZONE: c = CMP(zone_key(b), zone_key(a)); break;
 	case FC_TIMEOUT: c = CMP(b->timeout, a->timeout); break;
-	case FC_PACKETS: c = CMP(b->packets[0] + b->packets[1], a->packets[0] + a->packets[1]); break;
-	case FC_BYTES: c = CMP(b->bytes[0] + b->bytes[1], a->bytes[0] + a->bytes[1]); break;
+	case FC_PACKETS:
+	case FC_BYTES:
+		view_flows_counts(ctx, a, ap, abytes);
+		view_flows_counts(ctx, b, bp, bbytes);
+		c = sort == FC_PACKETS ? CMP(bp[0] + bp[1], ap[0] + ap[1])
+				       : CMP(bbytes[0] + bbytes[1], abytes[0] + abytes[1]);
+		break;
 	case FC_RATE: c = CMP(flow_rate(b, t), flow_rate(a, t)); break;
 	default: break;
 	}
@@ -303,18 +404,21 @@ static bool same(const struct ct_flow *a, const struct ct_flow *b)
 	return a->id == b->id && a->zone == b->zone && memcmp(&a->orig, &b->orig, sizeof(a->orig)) == 0;
 }
 
-static void build_rows(struct flowsv *v, const struct ct_table *t, bool force)
+static void build_rows(struct flowsv *v, const struct view_stack *st, bool force)
 {
+	const struct ct_table *t = st->ctx.ct;
 	const struct ct_flow **all;
 	size_t n, i;
-	void *arg[2];
+	void *arg[3];
 
+	v->ctx = &st->ctx;
 	if (!force && t && v->rows && t == v->built_t && t->gen == v->built_gen && t->events == v->built_events &&
 	    t->resyncs == v->built_resyncs && t->nflows == v->built_nflows && v->sort == v->built_sort &&
-	    strcmp(v->filter, v->built_filter) == 0)
+	    st->ctx.flow_base_gen == v->built_base_gen && strcmp(v->filter, v->built_filter) == 0)
 		return;
 	v->built_t = t;
 	v->built_sort = v->sort;
+	v->built_base_gen = st->ctx.flow_base_gen;
 	memcpy(v->built_filter, v->filter, sizeof(v->built_filter));
 	if (t) {
 		v->built_gen = t->gen;
@@ -338,6 +442,7 @@ static void build_rows(struct flowsv *v, const struct ct_table *t, bool force)
 	}
 	arg[0] = (void *)t;
 	arg[1] = &v->sort;
+	arg[2] = (void *)&st->ctx;
 	qsort_r(all, v->nrows, sizeof(*all), cmp_rows, arg);
 	v->rows = all;
 	for (i = 0; v->have_key && i < v->nrows; i++)
@@ -408,8 +513,17 @@ static int col_width(const struct flowsv *v, const struct ct_table *t, enum fcol
 		case FC_MARK: snprintf(buf, sizeof(buf), "%u", f->mark); break;
 		case FC_ZONE: zone_text(f, buf, sizeof(buf)); break;
 		case FC_TIMEOUT: timeout_text(f, buf, sizeof(buf)); break;
-		case FC_PACKETS: pair_text(buf, sizeof(buf), f->packets[0], f->packets[1]); break;
-		case FC_BYTES: pair_text(buf, sizeof(buf), f->bytes[0], f->bytes[1]); break;
+		case FC_PACKETS:
+		case FC_BYTES: {
+			uint64_t p[2], b[2];
+
+			view_flows_counts(v->ctx, f, p, b);
+			if (c == FC_PACKETS)
+				pair_text(buf, sizeof(buf), p[0], p[1]);
+			else
+				pair_text(buf, sizeof(buf), b[0], b[1]);
+			break;
+		}
 		case FC_RATE: view_fmt_rate(buf, sizeof(buf), flow_rate(f, t)); break;
 		default: buf[0] = '\0';
 		}
@@ -506,15 +620,18 @@ static void draw_header(struct canvas *c, struct flowsv *v, const struct cols *k
 	canvas_fill(c, x, y, w, 1, ' ', SLOT_HEADER, 0);
 	for (i = 0; i < FC_COUNT; i++) {
 		char buf[32];
+		int attr = (int)v->sort == i ? CANVAS_BOLD : 0;
 
 		v->col_x[i] = k->x[i];
 		if (!k->w[i])
 			continue;
-		snprintf(buf, sizeof(buf), "%s%s", (int)v->sort == i ? "\xe2\x96\xbc" : "", col_names[i]);
-		if (numeric((enum fcol)i))
-			canvas_text_right(c, k->x[i], y, k->w[i], buf, SLOT_HEADER, (int)v->sort == i ? CANVAS_BOLD : 0);
-		else
-			canvas_text(c, k->x[i], y, k->w[i], buf, SLOT_HEADER, (int)v->sort == i ? CANVAS_BOLD : 0);
+		if (numeric((enum fcol)i)) {
+			view_sort_header(c, k->x[i], y, k->w[i], col_names[i], (int)v->sort == i, attr);
+			continue;
+		}
+		snprintf(buf, sizeof(buf), "%s%s", (int)v->sort != i ? "" : c->ascii ? "*" : "\xe2\x96\xbc",
+			 col_names[i]);
+		canvas_text(c, k->x[i], y, k->w[i], buf, SLOT_HEADER, attr);
 	}
 }
 
@@ -536,6 +653,7 @@ static void draw_row(struct canvas *c, const struct flowsv *v, const struct ct_t
 	bool sel = row == v->sel;
 	enum slot base = sel ? SLOT_SELECT : f->dying ? SLOT_DIM : SLOT_LABEL;
 	enum slot num = sel ? SLOT_SELECT : f->dying ? SLOT_DIM : SLOT_NUMBER;
+	uint64_t packets[2], bytes[2];
 	char buf[160];
 	size_t split;
 
@@ -581,9 +699,10 @@ static void draw_row(struct canvas *c, const struct flowsv *v, const struct ct_t
 		cell(c, k, FC_RATE, y, "\xe2\x80\x94", sel ? base : SLOT_DIM, 0);
 		return;
 	}
-	pair_text(buf, sizeof(buf), f->packets[0], f->packets[1]);
+	view_flows_counts(v->ctx, f, packets, bytes);
+	pair_text(buf, sizeof(buf), packets[0], packets[1]);
 	cell(c, k, FC_PACKETS, y, buf, num, 0);
-	pair_text(buf, sizeof(buf), f->bytes[0], f->bytes[1]);
+	pair_text(buf, sizeof(buf), bytes[0], bytes[1]);
 	cell(c, k, FC_BYTES, y, buf, num, 0);
 	view_fmt_rate(buf, sizeof(buf), flow_rate(f, t));
 	cell(c, k, FC_RATE, y, buf, sel ? base : flow_rate(f, t) > 0 ? (f->dying ? SLOT_DIM : SLOT_HIT) : SLOT_DIM, 0);
@@ -593,6 +712,7 @@ static void draw_summary(struct canvas *c, const struct flowsv *v, const struct 
 {
 	size_t i, nat[4] = { 0 }, closed = 0;
 	struct strbuf sb;
+	char when[24];
 	int n;
 
 	for (i = 0; i < t->nflows; i++) {
@@ -606,6 +726,11 @@ static void draw_summary(struct canvas *c, const struct flowsv *v, const struct 
 	if (t->max)
 		strbuf_addf(&sb, " of %llu", (unsigned long long)t->max);
 	n = canvas_text(c, x + 1, y, w - 1, sb.s, SLOT_LABEL, CANVAS_BOLD);
+	since_text(v->ctx, when, sizeof(when));
+	if (when[0]) { /* the counts: since z */
+		n += canvas_text(c, x + 1 + n, y, w - 1 - n, "  counts ", SLOT_DIM, 0);
+		n += canvas_text(c, x + 1 + n, y, w - 1 - n, when, SLOT_HINT, CANVAS_BOLD);
+	}
 	strbuf_reset(&sb);
 	strbuf_addf(&sb, "  SNAT %zu  DNAT %zu  both %zu", nat[CT_NAT_SNAT], nat[CT_NAT_DNAT], nat[CT_NAT_BOTH]);
 	if (closed)
@@ -641,7 +766,7 @@ static void flows_draw(struct view *vv, struct canvas *c, struct canvas_rect bod
 	int rows, y;
 	size_t i;
 
-	build_rows(v, t, false);
+	build_rows(v, st, false);
 	v->list_h = 0;
 	if (!t) {
 		draw_centered(c, body, 0, "conntrack unavailable", SLOT_WARN);
@@ -727,7 +852,7 @@ static int flows_action(struct view *vv, const struct ui_event *ev, struct view_
 	struct flowsv *v = (struct flowsv *)vv;
 	long to;
 
-	build_rows(v, st->ctx.ct, true);
+	build_rows(v, st, true);
 	if (view_list_move(ev->action, v->sel, v->nrows, v->list_h, &to)) {
 		move_to(v, to);
 		return REACT_REDRAW;
@@ -762,7 +887,7 @@ static void flows_explain(struct view *vv, struct view_stack *st, struct explain
 	struct flowsv *v = (struct flowsv *)vv;
 	char buf[120];
 
-	build_rows(v, st->ctx.ct, true);
+	build_rows(v, st, true);
 	if (!v->nrows)
 		return;
 	tuple_words(v->rows[v->sel], &v->rows[v->sel]->orig, buf, sizeof(buf), NULL);

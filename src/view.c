@@ -219,6 +219,7 @@ void view_stack_free(struct view_stack *st)
 	while (st->n)
 		view_stack_pop(st);
 	scene_layout_free(&st->ctx.scene);
+	view_flows_baseline(st, false);
 	free(st->ctx.trace.plan);
 	st->ctx.trace.plan = NULL;
 }
@@ -556,6 +557,7 @@ static int global_action(struct view_stack *st, const struct ui_event *ev)
 		/* Always a new baseline: pressed again mid-demo, it re-zeroes
 		 * (K goes back to the kernel's totals). */
 		model_set_baseline(ctx->model, true);
+		view_flows_baseline(st, true);
 		{
 			time_t t = (time_t)ctx->now_wall;
 			struct tm tm;
@@ -588,6 +590,7 @@ static int global_action(struct view_stack *st, const struct ui_event *ev)
 		if (!ctx->model->cur)
 			return REACT_NONE;
 		model_set_baseline(ctx->model, false);
+		view_flows_baseline(st, false);
 		view_stack_flash(st, SLOT_HINT, "%s", "counters: the kernel's totals (z sets a baseline)");
 		return REACT_REDRAW;
 	case UI_ACT_THEME:

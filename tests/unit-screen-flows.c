@@ -436,6 +436,101 @@ static void test_explain(void)
 	CHECK(has(st.ctx.flash, "no notes installed"));
 }
 
+/* The shown pair "a/b" of a flow's packets, as draw_row formats it. */
+static void packets_pair(const struct ct_flow *f, bool since_z, char *buf, size_t n)
+{
+	uint64_t p[2], b[2];
+	char x[16], y[16];
+
+	if (since_z) {
+		view_flows_counts(&st.ctx, f, p, b);
+	} else {
+		p[0] = f->packets[0];
+		p[1] = f->packets[1];
+	}
+	view_fmt_count(x, sizeof(x), p[0]);
+	view_fmt_count(y, sizeof(y), p[1]);
+	snprintf(buf, n, " %s/%s ", x, y);
+}
+
+/* z: every flow's counters since then (a flow begun after it: since its
+ * start), said in the header; K: the kernel's totals again (issue 15). */
+static void test_flows_baseline(void)
+{
+	struct ct_flow *ssh, fresh;
+	uint64_t base[2], p[2], b[2];
+	struct canvas c;
+	char want[48], *d;
+
+	setup(6);
+	act(UI_ACT_FLOWS);
+	ssh = demo_flow(IPPROTO_TCP, 22);
+	CHECK(ssh && ssh->has_acct && ssh->packets[0] > 0);
+	if (!ssh)
+		return;
+	base[0] = ssh->packets[0];
+	base[1] = ssh->packets[1];
+	act(UI_ACT_BASELINE);
+	CHECK(model.baseline_set);
+	d = draw(&c, 200, 40, false);
+	CHECK(has(d, "counts since "));
+	CHECK(has(d, " 0/0 ")); /* nothing counted yet */
+	free(d);
+	canvas_free(&c);
+	feed_ticks(2);
+	ssh = demo_flow(IPPROTO_TCP, 22);
+	CHECK(ssh && ssh->packets[0] > base[0]);
+	if (!ssh)
+		return;
+	view_flows_counts(&st.ctx, ssh, p, b);
+	CHECK_INT(p[0], ssh->packets[0] - base[0]);
+	CHECK_INT(p[1], ssh->packets[1] - base[1]);
+	CHECK_INT(b[0], ssh->bytes[0] - (ssh->bytes[0] / ssh->packets[0]) * base[0]);
+	packets_pair(ssh, true, want, sizeof(want));
+	d = draw(&c, 200, 40, false);
+	CHECK(has(d, want));
+	packets_pair(ssh, false, want, sizeof(want));
+	CHECK(!has(d, want));
+	free(d);
+	canvas_free(&c);
+	/* its details say the same */
+	act(UI_ACT_FILTER);
+	prompt_replace(":50022");
+	act(UI_ACT_ACCEPT);
+	act(UI_ACT_ENTER);
+	d = draw(&c, 120, 40, false);
+	snprintf(want, sizeof(want), "%llu packets,", (unsigned long long)p[0]);
+	CHECK(has(d, want));
+	free(d);
+	canvas_free(&c);
+	act(UI_ACT_BACK);
+	/* one id, another conntrack (ids are reused): counted from its start */
+	fresh = *ssh;
+	fresh.orig.sport++;
+	view_flows_counts(&st.ctx, &fresh, p, b);
+	CHECK_INT(p[0], ssh->packets[0]);
+	CHECK_INT(b[1], ssh->bytes[1]);
+	/* z again: a new baseline, from now */
+	act(UI_ACT_BASELINE);
+	view_flows_counts(&st.ctx, ssh, p, b);
+	CHECK_INT(p[0] + p[1] + b[0] + b[1], 0);
+	/* K: the kernel's totals */
+	act(UI_ACT_TOTALS);
+	CHECK(!model.baseline_set);
+	d = draw(&c, 200, 40, false);
+	CHECK(!has(d, "counts since"));
+	packets_pair(ssh, false, want, sizeof(want));
+	CHECK(has(d, want));
+	free(d);
+	canvas_free(&c);
+	/* ASCII: the sort mark is '*', not a 'v' that reads as a letter */
+	d = draw(&c, 120, 40, true);
+	CHECK(has(d, "*pkt/s"));
+	CHECK(!has(d, "vpkt/s"));
+	free(d);
+	canvas_free(&c);
+}
+
 struct screen_count test_screen_flows(void)
 {
 	struct screen_count r;
@@ -444,6 +539,7 @@ struct screen_count test_screen_flows(void)
 	test_flows_walk();
 	test_flows_states();
 	test_flows_extras();
+	test_flows_baseline();
 	test_explain();
 	r.checks = unit_checks;
 	r.failures = unit_failures;
