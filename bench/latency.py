@@ -7,9 +7,10 @@ server at SOCKET, showing the diagram. Each trial waits a random 0-0.6 s
 (so packets land at every phase of the refresh tick), sends one UDP packet
 and polls `tmux capture-pane` until the INPUT box's first table (filter,
 priority 0: the number after "N/s" on the first counter line under the
-box's title) grows. Latency = first capture that shows it - sendto(). Prints one line:
+box's title, or the last number of its "filter" line when the box has one
+line per table) grows. Latency = first capture that shows it - sendto(). Prints one line:
 
-    trials=N median_ms=M p90_ms=P max_ms=X min_ms=Y poll_ms=Q
+    trials=N median_ms=M p90_ms=P p99_ms=R max_ms=X min_ms=Y poll_ms=Q
 
 poll_ms is the mean time of one capture (the resolution of the figure).
 """
@@ -17,6 +18,7 @@ import random, re, socket, statistics, subprocess, sys, time
 
 sock_path, trials = sys.argv[1], int(sys.argv[2])
 num = re.compile(r"/s\s+(\d+(?:\.\d+)?)([KMG]?)\b")
+last = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)([KMG]?)(?![\w.])")
 
 
 def total():
@@ -31,7 +33,12 @@ def total():
             continue
         end = max(line.find("\u256e", x), line.find("+", x))
         for below in lines[i + 1:i + 6]:
-            m = num.search(below[x - 4:end if end > x else None])
+            seg = below[max(0, x - 4):end if end > x else None]
+            m = num.search(seg)
+            if not m and "filter" in seg:
+                # the compact box (a table a line): "filter  PRIO  PKT/S  TOTAL"
+                m = list(last.finditer(seg))[-1:] or None
+                m = m and m[0]
             if m:
                 v, unit = m.groups()
                 return float(v) * {"": 1, "K": 1e3, "M": 1e6, "G": 1e9}[unit]
@@ -59,6 +66,6 @@ for i in range(trials):
         if t1 - t0 > 5:
             sys.exit("latency.py: the counter did not move within 5 s")
 lat.sort()
-print("trials=%d median_ms=%.0f p90_ms=%.0f max_ms=%.0f min_ms=%.0f poll_ms=%.1f" %
-      (len(lat), statistics.median(lat), lat[min(len(lat) - 1, int(len(lat) * 0.9))], lat[-1], lat[0],
-       statistics.mean(polls) * 1000))
+pct = lambda p: lat[min(len(lat) - 1, int(len(lat) * p))]
+print("trials=%d median_ms=%.0f p90_ms=%.0f p99_ms=%.0f max_ms=%.0f min_ms=%.0f poll_ms=%.1f" %
+      (len(lat), statistics.median(lat), pct(0.9), pct(0.99), lat[-1], lat[0], statistics.mean(polls) * 1000))

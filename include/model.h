@@ -21,14 +21,23 @@ struct model_glow {
 	uint64_t packets;      /* counted since it lit ("+N") */
 };
 
+/* Counters and snapshot time where the current rate window began. */
+struct model_rate {
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t ns;
+	bool set;              /* false: none yet */
+};
+
 struct model_rule {
 	const struct snap_rule *snap;
 	bool known;            /* the rule existed in the previous snapshot */
 	bool reset;            /* counter went down: treated as a reset */
 	uint64_t d_packets;    /* delta since previous snapshot (0 if uncounted) */
 	uint64_t d_bytes;
-	double pps;            /* packets per second over the last interval */
+	double pps;            /* packets per second over the last rate window */
 	double bps;            /* bytes per second */
+	struct model_rate rate;
 	bool hit;              /* d_packets > 0 this tick */
 	uint64_t base_packets; /* counters at the baseline (z); shown = snap - base */
 	uint64_t base_bytes;
@@ -42,8 +51,11 @@ struct model_chain {
 	uint64_t d_bytes;
 	uint64_t d_policy_packets;
 	uint64_t d_policy_bytes;
-	double pps;
+	double pps;                   /* its rules' pps + policy_pps */
 	double bps;
+	double policy_pps;            /* the policy's packets per second */
+	double policy_bps;
+	struct model_rate rate_policy;
 	bool hit;
 	double heat;                  /* 0..1: 1 when hit, decays to 0 over ~2 s */
 	uint64_t total_packets;       /* sum of rule counters + policy (since baseline) */
@@ -56,6 +68,7 @@ struct model_chain {
 	bool entered_known;
 	uint64_t entered_packets;     /* since the baseline */
 	uint64_t d_entered_packets;   /* since the previous snapshot */
+	double entered_pps;           /* the pps of the rules that lead here */
 };
 
 struct model {
@@ -68,6 +81,13 @@ struct model {
 	bool baseline_set;
 	double glow_time;             /* seconds a hit stays lit (0: MODEL_GLOW_DEFAULT) */
 	uint64_t now_ns;              /* the current snapshot's time, moved on by model_cool */
+	/* Rates are counted over windows of at least this many seconds (0:
+	 * between two snapshots), so snapshots taken more often than the
+	 * refresh (the dashboard's fast tick) light and count at once but
+	 * rates do not turn into noise. A chain whose rules were not read
+	 * (rules_kept) keeps its rates; read again, its rate is over the
+	 * whole time since it was last read. */
+	double rate_window;
 };
 #define MODEL_GLOW_DEFAULT 5.0
 

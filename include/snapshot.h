@@ -77,6 +77,8 @@ struct snap_chain {
 	                       * (not the kernel's use counter, which adds the
 	                       * chain's own rules) */
 	bool instantiated;    /* false: iptables lists it, the kernel never created it */
+	bool rules_kept;      /* rules (and counters) copied from an earlier snapshot,
+	                       * not read this time (a refresh that did not want them) */
 	bool legacy;          /* x_tables (iptables-legacy), not nf_tables; rule
 	                       * handles are synthesized from content (no kernel handles) */
 	size_t nrules;

@@ -776,8 +776,10 @@ void collect_assemble_finish(struct snap_ruleset *rs, const struct snap_ruleset 
 			if (ch->nrules)
 				continue;
 			pch = chain_index_find(&pix, prev, ch->family, ch->table, ch->name);
-			if (pch && pch->nrules)
+			if (pch && pch->nrules) {
 				copy_chain_rules(ch, pch);
+				ch->rules_kept = true;
+			}
 		}
 		chain_index_free(&pix);
 	}

@@ -161,6 +161,30 @@ static uint64_t delta(uint64_t now, uint64_t before, bool *reset)
 	return now; /* counters were zeroed in between: count from zero */
 }
 
+/* A rate window that began at w and is at least m->rate_window long (with
+ * some slack for timer jitter) gives the rates and begins the next one;
+ * shorter, the rates stay. The first call only begins one. */
+static void rate_step(const struct model *m, struct model_rate *w, uint64_t now, uint64_t packets, uint64_t bytes,
+		      double *pps, double *bps)
+{
+	bool rst = false;
+	double el;
+
+	if (w->set) {
+		if (now <= w->ns)
+			return;
+		el = (double)(now - w->ns) / 1e9;
+		if (el < 0.8 * m->rate_window)
+			return;
+		*pps = delta(packets, w->packets, &rst) / el;
+		*bps = delta(bytes, w->bytes, &rst) / el;
+	}
+	w->packets = packets;
+	w->bytes = bytes;
+	w->ns = now;
+	w->set = true;
+}
+
 /* Previous model chains by (family, backend, table, name): a hash, since
  * rulesets with thousands of chains make a linear search per chain slow. */
 struct chain_map {
@@ -251,6 +275,7 @@ static void model_entered(const struct model *m, struct model_chain *mc, size_t 
 			else if (to->d_entered_packets != UINT64_MAX) {
 				to->entered_packets += model_rule_packets(&mc[i].rules[j]);
 				to->d_entered_packets += mc[i].rules[j].d_packets;
+				to->entered_pps += mc[i].rules[j].pps;
 			}
 		}
 	}
@@ -258,6 +283,7 @@ static void model_entered(const struct model *m, struct model_chain *mc, size_t 
 		if (mc[i].d_entered_packets == UINT64_MAX) {
 			mc[i].entered_known = false;
 			mc[i].entered_packets = mc[i].d_entered_packets = 0;
+			mc[i].entered_pps = 0;
 		}
 		if (!mc[i].snap->base)
 			glow_step(m, &mc[i].glow, &mc[i].glow, now,
@@ -311,6 +337,9 @@ void model_update(struct model *m, struct snap_ruleset *next)
 				if (omr) {
 					mr->base_packets = omr->base_packets;
 					mr->base_bytes = omr->base_bytes;
+					mr->rate = omr->rate;
+					mr->pps = omr->pps;
+					mr->bps = omr->bps;
 				}
 				if (mr->reset) {
 					mr->base_packets = 0;
@@ -321,10 +350,10 @@ void model_update(struct model *m, struct snap_ruleset *next)
 				mr->base_packets = 0;
 				mr->base_bytes = 0;
 			}
-			if (dt > 0) {
-				mr->pps = mr->d_packets / dt;
-				mr->bps = mr->d_bytes / dt;
-			}
+			if (!ch->rules_kept)
+				rate_step(m, &mr->rate, next->time_ns, r->packets, r->bytes, &mr->pps, &mr->bps);
+			if (dt <= 0)
+				mr->pps = mr->bps = 0;
 			mr->hit = mr->d_packets > 0;
 			glow_step(m, &mr->glow, omr_glow(m, hs), next->time_ns, mr->d_packets);
 			mc->d_packets += mr->d_packets;
@@ -342,14 +371,24 @@ void model_update(struct model *m, struct snap_ruleset *next)
 			}
 			mc->base_policy_packets = rst ? 0 : om->base_policy_packets;
 			mc->base_policy_bytes = rst ? 0 : om->base_policy_bytes;
+			mc->rate_policy = om->rate_policy;
+			mc->policy_pps = om->policy_pps;
+			mc->policy_bps = om->policy_bps;
 		}
+		rate_step(m, &mc->rate_policy, next->time_ns, ch->policy_counted ? ch->policy_packets : 0,
+			  ch->policy_counted ? ch->policy_bytes : 0, &mc->policy_pps, &mc->policy_bps);
+		if (dt <= 0)
+			mc->policy_pps = mc->policy_bps = 0;
 		if (ch->policy_counted)
 			mc->total_packets += ch->policy_packets - mc->base_policy_packets;
 		mc->d_packets += mc->d_policy_packets;
 		mc->d_bytes += mc->d_policy_bytes;
-		if (dt > 0) {
-			mc->pps = mc->d_packets / dt;
-			mc->bps = mc->d_bytes / dt;
+		/* kept rules keep their rates: the chain's is theirs plus the policy's */
+		mc->pps = mc->policy_pps;
+		mc->bps = mc->policy_bps;
+		for (j = 0; j < ch->nrules; j++) {
+			mc->pps += mc->rules[j].pps;
+			mc->bps += mc->rules[j].bps;
 		}
 		mc->hit = mc->d_packets > 0;
 		/* user chains glow with the packets that entered them (model_entered) */

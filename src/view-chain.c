@@ -249,7 +249,6 @@ static void draw_policy(struct canvas *c, const struct view_stack *st, const str
 			const struct cols *k, int y, int w)
 {
 	const struct snap_chain *ch = mc->snap;
-	const struct model *m = st->ctx.model;
 	char a[32], b[32], rt[32];
 	bool accept = ch->policy == 1; /* NF_ACCEPT */
 
@@ -263,7 +262,7 @@ static void draw_policy(struct canvas *c, const struct view_stack *st, const str
 		canvas_text_right(c, k->bytes, y, k->bw, "n/a", SLOT_DIM, 0);
 		canvas_text_right(c, k->rate, y, k->rw, "n/a", SLOT_DIM, 0);
 	} else {
-		double pps = m->interval > 0 ? (double)mc->d_policy_packets / m->interval : 0;
+		double pps = mc->policy_pps;
 
 		if (mc->d_policy_packets)
 			canvas_put(c, k->num + 5, y, 0x25cf, SLOT_HIT, 0);

@@ -433,7 +433,7 @@ static void draw_sub(struct canvas *c, const struct view_stack *st, const struct
 	elide_middle(name, sizeof(name), mc->snap->name, room);
 	snprintf(label, sizeof(label), "%*s\xe2\x94\x94 %s%s", indent, "", name, narrow ? "" : badge);
 	if (mc->entered_known) {
-		view_fmt_rate(rate, sizeof(rate), m->interval > 0 ? (double)mc->d_entered_packets / m->interval : 0);
+		view_fmt_rate(rate, sizeof(rate), mc->entered_pps);
 		view_fmt_count(total, sizeof(total), mc->entered_packets);
 	} else {
 		snprintf(rate, sizeof(rate), "\xe2\x80\x94"); /* — : a jump without a counter */

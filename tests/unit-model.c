@@ -118,6 +118,84 @@ static void test_entered(void)
 	model_free(&m);
 }
 
+/* FORWARD (base, read at every snapshot) and USER, whose rules a
+ * snapshot may keep from the previous one (rules_kept: not wanted). */
+static struct snap_ruleset *mk_fast(uint64_t t_ms, uint64_t fwd, uint64_t user, bool kept)
+{
+	struct spec a[] = { { 5, fwd, true } };
+	struct snap_ruleset *rs = mk(t_ms * 1000000ull, a, 1, 0);
+	struct snap_chain *u;
+
+	rs->chains = xreallocarray(rs->chains, 2, sizeof(*rs->chains));
+	u = &rs->chains[1];
+	memset(u, 0, sizeof(*u));
+	u->family = NFPROTO_IPV4;
+	u->table = xstrdup("filter");
+	u->name = xstrdup("USER");
+	u->hook = -1;
+	u->policy = -1;
+	u->instantiated = true;
+	u->rules_kept = kept;
+	u->nrules = 1;
+	u->rules = xcalloc(1, sizeof(*u->rules));
+	u->rules[0].handle = 9;
+	u->rules[0].counted = true;
+	u->rules[0].packets = user;
+	u->rules[0].bytes = user * 84;
+	u->rules[0].text = xstrdup("-A USER -j ACCEPT");
+	rs->nchains = 2;
+	return rs;
+}
+
+/* The dashboard's fast tick (snapshots every 100 ms between refreshes of
+ * 0.5 s, USER not re-read): FORWARD counts and lights at once, its rate
+ * stays the refresh's; USER keeps its delta-free rate; and a chain read
+ * again after several refreshes gets its rate over the whole time since
+ * it was read, not all of it in one tick. */
+static void test_fast_tick(void)
+{
+	struct model m;
+	const struct model_chain *f, *u;
+
+	model_init(&m);
+	m.rate_window = 0.5;
+	model_update(&m, mk_fast(0, 100, 10, false));
+	model_update(&m, mk_fast(500, 150, 20, false));   /* a refresh */
+	f = &m.chains[0];
+	u = &m.chains[1];
+	CHECK(f->pps > 99.9 && f->pps < 100.1);
+	CHECK(u->pps > 19.9 && u->pps < 20.1);
+	model_update(&m, mk_fast(600, 151, 20, true));    /* fast ticks */
+	f = &m.chains[0];
+	u = &m.chains[1];
+	CHECK_INT(f->d_packets, 1);
+	CHECK(f->hit);
+	CHECK(f->pps > 99.9 && f->pps < 100.1);           /* not 1 packet / 0.1 s */
+	CHECK_INT(u->d_packets, 0);
+	CHECK(!u->hit);
+	CHECK(u->pps > 19.9 && u->pps < 20.1);            /* not 0 */
+	CHECK(u->rules[0].pps > 19.9 && u->rules[0].pps < 20.1);
+	model_update(&m, mk_fast(700, 152, 20, true));
+	u = &m.chains[1];
+	CHECK_INT(u->d_packets, 0);
+	CHECK(u->pps > 19.9 && u->pps < 20.1);
+	model_update(&m, mk_fast(1000, 200, 30, false));  /* a refresh */
+	f = &m.chains[0];
+	u = &m.chains[1];
+	CHECK(f->pps > 99.9 && f->pps < 100.1);           /* (200 - 150) / 0.5 s */
+	CHECK_INT(u->d_packets, 10);
+	CHECK(u->pps > 19.9 && u->pps < 20.1);            /* (30 - 20) / 0.5 s */
+	/* USER unwanted for two refreshes, then read again: 40 packets in
+	 * 1.5 s, not in 0.5 s */
+	model_update(&m, mk_fast(1500, 250, 30, true));
+	model_update(&m, mk_fast(2000, 300, 30, true));
+	model_update(&m, mk_fast(2500, 350, 70, false));
+	u = &m.chains[1];
+	CHECK_INT(u->d_packets, 40);
+	CHECK(u->pps > 26.6 && u->pps < 26.7);
+	model_free(&m);
+}
+
 int main(void)
 {
 	struct model m;
@@ -199,5 +277,6 @@ int main(void)
 	model_free(&m);
 	test_glow();
 	test_entered();
+	test_fast_tick();
 	return unit_status("unit-model");
 }
