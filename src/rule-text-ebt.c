@@ -8,11 +8,13 @@
  * RETURN is a hidden last rule carrying an "ebtables policy" userdata
  * TLV: it reads as the command that set it ("-P CHAIN DROP").
  *
- * A rule ebtables could not have written (no counter, or something after
- * it but the verdict; a goto; a foreign expression; a comment) and the
- * x_tables blobs ebtables-nft uses for --ip-*, --arp-*, --vlan-*,
- * --mark, --pkttype-type, --log and -j mark return NULL: the caller
- * writes nft words, with the "[?]" marker where a blob is not decoded.
+ * The x_tables blobs ebtables-nft writes for --ip-* (ip), --mark (mark_m)
+ * and --pkttype-type (pkttype) are decoded; a rule ebtables could not
+ * have written (no counter, or something after it but the verdict; a
+ * goto; a foreign expression; a comment) or with another blob (--arp-*,
+ * --vlan-*, --log, -j mark ...) or more than two matches, which
+ * ebtables 1.8.9 lists with the middle ones missing, returns NULL: the caller writes nft
+ * words, with the "[?]" marker where a blob is not decoded.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +23,9 @@
 
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter_bridge/ebt_ip.h>
+#include <linux/netfilter_bridge/ebt_mark_m.h>
+#include <linux/netfilter_bridge/ebt_pkttype.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 
@@ -44,6 +49,7 @@ struct ebtw_state {
 	char iface[EBTW_NIF][IFNAMSIZ + 2];
 	bool iface_inv[EBTW_NIF];
 	struct strbuf matches;          /* " --limit 10/sec --limit-burst 5" */
+	int nmatches;
 	bool counted;                   /* the counter: only the verdict may follow */
 	int nverdicts;
 	struct strbuf target;           /* " -j ACCEPT" */
@@ -178,8 +184,7 @@ static bool ebtw_limit(struct ebtw_state *st, const struct nftnl_expr *e)
 	uint64_t period;
 
 	if (nftnl_expr_get_u32(e, NFTNL_EXPR_LIMIT_TYPE) != NFT_LIMIT_PKTS ||
-	    nftnl_expr_get_u32(e, NFTNL_EXPR_LIMIT_FLAGS) != 0 || rate == 0 || unit == 0 ||
-	    st->matches.len)
+	    nftnl_expr_get_u32(e, NFTNL_EXPR_LIMIT_FLAGS) != 0 || rate == 0 || unit == 0)
 		return false;
 	period = 10000 * unit / rate;
 	if (period == 0 || period > UINT32_MAX)
@@ -188,6 +193,98 @@ static bool ebtw_limit(struct ebtw_state *st, const struct nftnl_expr *e)
 	ebtw_rate(&st->matches, (uint32_t)period);
 	strbuf_addf(&st->matches, " --limit-burst %u", nftnl_expr_get_u32(e, NFTNL_EXPR_LIMIT_BURST));
 	return true;
+}
+
+/* libebt_ip's print: " --ip-src [! ]ADDR[/MASK]" ... in bitmask order. */
+static bool ebtw_ip(struct strbuf *sb, const struct ebt_ip_info *ip)
+{
+	static const uint8_t ports = EBT_IP_SPORT | EBT_IP_DPORT;
+	const uint16_t *pt[2] = { ip->sport, ip->dport };
+	const char *pname;
+	int i;
+
+	if (ip->bitmask & ~(EBT_IP_SOURCE | EBT_IP_DEST | EBT_IP_TOS | EBT_IP_PROTO | ports))
+		return false;	/* --ip-icmp-type, --ip-igmp-type: not decoded */
+	for (i = 0; i < 2; i++) {
+		uint8_t bit = i ? EBT_IP_DEST : EBT_IP_SOURCE;
+		uint8_t a[16] = { 0 }, m[16] = { 0 };
+
+		if (!(ip->bitmask & bit))
+			continue;
+		memcpy(a, i ? &ip->daddr : &ip->saddr, 4);
+		memcpy(m, i ? &ip->dmsk : &ip->smsk, 4);
+		strbuf_addf(sb, " --ip-%s%s", i ? "dst" : "src", ip->invflags & bit ? " !" : "");
+		rule_text_xt_addr_mask(sb, NFPROTO_IPV4, a, m);
+	}
+	if (ip->bitmask & EBT_IP_TOS)
+		strbuf_addf(sb, " --ip-tos%s 0x%02X", ip->invflags & EBT_IP_TOS ? " !" : "", ip->tos);
+	if (ip->bitmask & EBT_IP_PROTO) {
+		strbuf_addf(sb, " --ip-proto%s ", ip->invflags & EBT_IP_PROTO ? " !" : "");
+		pname = rule_text_xt_proto_name(ip->protocol);
+		if (pname)
+			strbuf_add(sb, pname);
+		else
+			strbuf_addf(sb, "%u", ip->protocol);
+	}
+	for (i = 0; i < 2; i++) {
+		uint8_t bit = i ? EBT_IP_DPORT : EBT_IP_SPORT;
+
+		if (!(ip->bitmask & bit))
+			continue;
+		strbuf_addf(sb, " --ip-%s%s %u", i ? "dport" : "sport", ip->invflags & bit ? " !" : "",
+			    pt[i][0]);
+		if (pt[i][0] != pt[i][1])
+			strbuf_addf(sb, ":%u", pt[i][1]);
+	}
+	return true;
+}
+
+/* libebt_mark_m's print */
+static bool ebtw_mark(struct strbuf *sb, const struct ebt_mark_m_info *m)
+{
+	strbuf_addf(sb, " --mark%s ", m->invert ? " !" : "");
+	if (m->bitmask == EBT_MARK_OR)
+		strbuf_addf(sb, "/0x%lx", m->mask);
+	else if (m->bitmask == EBT_MARK_AND && m->mask != 0xffffffff)
+		strbuf_addf(sb, "0x%lx/0x%lx", m->mark, m->mask);
+	else if (m->bitmask == EBT_MARK_AND)
+		strbuf_addf(sb, "0x%lx", m->mark);
+	else
+		return false;
+	return true;
+}
+
+/* libebt_pkttype's print, with the kernel's PACKET_* names */
+static bool ebtw_pkttype(struct strbuf *sb, const struct ebt_pkttype_info *p)
+{
+	static const char *const names[] = { "host", "broadcast", "multicast", "otherhost",
+					     "outgoing", "loopback", "fastroute" };
+
+	strbuf_addf(sb, " --pkttype-type%s ", p->invert ? " !" : "");
+	if (p->pkt_type < ARRAY_SIZE(names))
+		strbuf_add(sb, names[p->pkt_type]);
+	else
+		strbuf_addf(sb, "%u", p->pkt_type);
+	return true;
+}
+
+/* A compat match ebtables-nft writes, revision 0, its blob the size the
+ * kernel's struct has. */
+static bool ebtw_match(struct ebtw_state *st, const struct nftnl_expr *e)
+{
+	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_MT_NAME);
+	uint32_t len = 0;
+	const void *info = nftnl_expr_get(e, NFTNL_EXPR_MT_INFO, &len);
+
+	if (!name || !info || nftnl_expr_get_u32(e, NFTNL_EXPR_MT_REV) != 0)
+		return false;
+	if (!strcmp(name, "ip") && len >= sizeof(struct ebt_ip_info))
+		return ebtw_ip(&st->matches, info);
+	if (!strcmp(name, "mark_m") && len >= sizeof(struct ebt_mark_m_info))
+		return ebtw_mark(&st->matches, info);
+	if (!strcmp(name, "pkttype") && len >= sizeof(struct ebt_pkttype_info))
+		return ebtw_pkttype(&st->matches, info);
+	return false;
 }
 
 static bool ebtw_expr(void *arg, struct rt_regs *rs, const struct nftnl_expr *e, const char *name)
@@ -208,8 +305,12 @@ static bool ebtw_expr(void *arg, struct rt_regs *rs, const struct nftnl_expr *e,
 		return st->counted = true;
 	if (!strcmp(name, "cmp"))
 		return ebtw_cmp(st, rs, e);
+	/* ebtables 1.8.9 keeps only the first and the last of three or
+	 * more matches when it lists a rule: those are not its words */
 	if (!strcmp(name, "limit"))
-		return ebtw_limit(st, e);
+		return ++st->nmatches <= 2 && ebtw_limit(st, e);
+	if (!strcmp(name, "match"))
+		return ++st->nmatches <= 2 && ebtw_match(st, e);
 	if (!strcmp(name, "payload") || !strcmp(name, "meta") || !strcmp(name, "bitwise"))
 		return rule_text_reg_track(rs, e, name);
 	return false;

@@ -1100,6 +1100,31 @@ static void test_ebt_words(void)
 	add_verdict(r, NF_DROP, NULL);
 	nftnl_rule_set_data(r, NFTNL_RULE_USERDATA, policy_tlv, sizeof(policy_tlv));
 	expect(r, NFPROTO_BRIDGE, true, RULE_SYNTAX_IPT, "-P MYCHAIN DROP");
+	/* three matches: ebtables 1.8.9 would list only the first and last */
+	for (shape = 2; shape <= 3; shape++) {
+		struct rule_text rt;
+		int i;
+
+		r = rule_new(NFPROTO_BRIDGE, "filter", "FORWARD");
+		for (i = 0; i < shape; i++) {
+			struct nftnl_expr *e = nftnl_expr_alloc("limit");
+
+			nftnl_expr_set_u64(e, NFTNL_EXPR_LIMIT_RATE, 60);
+			nftnl_expr_set_u64(e, NFTNL_EXPR_LIMIT_UNIT, 60);
+			nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_BURST, 5);
+			nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_TYPE, NFT_LIMIT_PKTS);
+			nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_FLAGS, 0);
+			nftnl_rule_add_expr(r, e);
+		}
+		add_counter(r, 0, 0);
+		rule_text_render(r, NFPROTO_BRIDGE, true, NULL, &rt);
+		CHECK_INT(rt.syntax, shape == 2 ? RULE_SYNTAX_IPT : RULE_SYNTAX_NFT);
+		if (shape == 2)
+			CHECK_STR(rt.text, "-A FORWARD --limit 1/sec --limit-burst 5 --limit 1/sec "
+					   "--limit-burst 5 -j CONTINUE");
+		rule_text_free(&rt);
+		nftnl_rule_free(r);
+	}
 	/* the same rule in a table that is not ebtables' */
 	r = rule_new(NFPROTO_BRIDGE, "br", "MYCHAIN");
 	add_counter(r, 0, 0);
