@@ -8,22 +8,27 @@
  * RETURN is a hidden last rule carrying an "ebtables policy" userdata
  * TLV: it reads as the command that set it ("-P CHAIN DROP").
  *
- * The x_tables blobs ebtables-nft writes for --ip-* (ip), --mark (mark_m)
- * and --pkttype-type (pkttype) are decoded; a rule ebtables could not
- * have written (no counter, or something after it but the verdict; a
- * goto; a foreign expression; a comment) or with another blob (--arp-*,
- * --vlan-*, --log, -j mark ...) or more than two matches, which
- * ebtables 1.8.9 lists with the middle ones missing, returns NULL: the caller writes nft
- * words, with the "[?]" marker where a blob is not decoded.
+ * The x_tables blobs ebtables-nft writes for --ip-* (ip), --mark (mark_m),
+ * --pkttype-type (pkttype), --arp-op/--arp-ip-* (arp) and --vlan-id/
+ * --vlan-prio (vlan) are decoded; a rule ebtables could not have written
+ * (no counter, or something after it but the verdict; a goto; a foreign
+ * expression; a comment) or with another blob or option (--ip-icmp-type,
+ * --arp-mac-src, --vlan-encap, --log, -j mark ...) or more than two
+ * matches, which ebtables 1.8.9 lists with the middle ones missing,
+ * returns NULL: the caller writes nft words, with the "[?]" marker where
+ * a blob is not decoded.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <net/if.h>
 
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter_bridge/ebt_arp.h>
 #include <linux/netfilter_bridge/ebt_ip.h>
+#include <linux/netfilter_bridge/ebt_vlan.h>
 #include <linux/netfilter_bridge/ebt_mark_m.h>
 #include <linux/netfilter_bridge/ebt_pkttype.h>
 #include <libnftnl/expr.h>
@@ -195,6 +200,18 @@ static bool ebtw_limit(struct ebtw_state *st, const struct nftnl_expr *e)
 	return true;
 }
 
+/* " OPT [! ]ADDR[/MASK]" of an IPv4 address and mask (__be32 each) */
+static void ebtw_addr(struct strbuf *sb, const char *opt, bool inv, const void *addr,
+		      const void *mask)
+{
+	uint8_t a[16] = { 0 }, m[16] = { 0 };
+
+	memcpy(a, addr, 4);
+	memcpy(m, mask, 4);
+	strbuf_addf(sb, " %s%s", opt, inv ? " !" : "");
+	rule_text_xt_addr_mask(sb, NFPROTO_IPV4, a, m);
+}
+
 /* libebt_ip's print: " --ip-src [! ]ADDR[/MASK]" ... in bitmask order. */
 static bool ebtw_ip(struct strbuf *sb, const struct ebt_ip_info *ip)
 {
@@ -205,17 +222,10 @@ static bool ebtw_ip(struct strbuf *sb, const struct ebt_ip_info *ip)
 
 	if (ip->bitmask & ~(EBT_IP_SOURCE | EBT_IP_DEST | EBT_IP_TOS | EBT_IP_PROTO | ports))
 		return false;	/* --ip-icmp-type, --ip-igmp-type: not decoded */
-	for (i = 0; i < 2; i++) {
-		uint8_t bit = i ? EBT_IP_DEST : EBT_IP_SOURCE;
-		uint8_t a[16] = { 0 }, m[16] = { 0 };
-
-		if (!(ip->bitmask & bit))
-			continue;
-		memcpy(a, i ? &ip->daddr : &ip->saddr, 4);
-		memcpy(m, i ? &ip->dmsk : &ip->smsk, 4);
-		strbuf_addf(sb, " --ip-%s%s", i ? "dst" : "src", ip->invflags & bit ? " !" : "");
-		rule_text_xt_addr_mask(sb, NFPROTO_IPV4, a, m);
-	}
+	if (ip->bitmask & EBT_IP_SOURCE)
+		ebtw_addr(sb, "--ip-src", ip->invflags & EBT_IP_SOURCE, &ip->saddr, &ip->smsk);
+	if (ip->bitmask & EBT_IP_DEST)
+		ebtw_addr(sb, "--ip-dst", ip->invflags & EBT_IP_DEST, &ip->daddr, &ip->dmsk);
 	if (ip->bitmask & EBT_IP_TOS)
 		strbuf_addf(sb, " --ip-tos%s 0x%02X", ip->invflags & EBT_IP_TOS ? " !" : "", ip->tos);
 	if (ip->bitmask & EBT_IP_PROTO) {
@@ -236,6 +246,44 @@ static bool ebtw_ip(struct strbuf *sb, const struct ebt_ip_info *ip)
 		if (pt[i][0] != pt[i][1])
 			strbuf_addf(sb, ":%u", pt[i][1]);
 	}
+	return true;
+}
+
+/* libebt_vlan's print: --vlan-id, --vlan-prio (--vlan-encap is not
+ * decoded). */
+static bool ebtw_vlan(struct strbuf *sb, const struct ebt_vlan_info *v)
+{
+	if (v->bitmask & ~(EBT_VLAN_ID | EBT_VLAN_PRIO))
+		return false;
+	if (v->bitmask & EBT_VLAN_ID)
+		strbuf_addf(sb, " --vlan-id %s%u", v->invflags & EBT_VLAN_ID ? "! " : "", v->id);
+	if (v->bitmask & EBT_VLAN_PRIO)
+		strbuf_addf(sb, " --vlan-prio %s%u", v->invflags & EBT_VLAN_PRIO ? "! " : "", v->prio);
+	return true;
+}
+
+/* libebt_arp's print: --arp-op, --arp-ip-src, --arp-ip-dst (the
+ * others are not decoded). */
+static bool ebtw_arp(struct strbuf *sb, const struct ebt_arp_info *a)
+{
+	static const char *const ops[] = { "Request", "Reply", "Request_Reverse", "Reply_Reverse",
+					   "DRARP_Request", "DRARP_Reply", "DRARP_Error",
+					   "InARP_Request", "ARP_NAK" };
+	uint16_t op = ntohs(a->opcode);
+
+	if (a->bitmask & ~(EBT_ARP_OPCODE | EBT_ARP_SRC_IP | EBT_ARP_DST_IP))
+		return false;
+	if (a->bitmask & EBT_ARP_OPCODE) {
+		strbuf_addf(sb, " --arp-op%s ", a->invflags & EBT_ARP_OPCODE ? " !" : "");
+		if (op >= 1 && op <= ARRAY_SIZE(ops))
+			strbuf_add(sb, ops[op - 1]);
+		else
+			strbuf_addf(sb, "%u", op);
+	}
+	if (a->bitmask & EBT_ARP_SRC_IP)
+		ebtw_addr(sb, "--arp-ip-src", a->invflags & EBT_ARP_SRC_IP, &a->saddr, &a->smsk);
+	if (a->bitmask & EBT_ARP_DST_IP)
+		ebtw_addr(sb, "--arp-ip-dst", a->invflags & EBT_ARP_DST_IP, &a->daddr, &a->dmsk);
 	return true;
 }
 
@@ -284,6 +332,10 @@ static bool ebtw_match(struct ebtw_state *st, const struct nftnl_expr *e)
 		return ebtw_mark(&st->matches, info);
 	if (!strcmp(name, "pkttype") && len >= sizeof(struct ebt_pkttype_info))
 		return ebtw_pkttype(&st->matches, info);
+	if (!strcmp(name, "vlan") && len >= sizeof(struct ebt_vlan_info))
+		return ebtw_vlan(&st->matches, info);
+	if (!strcmp(name, "arp") && len >= sizeof(struct ebt_arp_info))
+		return ebtw_arp(&st->matches, info);
 	return false;
 }
 
