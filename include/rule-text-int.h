@@ -20,6 +20,17 @@ struct rule_text_sets;
 /* (rule-text.c) The comment TLV of NFTNL_RULE_USERDATA (type 0), allocated,
  * or NULL. */
 char *rule_text_udata_comment(const struct nftnl_rule *r);
+/* (rule-text.c) The first userdata TLV of type, its length in *tlen, or
+ * NULL. */
+const uint8_t *rule_text_udata_tlv(const struct nftnl_rule *r, uint8_t type, uint8_t *tlen);
+
+/* (rule-text.c) fn(arg, rs, e, name) for each expression of r until one
+ * returns false; true when all did. */
+struct rt_regs;
+typedef bool (*rule_text_expr_fn)(void *arg, struct rt_regs *rs, const struct nftnl_expr *e,
+				  const char *name);
+bool rule_text_expr_all(const struct nftnl_rule *r, rule_text_expr_fn fn, void *arg,
+			struct rt_regs *rs);
 
 /* (rule-text.c) An interface compare as iptables writes it into dst
  * (IFNAMSIZ + 2 bytes, empty): "eth0", or "eth+" when the compare stops
@@ -37,6 +48,12 @@ int rule_text_verdict_word(struct strbuf *sb, const struct nftnl_expr *e, bool g
  * `arptables -S` prints it ("-A INPUT -j ACCEPT --opcode 1"), allocated,
  * or NULL when arptables cannot express it (nft words then). */
 char *rule_text_arp(const struct nftnl_rule *r);
+
+/* (rule-text-ebt.c) A rule of an ebtables-nft bridge table as
+ * `ebtables-save` lists it ("-A FORWARD -p IPv4 -i eth0 -j ACCEPT"), a
+ * user chain's hidden policy rule as "-P CHAIN DROP", allocated, or NULL
+ * when ebtables cannot express it or it is not decoded (nft words then). */
+char *rule_text_ebt(const struct nftnl_rule *r);
 
 /* --- register tracker (rule-text-reg.c) ---------------------------------- */
 

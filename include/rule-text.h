@@ -37,7 +37,7 @@ struct rule_text {
  * x_tables extension whose blob is not decoded keeps its name with "[?]"
  * in place of its options ("-m bpf [?]", "-m sctp [?]"). ipt for
  * the arp filter table gives `arptables -S` words; for a bridge table
- * still nft syntax (no ebtables words).
+ * `ebtables-save` words for what ebtables-nft writes natively.
  * sets (may be NULL) holds the anonymous sets of the rule's generation:
  * a lookup of one is written inline as nft does ("tcp dport { 22, 80 }"),
  * any other set as "@name".

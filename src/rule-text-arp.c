@@ -134,9 +134,10 @@ static bool arpw_verdict(struct arpw_state *st, const struct nftnl_expr *e)
 	return true;
 }
 
-static bool arpw_expr(struct arpw_state *st, struct rt_regs *rs, const struct nftnl_expr *e,
-		      const char *name)
+static bool arpw_expr(void *arg, struct rt_regs *rs, const struct nftnl_expr *e, const char *name)
 {
+	struct arpw_state *st = arg;
+
 	if (!strcmp(name, "counter"))
 		return true;
 	if (!strcmp(name, "cmp"))
@@ -234,21 +235,15 @@ char *rule_text_arp(const struct nftnl_rule *r)
 {
 	struct arpw_state st;
 	struct rt_regs rs;
-	struct nftnl_expr_iter *it;
-	struct nftnl_expr *e;
 	const char *chain = nftnl_rule_get_str(r, NFTNL_RULE_CHAIN);
 	char *text = NULL;
-	bool ok = chain != NULL;
+	bool ok;
 
 	memset(&st, 0, sizeof(st));
 	strbuf_init(&st.target);
 	strbuf_init(&st.target_opts);
 	rule_text_reg_init(&rs);
-	it = nftnl_expr_iter_create(r);
-	while (ok && it && (e = nftnl_expr_iter_next(it)) != NULL)
-		ok = arpw_expr(&st, &rs, e, nftnl_expr_get_str(e, NFTNL_EXPR_NAME));
-	if (it)
-		nftnl_expr_iter_destroy(it);
+	ok = chain != NULL && rule_text_expr_all(r, arpw_expr, &st, &rs);
 	if (ok && st.ntargets <= 1 && arpw_made(&st, r))
 		text = arpw_text(&st, chain);
 	strbuf_free(&st.target);

@@ -14,8 +14,8 @@
  * foreign expression iptables silently skips, a verdict plus a second
  * target, a native `log` without a group shown as NFLOG) comes out in nft
  * syntax instead of iptables words that would lie. The arp filter table's
- * rules get arptables words (rule-text-arp.c); it does not write ebtables
- * words: rules of bridge tables come out in nft syntax. Only the rule is
+ * rules get arptables words (rule-text-arp.c), those of the bridge filter,
+ * nat and broute tables ebtables words (rule-text-ebt.c). Only the rule is
  * read; sets and chains live elsewhere.
  */
 #include <stdio.h>
@@ -37,9 +37,8 @@
 
 /* --- user comment (rule userdata TLV) ------------------------------------ */
 
-/* libnftnl's NFTNL_UDATA_RULE_COMMENT: type 0, NUL-terminated. Parsed by
- * hand so unknown TLVs (ebtables policy, newer compat data) are skipped. */
-char *rule_text_udata_comment(const struct nftnl_rule *r)
+/* Parsed by hand so unknown TLVs (newer compat data) are skipped. */
+const uint8_t *rule_text_udata_tlv(const struct nftnl_rule *r, uint8_t type, uint8_t *tlen)
 {
 	const uint8_t *p;
 	uint32_t len = 0, off = 0;
@@ -48,15 +47,42 @@ char *rule_text_udata_comment(const struct nftnl_rule *r)
 		return NULL;
 	p = nftnl_rule_get_data(r, NFTNL_RULE_USERDATA, &len);
 	while (p && off + 2 <= len) {
-		uint8_t type = p[off], l = p[off + 1];
+		uint8_t l = p[off + 1];
 
 		if (off + 2 + l > len)
 			break;
-		if (type == 0 && l > 0)
-			return xstrndup((const char *)p + off + 2, strnlen((const char *)p + off + 2, l));
+		if (p[off] == type) {
+			*tlen = l;
+			return p + off + 2;
+		}
 		off += 2 + l;
 	}
 	return NULL;
+}
+
+/* libnftnl's NFTNL_UDATA_RULE_COMMENT: type 0, NUL-terminated. */
+char *rule_text_udata_comment(const struct nftnl_rule *r)
+{
+	uint8_t l = 0;
+	const uint8_t *c = rule_text_udata_tlv(r, 0, &l);
+
+	if (!c || l == 0)
+		return NULL;
+	return xstrndup((const char *)c, strnlen((const char *)c, l));
+}
+
+bool rule_text_expr_all(const struct nftnl_rule *r, rule_text_expr_fn fn, void *arg,
+			struct rt_regs *rs)
+{
+	struct nftnl_expr_iter *it = nftnl_expr_iter_create(r);
+	struct nftnl_expr *e;
+	bool ok = it != NULL;
+
+	while (ok && (e = nftnl_expr_iter_next(it)) != NULL)
+		ok = fn(arg, rs, e, nftnl_expr_get_str(e, NFTNL_EXPR_NAME));
+	if (it)
+		nftnl_expr_iter_destroy(it);
+	return ok;
 }
 
 /* --- iptables words ------------------------------------------------------ */
@@ -742,6 +768,8 @@ void rule_text_render(const struct nftnl_rule *r, uint8_t family, bool ipt,
 		out->text = ipsave_render(r, family, out);
 	else if (ipt && family == NFPROTO_ARP)
 		out->text = rule_text_arp(r);
+	else if (ipt && family == NFPROTO_BRIDGE)
+		out->text = rule_text_ebt(r);
 	if (out->text) {
 		out->syntax = RULE_SYNTAX_IPT;
 		scan_rule(r, out);

@@ -105,7 +105,9 @@ static bool read_expected(const char *path, struct lines *out)
 
 		if (line[0] == '*') {
 			snprintf(table, sizeof(table), "%s", line + 1);
-		} else if (!strncmp(line, "-A ", 3) && sscanf(line + 3, "%255s", chain) == 1) {
+		} else if ((!strncmp(line, "-A ", 3) || !strncmp(line, "-P ", 3)) &&
+			   sscanf(line + 3, "%255s", chain) == 1) {
+			/* -P: an ebtables user chain's policy, a rule in nf_tables */
 			snprintf(key, sizeof(key), "%s %s", table, chain);
 			lines_add(out, key, line, false);
 		} else if (!strncmp(line, "@nft ", 5) && sscanf(line + 5, "%255s", chain) == 1) {
@@ -1040,6 +1042,96 @@ static void test_arp_words(void)
 	}
 }
 
+/* ebtables words only for a rule ebtables-nft could have written: the
+ * counter after every match and before the verdict, no goto; a policy
+ * marker on anything but a bare ACCEPT/DROP rule is not a policy. */
+static void test_ebt_words(void)
+{
+	static const uint8_t policy_tlv[] = { 1, 4, 1, 0, 0, 0 };
+	static const uint8_t ip[2] = { 0x08, 0x00 };
+	struct nftnl_rule *r;
+	int shape;
+
+	for (shape = 0; shape < 6; shape++) {
+		r = rule_new(NFPROTO_BRIDGE, "filter", "FORWARD");
+		if (shape == 1)
+			add_counter(r, 0, 0);	/* before the match: not ebtables' */
+		add_payload(r, NFT_PAYLOAD_LL_HEADER, 12, 2);
+		add_cmp(r, NFT_CMP_EQ, ip, 2);
+		if (shape != 0 && shape != 1)
+			add_counter(r, 0, 0);
+		if (shape == 3)
+			add_verdict(r, NFT_GOTO, "X");
+		else if (shape != 5)
+			add_verdict(r, NF_ACCEPT, NULL);
+		if (shape == 4)	/* a policy rule with a match */
+			nftnl_rule_set_data(r, NFTNL_RULE_USERDATA, policy_tlv, sizeof(policy_tlv));
+		switch (shape) {
+		case 0:
+			expect(r, NFPROTO_BRIDGE, true, RULE_SYNTAX_NFT, "ether type ip accept");
+			break;
+		case 1:
+			expect(r, NFPROTO_BRIDGE, true, RULE_SYNTAX_NFT, "counter ether type ip accept");
+			break;
+		case 2:
+			expect(r, NFPROTO_BRIDGE, true, RULE_SYNTAX_IPT, "-A FORWARD -p IPv4 -j ACCEPT");
+			break;
+		case 3: {
+			struct rule_text rt;
+
+			rule_text_render(r, NFPROTO_BRIDGE, true, NULL, &rt);
+			CHECK_INT(rt.syntax, RULE_SYNTAX_NFT);
+			CHECK(rt.is_goto);
+			rule_text_free(&rt);
+			nftnl_rule_free(r);
+			break;
+		}
+		case 4:
+			expect(r, NFPROTO_BRIDGE, true, RULE_SYNTAX_NFT, "ether type ip counter accept");
+			break;
+		default:
+			expect(r, NFPROTO_BRIDGE, true, RULE_SYNTAX_IPT, "-A FORWARD -p IPv4 -j CONTINUE");
+			break;
+		}
+	}
+	/* the hidden policy rule of a user chain */
+	r = rule_new(NFPROTO_BRIDGE, "filter", "MYCHAIN");
+	add_counter(r, 0, 0);
+	add_verdict(r, NF_DROP, NULL);
+	nftnl_rule_set_data(r, NFTNL_RULE_USERDATA, policy_tlv, sizeof(policy_tlv));
+	expect(r, NFPROTO_BRIDGE, true, RULE_SYNTAX_IPT, "-P MYCHAIN DROP");
+	/* three matches: ebtables 1.8.9 would list only the first and last */
+	for (shape = 2; shape <= 3; shape++) {
+		struct rule_text rt;
+		int i;
+
+		r = rule_new(NFPROTO_BRIDGE, "filter", "FORWARD");
+		for (i = 0; i < shape; i++) {
+			struct nftnl_expr *e = nftnl_expr_alloc("limit");
+
+			nftnl_expr_set_u64(e, NFTNL_EXPR_LIMIT_RATE, 60);
+			nftnl_expr_set_u64(e, NFTNL_EXPR_LIMIT_UNIT, 60);
+			nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_BURST, 5);
+			nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_TYPE, NFT_LIMIT_PKTS);
+			nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_FLAGS, 0);
+			nftnl_rule_add_expr(r, e);
+		}
+		add_counter(r, 0, 0);
+		rule_text_render(r, NFPROTO_BRIDGE, true, NULL, &rt);
+		CHECK_INT(rt.syntax, shape == 2 ? RULE_SYNTAX_IPT : RULE_SYNTAX_NFT);
+		if (shape == 2)
+			CHECK_STR(rt.text, "-A FORWARD --limit 1/sec --limit-burst 5 --limit 1/sec "
+					   "--limit-burst 5 -j CONTINUE");
+		rule_text_free(&rt);
+		nftnl_rule_free(r);
+	}
+	/* the same rule in a table that is not ebtables' */
+	r = rule_new(NFPROTO_BRIDGE, "br", "MYCHAIN");
+	add_counter(r, 0, 0);
+	add_verdict(r, NF_DROP, NULL);
+	expect(r, NFPROTO_BRIDGE, false, RULE_SYNTAX_NFT, "counter drop");
+}
+
 /* --- x_tables extensions: what the fixtures cannot show ------------------ */
 
 /* A resolver that knows no set. */
@@ -1157,6 +1249,7 @@ int main(int argc, char **argv)
 		test_ipt_table();
 		test_nft_words_raw();
 		test_arp_words();
+		test_ebt_words();
 		test_xt_ext_blobs();
 	}
 	return unit_status("unit-rule-text");

@@ -14,6 +14,11 @@
 #   NAME.rules   iptables-restore file      NAME.rules6  ip6tables-restore file
 #   NAME.nft     nft -f file                NAME.arprules arptables-restore file
 #                (its arp filter table is listed with `arptables -S`)
+#   NAME.ebrules ebtables-restore file: its bridge filter, nat and broute
+#                tables are listed with `ebtables-save` (1.8.9 has no -S);
+#                a user chain's policy other than RETURN, which
+#                ebtables-nft keeps as a hidden last rule, is expected as
+#                "-P CHAIN POLICY"
 #   NAME.ipset   `ipset restore` file loaded before the rules; writes
 #                OUT/NAME.ipsets ("INDEX NAME" lines) for -m set / -j SET
 #   NAME.nft-add nft -f file applied afterwards with `add rule` only, to put
@@ -54,11 +59,31 @@ if [ "${1:-}" = "--inner" ]; then
 	[ -f "$here/$name.rules6" ] && load ip6tables-restore "$here/$name.rules6"
 	[ -f "$here/$name.nft" ] && load nft -f "$here/$name.nft"
 	[ -f "$here/$name.arprules" ] && load arptables-restore <"$here/$name.arprules"
+	[ -f "$here/$name.ebrules" ] && grep -v '^#' "$here/$name.ebrules" | load ebtables-restore
+
+	# ebt_list -t TABLE -S: ebtables-save's lines of TABLE, then "-P CHAIN
+	# POLICY" for each user chain whose policy is a hidden rule
+	ebt_list() {
+		ebtables-save | awk -v t="*$2" '
+			/^\*/ { on = ($0 == t); next }
+			!on { next }
+			/^-A / { print; next }
+			/^:/ {
+				c = substr($1, 2)
+				if (c !~ /^(INPUT|FORWARD|OUTPUT|PREROUTING|POSTROUTING|BROUTING)$/ && $2 != "RETURN")
+					pol = pol "-P " c " " $2 "\n"
+			}
+			END { printf "%s", pol }'
+	}
 
 	# ipt_cmd FAMILY: the -S tool for an iptables-nft family, or nothing
-	ipt_cmd() { case $1 in ip) echo iptables ;; ip6) echo ip6tables ;; arp) echo arptables ;; esac; }
+	ipt_cmd() { case $1 in ip) echo iptables ;; ip6) echo ip6tables ;; arp) echo arptables ;; bridge) echo ebt_list ;; esac; }
+	# the lines of a -S listing that are rules
+	rule_rx() { if [ "$1" = bridge ]; then echo '^-[AP] '; else echo '^-A'; fi; }
 	is_ipt_table() {
 		[ "$1" = arp ] && { [ "$2" = filter ]; return; }
+		# bridge tables are ebtables' only where the ruleset says so
+		[ "$1" = bridge ] && { [ -f "$here/$name.ebrules" ] && case $2 in filter | nat | broute) return 0 ;; esac; return 1; }
 		[ -n "$(ipt_cmd "$1")" ] && case " $ipt_tables " in *" $2 "*) return 0 ;; esac
 		return 1
 	}
@@ -67,7 +92,7 @@ if [ "${1:-}" = "--inner" ]; then
 	# what iptables lists before native rules are added
 	nft list tables | while read -r _ fam tbl; do
 		is_ipt_table "$fam" "$tbl" || continue
-		"$(ipt_cmd "$fam")" -t "$tbl" -S 2>/dev/null | grep '^-A' >"$tmp/before.$fam.$tbl" || :
+		"$(ipt_cmd "$fam")" -t "$tbl" -S 2>/dev/null | grep "$(rule_rx "$fam")" >"$tmp/before.$fam.$tbl" || :
 		# rule handles count per table: remember where this one was
 		nft -a list table "$fam" "$tbl" 2>/dev/null |
 			sed -n 's/.*# handle \([0-9]*\)$/\1/p' | sort -n | tail -1 >"$tmp/maxh.$fam.$tbl"
@@ -100,10 +125,10 @@ if [ "${1:-}" = "--inner" ]; then
 			# iptables refuses a table with foreign rules, or (for some
 			# expressions) silently leaves the rule out: count them
 			lines=$("$(ipt_cmd "$fam")" -t "$tbl" -S 2>/dev/null) || lines=FAILED
-			nipt=$(printf '%s\n' "$lines" | grep -c '^-A' || :)
+			nipt=$(printf '%s\n' "$lines" | grep -c "$(rule_rx "$fam")" || :)
 			nall=$(nft_rules "$fam" "$tbl" 0 | wc -l)
 			if [ "$lines" != FAILED ] && [ "$nipt" -eq "$nall" ]; then
-				printf '%s\n' "$lines" | grep '^-A' || :
+				printf '%s\n' "$lines" | grep "$(rule_rx "$fam")" || :
 			else
 				cat "$tmp/before.$fam.$tbl" 2>/dev/null || :
 				nft_rules "$fam" "$tbl" "$(cat "$tmp/maxh.$fam.$tbl" 2>/dev/null || echo 0)"
@@ -128,7 +153,7 @@ out=$(cd "$out" && pwd)
 
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
-	for f in "$here"/*.rules "$here"/*.rules6 "$here"/*.nft "$here"/*.arprules; do
+	for f in "$here"/*.rules "$here"/*.rules6 "$here"/*.nft "$here"/*.arprules "$here"/*.ebrules; do
 		[ -e "$f" ] || continue
 		n=${f##*/}
 		# xtables.*: legacy-only extensions (tests/fixtures/make-legacy-fixtures.sh)
