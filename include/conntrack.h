@@ -132,7 +132,7 @@ struct ct_table {
 	bool acct;              /* nf_conntrack_acct in this netns */
 	enum src_status status;
 	char *error;            /* why status != SRC_OK, or NULL */
-	uint64_t resyncs;       /* ENOBUFS episodes (events lost, re-dumped) */
+	uint64_t resyncs;       /* events lost (ENOBUFS or the kernel's count), re-dumped */
 	uint64_t events_lost;   /* flows the resync dumps found wrong (estimate) */
 	uint64_t events;        /* events applied */
 	uint32_t gen;           /* snapshots taken (complete dumps) */
@@ -317,11 +317,14 @@ int ct_collect_event_fd(const struct ct_collect *c);
  */
 int ct_collect_events(struct ct_collect *c, double now);
 /*
- * Full dump when opts.min_interval (or, for big tables, 15 times the last
- * dump's duration: ~7% of a core at most) has passed, or when
- * force: counters, states and timeouts, flows the kernel no longer has
- * become dying; also refreshes max, acct and the kernel's count. Returns 1
- * dumped, 0 not due, -1 failed (status and error say why; data kept).
+ * Reads the kernel's count (ct_collect_stats) and dumps when force, when
+ * that count has differed from the mirror's for 3 calls in a row (events
+ * were lost: counted as a resync), or for counters and timeouts when
+ * opts.min_interval and 100 times the last dump's duration (~1% of a core)
+ * have passed (15 times without an event socket, where dumps are all there
+ * is). A dump refreshes counters, states and timeouts; flows the kernel no
+ * longer has become dying. Returns 1 dumped, 0 not due, -1 failed (status
+ * and error say why; data kept).
  */
 int ct_collect_refresh(struct ct_collect *c, double now, bool force);
 /* Cheap (no dump; ~2 ms as `conntrack -C`, mostly its exec): the kernel's

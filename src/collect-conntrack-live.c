@@ -2,7 +2,8 @@
  * collect-conntrack-live.c - the conntrack collector's sockets: a request
  * socket for dumps and CT_GET_STATS, an event socket on NFNLGRP_CONNTRACK_NEW
  * and _DESTROY (UPDATE optional) with a big forced receive buffer, and the
- * ENOBUFS recovery: drain, then dump and reconcile (netlink.md 5.3).
+ * ENOBUFS recovery: drain, then dump and reconcile (netlink.md 5.3); a
+ * kernel count that stays apart from the mirror's triggers a dump too.
  * Everything read goes through ct_table_apply_buf(), the path replays take.
  *
  * Does not parse (collect-conntrack-parse.c does), never exits, never blocks on
@@ -42,6 +43,8 @@ struct ct_collect {
 	size_t bufsize;
 	double last_try;
 	bool tried;
+	unsigned int mismatches; /* stats checks in a row where the kernel's
+				  * count differed from the mirror's */
 	ct_tap_fn tap;
 	void *tap_arg;
 	struct nlbuf tapbuf;     /* one dump's bytes, when tapped */
@@ -429,25 +432,62 @@ int ct_collect_stats(struct ct_collect *c)
 	return r;
 }
 
+/* Stats checks in a row that must find the kernel's count different from
+ * the mirror's before it is trusted as lost events: one check can fall
+ * between a flow's creation and its NEW event reaching us. */
+#define CT_MISMATCH_CHECKS 3
+
+/*
+ * With events the mirror's list is kept by the event socket; a full dump
+ * is needed only when events were lost. ENOBUFS says so (ct_collect_events
+ * resyncs then); the kernel's count (CT_GET_STATS, ~µs) differing from the
+ * mirror's for CT_MISMATCH_CHECKS checks in a row says so too (an event
+ * dropped without ENOBUFS, a socket that joined late). Counters and timeouts
+ * come only with dumps, so they are still refreshed, but on a CPU budget:
+ * one dump per CT_COUNTER_GAP times its own duration (~1% of a core).
+ */
+#define CT_COUNTER_GAP 100
+#define CT_MISMATCH_GAP 15
+
+static bool count_says_lost(struct ct_collect *c, double now)
+{
+	if (!c->t.has_kernel_count || c->t.kernel_count == c->t.count) {
+		c->mismatches = 0;
+		return false;
+	}
+	if (++c->mismatches < CT_MISMATCH_CHECKS)
+		return false;
+	/* churn can keep the two apart without a loss: never more often
+	 * than the old periodic dump did */
+	return now - c->last_try >= c->t.dump_ms / 1000.0 * CT_MISMATCH_GAP;
+}
+
 int ct_collect_refresh(struct ct_collect *c, double now, bool force)
 {
+	double gap = c->o.min_interval;
+	bool lost = false;
 	int r;
 
-	/* Big tables: a dump costs ~3 us per flow (324 ms at 100k), so space
-	 * dumps to keep them near 7% of a core; events keep the list itself
-	 * current in between, only counters and timeouts wait. */
-	double gap = c->o.min_interval;
-
-	if (c->t.dump_ms / 1000.0 * 15 > gap)
-		gap = c->t.dump_ms / 1000.0 * 15;
-	if (!force && c->tried && now - c->last_try < gap)
-		return 0;
+	if (c->ev && c->t.dump_ms / 1000.0 * CT_COUNTER_GAP > gap)
+		gap = c->t.dump_ms / 1000.0 * CT_COUNTER_GAP;
+	else if (!c->ev && c->t.dump_ms / 1000.0 * CT_MISMATCH_GAP > gap)
+		gap = c->t.dump_ms / 1000.0 * CT_MISMATCH_GAP;   /* dumps only */
+	if (!force && c->tried && now - c->last_try < gap) {
+		ct_collect_stats(c);
+		lost = c->ev && count_says_lost(c, now);
+		if (!lost)
+			return 0;
+		c->t.resyncs++;
+	}
 	c->last_try = now;
 	c->tried = true;
+	c->mismatches = 0;
 	ct_collect_stats(c);
-	r = dump(c, now, false);
+	r = dump(c, now, lost);
 	if (r == 0 && c->req)
 		dump_expects(c);
 	ct_table_expire(&c->t, now);
+	if (lost)
+		(void)get_stats(c);   /* the count as of the dump */
 	return r < 0 ? -1 : 1;
 }

@@ -159,9 +159,11 @@ static const struct ct_table *live_conntrack(struct feed *f, bool flows)
 	 * bounds it (an overflow is a resync, then empty). */
 	for (i = 0; i < 1024 && ct_collect_events(l->ct, now) > 0; i++)
 		;
-	/* a dump reads the stats itself; between dumps the count still moves */
-	if (!flows || ct_collect_refresh(l->ct, now, false) == 0)
+	/* refresh reads the count itself (it checks the mirror against it) */
+	if (!flows)
 		ct_collect_stats(l->ct);
+	else
+		ct_collect_refresh(l->ct, now, false);
 	live_record_ct(l, ct_collect_table(l->ct));
 	return ct_collect_table(l->ct);
 }

@@ -7,6 +7,7 @@
  *   -t SECS   run the poll loop this long (default: one dump, no loop)
  *   -i SECS   stop after SECS without events, once events were seen
  *   -n        no periodic dumps: only the first one and the resync dumps
+ *   -I SECS   opts.min_interval: seconds between the periodic dumps
  *   -b BYTES  event socket receive buffer; -G: never grow it
  *   -s USEC   sleep after each batch of events (a slow consumer)
  *   -u        subscribe to UPDATE events too
@@ -177,10 +178,11 @@ int main(int argc, char **argv)
 	struct strbuf sb;
 	int ch;
 
-	while ((ch = getopt(argc, argv, "t:i:nb:Gs:uEjlL:rB:qV")) != -1) {
+	while ((ch = getopt(argc, argv, "t:i:I:nb:Gs:uEjlL:rB:qV")) != -1) {
 		switch (ch) {
 		case 't': run = atof(optarg); break;
 		case 'i': idle = atof(optarg); break;
+		case 'I': o.min_interval = atof(optarg); break;
 		case 'n': periodic = false; break;
 		case 'b': o.rcvbuf = atoi(optarg); break;
 		case 'G': o.rcvbuf_max = -1; break;
@@ -195,7 +197,7 @@ int main(int argc, char **argv)
 		case 'q': quiet = true; break;
 		case 'V': check = true; break;
 		default:
-			fprintf(stderr, "usage: ctwatch [-t SECS] [-i SECS] [-n] [-b BYTES] [-G] "
+			fprintf(stderr, "usage: ctwatch [-t SECS] [-i SECS] [-I SECS] [-n] [-b BYTES] [-G] "
 					"[-s USEC] [-u] [-E] [-j] [-l] [-L N] [-r] [-B N] [-q]\n");
 			return 2;
 		}
