@@ -398,7 +398,7 @@ static void test_crowded(void)
 
 static void test_golden(void)
 {
-	static const int sizes[][2] = { { 80, 24 }, { 120, 40 }, { 200, 60 } };
+	static const int sizes[][2] = { { 80, 24 }, { 120, 40 }, { 200, 60 }, { 250, 70 } };
 	struct canvas c;
 	char name[64], *d;
 	size_t i;
@@ -430,8 +430,11 @@ static void test_golden(void)
 	act(UI_ACT_DOWN);
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		snprintf(name, sizeof(name), "chain-%dx%d", sizes[i][0], sizes[i][1]);
-		free(draw(&c, sizes[i][0], sizes[i][1], false));
+		d = draw(&c, sizes[i][0], sizes[i][1], false);
 		golden(name, &c);
+		/* From 200 columns the diagram stays beside the chain. */
+		CHECK(has(d, "PREROUTING ") == (sizes[i][0] >= VIEW_SPLIT_W));
+		free(d);
 		canvas_free(&c);
 	}
 
