@@ -407,8 +407,12 @@ static void test_golden(void)
 	setup(8);
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		snprintf(name, sizeof(name), "diagram-%dx%d", sizes[i][0], sizes[i][1]);
-		free(draw(&c, sizes[i][0], sizes[i][1], false));
+		d = draw(&c, sizes[i][0], sizes[i][1], false);
 		golden(name, &c);
+		/* Ghost slots where there is room, never in place of a table. */
+		CHECK(has(d, "security\xe2\x82\x86 (empty)") == (sizes[i][1] >= 60));
+		CHECK(has(d, "raw\xe2\x82\x84"));
+		free(d);
 		canvas_free(&c);
 	}
 	d = draw(&c, 80, 24, true);
