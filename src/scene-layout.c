@@ -754,17 +754,11 @@ bool scene_layout_update_zoom(struct scene *s, const struct snap_ruleset *rs, in
 			cap = zoom ? maxsub - k % ncap : maxsub - k / (int)ntries;
 			if (plan(&g, s, tries[t], cap, false)) {
 				struct geo gg;
-				size_t tt;
 
-				/* Ghosts where they fit without taking a table or a
-				 * tree row: in a plainer style if need be (not zoomed:
-				 * fewer things, bigger). */
-				for (tt = t; !zoom && tt < ntries; tt++)
-					if (plan(&gg, s, tries[tt], cap, true)) {
-						g = gg;
-						t = tt;
-						break;
-					}
+				/* Ghosts where they fit without taking a table, a tree
+				 * row or the style (not zoomed: fewer things, bigger). */
+				if (!zoom && plan(&gg, s, tries[t], cap, true))
+					g = gg;
 				s->style = tries[t];
 				layout_columns(s, &g);
 				return true;
