@@ -79,7 +79,7 @@ struct model {
 	double interval;              /* seconds between prev and cur */
 	uint64_t ticks;
 	bool baseline_set;
-	double glow_time;             /* seconds a hit stays lit (0: MODEL_GLOW_DEFAULT) */
+	double glow_time;             /* seconds a hit stays lit (0: MODEL_GLOW_DEFAULT, <0: none) */
 	uint64_t now_ns;              /* the current snapshot's time, moved on by model_cool */
 	/* Rates are counted over windows of at least this many seconds (0:
 	 * between two snapshots), so snapshots taken more often than the

@@ -54,6 +54,17 @@ struct scene_sub {
 	struct canvas_rect r;    /* one row; w 0: no room */
 };
 
+/* A ghost slot: a standard iptables table that could sit at this hook at
+ * its priority but is absent ("raw₄ (empty)"), drawn dim where there is
+ * room, so the hook × table matrix shows. Not selectable. */
+#define SCENE_MAX_GHOSTS 48
+struct scene_ghost {
+	int hook;
+	size_t before;           /* placed before the hook's item number `before` */
+	char label[40];
+	struct canvas_rect r;    /* one row; w 0: no room (dropped first) */
+};
+
 struct scene_hook {
 	struct canvas_rect r;    /* frame (ROWS), title row + stack (BOXES), heading row (LIST) */
 	size_t first, n;         /* its items: items[first .. first + n) */
@@ -100,6 +111,8 @@ struct scene {
 	size_t nitems;
 	struct scene_sub *subs;  /* the chain tree, grouped by item */
 	size_t nsubs;
+	struct scene_ghost ghosts[SCENE_MAX_GHOSTS];
+	size_t nghosts;          /* placed or not: see r.w */
 	struct scene_node nodes[SCENE_MAX_NODES];
 	size_t nnodes;
 	struct scene_arrow arrows[SCENE_MAX_ARROWS];

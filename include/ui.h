@@ -27,6 +27,7 @@ struct ui_opts {
 	bool no_color;         /* --no-color or NO_COLOR */
 	int family_mode;       /* 0 both, 4, 6 */
 	bool ascii;            /* force ASCII line drawing */
+	double glow_time;      /* seconds a hit stays lit; 0: no afterglow */
 };
 
 /* Run the dashboard on feed until the user quits or INT/TERM/HUP arrives.

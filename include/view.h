@@ -23,6 +23,7 @@
 #define VIEW_MIN_W 40            /* below this, "need at least W×H" */
 #define VIEW_MIN_H 10
 #define VIEW_STACK_MAX 32
+#define VIEW_SPLIT_W 200         /* from this wide, the diagram stays beside a chain or trace */
 
 enum react {
 	REACT_NONE = 0,
@@ -132,6 +133,7 @@ struct view_ctx {
 	const char *notes_error;
 	bool zoom;               /* Z: the diagram bigger, with fewer details */
 	bool bare;               /* D: no title, status or key bar */
+	bool split;              /* the diagram is drawn beside the top view this frame */
 	bool own;                /* i: iptop's own tables (iptop_trace) shown, dim */
 	bool observe_live;       /* the feed can observe hooks (live) */
 	bool observing;          /* iptop_observe is installed (the loop keeps it true) */

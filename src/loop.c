@@ -575,6 +575,7 @@ int ui_run(struct feed *feed, const struct ui_opts *opts, char **cause)
 	}
 
 	model_init(&l.model);
+	l.model.glow_time = opts->glow_time > 0 ? opts->glow_time : -1;
 	view_stack_init(&l.st, &l.model, feed->netns_label, feed->backend, opts->family_mode, opts->interval_ms,
 			l.theme.name);
 	l.st.ctx.trace.live = !feed->replay;

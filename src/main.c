@@ -21,6 +21,7 @@
 #include "explain.h"
 #include "feed.h"
 #include "iptop.h"
+#include "model.h"
 #include "serve.h"
 #include "trace.h"
 #include "ui.h"
@@ -47,6 +48,8 @@ static const char usage_text[] =
 	"      --theme NAME|FILE   colour theme: default, mono, light, projector, or a file\n"
 	"      --no-color          no colours (also when NO_COLOR is set)\n"
 	"      --ascii             draw boxes with ASCII characters\n"
+	"      --glow SECONDS      how long a hit chain or rule stays lit, fading (default 5;\n"
+	"                          0 for no afterglow; at most 3600)\n"
 	"      --trace FILTER      follow packets matching FILTER (iptables words: '-p icmp -s 172.20.0.2')\n"
 	"      --trace-rate N      trace at most N packets per second (default 10), with --trace\n"
 	"      --trace-legacy      also trace iptables-legacy rules: sets the namespace's\n"
@@ -114,6 +117,7 @@ enum {
 	OPT_SERVE_RULES,
 	OPT_SERVE_TIMEOUT,
 	OPT_SERVE_MAX_CONNS,
+	OPT_GLOW,
 };
 
 static const struct option long_opts[] = {
@@ -145,6 +149,7 @@ static const struct option long_opts[] = {
 	{ "serve-rules", required_argument, NULL, OPT_SERVE_RULES },
 	{ "serve-timeout", required_argument, NULL, OPT_SERVE_TIMEOUT },
 	{ "serve-max-conns", required_argument, NULL, OPT_SERVE_MAX_CONNS },
+	{ "glow", required_argument, NULL, OPT_GLOW },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -249,6 +254,17 @@ static int parse_delay(const char *s)
 	return (int)(d * 1000 + 0.5);
 }
 
+/* --glow: seconds from 0 (no afterglow) to 3600. */
+static double parse_glow(const char *s)
+{
+	double d = plain_decimal(s, true) ? strtod(s, NULL) : -1;
+
+	if (d < 0 || d > 3600)
+		usage_error("invalid time '%s' for --glow: give seconds from 0 to 3600, "
+			    "as digits with an optional decimal point", s);
+	return d;
+}
+
 /* A whole number from 1 for option opt ("-n/--iterations"), what it counts. */
 static int parse_count(const char *s, const char *opt, const char *what)
 {
@@ -329,6 +345,7 @@ int main(int argc, char **argv)
 
 	memset(&uo, 0, sizeof(uo));
 	uo.interval_ms = DEFAULT_INTERVAL_MS;
+	uo.glow_time = MODEL_GLOW_DEFAULT;
 
 	if (argc > 1 && strcmp(argv[1], "lab") == 0)
 		return run_lab(argv + 1);
@@ -380,6 +397,7 @@ int main(int argc, char **argv)
 				usage_error("invalid --serve-rules '%s': give all, counted or commented", optarg);
 			break;
 		case OPT_SERVE_TIMEOUT: so.timeout_ms = parse_delay(optarg); serve_opt = true; break;
+		case OPT_GLOW: uo.glow_time = parse_glow(optarg); break;
 		case OPT_SERVE_MAX_CONNS: so.max_conns = parse_count(optarg, "--serve-max-conns", "number of connections"); serve_opt = true; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': {

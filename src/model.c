@@ -33,6 +33,8 @@ static void glow_step(const struct model *m, struct model_glow *g, const struct 
 		      uint64_t d)
 {
 	*g = old ? *old : (struct model_glow){ 0, 0 };
+	if (m->glow_time < 0)
+		d = 0, *g = (struct model_glow){ 0, 0 };
 	if (g->lit_ns && (double)(now - g->lit_ns) / 1e9 >= glow_time(m))
 		*g = (struct model_glow){ 0, 0 };
 	if (d) {

@@ -18,7 +18,10 @@
  * at a priority equal to an nf_tables chain's the kernel runs the one
  * registered last first, which no dump tells: legacy is put second. A
  * row above the frames (the NIC row) is kept for the backends line when
- * legacy tables show. Knows nothing of counters or colours.
+ * legacy tables show. Where rows are left over, the standard tables a hook
+ * could hold but does not are ghost slots ("raw₄ (empty)") at their
+ * priority; they are the first thing dropped for room. Knows nothing of
+ * counters or colours.
  */
 #include "config.h"
 
@@ -159,6 +162,68 @@ static void make_label(struct scene_item *it, const struct snap_ruleset *rs, con
 		snprintf(it->label, sizeof(it->label), "%s%s %s", ch->table, suffix, ch->name);
 }
 
+/* ---- ghost slots ------------------------------------------------------------------ */
+
+/* iptables' tables, in priority order, and the hooks each has a chain at. */
+#define HK(h) (1u << (h))
+static const struct std_table {
+	const char *name;
+	int prio;
+	unsigned hooks;
+} std_tables[] = {
+	{ "raw", -300, HK(NF_INET_PRE_ROUTING) | HK(NF_INET_LOCAL_OUT) },
+	{ "mangle", -150, 0x1f },
+	{ "nat", -100, HK(NF_INET_PRE_ROUTING) | HK(NF_INET_LOCAL_OUT) },
+	{ "filter", 0, HK(NF_INET_LOCAL_IN) | HK(NF_INET_FORWARD) | HK(NF_INET_LOCAL_OUT) },
+	{ "security", 50, HK(NF_INET_LOCAL_IN) | HK(NF_INET_FORWARD) | HK(NF_INET_LOCAL_OUT) },
+	{ "nat", 100, HK(NF_INET_LOCAL_IN) | HK(NF_INET_POST_ROUTING) },
+};
+
+/* The standard tables absent from each hook, for each family shown, with
+ * where they would sit among the hook's items (by priority, then family). */
+static void build_ghosts(struct scene *s, const struct snap_ruleset *rs, bool has4, bool has6)
+{
+	uint8_t fams[2];
+	size_t nf = 0, t, f, k;
+	int h;
+
+	if (has4)
+		fams[nf++] = NFPROTO_IPV4;
+	if (has6)
+		fams[nf++] = NFPROTO_IPV6;
+	if (!nf)
+		fams[nf++] = (s->family_mode & ~SCENE_OWN) == 6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
+	for (h = 0; h < SCENE_NHOOKS; h++) {
+		const struct scene_hook *hk = &s->hooks[h];
+
+		for (t = 0; t < ARRAY_SIZE(std_tables); t++) {
+			if (!(std_tables[t].hooks & HK(h)))
+				continue;
+			for (f = 0; f < nf; f++) {
+				struct scene_ghost *gh;
+				size_t before = 0;
+				bool present = false;
+
+				for (k = 0; k < hk->n; k++) {
+					const struct snap_chain *ch = &rs->chains[s->items[hk->first + k].chain];
+
+					present |= ch->family == fams[f] && strcmp(ch->table, std_tables[t].name) == 0;
+					if (ch->prio < std_tables[t].prio ||
+					    (ch->prio == std_tables[t].prio && family_rank(ch->family) <= family_rank(fams[f])))
+						before = k + 1;
+				}
+				if (present || s->nghosts == SCENE_MAX_GHOSTS)
+					continue;
+				gh = &s->ghosts[s->nghosts++];
+				gh->hook = h;
+				gh->before = before;
+				snprintf(gh->label, sizeof(gh->label), "%s%s (empty)", std_tables[t].name,
+					 !(has4 && has6) ? "" : fams[f] == NFPROTO_IPV4 ? "\xe2\x82\x84" : "\xe2\x82\x86");
+			}
+		}
+	}
+}
+
 /* ---- the chain tree ----------------------------------------------------------- */
 
 #define TREE_MAX 48        /* user chains listed under one table at most */
@@ -259,6 +324,7 @@ struct geo {
 	int shown[SCENE_NHOOKS];
 	int per;             /* rows per item (ROWS/ROWS2) */
 	int tree_cap;        /* tree rows per item at most */
+	bool ghosts;         /* room for the ghost slots too */
 	int extra[SCENE_NHOOKS]; /* tree rows in the shown items of each hook */
 };
 
@@ -270,6 +336,16 @@ static int hook_extra(const struct scene *s, const struct geo *g, int hook)
 
 	for (k = 0; k < hk->n && (int)k < g->shown[hook]; k++)
 		n += (int)tree_rows(&s->items[hk->first + k], g->tree_cap);
+	return n;
+}
+
+static int hook_ghosts(const struct scene *s, const struct geo *g, int hook)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; g->ghosts && i < s->nghosts; i++)
+		n += s->ghosts[i].hook == hook;
 	return n;
 }
 
@@ -291,7 +367,7 @@ static int need_height(const struct geo *g)
 }
 
 /* Widths and heights for a style; false if it cannot fit. */
-static bool plan(struct geo *g, const struct scene *s, enum scene_style style, int tree_cap)
+static bool plan(struct geo *g, const struct scene *s, enum scene_style style, int tree_cap, bool ghosts)
 {
 	int colmin = style == SCENE_BOXES ? BOXES_COL_MIN : ROWS_COL_MIN;
 	int colmax = style == SCENE_BOXES ? BOXES_COL_MAX : ROWS_COL_MAX;
@@ -301,6 +377,7 @@ static bool plan(struct geo *g, const struct scene *s, enum scene_style style, i
 	g->style = style;
 	g->per = style == SCENE_ROWS2 ? 2 : 1;
 	g->tree_cap = tree_cap;
+	g->ghosts = ghosts;
 	g->bw = (s->w - 2 * GAP_MIN) / 3;
 	if (g->bw > colmax)
 		g->bw = colmax;
@@ -318,11 +395,11 @@ static bool plan(struct geo *g, const struct scene *s, enum scene_style style, i
 		if (g->shown[h] > maxn)
 			maxn = g->shown[h];
 		g->extra[h] = hook_extra(s, g, h);
-		g->hh[h] = frame_height(g, s->hooks[h].n, g->extra[h]);
+		g->hh[h] = frame_height(g, s->hooks[h].n, g->extra[h]) + hook_ghosts(s, g, h);
 	}
 	if (need_height(g) <= s->h)
 		return true;
-	if (style != SCENE_ROWS || tree_cap > 0)
+	if (style != SCENE_ROWS || tree_cap > 0 || ghosts)
 		return false;
 	/* Crowded (both families, many tables): cut the longest frames down,
 	 * the last row saying "+N more", as long as two rows remain. */
@@ -395,18 +472,37 @@ static void place_tree(struct scene *s, struct scene_item *it, size_t rows, int 
 	}
 }
 
+/* The ghosts that go before the hook's item k, from row *y. Between boxes
+ * a ghost takes the gap row above the next box's (its arrow passes it). */
+static void place_ghosts(struct scene *s, const struct geo *g, int hook, size_t k, int *y, bool after_box)
+{
+	const struct canvas_rect *f = &s->hooks[hook].r;
+	int in = g->style == SCENE_BOXES ? 4 : 2;
+	size_t i;
+
+	for (i = 0; g->ghosts && i < s->nghosts; i++) {
+		struct scene_ghost *gh = &s->ghosts[i];
+
+		if (gh->hook != hook || gh->before != k)
+			continue;
+		gh->r = (struct canvas_rect){ f->x + in, after_box ? *y - 1 : *y, f->w - 2 * in, 1 };
+		(*y)++;
+	}
+}
+
 static void place_items(struct scene *s, const struct geo *g, int hook)
 {
 	struct scene_hook *hk = &s->hooks[hook];
 	const struct canvas_rect *f = &hk->r;
 	size_t k;
-	int y = f->y + 1;
+	int y = f->y + (hk->n ? 1 : 2), prev_bottom = 0; /* empty: below "no chains" */
 
 	for (k = 0; k < hk->n; k++) {
 		struct scene_item *it = &s->items[hk->first + k];
 		size_t rows = tree_rows(it, g->tree_cap);
 
 		memset(&it->r, 0, sizeof(it->r));
+		place_ghosts(s, g, hook, k, &y, g->style == SCENE_BOXES && k > 0);
 		if ((int)k >= g->shown[hook]) {
 			place_tree(s, it, 0, 0, 0, 0);
 			continue;
@@ -420,8 +516,9 @@ static void place_items(struct scene *s, const struct geo *g, int hook)
 			y += it->r.h + 1;
 			if (k > 0)
 				add_arrow(s, -1, hook, (long)(hk->first + k), true, 2,
-					  (struct scene_point[]){ P(it->r.x + it->r.w / 2, it->r.y - 2),
+					  (struct scene_point[]){ P(it->r.x + it->r.w / 2, prev_bottom),
 								  P(it->r.x + it->r.w / 2, it->r.y - 1) });
+			prev_bottom = it->r.y + it->r.h - 1;
 			continue;
 		}
 		if ((size_t)g->shown[hook] < hk->n && (int)k == g->shown[hook] - 1) {
@@ -435,6 +532,7 @@ static void place_items(struct scene *s, const struct geo *g, int hook)
 		place_tree(s, it, rows, it->r.x, it->r.y + g->per, it->r.w);
 		y += g->per + (int)rows;
 	}
+	place_ghosts(s, g, hook, hk->n, &y, g->style == SCENE_BOXES && hk->n > 0);
 	hk->hidden = 0;
 	if ((size_t)g->shown[hook] < hk->n) {
 		hk->hidden = hk->n - (size_t)g->shown[hook] + 1;
@@ -635,8 +733,10 @@ bool scene_layout_update_zoom(struct scene *s, const struct snap_ruleset *rs, in
 	}
 	free(picks);
 
-	if (rs)
+	if (rs) {
 		build_tree(s, rs);
+		build_ghosts(s, rs, has4, has6);
+	}
 	s->style = SCENE_LIST;
 	/* The chain tree first: the most tree rows that fit in any style,
 	 * then the richest style at that. Zoomed, the double rows come first
@@ -652,7 +752,13 @@ bool scene_layout_update_zoom(struct scene *s, const struct snap_ruleset *rs, in
 			size_t t = zoom ? (size_t)(k / ncap) : (size_t)(k % (int)ntries);
 
 			cap = zoom ? maxsub - k % ncap : maxsub - k / (int)ntries;
-			if (plan(&g, s, tries[t], cap)) {
+			if (plan(&g, s, tries[t], cap, false)) {
+				struct geo gg;
+
+				/* Ghosts where they fit without taking a table, a tree
+				 * row or the style (not zoomed: fewer things, bigger). */
+				if (!zoom && plan(&gg, s, tries[t], cap, true))
+					g = gg;
 				s->style = tries[t];
 				layout_columns(s, &g);
 				return true;

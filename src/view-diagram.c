@@ -670,6 +670,11 @@ static void draw_columns(struct canvas *c, const struct view_stack *st, const st
 	for (i = 0; i < s->narrows; i++)
 		if (s->arrows[i].item < 0)
 			draw_arrow(c, ox, oy, &s->arrows[i], arrow_slot(st, s, &s->arrows[i]));
+	/* Ghost slots: dim, over the arrow that passes them. */
+	for (i = 0; i < s->nghosts; i++)
+		if (s->ghosts[i].r.w > 0)
+			canvas_text_fit(c, ox + s->ghosts[i].r.x, oy + s->ghosts[i].r.y, s->ghosts[i].r.w,
+					s->ghosts[i].label, SLOT_DIM, 0);
 	for (i = 0; i < s->nnodes; i++) {
 		const struct scene_node *n = &s->nodes[i];
 		int x = canvas_text(c, ox + n->x, oy + n->y, -1, n->text, SLOT_NODE, 0);

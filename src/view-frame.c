@@ -383,6 +383,17 @@ void view_frame_keybar(struct view_stack *st, struct canvas *c, int y)
 		canvas_text_fit(c, x, y, c->w - x, "legacy rules not traced (L in the trace view)", SLOT_WARN, 0);
 }
 
+/* At VIEW_SPLIT_W columns and more, a chain or the trace list opened over
+ * the diagram goes beside it instead: the diagram keeps the left half
+ * (drawn as it is, no keys), the top view the right; a line between. */
+static bool split_view(const struct view_stack *st, const struct canvas *c)
+{
+	const struct view *top = view_stack_top(st);
+
+	return c->w >= VIEW_SPLIT_W && st->n > 1 && strcmp(st->v[0]->ops->name, "diagram") == 0 &&
+	       (strcmp(top->ops->name, "chain") == 0 || strcmp(top->ops->name, "trace") == 0);
+}
+
 void view_stack_draw(struct view_stack *st, struct canvas *c)
 {
 	struct view *top = view_stack_top(st);
@@ -400,6 +411,19 @@ void view_stack_draw(struct view_stack *st, struct canvas *c)
 	body.y = bare ? 0 : 1;
 	body.w = c->w;
 	body.h = bare ? c->h : c->h - 3;
+	st->ctx.split = split_view(st, c);
+	if (st->ctx.split) {
+		struct view *d = st->v[0];
+		struct canvas_rect left = { body.x, body.y, body.w / 2, body.h };
+
+		d->body = left;
+		canvas_set_clip(c, left.x, left.y, left.w, left.h);
+		d->ops->draw(d, c, left, st);
+		canvas_reset_clip(c);
+		canvas_vline(c, left.w, body.y, body.h, SLOT_DIM);
+		body.x = left.w + 1;
+		body.w -= left.w + 1;
+	}
 	top->body = body;
 	canvas_set_clip(c, body.x, body.y, body.w, body.h);
 	top->ops->draw(top, c, body, st);

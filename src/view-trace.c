@@ -665,7 +665,7 @@ static void trace_draw(struct view *vv, struct canvas *c, struct canvas_rect bod
 	p = view_trace_selected(st);
 	sel = sel_row(st);
 	/* A tall screen: the diagram above, the packet's path lit on it. */
-	if (p && body.h >= DIAGRAM_MIN_H && body.w >= DIAGRAM_MIN_W) {
+	if (p && body.h >= DIAGRAM_MIN_H && body.w >= DIAGRAM_MIN_W && !st->ctx.split) {
 		struct canvas_rect d = { body.x, body.y, body.w, body.h / 2 };
 
 		top_h = d.h;
