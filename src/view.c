@@ -628,6 +628,21 @@ static void prompt_add(char *s, size_t size, uint32_t ch)
 	}
 }
 
+/* Typing and deleting in a prompt; false for any other key. */
+static bool prompt_edit(struct view_ctx *ctx, const struct ui_event *ev)
+{
+	if (ev->action == UI_ACT_TEXT) {
+		if (ev->ch >= 0x20)
+			prompt_add(ctx->prompt, sizeof(ctx->prompt), ev->ch);
+		return true;
+	}
+	if (ev->action == UI_ACT_TEXT_DEL) {
+		prompt_delete(ctx->prompt);
+		return true;
+	}
+	return false;
+}
+
 /* Does a new trace filter stay within the families whose nf_log bindings
  * the user let legacy tracing change (L)? Then it traces legacy rules too;
  * else L asks again, with what the new filter would change. */
@@ -649,18 +664,14 @@ static int trace_prompt(struct view_stack *st, const struct ui_event *ev)
 {
 	struct view_ctx *ctx = &st->ctx;
 
+	if (ev->action == UI_ACT_TEXT && ev->ch == 't' && !ctx->prompt[0]) {
+		ctx->prompting = false;
+		view_stack_flash(st, SLOT_HINT, "%s", "no trace started");
+		return REACT_REDRAW;
+	}
+	if (prompt_edit(ctx, ev))
+		return REACT_REDRAW;
 	switch (ev->action) {
-	case UI_ACT_TEXT:
-		if (ev->ch == 't' && !ctx->prompt[0]) {
-			ctx->prompting = false;
-			view_stack_flash(st, SLOT_HINT, "%s", "no trace started");
-		} else if (ev->ch >= 0x20) {
-			prompt_add(ctx->prompt, sizeof(ctx->prompt), ev->ch);
-		}
-		return REACT_REDRAW;
-	case UI_ACT_TEXT_DEL:
-		prompt_delete(ctx->prompt);
-		return REACT_REDRAW;
 	case UI_ACT_CANCEL:
 		ctx->prompting = false;
 		view_stack_flash(st, SLOT_HINT, "%s", "no trace started");
@@ -685,14 +696,9 @@ static int mark_prompt(struct view_stack *st, const struct ui_event *ev)
 {
 	struct view_ctx *ctx = &st->ctx;
 
+	if (prompt_edit(ctx, ev))
+		return REACT_REDRAW;
 	switch (ev->action) {
-	case UI_ACT_TEXT:
-		if (ev->ch >= 0x20)
-			prompt_add(ctx->prompt, sizeof(ctx->prompt), ev->ch);
-		return REACT_REDRAW;
-	case UI_ACT_TEXT_DEL:
-		prompt_delete(ctx->prompt);
-		return REACT_REDRAW;
 	case UI_ACT_CANCEL:
 		ctx->prompting = false;
 		view_stack_flash(st, SLOT_HINT, "%s", "no chapter marked");
@@ -764,13 +770,8 @@ int view_stack_event(struct view_stack *st, const struct ui_event *ev)
 	if (ctx->prompting && ctx->prompt_kind == VIEW_PROMPT_MARK && ev->action != UI_ACT_RESIZE)
 		return mark_prompt(st, ev);
 	if (ctx->prompting && ev->action != UI_ACT_RESIZE) {
-		switch (ev->action) {
+		switch (prompt_edit(ctx, ev) ? UI_ACT_TEXT : ev->action) {
 		case UI_ACT_TEXT:
-			if (ev->ch >= 0x20)
-				prompt_add(ctx->prompt, sizeof(ctx->prompt), ev->ch);
-			break;
-		case UI_ACT_TEXT_DEL:
-			prompt_delete(ctx->prompt);
 			break;
 		case UI_ACT_ACCEPT:
 			ctx->prompting = false;
