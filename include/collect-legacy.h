@@ -112,7 +112,11 @@ int32_t collect_legacy_prio(const char *table, int hook);
  * Read every legacy table (IPv4 and IPv6) the current network namespace
  * has and append their chains to rs. Opens only tables listed in
  * /proc/net/ip_tables_names and ip6_tables_names; never writes anything.
- * raw, when not NULL, gets the bytes read (appended), for recordings;
+ * prev (NULL: none) is the previous snapshot: a table that counted
+ * something there and reads all zero now is read again a few times over
+ * ~250 ms, in case an iptables-legacy commit was caught between its
+ * SET_REPLACE and SET_ADD_COUNTERS. raw, when not NULL, gets the bytes
+ * read (appended), for recordings;
  * replay them with collect_legacy_parse().
  *
  * Returns 0 with *status SRC_OK (also when there are no legacy tables),
@@ -125,8 +129,8 @@ int32_t collect_legacy_prio(const char *table, int hook);
  *                    GET_ENTRIES (EAGAIN, retried)
  *   SRC_ERROR        anything else
  */
-int collect_legacy_read(struct snap_ruleset *rs, struct nlbuf *raw, enum src_status *status,
-			char **cause);
+int collect_legacy_read(struct snap_ruleset *rs, const struct snap_ruleset *prev, struct nlbuf *raw,
+			enum src_status *status, char **cause);
 
 /* The legacy tables of one family (NFPROTO_IPV4 / NFPROTO_IPV6) the
  * current namespace has, from /proc: *names is an allocated array of n

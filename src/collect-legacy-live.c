@@ -11,13 +11,24 @@
  * changes the host. The /proc files are mode 0440 for the namespace's
  * root; the socket needs CAP_NET_RAW, the getsockopts CAP_NET_ADMIN.
  * It does not parse blobs (collect-legacy.c) and never writes a table.
+ *
+ * Quirk two: iptables-legacy commits a change in two steps, SET_REPLACE
+ * (the kernel installs the new table with every counter cleared) then
+ * SET_ADD_COUNTERS (libiptc puts back what each rule had counted). A read
+ * between the two sees a table with no history, and the next read a
+ * delta of its whole history. So a table that had counted something in
+ * the previous snapshot and now reads all zero is read again, a few times
+ * over up to a quarter second, before the zeros are believed (`iptables -Z`
+ * also gives all zeros, and then stays so).
  */
 #include "config.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -31,6 +42,8 @@
 #include "iptop.h"
 
 #define LEGACY_RETRIES 5
+/* Reads of a table that went all zero: 1 + 2 + ... + 128 ms at most. */
+#define LEGACY_SETTLE_TRIES 8
 
 #define MSG_EPERM "reading iptables-legacy tables needs CAP_NET_ADMIN and CAP_NET_RAW"
 #define MSG_UNAVAILABLE "iptables-legacy unavailable on this kernel"
@@ -88,15 +101,61 @@ int collect_legacy_table_names(uint8_t family, char ***names, size_t *n)
 	return 0;
 }
 
+/* Every entry of a blob has zero packet and byte counters (a blob that
+ * does not walk cleanly is not: the parser reports it). */
+static bool blob_uncounted(uint8_t family, const uint8_t *entries, size_t size)
+{
+	size_t esz = family == NFPROTO_IPV6 ? sizeof(struct ip6t_entry) : sizeof(struct ipt_entry);
+	size_t coff = family == NFPROTO_IPV6 ? offsetof(struct ip6t_entry, counters)
+					     : offsetof(struct ipt_entry, counters);
+	size_t noff = family == NFPROTO_IPV6 ? offsetof(struct ip6t_entry, next_offset)
+					     : offsetof(struct ipt_entry, next_offset);
+	size_t off = 0;
+
+	while (off < size) {
+		struct xt_counters c;
+		uint16_t next;
+
+		if (size - off < esz)
+			return false;
+		memcpy(&c, entries + off + coff, sizeof(c));
+		memcpy(&next, entries + off + noff, sizeof(next));
+		if (c.pcnt || c.bcnt || next < esz || next > size - off)
+			return false;
+		off += next;
+	}
+	return true;
+}
+
+/* The legacy table family/name counted something in prev. */
+static bool table_counted(const struct snap_ruleset *prev, uint8_t family, const char *name)
+{
+	size_t i, j;
+
+	for (i = 0; prev && i < prev->nchains; i++) {
+		const struct snap_chain *ch = &prev->chains[i];
+
+		if (!ch->legacy || ch->family != family || strcmp(ch->table, name) != 0)
+			continue;
+		if (ch->policy_packets)
+			return true;
+		for (j = 0; j < ch->nrules; j++)
+			if (ch->rules[j].packets)
+				return true;
+	}
+	return false;
+}
+
 /* One table's GET_INFO + GET_ENTRIES, appended to out in the raw format.
- * -1 with errno; EAGAIN after the table changed LEGACY_RETRIES times. */
-static int read_table(int fd, uint8_t family, const char *name, struct nlbuf *out)
+ * -1 with errno; EAGAIN after the table changed LEGACY_RETRIES times.
+ * counted: the table counted something before (see quirk two above). */
+static int read_table(int fd, uint8_t family, const char *name, bool counted, struct nlbuf *out)
 {
 	int level = family == NFPROTO_IPV6 ? IPPROTO_IPV6 : IPPROTO_IP;
 	int opt_info = family == NFPROTO_IPV6 ? IP6T_SO_GET_INFO : IPT_SO_GET_INFO;
 	int opt_entries = family == NFPROTO_IPV6 ? IP6T_SO_GET_ENTRIES : IPT_SO_GET_ENTRIES;
 	static const uint8_t zeros[8];
-	int tries;
+	int tries, settle = 0;
 
 	for (tries = 0; tries < LEGACY_RETRIES; tries++) {
 		struct collect_legacy_info info;
@@ -121,6 +180,16 @@ static int read_table(int fd, uint8_t family, const char *name, struct nlbuf *ou
 				continue;
 			errno = e;
 			return -1;
+		}
+		if (counted && settle < LEGACY_SETTLE_TRIES &&
+		    blob_uncounted(family, (const uint8_t *)ge->entrytable, gi.size)) {
+			struct timespec ts = { 0, (1L << settle) * 1000000L };
+
+			free(ge);
+			nanosleep(&ts, NULL);	/* a commit between its two steps? */
+			settle++;
+			tries--;
+			continue;
 		}
 		memset(&info, 0, sizeof(info));
 		info.magic = COLLECT_LEGACY_MAGIC;
@@ -168,7 +237,8 @@ static enum src_status errno_status(int e, const char *what, char **cause)
 
 /* Read one family's listed tables into buf. 0, 1 when the family has no
  * x_tables here (no /proc file, no IPv6), -1 with *status and *cause. */
-static int read_family(uint8_t family, struct nlbuf *buf, enum src_status *status, char **cause)
+static int read_family(uint8_t family, const struct snap_ruleset *prev, struct nlbuf *buf,
+		       enum src_status *status, char **cause)
 {
 	const char *fam = family == NFPROTO_IPV6 ? "ip6" : "ip";
 	char **names;
@@ -202,7 +272,7 @@ static int read_family(uint8_t family, struct nlbuf *buf, enum src_status *statu
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		if (read_table(fd, family, names[i], buf) == 0)
+		if (read_table(fd, family, names[i], table_counted(prev, family, names[i]), buf) == 0)
 			continue;
 		if (errno == ENOENT)
 			continue;	/* gone since /proc listed it: never re-create */
@@ -220,17 +290,17 @@ static int read_family(uint8_t family, struct nlbuf *buf, enum src_status *statu
 	return ret;
 }
 
-int collect_legacy_read(struct snap_ruleset *rs, struct nlbuf *raw, enum src_status *status,
-			char **cause)
+int collect_legacy_read(struct snap_ruleset *rs, const struct snap_ruleset *prev, struct nlbuf *raw,
+			enum src_status *status, char **cause)
 {
 	struct nlbuf buf = { NULL, 0, 0 };
 	int r4, r6, ret;
 
 	*status = SRC_OK;
-	r4 = read_family(NFPROTO_IPV4, &buf, status, cause);
+	r4 = read_family(NFPROTO_IPV4, prev, &buf, status, cause);
 	if (r4 < 0)
 		goto fail;
-	r6 = read_family(NFPROTO_IPV6, &buf, status, cause);
+	r6 = read_family(NFPROTO_IPV6, prev, &buf, status, cause);
 	if (r6 < 0)
 		goto fail;
 	if (r4 == 1 && r6 == 1) {

@@ -401,7 +401,7 @@ void collect_ruleset_add_legacy(struct snap_ruleset *rs, struct nlbuf *raw, cons
 	char *cause = NULL;
 
 	nlbuf_reset(raw);
-	if (collect_legacy_read(rs, raw, &st, &cause) < 0) {
+	if (collect_legacy_read(rs, prev, raw, &st, &cause) < 0) {
 		nlbuf_reset(raw);
 		rs->legacy_status = st;
 		rs->legacy_error = cause;

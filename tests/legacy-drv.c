@@ -77,7 +77,7 @@ int main(int argc, char **argv)
 	} else {
 		enum src_status st;
 
-		if (collect_legacy_read(rs, NULL, &st, &cause) < 0) {
+		if (collect_legacy_read(rs, NULL, NULL, &st, &cause) < 0) {
 			fprintf(stderr, "legacy-drv: %s: %s\n", snapshot_status_name(st), cause);
 			ret = 3;
 		}

@@ -33,7 +33,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	rs = xcalloc(1, sizeof(*rs));
-	if (collect_legacy_read(rs, &raw, &st, &cause) < 0) {
+	if (collect_legacy_read(rs, NULL, &raw, &st, &cause) < 0) {
 		fprintf(stderr, "legacyrec: %s: %s\n", snapshot_status_name(st), cause);
 		free(cause);
 		snapshot_ruleset_free(rs);
