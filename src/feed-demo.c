@@ -22,7 +22,7 @@
 #include <linux/rtnetlink.h>
 
 #include "conntrack.h"
-#include "feed.h"
+#include "feed-int.h"
 #include "iptop.h"
 #include "route.h"
 #include "ui.h"
@@ -498,14 +498,7 @@ static void demo_close(struct feed *f)
 	free(d);
 }
 
-static const struct feed_ops feed_demo_ops;
-
-bool feed_is_demo(const struct feed *f)
-{
-	return f->ops == &feed_demo_ops;
-}
-
-static const struct feed_ops feed_demo_ops = {
+const struct feed_ops feed_demo_ops = {
 	.name = "demo",
 	.fd = demo_fd,
 	.event = demo_event,
