@@ -430,141 +430,183 @@ void collect_ruleset_parse_legacy(struct snap_ruleset *rs, const void *raw, size
 	snapshot_sort_chains(rs);
 }
 
+/* One try at a snapshot (collect_ruleset_snapshot retries). */
+enum snap_attempt {
+	SNAP_OK,     /* *out: the snapshot */
+	SNAP_RETRY,  /* the ruleset changed under the dumps: try again */
+	SNAP_FAIL,   /* *out: prev kept, with the failure */
+};
+
+/* A dump that failed with err: the ruleset changed under it (EINTR:
+ * NLM_F_DUMP_INTR; ENOENT, when enoent: an object gone between two dumps)
+ * is a retry, anything else a failure. */
+static enum snap_attempt attempt_failed(const struct snap_ruleset *prev, int err, bool enoent,
+					struct snap_ruleset **out)
+{
+	if (err == EINTR || (enoent && err == ENOENT))
+		return SNAP_RETRY;
+	*out = failed(prev, SRC_STALE, err, NULL);
+	return SNAP_FAIL;
+}
+
+/* The generation, then tables (only for a new one: *same_gen says) and
+ * chains into c's buffers; -1 with errno. */
+static int dump_heads(struct collect_ruleset *c, const struct snap_ruleset *prev, uint32_t *gen, bool *same_gen)
+{
+	if (get_genid(c, gen) < 0)
+		return -1;
+	*same_gen = prev && prev->status == SRC_OK && prev->genid == *gen;
+	nlbuf_reset(&c->tables);
+	nlbuf_reset(&c->chains);
+	nlbuf_reset(&c->rules);
+	if (!*same_gen && dump(c, NFT_MSG_GETTABLE, &c->tables) < 0)
+		return -1;
+	return dump(c, NFT_MSG_GETCHAIN, &c->chains);
+}
+
+/* A new generation's anonymous sets, for rule text, into *sets (NULL when
+ * they cannot be read: rules name them "@__set0"); -1 when they changed
+ * under us. */
+static int read_sets(struct collect_ruleset *c, const struct snap_ruleset *rs, struct rule_text_sets **sets)
+{
+	*sets = NULL;
+	if (dump_sets(c, rs) < 0) {
+		int err = errno;
+
+		nlbuf_reset(&c->sets);
+		c->nfresh = 0;
+		if (err == EINTR || err == ENOENT)
+			return -1;
+	}
+	if (c->sets.len)
+		*sets = rule_text_sets_parse(c->sets.data, c->sets.len);
+	return 0;
+}
+
+/* The wanted chains' rules, a GETRULE dump per chain, each parsed as it
+ * arrives and, unless recording, dropped. 0, an errno, or EBADMSG with
+ * *cause when a rule does not parse. */
+static int read_rules(struct collect_ruleset *c, struct snap_ruleset *rs, const struct snap_ruleset *prev,
+		      struct rule_text_sets *sets, bool (*want)(const struct snap_chain *ch, void *arg),
+		      void *want_arg, char **cause)
+{
+	struct rules_parser p;
+	int err = 0;
+	size_t i;
+
+	collect_rules_parser_init(&p, rs, prev, true);
+	p.sets = sets;
+	for (i = 0; i < rs->nchains && !err; i++) {
+		const struct snap_chain *ch = &rs->chains[i];
+		struct nlbuf part;
+		size_t off;
+
+		if (want && !want(ch, want_arg))
+			continue;
+		if (!c->rec)
+			nlbuf_reset(&c->rules);
+		off = c->rules.len; /* recording: the buffer keeps every chain */
+		if (dump_chain_rules(c, ch, &c->rules) < 0) {
+			err = errno;
+			break;
+		}
+		part.data = c->rules.data ? c->rules.data + off : NULL;
+		part.len = c->rules.len - off;
+		part.cap = part.len;
+		if (collect_rules_parser_feed(&p, &part, cause) < 0)
+			err = EBADMSG;
+	}
+	collect_rules_parser_done(&p);
+	return err;
+}
+
+/* A consistent snapshot finished: change attribution, legacy tables, the
+ * recording, the sets kept for the next generation. */
+static void finish(struct collect_ruleset *c, struct collect_input *in, struct snap_ruleset *rs,
+		   const struct snap_ruleset *prev)
+{
+	collect_assemble_finish(rs, prev);
+	if (c->change_wall > 0) {
+		rs->change_pid = c->change_pid;
+		rs->change_wall = c->change_wall;
+		memcpy(rs->change_proc, c->change_proc, sizeof(rs->change_proc));
+	}
+	rs->time_ns = time_mono_ns();
+	collect_ruleset_add_legacy(rs, &c->legacy, prev);
+	if (c->rec)
+		record_ruleset(c->rec, in, &c->legacy, rs);
+	if (!in->reuse_tables)
+		sets_keep(c);
+	c->changed = false;
+}
+
+/* One attempt: the generation before and after the dumps must be the
+ * same, or the ruleset changed under them. */
+static enum snap_attempt attempt(struct collect_ruleset *c, const struct snap_ruleset *prev,
+				 bool (*want)(const struct snap_chain *ch, void *arg), void *want_arg,
+				 struct snap_ruleset **out)
+{
+	struct rule_text_sets *sets = NULL;
+	struct collect_input in = { .chains = &c->chains, .rules = &c->rules, .from_kernel = true };
+	struct snap_ruleset *rs;
+	uint32_t gen1, gen2;
+	bool same_gen;
+	char *cause = NULL;
+	int err;
+
+	if (dump_heads(c, prev, &gen1, &same_gen) < 0)
+		return attempt_failed(prev, errno, false, out);
+	/* The chain list decides which per-chain rule dumps to run. */
+	in.genid = gen1;
+	in.reuse_tables = same_gen;
+	in.tables = same_gen ? NULL : &c->tables;
+	in.sets = same_gen ? NULL : &c->sets;
+	rs = collect_assemble_begin(&in, prev, &cause);
+	if (!rs) {
+		*out = failed(prev, SRC_ERROR, 0, cause);
+		free(cause);
+		return SNAP_FAIL;
+	}
+	if (!same_gen && read_sets(c, rs, &sets) < 0) {
+		snapshot_ruleset_free(rs);
+		return SNAP_RETRY;
+	}
+	err = read_rules(c, rs, prev, sets, same_gen ? want : NULL, want_arg, &cause);
+	rule_text_sets_free(sets);
+	if (!err && get_genid(c, &gen2) < 0)
+		err = errno;
+	if (!err && gen1 == gen2) {
+		finish(c, &in, rs, prev);
+		*out = rs;
+		return SNAP_OK;
+	}
+	snapshot_ruleset_free(rs);
+	if (err == EBADMSG) {
+		*out = failed(prev, SRC_ERROR, 0, cause);
+		free(cause);
+		return SNAP_FAIL;
+	}
+	return err ? attempt_failed(prev, err, true, out) : SNAP_RETRY;
+}
+
 struct snap_ruleset *collect_ruleset_snapshot(struct collect_ruleset *c, const struct snap_ruleset *prev,
 					      bool (*want)(const struct snap_chain *ch, void *arg), void *want_arg)
 {
-	int attempt;
-	int err = 0;
+	struct snap_ruleset *rs = NULL;
+	int i;
 
 	if (!c->req)
 		return failed(NULL, SRC_ERROR, c->open_errno, NULL);
 	if (c->ev)
 		collect_ruleset_events(c);
-
-	for (attempt = 0; attempt < SNAP_RETRIES; attempt++) {
-		uint32_t gen1, gen2;
-		bool same_gen;
-		struct snap_ruleset *rs;
-		struct rule_text_sets *sets = NULL;
-		struct rules_parser p;
-		char *cause = NULL;
-		struct collect_input in;
-		size_t i;
-
-		if (attempt) {
-			struct timespec ts = { 0, 5000000L << (attempt < 5 ? attempt : 5) };
+	for (i = 0; i < SNAP_RETRIES; i++) {
+		if (i) {
+			struct timespec ts = { 0, 5000000L << (i < 5 ? i : 5) };
 
 			nanosleep(&ts, NULL); /* back off while the ruleset churns */
 		}
-		if (get_genid(c, &gen1) < 0) {
-			err = errno;
-			if (err == EINTR)
-				continue;
-			break;
-		}
-		same_gen = prev && prev->status == SRC_OK && prev->genid == gen1;
-		nlbuf_reset(&c->tables);
-		nlbuf_reset(&c->chains);
-		nlbuf_reset(&c->rules);
-		if (!same_gen && dump(c, NFT_MSG_GETTABLE, &c->tables) < 0) {
-			err = errno;
-			if (err == EINTR)
-				continue;
-			break;
-		}
-		if (dump(c, NFT_MSG_GETCHAIN, &c->chains) < 0) {
-			err = errno;
-			if (err == EINTR)
-				continue;
-			break;
-		}
-		/* The chain list decides which per-chain rule dumps to run; each
-		 * dump is parsed as it arrives and, unless recording, dropped. */
-		in.genid = gen1;
-		in.reuse_tables = same_gen;
-		in.tables = same_gen ? NULL : &c->tables;
-		in.chains = &c->chains;
-		in.rules = &c->rules;
-		in.from_kernel = true;
-		in.sets = same_gen ? NULL : &c->sets;
-		rs = collect_assemble_begin(&in, prev, &cause);
-		if (!rs) {
-			struct snap_ruleset *f = failed(prev, SRC_ERROR, 0, cause);
-
-			free(cause);
-			return f;
-		}
-		/* a new generation: its anonymous sets, for rule text; if they
-		 * cannot be read, rules name them ("@__set0") */
-		if (!same_gen) {
-			if (dump_sets(c, rs) < 0) {
-				err = errno;
-				nlbuf_reset(&c->sets);
-				c->nfresh = 0;
-				if (err == EINTR || err == ENOENT) {
-					snapshot_ruleset_free(rs);
-					continue; /* changed under us */
-				}
-			}
-			if (c->sets.len)
-				sets = rule_text_sets_parse(c->sets.data, c->sets.len);
-		}
-		collect_rules_parser_init(&p, rs, prev, true);
-		p.sets = sets;
-		err = 0;
-		for (i = 0; i < rs->nchains && !err; i++) {
-			const struct snap_chain *ch = &rs->chains[i];
-
-			if (same_gen && want && !want(ch, want_arg))
-				continue;
-			struct nlbuf part;
-			size_t off;
-
-			if (!c->rec)
-				nlbuf_reset(&c->rules);
-			off = c->rules.len; /* recording: the buffer keeps every chain */
-			if (dump_chain_rules(c, ch, &c->rules) < 0) {
-				err = errno;
-				break;
-			}
-			part.data = c->rules.data ? c->rules.data + off : NULL;
-			part.len = c->rules.len - off;
-			part.cap = part.len;
-			if (collect_rules_parser_feed(&p, &part, &cause) < 0)
-				err = EBADMSG;
-		}
-		collect_rules_parser_done(&p);
-		rule_text_sets_free(sets);
-		if (!err && get_genid(c, &gen2) < 0)
-			err = errno;
-		if (err || gen1 != gen2) {
-			snapshot_ruleset_free(rs);
-			if (err == EBADMSG) {
-				struct snap_ruleset *f = failed(prev, SRC_ERROR, 0, cause);
-
-				free(cause);
-				return f;
-			}
-			if (!err || err == EINTR || err == ENOENT)
-				continue; /* changed under us */
-			break;
-		}
-		collect_assemble_finish(rs, prev);
-		if (c->change_wall > 0) {
-			rs->change_pid = c->change_pid;
-			rs->change_wall = c->change_wall;
-			memcpy(rs->change_proc, c->change_proc, sizeof(rs->change_proc));
-		}
-		rs->time_ns = time_mono_ns();
-		collect_ruleset_add_legacy(rs, &c->legacy, prev);
-		if (c->rec)
-			record_ruleset(c->rec, &in, &c->legacy, rs);
-		if (!same_gen)
-			sets_keep(c);
-		c->changed = false;
-		return rs;
+		if (attempt(c, prev, want, want_arg, &rs) != SNAP_RETRY)
+			return rs;
 	}
-	if (attempt == SNAP_RETRIES || err == EINTR)
-		return failed(prev, SRC_CHANGING, 0, "ruleset changing: showing the last good snapshot");
-	return failed(prev, SRC_STALE, err, NULL);
+	return failed(prev, SRC_CHANGING, 0, "ruleset changing: showing the last good snapshot");
 }
