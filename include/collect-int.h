@@ -1,6 +1,7 @@
 /*
- * collect-int.h - internals shared by the ruleset collector's two halves:
- * collect-ruleset-parse.c (messages -> snapshot, pure) and
+ * collect-int.h - internals shared by the ruleset collector's parts:
+ * collect-ruleset-parse.c (messages -> snapshot, pure),
+ * collect-ruleset-assemble.c (parsed parts -> a whole snapshot) and
  * collect-ruleset.c (the live netlink side). Not for other modules.
  */
 #ifndef COLLECT_INT_H
@@ -29,6 +30,12 @@ struct chain_index {
 	size_t size;      /* power of two */
 	size_t *slot;     /* chain index + 1, 0 = empty */
 };
+
+void collect_chain_index_build(struct chain_index *ix, const struct snap_ruleset *rs);
+/* rs's chain (family, table, name) by ix (built on rs), or NULL. */
+struct snap_chain *collect_chain_index_find(const struct chain_index *ix, const struct snap_ruleset *rs,
+					    uint8_t family, const char *table, const char *name);
+void collect_chain_index_free(struct chain_index *ix);
 
 /* prev's rendered rules by (family, table, handle): handles are unique in
  * a table and never reused, but `nft replace rule` keeps the handle and
@@ -64,12 +71,15 @@ void collect_rules_parser_init(struct rules_parser *p, struct snap_ruleset *rs, 
  * malformed message. */
 int collect_rules_parser_feed(struct rules_parser *p, const struct nlbuf *b, char **cause);
 void collect_rules_parser_done(struct rules_parser *p);
+/* init, feed b, done: all of b's rules at once, with sets for rule text. */
+int collect_rules_parser_run(struct snap_ruleset *rs, const struct nlbuf *b, const struct snap_ruleset *prev,
+			     bool from_kernel, const struct rule_text_sets *sets, char **cause);
 /* Tables and chains of a snapshot (tables reused from prev within a
  * generation); NULL with *cause. */
-struct snap_ruleset *collect_assemble_begin(const struct collect_input *in, const struct snap_ruleset *prev,
+struct snap_ruleset *collect_ruleset_assemble_begin(const struct collect_input *in, const struct snap_ruleset *prev,
 					    char **cause);
 /* After the rules: chains not dumped keep prev's rules (same generation),
  * built-in chains iptables lists are added, chains are sorted. */
-void collect_assemble_finish(struct snap_ruleset *rs, const struct snap_ruleset *prev);
+void collect_ruleset_assemble_finish(struct snap_ruleset *rs, const struct snap_ruleset *prev);
 
 #endif

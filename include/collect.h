@@ -71,9 +71,6 @@ struct snap_ruleset *collect_ruleset_dup(const struct snap_ruleset *rs);
 /* Parse an NFT_MSG_NEWGEN message (reply or event): genid, pid, name. */
 int collect_parse_gen(const struct nlmsghdr *nlh, uint32_t *genid, uint32_t *pid,
 		      char *name, size_t namelen);
-/* After parsing: add chains iptables lists but the kernel lacks (the
- * built-in chains of each iptables table, as not instantiated), sort. */
-void collect_finish_ruleset(struct snap_ruleset *rs);
 
 /* ---- live collector ---------------------------------------------------- */
 

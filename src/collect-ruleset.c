@@ -525,7 +525,7 @@ static int read_rules(struct collect_ruleset *c, struct snap_ruleset *rs, const 
 static void finish(struct collect_ruleset *c, struct collect_input *in, struct snap_ruleset *rs,
 		   const struct snap_ruleset *prev)
 {
-	collect_assemble_finish(rs, prev);
+	collect_ruleset_assemble_finish(rs, prev);
 	if (c->change_wall > 0) {
 		rs->change_pid = c->change_pid;
 		rs->change_wall = c->change_wall;
@@ -561,7 +561,7 @@ static enum snap_attempt attempt(struct collect_ruleset *c, const struct snap_ru
 	in.reuse_tables = same_gen;
 	in.tables = same_gen ? NULL : &c->tables;
 	in.sets = same_gen ? NULL : &c->sets;
-	rs = collect_assemble_begin(&in, prev, &cause);
+	rs = collect_ruleset_assemble_begin(&in, prev, &cause);
 	if (!rs) {
 		*out = failed(prev, SRC_ERROR, 0, cause);
 		free(cause);
