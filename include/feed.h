@@ -80,8 +80,8 @@ struct feed {
 	bool observing;      /* live: iptop's hook observation table is installed (or
 	                      * another iptop's is used); see feed_observe */
 	char *observe_notice;/* observing with another process's table, or NULL */
-	unsigned int trace_flags; /* TRACE_* every trace of this run starts with (--trace-dir,
-	                      * --trace-legacy); set by main before the first trace */
+	unsigned int trace_flags; /* live: TRACE_* every trace of this run starts with
+	                      * (--trace-dir, --trace-legacy), given to feed_live_open */
 };
 
 /* A chapter mark of a recording (REC_META mark=TEXT). */
@@ -101,8 +101,10 @@ struct feed_replay_pos {
 };
 
 /* Live feed on the current network namespace. rec: record what is read
- * (NULL: don't). Never fails: failures show up as snapshot status. */
-struct feed *feed_live_open(const char *netns_name, const char *record_path, int interval_ms, char **cause);
+ * (NULL: don't); trace_flags: what every trace starts with (TRACE_*).
+ * Never fails: failures show up as snapshot status. */
+struct feed *feed_live_open(const char *netns_name, const char *record_path, int interval_ms,
+			    unsigned int trace_flags, char **cause);
 /* Replay feed; NULL with *cause "FILE: offset N: what" on a bad file. */
 struct feed *feed_replay_open(const char *path, char **cause);
 void feed_close(struct feed *f);

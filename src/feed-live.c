@@ -371,7 +371,8 @@ const struct feed_ops feed_live_ops = {
 	.observe = live_observe,
 };
 
-struct feed *feed_live_open(const char *netns, const char *record_path, int interval_ms, char **cause)
+struct feed *feed_live_open(const char *netns, const char *record_path, int interval_ms, unsigned int trace_flags,
+			    char **cause)
 {
 	struct feed *f;
 	struct live *l;
@@ -385,6 +386,7 @@ struct feed *feed_live_open(const char *netns, const char *record_path, int inte
 	f->netns_label = nlsock_netns_label(netns);
 	l->netns = netns ? xstrdup(netns) : NULL;
 	f->backend = xstrdup("nf_tables");
+	f->trace_flags = trace_flags;
 	if (record_path) {
 		l->rec = record_create(record_path, f->netns_label, interval_ms, cause);
 		if (!l->rec) {

@@ -325,239 +325,313 @@ static unsigned int parse_trace_dir(const char *s)
 	return 0;
 }
 
+/* Everything the command line says, filled by parse_options(). */
+struct options {
+	struct batch_opts bo;
+	struct ui_opts uo;
+	struct serve_opts so;
+	const char **serve_ns;   /* so.netns, allocated */
+	const char *netns, *record, *replay, *lab_prefix, *trace;
+	int trace_rate;
+	unsigned int trace_flags;   /* TRACE_*: --trace-dir, --trace-legacy */
+	bool batch, text, demo, lab, observe, trace_legacy;
+	bool delay_given, rate_given, serve_opt, v4, v6;
+};
+
+/* One option of getopt_long's into o; -1, or the exit status when it
+ * ends the run (--help, --version, an unknown option). */
+static int parse_option(int c, const char *arg, struct options *o)
+{
+	switch (c) {
+	case 'b': o->batch = true; o->text = true; break;
+	case OPT_JSON: o->batch = true; o->bo.json = true; break;
+	case 'n': o->bo.iterations = parse_count(arg, "-n/--iterations", "number of iterations"); break;
+	case 'd': o->bo.interval_ms = o->uo.interval_ms = parse_delay(arg); o->delay_given = true; break;
+	case 'N':
+		o->netns = arg;
+		o->serve_ns = xreallocarray(o->serve_ns, o->so.nnetns + 1, sizeof(*o->serve_ns));
+		o->serve_ns[o->so.nnetns++] = arg;
+		o->so.netns = o->serve_ns;
+		break;
+	case '4': o->bo.family_mode = o->uo.family_mode = 4; o->v4 = true; break;
+	case '6': o->bo.family_mode = o->uo.family_mode = 6; o->v6 = true; break;
+	case OPT_THEME: o->uo.theme = arg; break;
+	case OPT_NO_COLOR: o->uo.no_color = true; break;
+	case OPT_ASCII: o->uo.ascii = true; break;
+	case OPT_RECORD: o->record = arg; break;
+	case OPT_REPLAY: o->replay = arg; break;
+	case OPT_DEMO: o->demo = true; break;
+	case OPT_LAB: o->lab = true; break;
+	case OPT_LAB_PREFIX: o->lab_prefix = arg; break;
+	case OPT_TRACE: o->trace = arg; break;
+	case OPT_TRACE_RATE:
+		o->trace_rate = parse_count(arg, "--trace-rate", "trace rate");
+		o->rate_given = true;
+		break;
+	case OPT_TRACE_LEGACY: o->trace_legacy = true; break;
+	case OPT_TRACE_DIR: o->trace_flags = parse_trace_dir(arg); break;
+	case OPT_FLOWS_LIMIT:
+		o->bo.flows_limit = (size_t)parse_count(arg, "--flows-limit", "number of flows");
+		break;
+	case OPT_NO_CONNTRACK: o->bo.conntrack = false; break;
+	case OPT_OBSERVE: o->observe = true; break;
+	case OPT_SERVE: o->so.listen = arg; break;
+	case OPT_SERVE_NETNS:
+		o->serve_opt = true;
+		if (strcmp(arg, "all") != 0)
+			usage_error("invalid --serve-netns '%s': give all (and -N NAME for single ones)", arg);
+		o->so.all_netns = true;
+		break;
+	case OPT_SERVE_RULES:
+		o->serve_opt = true;
+		if (metrics_rules_parse(arg, &o->so.rules) < 0)
+			usage_error("invalid --serve-rules '%s': give all, counted or commented", arg);
+		break;
+	case OPT_SERVE_TIMEOUT: o->so.timeout_ms = parse_delay(arg); o->serve_opt = true; break;
+	case OPT_GLOW: o->uo.glow_time = parse_glow(arg); break;
+	case OPT_SERVE_MAX_CONNS: o->so.max_conns = parse_count(arg, "--serve-max-conns", "number of connections"); o->serve_opt = true; break;
+	case 'h': fputs(usage_text, stdout); return 0;
+	case 'V': {
+		char *themes = ui_theme_dir(), *notes = explain_dir();
+
+		printf("iptop %s\nthemes: %s\nnotes: %s\n", PACKAGE_VERSION, themes, notes);
+		free(themes);
+		free(notes);
+		return 0;
+	}
+	default:
+		fprintf(stderr, "Try 'iptop --help' for more information.\n");
+		return 2;
+	}
+	return -1;
+}
+
+/* Options that contradict each other, or that one given leaves unused
+ * (--serve's are checked by run_serve). */
+static void check_options(const struct options *o)
+{
+	if (o->serve_opt)
+		usage_error("%s", "--serve-netns, --serve-rules, --serve-timeout and --serve-max-conns go with --serve");
+	if ((o->replay != NULL) + o->demo + o->lab + (o->netns != NULL && !o->lab) > 1 && !(o->lab && !o->netns))
+		usage_error("%s", "choose one of --netns, --replay, --demo and --lab");
+	if (o->replay && o->record)
+		usage_error("%s", "--record and --replay cannot be combined");
+	if (o->text && o->bo.json)
+		usage_error("%s", "choose one of -b (text frames) and --json (JSON lines)");
+	if (o->v4 && o->v6)
+		usage_error("%s", "choose one of -4 and -6 (without either: both)");
+	if (o->demo && o->record)
+		usage_error("%s", "--record records a live namespace: not with --demo");
+	if (o->bo.flows_limit && !o->bo.conntrack)
+		usage_error("%s", "--flows-limit limits conntrack flows: not with --no-conntrack");
+	if (o->rate_given && !o->trace)
+		usage_error("%s", "--trace-rate goes with --trace FILTER");
+	if (o->lab_prefix && !o->lab)
+		usage_error("%s", "--lab-prefix goes with --lab (or: iptop lab ... --prefix P)");
+	if (o->trace_legacy && (o->replay || o->demo))
+		usage_error("%s", "--trace-legacy traces a live namespace: not with --replay or --demo");
+	if (o->trace_legacy && o->batch && !o->trace)
+		usage_error("%s", "--trace-legacy goes with --trace FILTER (or press t in the dashboard)");
+	if (o->observe && (o->replay || o->demo))
+		usage_error("%s", "--observe counts packets in a live namespace: not with --replay or --demo");
+}
+
+/* The command line into o: -1, or the exit status when it ends the run
+ * there (usage errors exit at once). --serve's options are left for
+ * run_serve to check. */
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	int c, ret;
+
+	memset(o, 0, sizeof(*o));
+	o->bo = (struct batch_opts){ 0, DEFAULT_INTERVAL_MS, false, 0, true, 0 };
+	o->uo.interval_ms = DEFAULT_INTERVAL_MS;
+	o->uo.glow_time = MODEL_GLOW_DEFAULT;
+	o->trace_rate = 10;
+	while ((c = getopt_long(argc, argv, "bn:d:N:46hV", long_opts, NULL)) != -1)
+		if ((ret = parse_option(c, optarg, o)) >= 0)
+			return ret;
+	if (optind < argc)
+		usage_error("unexpected argument '%s'", argv[optind]);
+	o->so.observe = o->observe;
+	if (o->so.listen)
+		return -1;
+	check_options(o);
+	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
+		o->uo.no_color = true;
+	if (o->replay && o->batch && !o->delay_given)
+		o->bo.interval_ms = 0;
+	/* Every trace this run starts (batch, or t in the dashboard). */
+	if (o->trace_legacy)
+		o->trace_flags |= TRACE_LEGACY;
+	return -1;
+}
+
+/* --lab: bring the lab up (or repair it) with traffic; its host's
+ * namespace name (allocated), or NULL when it did not come up. */
+static char *lab_up(const struct options *o)
+{
+	const char *prefix = o->lab_prefix ? o->lab_prefix : getenv("IPTOP_LAB_PREFIX");
+	const char *args[8];
+	int n = 0;
+
+	if (!prefix || !*prefix)
+		prefix = "iptop-lab";
+	/* "up" on a running lab only repairs what is missing and starts the
+	 * traffic; its summary would be hidden by the screen. */
+	args[n++] = "up";
+	args[n++] = "--traffic";
+	args[n++] = "--prefix";
+	args[n++] = prefix;
+	args[n] = NULL;
+	if (lab_call(args, true) != 0) {
+		fprintf(stderr, "iptop: the lab did not come up\n");
+		return NULL;
+	}
+	return xasprintf("%s-host", prefix);
+}
+
+/* Hook observation for --observe, or the lab (a lesson wants packets at
+ * the hooks): a failure is fatal (-1) only when asked for explicitly. */
+static int start_observe(struct feed *feed, const struct options *o)
+{
+	char *cause = NULL;
+
+	if (!(o->observe || o->lab) || o->trace || feed_observe(feed, true, &cause) == 0)
+		return 0;
+	if (o->observe)
+		fprintf(stderr, "iptop: %s\n", cause);
+	free(cause);
+	return o->observe ? -1 : 0;
+}
+
+/* --trace-legacy in batch mode: say what changes before it changes (the
+ * feed is in the namespace by now). */
+static void legacy_plan(const struct options *o)
+{
+	struct trace_filter tf;
+	char *plan, *ignore = NULL;
+
+	if (!o->trace_legacy || !o->batch || !o->trace)
+		return;
+	/* A bad filter is reported by the trace itself. */
+	if (trace_filter_parse(o->trace, &tf, &ignore) < 0)
+		tf.nfproto = 0;
+	free(ignore);
+	plan = trace_legacy_plan(tf.nfproto);
+	fprintf(stderr, "%s", plan);
+	free(plan);
+}
+
+/* -b, --json or --trace: the frames on stdout; the exit status. */
+static int run_batch(struct feed *feed, const struct options *o)
+{
+	char *cause = NULL;
+	int ret;
+
+	ret = o->trace ? batch_trace_run(feed, o->trace, o->trace_rate, &o->bo, stdout, &cause)
+		       : batch_run(feed, &o->bo, stdout, &cause);
+	if (ret) {
+		if (cause && strstr(cause, "CAP_NET_ADMIN") && !o->trace)
+			eperm_message(feed);
+		else
+			fprintf(stderr, "iptop: %s\n", cause ? cause : "failed");
+	}
+	free(cause);
+	return ret;
+}
+
+/* The dashboard on a live feed without privileges? Say what is missing
+ * before the screen takes over. */
+static bool eperm_before_screen(struct feed *feed)
+{
+	struct snap_ruleset *probe;
+	bool eperm;
+
+	if (feed->replay)
+		return false;
+	probe = feed->ops->snapshot(feed, NULL, NULL, NULL);
+	eperm = probe->status == SRC_EPERM;
+	if (eperm)
+		eperm_message(feed);
+	snapshot_ruleset_free(probe);
+	return eperm;
+}
+
+/* The dashboard; the exit status. */
+static int run_dashboard(struct feed *feed, const struct ui_opts *uo)
+{
+	char *cause = NULL;
+	int ret;
+
+	ret = ui_run(feed, uo, &cause) < 0 ? 1 : 0;
+	if (ret)
+		fprintf(stderr, "iptop: %s\n", cause ? cause : "failed");
+	free(cause);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
-	struct batch_opts bo = { 0, DEFAULT_INTERVAL_MS, false, 0, true, 0 };
-	struct ui_opts uo;
-	const char *netns = NULL, *record = NULL, *replay = NULL, *lab_prefix = NULL, *trace = NULL;
-	int trace_rate = 10;
-	bool batch = false, demo = false, lab = false, delay_given = false, trace_legacy = false;
-	bool observe = false;
-	unsigned int trace_flags = 0;   /* TRACE_*: --trace-dir, --trace-legacy */
-	bool text = false, v4 = false, v6 = false, rate_given = false;
+	struct options o;
 	struct feed *feed;
 	char *cause = NULL;
 	char *lab_ns = NULL;
-	struct serve_opts so = { 0 };
-	const char **serve_ns = NULL;
-	bool serve_opt = false;
-	int c, ret;
-
-	memset(&uo, 0, sizeof(uo));
-	uo.interval_ms = DEFAULT_INTERVAL_MS;
-	uo.glow_time = MODEL_GLOW_DEFAULT;
+	int ret;
 
 	if (argc > 1 && strcmp(argv[1], "lab") == 0)
 		return run_lab(argv + 1);
-
-	while ((c = getopt_long(argc, argv, "bn:d:N:46hV", long_opts, NULL)) != -1) {
-		switch (c) {
-		case 'b': batch = true; text = true; break;
-		case OPT_JSON: batch = true; bo.json = true; break;
-		case 'n': bo.iterations = parse_count(optarg, "-n/--iterations", "number of iterations"); break;
-		case 'd': bo.interval_ms = uo.interval_ms = parse_delay(optarg); delay_given = true; break;
-		case 'N':
-			netns = optarg;
-			serve_ns = xreallocarray(serve_ns, so.nnetns + 1, sizeof(*serve_ns));
-			serve_ns[so.nnetns++] = optarg;
-			so.netns = serve_ns;
-			break;
-		case '4': bo.family_mode = uo.family_mode = 4; v4 = true; break;
-		case '6': bo.family_mode = uo.family_mode = 6; v6 = true; break;
-		case OPT_THEME: uo.theme = optarg; break;
-		case OPT_NO_COLOR: uo.no_color = true; break;
-		case OPT_ASCII: uo.ascii = true; break;
-		case OPT_RECORD: record = optarg; break;
-		case OPT_REPLAY: replay = optarg; break;
-		case OPT_DEMO: demo = true; break;
-		case OPT_LAB: lab = true; break;
-		case OPT_LAB_PREFIX: lab_prefix = optarg; break;
-		case OPT_TRACE: trace = optarg; break;
-		case OPT_TRACE_RATE:
-			trace_rate = parse_count(optarg, "--trace-rate", "trace rate");
-			rate_given = true;
-			break;
-		case OPT_TRACE_LEGACY: trace_legacy = true; break;
-		case OPT_TRACE_DIR: trace_flags = parse_trace_dir(optarg); break;
-		case OPT_FLOWS_LIMIT:
-			bo.flows_limit = (size_t)parse_count(optarg, "--flows-limit", "number of flows");
-			break;
-		case OPT_NO_CONNTRACK: bo.conntrack = false; break;
-		case OPT_OBSERVE: observe = true; break;
-		case OPT_SERVE: so.listen = optarg; break;
-		case OPT_SERVE_NETNS:
-			serve_opt = true;
-			if (strcmp(optarg, "all") != 0)
-				usage_error("invalid --serve-netns '%s': give all (and -N NAME for single ones)", optarg);
-			so.all_netns = true;
-			break;
-		case OPT_SERVE_RULES:
-			serve_opt = true;
-			if (metrics_rules_parse(optarg, &so.rules) < 0)
-				usage_error("invalid --serve-rules '%s': give all, counted or commented", optarg);
-			break;
-		case OPT_SERVE_TIMEOUT: so.timeout_ms = parse_delay(optarg); serve_opt = true; break;
-		case OPT_GLOW: uo.glow_time = parse_glow(optarg); break;
-		case OPT_SERVE_MAX_CONNS: so.max_conns = parse_count(optarg, "--serve-max-conns", "number of connections"); serve_opt = true; break;
-		case 'h': fputs(usage_text, stdout); return 0;
-		case 'V': {
-			char *themes = ui_theme_dir(), *notes = explain_dir();
-
-			printf("iptop %s\nthemes: %s\nnotes: %s\n", PACKAGE_VERSION, themes, notes);
-			free(themes);
-			free(notes);
-			return 0;
-		}
-		default:
-			fprintf(stderr, "Try 'iptop --help' for more information.\n");
-			return 2;
-		}
-	}
-	if (optind < argc)
-		usage_error("unexpected argument '%s'", argv[optind]);
-	so.observe = observe;
-	if (so.listen)
-		return run_serve(&so, bo.conntrack, batch || trace || record || replay || demo || lab);
-	if (serve_opt)
-		usage_error("%s", "--serve-netns, --serve-rules, --serve-timeout and --serve-max-conns go with --serve");
-	free(serve_ns);
-	if ((replay != NULL) + demo + lab + (netns != NULL && !lab) > 1 && !(lab && !netns))
-		usage_error("%s", "choose one of --netns, --replay, --demo and --lab");
-	if (replay && record)
-		usage_error("%s", "--record and --replay cannot be combined");
-	/* Options that contradict each other, or that one given leaves unused. */
-	if (text && bo.json)
-		usage_error("%s", "choose one of -b (text frames) and --json (JSON lines)");
-	if (v4 && v6)
-		usage_error("%s", "choose one of -4 and -6 (without either: both)");
-	if (demo && record)
-		usage_error("%s", "--record records a live namespace: not with --demo");
-	if (bo.flows_limit && !bo.conntrack)
-		usage_error("%s", "--flows-limit limits conntrack flows: not with --no-conntrack");
-	if (rate_given && !trace)
-		usage_error("%s", "--trace-rate goes with --trace FILTER");
-	if (lab_prefix && !lab)
-		usage_error("%s", "--lab-prefix goes with --lab (or: iptop lab ... --prefix P)");
-	if (trace_legacy && (replay || demo))
-		usage_error("%s", "--trace-legacy traces a live namespace: not with --replay or --demo");
-	if (trace_legacy && batch && !trace)
-		usage_error("%s", "--trace-legacy goes with --trace FILTER (or press t in the dashboard)");
-	if (observe && (replay || demo))
-		usage_error("%s", "--observe counts packets in a live namespace: not with --replay or --demo");
-	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
-		uo.no_color = true;
-	if (uo.theme && ui_theme_check(uo.theme, &cause) < 0)
+	ret = parse_options(argc, argv, &o);
+	if (ret >= 0)
+		return ret;
+	if (o.so.listen)
+		return run_serve(&o.so, o.bo.conntrack, o.batch || o.trace || o.record || o.replay || o.demo || o.lab);
+	free(o.serve_ns);
+	if (o.uo.theme && ui_theme_check(o.uo.theme, &cause) < 0)
 		return fail(cause);
-	if (replay && batch && !delay_given)
-		bo.interval_ms = 0;
-
-	if (lab) {
-		const char *prefix = lab_prefix ? lab_prefix : getenv("IPTOP_LAB_PREFIX");
-		const char *args[8];
-		int n = 0;
-
-		if (!prefix || !*prefix)
-			prefix = "iptop-lab";
-		/* "up" on a running lab only repairs what is missing and starts
-		 * the traffic; its summary would be hidden by the screen. */
-		args[n++] = "up";
-		args[n++] = "--traffic";
-		args[n++] = "--prefix";
-		args[n++] = prefix;
-		args[n] = NULL;
-		if (lab_call(args, true) != 0) {
-			fprintf(stderr, "iptop: the lab did not come up\n");
+	if (o.lab) {
+		lab_ns = lab_up(&o);
+		if (!lab_ns)
 			return 1;
-		}
-		lab_ns = xasprintf("%s-host", prefix);
-		netns = lab_ns;
+		o.netns = lab_ns;
 	}
 
-	if (demo)
+	if (o.demo)
 		feed = feed_demo_open();
-	else if (replay)
-		feed = feed_replay_open(replay, &cause);
+	else if (o.replay)
+		feed = feed_replay_open(o.replay, &cause);
 	else
-		feed = feed_live_open(netns, record, bo.interval_ms, &cause);
+		feed = feed_live_open(o.netns, o.record, o.bo.interval_ms, o.trace_flags, &cause);
 	if (!feed)
 		return fail(cause);
 	/* A replay in the dashboard runs at the speed it was recorded at
 	 * (+/- change it, space pauses, . steps). */
-	if (feed->replay && !demo && !delay_given && feed->interval_ms >= 50)
-		uo.interval_ms = feed->interval_ms;
-
-	if (feed->notice && batch)   /* the dashboard shows it on screen */
+	if (feed->replay && !o.demo && !o.delay_given && feed->interval_ms >= 50)
+		o.uo.interval_ms = feed->interval_ms;
+	if (feed->notice && o.batch)   /* the dashboard shows it on screen */
 		fprintf(stderr, "iptop: after an iptop that was killed while tracing: %s\n", feed->notice);
-	/* --observe, or the lab (a lesson wants packets at the hooks): a
-	 * failure is fatal only when asked for explicitly. */
-	if ((observe || lab) && !trace && feed_observe(feed, true, &cause) < 0) {
-		if (observe) {
-			fprintf(stderr, "iptop: %s\n", cause);
-			feed_close(feed);
-			free(cause);
-			free(lab_ns);
-			return 1;
-		}
-		free(cause);
-		cause = NULL;
+	if (start_observe(feed, &o) < 0) {
+		feed_close(feed);
+		free(lab_ns);
+		return 1;
 	}
-	if (feed->observe_notice && batch)
+	if (feed->observe_notice && o.batch)
 		fprintf(stderr, "iptop: %s\n", feed->observe_notice);
-	if (trace && !batch) {
+	if (o.trace && !o.batch) {
 		fprintf(stderr, "iptop: --trace works with -b or --json (in the dashboard press t)\n");
 		feed_close(feed);
 		return 2;
 	}
-	if (trace_legacy) {
-		/* Every trace this run starts (batch, or t in the dashboard). In
-		 * batch mode say what changes before it changes (the feed is in
-		 * the namespace by now). */
-		trace_flags |= TRACE_LEGACY;
-		if (batch && trace) {
-			struct trace_filter tf;
-			char *plan, *ignore = NULL;
-
-			/* A bad filter is reported by the trace itself. */
-			if (trace_filter_parse(trace, &tf, &ignore) < 0)
-				tf.nfproto = 0;
-			free(ignore);
-			plan = trace_legacy_plan(tf.nfproto);
-			fprintf(stderr, "%s", plan);
-			free(plan);
-		}
+	legacy_plan(&o);
+	if (!o.batch && eperm_before_screen(feed)) {
+		feed_close(feed);
+		return 1;
 	}
-	feed->trace_flags = trace_flags;
-	if (batch) {
-		ret = trace ? batch_trace_run(feed, trace, trace_rate, &bo, stdout, &cause)
-			    : batch_run(feed, &bo, stdout, &cause);
-		if (ret) {
-			if (cause && strstr(cause, "CAP_NET_ADMIN") && !trace)
-				eperm_message(feed);
-			else
-				fprintf(stderr, "iptop: %s\n", cause ? cause : "failed");
-		}
-	} else {
-		if (!feed->replay) {
-			/* Say what is missing before the screen takes over. */
-			struct snap_ruleset *probe = feed->ops->snapshot(feed, NULL, NULL, NULL);
-
-			if (probe->status == SRC_EPERM) {
-				eperm_message(feed);
-				snapshot_ruleset_free(probe);
-				feed_close(feed);
-				return 1;
-			}
-			snapshot_ruleset_free(probe);
-		}
-		ret = ui_run(feed, &uo, &cause) < 0 ? 1 : 0;
-		if (ret)
-			fprintf(stderr, "iptop: %s\n", cause ? cause : "failed");
-	}
+	ret = o.batch ? run_batch(feed, &o) : run_dashboard(feed, &o.uo);
 	feed_close(feed);
-	free(cause);
 	if (lab_ns)
 		fprintf(stderr, "iptop: the lab is still up; remove it with: iptop lab down%s%s\n",
-			lab_prefix ? " --prefix " : "", lab_prefix ? lab_prefix : "");
+			o.lab_prefix ? " --prefix " : "", o.lab_prefix ? o.lab_prefix : "");
 	free(lab_ns);
 	return ret;
 }

@@ -53,7 +53,7 @@ struct metrics_source *metrics_source_open(const char *netns, const char *label,
 					   char **cause)
 {
 	struct metrics_source *s;
-	struct feed *f = feed_live_open(netns, NULL, 0, cause);
+	struct feed *f = feed_live_open(netns, NULL, 0, 0, cause);
 	char *why = NULL;
 
 	if (!f)

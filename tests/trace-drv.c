@@ -172,7 +172,7 @@ int main(int argc, char **argv)
 	if (!filter)
 		filter = "";
 
-	f = feed_live_open(netns, rs_rec, 0, &cause);
+	f = feed_live_open(netns, rs_rec, 0, 0, &cause);
 	if (!f) {
 		fprintf(stderr, "trace-drv: %s\n", cause);
 		free(cause);
