@@ -15,6 +15,7 @@
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 
 #include "conntrack.h"
+#include "nlattr.h"
 
 /* ---- validation ------------------------------------------------------------
  * libnetfilter_conntrack's parser calls __abi_breakage() -> exit() when an
@@ -22,210 +23,152 @@
  * to CTA_PROTOINFO_TCP_MAX into a table sized CTA_PROTOINFO_MAX + 1 (a stack
  * overrun on hostile input). A recording or a fuzzer must not kill iptop,
  * so every message is checked here first with the same rules, plus NUL
- * termination for the strings it strdup()s. Unknown (newer) attribute
- * types are skipped, as the library does. */
+ * termination for the strings it strdup()s (nlattr.c, the tables below).
+ * Unknown (newer) attribute types are skipped, as the library does. */
 
-enum { V_ANY, V_U8, V_U16, V_U32, V_U64, V_NEST, V_STR, V_LEN };
+/* Every table: entering it from a nest is a level, at most 4 deep. */
+#define CT_SPEC(name, maxtype, strict) \
+	static const struct nlattr_spec name = { (maxtype), (strict), 1, 4, name##_r }
 
-struct vspec;
-struct vrule {
-	uint8_t kind;
-	uint8_t len;               /* V_LEN: exact payload length */
-	const struct vspec *nest;  /* V_NEST: rules for the children, or NULL */
+static const struct nlattr_rule v_ip_r[CTA_IP_MAX + 1] = {
+	[CTA_IP_V4_SRC] = { NLATTR_U32, 0, NULL, NULL },
+	[CTA_IP_V4_DST] = { NLATTR_U32, 0, NULL, NULL },
+	[CTA_IP_V6_SRC] = { NLATTR_LEN, 16, NULL, NULL },
+	[CTA_IP_V6_DST] = { NLATTR_LEN, 16, NULL, NULL },
 };
-struct vspec {
-	uint16_t max;              /* highest known type */
-	bool strict;               /* types above max are refused, not skipped */
-	const struct vrule *r;     /* max + 1 entries */
-};
+CT_SPEC(v_ip, CTA_IP_MAX, false);
 
-static const struct vrule v_ip_r[CTA_IP_MAX + 1] = {
-	[CTA_IP_V4_SRC] = { V_U32, 0, NULL },
-	[CTA_IP_V4_DST] = { V_U32, 0, NULL },
-	[CTA_IP_V6_SRC] = { V_LEN, 16, NULL },
-	[CTA_IP_V6_DST] = { V_LEN, 16, NULL },
+static const struct nlattr_rule v_proto_r[CTA_PROTO_MAX + 1] = {
+	[CTA_PROTO_NUM] = { NLATTR_U8, 0, NULL, NULL },
+	[CTA_PROTO_SRC_PORT] = { NLATTR_U16, 0, NULL, NULL },
+	[CTA_PROTO_DST_PORT] = { NLATTR_U16, 0, NULL, NULL },
+	[CTA_PROTO_ICMP_ID] = { NLATTR_U16, 0, NULL, NULL },
+	[CTA_PROTO_ICMP_TYPE] = { NLATTR_U8, 0, NULL, NULL },
+	[CTA_PROTO_ICMP_CODE] = { NLATTR_U8, 0, NULL, NULL },
+	[CTA_PROTO_ICMPV6_ID] = { NLATTR_U16, 0, NULL, NULL },
+	[CTA_PROTO_ICMPV6_TYPE] = { NLATTR_U8, 0, NULL, NULL },
+	[CTA_PROTO_ICMPV6_CODE] = { NLATTR_U8, 0, NULL, NULL },
 };
-static const struct vspec v_ip = { CTA_IP_MAX, false, v_ip_r };
+CT_SPEC(v_proto, CTA_PROTO_MAX, false);
 
-static const struct vrule v_proto_r[CTA_PROTO_MAX + 1] = {
-	[CTA_PROTO_NUM] = { V_U8, 0, NULL },
-	[CTA_PROTO_SRC_PORT] = { V_U16, 0, NULL },
-	[CTA_PROTO_DST_PORT] = { V_U16, 0, NULL },
-	[CTA_PROTO_ICMP_ID] = { V_U16, 0, NULL },
-	[CTA_PROTO_ICMP_TYPE] = { V_U8, 0, NULL },
-	[CTA_PROTO_ICMP_CODE] = { V_U8, 0, NULL },
-	[CTA_PROTO_ICMPV6_ID] = { V_U16, 0, NULL },
-	[CTA_PROTO_ICMPV6_TYPE] = { V_U8, 0, NULL },
-	[CTA_PROTO_ICMPV6_CODE] = { V_U8, 0, NULL },
+static const struct nlattr_rule v_tuple_r[CTA_TUPLE_MAX + 1] = {
+	[CTA_TUPLE_IP] = { NLATTR_NEST, 0, &v_ip, NULL },
+	[CTA_TUPLE_PROTO] = { NLATTR_NEST, 0, &v_proto, NULL },
+	[CTA_TUPLE_ZONE] = { NLATTR_U16, 0, NULL, NULL },
 };
-static const struct vspec v_proto = { CTA_PROTO_MAX, false, v_proto_r };
+CT_SPEC(v_tuple, CTA_TUPLE_MAX, false);
 
-static const struct vrule v_tuple_r[CTA_TUPLE_MAX + 1] = {
-	[CTA_TUPLE_IP] = { V_NEST, 0, &v_ip },
-	[CTA_TUPLE_PROTO] = { V_NEST, 0, &v_proto },
-	[CTA_TUPLE_ZONE] = { V_U16, 0, NULL },
+static const struct nlattr_rule v_tcp_r[CTA_PROTOINFO_TCP_MAX + 1] = {
+	[CTA_PROTOINFO_TCP_STATE] = { NLATTR_U8, 0, NULL, NULL },
+	[CTA_PROTOINFO_TCP_WSCALE_ORIGINAL] = { NLATTR_U8, 0, NULL, NULL },
+	[CTA_PROTOINFO_TCP_WSCALE_REPLY] = { NLATTR_U8, 0, NULL, NULL },
+	[CTA_PROTOINFO_TCP_FLAGS_ORIGINAL] = { NLATTR_LEN, 2, NULL, NULL },
+	[CTA_PROTOINFO_TCP_FLAGS_REPLY] = { NLATTR_LEN, 2, NULL, NULL },
 };
-static const struct vspec v_tuple = { CTA_TUPLE_MAX, false, v_tuple_r };
+CT_SPEC(v_tcp, CTA_PROTOINFO_TCP_MAX, false);
 
-static const struct vrule v_tcp_r[CTA_PROTOINFO_TCP_MAX + 1] = {
-	[CTA_PROTOINFO_TCP_STATE] = { V_U8, 0, NULL },
-	[CTA_PROTOINFO_TCP_WSCALE_ORIGINAL] = { V_U8, 0, NULL },
-	[CTA_PROTOINFO_TCP_WSCALE_REPLY] = { V_U8, 0, NULL },
-	[CTA_PROTOINFO_TCP_FLAGS_ORIGINAL] = { V_LEN, 2, NULL },
-	[CTA_PROTOINFO_TCP_FLAGS_REPLY] = { V_LEN, 2, NULL },
+static const struct nlattr_rule v_sctp_r[CTA_PROTOINFO_SCTP_MAX + 1] = {
+	[CTA_PROTOINFO_SCTP_STATE] = { NLATTR_U8, 0, NULL, NULL },
+	[CTA_PROTOINFO_SCTP_VTAG_ORIGINAL] = { NLATTR_U32, 0, NULL, NULL },
+	[CTA_PROTOINFO_SCTP_VTAG_REPLY] = { NLATTR_U32, 0, NULL, NULL },
 };
-static const struct vspec v_tcp = { CTA_PROTOINFO_TCP_MAX, false, v_tcp_r };
+CT_SPEC(v_sctp, CTA_PROTOINFO_SCTP_MAX, false);
 
-static const struct vrule v_sctp_r[CTA_PROTOINFO_SCTP_MAX + 1] = {
-	[CTA_PROTOINFO_SCTP_STATE] = { V_U8, 0, NULL },
-	[CTA_PROTOINFO_SCTP_VTAG_ORIGINAL] = { V_U32, 0, NULL },
-	[CTA_PROTOINFO_SCTP_VTAG_REPLY] = { V_U32, 0, NULL },
+static const struct nlattr_rule v_dccp_r[CTA_PROTOINFO_DCCP_MAX + 1] = {
+	[CTA_PROTOINFO_DCCP_STATE] = { NLATTR_U8, 0, NULL, NULL },
+	[CTA_PROTOINFO_DCCP_ROLE] = { NLATTR_U8, 0, NULL, NULL },
+	[CTA_PROTOINFO_DCCP_HANDSHAKE_SEQ] = { NLATTR_U64, 0, NULL, NULL },
 };
-static const struct vspec v_sctp = { CTA_PROTOINFO_SCTP_MAX, false, v_sctp_r };
+CT_SPEC(v_dccp, CTA_PROTOINFO_DCCP_MAX, false);
 
-static const struct vrule v_dccp_r[CTA_PROTOINFO_DCCP_MAX + 1] = {
-	[CTA_PROTOINFO_DCCP_STATE] = { V_U8, 0, NULL },
-	[CTA_PROTOINFO_DCCP_ROLE] = { V_U8, 0, NULL },
-	[CTA_PROTOINFO_DCCP_HANDSHAKE_SEQ] = { V_U64, 0, NULL },
+static const struct nlattr_rule v_pinfo_r[CTA_PROTOINFO_MAX + 1] = {
+	[CTA_PROTOINFO_TCP] = { NLATTR_NEST, 0, &v_tcp, NULL },
+	[CTA_PROTOINFO_SCTP] = { NLATTR_NEST, 0, &v_sctp, NULL },
+	[CTA_PROTOINFO_DCCP] = { NLATTR_NEST, 0, &v_dccp, NULL },
 };
-static const struct vspec v_dccp = { CTA_PROTOINFO_DCCP_MAX, false, v_dccp_r };
+CT_SPEC(v_pinfo, CTA_PROTOINFO_MAX, true);
 
-static const struct vrule v_pinfo_r[CTA_PROTOINFO_MAX + 1] = {
-	[CTA_PROTOINFO_TCP] = { V_NEST, 0, &v_tcp },
-	[CTA_PROTOINFO_SCTP] = { V_NEST, 0, &v_sctp },
-	[CTA_PROTOINFO_DCCP] = { V_NEST, 0, &v_dccp },
+static const struct nlattr_rule v_counters_r[CTA_COUNTERS_MAX + 1] = {
+	[CTA_COUNTERS_PACKETS] = { NLATTR_U64, 0, NULL, NULL },
+	[CTA_COUNTERS_BYTES] = { NLATTR_U64, 0, NULL, NULL },
+	[CTA_COUNTERS32_PACKETS] = { NLATTR_U32, 0, NULL, NULL },
+	[CTA_COUNTERS32_BYTES] = { NLATTR_U32, 0, NULL, NULL },
 };
-static const struct vspec v_pinfo = { CTA_PROTOINFO_MAX, true, v_pinfo_r };
+CT_SPEC(v_counters, CTA_COUNTERS_MAX, false);
 
-static const struct vrule v_counters_r[CTA_COUNTERS_MAX + 1] = {
-	[CTA_COUNTERS_PACKETS] = { V_U64, 0, NULL },
-	[CTA_COUNTERS_BYTES] = { V_U64, 0, NULL },
-	[CTA_COUNTERS32_PACKETS] = { V_U32, 0, NULL },
-	[CTA_COUNTERS32_BYTES] = { V_U32, 0, NULL },
+static const struct nlattr_rule v_natseq_r[CTA_NAT_SEQ_MAX + 1] = {
+	[CTA_NAT_SEQ_CORRECTION_POS] = { NLATTR_U32, 0, NULL, NULL },
+	[CTA_NAT_SEQ_OFFSET_BEFORE] = { NLATTR_U32, 0, NULL, NULL },
+	[CTA_NAT_SEQ_OFFSET_AFTER] = { NLATTR_U32, 0, NULL, NULL },
 };
-static const struct vspec v_counters = { CTA_COUNTERS_MAX, false, v_counters_r };
+CT_SPEC(v_natseq, CTA_NAT_SEQ_MAX, false);
 
-static const struct vrule v_natseq_r[CTA_NAT_SEQ_MAX + 1] = {
-	[CTA_NAT_SEQ_CORRECTION_POS] = { V_U32, 0, NULL },
-	[CTA_NAT_SEQ_OFFSET_BEFORE] = { V_U32, 0, NULL },
-	[CTA_NAT_SEQ_OFFSET_AFTER] = { V_U32, 0, NULL },
+static const struct nlattr_rule v_help_r[CTA_HELP_MAX + 1] = {
+	[CTA_HELP_NAME] = { NLATTR_STR, 0, NULL, NULL },
 };
-static const struct vspec v_natseq = { CTA_NAT_SEQ_MAX, false, v_natseq_r };
+CT_SPEC(v_help, CTA_HELP_MAX, false);
 
-static const struct vrule v_help_r[CTA_HELP_MAX + 1] = {
-	[CTA_HELP_NAME] = { V_STR, 0, NULL },
+static const struct nlattr_rule v_secctx_r[CTA_SECCTX_MAX + 1] = {
+	[CTA_SECCTX_NAME] = { NLATTR_STR, 0, NULL, NULL },
 };
-static const struct vspec v_help = { CTA_HELP_MAX, false, v_help_r };
+CT_SPEC(v_secctx, CTA_SECCTX_MAX, false);
 
-static const struct vrule v_secctx_r[CTA_SECCTX_MAX + 1] = {
-	[CTA_SECCTX_NAME] = { V_STR, 0, NULL },
+static const struct nlattr_rule v_tstamp_r[CTA_TIMESTAMP_MAX + 1] = {
+	[CTA_TIMESTAMP_START] = { NLATTR_U64, 0, NULL, NULL },
+	[CTA_TIMESTAMP_STOP] = { NLATTR_U64, 0, NULL, NULL },
 };
-static const struct vspec v_secctx = { CTA_SECCTX_MAX, false, v_secctx_r };
+CT_SPEC(v_tstamp, CTA_TIMESTAMP_MAX, false);
 
-static const struct vrule v_tstamp_r[CTA_TIMESTAMP_MAX + 1] = {
-	[CTA_TIMESTAMP_START] = { V_U64, 0, NULL },
-	[CTA_TIMESTAMP_STOP] = { V_U64, 0, NULL },
+static const struct nlattr_rule v_synproxy_r[CTA_SYNPROXY_MAX + 1] = {
+	[CTA_SYNPROXY_ISN] = { NLATTR_U32, 0, NULL, NULL },
+	[CTA_SYNPROXY_ITS] = { NLATTR_U32, 0, NULL, NULL },
+	[CTA_SYNPROXY_TSOFF] = { NLATTR_U32, 0, NULL, NULL },
 };
-static const struct vspec v_tstamp = { CTA_TIMESTAMP_MAX, false, v_tstamp_r };
+CT_SPEC(v_synproxy, CTA_SYNPROXY_MAX, false);
 
-static const struct vrule v_synproxy_r[CTA_SYNPROXY_MAX + 1] = {
-	[CTA_SYNPROXY_ISN] = { V_U32, 0, NULL },
-	[CTA_SYNPROXY_ITS] = { V_U32, 0, NULL },
-	[CTA_SYNPROXY_TSOFF] = { V_U32, 0, NULL },
-};
-static const struct vspec v_synproxy = { CTA_SYNPROXY_MAX, false, v_synproxy_r };
-
-static const struct vrule v_ct_r[CTA_MAX + 1] = {
-	[CTA_TUPLE_ORIG] = { V_NEST, 0, &v_tuple },
-	[CTA_TUPLE_REPLY] = { V_NEST, 0, &v_tuple },
-	[CTA_TUPLE_MASTER] = { V_NEST, 0, &v_tuple },
-	[CTA_NAT_SEQ_ADJ_ORIG] = { V_NEST, 0, &v_natseq },
-	[CTA_NAT_SEQ_ADJ_REPLY] = { V_NEST, 0, &v_natseq },
-	[CTA_PROTOINFO] = { V_NEST, 0, &v_pinfo },
-	[CTA_COUNTERS_ORIG] = { V_NEST, 0, &v_counters },
-	[CTA_COUNTERS_REPLY] = { V_NEST, 0, &v_counters },
-	[CTA_HELP] = { V_NEST, 0, &v_help },
-	[CTA_SECCTX] = { V_NEST, 0, &v_secctx },
-	[CTA_TIMESTAMP] = { V_NEST, 0, &v_tstamp },
-	[CTA_STATUS] = { V_U32, 0, NULL },
-	[CTA_TIMEOUT] = { V_U32, 0, NULL },
-	[CTA_MARK] = { V_U32, 0, NULL },
-	[CTA_SECMARK] = { V_U32, 0, NULL },
-	[CTA_USE] = { V_U32, 0, NULL },
-	[CTA_ID] = { V_U32, 0, NULL },
-	[CTA_ZONE] = { V_U16, 0, NULL },
+static const struct nlattr_rule v_ct_r[CTA_MAX + 1] = {
+	[CTA_TUPLE_ORIG] = { NLATTR_NEST, 0, &v_tuple, NULL },
+	[CTA_TUPLE_REPLY] = { NLATTR_NEST, 0, &v_tuple, NULL },
+	[CTA_TUPLE_MASTER] = { NLATTR_NEST, 0, &v_tuple, NULL },
+	[CTA_NAT_SEQ_ADJ_ORIG] = { NLATTR_NEST, 0, &v_natseq, NULL },
+	[CTA_NAT_SEQ_ADJ_REPLY] = { NLATTR_NEST, 0, &v_natseq, NULL },
+	[CTA_PROTOINFO] = { NLATTR_NEST, 0, &v_pinfo, NULL },
+	[CTA_COUNTERS_ORIG] = { NLATTR_NEST, 0, &v_counters, NULL },
+	[CTA_COUNTERS_REPLY] = { NLATTR_NEST, 0, &v_counters, NULL },
+	[CTA_HELP] = { NLATTR_NEST, 0, &v_help, NULL },
+	[CTA_SECCTX] = { NLATTR_NEST, 0, &v_secctx, NULL },
+	[CTA_TIMESTAMP] = { NLATTR_NEST, 0, &v_tstamp, NULL },
+	[CTA_STATUS] = { NLATTR_U32, 0, NULL, NULL },
+	[CTA_TIMEOUT] = { NLATTR_U32, 0, NULL, NULL },
+	[CTA_MARK] = { NLATTR_U32, 0, NULL, NULL },
+	[CTA_SECMARK] = { NLATTR_U32, 0, NULL, NULL },
+	[CTA_USE] = { NLATTR_U32, 0, NULL, NULL },
+	[CTA_ID] = { NLATTR_U32, 0, NULL, NULL },
+	[CTA_ZONE] = { NLATTR_U16, 0, NULL, NULL },
 	/* a bitmap: the library copies any length (rounded up to words) */
-	[CTA_LABELS] = { V_ANY, 0, NULL },
+	[CTA_LABELS] = { NLATTR_ANY, 0, NULL, NULL },
 	/* not type-checked by the library, but its members are */
-	[CTA_SYNPROXY] = { V_ANY, 0, &v_synproxy },
+	[CTA_SYNPROXY] = { NLATTR_ANY, 0, &v_synproxy, NULL },
 #ifdef CTA_TIMESTAMP_EVENT
-	[CTA_TIMESTAMP_EVENT] = { V_U64, 0, NULL },
+	[CTA_TIMESTAMP_EVENT] = { NLATTR_U64, 0, NULL, NULL },
 #endif
 };
-static const struct vspec v_ct = { CTA_MAX, false, v_ct_r };
+CT_SPEC(v_ct, CTA_MAX, false);
 
-static const struct vrule v_exp_r[CTA_EXPECT_MAX + 1] = {
-	[CTA_EXPECT_MASTER] = { V_NEST, 0, &v_tuple },
-	[CTA_EXPECT_TUPLE] = { V_NEST, 0, &v_tuple },
-	[CTA_EXPECT_MASK] = { V_NEST, 0, &v_tuple },
-	[CTA_EXPECT_TIMEOUT] = { V_U32, 0, NULL },
-	[CTA_EXPECT_ID] = { V_U32, 0, NULL },
-	[CTA_EXPECT_HELP_NAME] = { V_STR, 0, NULL },
-	[CTA_EXPECT_ZONE] = { V_U16, 0, NULL },
-	[CTA_EXPECT_FLAGS] = { V_U32, 0, NULL },
-	[CTA_EXPECT_CLASS] = { V_U32, 0, NULL },
-	[CTA_EXPECT_NAT] = { V_NEST, 0, NULL },
-	[CTA_EXPECT_FN] = { V_STR, 0, NULL },
+static const struct nlattr_rule v_exp_r[CTA_EXPECT_MAX + 1] = {
+	[CTA_EXPECT_MASTER] = { NLATTR_NEST, 0, &v_tuple, NULL },
+	[CTA_EXPECT_TUPLE] = { NLATTR_NEST, 0, &v_tuple, NULL },
+	[CTA_EXPECT_MASK] = { NLATTR_NEST, 0, &v_tuple, NULL },
+	[CTA_EXPECT_TIMEOUT] = { NLATTR_U32, 0, NULL, NULL },
+	[CTA_EXPECT_ID] = { NLATTR_U32, 0, NULL, NULL },
+	[CTA_EXPECT_HELP_NAME] = { NLATTR_STR, 0, NULL, NULL },
+	[CTA_EXPECT_ZONE] = { NLATTR_U16, 0, NULL, NULL },
+	[CTA_EXPECT_FLAGS] = { NLATTR_U32, 0, NULL, NULL },
+	[CTA_EXPECT_CLASS] = { NLATTR_U32, 0, NULL, NULL },
+	[CTA_EXPECT_NAT] = { NLATTR_NEST, 0, NULL, NULL },
+	[CTA_EXPECT_FN] = { NLATTR_STR, 0, NULL, NULL },
 };
-static const struct vspec v_exp = { CTA_EXPECT_MAX, false, v_exp_r };
-
-static int validate_attrs(const void *p, size_t len, const struct vspec *spec, int depth);
-
-static int validate_one(const struct nlattr *a, const struct vspec *spec, int depth)
-{
-	static const enum mnl_attr_data_type mt[] = {
-		[V_U8] = MNL_TYPE_U8, [V_U16] = MNL_TYPE_U16, [V_U32] = MNL_TYPE_U32,
-		[V_U64] = MNL_TYPE_U64, [V_NEST] = MNL_TYPE_NESTED, [V_STR] = MNL_TYPE_NUL_STRING,
-	};
-	uint16_t type = mnl_attr_get_type(a);
-	const struct vrule *r;
-
-	if (type > spec->max)
-		return spec->strict ? -1 : 0;
-	r = &spec->r[type];
-	switch (r->kind) {
-	case V_ANY:
-		if (r->nest)
-			return validate_attrs(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a),
-					      r->nest, depth + 1);
-		return 0;
-	case V_LEN:
-		return mnl_attr_validate2(a, MNL_TYPE_UNSPEC, r->len);
-	default:
-		if (mnl_attr_validate(a, mt[r->kind]) < 0)
-			return -1;
-		if (r->kind == V_NEST && r->nest)
-			return validate_attrs(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a),
-					      r->nest, depth + 1);
-		return 0;
-	}
-}
-
-static int validate_attrs(const void *p, size_t len, const struct vspec *spec, int depth)
-{
-	const struct nlattr *a;
-
-	if (depth > 4)
-		return -1;
-	/* The walk stops at the first attribute that does not fit, as the
-	 * library's does: a truncated tail is ignored, never read. */
-	for (a = p; mnl_attr_ok(a, (int)((const char *)p + len - (const char *)a));
-	     a = mnl_attr_next(a)) {
-		if (validate_one(a, spec, depth) < 0)
-			return -1;
-	}
-	return 0;
-}
+CT_SPEC(v_exp, CTA_EXPECT_MAX, false);
 
 /* First attribute of type in a nest (or payload), or NULL. */
 static const struct nlattr *attr_find(const void *p, size_t len, uint16_t type)
@@ -250,7 +193,7 @@ static const struct nlattr *nest_find(const struct nlattr *nest, uint16_t type)
 /* The attributes after the nfgenmsg of an IPv4/IPv6 message, validated
  * against spec: 0, or -1 with errno EINVAL (malformed) or ENOMSG (another
  * family). */
-static int checked_payload(const struct nlmsghdr *nlh, const struct vspec *spec,
+static int checked_payload(const struct nlmsghdr *nlh, const struct nlattr_spec *spec,
 			   const struct nfgenmsg **nfg, const void **p, size_t *len)
 {
 	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(struct nfgenmsg)) {
@@ -264,7 +207,7 @@ static int checked_payload(const struct nlmsghdr *nlh, const struct vspec *spec,
 		errno = ENOMSG;
 		return -1;
 	}
-	if (validate_attrs(*p, *len, spec, 0) < 0) {
+	if (!nlattr_check_payload(*p, *len, spec, 0)) {
 		errno = EINVAL;
 		return -1;
 	}
