@@ -30,27 +30,27 @@
 	X(KEY,      "key",      'k', "fg=black,bg=cyan",             "reverse") \
 	X(BORDER,   "border",   'b', "fg=bright-black",              "") \
 	X(ARROW,    "arrow",    'a', "fg=bright-black",              "") \
-	X(HOOK,     "hook",     'H', "fg=bright-cyan,bold",          "bold") \
-	X(NODE,     "node",     'N', "fg=bright-white,bold",         "bold") \
+	X(HOOK,     "hook",     'H', "fg=#0087af,bold",              "bold") \
+	X(NODE,     "node",     'N', "fg=default,bold",              "bold") \
 	X(LABEL,    "label",    'l', "fg=default",                   "") \
 	X(NUMBER,   "number",   'n', "fg=default",                   "") \
 	X(DIM,      "dim",      'd', "fg=bright-black",              "dim") \
-	X(HEAT1,    "heat1",    '1', "fg=yellow",                    "") \
-	X(HEAT2,    "heat2",    '2', "fg=yellow,bold",               "bold") \
-	X(HEAT3,    "heat3",    '3', "fg=bright-yellow",             "bold,underline") \
-	X(HEAT4,    "heat4",    '4', "fg=bright-yellow,bold",        "bold,reverse") \
+	X(HEAT1,    "heat1",    '1', "fg=#875f00",                   "") \
+	X(HEAT2,    "heat2",    '2', "fg=#af8700",                   "bold") \
+	X(HEAT3,    "heat3",    '3', "fg=#af8700,bold",              "bold,underline") \
+	X(HEAT4,    "heat4",    '4', "fg=black,bg=#ffd700,bold",     "bold,reverse") \
 	X(SELECT,   "select",   'S', "fg=bright-white,bg=blue,bold", "reverse") \
-	X(HIT,      "hit",      '!', "fg=bright-yellow,bold",        "bold") \
+	X(HIT,      "hit",      '!', "fg=#af8700,bold",              "bold") \
 	X(HEADER,   "header",   'C', "fg=black,bg=green",            "reverse") \
-	X(CRUMB,    "crumb",    'c', "fg=cyan",                      "underline") \
-	X(JUMP,     "jump",     'j', "fg=cyan",                      "") \
+	X(CRUMB,    "crumb",    'c', "fg=#0087af",                   "underline") \
+	X(JUMP,     "jump",     'j', "fg=#0087af",                   "") \
 	X(MATCH,    "match",    'm', "fg=black,bg=yellow",           "reverse,underline") \
-	X(ACCEPT,   "accept",   'A', "fg=green",                     "") \
+	X(ACCEPT,   "accept",   'A', "fg=#008700",                   "") \
 	X(DROP,     "drop",     'D', "fg=bright-red,bold",           "bold") \
-	X(PATH,     "path",     'P', "fg=black,bg=bright-green,bold", "reverse,bold") \
+	X(PATH,     "path",     'P', "fg=black,bg=bright-green,bold","reverse,bold") \
 	X(REPLY,    "reply",    'R', "fg=black,bg=bright-cyan",      "reverse,underline") \
 	X(NAT,      "nat",      'x', "fg=bright-magenta,bold",       "bold,underline") \
-	X(NEW,      "new",      '+', "fg=bright-green,bold",         "bold")
+	X(NEW,      "new",      '+', "fg=#008700,bold",              "bold")
 
 enum slot {
 #define CANVAS_SLOT_ENUM(id, name, dump, style, mono) SLOT_##id,

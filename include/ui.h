@@ -212,6 +212,9 @@ int32_t ui_theme_downgrade(int32_t color, int ncolors);
 struct theme_style ui_theme_resolve(const struct theme *t, enum slot s, bool color);
 /* Parse one colour word; -2 when invalid. */
 int32_t ui_theme_parse_color(const char *word);
+/* 0xrrggbb a colour shows as (xterm's palette), THEME_DEFAULT_COLOR for the
+ * terminal's own: what the contrast check of the shipped themes measures. */
+int32_t ui_theme_rgb(int32_t color);
 
 /* ---- terminal (ui-tty.c, ui-render.c) ------------------------------------ */
 

@@ -106,6 +106,13 @@ static uint32_t palette_rgb(int i)
 	return (uint32_t)(i << 16 | i << 8 | i);
 }
 
+int32_t ui_theme_rgb(int32_t color)
+{
+	if (color < 0)
+		return THEME_DEFAULT_COLOR;
+	return (int32_t)(color & THEME_RGB ? (uint32_t)color & 0xffffff : palette_rgb(color));
+}
+
 static long rgb_distance(uint32_t a, uint32_t b)
 {
 	long dr = (long)((a >> 16) & 0xff) - (long)((b >> 16) & 0xff);
