@@ -33,6 +33,7 @@
 
 #include "iptop.h"
 #include "scene.h"
+#include "scene-int.h"
 
 #define ROWS_COL_MIN 22    /* frame width: 8-column names and two numbers */
 #define ROWS_COL_MAX 60
@@ -224,96 +225,6 @@ static void build_ghosts(struct scene *s, const struct snap_ruleset *rs, bool ha
 	}
 }
 
-/* ---- the chain tree ----------------------------------------------------------- */
-
-#define TREE_MAX 48        /* user chains listed under one table at most */
-#define TREE_COUNT_MAX 999 /* "+N more" counts this far */
-
-struct tree {
-	struct scene_sub *subs;
-	size_t n, cap;
-	size_t first;      /* this item's first sub */
-	size_t more;       /* reachable, not listed */
-};
-
-static bool tree_has(const struct tree *t, size_t chain)
-{
-	size_t i;
-
-	for (i = t->first; i < t->n; i++)
-		if (t->subs[i].chain == chain)
-			return true;
-	return false;
-}
-
-/* Depth-first in rule order: a chain shows once, where it is first reached. */
-static void tree_walk(struct tree *t, const struct snap_ruleset *rs, const struct snap_chain *ch, size_t item,
-		      int depth)
-{
-	size_t j;
-
-	for (j = 0; j < ch->nrules; j++) {
-		const struct snap_chain *to;
-		size_t idx;
-
-		if (!ch->rules[j].target_chain || t->more >= TREE_COUNT_MAX)
-			continue;
-		to = snapshot_find_sibling(rs, ch, ch->rules[j].target_chain);
-		if (!to || to->base)
-			continue;
-		idx = (size_t)(to - rs->chains);
-		if (tree_has(t, idx))
-			continue;
-		if (t->n - t->first >= TREE_MAX || depth > SCENE_SUB_DEPTH_MAX) {
-			t->more++;
-			continue;
-		}
-		if (t->n == t->cap) {
-			t->cap = t->cap ? 2 * t->cap : 32;
-			t->subs = xreallocarray(t->subs, t->cap, sizeof(*t->subs));
-		}
-		t->subs[t->n++] = (struct scene_sub){ .chain = idx, .item = item, .depth = depth };
-		tree_walk(t, rs, to, item, depth + 1);
-	}
-}
-
-/* Every item's user chains; a "+N more" sub closes a list that was cut. */
-static void build_tree(struct scene *s, const struct snap_ruleset *rs)
-{
-	struct tree t = { NULL, 0, 0, 0, 0 };
-	size_t i;
-
-	for (i = 0; i < s->nitems; i++) {
-		struct scene_item *it = &s->items[i];
-
-		t.first = t.n;
-		t.more = 0;
-		if (!it->own)
-			tree_walk(&t, rs, &rs->chains[it->chain], i, 1);
-		if (t.more) {
-			if (t.n == t.cap) {
-				t.cap = t.cap ? 2 * t.cap : 32;
-				t.subs = xreallocarray(t.subs, t.cap, sizeof(*t.subs));
-			}
-			t.subs[t.n++] = (struct scene_sub){ .chain = SCENE_SUB_MORE, .item = i, .depth = 1,
-							    .more = t.more };
-		}
-		it->first_sub = t.first;
-		it->nsub = t.n - t.first;
-	}
-	s->subs = t.subs;
-	s->nsubs = t.n;
-}
-
-/* Rows an item's tree gets under a cap: all, or cap - 1 chains and the
- * "+N more" row. */
-static size_t tree_rows(const struct scene_item *it, int cap)
-{
-	if (cap <= 0)
-		return 0;
-	return it->nsub <= (size_t)cap ? it->nsub : (size_t)cap;
-}
-
 /* ---- three columns ----------------------------------------------------------- */
 
 struct geo {
@@ -335,7 +246,7 @@ static int hook_extra(const struct scene *s, const struct geo *g, int hook)
 	int n = 0;
 
 	for (k = 0; k < hk->n && (int)k < g->shown[hook]; k++)
-		n += (int)tree_rows(&s->items[hk->first + k], g->tree_cap);
+		n += (int)scene_tree_rows(&s->items[hk->first + k], g->tree_cap);
 	return n;
 }
 
@@ -444,34 +355,6 @@ static void add_node(struct scene *s, enum scene_node_kind kind, int x, int y, c
 	n->text = text;
 }
 
-/* The rows of an item's tree from row y, x..x+w; the last row says
- * "+N more" when the cap cut the list (its count grows by what was cut). */
-static void place_tree(struct scene *s, struct scene_item *it, size_t rows, int x, int y, int w)
-{
-	size_t j;
-
-	for (j = 0; j < it->nsub; j++) {
-		struct scene_sub *sb = &s->subs[it->first_sub + j];
-
-		memset(&sb->r, 0, sizeof(sb->r));
-		if (j >= rows)
-			continue;
-		sb->r = (struct canvas_rect){ x, y + (int)j, w, 1 };
-	}
-	it->shown_subs = rows;
-	if (rows && rows < it->nsub) {
-		struct scene_sub *last = &s->subs[it->first_sub + rows - 1];
-		size_t cut = it->nsub - rows + 1, tail = s->subs[it->first_sub + it->nsub - 1].more;
-
-		/* the row becomes "+N more": what it hid plus what was never listed */
-		if (s->subs[it->first_sub + it->nsub - 1].chain == SCENE_SUB_MORE)
-			cut = cut - 1 + tail;
-		last->chain = SCENE_SUB_MORE;
-		last->more = cut;
-		last->depth = 1;
-	}
-}
-
 /* The ghosts that go before the hook's item k, from row *y. Between boxes
  * a ghost takes the gap row above the next box's (its arrow passes it). */
 static void place_ghosts(struct scene *s, const struct geo *g, int hook, size_t k, int *y, bool after_box)
@@ -499,12 +382,12 @@ static void place_items(struct scene *s, const struct geo *g, int hook)
 
 	for (k = 0; k < hk->n; k++) {
 		struct scene_item *it = &s->items[hk->first + k];
-		size_t rows = tree_rows(it, g->tree_cap);
+		size_t rows = scene_tree_rows(it, g->tree_cap);
 
 		memset(&it->r, 0, sizeof(it->r));
 		place_ghosts(s, g, hook, k, &y, g->style == SCENE_BOXES && k > 0);
 		if ((int)k >= g->shown[hook]) {
-			place_tree(s, it, 0, 0, 0, 0);
+			scene_tree_place(s, it, 0, 0, 0, 0);
 			continue;
 		}
 		if (g->style == SCENE_BOXES) {
@@ -512,7 +395,7 @@ static void place_items(struct scene *s, const struct geo *g, int hook)
 			it->r.y = y;
 			it->r.w = f->w - 4;
 			it->r.h = 3 + (int)rows;
-			place_tree(s, it, rows, it->r.x + 1, it->r.y + 2, it->r.w - 2);
+			scene_tree_place(s, it, rows, it->r.x + 1, it->r.y + 2, it->r.w - 2);
 			y += it->r.h + 1;
 			if (k > 0)
 				add_arrow(s, -1, hook, (long)(hk->first + k), true, 2,
@@ -522,14 +405,14 @@ static void place_items(struct scene *s, const struct geo *g, int hook)
 			continue;
 		}
 		if ((size_t)g->shown[hook] < hk->n && (int)k == g->shown[hook] - 1) {
-			place_tree(s, it, 0, 0, 0, 0);
+			scene_tree_place(s, it, 0, 0, 0, 0);
 			continue; /* that row says "+N more" */
 		}
 		it->r.x = f->x + 1;
 		it->r.y = y;
 		it->r.w = f->w - 2;
 		it->r.h = g->per;
-		place_tree(s, it, rows, it->r.x, it->r.y + g->per, it->r.w);
+		scene_tree_place(s, it, rows, it->r.x, it->r.y + g->per, it->r.w);
 		y += g->per + (int)rows;
 	}
 	place_ghosts(s, g, hook, hk->n, &y, g->style == SCENE_BOXES && hk->n > 0);
@@ -629,7 +512,7 @@ static void layout_list(struct scene *s)
 			struct scene_item *it = &s->items[hk->first + k];
 
 			it->r = (struct canvas_rect){ 2, y++, s->w - 2, 1 };
-			place_tree(s, it, it->nsub, 2, y, s->w - 2);
+			scene_tree_place(s, it, it->nsub, 2, y, s->w - 2);
 			y += (int)it->nsub;
 		}
 	}
@@ -734,7 +617,7 @@ bool scene_layout_update_zoom(struct scene *s, const struct snap_ruleset *rs, in
 	free(picks);
 
 	if (rs) {
-		build_tree(s, rs);
+		scene_tree_build(s, rs);
 		build_ghosts(s, rs, has4, has6);
 	}
 	s->style = SCENE_LIST;

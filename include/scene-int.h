@@ -1,0 +1,24 @@
+/*
+ * scene-int.h - inside the scene: the chain tree (scene-tree.c) as
+ * scene-layout.c builds and places it. Not for other rooms (they use
+ * scene.h).
+ */
+#ifndef SCENE_INT_H
+#define SCENE_INT_H
+
+#include <stddef.h>
+
+#include "scene.h"
+#include "snapshot.h"
+
+/* Every item's user chains into s->subs; a "+N more" sub closes a list
+ * that was cut at TREE_MAX chains or SCENE_SUB_DEPTH_MAX levels. */
+void scene_tree_build(struct scene *s, const struct snap_ruleset *rs);
+/* Rows an item's tree gets under a cap: all, or cap - 1 chains and the
+ * "+N more" row. */
+size_t scene_tree_rows(const struct scene_item *it, int cap);
+/* Place the first rows of an item's tree from row y, x..x+w; the last row
+ * becomes "+N more" when rows cut the list. */
+void scene_tree_place(struct scene *s, struct scene_item *it, size_t rows, int x, int y, int w);
+
+#endif
