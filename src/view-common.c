@@ -244,12 +244,44 @@ bool view_list_move(enum ui_action action, size_t sel, size_t nrows, int list_h,
 	}
 }
 
+size_t view_list_clamp(long to, size_t nrows)
+{
+	if (to < 0)
+		return 0;
+	return (size_t)to >= nrows ? nrows - 1 : (size_t)to;
+}
+
 int view_sort_step(struct view_stack *st, int cur, int count, enum ui_action action, const char *const *names)
 {
 	int next = (cur + (action == UI_ACT_SORT_PREV ? count - 1 : 1)) % count;
 
 	view_stack_flash(st, SLOT_HINT, "sorted by %s", names[next]);
 	return next;
+}
+
+int view_list_keys(struct view_stack *st, enum ui_action action, const char *filter, int *sort, int count,
+		   const char *const *names)
+{
+	switch (action) {
+	case UI_ACT_FILTER:
+		view_stack_prompt(st, filter);
+		return REACT_REDRAW;
+	case UI_ACT_SORT:
+	case UI_ACT_SORT_NEXT:
+	case UI_ACT_SORT_PREV:
+		*sort = view_sort_step(st, *sort, count, action, names);
+		return REACT_REDRAW;
+	default:
+		return REACT_PASS;
+	}
+}
+
+void view_list_filter(struct view *v, const char *text, struct view_stack *st)
+{
+	struct view_list *l = (struct view_list *)v;
+
+	snprintf(l->filter, sizeof(l->filter), "%s", text);
+	l->top = 0;
 }
 
 void view_stack_prompt(struct view_stack *st, const char *initial)
