@@ -246,7 +246,7 @@ static int hook_extra(const struct scene *s, const struct geo *g, int hook)
 	int n = 0;
 
 	for (k = 0; k < hk->n && (int)k < g->shown[hook]; k++)
-		n += (int)scene_tree_rows(&s->items[hk->first + k], g->tree_cap);
+		n += (int)scene_tree_rows(s, &s->items[hk->first + k], g->tree_cap);
 	return n;
 }
 
@@ -281,7 +281,8 @@ static int need_height(const struct geo *g)
 static bool plan(struct geo *g, const struct scene *s, enum scene_style style, int tree_cap, bool ghosts)
 {
 	int colmin = style == SCENE_BOXES ? BOXES_COL_MIN : ROWS_COL_MIN;
-	int colmax = style == SCENE_BOXES ? BOXES_COL_MAX : ROWS_COL_MAX;
+	/* Zoomed, the frames take the whole width: bigger, not just fewer. */
+	int colmax = s->zoom ? s->w : style == SCENE_BOXES ? BOXES_COL_MAX : ROWS_COL_MAX;
 	int h, cap, maxn = 0;
 
 	memset(g, 0, sizeof(*g));
@@ -382,7 +383,7 @@ static void place_items(struct scene *s, const struct geo *g, int hook)
 
 	for (k = 0; k < hk->n; k++) {
 		struct scene_item *it = &s->items[hk->first + k];
-		size_t rows = scene_tree_rows(it, g->tree_cap);
+		size_t rows = scene_tree_rows(s, it, g->tree_cap);
 
 		memset(&it->r, 0, sizeof(it->r));
 		place_ghosts(s, g, hook, k, &y, g->style == SCENE_BOXES && k > 0);
@@ -513,7 +514,7 @@ static void layout_list(struct scene *s)
 
 			it->r = (struct canvas_rect){ 2, y++, s->w - 2, 1 };
 			scene_tree_place(s, it, it->nsub, 2, y, s->w - 2);
-			y += (int)it->nsub;
+			y += (int)it->shown_subs;
 		}
 	}
 	s->content_h = y;
@@ -526,6 +527,39 @@ bool scene_layout_update(struct scene *s, const struct snap_ruleset *rs, int fam
 
 bool scene_layout_update_zoom(struct scene *s, const struct snap_ruleset *rs, int family_mode, int w, int h,
 			      bool zoom)
+{
+	return scene_layout_update_active(s, rs, family_mode, w, h, zoom, NULL, 0);
+}
+
+/* Ranked and laid out before with collapsed subtrees: would this activity
+ * collapse others? */
+static bool collapse_moves(struct scene *s, const uint64_t *activity, size_t nact)
+{
+	size_t *order, n;
+	bool moved;
+
+	if (!s->ranked || !s->collapsed)
+		return false;
+	order = xcalloc(s->nsubs + 1, sizeof(*order));
+	n = scene_tree_rank(s, activity, nact, order);
+	moved = scene_tree_collapse(s, order, s->collapsed < n ? s->collapsed : n);
+	free(order);
+	return moved;
+}
+
+/* Apply level l of the tree's shrinking; the tree cap it means. Cap mode:
+ * the cap goes down one row a level. Ranked: one more subtree collapses a
+ * level, then (last level) no tree at all. */
+static int tree_level(struct scene *s, const size_t *order, size_t nrank, int maxsub, int l)
+{
+	if (!s->ranked)
+		return maxsub - l;
+	scene_tree_collapse(s, order, (size_t)l <= nrank ? (size_t)l : nrank);
+	return (size_t)l <= nrank ? 1 : 0;
+}
+
+bool scene_layout_update_active(struct scene *s, const struct snap_ruleset *rs, int family_mode, int w, int h,
+				bool zoom, const uint64_t *activity, size_t nact)
 {
 	static const enum scene_style all[] = { SCENE_BOXES, SCENE_ROWS2, SCENE_ROWS };
 	/* Zoom: rows, two per table where they fit (the second left blank). */
@@ -559,6 +593,7 @@ bool scene_layout_update_zoom(struct scene *s, const struct snap_ruleset *rs, in
 	key = fnv(key, &h, sizeof(h));
 	key = fnv(key, &zoom, sizeof(zoom));
 	key = fnv(key, &both, sizeof(both));
+	key = fnv(key, &(bool){ activity != NULL }, sizeof(bool));
 	if (rs) {
 		/* The chain tree follows the rules: a new generation may move a
 		 * jump (x_tables has none: its rule counts stand in). */
@@ -581,7 +616,7 @@ bool scene_layout_update_zoom(struct scene *s, const struct snap_ruleset *rs, in
 		key = fnv(key, ch->table, strlen(ch->table) + 1);
 		key = fnv(key, ch->name, strlen(ch->name) + 1);
 	}
-	if (s->generation && key == s->key) {
+	if (s->generation && key == s->key && !collapse_moves(s, activity, nact)) {
 		free(picks);
 		return false;
 	}
@@ -599,6 +634,7 @@ bool scene_layout_update_zoom(struct scene *s, const struct snap_ruleset *rs, in
 	s->h = h;
 	s->family_mode = family_mode;
 	s->zoom = zoom;
+	s->ranked = activity != NULL;
 	s->legacy = legacy || both;
 	s->both_backends = both;
 	s->items = xcalloc(n + 1, sizeof(*s->items));
@@ -626,15 +662,20 @@ bool scene_layout_update_zoom(struct scene *s, const struct snap_ruleset *rs, in
 	 * (a projector wants big, not much). */
 	{
 		int cap, maxsub = 0, k, ncap;
+		size_t *order = xcalloc(s->nsubs + 1, sizeof(*order)), nrank = 0;
 
 		for (i = 0; i < n; i++)
 			if ((int)s->items[i].nsub > maxsub)
 				maxsub = (int)s->items[i].nsub;
 		ncap = maxsub + 1;
+		if (s->ranked) {
+			nrank = scene_tree_rank(s, activity, nact, order);
+			ncap = (int)nrank + 2;
+		}
 		for (k = 0; k < ncap * (int)ntries; k++) {
 			size_t t = zoom ? (size_t)(k / ncap) : (size_t)(k % (int)ntries);
 
-			cap = zoom ? maxsub - k % ncap : maxsub - k / (int)ntries;
+			cap = tree_level(s, order, nrank, maxsub, zoom ? k % ncap : k / (int)ntries);
 			if (plan(&g, s, tries[t], cap, false)) {
 				struct geo gg;
 
@@ -644,9 +685,13 @@ bool scene_layout_update_zoom(struct scene *s, const struct snap_ruleset *rs, in
 					g = gg;
 				s->style = tries[t];
 				layout_columns(s, &g);
+				free(order);
 				return true;
 			}
 		}
+		/* The list scrolls: every chain open. */
+		scene_tree_collapse(s, order, 0);
+		free(order);
 	}
 	layout_list(s);
 	return true;

@@ -77,7 +77,9 @@ void scene_tree_build(struct scene *s, const struct snap_ruleset *rs)
 		t.more = 0;
 		if (!it->own)
 			tree_walk(&t, rs, &rs->chains[it->chain], i, 1);
-		if (t.more) {
+		/* Ranked, every tree ends in a "+N more" sub (no row while 0),
+		 * for the subtrees that collapse. */
+		if (t.more || (s->ranked && t.n > t.first)) {
 			if (t.n == t.cap) {
 				t.cap = t.cap ? 2 * t.cap : 32;
 				t.subs = xreallocarray(t.subs, t.cap, sizeof(*t.subs));
@@ -94,11 +96,123 @@ void scene_tree_build(struct scene *s, const struct snap_ruleset *rs)
 
 /* Rows an item's tree gets under a cap: all, or cap - 1 chains and the
  * "+N more" row. */
-size_t scene_tree_rows(const struct scene_item *it, int cap)
+size_t scene_tree_rows(const struct scene *s, const struct scene_item *it, int cap)
 {
+	size_t j, open = 0, hidden = 0;
+
 	if (cap <= 0)
 		return 0;
-	return it->nsub <= (size_t)cap ? it->nsub : (size_t)cap;
+	if (!s->ranked)
+		return it->nsub <= (size_t)cap ? it->nsub : (size_t)cap;
+	for (j = 0; j < it->nsub; j++) {
+		const struct scene_sub *sb = &s->subs[it->first_sub + j];
+
+		if (sb->chain == SCENE_SUB_MORE)
+			hidden += sb->more;
+		else if (sb->hidden)
+			hidden++;
+		else
+			open++;
+	}
+	return open + (hidden > 0);
+}
+
+/* The chains of the subtree rooted at sub r: it and the deeper ones after it. */
+static size_t subtree_end(const struct scene *s, size_t r)
+{
+	const struct scene_item *it = &s->items[s->subs[r].item];
+	size_t e = r + 1, end = it->first_sub + it->nsub;
+
+	while (e < end && s->subs[e].chain != SCENE_SUB_MORE && s->subs[e].depth > s->subs[r].depth)
+		e++;
+	return e;
+}
+
+struct rank {
+	size_t root;
+	uint64_t act;       /* the subtree's most recent activity */
+	size_t pos;         /* its place in its item's tree */
+};
+
+static int cmp_rank(const void *a, const void *b)
+{
+	const struct rank *x = a, *y = b;
+
+	if (x->act != y->act)
+		return x->act < y->act ? -1 : 1;
+	/* Equally active: the later in rule order first, as a cap would. */
+	if (x->pos != y->pos)
+		return x->pos > y->pos ? -1 : 1;
+	return x->root > y->root ? -1 : x->root < y->root;
+}
+
+size_t scene_tree_rank(const struct scene *s, const uint64_t *activity, size_t nact, size_t *order)
+{
+	struct rank *r = s->nsubs ? xcalloc(s->nsubs, sizeof(*r)) : NULL;
+	size_t i, j, n = 0;
+
+	for (i = 0; i < s->nsubs; i++) {
+		const struct scene_sub *sb = &s->subs[i];
+		size_t e;
+
+		if (sb->chain == SCENE_SUB_MORE || sb->depth != 1)
+			continue;
+		r[n].root = i;
+		r[n].pos = i - s->items[sb->item].first_sub;
+		for (j = i, e = subtree_end(s, i); j < e; j++)
+			if (s->subs[j].chain < nact && activity[s->subs[j].chain] > r[n].act)
+				r[n].act = activity[s->subs[j].chain];
+		n++;
+	}
+	if (n)
+		qsort(r, n, sizeof(*r), cmp_rank);
+	for (i = 0; i < n; i++)
+		order[i] = r[i].root;
+	free(r);
+	return n;
+}
+
+bool scene_tree_collapse(struct scene *s, const size_t *order, size_t k)
+{
+	size_t i, j, e;
+	bool changed = false;
+
+	for (i = 0; i < s->nsubs; i++)
+		s->subs[i].mark = false;
+	for (i = 0; i < k; i++)
+		for (j = order[i], e = subtree_end(s, order[i]); j < e; j++)
+			s->subs[j].mark = true;
+	for (i = 0; i < s->nsubs; i++) {
+		changed |= s->subs[i].mark != s->subs[i].hidden;
+		s->subs[i].hidden = s->subs[i].mark;
+	}
+	s->collapsed = k;
+	return changed;
+}
+
+/* Ranked: the open chains in tree order, then the "+N more" row for the
+ * collapsed subtrees and what was never listed. */
+static void place_ranked(struct scene *s, struct scene_item *it, size_t rows, int x, int y, int w)
+{
+	size_t j, row = 0, hidden = 0;
+	struct scene_sub *more = NULL;
+
+	for (j = 0; j < it->nsub; j++) {
+		struct scene_sub *sb = &s->subs[it->first_sub + j];
+
+		memset(&sb->r, 0, sizeof(sb->r));
+		if (sb->chain == SCENE_SUB_MORE)
+			more = sb;
+		else if (sb->hidden)
+			hidden++;
+		else if (rows)
+			sb->r = (struct canvas_rect){ x, y + (int)row++, w, 1 };
+	}
+	if (rows && more && (hidden || more->more)) {
+		more->more += hidden;
+		more->r = (struct canvas_rect){ x, y + (int)row++, w, 1 };
+	}
+	it->shown_subs = row;
 }
 
 /* The rows of an item's tree from row y, x..x+w; the last row says
@@ -107,6 +221,10 @@ void scene_tree_place(struct scene *s, struct scene_item *it, size_t rows, int x
 {
 	size_t j;
 
+	if (s->ranked) {
+		place_ranked(s, it, rows, x, y, w);
+		return;
+	}
 	for (j = 0; j < it->nsub; j++) {
 		struct scene_sub *sb = &s->subs[it->first_sub + j];
 

@@ -27,6 +27,8 @@ struct diagram {
 	bool id_legacy;
 	char id_table[64];
 	char id_name[64];
+	uint64_t *act;             /* each chain's last hit, for the tree's collapse */
+	size_t nact;
 };
 
 /* ---- selection ------------------------------------------------------------------- */
@@ -56,9 +58,17 @@ static void select_item(struct diagram *d, const struct view_stack *st, long i)
 static void sync(struct diagram *d, struct view_stack *st, int w, int h)
 {
 	struct scene *s = &st->ctx.scene;
+	const struct model *m = st->ctx.model;
 	size_t i;
 
-	scene_layout_update_zoom(s, st->ctx.model->cur, view_scene_mode(&st->ctx), w, h, st->ctx.zoom);
+	/* The chain tree keeps the subtrees hit most recently open. */
+	if (d->nact < m->nchains) {
+		d->act = xreallocarray(d->act, m->nchains, sizeof(*d->act));
+		d->nact = m->nchains;
+	}
+	for (i = 0; i < m->nchains; i++)
+		d->act[i] = m->chains[i].glow.lit_ns;
+	scene_layout_update_active(s, m->cur, view_scene_mode(&st->ctx), w, h, st->ctx.zoom, d->act, m->nchains);
 	if (d->sel_gen == s->generation)
 		return;
 	d->sel_gen = s->generation;
@@ -232,6 +242,7 @@ static void diagram_free(struct view *v)
 {
 	struct diagram *d = (struct diagram *)v;
 	view_diagram_draw_free(&d->m);
+	free(d->act);
 	free(d);
 }
 
