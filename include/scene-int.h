@@ -27,6 +27,8 @@ size_t scene_tree_rank(const struct scene *s, const uint64_t *activity, size_t n
 /* Collapse the first k subtrees of order (their rows go into the item's
  * "+N more" row), open the rest; true if that changed anything. */
 bool scene_tree_collapse(struct scene *s, const size_t *order, size_t k);
+/* Collapse (hidden) or open the one subtree rooted at sub root. */
+void scene_tree_fold(struct scene *s, size_t root, bool hidden);
 /* Place the first rows of an item's tree from row y, x..x+w; the last row
  * becomes "+N more" when rows cut the list. */
 void scene_tree_place(struct scene *s, struct scene_item *it, size_t rows, int x, int y, int w);

@@ -108,6 +108,7 @@ struct scene {
 	bool zoom;               /* laid out for a projector: rows only, no details */
 	bool ranked;             /* the tree collapses by activity (scene_layout_update_active) */
 	size_t collapsed;        /* ranked: subtrees collapsed */
+	uint64_t rank_key;       /* ranked: the activity order it was laid out for */
 	enum scene_style style;
 	int col_w;               /* frame / box width */
 	struct scene_hook hooks[SCENE_NHOOKS];

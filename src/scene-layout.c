@@ -531,8 +531,13 @@ bool scene_layout_update_zoom(struct scene *s, const struct snap_ruleset *rs, in
 	return scene_layout_update_active(s, rs, family_mode, w, h, zoom, NULL, 0);
 }
 
-/* Ranked and laid out before with collapsed subtrees: would this activity
- * collapse others? */
+static uint64_t order_key(const size_t *order, size_t n)
+{
+	return fnv(1469598103934665603ULL, order, n * sizeof(*order));
+}
+
+/* Ranked and laid out before with collapsed subtrees: does this activity
+ * rank them otherwise (which may collapse others)? */
 static bool collapse_moves(struct scene *s, const uint64_t *activity, size_t nact)
 {
 	size_t *order, n;
@@ -542,9 +547,27 @@ static bool collapse_moves(struct scene *s, const uint64_t *activity, size_t nac
 		return false;
 	order = xcalloc(s->nsubs + 1, sizeof(*order));
 	n = scene_tree_rank(s, activity, nact, order);
-	moved = scene_tree_collapse(s, order, s->collapsed < n ? s->collapsed : n);
+	moved = order_key(order, n) != s->rank_key;
 	free(order);
 	return moved;
+}
+
+/* The first n subtrees of order collapsed made style fit: open again those
+ * that still fit, the most active first, so only as many collapse as must. */
+static void reopen(struct scene *s, struct geo *g, enum scene_style style, const size_t *order, size_t n)
+{
+	struct geo gg;
+	size_t j;
+
+	for (j = n; j-- > 0;) {
+		scene_tree_fold(s, order[j], false);
+		if (plan(&gg, s, style, 1, false))
+			*g = gg;
+		else
+			scene_tree_fold(s, order[j], true);
+	}
+	for (j = 0, s->collapsed = 0; j < n; j++)
+		s->collapsed += s->subs[order[j]].hidden;
 }
 
 /* Apply level l of the tree's shrinking; the tree cap it means. Cap mode:
@@ -670,14 +693,19 @@ bool scene_layout_update_active(struct scene *s, const struct snap_ruleset *rs, 
 		ncap = maxsub + 1;
 		if (s->ranked) {
 			nrank = scene_tree_rank(s, activity, nact, order);
+			s->rank_key = order_key(order, nrank);
 			ncap = (int)nrank + 2;
 		}
 		for (k = 0; k < ncap * (int)ntries; k++) {
 			size_t t = zoom ? (size_t)(k / ncap) : (size_t)(k % (int)ntries);
+			int l = zoom ? k % ncap : k / (int)ntries;
 
-			cap = tree_level(s, order, nrank, maxsub, zoom ? k % ncap : k / (int)ntries);
+			cap = tree_level(s, order, nrank, maxsub, l);
 			if (plan(&g, s, tries[t], cap, false)) {
 				struct geo gg;
+
+				if (s->ranked && cap > 0)
+					reopen(s, &g, tries[t], order, (size_t)l);
 
 				/* Ghosts where they fit without taking a table, a tree
 				 * row or the style (not zoomed: fewer things, bigger). */

@@ -190,6 +190,14 @@ bool scene_tree_collapse(struct scene *s, const size_t *order, size_t k)
 	return changed;
 }
 
+void scene_tree_fold(struct scene *s, size_t root, bool hidden)
+{
+	size_t j, e;
+
+	for (j = root, e = subtree_end(s, root); j < e; j++)
+		s->subs[j].hidden = hidden;
+}
+
 /* Ranked: the open chains in tree order, then the "+N more" row for the
  * collapsed subtrees and what was never listed. */
 static void place_ranked(struct scene *s, struct scene_item *it, size_t rows, int x, int y, int w)
