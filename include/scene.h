@@ -51,6 +51,8 @@ struct scene_sub {
 	size_t item;             /* the table it hangs under */
 	int depth;               /* 1: jumped to from the base chain */
 	size_t more;             /* SCENE_SUB_MORE: how many chains are not drawn */
+	bool hidden;             /* ranked: its subtree collapsed (counted in "+N more") */
+	bool mark;               /* scratch of scene_tree_collapse */
 	struct canvas_rect r;    /* one row; w 0: no room */
 };
 
@@ -104,6 +106,9 @@ struct scene {
 	int w, h;
 	int family_mode;
 	bool zoom;               /* laid out for a projector: rows only, no details */
+	bool ranked;             /* the tree collapses by activity (scene_layout_update_active) */
+	size_t collapsed;        /* ranked: subtrees collapsed */
+	uint64_t rank_key;       /* ranked: the activity order it was laid out for */
 	enum scene_style style;
 	int col_w;               /* frame / box width */
 	struct scene_hook hooks[SCENE_NHOOKS];
@@ -135,6 +140,12 @@ bool scene_layout_update(struct scene *s, const struct snap_ruleset *rs, int fam
 /* The same, zoomed (Z): rows only, two per table where they fit. */
 bool scene_layout_update_zoom(struct scene *s, const struct snap_ruleset *rs, int family_mode, int w, int h,
 			      bool zoom);
+/* The same, the chain tree ranked: when rows are short, the subtrees whose
+ * chains were active least recently collapse first. activity[] is parallel
+ * to rs->chains (larger: more recent, e.g. the last hit's time; nact of
+ * them). Also recomputes when the collapse choice changes. */
+bool scene_layout_update_active(struct scene *s, const struct snap_ruleset *rs, int family_mode, int w, int h,
+				bool zoom, const uint64_t *activity, size_t nact);
 /* Does the diagram show this chain (a base chain of an inet-family hook
  * that passes the family filter; iptop's own tables only with SCENE_OWN)? */
 bool scene_layout_shows(const struct snap_chain *ch, int family_mode);

@@ -179,6 +179,14 @@ struct view {
 	struct canvas_rect body;
 };
 
+/* The head of a list view with a filter (the chain and chains views): its
+ * filter callback is view_list_filter. */
+struct view_list {
+	struct view base;
+	char filter[128];
+	size_t top;              /* first row shown */
+};
+
 struct view_stack {
 	struct view *v[VIEW_STACK_MAX];
 	size_t n;
@@ -208,9 +216,19 @@ void view_stack_prompt(struct view_stack *st, const char *initial);
 /* Shared by the list views: is action a movement (arrows, wheel, pages,
  * Home/End)? Then *to is the row it asks for (not clamped). */
 bool view_list_move(enum ui_action action, size_t sel, size_t nrows, int list_h, long *to);
+/* Row `to` of a list view clamped into its nrows (> 0) rows. */
+size_t view_list_clamp(long to, size_t nrows);
 /* The next sort column for SORT / SORT_NEXT / SORT_PREV, of count, said on
  * the key bar ("sorted by names[next]"). */
 int view_sort_step(struct view_stack *st, int cur, int count, enum ui_action action, const char *const *names);
+/* The keys every list view shares, for its action's default case: / asks
+ * for filter, s > < step *sort (of count, named names). REACT_REDRAW when
+ * it was one of them, REACT_PASS otherwise. */
+int view_list_keys(struct view_stack *st, enum ui_action action, const char *filter, int *sort, int count,
+		   const char *const *names);
+/* The filter callback of a view that starts with a struct view_list: the
+ * new text, shown from the first row. */
+void view_list_filter(struct view *v, const char *text, struct view_stack *st);
 /* Does a view in the stack show flows (feed_conntrack(feed, true))? */
 bool view_stack_wants_flows(const struct view_stack *st);
 /* The frame (view-frame.c): title, status line, key bar or prompt. */

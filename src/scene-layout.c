@@ -33,6 +33,7 @@
 
 #include "iptop.h"
 #include "scene.h"
+#include "scene-int.h"
 
 #define ROWS_COL_MIN 22    /* frame width: 8-column names and two numbers */
 #define ROWS_COL_MAX 60
@@ -224,96 +225,6 @@ static void build_ghosts(struct scene *s, const struct snap_ruleset *rs, bool ha
 	}
 }
 
-/* ---- the chain tree ----------------------------------------------------------- */
-
-#define TREE_MAX 48        /* user chains listed under one table at most */
-#define TREE_COUNT_MAX 999 /* "+N more" counts this far */
-
-struct tree {
-	struct scene_sub *subs;
-	size_t n, cap;
-	size_t first;      /* this item's first sub */
-	size_t more;       /* reachable, not listed */
-};
-
-static bool tree_has(const struct tree *t, size_t chain)
-{
-	size_t i;
-
-	for (i = t->first; i < t->n; i++)
-		if (t->subs[i].chain == chain)
-			return true;
-	return false;
-}
-
-/* Depth-first in rule order: a chain shows once, where it is first reached. */
-static void tree_walk(struct tree *t, const struct snap_ruleset *rs, const struct snap_chain *ch, size_t item,
-		      int depth)
-{
-	size_t j;
-
-	for (j = 0; j < ch->nrules; j++) {
-		const struct snap_chain *to;
-		size_t idx;
-
-		if (!ch->rules[j].target_chain || t->more >= TREE_COUNT_MAX)
-			continue;
-		to = snapshot_find_sibling(rs, ch, ch->rules[j].target_chain);
-		if (!to || to->base)
-			continue;
-		idx = (size_t)(to - rs->chains);
-		if (tree_has(t, idx))
-			continue;
-		if (t->n - t->first >= TREE_MAX || depth > SCENE_SUB_DEPTH_MAX) {
-			t->more++;
-			continue;
-		}
-		if (t->n == t->cap) {
-			t->cap = t->cap ? 2 * t->cap : 32;
-			t->subs = xreallocarray(t->subs, t->cap, sizeof(*t->subs));
-		}
-		t->subs[t->n++] = (struct scene_sub){ .chain = idx, .item = item, .depth = depth };
-		tree_walk(t, rs, to, item, depth + 1);
-	}
-}
-
-/* Every item's user chains; a "+N more" sub closes a list that was cut. */
-static void build_tree(struct scene *s, const struct snap_ruleset *rs)
-{
-	struct tree t = { NULL, 0, 0, 0, 0 };
-	size_t i;
-
-	for (i = 0; i < s->nitems; i++) {
-		struct scene_item *it = &s->items[i];
-
-		t.first = t.n;
-		t.more = 0;
-		if (!it->own)
-			tree_walk(&t, rs, &rs->chains[it->chain], i, 1);
-		if (t.more) {
-			if (t.n == t.cap) {
-				t.cap = t.cap ? 2 * t.cap : 32;
-				t.subs = xreallocarray(t.subs, t.cap, sizeof(*t.subs));
-			}
-			t.subs[t.n++] = (struct scene_sub){ .chain = SCENE_SUB_MORE, .item = i, .depth = 1,
-							    .more = t.more };
-		}
-		it->first_sub = t.first;
-		it->nsub = t.n - t.first;
-	}
-	s->subs = t.subs;
-	s->nsubs = t.n;
-}
-
-/* Rows an item's tree gets under a cap: all, or cap - 1 chains and the
- * "+N more" row. */
-static size_t tree_rows(const struct scene_item *it, int cap)
-{
-	if (cap <= 0)
-		return 0;
-	return it->nsub <= (size_t)cap ? it->nsub : (size_t)cap;
-}
-
 /* ---- three columns ----------------------------------------------------------- */
 
 struct geo {
@@ -335,7 +246,7 @@ static int hook_extra(const struct scene *s, const struct geo *g, int hook)
 	int n = 0;
 
 	for (k = 0; k < hk->n && (int)k < g->shown[hook]; k++)
-		n += (int)tree_rows(&s->items[hk->first + k], g->tree_cap);
+		n += (int)scene_tree_rows(s, &s->items[hk->first + k], g->tree_cap);
 	return n;
 }
 
@@ -370,7 +281,8 @@ static int need_height(const struct geo *g)
 static bool plan(struct geo *g, const struct scene *s, enum scene_style style, int tree_cap, bool ghosts)
 {
 	int colmin = style == SCENE_BOXES ? BOXES_COL_MIN : ROWS_COL_MIN;
-	int colmax = style == SCENE_BOXES ? BOXES_COL_MAX : ROWS_COL_MAX;
+	/* Zoomed, the frames take the whole width: bigger, not just fewer. */
+	int colmax = s->zoom ? s->w : style == SCENE_BOXES ? BOXES_COL_MAX : ROWS_COL_MAX;
 	int h, cap, maxn = 0;
 
 	memset(g, 0, sizeof(*g));
@@ -444,34 +356,6 @@ static void add_node(struct scene *s, enum scene_node_kind kind, int x, int y, c
 	n->text = text;
 }
 
-/* The rows of an item's tree from row y, x..x+w; the last row says
- * "+N more" when the cap cut the list (its count grows by what was cut). */
-static void place_tree(struct scene *s, struct scene_item *it, size_t rows, int x, int y, int w)
-{
-	size_t j;
-
-	for (j = 0; j < it->nsub; j++) {
-		struct scene_sub *sb = &s->subs[it->first_sub + j];
-
-		memset(&sb->r, 0, sizeof(sb->r));
-		if (j >= rows)
-			continue;
-		sb->r = (struct canvas_rect){ x, y + (int)j, w, 1 };
-	}
-	it->shown_subs = rows;
-	if (rows && rows < it->nsub) {
-		struct scene_sub *last = &s->subs[it->first_sub + rows - 1];
-		size_t cut = it->nsub - rows + 1, tail = s->subs[it->first_sub + it->nsub - 1].more;
-
-		/* the row becomes "+N more": what it hid plus what was never listed */
-		if (s->subs[it->first_sub + it->nsub - 1].chain == SCENE_SUB_MORE)
-			cut = cut - 1 + tail;
-		last->chain = SCENE_SUB_MORE;
-		last->more = cut;
-		last->depth = 1;
-	}
-}
-
 /* The ghosts that go before the hook's item k, from row *y. Between boxes
  * a ghost takes the gap row above the next box's (its arrow passes it). */
 static void place_ghosts(struct scene *s, const struct geo *g, int hook, size_t k, int *y, bool after_box)
@@ -499,12 +383,12 @@ static void place_items(struct scene *s, const struct geo *g, int hook)
 
 	for (k = 0; k < hk->n; k++) {
 		struct scene_item *it = &s->items[hk->first + k];
-		size_t rows = tree_rows(it, g->tree_cap);
+		size_t rows = scene_tree_rows(s, it, g->tree_cap);
 
 		memset(&it->r, 0, sizeof(it->r));
 		place_ghosts(s, g, hook, k, &y, g->style == SCENE_BOXES && k > 0);
 		if ((int)k >= g->shown[hook]) {
-			place_tree(s, it, 0, 0, 0, 0);
+			scene_tree_place(s, it, 0, 0, 0, 0);
 			continue;
 		}
 		if (g->style == SCENE_BOXES) {
@@ -512,7 +396,7 @@ static void place_items(struct scene *s, const struct geo *g, int hook)
 			it->r.y = y;
 			it->r.w = f->w - 4;
 			it->r.h = 3 + (int)rows;
-			place_tree(s, it, rows, it->r.x + 1, it->r.y + 2, it->r.w - 2);
+			scene_tree_place(s, it, rows, it->r.x + 1, it->r.y + 2, it->r.w - 2);
 			y += it->r.h + 1;
 			if (k > 0)
 				add_arrow(s, -1, hook, (long)(hk->first + k), true, 2,
@@ -522,14 +406,14 @@ static void place_items(struct scene *s, const struct geo *g, int hook)
 			continue;
 		}
 		if ((size_t)g->shown[hook] < hk->n && (int)k == g->shown[hook] - 1) {
-			place_tree(s, it, 0, 0, 0, 0);
+			scene_tree_place(s, it, 0, 0, 0, 0);
 			continue; /* that row says "+N more" */
 		}
 		it->r.x = f->x + 1;
 		it->r.y = y;
 		it->r.w = f->w - 2;
 		it->r.h = g->per;
-		place_tree(s, it, rows, it->r.x, it->r.y + g->per, it->r.w);
+		scene_tree_place(s, it, rows, it->r.x, it->r.y + g->per, it->r.w);
 		y += g->per + (int)rows;
 	}
 	place_ghosts(s, g, hook, hk->n, &y, g->style == SCENE_BOXES && hk->n > 0);
@@ -629,8 +513,8 @@ static void layout_list(struct scene *s)
 			struct scene_item *it = &s->items[hk->first + k];
 
 			it->r = (struct canvas_rect){ 2, y++, s->w - 2, 1 };
-			place_tree(s, it, it->nsub, 2, y, s->w - 2);
-			y += (int)it->nsub;
+			scene_tree_place(s, it, it->nsub, 2, y, s->w - 2);
+			y += (int)it->shown_subs;
 		}
 	}
 	s->content_h = y;
@@ -643,6 +527,62 @@ bool scene_layout_update(struct scene *s, const struct snap_ruleset *rs, int fam
 
 bool scene_layout_update_zoom(struct scene *s, const struct snap_ruleset *rs, int family_mode, int w, int h,
 			      bool zoom)
+{
+	return scene_layout_update_active(s, rs, family_mode, w, h, zoom, NULL, 0);
+}
+
+static uint64_t order_key(const size_t *order, size_t n)
+{
+	return fnv(1469598103934665603ULL, order, n * sizeof(*order));
+}
+
+/* Ranked and laid out before with collapsed subtrees: does this activity
+ * rank them otherwise (which may collapse others)? */
+static bool collapse_moves(struct scene *s, const uint64_t *activity, size_t nact)
+{
+	size_t *order, n;
+	bool moved;
+
+	if (!s->ranked || !s->collapsed)
+		return false;
+	order = xcalloc(s->nsubs + 1, sizeof(*order));
+	n = scene_tree_rank(s, activity, nact, order);
+	moved = order_key(order, n) != s->rank_key;
+	free(order);
+	return moved;
+}
+
+/* The first n subtrees of order collapsed made style fit: open again those
+ * that still fit, the most active first, so only as many collapse as must. */
+static void reopen(struct scene *s, struct geo *g, enum scene_style style, const size_t *order, size_t n)
+{
+	struct geo gg;
+	size_t j;
+
+	for (j = n; j-- > 0;) {
+		scene_tree_fold(s, order[j], false);
+		if (plan(&gg, s, style, 1, false))
+			*g = gg;
+		else
+			scene_tree_fold(s, order[j], true);
+	}
+	for (j = 0, s->collapsed = 0; j < n; j++)
+		s->collapsed += s->subs[order[j]].hidden;
+}
+
+/* Apply level l of the tree's shrinking; the tree cap it means. Cap mode:
+ * the cap goes down one row a level. Ranked: one more subtree collapses a
+ * level, then (last level) no tree at all. */
+static int tree_level(struct scene *s, const size_t *order, size_t nrank, int maxsub, int l)
+{
+	if (!s->ranked)
+		return maxsub - l;
+	scene_tree_collapse(s, order, (size_t)l <= nrank ? (size_t)l : nrank);
+	return (size_t)l <= nrank ? 1 : 0;
+}
+
+bool scene_layout_update_active(struct scene *s, const struct snap_ruleset *rs, int family_mode, int w, int h,
+				bool zoom, const uint64_t *activity, size_t nact)
 {
 	static const enum scene_style all[] = { SCENE_BOXES, SCENE_ROWS2, SCENE_ROWS };
 	/* Zoom: rows, two per table where they fit (the second left blank). */
@@ -676,6 +616,7 @@ bool scene_layout_update_zoom(struct scene *s, const struct snap_ruleset *rs, in
 	key = fnv(key, &h, sizeof(h));
 	key = fnv(key, &zoom, sizeof(zoom));
 	key = fnv(key, &both, sizeof(both));
+	key = fnv(key, &(bool){ activity != NULL }, sizeof(bool));
 	if (rs) {
 		/* The chain tree follows the rules: a new generation may move a
 		 * jump (x_tables has none: its rule counts stand in). */
@@ -698,7 +639,7 @@ bool scene_layout_update_zoom(struct scene *s, const struct snap_ruleset *rs, in
 		key = fnv(key, ch->table, strlen(ch->table) + 1);
 		key = fnv(key, ch->name, strlen(ch->name) + 1);
 	}
-	if (s->generation && key == s->key) {
+	if (s->generation && key == s->key && !collapse_moves(s, activity, nact)) {
 		free(picks);
 		return false;
 	}
@@ -716,6 +657,7 @@ bool scene_layout_update_zoom(struct scene *s, const struct snap_ruleset *rs, in
 	s->h = h;
 	s->family_mode = family_mode;
 	s->zoom = zoom;
+	s->ranked = activity != NULL;
 	s->legacy = legacy || both;
 	s->both_backends = both;
 	s->items = xcalloc(n + 1, sizeof(*s->items));
@@ -734,7 +676,7 @@ bool scene_layout_update_zoom(struct scene *s, const struct snap_ruleset *rs, in
 	free(picks);
 
 	if (rs) {
-		build_tree(s, rs);
+		scene_tree_build(s, rs);
 		build_ghosts(s, rs, has4, has6);
 	}
 	s->style = SCENE_LIST;
@@ -743,17 +685,27 @@ bool scene_layout_update_zoom(struct scene *s, const struct snap_ruleset *rs, in
 	 * (a projector wants big, not much). */
 	{
 		int cap, maxsub = 0, k, ncap;
+		size_t *order = xcalloc(s->nsubs + 1, sizeof(*order)), nrank = 0;
 
 		for (i = 0; i < n; i++)
 			if ((int)s->items[i].nsub > maxsub)
 				maxsub = (int)s->items[i].nsub;
 		ncap = maxsub + 1;
+		if (s->ranked) {
+			nrank = scene_tree_rank(s, activity, nact, order);
+			s->rank_key = order_key(order, nrank);
+			ncap = (int)nrank + 2;
+		}
 		for (k = 0; k < ncap * (int)ntries; k++) {
 			size_t t = zoom ? (size_t)(k / ncap) : (size_t)(k % (int)ntries);
+			int l = zoom ? k % ncap : k / (int)ntries;
 
-			cap = zoom ? maxsub - k % ncap : maxsub - k / (int)ntries;
+			cap = tree_level(s, order, nrank, maxsub, l);
 			if (plan(&g, s, tries[t], cap, false)) {
 				struct geo gg;
+
+				if (s->ranked && cap > 0)
+					reopen(s, &g, tries[t], order, (size_t)l);
 
 				/* Ghosts where they fit without taking a table, a tree
 				 * row or the style (not zoomed: fewer things, bigger). */
@@ -761,9 +713,13 @@ bool scene_layout_update_zoom(struct scene *s, const struct snap_ruleset *rs, in
 					g = gg;
 				s->style = tries[t];
 				layout_columns(s, &g);
+				free(order);
 				return true;
 			}
 		}
+		/* The list scrolls: every chain open. */
+		scene_tree_collapse(s, order, 0);
+		free(order);
 	}
 	layout_list(s);
 	return true;

@@ -22,17 +22,15 @@ enum chain_sort { SORT_POS, SORT_PACKETS, SORT_BYTES, SORT_RATE, SORT_COUNT };
 static const char *const sort_names[SORT_COUNT] = { "position", "packets", "bytes", "rate" };
 
 struct chainv {
-	struct view base;
+	struct view_list l;      /* filter, first row shown */
 	uint8_t family;
 	char *table;
 	char *name;
 	bool legacy;             /* an iptables-legacy (x_tables) chain */
 	uint64_t sel_handle;
 	size_t sel;              /* index into rows */
-	size_t top;              /* first row shown */
 	size_t hscroll;          /* columns of rule text scrolled off to the left */
-	enum chain_sort sort;
-	char filter[128];
+	int sort;                /* enum chain_sort */
 	size_t *rows;            /* rule indices, filtered and sorted */
 	size_t nrows;
 	int list_y, list_h;      /* where rows were drawn (for the mouse) */
@@ -62,7 +60,7 @@ static const char *rule_text(const struct chainv *v, const struct snap_rule *r)
 static int cmp_rows(const void *a, const void *b, void *arg)
 {
 	const struct model_chain *mc = ((void **)arg)[0];
-	enum chain_sort sort = *(enum chain_sort *)((void **)arg)[1];
+	int sort = *(const int *)((void **)arg)[1];
 	size_t i = *(const size_t *)a, j = *(const size_t *)b;
 	const struct model_rule *x = &mc->rules[i], *y = &mc->rules[j];
 	double kx = 0, ky = 0;
@@ -91,7 +89,7 @@ static void build_rows(struct chainv *v, const struct model_chain *mc)
 		return;
 	v->rows = xreallocarray(v->rows, ch->nrules + 1, sizeof(*v->rows));
 	for (i = 0; i < ch->nrules; i++)
-		if (view_match(rule_text(v, &ch->rules[i]), v->filter))
+		if (view_match(rule_text(v, &ch->rules[i]), v->l.filter))
 			v->rows[v->nrows++] = i;
 	arg[0] = (void *)mc;
 	arg[1] = &v->sort;
@@ -113,11 +111,7 @@ static void move_to(struct chainv *v, const struct model_chain *mc, long to)
 {
 	if (!v->nrows)
 		return;
-	if (to < 0)
-		to = 0;
-	if ((size_t)to >= v->nrows)
-		to = (long)v->nrows - 1;
-	v->sel = (size_t)to;
+	v->sel = view_list_clamp(to, v->nrows);
 	v->sel_handle = mc->snap->rules[v->rows[v->sel]].handle;
 }
 
@@ -302,9 +296,9 @@ static void draw_summary(struct canvas *c, const struct chainv *v, const struct 
 	if (!ch->instantiated)
 		strbuf_add(&sb, ", not instantiated");
 	canvas_text_fit(c, x + 1 + n, y, w - 1 - n, sb.s, SLOT_DIM, 0);
-	if (v->filter[0]) {
+	if (v->l.filter[0]) {
 		strbuf_reset(&sb);
-		strbuf_addf(&sb, " /%s: %zu of %zu ", v->filter, v->nrows, ch->nrules);
+		strbuf_addf(&sb, " /%s: %zu of %zu ", v->l.filter, v->nrows, ch->nrules);
 		n = canvas_width(sb.s);
 		if (n < w / 2)
 			canvas_text(c, x + w - n, y, n, sb.s, SLOT_MATCH, 0);
@@ -344,9 +338,9 @@ static void chain_draw(struct view *vv, struct canvas *c, struct canvas_rect bod
 		rows = 1;
 	v->list_y = body.y + 2;
 	v->list_h = rows;
-	v->top = view_scroll(v->top, v->sel, v->nrows, (size_t)rows);
-	for (i = v->top, y = v->list_y; i < v->nrows && y < v->list_y + rows; i++, y++)
-		draw_rule(c, v, mc, i, &k, y, body.w, v->filter);
+	v->l.top = view_scroll(v->l.top, v->sel, v->nrows, (size_t)rows);
+	for (i = v->l.top, y = v->list_y; i < v->nrows && y < v->list_y + rows; i++, y++)
+		draw_rule(c, v, mc, i, &k, y, body.w, v->l.filter);
 	if (!v->nrows)
 		canvas_text(c, k.text, y++, -1, mc->snap->nrules ? "no rule matches the filter" : "no rules",
 			    SLOT_DIM, 0);
@@ -355,8 +349,8 @@ static void chain_draw(struct view *vv, struct canvas *c, struct canvas_rect bod
 		char pos[48];
 		int pw;
 
-		snprintf(pos, sizeof(pos), " %zu-%zu/%zu ", v->top + 1,
-			 v->top + (size_t)rows < v->nrows ? v->top + (size_t)rows : v->nrows, v->nrows);
+		snprintf(pos, sizeof(pos), " %zu-%zu/%zu ", v->l.top + 1,
+			 v->l.top + (size_t)rows < v->nrows ? v->l.top + (size_t)rows : v->nrows, v->nrows);
 		pw = canvas_width(pos);
 		if (k.text + 5 + pw <= body.x + body.w)
 			canvas_text(c, body.x + body.w - pw, body.y + 1, pw, pos, SLOT_HEADER, 0);
@@ -394,13 +388,13 @@ static int find_next(struct chainv *v, struct view_stack *st, const struct model
 {
 	size_t n = v->nrows, i, k;
 
-	if (!v->filter[0]) {
+	if (!v->l.filter[0]) {
 		view_stack_flash(st, SLOT_WARN, "%s", "no filter: / sets one");
 		return REACT_REDRAW;
 	}
 	for (k = 1; k <= n; k++) {
 		i = (v->sel + n + (size_t)dir * k) % n;
-		if (view_match(rule_text(v, &mc->snap->rules[v->rows[i]]), v->filter)) {
+		if (view_match(rule_text(v, &mc->snap->rules[v->rows[i]]), v->l.filter)) {
 			if (dir > 0 ? i <= v->sel : i >= v->sel)
 				view_stack_flash(st, SLOT_HINT, "%s", "search wrapped");
 			move_to(v, mc, (long)i);
@@ -418,14 +412,14 @@ static int click(struct chainv *v, struct view_stack *st, const struct model_cha
 		/* The header: sort by the column clicked. */
 		for (i = SORT_COUNT - 1; i >= 0; i--)
 			if (ev->x >= v->col_x[i] - 5) {
-				v->sort = (enum chain_sort)i;
+				v->sort = i;
 				break;
 			}
 		return REACT_REDRAW;
 	}
 	if (ev->y < v->list_y || ev->y >= v->list_y + v->list_h || !v->nrows)
 		return REACT_NONE;
-	i = ev->y - v->list_y + (int)v->top;
+	i = ev->y - v->list_y + (int)v->l.top;
 	if ((size_t)i >= v->nrows)
 		return REACT_NONE;
 	if ((size_t)i == v->sel || ev->double_click)
@@ -452,26 +446,12 @@ static int chain_action(struct view *vv, const struct ui_event *ev, struct view_
 	case UI_ACT_RIGHT: v->hscroll += 8; break;
 	case UI_ACT_ENTER: return follow(v, st, mc);
 	case UI_ACT_CLICK: return click(v, st, mc, ev);
-	case UI_ACT_FILTER: view_stack_prompt(st, v->filter); break;
 	case UI_ACT_FIND_NEXT: return find_next(v, st, mc, 1);
 	case UI_ACT_FIND_PREV: return find_next(v, st, mc, -1);
-	case UI_ACT_SORT:
-	case UI_ACT_SORT_NEXT:
-	case UI_ACT_SORT_PREV:
-		v->sort = (enum chain_sort)view_sort_step(st, v->sort, SORT_COUNT, ev->action, sort_names);
-		break;
 	default:
-		return REACT_PASS;
+		return view_list_keys(st, ev->action, v->l.filter, &v->sort, SORT_COUNT, sort_names);
 	}
 	return REACT_REDRAW;
-}
-
-static void chain_filter(struct view *vv, const char *text, struct view_stack *st)
-{
-	struct chainv *v = (struct chainv *)vv;
-
-	snprintf(v->filter, sizeof(v->filter), "%s", text);
-	v->top = 0;
 }
 
 static bool chain_wants(struct view *vv, const struct snap_chain *ch)
@@ -535,7 +515,7 @@ static const struct view_ops view_chain_ops = {
 	.action = chain_action,
 	.wants = chain_wants,
 	.crumb = chain_crumb,
-	.filter = chain_filter,
+	.filter = view_list_filter,
 	.explain = chain_explain,
 	.free = chain_free,
 };
@@ -544,12 +524,12 @@ struct view *view_chain_new(uint8_t family, const char *table, const char *name,
 {
 	struct chainv *v = xcalloc(1, sizeof(*v));
 
-	v->base.ops = &view_chain_ops;
+	v->l.base.ops = &view_chain_ops;
 	v->family = family;
 	v->table = xstrdup(table);
 	v->name = xstrdup(name);
 	v->legacy = legacy;
-	return &v->base;
+	return &v->l.base;
 }
 
 void view_open_chain(struct view_stack *st, const struct snap_chain *ch)

@@ -22,17 +22,16 @@ enum list_sort { LS_ORDER, LS_REFS, LS_RULES, LS_RATE, LS_PACKETS, LS_COUNT };
 static const char *const sort_names[LS_COUNT] = { "ruleset order", "references", "rules", "rate", "packets" };
 
 struct chains {
-	struct view base;
+	struct view_list l;      /* filter, first row shown */
 	size_t *rows;          /* indices into model chains */
 	size_t nrows;
-	size_t sel, top;
+	size_t sel;
 	bool have_id;          /* the selected chain, followed across ticks */
 	uint8_t id_family;
 	bool id_legacy;
 	char id_table[64];
 	char id_name[64];
-	enum list_sort sort;
-	char filter[128];
+	int sort;                /* enum list_sort */
 	int list_y, list_h;
 };
 
@@ -96,7 +95,7 @@ static void build_rows(struct chains *v, const struct view_stack *st)
 		if (!family_passes(ch->family, st->ctx.family_mode))
 			continue;
 		match_text(ch, text, sizeof(text));
-		if (view_match(text, v->filter))
+		if (view_match(text, v->l.filter))
 			v->rows[v->nrows++] = i;
 	}
 	arg[0] = v;
@@ -122,11 +121,7 @@ static void move_to(struct chains *v, const struct view_stack *st, long to)
 
 	if (!v->nrows)
 		return;
-	if (to < 0)
-		to = 0;
-	if ((size_t)to >= v->nrows)
-		to = (long)v->nrows - 1;
-	v->sel = (size_t)to;
+	v->sel = view_list_clamp(to, v->nrows);
 	ch = st->ctx.model->chains[v->rows[v->sel]].snap;
 	v->have_id = true;
 	v->id_family = ch->family;
@@ -181,8 +176,8 @@ static void chains_draw(struct view *vv, struct canvas *c, struct canvas_rect bo
 	rows = body.h - 2;
 	v->list_y = body.y + 1;
 	v->list_h = rows;
-	v->top = view_scroll(v->top, v->sel, v->nrows, (size_t)(rows > 0 ? rows : 1));
-	for (i = v->top, y = v->list_y; i < v->nrows && y < v->list_y + rows; i++, y++) {
+	v->l.top = view_scroll(v->l.top, v->sel, v->nrows, (size_t)(rows > 0 ? rows : 1));
+	for (i = v->l.top, y = v->list_y; i < v->nrows && y < v->list_y + rows; i++, y++) {
 		const struct model_chain *mc = &m->chains[v->rows[i]];
 		const struct snap_chain *ch = mc->snap;
 		bool sel = i == v->sel;
@@ -196,7 +191,7 @@ static void chains_draw(struct view *vv, struct canvas *c, struct canvas_rect bo
 		canvas_text(c, k.fam, y, 4, snapshot_family_name(ch->family), sel ? SLOT_SELECT : SLOT_DIM, 0);
 		canvas_text_fit(c, k.table, y, k.tw, ch->table, ls, 0);
 		n = canvas_text_fit(c, k.chain, y, k.cw, ch->name, ls, ch->base ? CANVAS_BOLD : 0);
-		view_paint_matches(c, k.chain, y, n, ch->name, 0, sel ? NULL : v->filter);
+		view_paint_matches(c, k.chain, y, n, ch->name, 0, sel ? NULL : v->l.filter);
 		if (ch->legacy && n + 1 < k.cw)
 			canvas_text_fit(c, k.chain + n + 1, y, k.cw - n - 1, "(legacy)", sel ? SLOT_SELECT : SLOT_WARN,
 					0);
@@ -226,7 +221,7 @@ static void chains_draw(struct view *vv, struct canvas *c, struct canvas_rect bo
 		snprintf(legacy, sizeof(legacy), ", %zu legacy", nlegacy);
 	canvas_printf(c, body.x + 1, body.y + body.h - 1, body.w - 2, SLOT_DIM, 0,
 		      "%zu chains (%zu base%s), sorted by %s%s%s%s", m->nchains, nbase, legacy, sort_names[v->sort],
-		      v->filter[0] ? "; filter /" : "", v->filter,
+		      v->l.filter[0] ? "; filter /" : "", v->l.filter,
 		      v->nrows > (size_t)rows ? "; \xe2\x86\x91\xe2\x86\x93 scroll" : "");
 }
 
@@ -250,10 +245,9 @@ static int chains_action(struct view *vv, const struct ui_event *ev, struct view
 	}
 	switch (ev->action) {
 	case UI_ACT_ENTER: return open_sel(v, st);
-	case UI_ACT_FILTER: view_stack_prompt(st, v->filter); break;
 	case UI_ACT_FIND_NEXT:
 	case UI_ACT_FIND_PREV:
-		if (!v->filter[0]) {
+		if (!v->l.filter[0]) {
 			view_stack_flash(st, SLOT_WARN, "%s", "no filter: / sets one");
 			break;
 		}
@@ -261,15 +255,10 @@ static int chains_action(struct view *vv, const struct ui_event *ev, struct view
 		if (v->nrows)
 			move_to(v, st, (long)((v->sel + v->nrows + (ev->action == UI_ACT_FIND_NEXT ? 1 : -1)) % v->nrows));
 		break;
-	case UI_ACT_SORT:
-	case UI_ACT_SORT_NEXT:
-	case UI_ACT_SORT_PREV:
-		v->sort = (enum list_sort)view_sort_step(st, v->sort, LS_COUNT, ev->action, sort_names);
-		break;
 	case UI_ACT_CLICK:
 		if (ev->y < v->list_y || ev->y >= v->list_y + v->list_h)
 			return REACT_NONE;
-		i = ev->y - v->list_y + (long)v->top;
+		i = ev->y - v->list_y + (long)v->l.top;
 		if (i < 0 || (size_t)i >= v->nrows)
 			return REACT_NONE;
 		if ((size_t)i == v->sel || ev->double_click)
@@ -277,17 +266,9 @@ static int chains_action(struct view *vv, const struct ui_event *ev, struct view
 		move_to(v, st, i);
 		break;
 	default:
-		return REACT_PASS;
+		return view_list_keys(st, ev->action, v->l.filter, &v->sort, LS_COUNT, sort_names);
 	}
 	return REACT_REDRAW;
-}
-
-static void chains_filter(struct view *vv, const char *text, struct view_stack *st)
-{
-	struct chains *v = (struct chains *)vv;
-
-	snprintf(v->filter, sizeof(v->filter), "%s", text);
-	v->top = 0;
 }
 
 static void chains_explain(struct view *vv, struct view_stack *st, struct explain_keys *ex)
@@ -332,7 +313,7 @@ const struct view_ops view_chains_ops = {
 	.crumb = chains_crumb,
 	.wants = chains_wants,
 	.explain = chains_explain,
-	.filter = chains_filter,
+	.filter = view_list_filter,
 	.free = chains_free,
 };
 
@@ -340,6 +321,6 @@ struct view *view_chains_new(void)
 {
 	struct chains *v = xcalloc(1, sizeof(*v));
 
-	v->base.ops = &view_chains_ops;
-	return &v->base;
+	v->l.base.ops = &view_chains_ops;
+	return &v->l.base;
 }

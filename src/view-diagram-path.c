@@ -341,7 +341,9 @@ static void caption(struct canvas *c, const struct view_stack *st, const struct 
 void view_diagram_draw_path(struct canvas *c, const struct view_stack *st, const struct scene *s,
 			    struct canvas_rect body)
 {
-	const struct trace_packet *p = view_trace_selected(st), *rep = NULL;
+	const struct view_trace *tr = &st->ctx.trace;
+	/* The trace view's selection, read here, not asked of view-trace.c (which calls this file). */
+	const struct trace_packet *p = tr->state && tr->sel ? trace_state_find(tr->state, tr->sel) : NULL, *rep = NULL;
 	struct lit l;
 	size_t i;
 

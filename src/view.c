@@ -3,19 +3,17 @@
  * prompt (a filter, a trace filter handed to the loop, or y/n to trace
  * iptables-legacy rules too), the keys that
  * mean the same everywhere (quit, help, views, tracing, notes, family,
- * pause, speed, baseline, theme, zoom, bare); number formatting and
- * filter matching shared by the views. No curses, no clock, no sockets:
+ * pause, speed, baseline, theme, zoom, bare). Number formatting, filter
+ * matching and the stack's primitives the views use: view-common.c.
+ * No curses, no clock, no sockets:
  * tracing is asked of the loop with REACT_TRACE.
  */
 #include "config.h"
 
 #include <ctype.h>
-#include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "feed.h"
@@ -23,179 +21,7 @@
 #include "trace.h"
 #include "view.h"
 
-#define FLASH_NS 2500000000ull
-
 static const int intervals_ms[] = { 100, 200, 250, 500, 1000, 2000, 3000, 5000, 10000 };
-
-/* ---- formatting ------------------------------------------------------------------ */
-
-static void fmt_scaled(char *buf, size_t n, double v)
-{
-	static const char units[] = "KMGTPE";
-	int u = -1;
-
-	while (v >= 9999.5 || (u >= 0 && v >= 999.5)) {
-		v /= 1000.0;
-		u++;
-		if (u == (int)sizeof(units) - 2)
-			break;
-	}
-	if (u < 0)
-		snprintf(buf, n, "%.0f", v);
-	else if (v < 9.95)
-		snprintf(buf, n, "%.1f%c", v, units[u]);
-	else
-		snprintf(buf, n, "%.0f%c", v, units[u]);
-}
-
-void view_fmt_count(char *buf, size_t n, uint64_t v)
-{
-	if (v < 10000)
-		snprintf(buf, n, "%llu", (unsigned long long)v);
-	else
-		fmt_scaled(buf, n, (double)v);
-}
-
-void view_fmt_rate(char *buf, size_t n, double v)
-{
-	if (v <= 0 || !isfinite(v))
-		snprintf(buf, n, "0");
-	else if (v < 9.95 && fabs(v - round(v)) >= 0.05)
-		snprintf(buf, n, "%.1f", v);
-	else
-		fmt_scaled(buf, n, round(v));
-}
-
-bool view_chain_counted(const struct snap_chain *ch)
-{
-	size_t i;
-
-	if (!ch->instantiated)
-		return false;
-	if (ch->policy_counted)
-		return true;
-	for (i = 0; i < ch->nrules; i++)
-		if (ch->rules[i].counted)
-			return true;
-	return false;
-}
-
-int view_scene_mode(const struct view_ctx *ctx)
-{
-	return ctx->family_mode | (ctx->own ? SCENE_OWN : 0);
-}
-
-void view_sort_header(struct canvas *c, int x, int y, int w, const char *label, bool sorted, int attr)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%s%s", !sorted ? "" : c->ascii ? "*" : "\xe2\x96\xbc", label);
-	canvas_text_right(c, x, y, w, buf, SLOT_HEADER, attr);
-}
-
-enum slot view_heat_slot(double heat, enum slot cold)
-{
-	if (heat >= 0.75)
-		return SLOT_HEAT4;
-	if (heat >= 0.5)
-		return SLOT_HEAT3;
-	if (heat >= 0.25)
-		return SLOT_HEAT2;
-	if (heat >= 0.05)
-		return SLOT_HEAT1;
-	return cold;
-}
-
-size_t view_scroll(size_t top, size_t sel, size_t count, size_t rows)
-{
-	if (rows == 0 || count == 0)
-		return 0;
-	if (sel < top)
-		top = sel;
-	if (sel >= top + rows)
-		top = sel - rows + 1;
-	if (count > rows && top > count - rows)
-		top = count - rows;
-	if (count <= rows)
-		top = 0;
-	return top;
-}
-
-static const char *find_ci(const char *text, const char *pat)
-{
-	size_t n = strlen(pat);
-
-	for (; *text; text++)
-		if (strncasecmp(text, pat, n) == 0)
-			return text;
-	return NULL;
-}
-
-bool view_match(const char *text, const char *pattern)
-{
-	return !pattern || !*pattern || (text && find_ci(text, pattern));
-}
-
-/* Columns of the first n bytes of s. */
-static int width_n(const char *s, size_t n)
-{
-	char *t = xstrndup(s, n);
-	int w = canvas_width(t);
-
-	free(t);
-	return w;
-}
-
-void view_paint_span(struct canvas *c, int x, int y, int drawn, const char *text, size_t skip, size_t from,
-		     size_t n, enum slot slot, int attr)
-{
-	int start = width_n(text, from) - (int)skip;
-	int len = width_n(text + from, n);
-
-	if (start < 0) {
-		len += start;
-		start = 0;
-	}
-	if (start + len > drawn)
-		len = drawn - start;
-	if (len > 0)
-		canvas_paint(c, x + start, y, len, slot, attr);
-}
-
-int view_text_match(struct canvas *c, int x, int y, int w, const char *text, size_t skip, const char *pattern,
-		    enum slot slot, int attr)
-{
-	const char *p = text;
-	size_t cols = 0;
-	uint32_t ch;
-	int drawn;
-
-	if (w <= 0)
-		return 0;
-	while (*p && cols < skip) {
-		int n = canvas_utf8_decode(p, &ch);
-
-		cols += (size_t)canvas_glyph_width(ch < 0x20 ? '?' : ch);
-		p += n;
-	}
-	drawn = canvas_text_fit(c, x, y, w, p, slot, attr);
-	/* An ellipsis in the last column is not part of a match. */
-	if (canvas_width(p) > w)
-		drawn--;
-	view_paint_matches(c, x, y, drawn, text, cols, pattern);
-	return drawn;
-}
-
-void view_paint_matches(struct canvas *c, int x, int y, int drawn, const char *text, size_t skip,
-			const char *pattern)
-{
-	const char *m;
-
-	if (!pattern || !*pattern)
-		return;
-	for (m = find_ci(text, pattern); m; m = find_ci(m + 1, pattern))
-		view_paint_span(c, x, y, drawn, text, skip, (size_t)(m - text), strlen(pattern), SLOT_MATCH, 0);
-}
 
 /* ---- the stack ------------------------------------------------------------------- */
 
@@ -222,83 +48,6 @@ void view_stack_free(struct view_stack *st)
 	view_flows_baseline(st, false);
 	free(st->ctx.trace.plan);
 	st->ctx.trace.plan = NULL;
-}
-
-void view_stack_push(struct view_stack *st, struct view *v)
-{
-	if (st->n == VIEW_STACK_MAX) {
-		/* A very long jump trail: forget the oldest chain view, keep the diagram. */
-		st->v[1]->ops->free(st->v[1]);
-		memmove(&st->v[1], &st->v[2], (st->n - 2) * sizeof(st->v[0]));
-		st->n--;
-	}
-	st->v[st->n++] = v;
-}
-
-void view_stack_pop(struct view_stack *st)
-{
-	if (!st->n)
-		return;
-	st->n--;
-	st->v[st->n]->ops->free(st->v[st->n]);
-	st->ctx.prompting = false;
-}
-
-struct view *view_stack_top(const struct view_stack *st)
-{
-	return st->n ? st->v[st->n - 1] : NULL;
-}
-
-void view_stack_flash(struct view_stack *st, enum slot slot, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(st->ctx.flash, sizeof(st->ctx.flash), fmt, ap);
-	va_end(ap);
-	st->ctx.flash_slot = slot;
-	st->ctx.flash_until = st->ctx.now_ns + FLASH_NS;
-}
-
-bool view_list_move(enum ui_action action, size_t sel, size_t nrows, int list_h, long *to)
-{
-	long page = list_h > 1 ? list_h - 1 : 1, s = (long)sel;
-
-	switch (action) {
-	case UI_ACT_UP: *to = s - 1; return true;
-	case UI_ACT_DOWN: *to = s + 1; return true;
-	case UI_ACT_SCROLL_UP: *to = s - 3; return true;
-	case UI_ACT_SCROLL_DOWN: *to = s + 3; return true;
-	case UI_ACT_PGUP: *to = s - page; return true;
-	case UI_ACT_PGDN: *to = s + page; return true;
-	case UI_ACT_HOME: *to = 0; return true;
-	case UI_ACT_END: *to = (long)nrows - 1; return true;
-	default: return false;
-	}
-}
-
-int view_sort_step(struct view_stack *st, int cur, int count, enum ui_action action, const char *const *names)
-{
-	int next = (cur + (action == UI_ACT_SORT_PREV ? count - 1 : 1)) % count;
-
-	view_stack_flash(st, SLOT_HINT, "sorted by %s", names[next]);
-	return next;
-}
-
-void view_stack_prompt(struct view_stack *st, const char *initial)
-{
-	st->ctx.prompting = true;
-	st->ctx.prompt_kind = VIEW_PROMPT_FILTER;
-	snprintf(st->ctx.prompt, sizeof(st->ctx.prompt), "%s", initial ? initial : "");
-}
-
-unsigned view_stack_keyctx(const struct view_stack *st)
-{
-	const struct view *top = view_stack_top(st);
-
-	if (st->ctx.prompting)
-		return UI_CTX_PROMPT;
-	return UI_CTX_GLOBAL | (top ? top->ops->keyctx : 0);
 }
 
 bool view_stack_wants_flows(const struct view_stack *st)

@@ -203,7 +203,16 @@ static void check_layout(const struct scene *s, int w, int h)
 				LCHECK(!overlap(r, &s->items[j].r), "items %zu and %zu overlap", i, j);
 	}
 	if (s->style == SCENE_LIST) {
-		LCHECK(s->content_h == SCENE_NHOOKS + (int)s->nitems + (int)s->nsubs, "list rows %d", s->content_h);
+		int subs = 0, want = 0;
+
+		/* Every chain of the tree has its row (a ranked tree's empty
+		 * "+0 more" has none). */
+		for (i = 0; i < s->nitems; i++)
+			subs += (int)s->items[i].shown_subs;
+		for (i = 0; i < s->nsubs; i++)
+			want += s->subs[i].chain != SCENE_SUB_MORE || s->subs[i].more > 0;
+		LCHECK(subs == want, "list subs %d of %d", subs, want);
+		LCHECK(s->content_h == SCENE_NHOOKS + (int)s->nitems + subs, "list rows %d", s->content_h);
 		return;
 	}
 	LCHECK(s->content_h <= h, "content %d rows", s->content_h);
@@ -294,6 +303,21 @@ static void test_layout(void)
 				check_layout(&s, w, h);
 			}
 	CHECK(seen[SCENE_LIST] && seen[SCENE_ROWS] && seen[SCENE_ROWS2] && seen[SCENE_BOXES]);
+	/* Ranked by the demo's activity, zoomed (frames as wide as the body) or
+	 * not: the same checks. */
+	{
+		uint64_t *act = xcalloc(model.nchains + 1, sizeof(*act));
+
+		for (i = 0; i < model.nchains; i++)
+			act[i] = model.chains[i].glow.lit_ns;
+		for (m = 0; m < 2; m++)
+			for (w = 1; w <= 260; w += (w < 90 ? 3 : 11))
+				for (h = 1; h <= 80; h += (h < 30 ? 1 : 5)) {
+					scene_layout_update_active(&s, model.cur, 0, w, h, m, act, model.nchains);
+					check_layout(&s, w, h);
+				}
+		free(act);
+	}
 
 	/* Cached: the same size and topology is not laid out again. */
 	CHECK(scene_layout_update(&s, model.cur, 0, 78, 21));

@@ -3,7 +3,8 @@
  * (text, widths, clipping, junctions, dumps), number formatting, theme
  * files (the shipped ones, a good one, each kind of error as file:line:
  * message, search by name, colour downgrading, monochrome fallback) and
- * the keymap with the help and key bar generated from it.
+ * the keymap with the help and key bar generated from it; the chain
+ * tree's collapse (the least active subtree goes first).
  */
 #include "config.h"
 
@@ -13,9 +14,12 @@
 
 #include <unistd.h>
 
+#include <linux/netfilter.h>
+
 #include "canvas.h"
 #include "explain.h"
 #include "iptop.h"
+#include "scene.h"
 #include "ui.h"
 #include "unit.h"
 #include "view.h"
@@ -486,6 +490,89 @@ static void test_notes(void)
 	CHECK_KEYS("", true, "");
 }
 
+/* A chain and its one rule, jumping to `to` (NULL: none). */
+static void mk_chain(struct snap_chain *ch, const char *name, bool base, const char *to)
+{
+	ch->family = NFPROTO_IPV4;
+	ch->table = xstrdup("filter");
+	ch->name = xstrdup(name);
+	ch->base = base;
+	ch->hook = base ? NF_INET_FORWARD : -1;
+	ch->policy = base ? NF_ACCEPT : -1;
+	ch->type = base ? xstrdup("filter") : NULL;
+	ch->instantiated = true;
+	if (!to)
+		return;
+	ch->nrules = 1;
+	ch->rules = xcalloc(1, sizeof(*ch->rules));
+	ch->rules[0].handle = 1;
+	ch->rules[0].target_chain = xstrdup(to);
+}
+
+/* Is chain c's row on the diagram? */
+static bool sub_shown(const struct scene *s, size_t c)
+{
+	size_t i;
+
+	for (i = 0; i < s->nsubs; i++)
+		if (s->subs[i].chain == c && s->subs[i].r.w > 0)
+			return true;
+	return false;
+}
+
+/* FORWARD jumps to A and B, each jumping on to one more chain: four tree
+ * rows. Where only three fit, one subtree collapses into "+2 more": the
+ * one whose chains were hit least recently, whichever comes first. */
+static void test_collapse(void)
+{
+	struct snap_ruleset *rs = xcalloc(1, sizeof(*rs));
+	/* 0 FORWARD, 1 A, 2 A2, 3 B, 4 B2 */
+	uint64_t b_hot[5] = { 9, 0, 0, 5, 0 }, a_hot[5] = { 9, 0, 7, 0, 0 };
+	struct scene s;
+	bool found = false;
+	int h;
+
+	rs->nchains = 5;
+	rs->chains = xcalloc(rs->nchains, sizeof(*rs->chains));
+	mk_chain(&rs->chains[0], "FORWARD", true, NULL);
+	rs->chains[0].nrules = 2;
+	rs->chains[0].rules = xcalloc(2, sizeof(struct snap_rule));
+	rs->chains[0].rules[0].handle = 1;
+	rs->chains[0].rules[0].target_chain = xstrdup("A");
+	rs->chains[0].rules[1].handle = 2;
+	rs->chains[0].rules[1].target_chain = xstrdup("B");
+	mk_chain(&rs->chains[1], "A", false, "A2");
+	mk_chain(&rs->chains[2], "A2", false, NULL);
+	mk_chain(&rs->chains[3], "B", false, "B2");
+	mk_chain(&rs->chains[4], "B2", false, NULL);
+	rs->genid = 1;
+
+	scene_layout_init(&s);
+	for (h = 12; h < 40 && !found; h++) {
+		scene_layout_update_active(&s, rs, 0, 100, h, false, b_hot, 5);
+		if (s.style == SCENE_LIST || s.collapsed != 1)
+			continue;
+		found = true;
+		/* B was hit, A not: A and A2 go, B and B2 stay. */
+		CHECK(!sub_shown(&s, 1) && !sub_shown(&s, 2));
+		CHECK(sub_shown(&s, 3) && sub_shown(&s, 4));
+		CHECK(s.items[0].shown_subs == 3);
+		/* A2 is hit now (a chain deeper in A's subtree counts for it):
+		 * the choice turns over without any change of topology. */
+		CHECK(scene_layout_update_active(&s, rs, 0, 100, h, false, a_hot, 5));
+		CHECK(sub_shown(&s, 1) && sub_shown(&s, 2));
+		CHECK(!sub_shown(&s, 3) && !sub_shown(&s, 4));
+		/* The same activity again: nothing to redo. */
+		CHECK(!scene_layout_update_active(&s, rs, 0, 100, h, false, a_hot, 5));
+	}
+	CHECK(found);
+	/* Tall enough: every chain open, nothing collapsed. */
+	scene_layout_update_active(&s, rs, 0, 100, 60, false, b_hot, 5);
+	CHECK(s.collapsed == 0 && sub_shown(&s, 1) && sub_shown(&s, 2) && sub_shown(&s, 3) && sub_shown(&s, 4));
+	scene_layout_free(&s);
+	snapshot_ruleset_free(rs);
+}
+
 int main(void)
 {
 	test_canvas();
@@ -493,5 +580,6 @@ int main(void)
 	test_theme();
 	test_keymap();
 	test_notes();
+	test_collapse();
 	return unit_status("unit-ui");
 }
