@@ -278,6 +278,9 @@ const struct ct_flow **ct_table_sorted(const struct ct_table *t, enum ct_sort ke
  * live flows (0: all) sorted by CT_SORT_RATE. See doc/json.md.
  */
 void ct_table_json(const struct ct_table *t, struct strbuf *sb, size_t limit);
+/* The same member written by j (inside the object j has open). */
+struct json;
+void ct_table_json_write(const struct ct_table *t, struct json *j, size_t limit);
 /* Batch text: a summary line, then one ct_flow_text() line per live flow
  * (up to limit, 0: all), sorted like the JSON. Lines end with '\n'. */
 void ct_table_text(const struct ct_table *t, struct strbuf *sb, size_t limit);

@@ -17,6 +17,7 @@
 #include "batch.h"
 #include "conntrack.h"
 #include "iptop.h"
+#include "json.h"
 #include "nl.h"
 #include "record.h"
 
@@ -83,35 +84,28 @@ static void batch_text_hooks(const struct model *m, int family_mode, struct strb
 	}
 }
 
-/* ,"hooks":[...] when the hooks are observed (--observe); nothing otherwise. */
-static void batch_json_hooks(const struct model *m, int family_mode, struct strbuf *sb)
+/* "hooks":[...] when the hooks are observed (--observe); nothing otherwise. */
+static void batch_json_hooks(const struct model *m, int family_mode, struct json *j)
 {
 	struct model_hook h[MODEL_MAX_HOOKS];
 	size_t i, n = model_hooks(m, h, ARRAY_SIZE(h));
-	bool first = true;
 
 	if (!n)
 		return;
-	strbuf_add(sb, ",\"hooks\":[");
+	json_array(j, "hooks");
 	for (i = 0; i < n; i++) {
 		if (!hook_shown(&h[i], family_mode))
 			continue;
-		strbuf_add(sb, first ? "{\"family\":" : ",{\"family\":");
-		first = false;
-		strbuf_add_json(sb, snapshot_family_name(h[i].nfproto));
-		strbuf_add(sb, ",\"hook\":");
-		strbuf_add_json(sb, snapshot_hook_name(h[i].nfproto, h[i].hook));
-		strbuf_add(sb, ",\"packets\":");
-		strbuf_add_u64(sb, h[i].packets);
-		strbuf_add(sb, ",\"bytes\":");
-		strbuf_add_u64(sb, h[i].bytes);
-		strbuf_add(sb, ",\"delta_packets\":");
-		strbuf_add_u64(sb, h[i].d_packets);
-		strbuf_add(sb, ",\"delta_bytes\":");
-		strbuf_add_u64(sb, h[i].d_bytes);
-		strbuf_addc(sb, '}');
+		json_object(j, NULL);
+		json_str(j, "family", snapshot_family_name(h[i].nfproto));
+		json_str(j, "hook", snapshot_hook_name(h[i].nfproto, h[i].hook));
+		json_u64(j, "packets", h[i].packets);
+		json_u64(j, "bytes", h[i].bytes);
+		json_u64(j, "delta_packets", h[i].d_packets);
+		json_u64(j, "delta_bytes", h[i].d_bytes);
+		json_end(j);
 	}
-	strbuf_addc(sb, ']');
+	json_end(j);
 }
 
 /*
@@ -236,116 +230,91 @@ void batch_text_frame(const struct model *m, const struct feed *feed, int family
 	}
 }
 
-static void json_u64_or_null(struct strbuf *sb, bool have, uint64_t v)
+static void batch_json_chain(const struct model_chain *mc, const struct snap_table *t, struct json *j)
 {
-	if (have)
-		strbuf_add_u64(sb, v);
+	const struct snap_chain *ch = mc->snap;
+	size_t i;
+
+	json_object(j, NULL);
+	json_str(j, "family", snapshot_family_name(ch->family));
+	json_str(j, "table", ch->table);
+	json_str(j, "chain", ch->name);
+	json_str(j, "backend", ch->legacy ? "legacy" : "nf_tables");
+	json_str(j, "syntax", ch->legacy || (t && t->iptables) ? "iptables" : "nft");
+	json_str(j, "hook", ch->base ? snapshot_hook_name(ch->family, ch->hook) : NULL);
+	if (ch->base)
+		json_int(j, "priority", ch->prio);
 	else
-		strbuf_add(sb, "null");
+		json_null(j, "priority");
+	json_str(j, "type", ch->type);
+	json_str(j, "policy", policy_name(ch->policy));
+	json_bool(j, "instantiated", ch->instantiated);
+	json_u64(j, "references", ch->use);
+	json_u64_or_null(j, "policy_packets", ch->policy_counted, ch->policy_packets - mc->base_policy_packets);
+	json_u64_or_null(j, "policy_bytes", ch->policy_counted, ch->policy_bytes - mc->base_policy_bytes);
+	json_u64_or_null(j, "entered_packets", mc->entered_known, mc->entered_packets);
+	json_array(j, "rules");
+	for (i = 0; i < ch->nrules; i++) {
+		const struct model_rule *mr = &mc->rules[i];
+		const struct snap_rule *r = &ch->rules[i];
+
+		json_object(j, NULL);
+		json_u64(j, "handle", r->handle);
+		json_str(j, "text", r->text);
+		json_str(j, "syntax", r->syntax == RULE_SYNTAX_NFT ? "nft" : "iptables");
+		json_str(j, "target_chain", r->target_chain);
+		json_u64_or_null(j, "packets", r->counted, model_rule_packets(mr));
+		json_u64_or_null(j, "bytes", r->counted, model_rule_bytes(mr));
+		json_u64_or_null(j, "delta_packets", r->counted, mr->d_packets);
+		json_u64_or_null(j, "delta_bytes", r->counted, mr->d_bytes);
+		json_end(j);
+	}
+	json_end(j);
+	json_end(j);
 }
 
 void batch_json_frame(const struct model *m, const struct feed *feed, int family_mode, struct strbuf *sb)
 {
 	const struct snap_ruleset *rs = m->cur;
-	bool first = true;
-	size_t i, j;
+	struct json j;
+	size_t i;
 
-	strbuf_addf(sb, "{\"time\":%.3f,\"netns\":", time_wall());
-	strbuf_add_json(sb, feed->netns_label);
-	strbuf_add(sb, ",\"netns_status\":");
-	strbuf_add_json(sb, feed->netns_gone == NLSOCK_NETNS_DELETED	? "deleted"
-			    : feed->netns_gone == NLSOCK_NETNS_REPLACED ? "replaced"
-									: "ok");
-	strbuf_add(sb, ",\"backend\":");
-	strbuf_add_json(sb, feed->backend);
-	strbuf_addf(sb, ",\"generation\":%u,\"status\":", rs->genid);
-	strbuf_add_json(sb, snapshot_status_name(rs->status));
-	strbuf_add(sb, ",\"error\":");
-	strbuf_add_json(sb, rs->error);
-	strbuf_add(sb, ",\"legacy_status\":");
-	strbuf_add_json(sb, snapshot_status_name(rs->legacy_status));
-	strbuf_add(sb, ",\"legacy_error\":");
-	strbuf_add_json(sb, rs->legacy_error);
-	strbuf_addf(sb, ",\"both_backends\":%s", rs->both_backends ? "true" : "false");
-	strbuf_add(sb, ",\"interval\":");
-	strbuf_addf(sb, "%.3f", m->interval);
-	strbuf_add(sb, ",\"last_change\":");
+	json_init(&j, sb);
+	json_object(&j, NULL);
+	json_fixed(&j, "time", time_wall(), 3);
+	json_str(&j, "netns", feed->netns_label);
+	json_str(&j, "netns_status", feed->netns_gone == NLSOCK_NETNS_DELETED	? "deleted"
+				     : feed->netns_gone == NLSOCK_NETNS_REPLACED ? "replaced"
+										 : "ok");
+	json_str(&j, "backend", feed->backend);
+	json_u64(&j, "generation", rs->genid);
+	json_str(&j, "status", snapshot_status_name(rs->status));
+	json_str(&j, "error", rs->error);
+	json_str(&j, "legacy_status", snapshot_status_name(rs->legacy_status));
+	json_str(&j, "legacy_error", rs->legacy_error);
+	json_bool(&j, "both_backends", rs->both_backends);
+	json_fixed(&j, "interval", m->interval, 3);
 	if (rs->change_wall > 0) {
-		strbuf_addf(sb, "{\"time\":%.3f,\"pid\":%u,\"process\":", rs->change_wall, rs->change_pid);
-		strbuf_add_json(sb, rs->change_proc);
-		strbuf_add(sb, "}");
+		json_object(&j, "last_change");
+		json_fixed(&j, "time", rs->change_wall, 3);
+		json_u64(&j, "pid", rs->change_pid);
+		json_str(&j, "process", rs->change_proc);
+		json_end(&j);
 	} else {
-		strbuf_add(sb, "null");
+		json_null(&j, "last_change");
 	}
-	batch_json_hooks(m, family_mode, sb);
-	strbuf_add(sb, ",\"chains\":[");
+	batch_json_hooks(m, family_mode, &j);
+	json_array(&j, "chains");
 	for (i = 0; i < m->nchains; i++) {
-		const struct model_chain *mc = &m->chains[i];
-		const struct snap_chain *ch = mc->snap;
-		const struct snap_table *t = snapshot_find_table(rs, ch->family, ch->table);
+		const struct snap_chain *ch = m->chains[i].snap;
 
 		if (!batch_family_shown(ch->family, family_mode) || snapshot_own_table(rs, ch->family, ch->table))
 			continue;
-		if (!first)
-			strbuf_addc(sb, ',');
-		first = false;
-		strbuf_add(sb, "{\"family\":");
-		strbuf_add_json(sb, snapshot_family_name(ch->family));
-		strbuf_add(sb, ",\"table\":");
-		strbuf_add_json(sb, ch->table);
-		strbuf_add(sb, ",\"chain\":");
-		strbuf_add_json(sb, ch->name);
-		strbuf_add(sb, ",\"backend\":");
-		strbuf_add_json(sb, ch->legacy ? "legacy" : "nf_tables");
-		strbuf_add(sb, ",\"syntax\":");
-		strbuf_add_json(sb, ch->legacy || (t && t->iptables) ? "iptables" : "nft");
-		strbuf_add(sb, ",\"hook\":");
-		strbuf_add_json(sb, ch->base ? snapshot_hook_name(ch->family, ch->hook) : NULL);
-		strbuf_add(sb, ",\"priority\":");
-		if (ch->base)
-			strbuf_addf(sb, "%d", ch->prio);
-		else
-			strbuf_add(sb, "null");
-		strbuf_add(sb, ",\"type\":");
-		strbuf_add_json(sb, ch->type);
-		strbuf_add(sb, ",\"policy\":");
-		strbuf_add_json(sb, policy_name(ch->policy));
-		strbuf_addf(sb, ",\"instantiated\":%s,\"references\":%u", ch->instantiated ? "true" : "false", ch->use);
-		strbuf_add(sb, ",\"policy_packets\":");
-		json_u64_or_null(sb, ch->policy_counted, ch->policy_packets - mc->base_policy_packets);
-		strbuf_add(sb, ",\"policy_bytes\":");
-		json_u64_or_null(sb, ch->policy_counted, ch->policy_bytes - mc->base_policy_bytes);
-		strbuf_add(sb, ",\"entered_packets\":");
-		json_u64_or_null(sb, mc->entered_known, mc->entered_packets);
-		strbuf_add(sb, ",\"rules\":[");
-		for (j = 0; j < ch->nrules; j++) {
-			const struct model_rule *mr = &mc->rules[j];
-			const struct snap_rule *r = &ch->rules[j];
-
-			if (j)
-				strbuf_addc(sb, ',');
-			strbuf_add(sb, "{\"handle\":");
-			strbuf_add_u64(sb, r->handle);
-			strbuf_add(sb, ",\"text\":");
-			strbuf_add_json(sb, r->text);
-			strbuf_add(sb, ",\"syntax\":");
-			strbuf_add_json(sb, r->syntax == RULE_SYNTAX_NFT ? "nft" : "iptables");
-			strbuf_add(sb, ",\"target_chain\":");
-			strbuf_add_json(sb, r->target_chain);
-			strbuf_add(sb, ",\"packets\":");
-			json_u64_or_null(sb, r->counted, model_rule_packets(mr));
-			strbuf_add(sb, ",\"bytes\":");
-			json_u64_or_null(sb, r->counted, model_rule_bytes(mr));
-			strbuf_add(sb, ",\"delta_packets\":");
-			json_u64_or_null(sb, r->counted, mr->d_packets);
-			strbuf_add(sb, ",\"delta_bytes\":");
-			json_u64_or_null(sb, r->counted, mr->d_bytes);
-			strbuf_addc(sb, '}');
-		}
-		strbuf_add(sb, "]}");
-		strbuf_spill(sb);
+		batch_json_chain(&m->chains[i], snapshot_find_table(rs, ch->family, ch->table), &j);
 	}
-	strbuf_add(sb, "]}\n");
+	json_end(&j);
+	json_end(&j);
+	strbuf_addc(sb, '\n');
 }
 
 void batch_text_conntrack(const struct ct_table *ct, size_t limit, struct strbuf *sb)
@@ -360,17 +329,21 @@ void batch_text_conntrack(const struct ct_table *ct, size_t limit, struct strbuf
 
 void batch_json_conntrack(const struct ct_table *ct, size_t limit, struct strbuf *sb)
 {
-	/* The frame ends in "}\n": put the conntrack object before that brace. */
+	struct json j;
+
+	/* The frame ends in "}\n" (json_end spills before it writes a closing
+	 * brace, so that is still here): reopen it for the conntrack member. */
 	if (sb->len >= 2 && sb->s[sb->len - 1] == '\n' && sb->s[sb->len - 2] == '}') {
 		sb->len -= 2;
 		sb->s[sb->len] = '\0';
 	}
-	strbuf_addc(sb, ',');
+	json_init_member(&j, sb);
 	if (ct)
-		ct_table_json(ct, sb, limit);
+		ct_table_json_write(ct, &j, limit);
 	else
-		strbuf_add(sb, "\"conntrack\":null");
-	strbuf_add(sb, "}\n");
+		json_null(&j, "conntrack");
+	json_end(&j);
+	strbuf_addc(sb, '\n');
 }
 
 static void sleep_ms(int ms)

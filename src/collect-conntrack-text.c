@@ -16,6 +16,7 @@
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 
 #include "conntrack.h"
+#include "json.h"
 #include "route.h"
 
 const char *ct_nat_name(enum ct_nat nat)
@@ -320,191 +321,164 @@ void ct_flow_text(const struct ct_flow *f, struct strbuf *sb)
 
 /* A tuple's members: src, dst, and sport/dport, type/code/id or
  * srckey/dstkey (no braces). */
-static void tuple_fields_json(uint8_t family, uint8_t proto, const struct ct_tuple *t, struct strbuf *sb)
+static void tuple_fields_json(uint8_t family, uint8_t proto, const struct ct_tuple *t, struct json *j)
 {
-	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN];
 
-	strbuf_addf(sb, "\"src\":\"%s\",\"dst\":\"%s\"", ct_addr_text(family, &t->src, a, sizeof(a)),
-		    ct_addr_text(family, &t->dst, b, sizeof(b)));
-	if (is_icmp(proto))
-		strbuf_addf(sb, ",\"type\":%u,\"code\":%u,\"id\":%u", t->icmp_type, t->icmp_code,
-			    t->icmp_id);
-	else if (has_ports(proto))
-		strbuf_addf(sb, ",\"sport\":%u,\"dport\":%u", t->sport, t->dport);
-	else if (proto == IPPROTO_GRE)
-		strbuf_addf(sb, ",\"srckey\":%u,\"dstkey\":%u", t->sport, t->dport);
+	json_str(j, "src", ct_addr_text(family, &t->src, a, sizeof(a)));
+	json_str(j, "dst", ct_addr_text(family, &t->dst, a, sizeof(a)));
+	if (is_icmp(proto)) {
+		json_u64(j, "type", t->icmp_type);
+		json_u64(j, "code", t->icmp_code);
+		json_u64(j, "id", t->icmp_id);
+	} else if (has_ports(proto)) {
+		json_u64(j, "sport", t->sport);
+		json_u64(j, "dport", t->dport);
+	} else if (proto == IPPROTO_GRE) {
+		json_u64(j, "srckey", t->sport);
+		json_u64(j, "dstkey", t->dport);
+	}
 }
 
-static void tuple_json(uint8_t family, uint8_t proto, const struct ct_tuple *t, struct strbuf *sb)
+static void tuple_json(uint8_t family, uint8_t proto, const struct ct_tuple *t, const char *key, struct json *j)
 {
-	strbuf_addc(sb, '{');
-	tuple_fields_json(family, proto, t, sb);
-	strbuf_addc(sb, '}');
+	json_object(j, key);
+	tuple_fields_json(family, proto, t, j);
+	json_end(j);
 }
 
 /* A master connection: {proto, its original tuple, id in the mirror or null}. */
 static void master_json(uint8_t family, uint8_t proto, const struct ct_tuple *t, const struct ct_flow *m,
-			struct strbuf *sb)
+			struct json *j)
 {
 	char p[8];
 
-	strbuf_addf(sb, "{\"proto\":\"%s\",", ct_proto_word(proto, p, sizeof(p)));
-	tuple_fields_json(family, proto, t, sb);
-	if (m)
-		strbuf_addf(sb, ",\"id\":%u}", m->id);
-	else
-		strbuf_add(sb, ",\"id\":null}");
+	json_object(j, "master");
+	json_str(j, "proto", ct_proto_word(proto, p, sizeof(p)));
+	tuple_fields_json(family, proto, t, j);
+	json_u64_or_null(j, "id", m != NULL, m ? m->id : 0);
+	json_end(j);
 }
 
-static void zone_json(struct strbuf *sb, const char *key, bool has, uint16_t zone)
+/* id, family, proto: the head of a flow and of an expectation. The
+ * protocol is always a string: the name, or the number for one conntrack
+ * has no name for ("99"; conntrack -L prints "unknown 99"). */
+static void head_json(uint32_t id, uint8_t family, uint8_t proto, struct json *j)
 {
-	if (has)
-		strbuf_addf(sb, ",\"%s\":%u", key, zone);
-	else
-		strbuf_addf(sb, ",\"%s\":null", key);
+	char p[8];
+
+	json_object(j, NULL);
+	json_u64(j, "id", id);
+	json_str(j, "family", family == AF_INET6 ? "ipv6" : "ipv4");
+	json_str(j, "proto", ct_proto_word(proto, p, sizeof(p)));
 }
 
 /* helper, labels, master: what helpers and ct label rules add. */
-static void extras_json(const struct ct_table *t, const struct ct_flow *f, struct strbuf *sb)
+static void extras_json(const struct ct_table *t, const struct ct_flow *f, struct json *j)
 {
-	strbuf_add(sb, ",\"helper\":");
-	if (f->helper[0])
-		strbuf_add_json(sb, f->helper);
-	else
-		strbuf_add(sb, "null");
-	strbuf_add(sb, ",\"labels\":[");
-	ct_labels_text(f, sb);
-	strbuf_add(sb, "],\"master\":");
+	unsigned int i;
+
+	json_str(j, "helper", f->helper[0] ? f->helper : NULL);
+	json_array(j, "labels");
+	for (i = 0; i < 128; i++)
+		if (f->labels[i / 64] >> (i % 64) & 1)
+			json_u64(j, NULL, i);
+	json_end(j);
 	if (f->has_master)
-		master_json(f->family, f->master_proto, &f->master, ct_table_master(t, f), sb);
+		master_json(f->family, f->master_proto, &f->master, ct_table_master(t, f), j);
 	else
-		strbuf_add(sb, "null");
+		json_null(j, "master");
 }
 
-static void expect_json(const struct ct_table *t, const struct ct_expect *e, struct strbuf *sb)
+static void expect_json(const struct ct_table *t, const struct ct_expect *e, struct json *j)
 {
-	char p[8];
-
-	strbuf_addf(sb, "{\"id\":%u,\"family\":\"%s\",\"proto\":\"%s\",\"expected\":", e->id,
-		    e->family == AF_INET6 ? "ipv6" : "ipv4", ct_proto_word(e->proto, p, sizeof(p)));
-	tuple_json(e->family, e->proto, &e->tuple, sb);
-	strbuf_add(sb, ",\"mask\":");
-	tuple_json(e->family, e->proto, &e->mask, sb);
-	strbuf_add(sb, ",\"master\":");
-	master_json(e->family, e->master_proto, &e->master, ct_table_expect_master(t, e), sb);
-	strbuf_add(sb, ",\"timeout\":");
-	if (e->has_timeout)
-		strbuf_addf(sb, "%u", e->timeout);
-	else
-		strbuf_add(sb, "null");
-	strbuf_addf(sb, ",\"zone\":%u,\"class\":", e->zone);
-	if (e->has_class)
-		strbuf_addf(sb, "%u", e->class);
-	else
-		strbuf_add(sb, "null");
-	strbuf_add(sb, ",\"helper\":");
-	if (e->helper[0])
-		strbuf_add_json(sb, e->helper);
-	else
-		strbuf_add(sb, "null");
-	strbuf_addf(sb, ",\"permanent\":%s,\"inactive\":%s,\"userspace\":%s}",
-		    e->flags & NF_CT_EXPECT_PERMANENT ? "true" : "false",
-		    e->flags & NF_CT_EXPECT_INACTIVE ? "true" : "false",
-		    e->flags & NF_CT_EXPECT_USERSPACE ? "true" : "false");
+	head_json(e->id, e->family, e->proto, j);
+	tuple_json(e->family, e->proto, &e->tuple, "expected", j);
+	tuple_json(e->family, e->proto, &e->mask, "mask", j);
+	master_json(e->family, e->master_proto, &e->master, ct_table_expect_master(t, e), j);
+	json_u64_or_null(j, "timeout", e->has_timeout, e->timeout);
+	json_u64(j, "zone", e->zone);
+	json_u64_or_null(j, "class", e->has_class, e->class);
+	json_str(j, "helper", e->helper[0] ? e->helper : NULL);
+	json_bool(j, "permanent", e->flags & NF_CT_EXPECT_PERMANENT);
+	json_bool(j, "inactive", e->flags & NF_CT_EXPECT_INACTIVE);
+	json_bool(j, "userspace", e->flags & NF_CT_EXPECT_USERSPACE);
+	json_end(j);
 }
 
-static void flow_json(const struct ct_table *t, const struct ct_flow *f, struct strbuf *sb)
+/* {"orig":N,"reply":N} or null without accounting. */
+static void dirs_json(const char *key, bool have, const uint64_t v[2], struct json *j)
 {
-	const char *state = ct_state_name(f);
-	const char *nat = ct_nat_name(f->nat);
-	char p[8];
-
-	/* always a string: the name, or the number for one conntrack has
-	 * no name for ("99"; conntrack -L prints "unknown 99") */
-	strbuf_addf(sb, "{\"id\":%u,\"family\":\"%s\",\"proto\":\"%s\"", f->id,
-		    f->family == AF_INET6 ? "ipv6" : "ipv4", ct_proto_word(f->proto, p, sizeof(p)));
-	strbuf_add(sb, ",\"state\":");
-	if (state)
-		strbuf_addf(sb, "\"%s\"", state);
-	else
-		strbuf_add(sb, "null");
-	strbuf_addf(sb, ",\"assured\":%s,\"seen_reply\":%s",
-		    f->status & IPS_ASSURED ? "true" : "false",
-		    f->status & IPS_SEEN_REPLY ? "true" : "false");
-	strbuf_add(sb, ",\"orig\":");
-	tuple_json(f->family, f->proto, &f->orig, sb);
-	strbuf_add(sb, ",\"reply\":");
-	tuple_json(f->family, f->proto, &f->reply, sb);
-	strbuf_add(sb, ",\"nat\":");
-	if (nat)
-		strbuf_addf(sb, "\"%s\"", nat);
-	else
-		strbuf_add(sb, "null");
-	strbuf_addf(sb, ",\"mark\":%u,\"zone\":%u", f->mark, f->zone);
-	zone_json(sb, "zone_orig", f->has_zone_orig, f->zone_orig);
-	zone_json(sb, "zone_reply", f->has_zone_reply, f->zone_reply);
-	extras_json(t, f, sb);
-	strbuf_add(sb, ",\"timeout\":");
-	if (f->has_timeout)
-		strbuf_addf(sb, "%u", f->timeout);
-	else
-		strbuf_add(sb, "null");
-	if (f->has_acct)
-		strbuf_addf(sb, ",\"packets\":{\"orig\":%llu,\"reply\":%llu}"
-			    ",\"bytes\":{\"orig\":%llu,\"reply\":%llu}",
-			    (unsigned long long)f->packets[0], (unsigned long long)f->packets[1],
-			    (unsigned long long)f->bytes[0], (unsigned long long)f->bytes[1]);
-	else
-		strbuf_add(sb, ",\"packets\":null,\"bytes\":null");
-	strbuf_addf(sb, ",\"new\":%s}", f->is_new ? "true" : "false");
+	if (!have) {
+		json_null(j, key);
+		return;
+	}
+	json_object(j, key);
+	json_u64(j, "orig", v[0]);
+	json_u64(j, "reply", v[1]);
+	json_end(j);
 }
 
-void ct_table_json(const struct ct_table *t, struct strbuf *sb, size_t limit)
+static void flow_json(const struct ct_table *t, const struct ct_flow *f, struct json *j)
+{
+	head_json(f->id, f->family, f->proto, j);
+	json_str(j, "state", ct_state_name(f));
+	json_bool(j, "assured", f->status & IPS_ASSURED);
+	json_bool(j, "seen_reply", f->status & IPS_SEEN_REPLY);
+	tuple_json(f->family, f->proto, &f->orig, "orig", j);
+	tuple_json(f->family, f->proto, &f->reply, "reply", j);
+	json_str(j, "nat", ct_nat_name(f->nat));
+	json_u64(j, "mark", f->mark);
+	json_u64(j, "zone", f->zone);
+	json_u64_or_null(j, "zone_orig", f->has_zone_orig, f->zone_orig);
+	json_u64_or_null(j, "zone_reply", f->has_zone_reply, f->zone_reply);
+	extras_json(t, f, j);
+	json_u64_or_null(j, "timeout", f->has_timeout, f->timeout);
+	dirs_json("packets", f->has_acct, f->packets, j);
+	dirs_json("bytes", f->has_acct, f->bytes, j);
+	json_bool(j, "new", f->is_new);
+	json_end(j);
+}
+
+void ct_table_json_write(const struct ct_table *t, struct json *j, size_t limit)
 {
 	const struct ct_flow **v;
 	size_t n, i;
 
-	strbuf_addf(sb, "\"conntrack\":{\"count\":%zu,\"kernel_count\":", t->count);
-	if (t->has_kernel_count)
-		strbuf_addf(sb, "%llu", (unsigned long long)t->kernel_count);
-	else
-		strbuf_add(sb, "null");
-	strbuf_add(sb, ",\"max\":");
-	if (t->max)
-		strbuf_addf(sb, "%llu", (unsigned long long)t->max);
-	else
-		strbuf_add(sb, "null");
-	strbuf_addf(sb, ",\"acct\":%s,\"status\":", t->acct ? "true" : "false");
-	strbuf_add_json(sb, snapshot_status_name(t->status));
-	strbuf_add(sb, ",\"error\":");
-	if (t->error)
-		strbuf_add_json(sb, t->error);
-	else
-		strbuf_add(sb, "null");
-	strbuf_addf(sb, ",\"resyncs\":%llu,\"events_lost\":%llu,\"flows\":[",
-		    (unsigned long long)t->resyncs, (unsigned long long)t->events_lost);
+	json_object(j, "conntrack");
+	json_u64(j, "count", t->count);
+	json_u64_or_null(j, "kernel_count", t->has_kernel_count, t->kernel_count);
+	json_u64_or_null(j, "max", t->max, t->max);
+	json_bool(j, "acct", t->acct);
+	json_str(j, "status", snapshot_status_name(t->status));
+	json_str(j, "error", t->error);
+	json_u64(j, "resyncs", t->resyncs);
+	json_u64(j, "events_lost", t->events_lost);
+	json_array(j, "flows");
 	v = ct_table_sorted(t, CT_SORT_RATE, false, &n);
 	if (limit && n > limit)
 		n = limit;
-	for (i = 0; i < n; i++) {
-		if (i)
-			strbuf_addc(sb, ',');
-		flow_json(t, v[i], sb);
-		strbuf_spill(sb);   /* batch: 100k flows never sit in memory as text */
-	}
+	for (i = 0; i < n; i++)
+		flow_json(t, v[i], j);   /* each spills: 100k flows never sit in memory as text */
 	free(v);
-	strbuf_add(sb, "],\"expectations\":");
-	if (!t->has_expects) {
-		strbuf_add(sb, "null}");
-		return;
+	json_end(j);
+	if (t->has_expects) {
+		json_array(j, "expectations");
+		for (i = 0; i < t->nexpects; i++)
+			expect_json(t, &t->expects[i], j);
+		json_end(j);
+	} else {
+		json_null(j, "expectations");
 	}
-	strbuf_addc(sb, '[');
-	for (i = 0; i < t->nexpects; i++) {
-		if (i)
-			strbuf_addc(sb, ',');
-		expect_json(t, &t->expects[i], sb);
-	}
-	strbuf_add(sb, "]}");
+	json_end(j);
+}
+
+void ct_table_json(const struct ct_table *t, struct strbuf *sb, size_t limit)
+{
+	struct json j;
+
+	json_init(&j, sb);
+	ct_table_json_write(t, &j, limit);
 }
 
 void ct_table_text(const struct ct_table *t, struct strbuf *sb, size_t limit)

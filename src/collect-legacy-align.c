@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "collect-legacy.h"
+#include "hashmap.h"
 #include "iptop.h"
 
 /* Above this many candidate pairs in one key group (p * q), the k-th old
@@ -227,30 +228,20 @@ static void group_match(struct group *g, long *match)
 	free(cand);
 }
 
-/* A set of handles in use: open addressing, 0 is never a handle (bit 63). */
-struct handle_set {
-	uint64_t *slot;
-	size_t size;
-};
-
-static bool handle_set_add(struct handle_set *s, uint64_t h)
+/* Adds h to the set of handles in use; false if it was there already. */
+static bool taken_add(struct hashmap *taken, uint64_t h)
 {
-	size_t i = (size_t)(h ^ (h >> 29)) & (s->size - 1);
+	bool added;
 
-	while (s->slot[i]) {
-		if (s->slot[i] == h)
-			return false;
-		i = (i + 1) & (s->size - 1);
-	}
-	s->slot[i] = h;
-	return true;
+	hashmap_get(taken, h, &added);
+	return added;
 }
 
 void collect_legacy_align_chain(struct snap_chain *ch, const struct snap_chain *prev)
 {
 	struct align_ent *o = sorted_keys(prev), *n = sorted_keys(ch);
 	long *match = xcalloc(ch->nrules ? ch->nrules : 1, sizeof(*match));
-	struct handle_set taken;
+	struct hashmap taken;
 	size_t a = 0, b = 0, i;
 	uint64_t pos = 0;
 	uint32_t occ = 0;
@@ -277,12 +268,9 @@ void collect_legacy_align_chain(struct snap_chain *ch, const struct snap_chain *
 		a += g.p;
 		b += g.q;
 	}
-	taken.size = 16;
-	while (taken.size < 2 * (prev->nrules + ch->nrules))
-		taken.size *= 2;
-	taken.slot = xcalloc(taken.size, sizeof(*taken.slot));
+	hashmap_init(&taken, prev->nrules + ch->nrules);
 	for (i = 0; i < prev->nrules; i++)
-		handle_set_add(&taken, prev->rules[i].handle);
+		taken_add(&taken, prev->rules[i].handle);
 	for (i = 0; i < ch->nrules; i++)
 		if (match[i] >= 0)
 			ch->rules[i].handle = prev->rules[match[i]].handle;
@@ -297,14 +285,14 @@ void collect_legacy_align_chain(struct snap_chain *ch, const struct snap_chain *
 			continue;
 		k = occ;
 		r->handle = collect_legacy_handle(r->content, k);
-		while (!handle_set_add(&taken, r->handle))
+		while (!taken_add(&taken, r->handle))
 			r->handle = collect_legacy_handle(r->content, ++k);
 	}
 	for (i = 0; i < ch->nrules; i++) {
 		ch->rules[i].position = pos;
 		pos = ch->rules[i].handle;
 	}
-	free(taken.slot);
+	hashmap_free(&taken);
 	free(match);
 	free(o);
 	free(n);

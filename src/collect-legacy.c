@@ -30,6 +30,7 @@
 #include <linux/netfilter_ipv6/ip6_tables.h>
 
 #include "collect-legacy.h"
+#include "hashmap.h"
 #include "iptop.h"
 #include "rule-text.h"
 
@@ -319,25 +320,9 @@ static const char *jump_name(uint32_t v, void *arg)
 
 /* ---- handles ----------------------------------------------------------- */
 
-static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
-{
-	const uint8_t *b = p;
-
-	while (n--)
-		h = (h ^ *b++) * 1099511628211ULL;
-	return h;
-}
-
-/* splitmix64's finalizer: spreads FNV's weak high bits. */
-static uint64_t mix64(uint64_t h)
-{
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebULL;
-	h ^= h >> 31;
-	return h;
-}
+/* FNV-1a's offset basis a digit short (14695981039346656037): kept, since
+ * legacy rule and chain handles (in -b, JSON and replays) derive from it. */
+#define LEGACY_KEY_SEED 1469598103934665603ULL
 
 /* The content key of a rule: chain name and text; when a blob was not
  * decoded ("[?]" in the text), the bytes of its matches and target too,
@@ -345,51 +330,27 @@ static uint64_t mix64(uint64_t h)
 static uint64_t rule_key(const struct ltable *t, const char *chain, uint32_t off,
 			 const char *text)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = LEGACY_KEY_SEED;
 
-	h = fnv1a(h, chain, strlen(chain) + 1);
-	h = fnv1a(h, text, strlen(text) + 1);
+	h = hash_fnv1a(h, chain, strlen(chain) + 1);
+	h = hash_fnv1a(h, text, strlen(text) + 1);
 	if (strstr(text, "[?]"))
-		h = fnv1a(h, t->blob + off + t->head, entry_next_offset(t, off) - t->head);
-	return mix64(h);
+		h = hash_fnv1a(h, t->blob + off + t->head, entry_next_offset(t, off) - t->head);
+	return hash_mix64(h); /* spreads FNV's weak high bits */
 }
 
-/* Occurrences of equal keys in one chain: a small open-addressing map. */
-struct occ_map {
-	uint64_t *key;
-	uint32_t *count;
-	size_t size;
-};
-
-static void occ_init(struct occ_map *m, size_t n)
+/* How many times key was seen before in this chain (and count this one):
+ * occ maps a content key to its count so far. */
+static uint32_t occ_next(struct hashmap *occ, uint64_t key)
 {
-	m->size = 16;
-	while (m->size < n * 2)
-		m->size *= 2;
-	m->key = xcalloc(m->size, sizeof(*m->key));
-	m->count = xcalloc(m->size, sizeof(*m->count));
-}
+	bool added;
 
-/* How many times key was seen before (and count this one). */
-static uint32_t occ_next(struct occ_map *m, uint64_t key)
-{
-	size_t i = key & (m->size - 1);
-
-	while (m->count[i] && m->key[i] != key)
-		i = (i + 1) & (m->size - 1);
-	m->key[i] = key;
-	return m->count[i]++;
-}
-
-static void occ_free(struct occ_map *m)
-{
-	free(m->key);
-	free(m->count);
+	return (uint32_t)(*hashmap_get(occ, key, &added))++;
 }
 
 uint64_t collect_legacy_handle(uint64_t key, uint32_t occurrence)
 {
-	uint64_t h = occurrence ? mix64(key ^ (0x9e3779b97f4a7c15ULL * occurrence)) : key;
+	uint64_t h = occurrence ? hash_mix64(key ^ (0x9e3779b97f4a7c15ULL * occurrence)) : key;
 
 	return h | COLLECT_LEGACY_HANDLE_BIT;
 }
@@ -423,15 +384,15 @@ static void build_chain(struct ltable *t, const struct lchain *c, struct snap_ch
 	const struct xt_counters *cnt;
 	size_t first = c->hook >= 0 ? c->first : c->first + 1, i;
 	uint64_t prev = 0;
-	struct occ_map occ;
+	struct hashmap occ;
 	int verdict;
 
 	memset(ch, 0, sizeof(*ch));
 	ch->family = t->family;
 	ch->table = xstrdup(t->table);
 	ch->name = xstrdup(c->name);
-	ch->handle = mix64(fnv1a(fnv1a(1469598103934665603ULL, t->table, strlen(t->table) + 1),
-				 c->name, strlen(c->name) + 1)) | COLLECT_LEGACY_HANDLE_BIT;
+	ch->handle = hash_mix64(hash_fnv1a(hash_fnv1a(LEGACY_KEY_SEED, t->table, strlen(t->table) + 1),
+					   c->name, strlen(c->name) + 1)) | COLLECT_LEGACY_HANDLE_BIT;
 	ch->base = c->hook >= 0;
 	ch->hook = c->hook;
 	ch->policy = -1;
@@ -450,7 +411,7 @@ static void build_chain(struct ltable *t, const struct lchain *c, struct snap_ch
 	}
 	ch->nrules = c->end - 1 - first;
 	ch->rules = ch->nrules ? xcalloc(ch->nrules, sizeof(*ch->rules)) : NULL;
-	occ_init(&occ, ch->nrules);
+	hashmap_init(&occ, ch->nrules);
 	for (i = first; i < c->end - 1; i++) {
 		struct snap_rule *r = &ch->rules[i - first];
 		struct rule_text rt;
@@ -475,7 +436,7 @@ static void build_chain(struct ltable *t, const struct lchain *c, struct snap_ch
 		r->is_goto = rt.is_goto;
 		r->comment = rt.comment;
 	}
-	occ_free(&occ);
+	hashmap_free(&occ);
 }
 
 /* Count jumps into each chain (iptables -L's "references"). */

@@ -27,6 +27,7 @@
 #include "collect.h"
 #include "collect-int.h"
 #include "collect-legacy.h"
+#include "hashmap.h"
 #include "iptop.h"
 #include "record.h"
 #include "rule-text.h"
@@ -202,11 +203,7 @@ struct raw_rule {
 
 static uint64_t fnv64(uint64_t h, const void *data, size_t len)
 {
-	const uint8_t *p = data;
-
-	while (len--)
-		h = (h ^ *p++) * 1099511628211ull;
-	return h;
+	return hash_fnv1a(h, data, len);
 }
 
 static void raw_counter(const struct nlattr *data, struct raw_rule *rr)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "iptop.h"
+#include "hashmap.h"
 #include "model.h"
 #include "collect-observe.h"
 
@@ -77,37 +78,17 @@ void model_free(struct model *m)
 	memset(m, 0, sizeof(*m));
 }
 
-/* Handle lookup in the previous snapshot: per chain key, then a small
- * open-addressing table of handles. Rules can move between chains only by
- * delete+add (a new handle), so the handle alone identifies a rule in its
- * table. */
-struct handle_slot {
-	uint64_t handle;
-	const struct snap_chain *table_key; /* any chain of the same table */
+/* Handle lookup in the previous snapshot: a map from (table, handle) to
+ * the rule's place. Rules can move between chains only by delete+add (a
+ * new handle), so the handle alone identifies a rule in its table. */
+struct rule_ref {
 	size_t chain;
 	size_t rule;
 };
 
-struct handle_map {
-	struct handle_slot *slot;
-	size_t size;
-};
-
-static uint64_t mix(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	return h;
-}
-
 static uint64_t table_hash(uint8_t family, const char *table)
 {
-	uint64_t h = 1469598103934665603ULL ^ family;
-
-	for (; *table; table++)
-		h = (h ^ (uint8_t)*table) * 1099511628211ULL;
-	return h;
+	return hash_fnv1a_str(HASH_FNV1A_INIT ^ family, table);
 }
 
 static bool same_table(const struct snap_chain *a, const struct snap_chain *b)
@@ -115,44 +96,42 @@ static bool same_table(const struct snap_chain *a, const struct snap_chain *b)
 	return a->family == b->family && a->legacy == b->legacy && strcmp(a->table, b->table) == 0;
 }
 
-static void handle_map_build(struct handle_map *hm, const struct snap_ruleset *rs)
+/* Values: chain index << 32 | rule index. */
+static void handle_map_build(struct hashmap *hm, const struct snap_ruleset *rs)
 {
 	size_t n = 0, i, j;
 
 	for (i = 0; i < rs->nchains; i++)
 		n += rs->chains[i].nrules;
-	hm->size = 16;
-	while (hm->size < n * 2)
-		hm->size *= 2;
-	hm->slot = xcalloc(hm->size, sizeof(*hm->slot));
+	hashmap_init(hm, n);
 	for (i = 0; i < rs->nchains; i++) {
 		const struct snap_chain *ch = &rs->chains[i];
 		uint64_t th = table_hash(ch->family, ch->table);
 
-		for (j = 0; j < ch->nrules; j++) {
-			size_t h = mix(th ^ ch->rules[j].handle) & (hm->size - 1);
-
-			while (hm->slot[h].table_key)
-				h = (h + 1) & (hm->size - 1);
-			hm->slot[h].handle = ch->rules[j].handle;
-			hm->slot[h].table_key = ch;
-			hm->slot[h].chain = i;
-			hm->slot[h].rule = j;
-		}
+		for (j = 0; j < ch->nrules; j++)
+			*hashmap_add(hm, hash_mix(th ^ ch->rules[j].handle)) = (uint64_t)i << 32 | j;
 	}
 }
 
-static const struct handle_slot *handle_map_find(const struct handle_map *hm, const struct snap_chain *ch,
-						 uint64_t handle)
+/* The rule with this handle in ch's table of rs (th: its table_hash). */
+static bool handle_map_find(const struct hashmap *hm, const struct snap_ruleset *rs, const struct snap_chain *ch,
+			    uint64_t th, uint64_t handle, struct rule_ref *ref)
 {
-	size_t h = mix(table_hash(ch->family, ch->table) ^ handle) & (hm->size - 1);
+	uint64_t h = hash_mix(th ^ handle);
+	const uint64_t *v;
+	size_t pos;
 
-	while (hm->slot[h].table_key) {
-		if (hm->slot[h].handle == handle && same_table(hm->slot[h].table_key, ch))
-			return &hm->slot[h];
-		h = (h + 1) & (hm->size - 1);
+	for (v = hashmap_find(hm, h, &pos); v; v = hashmap_find_next(hm, h, &pos)) {
+		const struct snap_chain *oc = &rs->chains[*v >> 32];
+		size_t r = (size_t)(*v & 0xffffffffu);
+
+		if (oc->rules[r].handle == handle && same_table(oc, ch)) {
+			ref->chain = (size_t)(*v >> 32);
+			ref->rule = r;
+			return true;
+		}
 	}
-	return NULL;
+	return false;
 }
 
 static uint64_t delta(uint64_t now, uint64_t before, bool *reset)
@@ -188,20 +167,18 @@ static void rate_step(const struct model *m, struct model_rate *w, uint64_t now,
 }
 
 /* Previous model chains by (family, backend, table, name): a hash, since
- * rulesets with thousands of chains make a linear search per chain slow. */
+ * rulesets with thousands of chains make a linear search per chain slow.
+ * Values: indexes into mc. */
 struct chain_map {
-	const struct model_chain **slot;
-	size_t size;
+	struct hashmap map;
+	const struct model_chain *mc;
 };
 
 static uint64_t chain_key(const struct snap_chain *c)
 {
 	uint64_t h = table_hash(c->family, c->table) ^ (c->legacy ? 0x9e3779b97f4a7c15ULL : 0);
-	const char *p;
 
-	for (p = c->name; *p; p++)
-		h = (h ^ (uint8_t)*p) * 1099511628211ULL;
-	return mix(h);
+	return hash_mix(hash_fnv1a_str(h, c->name));
 }
 
 static bool same_chain(const struct snap_chain *a, const struct snap_chain *b)
@@ -213,36 +190,26 @@ static void chain_map_build(struct chain_map *cm, const struct model_chain *mc, 
 {
 	size_t i;
 
-	cm->size = 16;
-	while (cm->size < n * 2)
-		cm->size *= 2;
-	cm->slot = xcalloc(cm->size, sizeof(*cm->slot));
-	for (i = 0; i < n; i++) {
-		size_t h = chain_key(mc[i].snap) & (cm->size - 1);
-
-		while (cm->slot[h])
-			h = (h + 1) & (cm->size - 1);
-		cm->slot[h] = &mc[i];
-	}
+	hashmap_init(&cm->map, n);
+	cm->mc = mc;
+	for (i = 0; i < n; i++)
+		*hashmap_add(&cm->map, chain_key(mc[i].snap)) = i;
 }
 
 static const struct model_chain *find_model_chain(const struct chain_map *cm, const struct snap_chain *ch)
 {
-	size_t h;
+	uint64_t h = chain_key(ch);
+	const uint64_t *v;
+	size_t pos;
 
-	if (!cm->slot)
-		return NULL;
-	h = chain_key(ch) & (cm->size - 1);
-	while (cm->slot[h]) {
-		if (same_chain(cm->slot[h]->snap, ch))
-			return cm->slot[h];
-		h = (h + 1) & (cm->size - 1);
-	}
+	for (v = hashmap_find(&cm->map, h, &pos); v; v = hashmap_find_next(&cm->map, h, &pos))
+		if (same_chain(cm->mc[*v].snap, ch))
+			return &cm->mc[*v];
 	return NULL;
 }
 
 /* The previous glow of a rule found by handle, or NULL. */
-static const struct model_glow *omr_glow(const struct model *m, const struct handle_slot *hs)
+static const struct model_glow *omr_glow(const struct model *m, const struct rule_ref *hs)
 {
 	if (!hs || hs->chain >= m->nchains || !m->chains[hs->chain].rules)
 		return NULL;
@@ -253,7 +220,7 @@ static const struct model_glow *omr_glow(const struct model *m, const struct han
  * (known only when every one of them counts). */
 static void model_entered(const struct model *m, struct model_chain *mc, size_t n, uint64_t now)
 {
-	struct chain_map cm = { NULL, 0 };
+	struct chain_map cm;
 	size_t i, j;
 
 	chain_map_build(&cm, mc, n);
@@ -291,15 +258,15 @@ static void model_entered(const struct model *m, struct model_chain *mc, size_t 
 			glow_step(m, &mc[i].glow, &mc[i].glow, now,
 				  mc[i].entered_known ? mc[i].d_entered_packets : mc[i].d_packets);
 	}
-	free(cm.slot);
+	hashmap_free(&cm.map);
 }
 
 void model_update(struct model *m, struct snap_ruleset *next)
 {
 	struct model_chain *nc = next->nchains ? xcalloc(next->nchains, sizeof(*nc)) : NULL;
 	const struct snap_ruleset *old = m->cur;
-	struct handle_map hm = { NULL, 0 };
-	struct chain_map cm = { NULL, 0 };
+	struct hashmap hm = { NULL, 0, 0 };
+	struct chain_map cm = { { NULL, 0, 0 }, NULL };
 	double dt = 0;
 	size_t i, j;
 
@@ -314,6 +281,7 @@ void model_update(struct model *m, struct snap_ruleset *next)
 		const struct snap_chain *ch = &next->chains[i];
 		struct model_chain *mc = &nc[i];
 		const struct model_chain *om = old ? find_model_chain(&cm, ch) : NULL;
+		uint64_t th = table_hash(ch->family, ch->table);
 		double old_heat = om ? om->heat : 0;
 
 		mc->snap = ch;
@@ -321,7 +289,8 @@ void model_update(struct model *m, struct snap_ruleset *next)
 		for (j = 0; j < ch->nrules; j++) {
 			const struct snap_rule *r = &ch->rules[j];
 			struct model_rule *mr = &mc->rules[j];
-			const struct handle_slot *hs = old ? handle_map_find(&hm, ch, r->handle) : NULL;
+			struct rule_ref ref;
+			const struct rule_ref *hs = old && handle_map_find(&hm, old, ch, th, r->handle, &ref) ? &ref : NULL;
 
 			mr->snap = r;
 			if (hs) {
@@ -409,8 +378,8 @@ void model_update(struct model *m, struct snap_ruleset *next)
 				mc->heat = h;
 		}
 	}
-	free(hm.slot);
-	free(cm.slot);
+	hashmap_free(&hm);
+	hashmap_free(&cm.map);
 	model_entered(m, nc, next->nchains, next->time_ns);
 	free_chains(m->chains, m->nchains);
 	snapshot_ruleset_free(m->prev);

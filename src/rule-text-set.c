@@ -23,6 +23,7 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 
+#include "hashmap.h"
 #include "iptop.h"
 #include "nl.h"
 #include "rule-text.h"
@@ -59,11 +60,7 @@ struct rule_text_sets {
 
 static uint64_t fnv64(uint64_t h, const void *data, size_t len)
 {
-	const uint8_t *p = data;
-
-	while (len--)
-		h = (h ^ *p++) * 1099511628211ull;
-	return h;
+	return hash_fnv1a(h, data, len);
 }
 
 static bool is_msg(const struct nlmsghdr *nlh, int msg)

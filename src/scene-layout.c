@@ -31,6 +31,7 @@
 
 #include <linux/netfilter.h>
 
+#include "hashmap.h"
 #include "iptop.h"
 #include "scene.h"
 #include "scene-int.h"
@@ -115,11 +116,7 @@ static int cmp_pick(const void *a, const void *b)
 
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
 {
-	const unsigned char *c = p;
-
-	while (n--)
-		h = (h ^ *c++) * 1099511628211ULL;
-	return h;
+	return hash_fnv1a(h, p, n);
 }
 
 static bool ipt_table(const struct snap_ruleset *rs, const struct snap_chain *ch)

@@ -14,6 +14,7 @@
 
 #include "iptop.h"
 #include "snapshot.h"
+#include "json.h"
 #include "trace.h"
 
 const char *trace_verdict_name(int32_t v)
@@ -137,7 +138,7 @@ static const char *icmp_name(uint8_t proto, uint8_t type)
 	return NULL;
 }
 
-static void tcp_flags_text(uint8_t f, struct strbuf *sb)
+static void tcp_flags_text(uint32_t f, struct strbuf *sb)
 {
 	static const char letters[] = "FSRPAUEC";
 	int i;
@@ -377,282 +378,177 @@ void trace_skipped_text(uint64_t skipped, struct strbuf *sb)
 
 /* ---- JSON ----------------------------------------------------------------- */
 
-static void json_key(struct strbuf *sb, bool *first, const char *key)
+/* NULL for an empty string: such fields are null in JSON. */
+static const char *nonempty(const char *s)
 {
-	if (!*first)
-		strbuf_addc(sb, ',');
-	*first = false;
-	strbuf_add_json(sb, key);
-	strbuf_addc(sb, ':');
+	return s && *s ? s : NULL;
 }
 
-static void json_str_or_null(struct strbuf *sb, const char *s)
+static const char *step_hook(const struct trace_step *s)
 {
-	if (s && *s)
-		strbuf_add_json(sb, s);
-	else
-		strbuf_add(sb, "null");
+	return s->hook >= 0 ? hook_name(s->hook) : NULL;
 }
 
-static void json_hdr(const struct trace_hdr *h, struct strbuf *sb)
+/* A text helper's output as a string member. */
+static void json_text(struct json *j, const char *key, void (*text)(uint32_t, struct strbuf *), uint32_t v)
 {
-	bool f = true;
+	struct strbuf t;
+
+	strbuf_init(&t);
+	text(v, &t);
+	json_str(j, key, t.s ? t.s : "");
+	strbuf_free(&t);
+}
+
+/* The header's members (the object is open). */
+static void json_hdr(const struct trace_hdr *h, struct json *j)
+{
 	const char *pn = proto_name(h->proto);
 
-	strbuf_addc(sb, '{');
-	json_key(sb, &f, "family");
-	strbuf_add_json(sb, h->nfproto == NFPROTO_IPV6 ? "ip6" : "ip");
-	json_key(sb, &f, "src");
-	strbuf_add_json(sb, h->src);
-	json_key(sb, &f, "dst");
-	strbuf_add_json(sb, h->dst);
-	json_key(sb, &f, "proto");
+	json_str(j, "family", h->nfproto == NFPROTO_IPV6 ? "ip6" : "ip");
+	json_str(j, "src", h->src);
+	json_str(j, "dst", h->dst);
 	if (pn)
-		strbuf_add_json(sb, pn);
+		json_str(j, "proto", pn);
 	else
-		strbuf_addf(sb, "%u", h->proto);
+		json_u64(j, "proto", h->proto);
 	if (h->has_ports) {
-		json_key(sb, &f, "sport");
-		strbuf_addf(sb, "%u", h->sport);
-		json_key(sb, &f, "dport");
-		strbuf_addf(sb, "%u", h->dport);
-		if (h->proto == IPPROTO_TCP) {
-			struct strbuf fl;
-
-			strbuf_init(&fl);
-			tcp_flags_text(h->tcp_flags, &fl);
-			json_key(sb, &f, "tcp_flags");
-			strbuf_add_json(sb, fl.s ? fl.s : "");
-			strbuf_free(&fl);
-		}
+		json_u64(j, "sport", h->sport);
+		json_u64(j, "dport", h->dport);
+		if (h->proto == IPPROTO_TCP)
+			json_text(j, "tcp_flags", tcp_flags_text, h->tcp_flags);
 	}
 	if (h->has_icmp) {
-		const char *in = icmp_name(h->proto, h->icmp_type);
-
-		json_key(sb, &f, "icmp_type");
-		strbuf_addf(sb, "%u", h->icmp_type);
-		json_key(sb, &f, "icmp_code");
-		strbuf_addf(sb, "%u", h->icmp_code);
-		json_key(sb, &f, "icmp_name");
-		json_str_or_null(sb, in);
-		if (h->has_icmp_id) {
-			json_key(sb, &f, "icmp_id");
-			strbuf_addf(sb, "%u", h->icmp_id);
-		}
+		json_u64(j, "icmp_type", h->icmp_type);
+		json_u64(j, "icmp_code", h->icmp_code);
+		json_str(j, "icmp_name", nonempty(icmp_name(h->proto, h->icmp_type)));
+		if (h->has_icmp_id)
+			json_u64(j, "icmp_id", h->icmp_id);
 	}
-	json_key(sb, &f, "len");
-	strbuf_addf(sb, "%u", h->len);
-	json_key(sb, &f, "ttl");
-	strbuf_addf(sb, "%u", h->ttl);
+	json_u64(j, "len", h->len);
+	json_u64(j, "ttl", h->ttl);
 }
 
-static void json_step(const struct trace_step *s, struct strbuf *sb)
+static void json_step(const struct trace_step *s, struct json *j)
 {
-	bool f = true;
+	char id[16];
 
-	strbuf_addc(sb, '{');
-	json_key(sb, &f, "hook");
-	if (s->hook >= 0)
-		strbuf_add_json(sb, hook_name(s->hook));
+	json_object(j, NULL);
+	json_str(j, "hook", step_hook(s));
+	json_str(j, "family", snapshot_family_name(s->family));
+	json_str(j, "table", s->table);
+	json_str(j, "chain", s->chain);
+	json_u64_or_null(j, "handle", s->handle, s->handle);
+	json_str(j, "type", s->type == TRACE_STEP_POLICY ? "policy" : s->type == TRACE_STEP_RETURN ? "return" : "rule");
+	json_str(j, "rule", nonempty(s->rule));
+	json_str(j, "verdict", trace_verdict_name(s->type == TRACE_STEP_POLICY ? s->policy : s->verdict));
+	json_str(j, "target", nonempty(s->target));
+	json_bool(j, "loop", s->loop);
+	snprintf(id, sizeof(id), "%08x", s->trace_id);
+	json_str(j, "trace_id", s->legacy ? NULL : id);
+	json_str(j, "backend", s->legacy ? "legacy" : "nf_tables");
+	json_u64_or_null(j, "rulenum", s->legacy && s->rulenum, s->rulenum);
+	json_end(j);
+}
+
+static void json_ct(const struct trace_packet *p, struct json *j)
+{
+	if (!p->ct.valid) {
+		json_null(j, "ct");
+		return;
+	}
+	json_object(j, "ct");
+	json_u64_or_null(j, "id", p->ct.has_id, p->ct.id);
+	json_str(j, "direction", !p->ct.has_id ? NULL : p->ct.dir ? "reply" : "original");
+	json_text(j, "state", trace_ct_state_text, p->ct.state);
+	json_bool(j, "new", p->ct_new);
+	if (p->ct.has_id)
+		json_text(j, "status", trace_ct_status_text, p->ct.status);
 	else
-		strbuf_add(sb, "null");
-	json_key(sb, &f, "family");
-	strbuf_add_json(sb, snapshot_family_name(s->family));
-	json_key(sb, &f, "table");
-	strbuf_add_json(sb, s->table);
-	json_key(sb, &f, "chain");
-	strbuf_add_json(sb, s->chain);
-	json_key(sb, &f, "handle");
-	if (s->handle)
-		strbuf_addf(sb, "%" PRIu64, s->handle);
-	else
-		strbuf_add(sb, "null");
-	json_key(sb, &f, "type");
-	strbuf_add_json(sb, s->type == TRACE_STEP_POLICY ? "policy"
-			    : s->type == TRACE_STEP_RETURN ? "return" : "rule");
-	json_key(sb, &f, "rule");
-	json_str_or_null(sb, s->rule);
-	json_key(sb, &f, "verdict");
-	strbuf_add_json(sb, trace_verdict_name(s->type == TRACE_STEP_POLICY ? s->policy : s->verdict));
-	json_key(sb, &f, "target");
-	json_str_or_null(sb, s->target);
-	json_key(sb, &f, "loop");
-	strbuf_add(sb, s->loop ? "true" : "false");
-	json_key(sb, &f, "trace_id");
-	if (s->legacy)
-		strbuf_add(sb, "null");
-	else
-		strbuf_addf(sb, "\"%08x\"", s->trace_id);
-	json_key(sb, &f, "backend");
-	strbuf_add_json(sb, s->legacy ? "legacy" : "nf_tables");
-	json_key(sb, &f, "rulenum");
-	if (s->legacy && s->rulenum)
-		strbuf_addf(sb, "%u", s->rulenum);
-	else
-		strbuf_add(sb, "null");
-	strbuf_addc(sb, '}');
+		json_null(j, "status"); /* untracked: no connection, no status */
+	json_end(j);
+}
+
+/* One side of a NAT: addresses before and after, ports when rewritten. */
+static void json_nat_side(struct json *j, const char *key, const char *before, const char *after, bool ports,
+			  unsigned before_port, unsigned after_port)
+{
+	json_object(j, key);
+	json_str(j, "before", before);
+	json_str(j, "after", after);
+	if (ports) {
+		json_u64(j, "before_port", before_port);
+		json_u64(j, "after_port", after_port);
+	}
+	json_end(j);
+}
+
+static void json_nat(const struct trace_packet *p, struct json *j)
+{
+	if (!p->nat_src && !p->nat_dst && !p->snat_pending) {
+		json_null(j, "nat");
+		return;
+	}
+	json_object(j, "nat");
+	if (p->nat_src || p->snat_pending)
+		json_nat_side(j, "src", p->pkt.src, nonempty(p->nat_src ? p->nat_src_to : NULL),
+			      p->pkt.has_ports && p->nat_src && p->nat_sport_to, p->pkt.sport, p->nat_sport_to);
+	if (p->nat_dst)
+		json_nat_side(j, "dst", p->pkt.dst, p->nat_dst_to, p->pkt.has_ports, p->pkt.dport, p->nat_dport_to);
+	json_end(j);
+}
+
+static void json_verdict(const struct trace_packet *p, struct json *j)
+{
+	const struct trace_step *s;
+
+	if (p->verdict_step < 0 || (size_t)p->verdict_step >= p->nsteps) {
+		json_null(j, "verdict");
+		return;
+	}
+	s = &p->steps[p->verdict_step];
+	json_object(j, "verdict");
+	json_str(j, "verdict", trace_verdict_name(p->verdict));
+	json_str(j, "hook", step_hook(s));
+	json_str(j, "table", s->table);
+	json_str(j, "chain", s->chain);
+	json_u64_or_null(j, "handle", s->handle, s->handle);
+	json_bool(j, "policy", s->type == TRACE_STEP_POLICY);
+	json_str(j, "rule", nonempty(s->rule));
+	json_str(j, "backend", s->legacy ? "legacy" : "nf_tables");
+	json_end(j);
 }
 
 void trace_path_json(const struct trace_packet *p, struct strbuf *sb)
 {
-	bool f = true;
+	struct json j;
 	size_t i;
 
-	strbuf_addc(sb, '{');
-	json_key(sb, &f, "id");
-	strbuf_addf(sb, "%" PRIu64, p->id);
-	json_key(sb, &f, "time");
-	strbuf_addf(sb, "%.6f", p->wall);
-	json_key(sb, &f, "packet");
-	if (p->pkt.valid) {
-		json_hdr(&p->pkt, sb);
-		strbuf_addc(sb, ',');
-	} else {
-		strbuf_addc(sb, '{');
-	}
-	{
-		bool g = true;
-
-		json_key(sb, &g, "iif");
-		json_str_or_null(sb, p->iif);
-		json_key(sb, &g, "oif");
-		json_str_or_null(sb, p->oif);
-		json_key(sb, &g, "oif_before");
-		json_str_or_null(sb, p->oif_before);
-		json_key(sb, &g, "mark");
-		if (p->has_mark)
-			strbuf_addf(sb, "%u", p->mark);
-		else
-			strbuf_add(sb, "null");
-		strbuf_addc(sb, '}');
-	}
-	json_key(sb, &f, "direction");
-	if (p->ct.valid && p->ct.has_id)
-		strbuf_add_json(sb, p->ct.dir ? "reply" : "original");
-	else
-		strbuf_add(sb, "null");
-	json_key(sb, &f, "ct");
-	if (p->ct.valid) {
-		struct strbuf t;
-		bool g = true;
-
-		strbuf_addc(sb, '{');
-		json_key(sb, &g, "id");
-		if (p->ct.has_id)
-			strbuf_addf(sb, "%u", p->ct.id);
-		else
-			strbuf_add(sb, "null");
-		json_key(sb, &g, "direction");
-		if (p->ct.has_id)
-			strbuf_add_json(sb, p->ct.dir ? "reply" : "original");
-		else
-			strbuf_add(sb, "null");
-		strbuf_init(&t);
-		trace_ct_state_text(p->ct.state, &t);
-		json_key(sb, &g, "state");
-		strbuf_add_json(sb, t.s);
-		strbuf_reset(&t);
-		json_key(sb, &g, "new");
-		strbuf_add(sb, p->ct_new ? "true" : "false");
-		json_key(sb, &g, "status");
-		if (p->ct.has_id) {
-			trace_ct_status_text(p->ct.status, &t);
-			strbuf_add_json(sb, t.s);
-		} else {
-			strbuf_add(sb, "null"); /* untracked: no connection, no status */
-		}
-		strbuf_free(&t);
-		strbuf_addc(sb, '}');
-	} else {
-		strbuf_add(sb, "null");
-	}
-	json_key(sb, &f, "route");
-	strbuf_add_json(sb, trace_route_name(p->route));
-	json_key(sb, &f, "loop");
-	strbuf_add(sb, p->looped ? "true" : "false");
-	json_key(sb, &f, "rate_skipped");
-	strbuf_addf(sb, "%" PRIu64, p->skipped);
-	json_key(sb, &f, "nat");
-	if (p->nat_src || p->nat_dst || p->snat_pending) {
-		bool g = true;
-
-		strbuf_addc(sb, '{');
-		if (p->nat_src || p->snat_pending) {
-			json_key(sb, &g, "src");
-			strbuf_addc(sb, '{');
-			strbuf_add(sb, "\"before\":");
-			strbuf_add_json(sb, p->pkt.src);
-			strbuf_add(sb, ",\"after\":");
-			json_str_or_null(sb, p->nat_src ? p->nat_src_to : NULL);
-			if (p->pkt.has_ports && p->nat_src && p->nat_sport_to)
-				strbuf_addf(sb, ",\"before_port\":%u,\"after_port\":%u", p->pkt.sport, p->nat_sport_to);
-			strbuf_addc(sb, '}');
-		}
-		if (p->nat_dst) {
-			json_key(sb, &g, "dst");
-			strbuf_addc(sb, '{');
-			strbuf_add(sb, "\"before\":");
-			strbuf_add_json(sb, p->pkt.dst);
-			strbuf_add(sb, ",\"after\":");
-			strbuf_add_json(sb, p->nat_dst_to);
-			if (p->pkt.has_ports)
-				strbuf_addf(sb, ",\"before_port\":%u,\"after_port\":%u", p->pkt.dport, p->nat_dport_to);
-			strbuf_addc(sb, '}');
-		}
-		strbuf_addc(sb, '}');
-	} else {
-		strbuf_add(sb, "null");
-	}
-	json_key(sb, &f, "verdict");
-	if (p->verdict_step >= 0 && (size_t)p->verdict_step < p->nsteps) {
-		const struct trace_step *s = &p->steps[p->verdict_step];
-		bool g = true;
-
-		strbuf_addc(sb, '{');
-		json_key(sb, &g, "verdict");
-		strbuf_add_json(sb, trace_verdict_name(p->verdict));
-		json_key(sb, &g, "hook");
-		if (s->hook >= 0)
-			strbuf_add_json(sb, hook_name(s->hook));
-		else
-			strbuf_add(sb, "null");
-		json_key(sb, &g, "table");
-		strbuf_add_json(sb, s->table);
-		json_key(sb, &g, "chain");
-		strbuf_add_json(sb, s->chain);
-		json_key(sb, &g, "handle");
-		if (s->handle)
-			strbuf_addf(sb, "%" PRIu64, s->handle);
-		else
-			strbuf_add(sb, "null");
-		json_key(sb, &g, "policy");
-		strbuf_add(sb, s->type == TRACE_STEP_POLICY ? "true" : "false");
-		json_key(sb, &g, "rule");
-		json_str_or_null(sb, s->rule);
-		json_key(sb, &g, "backend");
-		strbuf_add_json(sb, s->legacy ? "legacy" : "nf_tables");
-		strbuf_addc(sb, '}');
-	} else {
-		strbuf_add(sb, "null");
-	}
-	json_key(sb, &f, "reply_of");
-	if (p->reply_of)
-		strbuf_addf(sb, "%" PRIu64, p->reply_of);
-	else
-		strbuf_add(sb, "null");
-	json_key(sb, &f, "reply");
-	if (p->reply)
-		strbuf_addf(sb, "%" PRIu64, p->reply);
-	else
-		strbuf_add(sb, "null");
-	json_key(sb, &f, "note");
-	json_str_or_null(sb, p->note);
-	json_key(sb, &f, "steps");
-	strbuf_addc(sb, '[');
-	for (i = 0; i < p->nsteps; i++) {
-		if (i)
-			strbuf_addc(sb, ',');
-		json_step(&p->steps[i], sb);
-	}
-	strbuf_add(sb, "]}");
+	json_init(&j, sb);
+	json_object(&j, NULL);
+	json_u64(&j, "id", p->id);
+	json_fixed(&j, "time", p->wall, 6);
+	json_object(&j, "packet");
+	if (p->pkt.valid)
+		json_hdr(&p->pkt, &j);
+	json_str(&j, "iif", nonempty(p->iif));
+	json_str(&j, "oif", nonempty(p->oif));
+	json_str(&j, "oif_before", nonempty(p->oif_before));
+	json_u64_or_null(&j, "mark", p->has_mark, p->mark);
+	json_end(&j);
+	json_str(&j, "direction", p->ct.valid && p->ct.has_id ? (p->ct.dir ? "reply" : "original") : NULL);
+	json_ct(p, &j);
+	json_str(&j, "route", trace_route_name(p->route));
+	json_bool(&j, "loop", p->looped);
+	json_u64(&j, "rate_skipped", p->skipped);
+	json_nat(p, &j);
+	json_verdict(p, &j);
+	json_u64_or_null(&j, "reply_of", p->reply_of, p->reply_of);
+	json_u64_or_null(&j, "reply", p->reply, p->reply);
+	json_str(&j, "note", nonempty(p->note));
+	json_array(&j, "steps");
+	for (i = 0; i < p->nsteps; i++)
+		json_step(&p->steps[i], &j);
+	json_end(&j);
+	json_end(&j);
 }

@@ -1,0 +1,50 @@
+/*
+ * hashmap.h - one open-addressing hash map (linear probing) from a 64-bit
+ * hash to a 64-bit value, and the hash functions iptop uses (FNV-1a, and
+ * finalizers that spread its weak high bits). The map keeps hashes, not
+ * keys: a caller whose keys can collide checks each entry with the same
+ * hash against its own data (an index is the usual value). No removal.
+ */
+#ifndef IPTOP_HASHMAP_H
+#define IPTOP_HASHMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HASH_FNV1A_INIT 14695981039346656037ULL /* FNV-1a 64 offset basis */
+
+/* FNV-1a over n bytes, continuing from h (HASH_FNV1A_INIT to start). */
+uint64_t hash_fnv1a(uint64_t h, const void *p, size_t n);
+/* The same over a NUL-terminated string (without its NUL). */
+uint64_t hash_fnv1a_str(uint64_t h, const char *s);
+/* murmur3's 64-bit finalizer, first half (what model.c always used). */
+uint64_t hash_mix(uint64_t h);
+/* splitmix64's finalizer. */
+uint64_t hash_mix64(uint64_t h);
+
+struct hashmap_slot {
+	uint64_t hash;   /* 0: empty (a hash of 0 is stored as 1) */
+	uint64_t val;
+};
+
+struct hashmap {
+	struct hashmap_slot *slot;
+	size_t size;     /* a power of two, at least twice count */
+	size_t count;
+};
+
+/* An empty map with room for n entries before it grows. */
+void hashmap_init(struct hashmap *m, size_t n);
+void hashmap_free(struct hashmap *m);
+/* Adds an entry (equal hashes may repeat); returns its value to set. */
+uint64_t *hashmap_add(struct hashmap *m, uint64_t hash);
+/* The first entry's value with this hash, or NULL; *pos then walks on
+ * with hashmap_find_next. */
+uint64_t *hashmap_find(const struct hashmap *m, uint64_t hash, size_t *pos);
+uint64_t *hashmap_find_next(const struct hashmap *m, uint64_t hash, size_t *pos);
+/* The value of the entry with this hash, added as 0 if there is none
+ * (*added says which): for maps whose hash is the whole key. */
+uint64_t *hashmap_get(struct hashmap *m, uint64_t hash, bool *added);
+
+#endif

@@ -1,0 +1,139 @@
+/*
+ * hashmap.c - the one hash map (include/hashmap.h) and hash functions:
+ * model.c's rules by handle and chains by name, the legacy collector's
+ * content occurrences and handle set. Linear probing in a power-of-two
+ * array kept at most half full; no removal, no iteration order.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "hashmap.h"
+#include "iptop.h"
+
+uint64_t hash_fnv1a(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	while (n--)
+		h = (h ^ *b++) * 1099511628211ULL;
+	return h;
+}
+
+uint64_t hash_fnv1a_str(uint64_t h, const char *s)
+{
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 1099511628211ULL;
+	return h;
+}
+
+uint64_t hash_mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return h;
+}
+
+uint64_t hash_mix64(uint64_t h)
+{
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	h ^= h >> 31;
+	return h;
+}
+
+void hashmap_init(struct hashmap *m, size_t n)
+{
+	m->size = 16;
+	while (m->size < n * 2)
+		m->size *= 2;
+	m->slot = xcalloc(m->size, sizeof(*m->slot));
+	m->count = 0;
+}
+
+void hashmap_free(struct hashmap *m)
+{
+	free(m->slot);
+	memset(m, 0, sizeof(*m));
+}
+
+static uint64_t stored(uint64_t hash)
+{
+	return hash ? hash : 1;
+}
+
+static struct hashmap_slot *place(struct hashmap_slot *slot, size_t size, uint64_t hash)
+{
+	size_t i = (size_t)hash & (size - 1);
+
+	while (slot[i].hash)
+		i = (i + 1) & (size - 1);
+	slot[i].hash = hash;
+	return &slot[i];
+}
+
+static void grow(struct hashmap *m)
+{
+	size_t size = m->size * 2, i;
+	struct hashmap_slot *slot = xcalloc(size, sizeof(*slot));
+
+	for (i = 0; i < m->size; i++)
+		if (m->slot[i].hash)
+			place(slot, size, m->slot[i].hash)->val = m->slot[i].val;
+	free(m->slot);
+	m->slot = slot;
+	m->size = size;
+}
+
+uint64_t *hashmap_add(struct hashmap *m, uint64_t hash)
+{
+	struct hashmap_slot *s;
+
+	if (!m->slot)
+		hashmap_init(m, 8);
+	if (2 * (m->count + 1) > m->size)
+		grow(m);
+	m->count++;
+	s = place(m->slot, m->size, stored(hash));
+	s->val = 0;
+	return &s->val;
+}
+
+uint64_t *hashmap_find_next(const struct hashmap *m, uint64_t hash, size_t *pos)
+{
+	uint64_t h = stored(hash);
+	size_t i = *pos;
+
+	if (!m->slot)
+		return NULL;
+	while (m->slot[i].hash) {
+		size_t at = i;
+
+		i = (i + 1) & (m->size - 1);
+		if (m->slot[at].hash == h) {
+			*pos = i;
+			return &m->slot[at].val;
+		}
+	}
+	*pos = i;
+	return NULL;
+}
+
+uint64_t *hashmap_find(const struct hashmap *m, uint64_t hash, size_t *pos)
+{
+	*pos = m->slot ? (size_t)stored(hash) & (m->size - 1) : 0;
+	return hashmap_find_next(m, hash, pos);
+}
+
+uint64_t *hashmap_get(struct hashmap *m, uint64_t hash, bool *added)
+{
+	size_t pos;
+	uint64_t *v = hashmap_find(m, hash, &pos);
+
+	*added = !v;
+	return v ? v : hashmap_add(m, hash);
+}
