@@ -550,7 +550,9 @@ static bool collapse_moves(struct scene *s, const uint64_t *activity, size_t nac
 }
 
 /* The first n subtrees of order collapsed made style fit: open again those
- * that still fit, the most active first, so only as many collapse as must. */
+ * that still fit, the most active first, so only as many collapse as must;
+ * a subtree too tall to open whole shows at least its root (the chain the
+ * base chain jumps to), its deeper chains counted in "+N more". */
 static void reopen(struct scene *s, struct geo *g, enum scene_style style, const size_t *order, size_t n)
 {
 	struct geo gg;
@@ -558,10 +560,16 @@ static void reopen(struct scene *s, struct geo *g, enum scene_style style, const
 
 	for (j = n; j-- > 0;) {
 		scene_tree_fold(s, order[j], false);
+		if (plan(&gg, s, style, 1, false)) {
+			*g = gg;
+			continue;
+		}
+		scene_tree_fold(s, order[j], true);
+		s->subs[order[j]].hidden = false;
 		if (plan(&gg, s, style, 1, false))
 			*g = gg;
 		else
-			scene_tree_fold(s, order[j], true);
+			s->subs[order[j]].hidden = true;
 	}
 	for (j = 0, s->collapsed = 0; j < n; j++)
 		s->collapsed += s->subs[order[j]].hidden;
