@@ -104,13 +104,13 @@ static void note_dependency(struct rt_nctx *c, const struct rt_reg *r, const uin
 	if (r->bitwise)
 		return;
 	if (r->src == RT_SRC_META) {
-		uint64_t v = rule_text_nft_expr_host(d, len);
+		uint64_t v = rule_text_nft_value_host(d, len);
 
 		if (r->key == NFT_META_NFPROTO) {
 			c->nh = (int)v;
 			c->nh_dep = idx;
 		} else if (r->key == NFT_META_PROTOCOL) {
-			v = rule_text_nft_expr_be(d, len);
+			v = rule_text_nft_value_be(d, len);
 			c->nh = v == 0x0800 ? NFPROTO_IPV4 : v == 0x86dd ? NFPROTO_IPV6 :
 				v == 0x0806 ? NFPROTO_ARP : 0;
 			c->nh_dep = idx;
@@ -126,7 +126,7 @@ static void note_dependency(struct rt_nctx *c, const struct rt_reg *r, const uin
 		return;
 	if (r->base == NFT_PAYLOAD_LL_HEADER && len == 2 &&
 	    (r->offset == 12 || (r->offset == 16 && c->vlan))) {
-		uint64_t v = rule_text_nft_expr_be(d, len);
+		uint64_t v = rule_text_nft_value_be(d, len);
 
 		c->nh = v == 0x0800 ? NFPROTO_IPV4 : v == 0x86dd ? NFPROTO_IPV6 :
 			v == 0x0806 ? NFPROTO_ARP : 0;
@@ -172,7 +172,7 @@ static bool cmp_split(struct rt_nctx *c, const struct rt_reg *r, const uint8_t *
 
 		strbuf_init(&sb);
 		strbuf_addf(&sb, "%s %s ", rule_text_nft_expr_hdr_name(h), f->name);
-		rule_text_nft_expr_value(&sb, f->type, d + off, f->len);
+		rule_text_nft_value_write(&sb, f->type, d + off, f->len);
 		stmt_add(c, strbuf_steal(&sb));
 		off += f->len;
 	}
@@ -221,7 +221,7 @@ static void do_cmp(struct rt_nctx *c, const struct nftnl_expr *e)
 			return;
 	}
 	rule_text_nft_expr_name(c, r, &l);
-	if (r->hton && rule_text_nft_expr_host_order(l.type)) {
+	if (r->hton && rule_text_nft_value_host_order(l.type)) {
 		swap_elems(v, len, r->hton);	/* back to host order */
 		swap_elems(m, len, r->hton);
 	}
@@ -230,8 +230,8 @@ static void do_cmp(struct rt_nctx *c, const struct nftnl_expr *e)
 		uint8_t fv[8];
 
 		strbuf_addf(&sb, "%s %s", l.name, op_str(op));
-		rule_text_nft_expr_value(&sb, l.type, fv,
-					 rule_text_nft_expr_bits(v, m, len, l.vshift, l.vlen, fv));
+		rule_text_nft_value_write(&sb, l.type, fv,
+					 rule_text_nft_value_bits(v, m, len, l.vshift, l.vlen, fv));
 	} else if (r->bitwise) {
 		int plen = l.addr ? mask_prefix(m, len) : -1;
 		bool zero = true;
@@ -241,31 +241,31 @@ static void do_cmp(struct rt_nctx *c, const struct nftnl_expr *e)
 			zero = zero && !v[i];
 		if (plen >= 0 && (op == NFT_CMP_EQ || op == NFT_CMP_NEQ)) {
 			strbuf_addf(&sb, "%s %s", l.name, op_str(op));
-			rule_text_nft_expr_value(&sb, l.type, v, len);
+			rule_text_nft_value_write(&sb, l.type, v, len);
 			strbuf_addf(&sb, "/%d", plen);
 		} else if ((l.type == VT_CT_STATE || l.type == VT_CT_STATUS || l.type == VT_TCP_FLAGS ||
 			    l.type == VT_CT_LABEL) && zero && op == NFT_CMP_NEQ) {
 			strbuf_addf(&sb, "%s ", l.name);	/* ct state established,related */
-			rule_text_nft_expr_value(&sb, l.type, m, len);
+			rule_text_nft_value_write(&sb, l.type, m, len);
 		} else if ((l.type == VT_CT_STATE || l.type == VT_CT_STATUS || l.type == VT_TCP_FLAGS) &&
 			   !zero && (op == NFT_CMP_EQ || op == NFT_CMP_NEQ)) {
 			strbuf_addf(&sb, "%s %s", l.name, op_str(op));	/* tcp flags syn / fin,syn */
-			rule_text_nft_expr_value(&sb, l.type, v, len);
+			rule_text_nft_value_write(&sb, l.type, v, len);
 			strbuf_add(&sb, " / ");
-			rule_text_nft_expr_value(&sb, l.type, m, len);
+			rule_text_nft_value_write(&sb, l.type, m, len);
 		} else {
 			strbuf_addf(&sb, "%s & ", l.name);
-			rule_text_nft_expr_value(&sb, l.type == VT_IFNAME ? VT_RAW : l.type, m, len);
+			rule_text_nft_value_write(&sb, l.type == VT_IFNAME ? VT_RAW : l.type, m, len);
 			strbuf_addf(&sb, " %s", op == NFT_CMP_EQ ? "== " : op_str(op));
-			rule_text_nft_expr_value(&sb, l.type, v, len);
+			rule_text_nft_value_write(&sb, l.type, v, len);
 		}
 	} else if (l.addr && l.flen > len) {	/* short load = prefix */
 		strbuf_addf(&sb, "%s %s", l.name, op_str(op));
-		rule_text_nft_expr_value(&sb, l.type, v, l.flen);
+		rule_text_nft_value_write(&sb, l.type, v, l.flen);
 		strbuf_addf(&sb, "/%u", len * 8);
 	} else {
 		strbuf_addf(&sb, "%s %s", l.name, op_str(op));
-		rule_text_nft_expr_value(&sb, l.type, v, len);
+		rule_text_nft_value_write(&sb, l.type, v, len);
 	}
 	/* nft writes `X a-b` as X >= a, X <= b: join them back */
 	if (op == NFT_CMP_LTE && c->gte_stmt == (int)c->n - 1 && c->gte_slot == slot &&
@@ -318,15 +318,15 @@ static void do_range(struct rt_nctx *c, const struct nftnl_expr *e)
 	}
 	memcpy(lo, from, flen);
 	memcpy(hi, to, tlen);
-	if (r->hton && rule_text_nft_expr_host_order(l.type)) {
+	if (r->hton && rule_text_nft_value_host_order(l.type)) {
 		swap_elems(lo, flen, r->hton);
 		swap_elems(hi, tlen, r->hton);
 	}
 	strbuf_init(&sb);
 	strbuf_addf(&sb, "%s %s", l.name, op == NFT_RANGE_NEQ ? "!= " : "");
-	rule_text_nft_expr_value(&sb, l.type, lo, flen);
+	rule_text_nft_value_write(&sb, l.type, lo, flen);
 	strbuf_addc(&sb, '-');
-	rule_text_nft_expr_value(&sb, l.type, hi, tlen);
+	rule_text_nft_value_write(&sb, l.type, hi, tlen);
 	stmt_add(c, strbuf_steal(&sb));
 }
 
@@ -482,7 +482,7 @@ static void add_reject(struct rt_nctx *c, struct strbuf *sb, const struct nftnl_
 	if (type == NFT_REJECT_ICMPX_UNREACH) {
 		if (code != NFT_REJECT_ICMPX_PORT_UNREACH) {
 			strbuf_add(sb, " with icmpx ");
-			rule_text_nft_expr_sym(sb, icmpx_codes, ARRAY_SIZE(icmpx_codes), code);
+			rule_text_nft_value_sym(sb, icmpx_codes, ARRAY_SIZE(icmpx_codes), code);
 		}
 		return;
 	}
@@ -493,11 +493,11 @@ static void add_reject(struct rt_nctx *c, struct strbuf *sb, const struct nftnl_
 	if (fam == NFPROTO_IPV6) {
 		if (code != 4 || !ipfam) {
 			strbuf_add(sb, " with icmpv6 ");
-			rule_text_nft_expr_sym(sb, icmp6_codes, ARRAY_SIZE(icmp6_codes), code);
+			rule_text_nft_value_sym(sb, icmp6_codes, ARRAY_SIZE(icmp6_codes), code);
 		}
 	} else if (code != 3 || !ipfam) {
 		strbuf_add(sb, " with icmp ");
-		rule_text_nft_expr_sym(sb, icmp_codes, ARRAY_SIZE(icmp_codes), code);
+		rule_text_nft_value_sym(sb, icmp_codes, ARRAY_SIZE(icmp_codes), code);
 	}
 }
 
@@ -622,39 +622,11 @@ static void add_set_stmt(struct rt_nctx *c, struct strbuf *sb, const struct nftn
 	rule_text_nft_expr_reg_value(c, sb, s, l.type);
 }
 
-void rule_text_nft_verdict(struct strbuf *sb, int32_t v, const char *chain)
-{
-	switch (v) {
-	case NF_ACCEPT:
-		strbuf_add(sb, "accept");
-		return;
-	case NF_DROP:
-		strbuf_add(sb, "drop");
-		return;
-	case NF_QUEUE:
-		strbuf_add(sb, "queue");
-		return;
-	case NFT_CONTINUE:
-		strbuf_add(sb, "continue");
-		return;
-	case NFT_BREAK:
-		strbuf_add(sb, "break");
-		return;
-	case NFT_RETURN:
-		strbuf_add(sb, "return");
-		return;
-	case NFT_JUMP:
-	case NFT_GOTO:
-		strbuf_addf(sb, "%s %s", v == NFT_JUMP ? "jump" : "goto", chain ? chain : "?");
-		return;
-	}
-	strbuf_addf(sb, "[verdict %d]", v);
-}
 
 /* An immediate verdict: accept, drop, jump CHAIN ... */
 static void add_verdict(struct strbuf *sb, const struct nftnl_expr *e)
 {
-	rule_text_nft_verdict(sb, (int32_t)nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_VERDICT),
+	rule_text_nft_value_verdict(sb, (int32_t)nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_VERDICT),
 			      nftnl_expr_get_str(e, NFTNL_EXPR_IMM_CHAIN));
 }
 
@@ -707,7 +679,7 @@ static void add_dynset(struct rt_nctx *c, struct strbuf *sb, const struct nftnl_
 	rule_text_nft_expr_key(c, sb, nftnl_expr_get_u32(e, NFTNL_EXPR_DYNSET_SREG_KEY), NULL);
 	if (timeout) {
 		strbuf_add(sb, " timeout ");
-		rule_text_nft_expr_time(sb, timeout);
+		rule_text_nft_value_time(sb, timeout);
 	}
 	nftnl_expr_expr_foreach(e, dynset_expr_cb, args);
 	if (nftnl_expr_is_set(e, NFTNL_EXPR_DYNSET_SREG_DATA)) {
@@ -1004,7 +976,7 @@ void rule_text_nft(struct strbuf *sb, const struct nftnl_rule *r, uint8_t family
 		}
 		free(c.st[i].text);
 	}
-	cmt = rule_text_udata_comment(r);
+	cmt = rule_text_expr_comment(r);
 	if (cmt) {
 		strbuf_addf(sb, "%scomment \"%s\"", first ? "" : " ", cmt);
 		if (comment && !*comment)

@@ -410,7 +410,7 @@ static void spec_raw(struct rt_keyspec *ks, uint32_t len)
 /* nft keeps host-order keys of interval sets in network order. */
 static bool piece_swapped(const struct rt_set *set, const struct rt_keypart *p)
 {
-	return rule_text_nft_expr_host_order(p->type) && (p->hton || (set->flags & NFT_SET_INTERVAL));
+	return rule_text_nft_value_host_order(p->type) && (p->hton || (set->flags & NFT_SET_INTERVAL));
 }
 
 /* A piece's value as the kernel holds it, in host order where the type
@@ -430,7 +430,7 @@ static uint32_t piece_value(const struct rt_set *set, const struct rt_keypart *p
 			out[p->len - 1 - i] = t;
 		}
 	if (p->vlen)
-		return rule_text_nft_expr_bits(out, NULL, p->len, p->vshift, p->vlen, out);
+		return rule_text_nft_value_bits(out, NULL, p->len, p->vshift, p->vlen, out);
 	return p->len;
 }
 
@@ -478,7 +478,7 @@ static void add_piece(struct strbuf *sb, const struct rt_set *set, const struct 
 		hi = NULL;
 	if (hi && (t == VT_IFNAME || t == VT_STRING) && range_wildcard(sb, lo, hi, p->len))
 		return;
-	rule_text_nft_expr_value(sb, t, a, piece_value(set, p, lo, a));
+	rule_text_nft_value_write(sb, t, a, piece_value(set, p, lo, a));
 	if (!hi)
 		return;
 	if ((t == VT_IPV4 || t == VT_IPV6) && (plen = range_prefix(lo, hi, p->len)) >= 0) {
@@ -486,7 +486,7 @@ static void add_piece(struct strbuf *sb, const struct rt_set *set, const struct 
 		return;
 	}
 	strbuf_addc(sb, '-');
-	rule_text_nft_expr_value(sb, t, b, piece_value(set, p, hi, b));
+	rule_text_nft_value_write(sb, t, b, piece_value(set, p, hi, b));
 }
 
 /* Where piece i starts: pieces of a concatenation take 4-byte slots. */
@@ -507,7 +507,7 @@ static void add_key(struct strbuf *sb, const struct rt_set *set, const struct rt
 	unsigned int i;
 
 	if (len != set->key_len) {	/* not what the set says: show the bytes */
-		rule_text_nft_expr_value(sb, VT_RAW, lo, len);
+		rule_text_nft_value_write(sb, VT_RAW, lo, len);
 		return;
 	}
 	for (i = 0; i < ks->n; i++) {
@@ -528,7 +528,7 @@ static void add_data(struct strbuf *sb, const struct rt_set *set, const struct r
 		return;
 	strbuf_add(sb, " : ");
 	if (e->verdict) {
-		rule_text_nft_verdict(sb, e->code, e->chain);
+		rule_text_nft_value_verdict(sb, e->code, e->chain);
 		return;
 	}
 	if (e->obj) {
@@ -548,12 +548,12 @@ static void add_data(struct strbuf *sb, const struct rt_set *set, const struct r
 		return;
 	}
 	if (e->dlen != set->data_len || !spec_from_type(set->data_type, set->data_len, &ds)) {
-		rule_text_nft_expr_value(sb, VT_RAW, e->data, e->dlen);
+		rule_text_nft_value_write(sb, VT_RAW, e->data, e->dlen);
 		return;
 	}
 	for (i = 0; i < ds.n; i++) {	/* data is never swapped: written as the type holds it */
 		strbuf_add(sb, i ? " . " : "");
-		rule_text_nft_expr_value(sb, (enum rt_vt)ds.p[i].type, e->data + piece_off(&ds, i),
+		rule_text_nft_value_write(sb, (enum rt_vt)ds.p[i].type, e->data + piece_off(&ds, i),
 					 ds.p[i].len);
 	}
 }
@@ -605,7 +605,7 @@ static void add_elems(struct strbuf *sb, const struct rt_set *set, const struct 
 	if (ks->n == 1 && !(set->flags & NFT_SET_INTERVAL) && little_endian()) {
 		enum rt_vt t = (enum rt_vt)ks->p[0].type;
 
-		numeric = (rule_text_nft_expr_host_order(t) && !ks->p[0].hton) || t == VT_IFNAME ||
+		numeric = (rule_text_nft_value_host_order(t) && !ks->p[0].hton) || t == VT_IFNAME ||
 			  t == VT_STRING;
 	}
 	for (i = 0; i < set->n; i++) {
