@@ -275,6 +275,12 @@ bool rule_text_nft_exthdr_name(const struct rt_reg *r, struct rt_lhs *l);
 /* The destination of `meta KEY set` (ct false) or `ct KEY set`. */
 void rule_text_nft_expr_setter(bool ct, uint32_t key, struct rt_lhs *l);
 
+/* (rule-text-nft-stmt.c) Append statement expression e (named name) of
+ * the rule c renders, in nft words: "counter", "log prefix \"x\"",
+ * "dnat to 192.0.2.1", or "[NAME]" for one it does not know. */
+void rule_text_nft_stmt(struct rt_nctx *c, struct strbuf *sb, const struct nftnl_expr *e,
+			const char *name);
+
 /* --- anonymous sets (rule-text-set.c) ------------------------------------ */
 
 /* Append set name of (family, table) inline, "{ 22, 80 }" or for a map
