@@ -325,6 +325,9 @@ const struct rt_xt_ext *rule_text_xt_ext_target(const char *name);
 /* (rule-text-xt-ip6.c, rule-text-xt-target-ext.c) the tables they hold. */
 extern const struct rt_xt_ext rule_text_xt_ip6_matches[];
 extern const size_t rule_text_xt_ip6_nmatches;
+/* (rule-text-xt-hdr.c) the header-field matches: tcp, udp, icmp, ... */
+extern const struct rt_xt_ext rule_text_xt_hdr_matches[];
+extern const size_t rule_text_xt_hdr_nmatches;
 extern const struct rt_xt_ext rule_text_xt_ext_targets[];
 extern const size_t rule_text_xt_ext_ntargets;
 /* (rule-text-xt-target.c) -j NETMAP of IPv4 (revision 0). */
