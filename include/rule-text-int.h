@@ -177,6 +177,9 @@ void rule_text_nft_value_write(struct strbuf *sb, enum rt_vt t, const uint8_t *d
 /* Big-endian / host-order integer of len bytes (at most 8). */
 uint64_t rule_text_nft_value_be(const uint8_t *d, uint32_t len);
 uint64_t rule_text_nft_value_host(const uint8_t *d, uint32_t len);
+/* name, or the number v when name is NULL. */
+void rule_text_nft_value_name(struct strbuf *sb, const char *name, uint64_t v);
+/* v's name in table t of n, or the number. */
 void rule_text_nft_value_sym(struct strbuf *sb, const struct rt_sym *t, size_t n, uint64_t v);
 /* Does the kernel hold values of type t in host byte order? */
 bool rule_text_nft_value_host_order(enum rt_vt t);

@@ -16,6 +16,7 @@
 #include <libnftnl/rule.h>
 
 #include "iptop.h"
+#include "names.h"
 #include "rule-text-int.h"
 
 /* --- user comment (rule userdata TLV) ------------------------------------ */
@@ -94,13 +95,9 @@ int rule_text_expr_verdict_word(struct strbuf *sb, const struct nftnl_expr *e, b
 	case NFT_CONTINUE:
 		return 0;
 	case NF_ACCEPT:
-		strbuf_add(sb, " -j ACCEPT");
-		return 1;
 	case NF_DROP:
-		strbuf_add(sb, " -j DROP");
-		return 1;
 	case NFT_RETURN:
-		strbuf_add(sb, " -j RETURN");
+		strbuf_addf(sb, " -j %s", names_verdict_ipt(v));
 		return 1;
 	case NFT_JUMP:
 	case NFT_GOTO:

@@ -24,11 +24,13 @@
 #include <netinet/in.h>
 
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/x_tables.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
 #include <linux/netfilter_ipv6/ip6_tables.h>
 
 #include "iptop.h"
+#include "names.h"
 #include "rule-text.h"
 #include "rule-text-int.h"
 
@@ -130,12 +132,10 @@ static void add_iface(struct strbuf *sb, char letter, const char *iface, const u
 /* libiptc's standard_target_map(): the names of negative verdicts. */
 static const char *verdict_name(int v)
 {
-	switch (v) {
-	case -NF_ACCEPT - 1: return "ACCEPT";
-	case -NF_DROP - 1: return "DROP";
-	case -NF_QUEUE - 1: return "QUEUE";
-	case XT_RETURN: return "RETURN";
-	}
+	if (v == XT_RETURN)
+		return names_verdict_ipt(NFT_RETURN);
+	if (v == -NF_ACCEPT - 1 || v == -NF_DROP - 1 || v == -NF_QUEUE - 1)
+		return names_verdict_ipt(-v - 1);
 	return NULL;
 }
 

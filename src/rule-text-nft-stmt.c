@@ -22,6 +22,7 @@
 #include <libnftnl/expr.h>
 
 #include "iptop.h"
+#include "names.h"
 #include "rule-text-int.h"
 
 static void add_rate(struct strbuf *sb, uint64_t bytes)
@@ -120,19 +121,6 @@ static void add_log(struct rt_nctx *c, struct strbuf *sb, const struct nftnl_exp
 /* reject_stmt_print(): the family's default code is left out. */
 static void add_reject(struct rt_nctx *c, struct strbuf *sb, const struct nftnl_expr *e)
 {
-	static const struct rt_sym icmp_codes[] = {
-		{ 0, "net-unreachable" }, { 1, "host-unreachable" }, { 2, "prot-unreachable" },
-		{ 3, "port-unreachable" }, { 4, "frag-needed" }, { 9, "net-prohibited" },
-		{ 10, "host-prohibited" }, { 13, "admin-prohibited" },
-	};
-	static const struct rt_sym icmp6_codes[] = {
-		{ 0, "no-route" }, { 1, "admin-prohibited" }, { 3, "addr-unreachable" },
-		{ 4, "port-unreachable" }, { 5, "policy-fail" }, { 6, "reject-route" },
-	};
-	static const struct rt_sym icmpx_codes[] = {
-		{ 0, "no-route" }, { 1, "port-unreachable" }, { 2, "host-unreachable" },
-		{ 3, "admin-prohibited" },
-	};
 	uint32_t type = nftnl_expr_get_u32(e, NFTNL_EXPR_REJECT_TYPE);
 	uint8_t code = nftnl_expr_get_u8(e, NFTNL_EXPR_REJECT_CODE);
 	bool ipfam = c->family == NFPROTO_IPV4 || c->family == NFPROTO_IPV6;
@@ -146,7 +134,7 @@ static void add_reject(struct rt_nctx *c, struct strbuf *sb, const struct nftnl_
 	if (type == NFT_REJECT_ICMPX_UNREACH) {
 		if (code != NFT_REJECT_ICMPX_PORT_UNREACH) {
 			strbuf_add(sb, " with icmpx ");
-			rule_text_nft_value_sym(sb, icmpx_codes, ARRAY_SIZE(icmpx_codes), code);
+			rule_text_nft_value_name(sb, names_icmpx_code(code), code);
 		}
 		return;
 	}
@@ -157,11 +145,11 @@ static void add_reject(struct rt_nctx *c, struct strbuf *sb, const struct nftnl_
 	if (fam == NFPROTO_IPV6) {
 		if (code != 4 || !ipfam) {
 			strbuf_add(sb, " with icmpv6 ");
-			rule_text_nft_value_sym(sb, icmp6_codes, ARRAY_SIZE(icmp6_codes), code);
+			rule_text_nft_value_name(sb, names_icmp_code(true, code), code);
 		}
 	} else if (code != 3 || !ipfam) {
 		strbuf_add(sb, " with icmp ");
-		rule_text_nft_value_sym(sb, icmp_codes, ARRAY_SIZE(icmp_codes), code);
+		rule_text_nft_value_name(sb, names_icmp_code(false, code), code);
 	}
 }
 

@@ -21,24 +21,9 @@
 #include <linux/netfilter/nf_tables.h>
 
 #include "iptop.h"
+#include "names.h"
 #include "rule-text-int.h"
 
-static const struct rt_sym icmp_types[] = {
-	{ 0, "echo-reply" }, { 3, "destination-unreachable" }, { 4, "source-quench" },
-	{ 5, "redirect" }, { 8, "echo-request" }, { 9, "router-advertisement" },
-	{ 10, "router-solicitation" }, { 11, "time-exceeded" }, { 12, "parameter-problem" },
-	{ 13, "timestamp-request" }, { 14, "timestamp-reply" }, { 15, "info-request" },
-	{ 16, "info-reply" }, { 17, "address-mask-request" }, { 18, "address-mask-reply" },
-};
-static const struct rt_sym icmp6_types[] = {
-	{ 1, "destination-unreachable" }, { 2, "packet-too-big" }, { 3, "time-exceeded" },
-	{ 4, "parameter-problem" }, { 128, "echo-request" }, { 129, "echo-reply" },
-	{ 130, "mld-listener-query" }, { 131, "mld-listener-report" },
-	{ 132, "mld-listener-done" }, { 133, "nd-router-solicit" }, { 134, "nd-router-advert" },
-	{ 135, "nd-neighbor-solicit" }, { 136, "nd-neighbor-advert" }, { 137, "nd-redirect" },
-	{ 138, "router-renumbering" }, { 141, "ind-neighbor-solicit" },
-	{ 142, "ind-neighbor-advert" }, { 143, "mld2-listener-report" },
-};
 static const struct rt_sym ethertypes[] = {
 	{ 0x0800, "ip" }, { 0x0806, "arp" }, { 0x86dd, "ip6" }, { 0x8100, "8021q" },
 	{ 0x88a8, "8021ad" },
@@ -62,15 +47,6 @@ static const struct rt_sym dscps[] = {
 	{ 18, "af21" }, { 20, "af22" }, { 22, "af23" }, { 24, "cs3" }, { 26, "af31" },
 	{ 28, "af32" }, { 30, "af33" }, { 32, "cs4" }, { 34, "af41" }, { 36, "af42" },
 	{ 38, "af43" }, { 40, "cs5" }, { 46, "ef" }, { 48, "cs6" }, { 56, "cs7" },
-};
-static const struct rt_sym icmp_codes[] = {
-	{ 0, "net-unreachable" }, { 1, "host-unreachable" }, { 2, "prot-unreachable" },
-	{ 3, "port-unreachable" }, { 4, "frag-needed" }, { 9, "net-prohibited" },
-	{ 10, "host-prohibited" }, { 13, "admin-prohibited" },
-};
-static const struct rt_sym icmp6_codes[] = {
-	{ 0, "no-route" }, { 1, "admin-prohibited" }, { 3, "addr-unreachable" },
-	{ 4, "port-unreachable" }, { 5, "policy-fail" }, { 6, "reject-route" },
 };
 /* bit flags, printed in bit order as nft does */
 static const struct rt_sym ct_states[] = {
@@ -176,14 +152,17 @@ static void add_flags(struct strbuf *sb, const struct rt_sym *t, size_t n, uint6
 		strbuf_add(sb, "0x0");
 }
 
-void rule_text_nft_value_sym(struct strbuf *sb, const struct rt_sym *t, size_t n, uint64_t v)
+void rule_text_nft_value_name(struct strbuf *sb, const char *name, uint64_t v)
 {
-	const char *name = rule_text_nft_value_find(t, n, (uint32_t)v);
-
 	if (name)
 		strbuf_add(sb, name);
 	else
 		strbuf_addf(sb, "%llu", (unsigned long long)v);
+}
+
+void rule_text_nft_value_sym(struct strbuf *sb, const struct rt_sym *t, size_t n, uint64_t v)
+{
+	rule_text_nft_value_name(sb, rule_text_nft_value_find(t, n, (uint32_t)v), v);
 }
 
 /* An interface name in quotes; no NUL compared means a prefix: "eth*". */
@@ -329,10 +308,10 @@ void rule_text_nft_value_write(struct strbuf *sb, enum rt_vt type, const uint8_t
 		return;
 	}
 	case VT_ICMP_TYPE:
-		rule_text_nft_value_sym(sb, icmp_types, ARRAY_SIZE(icmp_types), d[0]);
+		rule_text_nft_value_name(sb, names_icmp_type(false, d[0]), d[0]);
 		return;
 	case VT_ICMP6_TYPE:
-		rule_text_nft_value_sym(sb, icmp6_types, ARRAY_SIZE(icmp6_types), d[0]);
+		rule_text_nft_value_name(sb, names_icmp_type(true, d[0]), d[0]);
 		return;
 	case VT_TCP_FLAGS:
 		add_flags(sb, tcp_flags, ARRAY_SIZE(tcp_flags), d[0]);
@@ -341,10 +320,10 @@ void rule_text_nft_value_write(struct strbuf *sb, enum rt_vt type, const uint8_t
 		rule_text_nft_value_sym(sb, dscps, ARRAY_SIZE(dscps), d[0]);
 		return;
 	case VT_ICMP_CODE:
-		rule_text_nft_value_sym(sb, icmp_codes, ARRAY_SIZE(icmp_codes), d[0]);
+		rule_text_nft_value_name(sb, names_icmp_code(false, d[0]), d[0]);
 		return;
 	case VT_ICMP6_CODE:
-		rule_text_nft_value_sym(sb, icmp6_codes, ARRAY_SIZE(icmp6_codes), d[0]);
+		rule_text_nft_value_name(sb, names_icmp_code(true, d[0]), d[0]);
 		return;
 	case VT_RAW:
 		strbuf_add(sb, "0x");
@@ -468,29 +447,13 @@ bool rule_text_nft_value_host_order(enum rt_vt t)
 
 void rule_text_nft_value_verdict(struct strbuf *sb, int32_t v, const char *chain)
 {
-	switch (v) {
-	case NF_ACCEPT:
-		strbuf_add(sb, "accept");
-		return;
-	case NF_DROP:
-		strbuf_add(sb, "drop");
-		return;
-	case NF_QUEUE:
-		strbuf_add(sb, "queue");
-		return;
-	case NFT_CONTINUE:
-		strbuf_add(sb, "continue");
-		return;
-	case NFT_BREAK:
-		strbuf_add(sb, "break");
-		return;
-	case NFT_RETURN:
-		strbuf_add(sb, "return");
-		return;
-	case NFT_JUMP:
-	case NFT_GOTO:
-		strbuf_addf(sb, "%s %s", v == NFT_JUMP ? "jump" : "goto", chain ? chain : "?");
-		return;
-	}
-	strbuf_addf(sb, "[verdict %d]", v);
+	/* no rule holds stolen, repeat or stop: those stay numbers */
+	const char *name = v == NF_STOLEN || v > NF_QUEUE ? NULL : names_verdict(v);
+
+	if (!name)
+		strbuf_addf(sb, "[verdict %d]", v);
+	else if (v == NFT_JUMP || v == NFT_GOTO)
+		strbuf_addf(sb, "%s %s", name, chain ? chain : "?");
+	else
+		strbuf_add(sb, name);
 }
