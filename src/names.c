@@ -29,10 +29,12 @@ static const char *find(const struct names_sym *t, size_t n, int32_t v)
 
 #define FIND(tbl, v) find(tbl, ARRAY_SIZE(tbl), v)
 
-static const struct {
+struct names_verdict {
 	int32_t v;
 	const char *nft, *ipt;
-} verdicts[] = {
+};
+
+static const struct names_verdict verdicts[] = {
 	{ NF_DROP, "drop", "DROP" }, { NF_ACCEPT, "accept", "ACCEPT" },
 	{ NF_STOLEN, "stolen", "STOLEN" }, { NF_QUEUE, "queue", "QUEUE" },
 	{ NF_REPEAT, "repeat", "REPEAT" }, { NF_STOP, "stop", "STOP" },
@@ -41,24 +43,28 @@ static const struct {
 	{ NFT_RETURN, "return", "RETURN" },
 };
 
-const char *names_verdict(int32_t v)
+static const struct names_verdict *verdict_find(int32_t v)
 {
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(verdicts); i++)
 		if (verdicts[i].v == v)
-			return verdicts[i].nft;
+			return &verdicts[i];
 	return NULL;
+}
+
+const char *names_verdict(int32_t v)
+{
+	const struct names_verdict *n = verdict_find(v);
+
+	return n ? n->nft : NULL;
 }
 
 const char *names_verdict_ipt(int32_t v)
 {
-	size_t i;
+	const struct names_verdict *n = verdict_find(v);
 
-	for (i = 0; i < ARRAY_SIZE(verdicts); i++)
-		if (verdicts[i].v == v)
-			return verdicts[i].ipt;
-	return NULL;
+	return n ? n->ipt : NULL;
 }
 
 static const struct names_sym icmp_types[] = {
