@@ -1,9 +1,20 @@
 /*
- * rule-text-int.h - inside the rule-text room: the register tracker the
- * iptables and nft renderers share (rule-text-reg.c), the nft renderer
- * (rule-text-nft.c, rule-text-nft-expr.c) and the x_tables blob decoders
- * and word formatters (rule-text-xt*.c). Only rule-text*.c include this; the rest of iptop uses
- * rule-text.h.
+ * rule-text-int.h - inside the rule-text room. Only rule-text*.c include
+ * this; the rest of iptop uses rule-text.h. The files form layers, each
+ * calling only those below it:
+ *
+ *   rule-text.c            the entry (rule_text_render) and iptables words
+ *   rule-text-arp.c, -ebt.c, -legacy.c   arptables, ebtables, legacy words
+ *   rule-text-nft.c        nft words: relations, ranges, lookups
+ *   rule-text-nft-stmt.c   nft statements, by a {name, writer} table
+ *   rule-text-set.c        anonymous sets inline; the one NEWSET parser
+ *   rule-text-nft-expr.c   what a register holds, named (ip saddr ...)
+ *   rule-text-nft-exthdr.c exthdr templates (tcp option, srh, ip option)
+ *   rule-text-nft-value.c  how nft writes a value of each type; verdicts
+ *   rule-text-xt*.c, -ipset.c  x_tables blobs: {name, decoder} tables
+ *   rule-text-reg.c        the register tracker
+ *   rule-text-expr.c       the expression walk, userdata, shared words
+ *   names.c (names.h)      verdict and ICMP names, for all of iptop
  */
 #ifndef RULE_TEXT_INT_H
 #define RULE_TEXT_INT_H
@@ -43,6 +54,10 @@ bool rule_text_expr_iface_word(char *dst, const uint8_t *data, uint32_t len);
  * write), -1 for a verdict these words cannot say. */
 int rule_text_expr_verdict_word(struct strbuf *sb, const struct nftnl_expr *e, bool gotos,
 			   const char **chain, bool *is_goto);
+
+/* (rule-text-expr.c) Prefix length of a contiguous mask of len bytes (an
+ * address mask), or -1 for one with holes. */
+int rule_text_expr_mask_prefix(const uint8_t *m, uint32_t len);
 
 /* (rule-text-arp.c) A rule of arptables-nft's arp filter table as
  * `arptables -S` prints it ("-A INPUT -j ACCEPT --opcode 1"), allocated,
@@ -333,8 +348,6 @@ extern const struct rt_xt_ext rule_text_xt_hdr_matches[];
 extern const size_t rule_text_xt_hdr_nmatches;
 extern const struct rt_xt_ext rule_text_xt_ext_targets[];
 extern const size_t rule_text_xt_ext_ntargets;
-/* (rule-text-xt-target.c) -j NETMAP of IPv4 (revision 0). */
-bool rule_text_xt_netmap4(struct strbuf *sb, const void *info, uint32_t len);
 /* (rule-text-ipset.c) -m set revisions 1-4, -j SET revisions 1-3. */
 bool rule_text_ipset_match(struct strbuf *sb, uint8_t family, uint32_t rev, const void *info,
 			   uint32_t len);

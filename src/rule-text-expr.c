@@ -110,3 +110,27 @@ int rule_text_expr_verdict_word(struct strbuf *sb, const struct nftnl_expr *e, b
 	}
 	return -1;
 }
+
+/* Prefix length of a contiguous mask, or -1. */
+int rule_text_expr_mask_prefix(const uint8_t *m, uint32_t len)
+{
+	uint32_t i;
+	int bits = 0;
+
+	for (i = 0; i < len && m[i] == 0xff; i++)
+		bits += 8;
+	if (i < len) {
+		uint8_t b = m[i];
+
+		while (b & 0x80) {
+			bits++;
+			b <<= 1;
+		}
+		if (b)
+			return -1;
+		for (i++; i < len; i++)
+			if (m[i])
+				return -1;
+	}
+	return bits;
+}

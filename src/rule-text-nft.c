@@ -72,30 +72,6 @@ static const char *op_str(uint32_t op)
 	return "?? ";
 }
 
-/* Prefix length of a contiguous mask, or -1. */
-static int mask_prefix(const uint8_t *m, uint32_t len)
-{
-	uint32_t i;
-	int bits = 0;
-
-	for (i = 0; i < len && m[i] == 0xff; i++)
-		bits += 8;
-	if (i < len) {
-		uint8_t b = m[i];
-
-		while (b & 0x80) {
-			bits++;
-			b <<= 1;
-		}
-		if (b)
-			return -1;
-		for (i++; i < len; i++)
-			if (m[i])
-				return -1;
-	}
-	return bits;
-}
-
 /* Record protocol context from `X == value` compares nft uses as
  * dependencies. */
 static void note_dependency(struct rt_nctx *c, const struct rt_reg *r, const uint8_t *d,
@@ -233,7 +209,7 @@ static void do_cmp(struct rt_nctx *c, const struct nftnl_expr *e)
 		rule_text_nft_value_write(&sb, l.type, fv,
 					 rule_text_nft_value_bits(v, m, len, l.vshift, l.vlen, fv));
 	} else if (r->bitwise) {
-		int plen = l.addr ? mask_prefix(m, len) : -1;
+		int plen = l.addr ? rule_text_expr_mask_prefix(m, len) : -1;
 		bool zero = true;
 		uint32_t i;
 

@@ -14,6 +14,7 @@
  * in the set's data type. Element timeouts and statements (counters on
  * elements) are not shown.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -91,7 +92,19 @@ static const char *attr_str(const struct nlattr *a)
 
 bool rule_text_set_newset(const struct nlmsghdr *nlh, struct rule_text_newset *out)
 {
+	static const struct {
+		uint16_t attr;
+		size_t off;
+	} u32s[] = {
+		{ NFTA_SET_FLAGS, offsetof(struct rule_text_newset, flags) },
+		{ NFTA_SET_KEY_TYPE, offsetof(struct rule_text_newset, key_type) },
+		{ NFTA_SET_KEY_LEN, offsetof(struct rule_text_newset, key_len) },
+		{ NFTA_SET_DATA_TYPE, offsetof(struct rule_text_newset, data_type) },
+		{ NFTA_SET_DATA_LEN, offsetof(struct rule_text_newset, data_len) },
+		{ NFTA_SET_OBJ_TYPE, offsetof(struct rule_text_newset, obj_type) },
+	};
 	const struct nlattr *a, *d;
+	size_t i;
 
 	memset(out, 0, sizeof(*out));
 	if (!is_msg(nlh, NFT_MSG_NEWSET))
@@ -105,24 +118,6 @@ bool rule_text_set_newset(const struct nlmsghdr *nlh, struct rule_text_newset *o
 		case NFTA_SET_NAME:
 			out->name = attr_str(a);
 			break;
-		case NFTA_SET_FLAGS:
-			attr_u32(a, &out->flags);
-			break;
-		case NFTA_SET_KEY_TYPE:
-			attr_u32(a, &out->key_type);
-			break;
-		case NFTA_SET_KEY_LEN:
-			attr_u32(a, &out->key_len);
-			break;
-		case NFTA_SET_DATA_TYPE:
-			attr_u32(a, &out->data_type);
-			break;
-		case NFTA_SET_DATA_LEN:
-			attr_u32(a, &out->data_len);
-			break;
-		case NFTA_SET_OBJ_TYPE:
-			attr_u32(a, &out->obj_type);
-			break;
 		case NFTA_SET_DESC:
 			if (mnl_attr_validate(a, MNL_TYPE_NESTED) < 0)
 				break;
@@ -131,6 +126,9 @@ bool rule_text_set_newset(const struct nlmsghdr *nlh, struct rule_text_newset *o
 					attr_u32(d, &out->size);
 			break;
 		default:
+			for (i = 0; i < ARRAY_SIZE(u32s); i++)
+				if (mnl_attr_get_type(a) == u32s[i].attr)
+					attr_u32(a, (uint32_t *)((char *)out + u32s[i].off));
 			break;
 		}
 	}

@@ -253,6 +253,17 @@ static bool match_icmp6(struct strbuf *sb, uint8_t family, uint32_t rev, const v
 	return true;
 }
 
+/* " -m MATCH [!] --OPT LO[:HI]" (length, tcpmss). */
+static void add_span(struct strbuf *sb, const char *match, const char *opt, bool inv, unsigned int lo,
+		     unsigned int hi)
+{
+	strbuf_addf(sb, " -m %s%s --%s ", match, inv ? " !" : "", opt);
+	if (lo == hi)
+		strbuf_addf(sb, "%u", lo);
+	else
+		strbuf_addf(sb, "%u:%u", lo, hi);
+}
+
 static bool match_length(struct strbuf *sb, uint8_t family, uint32_t rev, const void *info,
 			 uint32_t len)
 {
@@ -261,11 +272,7 @@ static bool match_length(struct strbuf *sb, uint8_t family, uint32_t rev, const 
 	(void)family;
 	if (!(rev == 0 && HAS(struct xt_length_info, len)))
 		return false;
-	strbuf_addf(sb, " -m length%s --length ", l->invert ? " !" : "");
-	if (l->min == l->max)
-		strbuf_addf(sb, "%u", l->min);
-	else
-		strbuf_addf(sb, "%u:%u", l->min, l->max);
+	add_span(sb, "length", "length", l->invert, l->min, l->max);
 	return true;
 }
 
@@ -277,11 +284,7 @@ static bool match_tcpmss(struct strbuf *sb, uint8_t family, uint32_t rev, const 
 	(void)family;
 	if (!(rev == 0 && HAS(struct xt_tcpmss_match_info, len)))
 		return false;
-	strbuf_addf(sb, " -m tcpmss%s --mss ", m->invert ? " !" : "");
-	if (m->mss_min == m->mss_max)
-		strbuf_addf(sb, "%u", m->mss_min);
-	else
-		strbuf_addf(sb, "%u:%u", m->mss_min, m->mss_max);
+	add_span(sb, "tcpmss", "mss", m->invert, m->mss_min, m->mss_max);
 	return true;
 }
 

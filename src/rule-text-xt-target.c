@@ -44,10 +44,10 @@
 /* LOG_WARNING: the LOG target's default level, not printed by save(). */
 #define XT_LOG_DEFAULT_LEVEL 4
 
-/* --reject-with word for an IPv4 REJECT code, or NULL. */
-static const char *reject4_name(unsigned int with)
+/* --reject-with word for an IPv4 or IPv6 REJECT code, or NULL. */
+static const char *reject_name(bool v6, unsigned int with)
 {
-	static const char *const names[] = {
+	static const char *const names4[] = {
 		[IPT_ICMP_NET_UNREACHABLE] = "icmp-net-unreachable",
 		[IPT_ICMP_HOST_UNREACHABLE] = "icmp-host-unreachable",
 		[IPT_ICMP_PROT_UNREACHABLE] = "icmp-proto-unreachable",
@@ -57,14 +57,7 @@ static const char *reject4_name(unsigned int with)
 		[IPT_TCP_RESET] = "tcp-reset",
 		[IPT_ICMP_ADMIN_PROHIBITED] = "icmp-admin-prohibited",
 	};
-
-	return with < ARRAY_SIZE(names) ? names[with] : NULL;
-}
-
-/* --reject-with word for an IPv6 REJECT code, or NULL. */
-static const char *reject6_name(unsigned int with)
-{
-	static const char *const names[] = {
+	static const char *const names6[] = {
 		[IP6T_ICMP6_NO_ROUTE] = "icmp6-no-route",
 		[IP6T_ICMP6_ADM_PROHIBITED] = "icmp6-adm-prohibited",
 		[IP6T_ICMP6_ADDR_UNREACH] = "icmp6-addr-unreachable",
@@ -74,7 +67,9 @@ static const char *reject6_name(unsigned int with)
 		[IP6T_ICMP6_REJECT_ROUTE] = "icmp6-reject-route",
 	};
 
-	return with < ARRAY_SIZE(names) ? names[with] : NULL;
+	if (v6)
+		return with < ARRAY_SIZE(names6) ? names6[with] : NULL;
+	return with < ARRAY_SIZE(names4) ? names4[with] : NULL;
 }
 
 /* libxt_NAT sprint_range() + __NAT_print() on the widest layout. */
@@ -382,27 +377,6 @@ static bool target_nfqueue(struct strbuf *sb, uint8_t family, const char *name, 
 	return true;
 }
 
-/* libipt_NETMAP: the prefix is where min and max agree. */
-bool rule_text_xt_netmap4(struct strbuf *sb, const void *info, uint32_t len)
-{
-	const struct nf_nat_ipv4_multi_range_compat *m = info;
-	uint32_t mask, bit;
-	int bits = 0;
-
-	if (!HAS(*m, len) || m->rangesize < 1)
-		return false;
-	strbuf_add(sb, " -j NETMAP --to ");
-	rule_text_xt_addr(sb, AF_INET, &m->range[0].min_ip);
-	mask = ~(m->range[0].min_ip ^ m->range[0].max_ip);
-	for (bit = 0x80000000u; ntohl(mask) & bit; bit >>= 1)
-		bits++;
-	if (bits < 32 && (ntohl(mask) << bits))
-		strbuf_add(sb, "/"), rule_text_xt_addr(sb, AF_INET, &mask);
-	else
-		strbuf_addf(sb, "/%d", bits);
-	return true;
-}
-
 static bool target_reject(struct strbuf *sb, uint8_t family, const char *name, uint32_t rev,
 			  const void *info, uint32_t len)
 {
@@ -411,15 +385,10 @@ static bool target_reject(struct strbuf *sb, uint8_t family, const char *name, u
 	(void)name;
 	if (rev != 0)
 		return false;
-	if (family == NFPROTO_IPV6) {
-		if (!HAS(struct ip6t_reject_info, len))
-			return false;
-		with = reject6_name(((const struct ip6t_reject_info *)info)->with);
-	} else {
-		if (!HAS(struct ipt_reject_info, len))
-			return false;
-		with = reject4_name(((const struct ipt_reject_info *)info)->with);
-	}
+	if (family == NFPROTO_IPV6 ? !HAS(struct ip6t_reject_info, len) : !HAS(struct ipt_reject_info, len))
+		return false;
+	with = family == NFPROTO_IPV6 ? reject_name(true, ((const struct ip6t_reject_info *)info)->with)
+				      : reject_name(false, ((const struct ipt_reject_info *)info)->with);
 	if (!with)
 		return false;
 	strbuf_addf(sb, " -j REJECT --reject-with %s", with);
