@@ -174,17 +174,14 @@ static bool sctp_chunk_field(struct rt_lhs *l, uint32_t type, uint32_t off, uint
 /* An exthdr field by operation: tcp option, IPv6 header, ip option, sctp chunk. */
 static bool exthdr_field(struct rt_lhs *l, uint32_t op, uint32_t type, uint32_t off, uint32_t n)
 {
-	switch (op) {
-	case NFT_EXTHDR_OP_TCPOPT:
-		return tcpopt_field(l, type, off, n);
-	case NFT_EXTHDR_OP_IPV6:
-		return ip6_exthdr_field(l, type, off, n);
-	case NFT_EXTHDR_OP_IPV4:
-		return ipopt_field(l, type, off, n);
-	case NFT_EXTHDR_OP_SCTP:
-		return sctp_chunk_field(l, type, off, n);
-	}
-	return false;
+	static bool (*const fields[])(struct rt_lhs *l, uint32_t type, uint32_t off, uint32_t n) = {
+		[NFT_EXTHDR_OP_IPV6] = ip6_exthdr_field,
+		[NFT_EXTHDR_OP_TCPOPT] = tcpopt_field,
+		[NFT_EXTHDR_OP_IPV4] = ipopt_field,
+		[NFT_EXTHDR_OP_SCTP] = sctp_chunk_field,
+	};
+
+	return op < ARRAY_SIZE(fields) && fields[op] && fields[op](l, type, off, n);
 }
 
 /* Name an exthdr load: "tcp option maxseg size", "frag frag-off" (a bit

@@ -575,11 +575,20 @@ static bool match_comment(struct strbuf *sb, uint32_t rev, const void *info, uin
 /* The matches of this file, by name (as xtables registers them); the
  * others are in rule-text-xt-ext.c's lookup. */
 static const struct rt_xt_ext matches[] = {
-	{ "conntrack", match_conntrack }, { "state", match_state }, { "addrtype", match_addrtype },
-	{ "limit", match_limit }, { "statistic", match_statistic }, { "recent", match_recent },
-	{ "physdev", match_physdev }, { "connmark", match_connmark }, { "owner", match_owner },
-	{ "connlimit", match_connlimit }, { "helper", match_helper }, { "mark", match_mark },
-	{ "quota", match_quota }, { "cpu", match_cpu },
+	{ "conntrack", match_conntrack },
+	{ "state", match_state },
+	{ "addrtype", match_addrtype },
+	{ "limit", match_limit },
+	{ "statistic", match_statistic },
+	{ "recent", match_recent },
+	{ "physdev", match_physdev },
+	{ "connmark", match_connmark },
+	{ "owner", match_owner },
+	{ "connlimit", match_connlimit },
+	{ "helper", match_helper },
+	{ "mark", match_mark },
+	{ "quota", match_quota },
+	{ "cpu", match_cpu },
 };
 
 /* Dispatch on extension name (each decoder checks the revision); false if
