@@ -1,9 +1,20 @@
 /*
- * rule-text-int.h - inside the rule-text room: the register tracker the
- * iptables and nft renderers share (rule-text-reg.c), the nft renderer
- * (rule-text-nft.c, rule-text-nft-expr.c) and the x_tables blob decoders
- * and word formatters (rule-text-xt*.c). Only rule-text*.c include this; the rest of iptop uses
- * rule-text.h.
+ * rule-text-int.h - inside the rule-text room. Only rule-text*.c include
+ * this; the rest of iptop uses rule-text.h. The files form layers, each
+ * calling only those below it:
+ *
+ *   rule-text.c            the entry (rule_text_render) and iptables words
+ *   rule-text-arp.c, -ebt.c, -legacy.c   arptables, ebtables, legacy words
+ *   rule-text-nft.c        nft words: relations, ranges, lookups
+ *   rule-text-nft-stmt.c   nft statements, by a {name, writer} table
+ *   rule-text-set.c        anonymous sets inline; the one NEWSET parser
+ *   rule-text-nft-expr.c   what a register holds, named (ip saddr ...)
+ *   rule-text-nft-exthdr.c exthdr templates (tcp option, srh, ip option)
+ *   rule-text-nft-value.c  how nft writes a value of each type; verdicts
+ *   rule-text-xt*.c, -ipset.c  x_tables blobs: {name, decoder} tables
+ *   rule-text-reg.c        the register tracker
+ *   rule-text-expr.c       the expression walk, userdata, shared words
+ *   names.c (names.h)      verdict and ICMP names, for all of iptop
  */
 #ifndef RULE_TEXT_INT_H
 #define RULE_TEXT_INT_H
@@ -17,14 +28,14 @@ struct nftnl_expr;
 struct nftnl_rule;
 struct rule_text_sets;
 
-/* (rule-text.c) The comment TLV of NFTNL_RULE_USERDATA (type 0), allocated,
+/* (rule-text-expr.c) The comment TLV of NFTNL_RULE_USERDATA (type 0), allocated,
  * or NULL. */
-char *rule_text_udata_comment(const struct nftnl_rule *r);
-/* (rule-text.c) The first userdata TLV of type, its length in *tlen, or
+char *rule_text_expr_comment(const struct nftnl_rule *r);
+/* (rule-text-expr.c) The first userdata TLV of type, its length in *tlen, or
  * NULL. */
-const uint8_t *rule_text_udata_tlv(const struct nftnl_rule *r, uint8_t type, uint8_t *tlen);
+const uint8_t *rule_text_expr_udata_tlv(const struct nftnl_rule *r, uint8_t type, uint8_t *tlen);
 
-/* (rule-text.c) fn(arg, rs, e, name) for each expression of r until one
+/* (rule-text-expr.c) fn(arg, rs, e, name) for each expression of r until one
  * returns false; true when all did. */
 struct rt_regs;
 typedef bool (*rule_text_expr_fn)(void *arg, struct rt_regs *rs, const struct nftnl_expr *e,
@@ -32,17 +43,21 @@ typedef bool (*rule_text_expr_fn)(void *arg, struct rt_regs *rs, const struct nf
 bool rule_text_expr_all(const struct nftnl_rule *r, rule_text_expr_fn fn, void *arg,
 			struct rt_regs *rs);
 
-/* (rule-text.c) An interface compare as iptables writes it into dst
+/* (rule-text-expr.c) An interface compare as iptables writes it into dst
  * (IFNAMSIZ + 2 bytes, empty): "eth0", or "eth+" when the compare stops
  * before the NUL (a prefix). False if it is no name or dst was set. */
-bool rule_text_iface_word(char *dst, const uint8_t *data, uint32_t len);
+bool rule_text_expr_iface_word(char *dst, const uint8_t *data, uint32_t len);
 
-/* (rule-text.c) An immediate verdict in iptables words appended to sb:
+/* (rule-text-expr.c) An immediate verdict in iptables words appended to sb:
  * " -j ACCEPT", " -j CHAIN", " -g CHAIN" (a goto only if gotos; *chain
  * and *is_goto say where). 1 when written, 0 for `continue` (nothing to
  * write), -1 for a verdict these words cannot say. */
-int rule_text_verdict_word(struct strbuf *sb, const struct nftnl_expr *e, bool gotos,
+int rule_text_expr_verdict_word(struct strbuf *sb, const struct nftnl_expr *e, bool gotos,
 			   const char **chain, bool *is_goto);
+
+/* (rule-text-expr.c) Prefix length of a contiguous mask of len bytes (an
+ * address mask), or -1 for one with holes. */
+int rule_text_expr_mask_prefix(const uint8_t *m, uint32_t len);
 
 /* (rule-text-arp.c) A rule of arptables-nft's arp filter table as
  * `arptables -S` prints it ("-A INPUT -j ACCEPT --opcode 1"), allocated,
@@ -111,8 +126,11 @@ bool rule_text_reg_track(struct rt_regs *rs, const struct nftnl_expr *e, const c
 /* Record an already-rendered source (map result, numgen ...) in a
  * register; its values are written as vt (enum rt_vt). */
 void rule_text_reg_set_desc(struct rt_regs *rs, uint32_t reg, char *desc, uint32_t len, uint8_t vt);
+/* The bits a contiguous mask over r keeps: *first (from the top) and *n;
+ * false for no mask, a mask with holes or one with an xor. */
+bool rule_text_reg_mask_bits(const struct rt_reg *r, uint32_t *first, uint32_t *n);
 
-/* --- nft words (rule-text-nft.c, rule-text-nft-expr.c) ------------------ */
+/* --- nft words (rule-text-nft*.c) --------------------------------------- */
 
 /* Render r in nft syntax (without counter numbers) into sb. comment gets
  * the rule's user comment if any (allocated). sets: anonymous sets to
@@ -120,8 +138,6 @@ void rule_text_reg_set_desc(struct rt_regs *rs, uint32_t reg, char *desc, uint32
 void rule_text_nft(struct strbuf *sb, const struct nftnl_rule *r, uint8_t family,
 		   const struct rule_text_sets *sets, char **comment);
 
-/* A verdict as nft writes it: accept, drop, jump CHAIN, ... */
-void rule_text_nft_verdict(struct strbuf *sb, int32_t v, const char *chain);
 
 /* How a value is written. */
 enum rt_vt {
@@ -163,6 +179,31 @@ struct rt_sym {
 	uint32_t v;
 	const char *name;
 };
+
+/* --- nft values (rule-text-nft-value.c) --------------------------------- */
+
+/* A bit field's value: the bits of the len-byte d under mask m (NULL:
+ * all), shifted down by shift, as vlen (<= 8) big-endian bytes in out.
+ * Returns the bytes written. */
+uint32_t rule_text_nft_value_bits(const uint8_t *d, const uint8_t *m, uint32_t len, int shift,
+				 uint32_t vlen, uint8_t *out);
+/* Write a value of type t (len bytes as the kernel holds them). */
+void rule_text_nft_value_write(struct strbuf *sb, enum rt_vt t, const uint8_t *d, uint32_t len);
+/* Big-endian / host-order integer of len bytes (at most 8). */
+uint64_t rule_text_nft_value_be(const uint8_t *d, uint32_t len);
+uint64_t rule_text_nft_value_host(const uint8_t *d, uint32_t len);
+/* name, or the number v when name is NULL. */
+void rule_text_nft_value_name(struct strbuf *sb, const char *name, uint64_t v);
+/* v's name in table t of n, or the number. */
+void rule_text_nft_value_sym(struct strbuf *sb, const struct rt_sym *t, size_t n, uint64_t v);
+/* Does the kernel hold values of type t in host byte order? */
+bool rule_text_nft_value_host_order(enum rt_vt t);
+/* nft's time format: 1d2h3m4s5ms */
+void rule_text_nft_value_time(struct strbuf *sb, uint64_t ms);
+/* The name of v in table t of n, or NULL. */
+const char *rule_text_nft_value_find(const struct rt_sym *t, size_t n, uint32_t v);
+/* A verdict as nft writes it: accept, drop, jump CHAIN, ... */
+void rule_text_nft_value_verdict(struct strbuf *sb, int32_t v, const char *chain);
 
 /* One statement of the output; dead ones were elided dependencies. */
 struct rt_nstmt {
@@ -219,13 +260,6 @@ struct rt_lhs {
 	uint32_t vlen;       /* bit field: bytes its value is written in */
 };
 
-/* A bit field's value: the bits of the len-byte d under mask m (NULL:
- * all), shifted down by shift, as vlen (<= 8) big-endian bytes in out.
- * Returns the bytes written. */
-uint32_t rule_text_nft_expr_bits(const uint8_t *d, const uint8_t *m, uint32_t len, int shift,
-				 uint32_t vlen, uint8_t *out);
-/* Write a value of type t (len bytes as the kernel holds them). */
-void rule_text_nft_expr_value(struct strbuf *sb, enum rt_vt t, const uint8_t *d, uint32_t len);
 /* Name the value register r holds (kills the dependency it implies). */
 void rule_text_nft_expr_name(struct rt_nctx *c, const struct rt_reg *r, struct rt_lhs *l);
 /* A statement's operand: an immediate in type t, else the source's name. */
@@ -252,15 +286,18 @@ void rule_text_nft_expr_used(struct rt_nctx *c, const struct rt_reg *r, enum rt_
  * "ip dscp set af41" and returns true, else false (nothing appended). */
 bool rule_text_nft_expr_rewrite(struct rt_nctx *c, struct strbuf *sb, const struct rt_reg *dst,
 				const struct rt_reg *src);
+/* (rule-text-nft-exthdr.c) Name an exthdr load r in l: "tcp option
+ * maxseg size", "frag frag-off" (a bit field under a mask), "exthdr frag
+ * exists"; false when only a raw form was written. */
+bool rule_text_nft_exthdr_name(const struct rt_reg *r, struct rt_lhs *l);
 /* The destination of `meta KEY set` (ct false) or `ct KEY set`. */
 void rule_text_nft_expr_setter(bool ct, uint32_t key, struct rt_lhs *l);
-uint64_t rule_text_nft_expr_be(const uint8_t *d, uint32_t len);
-uint64_t rule_text_nft_expr_host(const uint8_t *d, uint32_t len);
-void rule_text_nft_expr_sym(struct strbuf *sb, const struct rt_sym *t, size_t n, uint64_t v);
-/* Does the kernel hold values of type t in host byte order? */
-bool rule_text_nft_expr_host_order(enum rt_vt t);
-/* nft's time format: 1d2h3m4s5ms */
-void rule_text_nft_expr_time(struct strbuf *sb, uint64_t ms);
+
+/* (rule-text-nft-stmt.c) Append statement expression e (named name) of
+ * the rule c renders, in nft words: "counter", "log prefix \"x\"",
+ * "dnat to 192.0.2.1", or "[NAME]" for one it does not know. */
+void rule_text_nft_stmt(struct rt_nctx *c, struct strbuf *sb, const struct nftnl_expr *e,
+			const char *name);
 
 /* --- anonymous sets (rule-text-set.c) ------------------------------------ */
 
@@ -306,10 +343,11 @@ const struct rt_xt_ext *rule_text_xt_ext_target(const char *name);
 /* (rule-text-xt-ip6.c, rule-text-xt-target-ext.c) the tables they hold. */
 extern const struct rt_xt_ext rule_text_xt_ip6_matches[];
 extern const size_t rule_text_xt_ip6_nmatches;
+/* (rule-text-xt-hdr.c) the header-field matches: tcp, udp, icmp, ... */
+extern const struct rt_xt_ext rule_text_xt_hdr_matches[];
+extern const size_t rule_text_xt_hdr_nmatches;
 extern const struct rt_xt_ext rule_text_xt_ext_targets[];
 extern const size_t rule_text_xt_ext_ntargets;
-/* (rule-text-xt-target.c) -j NETMAP of IPv4 (revision 0). */
-bool rule_text_xt_netmap4(struct strbuf *sb, const void *info, uint32_t len);
 /* (rule-text-ipset.c) -m set revisions 1-4, -j SET revisions 1-3. */
 bool rule_text_ipset_match(struct strbuf *sb, uint8_t family, uint32_t rev, const void *info,
 			   uint32_t len);

@@ -14,6 +14,7 @@
 #include "snapshot.h"
 
 struct nftnl_rule;
+struct nlmsghdr;
 struct rule_text_sets;
 
 struct rule_text {
@@ -55,6 +56,17 @@ void rule_text_free(struct rule_text *rt);
  */
 struct rule_text_sets *rule_text_sets_parse(const void *msgs, size_t len);
 void rule_text_sets_free(struct rule_text_sets *s);
+/* One NFT_MSG_NEWSET message's attributes (strings point into it). The
+ * one NEWSET parser: the anonymous sets above and /metrics (metrics.c)
+ * read sets with it. */
+struct rule_text_newset {
+	uint8_t family;
+	const char *table, *name;
+	uint32_t flags, key_type, key_len, data_type, data_len, obj_type;
+	uint32_t size;       /* NFTA_SET_DESC_SIZE, 0 when not given */
+};
+/* Fill *out from nlh: false when it is no NEWSET or has no table or name. */
+bool rule_text_set_newset(const struct nlmsghdr *nlh, struct rule_text_newset *out);
 /* A hash of the elements of anonymous set name (0: not known), for rule
  * content hashes: same hash, same text. */
 uint64_t rule_text_sets_hash(const struct rule_text_sets *s, uint8_t family, const char *table,

@@ -18,6 +18,7 @@
 #include "conntrack.h"
 #include "iptop.h"
 #include "json.h"
+#include "names.h"
 #include "nl.h"
 #include "record.h"
 
@@ -44,8 +45,7 @@ bool batch_family_shown(unsigned family, int mode)
 static const char *policy_name(int policy)
 {
 	switch (policy) {
-	case NF_ACCEPT: return "ACCEPT";
-	case NF_DROP: return "DROP";
+	case NF_ACCEPT: case NF_DROP: return names_verdict_ipt(policy);
 	case -1: return NULL;
 	}
 	return "?";

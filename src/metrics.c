@@ -26,6 +26,7 @@
 #include <linux/netfilter/ipset/ip_set.h>
 
 #include "metrics.h"
+#include "rule-text.h"
 #include "collect-observe.h"
 
 int metrics_rules_parse(const char *s, enum metrics_rules *out)
@@ -618,26 +619,11 @@ int metrics_sets_parse(const void *buf, size_t len, struct metrics_set **sets, s
 	*sets = NULL;
 	*n = 0;
 	for (nlh = msg_first(buf, len, &rem); nlh; nlh = msg_next(nlh, &rem)) {
-		const struct nfgenmsg *nfg;
-		const char *table, *name;
-		struct metrics_set *s;
-		struct attrs a;
+		struct rule_text_newset ns;
 
-		if (NFNL_MSG_TYPE(nlh->nlmsg_type) != NFT_MSG_NEWSET || parse_nf(nlh, NFTA_SET_MAX, &a) < 0)
+		if (!rule_text_set_newset(nlh, &ns) || (ns.flags & NFT_SET_ANONYMOUS))
 			continue;
-		table = attr_str(a.tb[NFTA_SET_TABLE]);
-		name = attr_str(a.tb[NFTA_SET_NAME]);
-		if (!table || !name || (attr_u32(a.tb[NFTA_SET_FLAGS]) & NFT_SET_ANONYMOUS))
-			continue;
-		nfg = mnl_nlmsg_get_payload(nlh);
-		s = set_add(sets, n, false, nfg->nfgen_family, table, name);
-		if (a.tb[NFTA_SET_DESC]) {
-			const struct nlattr *d;
-
-			mnl_attr_for_each_nested(d, a.tb[NFTA_SET_DESC])
-				if (mnl_attr_get_type(d) == NFTA_SET_DESC_SIZE)
-					s->size = attr_u32(d);
-		}
+		set_add(sets, n, false, ns.family, ns.table, ns.name)->size = ns.size;
 	}
 	return 0;
 }

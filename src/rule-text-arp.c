@@ -63,7 +63,7 @@ static bool arpw_cmp(struct arpw_state *st, struct rt_regs *rs, const struct nft
 		int dir = r->key == NFT_META_OIFNAME;
 
 		st->iface_inv[dir] = inv;
-		return rule_text_iface_word(st->iface[dir], d, len);
+		return rule_text_expr_iface_word(st->iface[dir], d, len);
 	}
 	if (r->src != RT_SRC_PAYLOAD || r->base != NFT_PAYLOAD_NETWORK_HEADER)
 		return false;
@@ -128,7 +128,7 @@ static bool arpw_verdict(struct arpw_state *st, const struct nftnl_expr *e)
 	const char *chain = NULL;
 	bool is_goto = false;
 
-	if (rule_text_verdict_word(&st->target, e, false, &chain, &is_goto) <= 0)
+	if (rule_text_expr_verdict_word(&st->target, e, false, &chain, &is_goto) <= 0)
 		return false;
 	st->ntargets++;
 	return true;
@@ -221,7 +221,7 @@ static char *arpw_text(const struct arpw_state *st, const char *chain)
  * comment (arptables has none). */
 static bool arpw_made(const struct arpw_state *st, const struct nftnl_rule *r)
 {
-	char *cmt = rule_text_udata_comment(r);
+	char *cmt = rule_text_expr_comment(r);
 	bool comment = cmt != NULL;
 
 	free(cmt);

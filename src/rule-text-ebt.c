@@ -109,7 +109,7 @@ static bool ebtw_iface(struct ebtw_state *st, uint32_t key, const uint8_t *d, ui
 		return false;
 	}
 	st->iface_inv[i] = inv;
-	return rule_text_iface_word(st->iface[i], d, len);
+	return rule_text_expr_iface_word(st->iface[i], d, len);
 }
 
 /* An Ethernet header field: the protocol, or a MAC address (maybe under
@@ -347,7 +347,7 @@ static bool ebtw_expr(void *arg, struct rt_regs *rs, const struct nftnl_expr *e,
 	int w;
 
 	if (!strcmp(name, "immediate") && !nftnl_expr_is_set(e, NFTNL_EXPR_IMM_DATA)) {
-		w = rule_text_verdict_word(&st->target, e, false, &chain, &is_goto);
+		w = rule_text_expr_verdict_word(&st->target, e, false, &chain, &is_goto);
 		st->nverdicts++;
 		return w >= 0 && st->counted;
 	}
@@ -451,8 +451,8 @@ char *rule_text_ebt(const struct nftnl_rule *r)
 	char *text = NULL;
 	uint8_t l = 0;
 	/* ebtables has no comments */
-	bool policy = rule_text_udata_tlv(r, EBTW_UDATA_POLICY, &l) != NULL,
-	     ok = chain != NULL && !rule_text_udata_tlv(r, 0, &l);
+	bool policy = rule_text_expr_udata_tlv(r, EBTW_UDATA_POLICY, &l) != NULL,
+	     ok = chain != NULL && !rule_text_expr_udata_tlv(r, 0, &l);
 
 	memset(&st, 0, sizeof(st));
 	strbuf_init(&st.matches);

@@ -24,11 +24,13 @@
 #include <netinet/in.h>
 
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/x_tables.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
 #include <linux/netfilter_ipv6/ip6_tables.h>
 
 #include "iptop.h"
+#include "names.h"
 #include "rule-text.h"
 #include "rule-text-int.h"
 
@@ -45,41 +47,34 @@ struct xt_entry_view {
 	bool goto_flag;
 };
 
+/* ipt_entry and ip6t_entry name their fields alike; ip is the member
+ * holding the addresses (ip / ipv6), gotobit its goto flag. */
+#define VIEW_ENTRY(v, e, ip, gotobit)                          \
+	do {                                                   \
+		(v)->head = sizeof(*(e));                      \
+		(v)->target_offset = (e)->target_offset;       \
+		(v)->next_offset = (e)->next_offset;           \
+		(v)->iniface = (e)->ip.iniface;                \
+		(v)->outiface = (e)->ip.outiface;              \
+		(v)->iniface_mask = (e)->ip.iniface_mask;      \
+		(v)->outiface_mask = (e)->ip.outiface_mask;    \
+		(v)->proto = (e)->ip.proto;                    \
+		(v)->flags = (e)->ip.flags;                    \
+		(v)->invflags = (e)->ip.invflags;              \
+		(v)->pcnt = (e)->counters.pcnt;                \
+		(v)->bcnt = (e)->counters.bcnt;                \
+		(v)->goto_flag = (e)->ip.flags & (gotobit);    \
+	} while (0)
+
 static void view_entry(const void *entry, uint8_t family, struct xt_entry_view *v)
 {
 	const struct ipt_entry *e4 = entry;
+	const struct ip6t_entry *e6 = entry;
 
-	if (family == NFPROTO_IPV6) {
-		const struct ip6t_entry *e = entry;
-
-		v->head = sizeof(*e);
-		v->target_offset = e->target_offset;
-		v->next_offset = e->next_offset;
-		v->iniface = e->ipv6.iniface;
-		v->outiface = e->ipv6.outiface;
-		v->iniface_mask = e->ipv6.iniface_mask;
-		v->outiface_mask = e->ipv6.outiface_mask;
-		v->proto = e->ipv6.proto;
-		v->flags = e->ipv6.flags;
-		v->invflags = e->ipv6.invflags;
-		v->pcnt = e->counters.pcnt;
-		v->bcnt = e->counters.bcnt;
-		v->goto_flag = e->ipv6.flags & IP6T_F_GOTO;
-		return;
-	}
-	v->head = sizeof(*e4);
-	v->target_offset = e4->target_offset;
-	v->next_offset = e4->next_offset;
-	v->iniface = e4->ip.iniface;
-	v->outiface = e4->ip.outiface;
-	v->iniface_mask = e4->ip.iniface_mask;
-	v->outiface_mask = e4->ip.outiface_mask;
-	v->proto = e4->ip.proto;
-	v->flags = e4->ip.flags;
-	v->invflags = e4->ip.invflags;
-	v->pcnt = e4->counters.pcnt;
-	v->bcnt = e4->counters.bcnt;
-	v->goto_flag = e4->ip.flags & IPT_F_GOTO;
+	if (family == NFPROTO_IPV6)
+		VIEW_ENTRY(v, e6, ipv6, IP6T_F_GOTO);
+	else
+		VIEW_ENTRY(v, e4, ip, IPT_F_GOTO);
 }
 
 /* save_ipv4_addr() / save_ipv6_addr(): "ADDR/PREFIX" always, "/MASK" for
@@ -130,12 +125,10 @@ static void add_iface(struct strbuf *sb, char letter, const char *iface, const u
 /* libiptc's standard_target_map(): the names of negative verdicts. */
 static const char *verdict_name(int v)
 {
-	switch (v) {
-	case -NF_ACCEPT - 1: return "ACCEPT";
-	case -NF_DROP - 1: return "DROP";
-	case -NF_QUEUE - 1: return "QUEUE";
-	case XT_RETURN: return "RETURN";
-	}
+	if (v == XT_RETURN)
+		return names_verdict_ipt(NFT_RETURN);
+	if (v == -NF_ACCEPT - 1 || v == -NF_DROP - 1 || v == -NF_QUEUE - 1)
+		return names_verdict_ipt(-v - 1);
 	return NULL;
 }
 

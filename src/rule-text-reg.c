@@ -304,3 +304,35 @@ bool rule_text_reg_track(struct rt_regs *rs, const struct nftnl_expr *e, const c
 	}
 	return false;
 }
+
+/* The bits a contiguous mask of len bytes keeps: *first (from the top)
+ * and *n; false for no mask, a mask with holes or one with an xor. */
+bool rule_text_reg_mask_bits(const struct rt_reg *r, uint32_t *first, uint32_t *n)
+{
+	uint32_t i, bit, end = 0;
+	bool seen = false, gap = false;
+
+	if (!r->bitwise || r->len == 0 || r->len > sizeof(r->mask) || r->shift)
+		return false;
+	for (i = 0; i < r->len; i++)
+		if (r->xor[i])
+			return false;
+	for (bit = 0; bit < r->len * 8; bit++) {
+		bool set = r->mask[bit / 8] & (0x80 >> (bit % 8));
+
+		if (set && gap)
+			return false;
+		if (set && !seen) {
+			*first = bit;
+			seen = true;
+		}
+		if (set)
+			end = bit + 1;
+		else if (seen)
+			gap = true;
+	}
+	if (!seen || (*first == 0 && end == r->len * 8))
+		return false;	/* no bits, or all of them: not a bit field */
+	*n = end - *first;
+	return true;
+}

@@ -14,6 +14,7 @@
  * in the set's data type. Element timeouts and statements (counters on
  * elements) are not shown.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -42,9 +43,7 @@ struct rt_elem {
 };
 
 struct rt_set {
-	uint8_t family;
-	const char *table, *name;
-	uint32_t flags, key_type, key_len, data_type, data_len, obj_type;
+	struct rule_text_newset h;	/* its NEWSET */
 	struct rt_elem *elems;
 	size_t n, cap;
 	uint64_t hash;
@@ -88,46 +87,61 @@ static const char *attr_str(const struct nlattr *a)
 	return mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0 ? NULL : mnl_attr_get_str(a);
 }
 
-static void set_parse(struct rule_text_sets *s, const struct nlmsghdr *nlh)
+bool rule_text_set_newset(const struct nlmsghdr *nlh, struct rule_text_newset *out)
 {
-	const struct nlattr *a;
-	struct rt_set set;
+	static const struct {
+		uint16_t attr;
+		size_t off;
+	} u32s[] = {
+		{ NFTA_SET_FLAGS, offsetof(struct rule_text_newset, flags) },
+		{ NFTA_SET_KEY_TYPE, offsetof(struct rule_text_newset, key_type) },
+		{ NFTA_SET_KEY_LEN, offsetof(struct rule_text_newset, key_len) },
+		{ NFTA_SET_DATA_TYPE, offsetof(struct rule_text_newset, data_type) },
+		{ NFTA_SET_DATA_LEN, offsetof(struct rule_text_newset, data_len) },
+		{ NFTA_SET_OBJ_TYPE, offsetof(struct rule_text_newset, obj_type) },
+	};
+	const struct nlattr *a, *d;
+	size_t i;
 
-	memset(&set, 0, sizeof(set));
-	set.family = msg_family(nlh);
+	memset(out, 0, sizeof(*out));
+	if (!is_msg(nlh, NFT_MSG_NEWSET))
+		return false;
+	out->family = msg_family(nlh);
 	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
 		switch (mnl_attr_get_type(a)) {
 		case NFTA_SET_TABLE:
-			set.table = attr_str(a);
+			out->table = attr_str(a);
 			break;
 		case NFTA_SET_NAME:
-			set.name = attr_str(a);
+			out->name = attr_str(a);
 			break;
-		case NFTA_SET_FLAGS:
-			attr_u32(a, &set.flags);
-			break;
-		case NFTA_SET_KEY_TYPE:
-			attr_u32(a, &set.key_type);
-			break;
-		case NFTA_SET_KEY_LEN:
-			attr_u32(a, &set.key_len);
-			break;
-		case NFTA_SET_DATA_TYPE:
-			attr_u32(a, &set.data_type);
-			break;
-		case NFTA_SET_DATA_LEN:
-			attr_u32(a, &set.data_len);
-			break;
-		case NFTA_SET_OBJ_TYPE:
-			attr_u32(a, &set.obj_type);
+		case NFTA_SET_DESC:
+			if (mnl_attr_validate(a, MNL_TYPE_NESTED) < 0)
+				break;
+			mnl_attr_for_each_nested(d, a)
+				if (mnl_attr_get_type(d) == NFTA_SET_DESC_SIZE)
+					attr_u32(d, &out->size);
 			break;
 		default:
+			for (i = 0; i < ARRAY_SIZE(u32s); i++)
+				if (mnl_attr_get_type(a) == u32s[i].attr)
+					attr_u32(a, (uint32_t *)((char *)out + u32s[i].off));
 			break;
 		}
 	}
-	if (!set.table || !set.name)
+	return out->table && out->name;
+}
+
+static void set_parse(struct rule_text_sets *s, const struct nlmsghdr *nlh)
+{
+	struct rule_text_newset ns;
+	struct rt_set set;
+
+	if (!rule_text_set_newset(nlh, &ns))
 		return;
-	set.hash = fnv64(14695981039346656037ull, &set.flags, sizeof(set.flags));
+	memset(&set, 0, sizeof(set));
+	set.h = ns;
+	set.hash = fnv64(14695981039346656037ull, &set.h.flags, sizeof(set.h.flags));
 	s->v = xreallocarray(s->v, s->n + 1, sizeof(*s->v));
 	s->v[s->n++] = set;
 }
@@ -137,10 +151,10 @@ static int set_cmp(const void *a, const void *b)
 	const struct rt_set *x = a, *y = b;
 	int d;
 
-	if (x->family != y->family)
-		return x->family < y->family ? -1 : 1;
-	d = strcmp(x->table, y->table);
-	return d ? d : strcmp(x->name, y->name);
+	if (x->h.family != y->h.family)
+		return x->h.family < y->h.family ? -1 : 1;
+	d = strcmp(x->h.table, y->h.table);
+	return d ? d : strcmp(x->h.name, y->h.name);
 }
 
 /* A set, named or anonymous. */
@@ -152,9 +166,9 @@ static struct rt_set *set_find_any(const struct rule_text_sets *s, uint8_t famil
 	if (!s || !s->n || !table || !name)
 		return NULL;
 	memset(&key, 0, sizeof(key));
-	key.family = family;
-	key.table = table;
-	key.name = name;
+	key.h.family = family;
+	key.h.table = table;
+	key.h.name = name;
 	return bsearch(&key, s->v, s->n, sizeof(*s->v), set_cmp);
 }
 
@@ -164,7 +178,7 @@ static struct rt_set *set_find(const struct rule_text_sets *s, uint8_t family, c
 {
 	struct rt_set *set = set_find_any(s, family, table, name);
 
-	return set && (set->flags & NFT_SET_ANONYMOUS) ? set : NULL;
+	return set && (set->h.flags & NFT_SET_ANONYMOUS) ? set : NULL;
 }
 
 /* NFTA_DATA_VALUE inside a nest: its bytes. */
@@ -407,7 +421,7 @@ static void spec_raw(struct rt_keyspec *ks, uint32_t len)
 /* nft keeps host-order keys of interval sets in network order. */
 static bool piece_swapped(const struct rt_set *set, const struct rt_keypart *p)
 {
-	return rule_text_nft_expr_host_order(p->type) && (p->hton || (set->flags & NFT_SET_INTERVAL));
+	return rule_text_nft_value_host_order(p->type) && (p->hton || (set->h.flags & NFT_SET_INTERVAL));
 }
 
 /* A piece's value as the kernel holds it, in host order where the type
@@ -427,7 +441,7 @@ static uint32_t piece_value(const struct rt_set *set, const struct rt_keypart *p
 			out[p->len - 1 - i] = t;
 		}
 	if (p->vlen)
-		return rule_text_nft_expr_bits(out, NULL, p->len, p->vshift, p->vlen, out);
+		return rule_text_nft_value_bits(out, NULL, p->len, p->vshift, p->vlen, out);
 	return p->len;
 }
 
@@ -475,7 +489,7 @@ static void add_piece(struct strbuf *sb, const struct rt_set *set, const struct 
 		hi = NULL;
 	if (hi && (t == VT_IFNAME || t == VT_STRING) && range_wildcard(sb, lo, hi, p->len))
 		return;
-	rule_text_nft_expr_value(sb, t, a, piece_value(set, p, lo, a));
+	rule_text_nft_value_write(sb, t, a, piece_value(set, p, lo, a));
 	if (!hi)
 		return;
 	if ((t == VT_IPV4 || t == VT_IPV6) && (plen = range_prefix(lo, hi, p->len)) >= 0) {
@@ -483,7 +497,7 @@ static void add_piece(struct strbuf *sb, const struct rt_set *set, const struct 
 		return;
 	}
 	strbuf_addc(sb, '-');
-	rule_text_nft_expr_value(sb, t, b, piece_value(set, p, hi, b));
+	rule_text_nft_value_write(sb, t, b, piece_value(set, p, hi, b));
 }
 
 /* Where piece i starts: pieces of a concatenation take 4-byte slots. */
@@ -503,8 +517,8 @@ static void add_key(struct strbuf *sb, const struct rt_set *set, const struct rt
 {
 	unsigned int i;
 
-	if (len != set->key_len) {	/* not what the set says: show the bytes */
-		rule_text_nft_expr_value(sb, VT_RAW, lo, len);
+	if (len != set->h.key_len) {	/* not what the set says: show the bytes */
+		rule_text_nft_value_write(sb, VT_RAW, lo, len);
 		return;
 	}
 	for (i = 0; i < ks->n; i++) {
@@ -521,11 +535,11 @@ static void add_data(struct strbuf *sb, const struct rt_set *set, const struct r
 	struct rt_keyspec ds;
 	unsigned int i;
 
-	if (!(set->flags & (NFT_SET_MAP | NFT_SET_OBJECT)))
+	if (!(set->h.flags & (NFT_SET_MAP | NFT_SET_OBJECT)))
 		return;
 	strbuf_add(sb, " : ");
 	if (e->verdict) {
-		rule_text_nft_verdict(sb, e->code, e->chain);
+		rule_text_nft_value_verdict(sb, e->code, e->chain);
 		return;
 	}
 	if (e->obj) {
@@ -538,19 +552,19 @@ static void add_data(struct strbuf *sb, const struct rt_set *set, const struct r
 	}
 	/* a prefix/range map (`snat ip prefix to ip saddr map`): each datum
 	 * is an interval, start then end, written as a prefix or a range */
-	if (e->dlen == set->data_len && spec_from_type(set->data_type, set->data_len / 2, &ds) &&
+	if (e->dlen == set->h.data_len && spec_from_type(set->h.data_type, set->h.data_len / 2, &ds) &&
 	    ds.n == 1 && ds.p[0].len * 2 == e->dlen &&
 	    (ds.p[0].type == VT_IPV4 || ds.p[0].type == VT_IPV6)) {
 		add_piece(sb, set, &ds.p[0], e->data, e->data + ds.p[0].len);
 		return;
 	}
-	if (e->dlen != set->data_len || !spec_from_type(set->data_type, set->data_len, &ds)) {
-		rule_text_nft_expr_value(sb, VT_RAW, e->data, e->dlen);
+	if (e->dlen != set->h.data_len || !spec_from_type(set->h.data_type, set->h.data_len, &ds)) {
+		rule_text_nft_value_write(sb, VT_RAW, e->data, e->dlen);
 		return;
 	}
 	for (i = 0; i < ds.n; i++) {	/* data is never swapped: written as the type holds it */
 		strbuf_add(sb, i ? " . " : "");
-		rule_text_nft_expr_value(sb, (enum rt_vt)ds.p[i].type, e->data + piece_off(&ds, i),
+		rule_text_nft_value_write(sb, (enum rt_vt)ds.p[i].type, e->data + piece_off(&ds, i),
 					 ds.p[i].len);
 	}
 }
@@ -599,10 +613,10 @@ static void add_elems(struct strbuf *sb, const struct rt_set *set, const struct 
 	const struct rt_elem *catchall = NULL;
 	size_t i, n = 0;
 
-	if (ks->n == 1 && !(set->flags & NFT_SET_INTERVAL) && little_endian()) {
+	if (ks->n == 1 && !(set->h.flags & NFT_SET_INTERVAL) && little_endian()) {
 		enum rt_vt t = (enum rt_vt)ks->p[0].type;
 
-		numeric = (rule_text_nft_expr_host_order(t) && !ks->p[0].hton) || t == VT_IFNAME ||
+		numeric = (rule_text_nft_value_host_order(t) && !ks->p[0].hton) || t == VT_IFNAME ||
 			  t == VT_STRING;
 	}
 	for (i = 0; i < set->n; i++) {
@@ -633,7 +647,7 @@ static void add_elems(struct strbuf *sb, const struct rt_set *set, const struct 
 		first = false;
 		if (e->key_end && e->kelen == e->klen) {	/* concatenated ranges */
 			add_key(sb, set, ks, e->key, e->key_end, e->klen);
-		} else if (set->flags & NFT_SET_INTERVAL) {
+		} else if (set->h.flags & NFT_SET_INTERVAL) {
 			/* start, then (unless it runs to the top) its end + 1 */
 			memset(hi, 0xff, sizeof(hi));
 			if (i + 1 < n && v[i + 1].end && v[i + 1].klen == e->klen) {
@@ -659,7 +673,7 @@ uint32_t rule_text_set_obj_type(const struct rule_text_sets *sets, uint8_t famil
 {
 	const struct rt_set *set = set_find_any(sets, family, table, name);
 
-	return set ? set->obj_type : 0;
+	return set ? set->h.obj_type : 0;
 }
 
 uint32_t rule_text_set_data_len(const struct rule_text_sets *sets, uint8_t family, const char *table,
@@ -667,7 +681,7 @@ uint32_t rule_text_set_data_len(const struct rule_text_sets *sets, uint8_t famil
 {
 	const struct rt_set *set = set_find(sets, family, table, name);
 
-	return set && (set->flags & NFT_SET_MAP) ? set->data_len : 0;
+	return set && (set->h.flags & NFT_SET_MAP) ? set->h.data_len : 0;
 }
 
 void rule_text_set_ref(struct strbuf *sb, const struct rule_text_sets *sets, uint8_t family,
@@ -676,13 +690,13 @@ void rule_text_set_ref(struct strbuf *sb, const struct rule_text_sets *sets, uin
 	const struct rt_set *set = set_find(sets, family, table, name);
 	struct rt_keyspec spec;
 
-	if (!set || !set->n || set->key_len > RT_MAX_KEY) {
+	if (!set || !set->n || set->h.key_len > RT_MAX_KEY) {
 		strbuf_addf(sb, "@%s", name ? name : "?");
 		return;
 	}
-	if (spec_fits(ks, set->key_len))
+	if (spec_fits(ks, set->h.key_len))
 		spec = *ks;
-	else if (!spec_from_type(set->key_type, set->key_len, &spec))
-		spec_raw(&spec, set->key_len);
+	else if (!spec_from_type(set->h.key_type, set->h.key_len, &spec))
+		spec_raw(&spec, set->h.key_len);
 	add_elems(sb, set, &spec);
 }

@@ -572,6 +572,8 @@ const struct rt_xt_ext *rule_text_xt_ext_match(const char *name)
 {
 	const struct rt_xt_ext *e = find(matches, ARRAY_SIZE(matches), name);
 
+	if (!e)
+		e = find(rule_text_xt_hdr_matches, rule_text_xt_hdr_nmatches, name);
 	return e ? e : find(rule_text_xt_ip6_matches, rule_text_xt_ip6_nmatches, name);
 }
 

@@ -1,12 +1,13 @@
 /*
  * rule-text-xt-match.c - decoders for the compat match blobs
  * (NFTA_MATCH_INFO: the kernel's xt_*_info structs, padded to 8 bytes)
- * iptables-nft writes for -m conntrack/state, addrtype, comment, multiport,
- * statistic, recent, physdev, iprange, owner, length, tcpmss, sctp, helper,
- * connlimit, mac, dscp, quota, cpu, esp, rt, frag and the compat forms of
- * tcp, udp, icmp, mark, limit, ttl/hl: the words each extension's save()
- * prints (iptables 1.8.9). The extensions registered by name
- * (rule-text-xt-ext.c: set, hashlimit, policy, ...) are looked up first.
+ * iptables-nft writes for -m conntrack/state, addrtype, comment, statistic,
+ * recent, physdev, owner, helper, connlimit, connmark, quota, cpu and the
+ * compat forms of mark and limit: the words each extension's save()
+ * prints (iptables 1.8.9). The decoders sit in a {name, decoder} table,
+ * as xtables registers its matches; the extensions registered elsewhere
+ * (rule-text-xt-ext.c's lookup: the header-field matches of
+ * rule-text-xt-hdr.c, set, hashlimit, policy, ...) are looked up first.
  *
  * It does not link libxtables: each decoder is written from the kernel
  * UAPI layout, which is ABI. A blob it does not know (unknown extension or
@@ -243,12 +244,14 @@ static void add_addrtypes(struct strbuf *sb, uint16_t mask)
 }
 
 /* addrtype revisions 0 and 1. */
-static bool match_addrtype(struct strbuf *sb, uint32_t rev, const void *info, uint32_t len)
+static bool match_addrtype(struct strbuf *sb, uint8_t family, uint32_t rev, const void *info,
+			   uint32_t len)
 {
 	uint16_t src, dst;
 	bool inv_src, inv_dst;
 	uint32_t flags = 0;
 
+	(void)family;
 	if (rev == 0) {
 		const struct xt_addrtype_info *a = info;
 
@@ -287,48 +290,16 @@ static bool match_addrtype(struct strbuf *sb, uint32_t rev, const void *info, ui
 	return true;
 }
 
-/* multiport revision 0 (list) and 1 (ranges, invert). */
-static bool match_multiport(struct strbuf *sb, uint32_t rev, const void *info, uint32_t len)
-{
-	const struct xt_multiport_v1 *m1 = info;
-	const struct xt_multiport *m0 = info;
-	uint8_t flags, count;
-	unsigned int i;
-
-	if (rev == 0 ? !HAS(*m0, len) : rev != 1 || !HAS(*m1, len))
-		return false;
-	flags = rev == 0 ? m0->flags : m1->flags;
-	count = rev == 0 ? m0->count : m1->count;
-	if (count > XT_MULTI_PORTS)
-		return false;
-	strbuf_add(sb, " -m multiport");
-	if (rev == 1 && m1->invert)
-		strbuf_add(sb, " !");
-	switch (flags) {
-	case XT_MULTIPORT_SOURCE:
-		strbuf_add(sb, " --sports ");
-		break;
-	case XT_MULTIPORT_DESTINATION:
-		strbuf_add(sb, " --dports ");
-		break;
-	case XT_MULTIPORT_EITHER:
-		strbuf_add(sb, " --ports ");
-		break;
-	}
-	for (i = 0; i < count; i++) {
-		strbuf_addf(sb, "%s%u", i ? "," : "", rev == 0 ? m0->ports[i] : m1->ports[i]);
-		if (rev == 1 && m1->pflags[i] && i + 1 < count)
-			strbuf_addf(sb, ":%u", m1->ports[++i]);
-	}
-	return true;
-}
-
 /* statistic: random probability (%.11f as save() prints it) or nth. */
-static bool match_statistic(struct strbuf *sb, const void *info, uint32_t len)
+static bool match_statistic(struct strbuf *sb, uint8_t family, uint32_t rev, const void *info,
+			    uint32_t len)
 {
 	const struct xt_statistic_info *s = info;
 	const char *inv;
 
+	(void)family;
+	if (rev != 0)
+		return false;
 	if (!HAS_UPTO(struct xt_statistic_info, master, len))
 		return false;
 	inv = (s->flags & XT_STATISTIC_INVERT) ? " !" : "";
@@ -391,11 +362,15 @@ static bool match_recent(struct strbuf *sb, uint8_t family, uint32_t rev, const 
 }
 
 /* physdev: bridge port names and flags. */
-static bool match_physdev(struct strbuf *sb, const void *info, uint32_t len)
+static bool match_physdev(struct strbuf *sb, uint8_t family, uint32_t rev, const void *info,
+			  uint32_t len)
 {
 	const struct xt_physdev_info *p = info;
 	char in[IFNAMSIZ + 1], out[IFNAMSIZ + 1];
 
+	(void)family;
+	if (rev != 0)
+		return false;
 	if (!HAS(*p, len))
 		return false;
 	memcpy(in, p->physindev, IFNAMSIZ);
@@ -413,30 +388,6 @@ static bool match_physdev(struct strbuf *sb, const void *info, uint32_t len)
 	if (p->bitmask & XT_PHYSDEV_OP_BRIDGED)
 		strbuf_addf(sb, "%s --physdev-is-bridged",
 			    (p->invert & XT_PHYSDEV_OP_BRIDGED) ? " !" : "");
-	return true;
-}
-
-/* iprange revision 1 (either family). */
-static bool match_iprange(struct strbuf *sb, uint8_t family, const void *info, uint32_t len)
-{
-	const struct xt_iprange_mtinfo *r = info;
-	int af = family == NFPROTO_IPV6 ? AF_INET6 : AF_INET;
-
-	if (!HAS(*r, len))
-		return false;
-	strbuf_add(sb, " -m iprange");
-	if (r->flags & IPRANGE_SRC) {
-		strbuf_add(sb, (r->flags & IPRANGE_SRC_INV) ? " ! --src-range " : " --src-range ");
-		rule_text_xt_addr(sb, af, &r->src_min);
-		strbuf_addc(sb, '-');
-		rule_text_xt_addr(sb, af, &r->src_max);
-	}
-	if (r->flags & IPRANGE_DST) {
-		strbuf_add(sb, (r->flags & IPRANGE_DST_INV) ? " ! --dst-range " : " --dst-range ");
-		rule_text_xt_addr(sb, af, &r->dst_min);
-		strbuf_addc(sb, '-');
-		rule_text_xt_addr(sb, af, &r->dst_max);
-	}
 	return true;
 }
 
@@ -461,10 +412,14 @@ static void add_owner_item(struct strbuf *sb, const struct xt_owner_match_info *
 }
 
 /* owner revision 1. */
-static bool match_owner(struct strbuf *sb, const void *info, uint32_t len)
+static bool match_owner(struct strbuf *sb, uint8_t family, uint32_t rev, const void *info,
+			uint32_t len)
 {
 	const struct xt_owner_match_info *o = info;
 
+	(void)family;
+	if (rev != 1)
+		return false;
 	if (!HAS(*o, len))
 		return false;
 	strbuf_add(sb, " -m owner");
@@ -472,68 +427,6 @@ static bool match_owner(struct strbuf *sb, const void *info, uint32_t len)
 	add_owner_item(sb, o, "--uid-owner", XT_OWNER_UID);
 	add_owner_item(sb, o, "--gid-owner", XT_OWNER_GID);
 	add_owner_item(sb, o, "--suppl-groups", XT_OWNER_SUPPL_GROUPS);
-	return true;
-}
-
-/* sctp ports; chunk types are left to "[?]". */
-static bool match_sctp(struct strbuf *sb, const void *info, uint32_t len)
-{
-	const struct xt_sctp_info *s = info;
-
-	/* chunk types need libxt_sctp's chunk table: leave to "[?]" */
-	if (!HAS(*s, len) || (s->flags & XT_SCTP_CHUNK_TYPES))
-		return false;
-	strbuf_add(sb, " -m sctp");
-	if (s->flags & XT_SCTP_SRC_PORTS) {
-		strbuf_add(sb, (s->invflags & XT_SCTP_SRC_PORTS) ? " !" : "");
-		if (s->spts[0] != s->spts[1])
-			strbuf_addf(sb, " --sport %u:%u", s->spts[0], s->spts[1]);
-		else
-			strbuf_addf(sb, " --sport %u", s->spts[0]);
-	}
-	if (s->flags & XT_SCTP_DEST_PORTS) {
-		strbuf_add(sb, (s->invflags & XT_SCTP_DEST_PORTS) ? " !" : "");
-		if (s->dpts[0] != s->dpts[1])
-			strbuf_addf(sb, " --dport %u:%u", s->dpts[0], s->dpts[1]);
-		else
-			strbuf_addf(sb, " --dport %u", s->dpts[0]);
-	}
-	return true;
-}
-
-
-/* IPv6 routing header (ip6t_rt). */
-static bool match_rt(struct strbuf *sb, const void *info, uint32_t len)
-{
-	const struct ip6t_rt *rt = info;
-	unsigned int i;
-
-	if (!HAS(*rt, len) || rt->addrnr > IP6T_RT_HOPS)
-		return false;
-	strbuf_add(sb, " -m rt");
-	if (rt->flags & IP6T_RT_TYP)
-		strbuf_addf(sb, "%s --rt-type %u", (rt->invflags & IP6T_RT_INV_TYP) ? " !" : "",
-			    rt->rt_type);
-	if (!(rt->segsleft[0] == 0 && rt->segsleft[1] == 0xffffffffu)) {
-		strbuf_addf(sb, "%s --rt-segsleft ", (rt->invflags & IP6T_RT_INV_SGS) ? " !" : "");
-		if (rt->segsleft[0] != rt->segsleft[1])
-			strbuf_addf(sb, "%u:%u", rt->segsleft[0], rt->segsleft[1]);
-		else
-			strbuf_addf(sb, "%u", rt->segsleft[0]);
-	}
-	if (rt->flags & IP6T_RT_LEN)
-		strbuf_addf(sb, "%s --rt-len %u", (rt->invflags & IP6T_RT_INV_LEN) ? " !" : "",
-			    rt->hdrlen);
-	if (rt->flags & IP6T_RT_RES)
-		strbuf_add(sb, " --rt-0-res");
-	if (rt->flags & IP6T_RT_FST)
-		strbuf_add(sb, " --rt-0-addrs");
-	for (i = 0; i < rt->addrnr; i++) {
-		strbuf_addc(sb, i ? ',' : ' ');
-		rule_text_xt_addr(sb, AF_INET6, &rt->addrs[i]);
-	}
-	if (rt->flags & IP6T_RT_FST_NSTRICT)
-		strbuf_add(sb, " --rt-0-not-strict");
 	return true;
 }
 
@@ -572,227 +465,148 @@ static bool match_connlimit(struct strbuf *sb, uint8_t family, uint32_t rev, con
 	return true;
 }
 
-/* IPv6 fragment header (ip6t_frag). */
-static bool match_frag(struct strbuf *sb, const void *info, uint32_t len)
+static bool match_mark(struct strbuf *sb, uint8_t family, uint32_t rev, const void *info,
+		       uint32_t len)
 {
-	const struct ip6t_frag *f = info;
+	const struct xt_mark_mtinfo1 *m = info;
 
-	if (!HAS(*f, len))
+	(void)family;
+	if (!(rev == 1 && HAS(struct xt_mark_mtinfo1, len)))
 		return false;
-	strbuf_add(sb, " -m frag");
-	if (!(f->ids[0] == 0 && f->ids[1] == 0xffffffffu)) {
-		strbuf_addf(sb, "%s --fragid ", (f->invflags & IP6T_FRAG_INV_IDS) ? " !" : "");
-		if (f->ids[0] != f->ids[1])
-			strbuf_addf(sb, "%u:%u", f->ids[0], f->ids[1]);
-		else
-			strbuf_addf(sb, "%u", f->ids[0]);
-	}
-	if (f->flags & IP6T_FRAG_LEN)
-		strbuf_addf(sb, "%s --fraglen %u", (f->invflags & IP6T_FRAG_INV_LEN) ? " !" : "",
-			    f->hdrlen);
-	if (f->flags & IP6T_FRAG_RES)
-		strbuf_add(sb, " --fragres");
-	if (f->flags & IP6T_FRAG_FST)
-		strbuf_add(sb, " --fragfirst");
-	if (f->flags & IP6T_FRAG_MF)
-		strbuf_add(sb, " --fragmore");
-	if (f->flags & IP6T_FRAG_NMF)
-		strbuf_add(sb, " --fraglast");
+	rule_text_xt_mark(sb, m->mark, m->mask, m->invert);
 	return true;
 }
 
-/* Small matches whose save() is one line. */
-static bool match_misc(struct strbuf *sb, const char *name, uint32_t rev, const void *info,
-		       uint32_t len)
+static bool match_state(struct strbuf *sb, uint8_t family, uint32_t rev, const void *info,
+			uint32_t len)
 {
-	if (!strcmp(name, "mac") && rev == 0 && HAS(struct xt_mac_info, len)) {
-		const struct xt_mac_info *m = info;
+	const struct xt_state_info *s = info;
 
-		strbuf_addf(sb, " -m mac%s --mac-source %02x:%02x:%02x:%02x:%02x:%02x",
-			    m->invert ? " !" : "", m->srcaddr[0], m->srcaddr[1], m->srcaddr[2],
-			    m->srcaddr[3], m->srcaddr[4], m->srcaddr[5]);
-		return true;
-	}
-	if (!strcmp(name, "dscp") && rev == 0 && HAS(struct xt_dscp_info, len)) {
-		const struct xt_dscp_info *d = info;
-
-		strbuf_addf(sb, " -m dscp%s --dscp 0x%02x", d->invert ? " !" : "", d->dscp);
-		return true;
-	}
-	if (!strcmp(name, "quota") && rev == 0 && HAS_UPTO(struct xt_quota_info, master, len)) {
-		const struct xt_quota_info *q = info;
-
-		strbuf_addf(sb, " -m quota%s --quota %llu", (q->flags & XT_QUOTA_INVERT) ? " !" : "",
-			    (unsigned long long)q->quota);
-		return true;
-	}
-	if (!strcmp(name, "cpu") && rev == 0 && HAS(struct xt_cpu_info, len)) {
-		const struct xt_cpu_info *c = info;
-
-		strbuf_addf(sb, " -m cpu%s --cpu %u", c->invert ? " !" : "", c->cpu);
-		return true;
-	}
-	if (!strcmp(name, "esp") && rev == 0 && HAS(struct xt_esp, len)) {
-		const struct xt_esp *e = info;
-
-		strbuf_add(sb, " -m esp");
-		if (!(e->spis[0] == 0 && e->spis[1] == 0xffffffffu)) {
-			strbuf_addf(sb, "%s --espspi ", (e->invflags & XT_ESP_INV_SPI) ? " !" : "");
-			if (e->spis[0] != e->spis[1])
-				strbuf_addf(sb, "%u:%u", e->spis[0], e->spis[1]);
-			else
-				strbuf_addf(sb, "%u", e->spis[0]);
-		}
-		return true;
-	}
-	return false;
+	(void)family;
+	if (!(rev == 0 && HAS(struct xt_state_info, len)))
+		return false;
+	strbuf_add(sb, " -m state --state ");
+	add_ct_states(sb, s->statemask, "");
+	return true;
 }
 
-/* Dispatch on extension name and revision; false if not decoded. */
+static bool match_limit(struct strbuf *sb, uint8_t family, uint32_t rev, const void *info,
+			uint32_t len)
+{
+	const struct xt_rateinfo *r = info;
+
+	(void)family;
+	if (!(rev == 0 && HAS_UPTO(struct xt_rateinfo, prev, len)))
+		return false;
+	rule_text_xt_limit(sb, r->avg, r->burst);
+	return true;
+}
+
+static bool match_connmark(struct strbuf *sb, uint8_t family, uint32_t rev, const void *info,
+			   uint32_t len)
+{
+	const struct xt_connmark_mtinfo1 *m = info;
+
+	(void)family;
+	if (!(rev == 1 && HAS(struct xt_connmark_mtinfo1, len)))
+		return false;
+	strbuf_addf(sb, " -m connmark%s --mark", m->invert ? " !" : "");
+	rule_text_xt_val_mask(sb, m->mark, m->mask);
+	return true;
+}
+
+static bool match_helper(struct strbuf *sb, uint8_t family, uint32_t rev, const void *info,
+			 uint32_t len)
+{
+	const struct xt_helper_info *h = info;
+	char hname[sizeof(h->name) + 1];
+
+	(void)family;
+	if (!(rev == 0 && HAS(struct xt_helper_info, len)))
+		return false;
+	rule_text_xt_field(hname, sizeof(hname), h->name, sizeof(h->name));
+	strbuf_addf(sb, " -m helper%s --helper", h->invert ? " !" : "");
+	rule_text_xt_quote(sb, hname);
+	return true;
+}
+
+static bool match_quota(struct strbuf *sb, uint8_t family, uint32_t rev, const void *info,
+			uint32_t len)
+{
+	const struct xt_quota_info *q = info;
+
+	(void)family;
+	if (!(rev == 0 && HAS_UPTO(struct xt_quota_info, master, len)))
+		return false;
+	strbuf_addf(sb, " -m quota%s --quota %llu", (q->flags & XT_QUOTA_INVERT) ? " !" : "",
+		    (unsigned long long)q->quota);
+	return true;
+}
+
+static bool match_cpu(struct strbuf *sb, uint8_t family, uint32_t rev, const void *info,
+		      uint32_t len)
+{
+	const struct xt_cpu_info *c = info;
+
+	(void)family;
+	if (!(rev == 0 && HAS(struct xt_cpu_info, len)))
+		return false;
+	strbuf_addf(sb, " -m cpu%s --cpu %u", c->invert ? " !" : "", c->cpu);
+	return true;
+}
+
+/* comment: its words, and the text itself for *comment (if empty). */
+static bool match_comment(struct strbuf *sb, uint32_t rev, const void *info, uint32_t len,
+			  char **comment)
+{
+	const struct xt_comment_info *c = info;
+	char text[XT_MAX_COMMENT_LEN];
+
+	if (!(rev == 0 && HAS(struct xt_comment_info, len)))
+		return false;
+	rule_text_xt_field(text, sizeof(text), c->comment, sizeof(c->comment));
+	strbuf_add(sb, " -m comment --comment");
+	rule_text_xt_quote(sb, text);
+	if (comment && !*comment)
+		*comment = xstrdup(text);
+	return true;
+}
+
+/* The matches of this file, by name (as xtables registers them); the
+ * others are in rule-text-xt-ext.c's lookup. */
+static const struct rt_xt_ext matches[] = {
+	{ "conntrack", match_conntrack },
+	{ "state", match_state },
+	{ "addrtype", match_addrtype },
+	{ "limit", match_limit },
+	{ "statistic", match_statistic },
+	{ "recent", match_recent },
+	{ "physdev", match_physdev },
+	{ "connmark", match_connmark },
+	{ "owner", match_owner },
+	{ "connlimit", match_connlimit },
+	{ "helper", match_helper },
+	{ "mark", match_mark },
+	{ "quota", match_quota },
+	{ "cpu", match_cpu },
+};
+
+/* Dispatch on extension name (each decoder checks the revision); false if
+ * not decoded. */
 static bool decode_match(struct strbuf *sb, uint8_t family, const char *name, uint32_t rev,
 			 const void *info, uint32_t len, char **comment)
 {
 	const struct rt_xt_ext *ext = rule_text_xt_ext_match(name);
-	bool v6 = family == NFPROTO_IPV6;
+	size_t i;
 
 	if (ext)
 		return ext->save(sb, family, rev, info, len);
-	if (!strcmp(name, "tcp") && rev == 0 && HAS(struct xt_tcp, len)) {
-		const struct xt_tcp *t = info;
-
-		rule_text_xt_tcpudp(sb, true, t->spts, t->dpts, t->invflags, t->option, t->flg_mask,
-			   t->flg_cmp);
-		return true;
-	}
-	if (!strcmp(name, "udp") && rev == 0 && HAS(struct xt_udp, len)) {
-		const struct xt_udp *u = info;
-
-		rule_text_xt_tcpudp(sb, false, u->spts, u->dpts, u->invflags, -1, 0, 0);
-		return true;
-	}
-	if (!strcmp(name, "icmp") && rev == 0 && !v6 && HAS(struct ipt_icmp, len)) {
-		const struct ipt_icmp *ic = info;
-
-		rule_text_xt_icmp(sb, false, ic->type, ic->code[0], ic->code[1],
-				  ic->invflags & IPT_ICMP_INV);
-		return true;
-	}
-	if (!strcmp(name, "icmp6") && rev == 0 && v6 && HAS(struct ip6t_icmp, len)) {
-		const struct ip6t_icmp *ic = info;
-
-		rule_text_xt_icmp(sb, true, ic->type, ic->code[0], ic->code[1],
-				  ic->invflags & IP6T_ICMP_INV);
-		return true;
-	}
-	if (!strcmp(name, "mark") && rev == 1 && HAS(struct xt_mark_mtinfo1, len)) {
-		const struct xt_mark_mtinfo1 *m = info;
-
-		rule_text_xt_mark(sb, m->mark, m->mask, m->invert);
-		return true;
-	}
-	if (!strcmp(name, "conntrack"))
-		return match_conntrack(sb, family, rev, info, len);
-	if (!strcmp(name, "state") && rev == 0 && HAS(struct xt_state_info, len)) {
-		const struct xt_state_info *s = info;
-
-		strbuf_add(sb, " -m state --state ");
-		add_ct_states(sb, s->statemask, "");
-		return true;
-	}
-	if (!strcmp(name, "addrtype"))
-		return match_addrtype(sb, rev, info, len);
-	if (!strcmp(name, "comment") && rev == 0 && HAS(struct xt_comment_info, len)) {
-		const struct xt_comment_info *c = info;
-		char text[XT_MAX_COMMENT_LEN];
-
-		rule_text_xt_field(text, sizeof(text), c->comment, sizeof(c->comment));
-		strbuf_add(sb, " -m comment --comment");
-		rule_text_xt_quote(sb, text);
-		if (comment && !*comment)
-			*comment = xstrdup(text);
-		return true;
-	}
-	if (!strcmp(name, "multiport"))
-		return match_multiport(sb, rev, info, len);
-	if (!strcmp(name, "limit") && rev == 0 && HAS_UPTO(struct xt_rateinfo, prev, len)) {
-		const struct xt_rateinfo *r = info;
-
-		rule_text_xt_limit(sb, r->avg, r->burst);
-		return true;
-	}
-	if (!strcmp(name, "statistic") && rev == 0)
-		return match_statistic(sb, info, len);
-	if (!strcmp(name, "recent"))
-		return match_recent(sb, family, rev, info, len);
-	if (!strcmp(name, "physdev") && rev == 0)
-		return match_physdev(sb, info, len);
-	if (!strcmp(name, "pkttype") && rev == 0 && HAS(struct xt_pkttype_info, len)) {
-		const struct xt_pkttype_info *p = info;
-
-		rule_text_xt_pkttype(sb, (uint8_t)p->pkttype, p->invert);
-		return true;
-	}
-	if (!strcmp(name, "connmark") && rev == 1 && HAS(struct xt_connmark_mtinfo1, len)) {
-		const struct xt_connmark_mtinfo1 *m = info;
-
-		strbuf_addf(sb, " -m connmark%s --mark", m->invert ? " !" : "");
-		rule_text_xt_val_mask(sb, m->mark, m->mask);
-		return true;
-	}
-	if (!strcmp(name, "iprange") && rev == 1)
-		return match_iprange(sb, family, info, len);
-	if (!strcmp(name, "owner") && rev == 1)
-		return match_owner(sb, info, len);
-	if (!strcmp(name, "length") && rev == 0 && HAS(struct xt_length_info, len)) {
-		const struct xt_length_info *l = info;
-
-		strbuf_addf(sb, " -m length%s --length ", l->invert ? " !" : "");
-		if (l->min == l->max)
-			strbuf_addf(sb, "%u", l->min);
-		else
-			strbuf_addf(sb, "%u:%u", l->min, l->max);
-		return true;
-	}
-	if (!strcmp(name, "tcpmss") && rev == 0 && HAS(struct xt_tcpmss_match_info, len)) {
-		const struct xt_tcpmss_match_info *m = info;
-
-		strbuf_addf(sb, " -m tcpmss%s --mss ", m->invert ? " !" : "");
-		if (m->mss_min == m->mss_max)
-			strbuf_addf(sb, "%u", m->mss_min);
-		else
-			strbuf_addf(sb, "%u:%u", m->mss_min, m->mss_max);
-		return true;
-	}
-	if (!strcmp(name, "ttl") && rev == 0 && !v6 && HAS(struct ipt_ttl_info, len)) {
-		const struct ipt_ttl_info *t = info;
-
-		rule_text_xt_ttl(sb, false, t->mode, t->ttl);
-		return true;
-	}
-	if (!strcmp(name, "hl") && rev == 0 && v6 && HAS(struct ip6t_hl_info, len)) {
-		const struct ip6t_hl_info *h = info;
-
-		rule_text_xt_ttl(sb, true, h->mode, h->hop_limit);
-		return true;
-	}
-	if (!strcmp(name, "sctp") && rev == 0)
-		return match_sctp(sb, info, len);
-	if (!strcmp(name, "rt") && rev == 0 && v6)
-		return match_rt(sb, info, len);
-	if (!strcmp(name, "frag") && rev == 0 && v6)
-		return match_frag(sb, info, len);
-	if (!strcmp(name, "connlimit"))
-		return match_connlimit(sb, family, rev, info, len);
-	if (!strcmp(name, "helper") && rev == 0 && HAS(struct xt_helper_info, len)) {
-		const struct xt_helper_info *h = info;
-		char hname[sizeof(h->name) + 1];
-
-		rule_text_xt_field(hname, sizeof(hname), h->name, sizeof(h->name));
-		strbuf_addf(sb, " -m helper%s --helper", h->invert ? " !" : "");
-		rule_text_xt_quote(sb, hname);
-		return true;
-	}
-	return match_misc(sb, name, rev, info, len);
+	if (!strcmp(name, "comment"))
+		return match_comment(sb, rev, info, len, comment);
+	for (i = 0; i < ARRAY_SIZE(matches); i++)
+		if (!strcmp(name, matches[i].name))
+			return matches[i].save(sb, family, rev, info, len);
+	return false;
 }
 
 bool rule_text_xt_match(struct strbuf *sb, uint8_t family, const char *name, uint32_t rev,

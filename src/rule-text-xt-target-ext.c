@@ -214,6 +214,27 @@ static bool target_snpt(struct strbuf *sb, uint8_t family, uint32_t rev, const v
 	return target_npt(sb, "SNPT", family, rev, info, len);
 }
 
+/* libipt_NETMAP: the prefix is where min and max agree. */
+static bool target_netmap4(struct strbuf *sb, const void *info, uint32_t len)
+{
+	const struct nf_nat_ipv4_multi_range_compat *m = info;
+	uint32_t mask, bit;
+	int bits = 0;
+
+	if (!HAS(*m, len) || m->rangesize < 1)
+		return false;
+	strbuf_add(sb, " -j NETMAP --to ");
+	rule_text_xt_addr(sb, AF_INET, &m->range[0].min_ip);
+	mask = ~(m->range[0].min_ip ^ m->range[0].max_ip);
+	for (bit = 0x80000000u; ntohl(mask) & bit; bit >>= 1)
+		bits++;
+	if (bits < 32 && (ntohl(mask) << bits))
+		strbuf_add(sb, "/"), rule_text_xt_addr(sb, AF_INET, &mask);
+	else
+		strbuf_addf(sb, "/%d", bits);
+	return true;
+}
+
 /* libip6t_NETMAP: the prefix is where min and max agree. */
 static bool target_netmap6(struct strbuf *sb, const void *info, uint32_t len)
 {
@@ -244,7 +265,7 @@ static bool target_netmap(struct strbuf *sb, uint8_t family, uint32_t rev, const
 		return false;
 	if (family == NFPROTO_IPV6)
 		return target_netmap6(sb, info, len);
-	return rule_text_xt_netmap4(sb, info, len);
+	return target_netmap4(sb, info, len);
 }
 
 /* ECN (IPv4 only): "remove" when both TCP bits are set to 0. */

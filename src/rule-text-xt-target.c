@@ -44,10 +44,10 @@
 /* LOG_WARNING: the LOG target's default level, not printed by save(). */
 #define XT_LOG_DEFAULT_LEVEL 4
 
-/* --reject-with word for an IPv4 REJECT code, or NULL. */
-static const char *reject4_name(unsigned int with)
+/* --reject-with word for an IPv4 or IPv6 REJECT code, or NULL. */
+static const char *reject_name(bool v6, unsigned int with)
 {
-	static const char *const names[] = {
+	static const char *const names4[] = {
 		[IPT_ICMP_NET_UNREACHABLE] = "icmp-net-unreachable",
 		[IPT_ICMP_HOST_UNREACHABLE] = "icmp-host-unreachable",
 		[IPT_ICMP_PROT_UNREACHABLE] = "icmp-proto-unreachable",
@@ -57,14 +57,7 @@ static const char *reject4_name(unsigned int with)
 		[IPT_TCP_RESET] = "tcp-reset",
 		[IPT_ICMP_ADMIN_PROHIBITED] = "icmp-admin-prohibited",
 	};
-
-	return with < ARRAY_SIZE(names) ? names[with] : NULL;
-}
-
-/* --reject-with word for an IPv6 REJECT code, or NULL. */
-static const char *reject6_name(unsigned int with)
-{
-	static const char *const names[] = {
+	static const char *const names6[] = {
 		[IP6T_ICMP6_NO_ROUTE] = "icmp6-no-route",
 		[IP6T_ICMP6_ADM_PROHIBITED] = "icmp6-adm-prohibited",
 		[IP6T_ICMP6_ADDR_UNREACH] = "icmp6-addr-unreachable",
@@ -74,7 +67,9 @@ static const char *reject6_name(unsigned int with)
 		[IP6T_ICMP6_REJECT_ROUTE] = "icmp6-reject-route",
 	};
 
-	return with < ARRAY_SIZE(names) ? names[with] : NULL;
+	if (v6)
+		return with < ARRAY_SIZE(names6) ? names6[with] : NULL;
+	return with < ARRAY_SIZE(names4) ? names4[with] : NULL;
 }
 
 /* libxt_NAT sprint_range() + __NAT_print() on the widest layout. */
@@ -181,11 +176,16 @@ static bool target_nat(struct strbuf *sb, uint8_t family, const char *name, uint
 }
 
 /* LOG revision 0. */
-static bool target_log(struct strbuf *sb, const void *info, uint32_t len)
+static bool target_log(struct strbuf *sb, uint8_t family, const char *name, uint32_t rev,
+		       const void *info, uint32_t len)
 {
 	const struct xt_log_info *l = info;
 	char prefix[sizeof(l->prefix) + 1];
 
+	(void)family;
+	(void)name;
+	if (rev != 0)
+		return false;
 	if (!HAS(*l, len))
 		return false;
 	rule_text_xt_field(prefix, sizeof(prefix), l->prefix, sizeof(l->prefix));
@@ -210,8 +210,11 @@ static bool target_log(struct strbuf *sb, const void *info, uint32_t len)
 }
 
 /* MARK revision 2 (--set-xmark); 0 and 1 depend on the word size. */
-static bool target_mark(struct strbuf *sb, uint32_t rev, const void *info, uint32_t len)
+static bool target_mark(struct strbuf *sb, uint8_t family, const char *name, uint32_t rev,
+			const void *info, uint32_t len)
 {
+	(void)family;
+	(void)name;
 	if (rev == 2 && HAS(struct xt_mark_tginfo2, len)) {
 		const struct xt_mark_tginfo2 *m = info;
 
@@ -223,11 +226,14 @@ static bool target_mark(struct strbuf *sb, uint32_t rev, const void *info, uint3
 }
 
 /* CONNMARK revisions 1 and 2. */
-static bool target_connmark(struct strbuf *sb, uint32_t rev, const void *info, uint32_t len)
+static bool target_connmark(struct strbuf *sb, uint8_t family, const char *name, uint32_t rev,
+			    const void *info, uint32_t len)
 {
 	const struct xt_connmark_tginfo2 *c = info;	/* rev 1 is its prefix */
 	static const char *const shift_ops[] = { "left-shift-mark", "right-shift-mark" };
 
+	(void)family;
+	(void)name;
 	if (rev == 1 ? !HAS(struct xt_connmark_tginfo1, len) : rev != 2 || !HAS(*c, len))
 		return false;
 	strbuf_add(sb, " -j CONNMARK");
@@ -274,8 +280,8 @@ static void add_ct_events(struct strbuf *sb, const char *opt, uint32_t mask, boo
 }
 
 /* CT revisions 0-2 and the NOTRACK alias. */
-static bool target_ct(struct strbuf *sb, const char *name, uint32_t rev, const void *info,
-		      uint32_t len)
+static bool target_ct(struct strbuf *sb, uint8_t family, const char *name, uint32_t rev,
+		      const void *info, uint32_t len)
 {
 	const struct xt_ct_target_info_v1 *c1 = info;
 	const struct xt_ct_target_info *c0 = info;
@@ -283,6 +289,7 @@ static bool target_ct(struct strbuf *sb, const char *name, uint32_t rev, const v
 	uint32_t ct_ev, exp_ev;
 	char helper[17], timeout[33];
 
+	(void)family;
 	if (!strcmp(name, "NOTRACK")) {
 		strbuf_add(sb, " -j NOTRACK");
 		return true;
@@ -338,11 +345,14 @@ static bool target_ct(struct strbuf *sb, const char *name, uint32_t rev, const v
 }
 
 /* NFQUEUE revisions 0-3. */
-static bool target_nfqueue(struct strbuf *sb, uint32_t rev, const void *info, uint32_t len)
+static bool target_nfqueue(struct strbuf *sb, uint8_t family, const char *name, uint32_t rev,
+			   const void *info, uint32_t len)
 {
 	const struct xt_NFQ_info_v3 *q = info;	/* v1, v2 are prefixes */
 	unsigned int last;
 
+	(void)family;
+	(void)name;
 	if (rev == 0) {
 		const struct xt_NFQ_info *q0 = info;
 
@@ -367,122 +377,165 @@ static bool target_nfqueue(struct strbuf *sb, uint32_t rev, const void *info, ui
 	return true;
 }
 
-/* libipt_NETMAP: the prefix is where min and max agree. */
-bool rule_text_xt_netmap4(struct strbuf *sb, const void *info, uint32_t len)
+static bool target_reject(struct strbuf *sb, uint8_t family, const char *name, uint32_t rev,
+			  const void *info, uint32_t len)
 {
-	const struct nf_nat_ipv4_multi_range_compat *m = info;
-	uint32_t mask, bit;
-	int bits = 0;
+	const char *with;
 
-	if (!HAS(*m, len) || m->rangesize < 1)
+	(void)name;
+	if (rev != 0)
 		return false;
-	strbuf_add(sb, " -j NETMAP --to ");
-	rule_text_xt_addr(sb, AF_INET, &m->range[0].min_ip);
-	mask = ~(m->range[0].min_ip ^ m->range[0].max_ip);
-	for (bit = 0x80000000u; ntohl(mask) & bit; bit >>= 1)
-		bits++;
-	if (bits < 32 && (ntohl(mask) << bits))
-		strbuf_add(sb, "/"), rule_text_xt_addr(sb, AF_INET, &mask);
-	else
-		strbuf_addf(sb, "/%d", bits);
+	if (family == NFPROTO_IPV6 ? !HAS(struct ip6t_reject_info, len) : !HAS(struct ipt_reject_info, len))
+		return false;
+	with = family == NFPROTO_IPV6 ? reject_name(true, ((const struct ip6t_reject_info *)info)->with)
+				      : reject_name(false, ((const struct ipt_reject_info *)info)->with);
+	if (!with)
+		return false;
+	strbuf_addf(sb, " -j REJECT --reject-with %s", with);
 	return true;
 }
 
-/* Dispatch on target name and revision; false if not decoded. */
+static bool target_nflog(struct strbuf *sb, uint8_t family, const char *name, uint32_t rev,
+			 const void *info, uint32_t len)
+{
+	const struct xt_nflog_info *n = info;
+	char prefix[sizeof(n->prefix) + 1];
+
+	(void)name;
+	(void)family;
+	if (!(rev == 0 && HAS(struct xt_nflog_info, len)))
+		return false;
+	rule_text_xt_field(prefix, sizeof(prefix), n->prefix, sizeof(n->prefix));
+	rule_text_xt_nflog(sb, prefix, n->group, n->len, n->flags & XT_NFLOG_F_COPY_LEN,
+			   n->threshold);
+	return true;
+}
+
+static bool target_checksum(struct strbuf *sb, uint8_t family, const char *name, uint32_t rev,
+			    const void *info, uint32_t len)
+{
+	const struct xt_CHECKSUM_info *c = info;
+
+	(void)name;
+	(void)family;
+	if (!(rev == 0 && HAS(struct xt_CHECKSUM_info, len)))
+		return false;
+	strbuf_add(sb, " -j CHECKSUM");
+	if (c->operation & XT_CHECKSUM_OP_FILL)
+		strbuf_add(sb, " --checksum-fill");
+	return true;
+}
+
+static bool target_tcpmss(struct strbuf *sb, uint8_t family, const char *name, uint32_t rev,
+			  const void *info, uint32_t len)
+{
+	const struct xt_tcpmss_info *m = info;
+
+	(void)name;
+	(void)family;
+	if (!(rev == 0 && HAS(struct xt_tcpmss_info, len)))
+		return false;
+	if (m->mss == XT_TCPMSS_CLAMP_PMTU)
+		strbuf_add(sb, " -j TCPMSS --clamp-mss-to-pmtu");
+	else
+		strbuf_addf(sb, " -j TCPMSS --set-mss %u", m->mss);
+	return true;
+}
+
+static bool target_dscp(struct strbuf *sb, uint8_t family, const char *name, uint32_t rev,
+			const void *info, uint32_t len)
+{
+	(void)name;
+	(void)family;
+	if (!(rev == 0 && HAS(struct xt_DSCP_info, len)))
+		return false;
+	strbuf_addf(sb, " -j DSCP --set-dscp 0x%02x", ((const struct xt_DSCP_info *)info)->dscp);
+	return true;
+}
+
+static bool target_classify(struct strbuf *sb, uint8_t family, const char *name, uint32_t rev,
+			    const void *info, uint32_t len)
+{
+	uint32_t prio = ((const struct xt_classify_target_info *)info)->priority;
+
+	(void)name;
+	(void)family;
+	if (!(rev == 0 && HAS(struct xt_classify_target_info, len)))
+		return false;
+	strbuf_addf(sb, " -j CLASSIFY --set-class %.4x:%.4x", prio >> 16, prio & 0xffff);
+	return true;
+}
+
+static bool target_ttl(struct strbuf *sb, uint8_t family, const char *name, uint32_t rev,
+		       const void *info, uint32_t len)
+{
+	static const char *const modes[] = { " --ttl-set", " --ttl-inc", " --ttl-dec" };
+	const struct ipt_TTL_info *t = info;
+
+	(void)name;
+	if (!(rev == 0 && family == NFPROTO_IPV4 && HAS(struct ipt_TTL_info, len)))
+		return false;
+	strbuf_addf(sb, " -j TTL%s %u", t->mode < ARRAY_SIZE(modes) ? modes[t->mode] : "",
+		    t->ttl);
+	return true;
+}
+
+static bool target_audit(struct strbuf *sb, uint8_t family, const char *name, uint32_t rev,
+			 const void *info, uint32_t len)
+{
+	static const char *const types[] = { " --type accept", " --type drop", " --type reject" };
+	uint8_t type = ((const struct xt_audit_info *)info)->type;
+
+	(void)name;
+	(void)family;
+	if (!(rev == 0 && HAS(struct xt_audit_info, len)))
+		return false;
+	strbuf_addf(sb, " -j AUDIT%s", type < ARRAY_SIZE(types) ? types[type] : "");
+	return true;
+}
+
+static bool target_bare(struct strbuf *sb, uint8_t family, const char *name, uint32_t rev,
+			const void *info, uint32_t len)
+{
+	(void)family;
+	(void)rev;
+	(void)info;
+	(void)len;
+	strbuf_addf(sb, " -j %s", name);	/* no options */
+	return true;
+}
+
+/* The targets of this file, by name (as xtables registers them); save
+ * gets the name, for decoders that serve several (SNAT, DNAT ...). The
+ * others are in rule-text-xt-ext.c's lookup. */
+static const struct {
+	const char *name;
+	bool (*save)(struct strbuf *sb, uint8_t family, const char *name, uint32_t rev,
+		     const void *info, uint32_t len);
+} targets[] = {
+	{ "MASQUERADE", target_nat }, { "SNAT", target_nat }, { "DNAT", target_nat },
+	{ "REDIRECT", target_nat }, { "REJECT", target_reject }, { "LOG", target_log },
+	{ "NFLOG", target_nflog }, { "MARK", target_mark }, { "CONNMARK", target_connmark },
+	{ "CHECKSUM", target_checksum }, { "TCPMSS", target_tcpmss }, { "CT", target_ct },
+	{ "NOTRACK", target_ct }, { "NFQUEUE", target_nfqueue }, { "DSCP", target_dscp },
+	{ "CLASSIFY", target_classify }, { "TTL", target_ttl }, { "AUDIT", target_audit },
+	{ "TRACE", target_bare }, { "ACCEPT", target_bare }, { "DROP", target_bare },
+	{ "RETURN", target_bare },
+};
+
+/* Dispatch on target name (each decoder checks the revision); false if
+ * not decoded. */
 static bool decode_target(struct strbuf *sb, uint8_t family, const char *name, uint32_t rev,
 			  const void *info, uint32_t len)
 {
 	const struct rt_xt_ext *ext = rule_text_xt_ext_target(name);
+	size_t i;
 
 	if (ext)
 		return ext->save(sb, family, rev, info, len);
-	if (!strcmp(name, "MASQUERADE") || !strcmp(name, "SNAT") || !strcmp(name, "DNAT") ||
-	    !strcmp(name, "REDIRECT"))
-		return target_nat(sb, family, name, rev, info, len);
-	if (!strcmp(name, "REJECT") && rev == 0) {
-		const char *with;
-
-		if (family == NFPROTO_IPV6) {
-			if (!HAS(struct ip6t_reject_info, len))
-				return false;
-			with = reject6_name(((const struct ip6t_reject_info *)info)->with);
-		} else {
-			if (!HAS(struct ipt_reject_info, len))
-				return false;
-			with = reject4_name(((const struct ipt_reject_info *)info)->with);
-		}
-		if (!with)
-			return false;
-		strbuf_addf(sb, " -j REJECT --reject-with %s", with);
-		return true;
-	}
-	if (!strcmp(name, "LOG") && rev == 0)
-		return target_log(sb, info, len);
-	if (!strcmp(name, "NFLOG") && rev == 0 && HAS(struct xt_nflog_info, len)) {
-		const struct xt_nflog_info *n = info;
-		char prefix[sizeof(n->prefix) + 1];
-
-		rule_text_xt_field(prefix, sizeof(prefix), n->prefix, sizeof(n->prefix));
-		rule_text_xt_nflog(sb, prefix, n->group, n->len, n->flags & XT_NFLOG_F_COPY_LEN,
-				   n->threshold);
-		return true;
-	}
-	if (!strcmp(name, "MARK"))
-		return target_mark(sb, rev, info, len);
-	if (!strcmp(name, "CONNMARK"))
-		return target_connmark(sb, rev, info, len);
-	if (!strcmp(name, "CHECKSUM") && rev == 0 && HAS(struct xt_CHECKSUM_info, len)) {
-		const struct xt_CHECKSUM_info *c = info;
-
-		strbuf_add(sb, " -j CHECKSUM");
-		if (c->operation & XT_CHECKSUM_OP_FILL)
-			strbuf_add(sb, " --checksum-fill");
-		return true;
-	}
-	if (!strcmp(name, "TCPMSS") && rev == 0 && HAS(struct xt_tcpmss_info, len)) {
-		const struct xt_tcpmss_info *m = info;
-
-		if (m->mss == XT_TCPMSS_CLAMP_PMTU)
-			strbuf_add(sb, " -j TCPMSS --clamp-mss-to-pmtu");
-		else
-			strbuf_addf(sb, " -j TCPMSS --set-mss %u", m->mss);
-		return true;
-	}
-	if (!strcmp(name, "CT") || !strcmp(name, "NOTRACK"))
-		return target_ct(sb, name, rev, info, len);
-	if (!strcmp(name, "NFQUEUE"))
-		return target_nfqueue(sb, rev, info, len);
-	if (!strcmp(name, "DSCP") && rev == 0 && HAS(struct xt_DSCP_info, len)) {
-		strbuf_addf(sb, " -j DSCP --set-dscp 0x%02x", ((const struct xt_DSCP_info *)info)->dscp);
-		return true;
-	}
-	if (!strcmp(name, "CLASSIFY") && rev == 0 && HAS(struct xt_classify_target_info, len)) {
-		uint32_t prio = ((const struct xt_classify_target_info *)info)->priority;
-
-		strbuf_addf(sb, " -j CLASSIFY --set-class %.4x:%.4x", prio >> 16, prio & 0xffff);
-		return true;
-	}
-	if (!strcmp(name, "TTL") && rev == 0 && family == NFPROTO_IPV4 &&
-	    HAS(struct ipt_TTL_info, len)) {
-		static const char *const modes[] = { " --ttl-set", " --ttl-inc", " --ttl-dec" };
-		const struct ipt_TTL_info *t = info;
-
-		strbuf_addf(sb, " -j TTL%s %u", t->mode < ARRAY_SIZE(modes) ? modes[t->mode] : "",
-			    t->ttl);
-		return true;
-	}
-	if (!strcmp(name, "AUDIT") && rev == 0 && HAS(struct xt_audit_info, len)) {
-		static const char *const types[] = { " --type accept", " --type drop", " --type reject" };
-		uint8_t type = ((const struct xt_audit_info *)info)->type;
-
-		strbuf_addf(sb, " -j AUDIT%s", type < ARRAY_SIZE(types) ? types[type] : "");
-		return true;
-	}
-	if (!strcmp(name, "TRACE") || !strcmp(name, "ACCEPT") || !strcmp(name, "DROP") ||
-	    !strcmp(name, "RETURN")) {
-		strbuf_addf(sb, " -j %s", name);	/* no options */
-		return true;
-	}
+	for (i = 0; i < ARRAY_SIZE(targets); i++)
+		if (!strcmp(name, targets[i].name))
+			return targets[i].save(sb, family, name, rev, info, len);
 	return false;
 }
 

@@ -255,33 +255,10 @@ static int mask4_cidr(uint32_t mask_be)
 	return i;
 }
 
-/* Prefix length of an IPv6 mask, or -1 for one with holes. */
-static int mask6_cidr(const uint8_t *m)
-{
-	int i, bits = 0;
-
-	for (i = 0; i < 16 && m[i] == 0xff; i++)
-		bits += 8;
-	if (i < 16) {
-		uint8_t b = m[i];
-
-		while (b & 0x80) {
-			bits++;
-			b <<= 1;
-		}
-		if (b)
-			return -1;
-		for (i++; i < 16; i++)
-			if (m[i])
-				return -1;
-	}
-	return bits;
-}
-
 int rule_text_xt_mask_cidr(uint8_t family, const void *mask)
 {
 	if (family == NFPROTO_IPV6)
-		return mask6_cidr(mask);
+		return rule_text_expr_mask_prefix(mask, 16);
 	return mask4_cidr(((const struct in_addr *)mask)->s_addr);
 }
 
@@ -301,7 +278,7 @@ void rule_text_xt_addr_mask(struct strbuf *sb, uint8_t family, const void *av, c
 	strbuf_addc(sb, ' ');
 	if (family == NFPROTO_IPV6) {
 		rule_text_xt_addr(sb, AF_INET6, &a->in6);
-		cidr = mask6_cidr((const uint8_t *)&m->in6);
+		cidr = rule_text_expr_mask_prefix((const uint8_t *)&m->in6, 16);
 		if (cidr == -1) {
 			strbuf_addc(sb, '/');
 			rule_text_xt_addr(sb, AF_INET6, &m->in6);

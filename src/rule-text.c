@@ -35,56 +35,6 @@
 #include "rule-text.h"
 #include "rule-text-int.h"
 
-/* --- user comment (rule userdata TLV) ------------------------------------ */
-
-/* Parsed by hand so unknown TLVs (newer compat data) are skipped. */
-const uint8_t *rule_text_udata_tlv(const struct nftnl_rule *r, uint8_t type, uint8_t *tlen)
-{
-	const uint8_t *p;
-	uint32_t len = 0, off = 0;
-
-	if (!nftnl_rule_is_set(r, NFTNL_RULE_USERDATA))
-		return NULL;
-	p = nftnl_rule_get_data(r, NFTNL_RULE_USERDATA, &len);
-	while (p && off + 2 <= len) {
-		uint8_t l = p[off + 1];
-
-		if (off + 2 + l > len)
-			break;
-		if (p[off] == type) {
-			*tlen = l;
-			return p + off + 2;
-		}
-		off += 2 + l;
-	}
-	return NULL;
-}
-
-/* libnftnl's NFTNL_UDATA_RULE_COMMENT: type 0, NUL-terminated. */
-char *rule_text_udata_comment(const struct nftnl_rule *r)
-{
-	uint8_t l = 0;
-	const uint8_t *c = rule_text_udata_tlv(r, 0, &l);
-
-	if (!c || l == 0)
-		return NULL;
-	return xstrndup((const char *)c, strnlen((const char *)c, l));
-}
-
-bool rule_text_expr_all(const struct nftnl_rule *r, rule_text_expr_fn fn, void *arg,
-			struct rt_regs *rs)
-{
-	struct nftnl_expr_iter *it = nftnl_expr_iter_create(r);
-	struct nftnl_expr *e;
-	bool ok = it != NULL;
-
-	while (ok && (e = nftnl_expr_iter_next(it)) != NULL)
-		ok = fn(arg, rs, e, nftnl_expr_get_str(e, NFTNL_EXPR_NAME));
-	if (it)
-		nftnl_expr_iter_destroy(it);
-	return ok;
-}
-
 /* --- iptables words ------------------------------------------------------ */
 
 /* What `iptables -S` would print for the rule, gathered in the order
@@ -116,30 +66,13 @@ static bool is_eq_or_neq(uint32_t op)
 	return op == NFT_CMP_EQ || op == NFT_CMP_NEQ;
 }
 
-bool rule_text_iface_word(char *dst, const uint8_t *data, uint32_t len)
-{
-	if (len == 0 || len > IFNAMSIZ || dst[0])
-		return false;
-	if (data[len - 1] == '\0') {
-		memcpy(dst, data, len);
-		dst[IFNAMSIZ] = '\0';
-	} else {
-		if (len >= IFNAMSIZ)
-			return false;
-		memcpy(dst, data, len);
-		dst[len] = '+';
-		dst[len + 1] = '\0';
-	}
-	return dst[0] != '\0';
-}
-
 /* parse_ifname() + parse_invalid_iface(): "INVAL/D" is `! -o +`. */
 static bool ipsave_iface(struct ipsave_state *st, int dir, const uint8_t *data, uint32_t len,
 			 uint32_t op)
 {
 	char *dst = st->iface[dir];
 
-	if (!is_eq_or_neq(op) || !rule_text_iface_word(dst, data, len))
+	if (!is_eq_or_neq(op) || !rule_text_expr_iface_word(dst, data, len))
 		return false;
 	st->iface_inv[dir] = op == NFT_CMP_NEQ;
 	if (!st->iface_inv[dir] && !strcmp(dst, "INVAL/D")) {
@@ -454,39 +387,10 @@ static bool ipsave_range(struct ipsave_state *st, struct rt_regs *rs, const stru
 	return true;
 }
 
-int rule_text_verdict_word(struct strbuf *sb, const struct nftnl_expr *e, bool gotos,
-			   const char **chain, bool *is_goto)
-{
-	int32_t v = (int32_t)nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_VERDICT);
-
-	switch (v) {
-	case NFT_CONTINUE:
-		return 0;
-	case NF_ACCEPT:
-		strbuf_add(sb, " -j ACCEPT");
-		return 1;
-	case NF_DROP:
-		strbuf_add(sb, " -j DROP");
-		return 1;
-	case NFT_RETURN:
-		strbuf_add(sb, " -j RETURN");
-		return 1;
-	case NFT_JUMP:
-	case NFT_GOTO:
-		*chain = nftnl_expr_get_str(e, NFTNL_EXPR_IMM_CHAIN);
-		if (!*chain || (v == NFT_GOTO && !gotos))
-			return -1;
-		*is_goto = v == NFT_GOTO;
-		strbuf_addf(sb, " -%c %s", *is_goto ? 'g' : 'j', *chain);
-		return 1;
-	}
-	return -1;
-}
-
 /* A verdict: -j/-g; `continue` is left out (iptables ignores it). */
 static bool ipsave_verdict(struct ipsave_state *st, const struct nftnl_expr *e)
 {
-	int w = rule_text_verdict_word(&st->target, e, true, &st->jump, &st->is_goto);
+	int w = rule_text_expr_verdict_word(&st->target, e, true, &st->jump, &st->is_goto);
 
 	st->ntargets += w > 0;
 	return w >= 0;
@@ -705,7 +609,7 @@ static char *ipsave_render(const struct nftnl_rule *r, uint8_t family, struct ru
 		nftnl_expr_iter_destroy(it);
 	if (ok && st.ntargets <= 1) {
 		/* 1.8.0-1.8.2 comments: appended after the other matches */
-		udata = rule_text_udata_comment(r);
+		udata = rule_text_expr_comment(r);
 		if (udata) {
 			strbuf_add(&st.matches, " -m comment --comment");
 			rule_text_xt_quote(&st.matches, udata);

@@ -13,30 +13,16 @@
 #include <linux/netfilter/nf_tables.h>
 
 #include "iptop.h"
+#include "names.h"
 #include "snapshot.h"
 #include "json.h"
 #include "trace.h"
 
 const char *trace_verdict_name(int32_t v)
 {
-	switch (v) {
-	case NFT_CONTINUE: return "continue";
-	case NFT_BREAK: return "break";
-	case NFT_JUMP: return "jump";
-	case NFT_GOTO: return "goto";
-	case NFT_RETURN: return "return";
-	}
-	if (v < 0)
-		return "unknown";
-	switch (v & NF_VERDICT_MASK) {
-	case NF_DROP: return "drop";
-	case NF_ACCEPT: return "accept";
-	case NF_STOLEN: return "stolen";
-	case NF_QUEUE: return "queue";
-	case NF_REPEAT: return "repeat";
-	case NF_STOP: return "stop";
-	}
-	return "unknown";
+	const char *n = names_verdict(v < 0 ? v : (int32_t)(v & NF_VERDICT_MASK));
+
+	return n ? n : "unknown";
 }
 
 const char *trace_route_name(enum trace_route r)

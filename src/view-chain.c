@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "iptop.h"
+#include "names.h"
 #include "view.h"
 
 enum chain_sort { SORT_POS, SORT_PACKETS, SORT_BYTES, SORT_RATE, SORT_COUNT };
@@ -270,7 +271,7 @@ static void draw_policy(struct canvas *c, const struct view_stack *st, const str
 	{
 		int x = canvas_text(c, k->text, y, -1, "policy ", SLOT_LABEL, CANVAS_BOLD);
 
-		x += canvas_text(c, k->text + x, y, -1, accept ? "ACCEPT" : ch->policy == 0 ? "DROP" : "?",
+		x += canvas_text(c, k->text + x, y, -1, ch->policy == 0 || accept ? names_verdict_ipt(ch->policy) : "?",
 				 accept ? SLOT_ACCEPT : SLOT_DROP, CANVAS_BOLD);
 		if (!ch->policy_counted)
 			canvas_text(c, k->text + x, y, -1, "  (no policy counter on this chain)", SLOT_DIM, 0);

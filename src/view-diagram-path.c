@@ -17,6 +17,7 @@
 #include <linux/netfilter.h>
 
 #include "iptop.h"
+#include "names.h"
 #include "trace.h"
 #include "view.h"
 
@@ -317,7 +318,7 @@ static void caption(struct canvas *c, const struct view_stack *st, const struct 
 		if (y < end)
 			canvas_text_fit(c, x, y++, w, sb.s, SLOT_LABEL, CANVAS_BOLD);
 	} else {
-		strbuf_addf(&sb, "%s", is_drop(p->verdict) ? "DROP" : "ACCEPT");
+		strbuf_addf(&sb, "%s", names_verdict_ipt(is_drop(p->verdict) ? NF_DROP : NF_ACCEPT));
 		if (p->verdict_step >= 0 && (size_t)p->verdict_step < p->nsteps)
 			strbuf_addf(&sb, " at %s:%s", p->steps[p->verdict_step].table, p->steps[p->verdict_step].chain);
 		y = wrap_text(c, x, y, end, w, sb.s, is_drop(p->verdict) ? SLOT_DROP : SLOT_ACCEPT, CANVAS_BOLD);

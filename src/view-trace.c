@@ -24,6 +24,7 @@
 
 #include "feed.h"
 #include "iptop.h"
+#include "names.h"
 #include "trace.h"
 #include "view.h"
 
@@ -55,13 +56,7 @@ static const char *verdict_word(int32_t v)
 {
 	if (v < 0)
 		return "?";
-	switch (v & NF_VERDICT_MASK) {
-	case NF_ACCEPT: return "ACCEPT";
-	case NF_DROP: return "DROP";
-	case NF_QUEUE: return "QUEUE";
-	case NF_STOLEN: return "STOLEN";
-	}
-	return trace_verdict_name(v);
+	return (v & NF_VERDICT_MASK) < NF_REPEAT ? names_verdict_ipt(v & NF_VERDICT_MASK) : trace_verdict_name(v);
 }
 
 static int32_t step_verdict(const struct trace_step *s)
