@@ -192,7 +192,7 @@ void view_stack_push(struct view_stack *st, struct view *v);
 void view_stack_pop(struct view_stack *st);
 struct view *view_stack_top(const struct view_stack *st);
 /* Draw the whole screen (frame and the top view) into c. */
-void view_stack_draw(struct view_stack *st, struct canvas *c);
+void view_frame_draw(struct view_stack *st, struct canvas *c);
 /* Handle one event; returns REACT_* flags. */
 int view_stack_event(struct view_stack *st, const struct ui_event *ev);
 /* The model was updated. */
@@ -255,7 +255,7 @@ void view_diagram_draw_scene(struct canvas *c, const struct view_stack *st, cons
 			     struct canvas_rect body);
 /* The traced packet ctx.trace.sel on the diagram of scene s in body: boxes
  * lit in order, the dropping one red, the routing decision, the reply. */
-void view_diagram_draw_path(struct canvas *c, const struct view_stack *st, const struct scene *s,
+void view_diagram_path_draw(struct canvas *c, const struct view_stack *st, const struct scene *s,
 			    struct canvas_rect body);
 /* The selected traced packet, or NULL. */
 const struct trace_packet *view_trace_selected(const struct view_stack *st);
@@ -279,7 +279,7 @@ int view_trace_play_speed(struct view_stack *st, int dir);
  * --trace-legacy, the session not tracing them)? Then L offers to. */
 bool view_trace_legacy_untraced(const struct view_stack *st);
 /* The loop's answer to want_plan: show plan (what tracing legacy rules
- * changes, trace_legacy_plan()) in the trace view and ask y/n; y asks
+ * changes, collect_nflog_plan()) in the trace view and ask y/n; y asks
  * the loop to restart the trace with legacy rules (want_start,
  * want_legacy). */
 void view_trace_ask_legacy(struct view_stack *st, const char *plan);

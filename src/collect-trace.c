@@ -554,9 +554,9 @@ static void make_rule_text(struct trace_session *s, const struct trace_chain_def
 	s->rule_text = strbuf_steal(&sb);
 }
 
-struct trace_session *trace_start(const char *filter, int rate_per_s, char **cause)
+struct trace_session *collect_trace_start(const char *filter, int rate_per_s, char **cause)
 {
-	return trace_start_flags(filter, rate_per_s, 0, cause);
+	return collect_trace_start_flags(filter, rate_per_s, 0, cause);
 }
 
 /* Legacy tables here that this session will not trace: "filter, nat" of
@@ -598,12 +598,12 @@ static void add_notice(struct trace_session *s, const char *text)
 	s->notice = n;
 }
 
-struct trace_session *trace_start_flags(const char *filter, int rate_per_s, unsigned int flags, char **cause)
+struct trace_session *collect_trace_start_flags(const char *filter, int rate_per_s, unsigned int flags, char **cause)
 {
-	return trace_start_keep(filter, rate_per_s, flags, NULL, cause);
+	return collect_trace_start_keep(filter, rate_per_s, flags, NULL, cause);
 }
 
-struct trace_session *trace_start_keep(const char *filter, int rate_per_s, unsigned int flags,
+struct trace_session *collect_trace_start_keep(const char *filter, int rate_per_s, unsigned int flags,
 				       struct trace_state *keep, char **cause)
 {
 	struct trace_session *s = xcalloc(1, sizeof(*s));
@@ -671,14 +671,14 @@ struct trace_session *trace_start_keep(const char *filter, int rate_per_s, unsig
 	nlsock_set_rcvbuf(s->events, TRACE_RCVBUF);
 
 	/* A legacy tracer that died left nf_log bound to nfnetlink_log. */
-	if (trace_legacy_recover(&recovered) != 0)
+	if (collect_nflog_recover(&recovered) != 0)
 		add_notice(s, recovered);
 	free(recovered);
 	if (flags & TRACE_LEGACY) {
-		s->nflog = trace_nflog_start(s->events, s->filter.nfproto, cause);
+		s->nflog = collect_nflog_start(s->events, s->filter.nfproto, cause);
 		if (!s->nflog)
 			goto fail;
-		add_notice(s, trace_nflog_notice(s->nflog));
+		add_notice(s, collect_nflog_notice(s->nflog));
 	}
 
 	s->owner = nlsock_open(NETLINK_NETFILTER);
@@ -693,7 +693,7 @@ struct trace_session *trace_start_keep(const char *filter, int rate_per_s, unsig
 	make_rule_text(s, chains, nchains, rate_per_s);
 	if (keep) {
 		/* The packets of the last trace stay, numbered on. */
-		trace_state_flush(keep);
+		trace_complete_flush(keep);
 		s->st = keep;
 		s->skipped_base = trace_state_skipped(keep);
 	} else {
@@ -722,7 +722,7 @@ struct trace_session *trace_start_keep(const char *filter, int rate_per_s, unsig
 	s->buf = xmalloc(s->bufsize);
 	return s;
 fail:
-	trace_nflog_stop(s->nflog);
+	collect_nflog_stop(s->nflog);
 	nlsock_close(s->owner);
 	nlsock_close(s->events);
 	free(s->notice);
@@ -730,32 +730,32 @@ fail:
 	return NULL;
 }
 
-const char *trace_notice(const struct trace_session *s)
+const char *collect_trace_notice(const struct trace_session *s)
 {
 	return s->notice;
 }
 
-bool trace_legacy_active(const struct trace_session *s)
+bool collect_trace_legacy_active(const struct trace_session *s)
 {
 	return s->nflog != NULL;
 }
 
-const char *trace_legacy_bindings(const struct trace_session *s)
+const char *collect_trace_legacy_bindings(const struct trace_session *s)
 {
-	return trace_nflog_bindings(s->nflog);
+	return collect_nflog_bindings(s->nflog);
 }
 
-void trace_set_record(struct trace_session *s, struct record *rec)
+void collect_trace_set_record(struct trace_session *s, struct record *rec)
 {
 	s->rec = rec;
 }
 
-int trace_fd(const struct trace_session *s)
+int collect_trace_fd(const struct trace_session *s)
 {
 	return nlsock_fd(s->events);
 }
 
-int trace_read(struct trace_session *s, const struct snap_ruleset *rs)
+int collect_trace_read(struct trace_session *s, const struct snap_ruleset *rs)
 {
 	int fd = nlsock_fd(s->events), done = 0;
 
@@ -797,31 +797,31 @@ int trace_read(struct trace_session *s, const struct snap_ruleset *rs)
 		}
 	}
 	update_skipped(s, false);
-	done += trace_state_expire(s->st, 0);
+	done += trace_complete_expire(s->st, 0);
 	return done;
 }
 
-int trace_timeout_ms(const struct trace_session *s)
+int collect_trace_timeout_ms(const struct trace_session *s)
 {
 	return trace_state_timeout_ms(s->st, 0);
 }
 
-struct trace_state *trace_session_state(struct trace_session *s)
+struct trace_state *collect_trace_state(struct trace_session *s)
 {
 	return s->st;
 }
 
-uint64_t trace_lost(const struct trace_session *s)
+uint64_t collect_trace_lost(const struct trace_session *s)
 {
 	return s->lost;
 }
 
-const char *trace_rule_text(const struct trace_session *s)
+const char *collect_trace_rule_text(const struct trace_session *s)
 {
 	return s->rule_text;
 }
 
-struct trace_state *trace_session_take_state(struct trace_session *s)
+struct trace_state *collect_trace_take_state(struct trace_session *s)
 {
 	struct trace_state *st = s->st;
 
@@ -833,14 +833,14 @@ struct trace_state *trace_session_take_state(struct trace_session *s)
 	return st;
 }
 
-void trace_stop(struct trace_session *s)
+void collect_trace_stop(struct trace_session *s)
 {
 	if (!s)
 		return;
 	if (s->st)
 		update_skipped(s, true); /* the last count, before the table goes */
 	delete_table(s);
-	trace_nflog_stop(s->nflog);
+	collect_nflog_stop(s->nflog);
 	nlsock_close(s->owner);
 	nlsock_close(s->events);
 	trace_state_free(s->st);

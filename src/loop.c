@@ -1,5 +1,5 @@
 /*
- * loop.c - the dashboard's one poll() loop (ui_run): stdin, the feed's
+ * loop.c - the dashboard's one poll() loop (loop_run): stdin, the feed's
  * event fd, a timerfd for the refresh tick, a signalfd for INT, TERM
  * and HUP (blocked, so no handler ever runs; any of them ends the loop
  * and the terminal is restored) and, while tracing, the trace socket.
@@ -12,7 +12,7 @@
  * (REACT_TRACE), stops it on every way out (which restores the nf_log
  * bindings a trace of legacy rules changed), and hands the views what the
  * feed traced (live, or what a replay recorded). For L it reads what
- * tracing legacy rules would change (trace_legacy_plan) for the views to
+ * tracing legacy rules would change (collect_nflog_plan) for the views to
  * ask about. Knows no curses: the terminal is behind ui-tty.c and
  * ui-render.c.
  */
@@ -293,7 +293,7 @@ static void frame(struct loop *l)
 		canvas_resize(&l->canvas, w, h);
 		l->full = true;
 	}
-	view_stack_draw(&l->st, &l->canvas);
+	view_frame_draw(&l->st, &l->canvas);
 	ui_render_frame(l->render, &l->canvas, l->full);
 	l->full = false;
 }
@@ -319,7 +319,7 @@ static void legacy_plan(struct loop *l)
 	if (trace_filter_parse(tr->filter, &tf, &ignore) < 0)
 		tf.nfproto = 0;
 	free(ignore);
-	plan = trace_legacy_plan(tf.nfproto);
+	plan = collect_nflog_plan(tf.nfproto);
 	view_trace_ask_legacy(&l->st, plan);
 	free(plan);
 }
@@ -545,7 +545,7 @@ static int run(struct loop *l, char **cause)
 	}
 }
 
-int ui_run(struct feed *feed, const struct ui_opts *opts, char **cause)
+int loop_run(struct feed *feed, const struct ui_opts *opts, char **cause)
 {
 	struct ui_tty_opts to;
 	struct loop l;

@@ -1,6 +1,6 @@
 /*
  * main.c - command line, privilege and namespace checks, then one of:
- * the dashboard (ui_run), batch/JSON frames (batch_run), or the lab script.
+ * the dashboard (loop_run), batch/JSON frames (batch_run), or the lab script.
  * The only file that calls exit(); everything below returns errors.
  */
 #include "config.h"
@@ -521,7 +521,7 @@ int main(int argc, char **argv)
 			if (trace_filter_parse(trace, &tf, &ignore) < 0)
 				tf.nfproto = 0;
 			free(ignore);
-			plan = trace_legacy_plan(tf.nfproto);
+			plan = collect_nflog_plan(tf.nfproto);
 			fprintf(stderr, "%s", plan);
 			free(plan);
 		}
@@ -549,7 +549,7 @@ int main(int argc, char **argv)
 			}
 			snapshot_ruleset_free(probe);
 		}
-		ret = ui_run(feed, &uo, &cause) < 0 ? 1 : 0;
+		ret = loop_run(feed, &uo, &cause) < 0 ? 1 : 0;
 		if (ret)
 			fprintf(stderr, "iptop: %s\n", cause ? cause : "failed");
 	}

@@ -338,7 +338,7 @@ static void caption(struct canvas *c, const struct view_stack *st, const struct 
 	strbuf_free(&sb);
 }
 
-void view_diagram_draw_path(struct canvas *c, const struct view_stack *st, const struct scene *s,
+void view_diagram_path_draw(struct canvas *c, const struct view_stack *st, const struct scene *s,
 			    struct canvas_rect body)
 {
 	const struct trace_packet *p = view_trace_selected(st), *rep = NULL;

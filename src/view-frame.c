@@ -394,7 +394,7 @@ static bool split_view(const struct view_stack *st, const struct canvas *c)
 	       (strcmp(top->ops->name, "chain") == 0 || strcmp(top->ops->name, "trace") == 0);
 }
 
-void view_stack_draw(struct view_stack *st, struct canvas *c)
+void view_frame_draw(struct view_stack *st, struct canvas *c)
 {
 	struct view *top = view_stack_top(st);
 	struct canvas_rect body;

@@ -672,7 +672,7 @@ static void trace_draw(struct view *vv, struct canvas *c, struct canvas_rect bod
 		scene_layout_update_zoom(&v->scene, st->ctx.model->cur, view_scene_mode(&st->ctx), d.w, d.h, false);
 		canvas_set_clip(c, d.x, d.y, d.w, d.h);
 		view_diagram_draw_scene(c, st, &v->scene, d);
-		view_diagram_draw_path(c, st, &v->scene, d);
+		view_diagram_path_draw(c, st, &v->scene, d);
 		canvas_set_clip(c, body.x, body.y, body.w, body.h);
 	}
 	y = body.y + top_h;

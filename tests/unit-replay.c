@@ -495,7 +495,7 @@ static char *draw(struct canvas *c, int w, int h)
 {
 	canvas_init(c, w, h, false);
 	st.ctx.now_ns = 1000ull * 1000000000ull; /* flash messages gone */
-	view_stack_draw(&st, c);
+	view_frame_draw(&st, c);
 	return canvas_dump(c, 0);
 }
 

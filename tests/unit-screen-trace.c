@@ -111,7 +111,7 @@ struct trace_state *screen_trace_fixture(const char *name, const struct snap_rul
 		trace_feed_msg(ts, nlh, rs);
 		*last = fr.t_ns;
 	}
-	trace_state_flush(ts);
+	trace_complete_flush(ts);
 	if (rd)
 		record_reader_close(rd);
 	free(cause);
@@ -134,7 +134,7 @@ static char *draw_now(struct canvas *c, int w, int h)
 	canvas_init(c, w, h, false);
 	st.ctx.now_ns = last_ns + 1500000000ull;
 	st.ctx.flash_until = 0; /* messages gone */
-	view_stack_draw(&st, c);
+	view_frame_draw(&st, c);
 	return canvas_dump(c, 0);
 }
 

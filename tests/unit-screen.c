@@ -143,7 +143,7 @@ char *draw(struct canvas *c, int w, int h, bool ascii)
 {
 	canvas_init(c, w, h, ascii);
 	st.ctx.now_ns = LATER_NS;
-	view_stack_draw(&st, c);
+	view_frame_draw(&st, c);
 	return canvas_dump(c, 0);
 }
 
@@ -532,7 +532,7 @@ static void test_walk(void)
 	free(d);
 	st.ctx.now_ns = 0;
 	canvas_init(&c, 80, 24, false);
-	view_stack_draw(&st, &c);
+	view_frame_draw(&st, &c);
 	d = canvas_dump(&c, 0);
 	CHECK(has(d, "jumps nowhere"));
 	free(d);
