@@ -219,6 +219,16 @@ void trace_complete_path(struct trace_state *st, struct tpath *tp);
  * it lingered for it. */
 void trace_complete_link_reply(struct trace_state *st, struct tpath *tp);
 
+/* ---- the filter as nf_tables expressions (collect-trace-rule.c) ---- */
+
+struct nftnl_rule;
+/* Packets over rate per second: counted, and they leave iptop's chain
+ * unmarked. reply: match the replies of the filter's connections (by the
+ * original tuple) rather than the headers seen at hook. */
+void collect_trace_rule_skip(struct nftnl_rule *r, const struct trace_filter *f, int hook, bool reply, int rate);
+/* The marking rule: the same matches, nftrace set 1. */
+void collect_trace_rule_mark(struct nftnl_rule *r, const struct trace_filter *f, int hook, bool reply);
+
 /* ---- conntrack lookups for traced packets (collect-trace-ct.c) ---- */
 
 struct collect_trace_ct;
