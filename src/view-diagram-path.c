@@ -16,6 +16,7 @@
 
 #include <linux/netfilter.h>
 
+#include "feed.h"
 #include "iptop.h"
 #include "trace.h"
 #include "view.h"
@@ -348,7 +349,7 @@ void view_diagram_path_draw(struct canvas *c, const struct view_stack *st, const
 	if (!p || !s->nitems)
 		return;
 	if (p->reply)
-		rep = trace_state_find(st->ctx.trace.state, p->reply);
+		rep = trace_state_find(st->ctx.trace.feed->state, p->reply);
 	memset(&l, 0, sizeof(l));
 	compute(&l, st, s, p, rep);
 	if (s->style != SCENE_LIST) {
