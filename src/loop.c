@@ -140,7 +140,7 @@ static bool fast_want(const struct snap_chain *ch, void *arg)
 	for (i = 0; i < st->n; i++) {
 		struct view *v = st->v[i];
 
-		if (v->ops->wants && strcmp(v->ops->name, "chains") != 0 && v->ops->wants(v, ch))
+		if (v->ops->wants && v->ops != &view_chains_ops && v->ops->wants(v, ch))
 			return true;
 	}
 	return false;
