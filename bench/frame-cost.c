@@ -6,7 +6,7 @@
  * frames and prints, per phase, the median and 95th percentile in µs:
  *
  *   tick    model_update + view_stack_tick (a new snapshot's numbers)
- *   draw    view_stack_draw into the canvas (frame, status line, view)
+ *   draw    view_frame_draw into the canvas (frame, status line, view)
  *   render  ui_render_frame: diff against the last frame, curses, doupdate
  *   full    ui_render_frame with a full repaint (Ctrl-L, resize; worst case)
  *
@@ -265,7 +265,7 @@ static void run_screen(const char *name, bool tick, bool event)
 		st.ctx.now_ns = clock_ns;
 		st.ctx.now_wall = 1.7e9 + (double)clock_ns / 1e9;
 		c0 = cpu_us();
-		view_stack_draw(&st, &canvas);
+		view_frame_draw(&st, &canvas);
 		c1 = cpu_us();
 		t[PH_DRAW][i] = c1 - c0;
 		ui_render_frame(render, &canvas, false);

@@ -103,7 +103,7 @@ static void read_frames(const char *path)
 		free(cause);
 	}
 	if (st) {
-		trace_state_flush(st);
+		trace_complete_flush(st);
 		trace_state_free(st);
 	}
 	ct_table_free(&ct);

@@ -129,11 +129,11 @@ static void feed_all(const uint8_t *data, size_t size, const struct snap_ruleset
 	for (nlh = fuzz_msg_first(data, size, &left); nlh; nlh = fuzz_msg_next(nlh, &left)) {
 		now += 1000 + (uint64_t)(nlh->nlmsg_seq & 0x3ff) * 1000000ull;
 		trace_state_set_clock(st, now);
-		print_last(st, trace_state_expire(st, now), &sb);
+		print_last(st, trace_complete_expire(st, now), &sb);
 		print_last(st, trace_feed_msg(st, nlh, rs), &sb);
 		trace_state_timeout_ms(st, now);
 	}
-	print_last(st, trace_state_flush(st), &sb);
+	print_last(st, trace_complete_flush(st), &sb);
 	for (id = 1; id < 4; id++)
 		trace_state_find(st, id);
 	trace_state_total(st);

@@ -122,7 +122,7 @@ struct record *feed_record(struct feed *f);
 
 /*
  * Tracing. Live: feed_trace_start() stops any trace running and starts
- * one in the feed's namespace (trace_start(): iptop's own owned table;
+ * one in the feed's namespace (collect_trace_start(): iptop's own owned table;
  * -1 with *cause when it cannot), recorded when the feed records; poll
  * feed_trace_fd() and call feed_trace_read() when it is readable and at
  * feed_trace_timeout_ms() (the number of packets completed, -1 with errno
@@ -130,7 +130,7 @@ struct record *feed_record(struct feed *f);
  * recorded packets arrive with the snapshots (ops->snapshot) around them.
  */
 int feed_trace_start(struct feed *f, const char *filter, int rate, char **cause);
-/* The same with trace_start_flags() flags (TRACE_LEGACY); feed_trace_start
+/* The same with collect_trace_start_flags() flags (TRACE_LEGACY); feed_trace_start
  * uses the feed's trace_flags. */
 int feed_trace_start_flags(struct feed *f, const char *filter, int rate, unsigned int flags, char **cause);
 void feed_trace_stop(struct feed *f);

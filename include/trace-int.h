@@ -53,7 +53,7 @@ int trace_event_parse(const struct nlmsghdr *nlh, struct trace_event *ev);
 void trace_event_hdr(const struct trace_event *ev, struct trace_hdr *h);
 /* The same from the network header alone (nh points at the IP header,
  * the transport header is found after it): nfnetlink_log's payload. */
-void trace_hdr_from_packet(const uint8_t *nh, size_t len, struct trace_hdr *h);
+void trace_event_hdr_from_packet(const uint8_t *nh, size_t len, struct trace_hdr *h);
 
 #define TRACE_NFLOG_PREFIX_MAX 128   /* NF_LOG_PREFIXLEN */
 #define TRACE_XT_NAME_MAX 32         /* XT_TABLE_MAXNAMELEN, XT_EXTENSION_MAXNAMELEN */
@@ -177,6 +177,8 @@ static inline int32_t trace_step_final(const struct trace_step *s)
 /* trace-state.c */
 /* The time of the messages being fed: the set clock, or the monotonic one. */
 uint64_t trace_state_now(const struct trace_state *st);
+/* When open path tp completes unless an event comes: settled or done lingering. */
+uint64_t trace_state_deadline(const struct tpath *tp);
 /* Take open path idx out of st and its packet into the ring (the oldest
  * completed one makes room); counts it as completed. */
 void trace_state_retire(struct trace_state *st, size_t idx);
@@ -203,7 +205,9 @@ bool trace_path_more_chains(const struct trace_state *st, const struct tpath *tp
 int trace_path_fed(struct trace_state *st, struct tpath *tp, uint64_t now);
 
 /* trace-path-legacy.c */
-/* Feed an NFULNL_MSG_PACKET: trace_feed_msg()'s result. */
+/* Feed an NFT_MSG_TRACE (trace-path.c) or an NFULNL_MSG_PACKET
+ * (trace-path-legacy.c): trace_feed_msg()'s result. */
+int trace_path_feed(struct trace_state *st, const struct nlmsghdr *nlh, const struct snap_ruleset *rs);
 int trace_path_legacy_feed(struct trace_state *st, const struct nlmsghdr *nlh, const struct snap_ruleset *rs);
 
 /* trace-complete.c */
@@ -214,6 +218,16 @@ void trace_complete_path(struct trace_state *st, struct tpath *tp);
 /* A reply (ct direction 1): link it with its original, which completes if
  * it lingered for it. */
 void trace_complete_link_reply(struct trace_state *st, struct tpath *tp);
+
+/* ---- the filter as nf_tables expressions (collect-trace-rule.c) ---- */
+
+struct nftnl_rule;
+/* Packets over rate per second: counted, and they leave iptop's chain
+ * unmarked. reply: match the replies of the filter's connections (by the
+ * original tuple) rather than the headers seen at hook. */
+void collect_trace_rule_skip(struct nftnl_rule *r, const struct trace_filter *f, int hook, bool reply, int rate);
+/* The marking rule: the same matches, nftrace set 1. */
+void collect_trace_rule_mark(struct nftnl_rule *r, const struct trace_filter *f, int hook, bool reply);
 
 /* ---- conntrack lookups for traced packets (collect-trace-ct.c) ---- */
 
@@ -234,12 +248,12 @@ struct trace_nflog;
 /* Save nf_log.2/.10 (nfproto 0 both, or the one family) in the state
  * file, bind group 0 on sock (which must outlive the session), set them
  * to nfnetlink_log. NULL with *cause. */
-struct trace_nflog *trace_nflog_start(struct nlsock *sock, uint8_t nfproto, char **cause);
+struct trace_nflog *collect_nflog_start(struct nlsock *sock, uint8_t nfproto, char **cause);
 /* Lines for the user (what was restored or changed), or NULL. */
-const char *trace_nflog_notice(const struct trace_nflog *t);
+const char *collect_nflog_notice(const struct trace_nflog *t);
 /* The bindings it holds, for a status line: "nf_log.2, nf_log.10". */
-const char *trace_nflog_bindings(const struct trace_nflog *t);
+const char *collect_nflog_bindings(const struct trace_nflog *t);
 /* Restore the bindings, unbind, remove the state file. NULL is fine. */
-void trace_nflog_stop(struct trace_nflog *t);
+void collect_nflog_stop(struct trace_nflog *t);
 
 #endif

@@ -247,9 +247,9 @@ const char *trace_state_notice(const struct trace_state *st);
 int trace_feed_msg(struct trace_state *st, const struct nlmsghdr *nlh, const struct snap_ruleset *rs);
 /* Complete packets quiet for longer than the settle time (200 ms) at
  * now_ns (0: clock). Returns the number completed. */
-int trace_state_expire(struct trace_state *st, uint64_t now_ns);
+int trace_complete_expire(struct trace_state *st, uint64_t now_ns);
 /* Complete every open packet (end of input). */
-int trace_state_flush(struct trace_state *st);
+int trace_complete_flush(struct trace_state *st);
 /* ms until the next open packet would expire; -1 if none open. */
 int trace_state_timeout_ms(const struct trace_state *st, uint64_t now_ns);
 
@@ -327,7 +327,7 @@ const char *trace_route_name(enum trace_route r);
 
 struct trace_session;
 
-/* trace_start_flags: also trace iptables-legacy rules (see below). */
+/* collect_trace_start_flags: also trace iptables-legacy rules (see below). */
 #define TRACE_LEGACY 1u
 /* A filter on addresses or ports also traces the replies of the
  * connections it matched (by their conntrack original tuple); these trace
@@ -345,7 +345,7 @@ struct trace_session;
  * stops. For a confirmation before TRACE_LEGACY (stderr in batch mode, L
  * in the dashboard's trace view).
  */
-char *trace_legacy_plan(uint8_t nfproto);
+char *collect_nflog_plan(uint8_t nfproto);
 /*
  * An iptop that traced legacy rules and died without restoring nf_log
  * (SIGKILL, a crash) left its saved values in /run/iptop/nflog-*.state:
@@ -354,7 +354,7 @@ char *trace_legacy_plan(uint8_t nfproto);
  * (allocated) saying what was restored, 0 if there was nothing to do, -1
  * with *msg on failure. Called by trace_start; cheap.
  */
-int trace_legacy_recover(char **msg);
+int collect_nflog_recover(char **msg);
 
 /*
  * Start tracing in the current network namespace: parse filter, join
@@ -365,55 +365,55 @@ int trace_legacy_recover(char **msg);
  * *cause on failure ("trace filter: ...", "tracing needs CAP_NET_ADMIN",
  * "packet tracing unavailable on this kernel: ...").
  */
-struct trace_session *trace_start(const char *filter, int rate_per_s, char **cause);
+struct trace_session *collect_trace_start(const char *filter, int rate_per_s, char **cause);
 /*
  * The same with flags. TRACE_LEGACY: before the table goes in, save the
  * namespace's nf_log bindings for the filter's families (state file
  * under /run/iptop, locked while running), bind the event socket to
  * nfnetlink_log group 0 (where nf_log_trace() sends legacy "TRACE:" lines
  * when nf_log is nfnetlink_log) and set the bindings to nfnetlink_log;
- * trace_stop() restores them. The same socket carries both kinds of
+ * collect_trace_stop() restores them. The same socket carries both kinds of
  * message, so they arrive in the order the kernel produced them. Errors:
  * "legacy tracing is already running in this network namespace ...",
  * "nfnetlink_log group 0 is in use ...", "cannot set
  * net.netfilter.nf_log.2: ...".
  */
-struct trace_session *trace_start_flags(const char *filter, int rate_per_s, unsigned int flags, char **cause);
+struct trace_session *collect_trace_start_flags(const char *filter, int rate_per_s, unsigned int flags, char **cause);
 /* The same, going on with the packets of a state taken from an earlier
- * session (trace_session_take_state; its open packets complete, numbers
+ * session (collect_trace_take_state; its open packets complete, numbers
  * go on). On success the session owns keep; on failure the caller still
  * does. keep NULL: a new state. */
-struct trace_session *trace_start_keep(const char *filter, int rate_per_s, unsigned int flags,
+struct trace_session *collect_trace_start_keep(const char *filter, int rate_per_s, unsigned int flags,
 				       struct trace_state *keep, char **cause);
 /* Take the state out of a session (before trace_stop), to hand it to the
  * next one. */
-struct trace_state *trace_session_take_state(struct trace_session *s);
+struct trace_state *collect_trace_take_state(struct trace_session *s);
 /* What happened at start the user should know (a recovered nf_log from a
  * crashed iptop; the nf_log values changed; legacy tables here are not
  * traced), one line each, or NULL. Also trace_state_notice(). */
-const char *trace_notice(const struct trace_session *s);
+const char *collect_trace_notice(const struct trace_session *s);
 /* TRACE_LEGACY is active. */
-bool trace_legacy_active(const struct trace_session *s);
+bool collect_trace_legacy_active(const struct trace_session *s);
 /* TRACE_LEGACY: the nf_log bindings the session holds ("nf_log.2,
  * nf_log.10"); NULL without it. */
-const char *trace_legacy_bindings(const struct trace_session *s);
+const char *collect_trace_legacy_bindings(const struct trace_session *s);
 /* Record every trace message read as REC_TRACE frames (rec not owned). */
-void trace_set_record(struct trace_session *s, struct record *rec);
+void collect_trace_set_record(struct trace_session *s, struct record *rec);
 /* fd to poll for trace events. */
-int trace_fd(const struct trace_session *s);
+int collect_trace_fd(const struct trace_session *s);
 /* Read what is pending (never blocks), feed it, complete quiet packets.
- * Call when trace_fd is readable and at trace_timeout_ms. Returns the
+ * Call when collect_trace_fd is readable and at collect_trace_timeout_ms. Returns the
  * number of packets completed by this call, or -1 with errno on a socket
- * error. Lost events (ENOBUFS) are counted in trace_lost(). */
-int trace_read(struct trace_session *s, const struct snap_ruleset *rs);
+ * error. Lost events (ENOBUFS) are counted in collect_trace_lost(). */
+int collect_trace_read(struct trace_session *s, const struct snap_ruleset *rs);
 /* Poll timeout for the loop: ms until an open packet settles, -1 none. */
-int trace_timeout_ms(const struct trace_session *s);
-struct trace_state *trace_session_state(struct trace_session *s);
+int collect_trace_timeout_ms(const struct trace_session *s);
+struct trace_state *collect_trace_state(struct trace_session *s);
 /* Times the socket overflowed (events lost). */
-uint64_t trace_lost(const struct trace_session *s);
+uint64_t collect_trace_lost(const struct trace_session *s);
 /* The compiled rule in nft words, for a status line. */
-const char *trace_rule_text(const struct trace_session *s);
+const char *collect_trace_rule_text(const struct trace_session *s);
 /* Delete the table, close the sockets, free everything. */
-void trace_stop(struct trace_session *s);
+void collect_trace_stop(struct trace_session *s);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * ui.h - the dashboard: the entry point main.c calls (ui_run), themes,
+ * ui.h - the dashboard: the entry point main.c calls (loop_run), themes,
  * the keymap, and the terminal side (tty input, rendering the canvas).
  * Declarations only; nothing here pulls in curses, which only src/ui-*.c
  * include. Also the synthetic --demo feed.
@@ -32,7 +32,7 @@ struct ui_opts {
 
 /* Run the dashboard on feed until the user quits or INT/TERM/HUP arrives.
  * Does not close the feed. 0 ok, -1 with *cause (allocated). */
-int ui_run(struct feed *feed, const struct ui_opts *opts, char **cause);
+int loop_run(struct feed *feed, const struct ui_opts *opts, char **cause);
 /* Load and validate a theme name or path without a terminal: for --theme
  * errors before curses starts. */
 int ui_theme_check(const char *name_or_path, char **cause);

@@ -34,11 +34,29 @@ enum react {
 	REACT_THEME = 16,       /* ctx.theme_name changed: load and apply it */
 	REACT_QUIT = 32,
 	REACT_PASS = 64,        /* the view did not handle it: the stack may */
-	REACT_TRACE = 128,      /* ctx.trace.want_start / want_stop: the loop acts */
+	REACT_ACT = 128,        /* the view returned an action (view_stack_act): the loop does it */
 	REACT_STEP = 256,       /* one snapshot even while paused (step a replay) */
-	REACT_SEEK = 512,       /* ctx.replay.want_seek: the loop moves the replay */
-	REACT_MARK = 1024,      /* ctx.replay.want_mark: the loop records a chapter mark */
-	REACT_OBSERVE = 2048,   /* ctx.want_observe: the loop installs or removes the observation table */
+};
+
+/* What a view asks of the loop beyond drawing: things only the loop can do
+ * (it owns the feed, the trace session and the recording). A view returns
+ * one with view_stack_act(); the loop takes it after the event and does it
+ * in one place (loop.c loop_act). */
+enum view_act_kind {
+	VIEW_ACT_NONE,
+	VIEW_ACT_TRACE_START,    /* text: the filter; on: legacy rules too (TRACE_LEGACY) */
+	VIEW_ACT_TRACE_STOP,
+	VIEW_ACT_TRACE_PLAN,     /* L: the loop hands view_trace_ask_legacy() the plan */
+	VIEW_ACT_OBSERVE,        /* on: install the observation table, or remove it */
+	VIEW_ACT_SEEK,           /* seek: snapshots played, wanted (1: the first) */
+	VIEW_ACT_MARK,           /* text: a chapter mark to record */
+};
+
+struct view_act {
+	enum view_act_kind kind;
+	bool on;
+	size_t seek;
+	char text[128];
 };
 
 struct view;
@@ -50,6 +68,7 @@ struct explain;
 struct route_result;
 struct trace_packet;
 struct trace_state;
+struct feed_trace;
 
 enum view_prompt {
 	VIEW_PROMPT_FILTER,      /* the top view's filter, live as it is typed */
@@ -61,31 +80,28 @@ enum view_prompt {
 struct feed_replay_pos;
 
 /* A replay of a file as the views see it (the loop fills it in after each
- * snapshot): they ask it to move with REACT_SEEK. While recording, M asks
- * for a chapter mark with REACT_MARK. */
+ * snapshot): they ask it to move with VIEW_ACT_SEEK. While recording, M
+ * asks for a chapter mark with VIEW_ACT_MARK. */
 struct view_replay {
 	const struct feed_replay_pos *pos;  /* NULL: not a replay of a file */
 	bool ended;              /* the recording has no more snapshots */
-	size_t want_seek;        /* REACT_SEEK: snapshots played, wanted (1: the first) */
 	bool recording;          /* live, recording to a file: M marks chapters */
 	unsigned marks;          /* chapter marks recorded so far */
-	char want_mark[96];      /* REACT_MARK: the mark's text */
 };
 
-/* Tracing as the views see it: the loop owns the session (collect-trace)
- * and fills this in; views ask it to start or stop with REACT_TRACE. */
+/* Tracing as the views see it: the loop owns the session (the feed's
+ * collect-trace) and the views read it through feed, which points at the
+ * feed's trace (its packets, filter, counts: feed.h struct feed_trace),
+ * never copied. They ask for a start or a stop with a view action
+ * (VIEW_ACT_TRACE_START, VIEW_ACT_TRACE_STOP). */
 struct view_trace {
 	bool live;               /* the feed is a live namespace: tracing can run */
 	bool replay;             /* a recording: it shows what was traced while recording */
-	bool recorded;           /* replay: the recording holds traced packets */
-	bool active;             /* a session runs (replay: ran at this point of the recording) */
-	struct trace_state *state;   /* its packets (NULL: none) */
-	char filter[128];        /* the filter of the running or last session */
-	char rule[192];          /* what the kernel matches, in nft words */
+	const struct feed_trace *feed; /* the feed's trace (never NULL: view_stack_init
+	                          * points it at an empty one until the loop sets it) */
+	const void *sel_set;     /* the set of packets sel is in: feed->state as of the
+	                          * last view_trace_follow (only compared, never read) */
 	char error[192];         /* why the last start failed, or "" */
-	uint64_t lost;           /* overflows (events lost) */
-	uint64_t skipped;        /* matched but not traced (rate limit) */
-	uint64_t clock_ns;       /* now on the packets' clock (a replay's), 0: ctx.now_ns */
 	uint64_t sel;            /* the packet drawn on the diagram, 0: none */
 	int step;                /* its path lit up to this step, -1: all of it */
 	bool playing;            /* p: step on by itself, one hop per play_ms */
@@ -93,13 +109,7 @@ struct view_trace {
 	int play_ms;             /* a hop's time (0: the default) */
 	uint64_t play_next_ns;   /* when the next hop shows (ctx.now_ns's clock) */
 	bool legacy_opt;         /* --trace-legacy: every trace covers legacy rules */
-	char legacy[32];         /* the session traces legacy rules: the nf_log bindings
-	                          * it holds until it stops ("nf_log.2"); "": it does not */
 	char *plan;              /* L: what legacy tracing changes, asked about (owned) */
-	bool want_start, want_stop;  /* requests (with REACT_TRACE) */
-	bool want_legacy;        /* with want_start: legacy rules too (TRACE_LEGACY) */
-	bool want_plan;          /* L: the loop hands view_trace_ask_legacy() the plan */
-	char want_filter[128];
 };
 
 /* What every view may read (and the few things the global keys change). */
@@ -137,7 +147,6 @@ struct view_ctx {
 	bool own;                /* i: iptop's own tables (iptop_trace) shown, dim */
 	bool observe_live;       /* the feed can observe hooks (live) */
 	bool observing;          /* iptop_observe is installed (the loop keeps it true) */
-	bool want_observe;       /* with REACT_OBSERVE: install (true) or remove it */
 	struct view_replay replay;
 	/* z: each flow's counters as of the baseline (view-flows.c owns them):
 	 * the flows views show what was counted since, K drops them. */
@@ -191,6 +200,7 @@ struct view_stack {
 	struct view *v[VIEW_STACK_MAX];
 	size_t n;
 	struct view_ctx ctx;
+	struct view_act act;     /* the action the last event returned (with REACT_ACT) */
 };
 
 void view_stack_init(struct view_stack *st, struct model *m, const char *netns_label, const char *backend,
@@ -200,9 +210,12 @@ void view_stack_push(struct view_stack *st, struct view *v);
 void view_stack_pop(struct view_stack *st);
 struct view *view_stack_top(const struct view_stack *st);
 /* Draw the whole screen (frame and the top view) into c. */
-void view_stack_draw(struct view_stack *st, struct canvas *c);
-/* Handle one event; returns REACT_* flags. */
+void view_frame_draw(struct view_stack *st, struct canvas *c);
+/* Handle one event; returns REACT_* flags (REACT_ACT: st->act says what). */
 int view_stack_event(struct view_stack *st, const struct ui_event *ev);
+/* A view's return value for an action: act is kept in st->act for the
+ * loop; returns REACT_ACT | REACT_REDRAW. */
+int view_stack_act(struct view_stack *st, const struct view_act *act);
 /* The model was updated. */
 void view_stack_tick(struct view_stack *st);
 /* Keymap context for the next key. */
@@ -273,17 +286,16 @@ void view_diagram_draw_scene(struct canvas *c, const struct view_stack *st, cons
 			     struct canvas_rect body);
 /* The traced packet ctx.trace.sel on the diagram of scene s in body: boxes
  * lit in order, the dropping one red, the routing decision, the reply. */
-void view_diagram_draw_path(struct canvas *c, const struct view_stack *st, const struct scene *s,
+void view_diagram_path_draw(struct canvas *c, const struct view_stack *st, const struct scene *s,
 			    struct canvas_rect body);
 /* The selected traced packet, or NULL. */
 const struct trace_packet *view_trace_selected(const struct view_stack *st);
+/* The feed's trace may hold a new set of packets (a trace started or
+ * stopped, a replay moved): a selection that pointed into the old set is
+ * dropped. The loop calls it whenever the feed's trace may have changed. */
+void view_trace_follow(struct view_trace *tr);
 /* Step the selected packet's path by dir (-1 back, 1 on; before the
  * first step: the whole path). */
-struct feed_trace;
-/* Take the feed's trace (live session or replay) into the view state. A
- * new set of packets loses the selection that pointed into the old one. */
-void view_trace_sync(struct view_trace *tr, const struct feed_trace *ft);
-
 int view_trace_step(struct view_stack *st, int dir);
 /* p: play the selected packet hop by hop, then its reply (or stop). */
 int view_trace_play(struct view_stack *st);
@@ -296,10 +308,14 @@ int view_trace_play_speed(struct view_stack *st, int dir);
 /* Are there iptables-legacy chains this trace does not follow (live, no
  * --trace-legacy, the session not tracing them)? Then L offers to. */
 bool view_trace_legacy_untraced(const struct view_stack *st);
-/* The loop's answer to want_plan: show plan (what tracing legacy rules
- * changes, trace_legacy_plan()) in the trace view and ask y/n; y asks
- * the loop to restart the trace with legacy rules (want_start,
- * want_legacy). */
+/* view-trace-keys.c: t, T, L and x from any view (REACT_NONE: not one
+ * of them), and the y/n answer to L's question. */
+int view_trace_keys_global(struct view_stack *st, enum ui_action a);
+int view_trace_keys_legacy(struct view_stack *st, const struct ui_event *ev);
+/* The loop's answer to VIEW_ACT_TRACE_PLAN: show plan (what tracing
+ * legacy rules changes, collect_nflog_plan()) in the trace view and ask
+ * y/n; y asks the loop to restart the trace with legacy rules
+ * (VIEW_ACT_TRACE_START, on). */
 void view_trace_ask_legacy(struct view_stack *st, const char *plan);
 
 

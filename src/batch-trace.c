@@ -267,7 +267,7 @@ static int run_live(struct feed *feed, const char *filter, int rate, struct prin
 			break;
 	}
 	if (pr->want <= 0 || pr->printed < pr->want) {
-		trace_state_flush(ft->state);
+		trace_complete_flush(ft->state);
 		print_new(pr, ft->state, true);
 	}
 	feed_trace_stop(feed); /* reads the rate-limit count a last time */

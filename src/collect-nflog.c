@@ -13,7 +13,7 @@
  * The saved values also go to /run/iptop/nflog-<netns cookie>.state,
  * flock()ed while the session lives: an iptop killed with SIGKILL leaves
  * the file unlocked, and the next start in that namespace restores the
- * bindings from it (trace_legacy_recover). The group 0 binding itself
+ * bindings from it (collect_nflog_recover). The group 0 binding itself
  * needs no such care: the kernel drops it when the socket closes.
  *
  * Never touches rules, and no other namespace than the current one.
@@ -274,7 +274,7 @@ static int restore_saved(int fd, unsigned long long ino, struct strbuf *msg)
 	return failed ? -1 : done;
 }
 
-int trace_legacy_recover(char **msg)
+int collect_nflog_recover(char **msg)
 {
 	unsigned long long ino;
 	char *path = state_path(&ino);
@@ -396,7 +396,7 @@ static void pfs_init(struct trace_nflog *t, uint8_t nfproto)
 	}
 }
 
-char *trace_legacy_plan(uint8_t nfproto)
+char *collect_nflog_plan(uint8_t nfproto)
 {
 	struct trace_nflog t;
 	struct strbuf sb;
@@ -440,7 +440,7 @@ char *trace_legacy_plan(uint8_t nfproto)
 	return strbuf_steal(&sb);
 }
 
-struct trace_nflog *trace_nflog_start(struct nlsock *sock, uint8_t nfproto, char **cause)
+struct trace_nflog *collect_nflog_start(struct nlsock *sock, uint8_t nfproto, char **cause)
 {
 	struct trace_nflog *t = xcalloc(1, sizeof(*t));
 	unsigned long long ino;
@@ -540,17 +540,17 @@ fail:
 	return NULL;
 }
 
-const char *trace_nflog_notice(const struct trace_nflog *t)
+const char *collect_nflog_notice(const struct trace_nflog *t)
 {
 	return t ? t->notice : NULL;
 }
 
-const char *trace_nflog_bindings(const struct trace_nflog *t)
+const char *collect_nflog_bindings(const struct trace_nflog *t)
 {
 	return t ? t->bindings : NULL;
 }
 
-void trace_nflog_stop(struct trace_nflog *t)
+void collect_nflog_stop(struct trace_nflog *t)
 {
 	size_t i;
 

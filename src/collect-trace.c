@@ -16,8 +16,9 @@
  * "TRACE:" lines nfnetlink_log sends for iptables-legacy rules (the
  * nf_log binding and its restore are collect-nflog.c's).
  *
- * Does not parse events itself (trace-path.c does, for live and replay
- * alike) and knows no screen.
+ * The filter's nf_tables expressions are collect-trace-rule.c's. Does not
+ * parse events itself (trace-feed.c does, for live and replay alike) and
+ * knows no screen.
  */
 #include "config.h"
 
@@ -73,245 +74,6 @@ struct trace_session {
 	size_t bufsize;
 };
 
-/* ---- expressions --------------------------------------------------------- */
-
-static void add_payload(struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("payload");
-
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, base);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, offset);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
-	nftnl_rule_add_expr(r, e);
-}
-
-static void add_bitwise_mask(struct nftnl_rule *r, const uint8_t *mask, uint32_t len)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("bitwise");
-	uint8_t zero[16] = { 0 };
-
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, len);
-	nftnl_expr_set_data(e, NFTNL_EXPR_BITWISE_MASK, mask, len);
-	nftnl_expr_set_data(e, NFTNL_EXPR_BITWISE_XOR, zero, len);
-	nftnl_rule_add_expr(r, e);
-}
-
-static void add_range(struct nftnl_rule *r, bool neq, uint16_t lo, uint16_t hi)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("range");
-	uint16_t from = htons(lo), to = htons(hi);
-
-	nftnl_expr_set_u32(e, NFTNL_EXPR_RANGE_SREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_RANGE_OP, neq ? NFT_RANGE_NEQ : NFT_RANGE_EQ);
-	nftnl_expr_set_data(e, NFTNL_EXPR_RANGE_FROM_DATA, &from, sizeof(from));
-	nftnl_expr_set_data(e, NFTNL_EXPR_RANGE_TO_DATA, &to, sizeof(to));
-	nftnl_rule_add_expr(r, e);
-}
-
-static void add_ifname(struct nftnl_rule *r, uint32_t key, const struct trace_ifname *i)
-{
-	size_t n = strlen(i->name);
-
-	if (i->wildcard && n == 0)
-		return; /* "+" matches every name */
-	nlbatch_add_meta(r, key);
-	/* Exact: compare the NUL too; "eth+": only the prefix (as iptables-nft). */
-	nlbatch_add_cmp(r, i->inv, i->name, (uint32_t)(i->wildcard ? n : n + 1));
-}
-
-static void add_ct_load(struct nftnl_rule *r, uint32_t key, bool with_dir)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("ct");
-
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, key);
-	if (with_dir)
-		nftnl_expr_set_u8(e, NFTNL_EXPR_CT_DIR, 0 /* IP_CT_DIR_ORIGINAL */);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
-	nftnl_rule_add_expr(r, e);
-}
-
-static void add_nfproto(struct nftnl_rule *r, uint8_t nfproto)
-{
-	nlbatch_add_meta(r, NFT_META_NFPROTO);
-	nlbatch_add_cmp(r, false, &nfproto, 1);
-}
-
-/* Compare the address in reg 1 with a (its prefix). */
-static void add_addr_cmp(struct nftnl_rule *r, const struct trace_addr *a)
-{
-	uint32_t len = a->nfproto == NFPROTO_IPV4 ? 4 : 16;
-	uint8_t mask[16] = { 0 };
-	uint32_t i;
-
-	if (a->plen < len * 8) {
-		for (i = 0; i < a->plen; i++)
-			mask[i / 8] |= (uint8_t)(0x80 >> (i % 8));
-		add_bitwise_mask(r, mask, len);
-	}
-	nlbatch_add_cmp(r, a->inv, a->addr, len);
-}
-
-/* Compare the port in reg 1 with p. */
-static void add_ports_cmp(struct nftnl_rule *r, const struct trace_ports *p)
-{
-	if (p->lo == p->hi) {
-		uint16_t v = htons(p->lo);
-
-		nlbatch_add_cmp(r, p->inv, &v, sizeof(v));
-	} else {
-		add_range(r, p->inv, p->lo, p->hi);
-	}
-}
-
-/* Load an address: from the packet's header, or (ct) from its
- * connection's original tuple (`ct original ip saddr`). */
-static void load_addr(struct nftnl_rule *r, uint8_t nfproto, bool src, bool ct)
-{
-	bool v4 = nfproto == NFPROTO_IPV4;
-
-	if (ct)
-		add_ct_load(r, v4 ? (src ? NFT_CT_SRC_IP : NFT_CT_DST_IP) : (src ? NFT_CT_SRC_IP6 : NFT_CT_DST_IP6),
-			    true);
-	else
-		add_payload(r, NFT_PAYLOAD_NETWORK_HEADER, v4 ? (src ? 12 : 16) : (src ? 8 : 24), v4 ? 4 : 16);
-}
-
-static void load_port(struct nftnl_rule *r, bool src, bool ct)
-{
-	if (ct)
-		add_ct_load(r, src ? NFT_CT_PROTO_SRC : NFT_CT_PROTO_DST, true);
-	else
-		add_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, src ? 0 : 2, 2);
-}
-
-/* Protocol, addresses and ports: of the packet, or (ct) of the
- * connection's original tuple. */
-static void add_tuple_matches(struct nftnl_rule *r, const struct trace_filter *f, bool ct)
-{
-	if (f->proto_set) {
-		uint8_t v = f->proto;
-
-		if (ct)
-			add_ct_load(r, NFT_CT_PROTOCOL, true);
-		else
-			nlbatch_add_meta(r, NFT_META_L4PROTO);
-		nlbatch_add_cmp(r, f->proto_inv, &v, 1);
-	}
-	if (f->src.set) {
-		load_addr(r, f->src.nfproto, true, ct);
-		add_addr_cmp(r, &f->src);
-	}
-	if (f->dst.set) {
-		load_addr(r, f->dst.nfproto, false, ct);
-		add_addr_cmp(r, &f->dst);
-	}
-	if (f->sport.set) {
-		load_port(r, true, ct);
-		add_ports_cmp(r, &f->sport);
-	}
-	if (f->dport.set) {
-		load_port(r, false, ct);
-		add_ports_cmp(r, &f->dport);
-	}
-}
-
-/* The filter's matches on the packet's headers (a marking chain). */
-static void add_header_matches(struct nftnl_rule *r, const struct trace_filter *f, int hook)
-{
-	if (f->nfproto)
-		add_nfproto(r, f->nfproto);
-	if (f->iif.set && hook != NF_INET_LOCAL_OUT)
-		add_ifname(r, NFT_META_IIFNAME, &f->iif);
-	if (f->oif.set && hook != NF_INET_PRE_ROUTING)
-		add_ifname(r, NFT_META_OIFNAME, &f->oif);
-	add_tuple_matches(r, f, false);
-	if (f->icmp_type_set) {
-		uint8_t t = f->icmp_type, c = (uint8_t)f->icmp_code;
-
-		add_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
-		nlbatch_add_cmp(r, f->icmp_type_inv, &t, 1);
-		if (f->icmp_code >= 0) {
-			add_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 1, 1);
-			nlbatch_add_cmp(r, false, &c, 1);
-		}
-	}
-}
-
-/* The filter's matches on the connection a reply belongs to: its original
- * tuple (protocol, addresses, ports). Interfaces and ICMP types are not
- * in the tuple: a reply follows the connection whatever they were.
- * (nftrace cannot be read back: a reply the header rule marked too, e.g.
- * -s 10.0.0.0/8 between two such hosts, passes here again.) */
-static void add_reply_matches(struct nftnl_rule *r, const struct trace_filter *f)
-{
-	uint8_t reply = 1; /* IP_CT_DIR_REPLY */
-	uint8_t fam = f->src.set ? f->src.nfproto : f->dst.set ? f->dst.nfproto : f->nfproto;
-
-	if (fam)
-		add_nfproto(r, fam); /* the ct address keys need the right family */
-	add_ct_load(r, NFT_CT_DIRECTION, false);
-	nlbatch_add_cmp(r, false, &reply, 1);
-	add_tuple_matches(r, f, true);
-}
-
-static void add_verdict(struct nftnl_rule *r, int verdict)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
-
-	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, (uint32_t)verdict);
-	nftnl_rule_add_expr(r, e);
-}
-
-/* Packets over the rate: counted, and they leave iptop's chain unmarked
- * (accept ends only this chain). `limit rate over` takes the tokens the
- * marking rule after it would have used. */
-static void build_skip_rule(struct nftnl_rule *r, const struct trace_filter *f, int hook, bool reply, int rate)
-{
-	struct nftnl_expr *e;
-
-	if (reply)
-		add_reply_matches(r, f);
-	else
-		add_header_matches(r, f, hook);
-	e = nftnl_expr_alloc("limit");
-	nftnl_expr_set_u64(e, NFTNL_EXPR_LIMIT_RATE, (uint64_t)rate);
-	nftnl_expr_set_u64(e, NFTNL_EXPR_LIMIT_UNIT, 1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_BURST, (uint32_t)(rate < 5 ? 5 : rate));
-	nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_TYPE, NFT_LIMIT_PKTS);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_FLAGS, NFT_LIMIT_F_INV);
-	nftnl_rule_add_expr(r, e);
-	e = nftnl_expr_alloc("counter");
-	nftnl_expr_set_u64(e, NFTNL_EXPR_CTR_PACKETS, 0);
-	nftnl_expr_set_u64(e, NFTNL_EXPR_CTR_BYTES, 0);
-	nftnl_rule_add_expr(r, e);
-	add_verdict(r, NF_ACCEPT);
-}
-
-/* The marking rule: the same matches, nftrace set 1. */
-static void build_mark_rule(struct nftnl_rule *r, const struct trace_filter *f, int hook, bool reply)
-{
-	struct nftnl_expr *e;
-	uint8_t one = 1;
-
-	if (reply)
-		add_reply_matches(r, f);
-	else
-		add_header_matches(r, f, hook);
-	e = nftnl_expr_alloc("immediate");
-	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_1);
-	nftnl_expr_set_data(e, NFTNL_EXPR_IMM_DATA, &one, 1);
-	nftnl_rule_add_expr(r, e);
-
-	e = nftnl_expr_alloc("meta");
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, NFT_META_NFTRACE);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_SREG, NFT_REG_1);
-	nftnl_rule_add_expr(r, e);
-}
-
 /* ---- batches -------------------------------------------------------------- */
 
 
@@ -354,14 +116,14 @@ static void skip_rule(struct nftnl_rule *r, const void *arg)
 {
 	const struct rule_args *a = arg;
 
-	build_skip_rule(r, a->f, a->def->hook, a->def->kind == CHAIN_REPLY, a->rate);
+	collect_trace_rule_skip(r, a->f, a->def->hook, a->def->kind == CHAIN_REPLY, a->rate);
 }
 
 static void mark_rule(struct nftnl_rule *r, const void *arg)
 {
 	const struct rule_args *a = arg;
 
-	build_mark_rule(r, a->f, a->def->hook, a->def->kind == CHAIN_REPLY);
+	collect_trace_rule_mark(r, a->f, a->def->hook, a->def->kind == CHAIN_REPLY);
 }
 
 static int install_table(struct trace_session *s, const struct trace_chain_def *chains, size_t nchains,
@@ -554,9 +316,9 @@ static void make_rule_text(struct trace_session *s, const struct trace_chain_def
 	s->rule_text = strbuf_steal(&sb);
 }
 
-struct trace_session *trace_start(const char *filter, int rate_per_s, char **cause)
+struct trace_session *collect_trace_start(const char *filter, int rate_per_s, char **cause)
 {
-	return trace_start_flags(filter, rate_per_s, 0, cause);
+	return collect_trace_start_flags(filter, rate_per_s, 0, cause);
 }
 
 /* Legacy tables here that this session will not trace: "filter, nat" of
@@ -598,12 +360,12 @@ static void add_notice(struct trace_session *s, const char *text)
 	s->notice = n;
 }
 
-struct trace_session *trace_start_flags(const char *filter, int rate_per_s, unsigned int flags, char **cause)
+struct trace_session *collect_trace_start_flags(const char *filter, int rate_per_s, unsigned int flags, char **cause)
 {
-	return trace_start_keep(filter, rate_per_s, flags, NULL, cause);
+	return collect_trace_start_keep(filter, rate_per_s, flags, NULL, cause);
 }
 
-struct trace_session *trace_start_keep(const char *filter, int rate_per_s, unsigned int flags,
+struct trace_session *collect_trace_start_keep(const char *filter, int rate_per_s, unsigned int flags,
 				       struct trace_state *keep, char **cause)
 {
 	struct trace_session *s = xcalloc(1, sizeof(*s));
@@ -671,14 +433,14 @@ struct trace_session *trace_start_keep(const char *filter, int rate_per_s, unsig
 	nlsock_set_rcvbuf(s->events, TRACE_RCVBUF);
 
 	/* A legacy tracer that died left nf_log bound to nfnetlink_log. */
-	if (trace_legacy_recover(&recovered) != 0)
+	if (collect_nflog_recover(&recovered) != 0)
 		add_notice(s, recovered);
 	free(recovered);
 	if (flags & TRACE_LEGACY) {
-		s->nflog = trace_nflog_start(s->events, s->filter.nfproto, cause);
+		s->nflog = collect_nflog_start(s->events, s->filter.nfproto, cause);
 		if (!s->nflog)
 			goto fail;
-		add_notice(s, trace_nflog_notice(s->nflog));
+		add_notice(s, collect_nflog_notice(s->nflog));
 	}
 
 	s->owner = nlsock_open(NETLINK_NETFILTER);
@@ -693,7 +455,7 @@ struct trace_session *trace_start_keep(const char *filter, int rate_per_s, unsig
 	make_rule_text(s, chains, nchains, rate_per_s);
 	if (keep) {
 		/* The packets of the last trace stay, numbered on. */
-		trace_state_flush(keep);
+		trace_complete_flush(keep);
 		s->st = keep;
 		s->skipped_base = trace_state_skipped(keep);
 	} else {
@@ -722,7 +484,7 @@ struct trace_session *trace_start_keep(const char *filter, int rate_per_s, unsig
 	s->buf = xmalloc(s->bufsize);
 	return s;
 fail:
-	trace_nflog_stop(s->nflog);
+	collect_nflog_stop(s->nflog);
 	nlsock_close(s->owner);
 	nlsock_close(s->events);
 	free(s->notice);
@@ -730,32 +492,32 @@ fail:
 	return NULL;
 }
 
-const char *trace_notice(const struct trace_session *s)
+const char *collect_trace_notice(const struct trace_session *s)
 {
 	return s->notice;
 }
 
-bool trace_legacy_active(const struct trace_session *s)
+bool collect_trace_legacy_active(const struct trace_session *s)
 {
 	return s->nflog != NULL;
 }
 
-const char *trace_legacy_bindings(const struct trace_session *s)
+const char *collect_trace_legacy_bindings(const struct trace_session *s)
 {
-	return trace_nflog_bindings(s->nflog);
+	return collect_nflog_bindings(s->nflog);
 }
 
-void trace_set_record(struct trace_session *s, struct record *rec)
+void collect_trace_set_record(struct trace_session *s, struct record *rec)
 {
 	s->rec = rec;
 }
 
-int trace_fd(const struct trace_session *s)
+int collect_trace_fd(const struct trace_session *s)
 {
 	return nlsock_fd(s->events);
 }
 
-int trace_read(struct trace_session *s, const struct snap_ruleset *rs)
+int collect_trace_read(struct trace_session *s, const struct snap_ruleset *rs)
 {
 	int fd = nlsock_fd(s->events), done = 0;
 
@@ -797,31 +559,31 @@ int trace_read(struct trace_session *s, const struct snap_ruleset *rs)
 		}
 	}
 	update_skipped(s, false);
-	done += trace_state_expire(s->st, 0);
+	done += trace_complete_expire(s->st, 0);
 	return done;
 }
 
-int trace_timeout_ms(const struct trace_session *s)
+int collect_trace_timeout_ms(const struct trace_session *s)
 {
 	return trace_state_timeout_ms(s->st, 0);
 }
 
-struct trace_state *trace_session_state(struct trace_session *s)
+struct trace_state *collect_trace_state(struct trace_session *s)
 {
 	return s->st;
 }
 
-uint64_t trace_lost(const struct trace_session *s)
+uint64_t collect_trace_lost(const struct trace_session *s)
 {
 	return s->lost;
 }
 
-const char *trace_rule_text(const struct trace_session *s)
+const char *collect_trace_rule_text(const struct trace_session *s)
 {
 	return s->rule_text;
 }
 
-struct trace_state *trace_session_take_state(struct trace_session *s)
+struct trace_state *collect_trace_take_state(struct trace_session *s)
 {
 	struct trace_state *st = s->st;
 
@@ -833,14 +595,14 @@ struct trace_state *trace_session_take_state(struct trace_session *s)
 	return st;
 }
 
-void trace_stop(struct trace_session *s)
+void collect_trace_stop(struct trace_session *s)
 {
 	if (!s)
 		return;
 	if (s->st)
 		update_skipped(s, true); /* the last count, before the table goes */
 	delete_table(s);
-	trace_nflog_stop(s->nflog);
+	collect_nflog_stop(s->nflog);
 	nlsock_close(s->owner);
 	nlsock_close(s->events);
 	trace_state_free(s->st);

@@ -228,11 +228,11 @@ static void live_trace_stop(struct feed *f)
 		return;
 	/* Its last rate-limit count, read while the table is still there
 	 * (no state: a new session took it). */
-	st = trace_session_take_state(l->trace);
+	st = collect_trace_take_state(l->trace);
 	if (st)
 		f->trace.skipped = trace_state_skipped(st);
 	trace_state_free(st);
-	trace_stop(l->trace);
+	collect_trace_stop(l->trace);
 	l->trace = NULL;
 	if (l->rec)
 		record_meta(l->rec, "trace_stop", "1");
@@ -250,30 +250,30 @@ static int live_trace_start(struct feed *f, const char *filter, int rate, unsign
 	/* One owned table at a time: the old session goes first; its packets
 	 * stay with the new one, numbered on. */
 	if (l->trace)
-		keep = trace_session_take_state(l->trace);
+		keep = collect_trace_take_state(l->trace);
 	live_trace_stop(f);
 	f->trace.skipped = keep ? trace_state_skipped(keep) : 0;
 	if (!filter)
 		filter = "";
-	s = trace_start_keep(filter, rate, flags, keep, cause);
+	s = collect_trace_start_keep(filter, rate, flags, keep, cause);
 	if (!s) {
 		trace_state_free(keep);
 		return -1;
 	}
 	l->trace = s;
 	snprintf(f->trace.legacy, sizeof(f->trace.legacy), "%s",
-		 trace_legacy_bindings(s) ? trace_legacy_bindings(s) : "");
-	f->trace.state = trace_session_state(s);
+		 collect_trace_legacy_bindings(s) ? collect_trace_legacy_bindings(s) : "");
+	f->trace.state = collect_trace_state(s);
 	f->trace.active = true;
 	f->trace.lost = 0;
 	snprintf(f->trace.filter, sizeof(f->trace.filter), "%s", filter);
-	snprintf(f->trace.rule, sizeof(f->trace.rule), "%s", trace_rule_text(s));
+	snprintf(f->trace.rule, sizeof(f->trace.rule), "%s", collect_trace_rule_text(s));
 	if (l->rec) {
 		record_meta(l->rec, "trace_start", filter);
-		record_meta(l->rec, "trace_rule", trace_rule_text(s));
+		record_meta(l->rec, "trace_rule", collect_trace_rule_text(s));
 		record_meta(l->rec, "trace_late", "1"); /* late chains: how packets complete */
 		trace_state_set_ifname(f->trace.state, live_ifname, l);
-		trace_set_record(s, l->rec);
+		collect_trace_set_record(s, l->rec);
 	}
 	return 0;
 }
@@ -282,7 +282,7 @@ static int live_trace_fd(struct feed *f)
 {
 	struct live *l = f->priv;
 
-	return l->trace ? trace_fd(l->trace) : -1;
+	return l->trace ? collect_trace_fd(l->trace) : -1;
 }
 
 static int live_trace_read(struct feed *f, const struct snap_ruleset *rs)
@@ -293,15 +293,15 @@ static int live_trace_read(struct feed *f, const struct snap_ruleset *rs)
 
 	if (!l->trace)
 		return 0;
-	n = trace_read(l->trace, rs);
+	n = collect_trace_read(l->trace, rs);
 	if (trace_state_skipped(f->trace.state) != f->trace.skipped) {
 		f->trace.skipped = trace_state_skipped(f->trace.state);
 		snprintf(v, sizeof(v), "%llu", (unsigned long long)f->trace.skipped);
 		if (l->rec)
 			record_meta(l->rec, "trace_skipped", v);
 	}
-	if (trace_lost(l->trace) != f->trace.lost) {
-		f->trace.lost = trace_lost(l->trace);
+	if (collect_trace_lost(l->trace) != f->trace.lost) {
+		f->trace.lost = collect_trace_lost(l->trace);
 		snprintf(v, sizeof(v), "%llu", (unsigned long long)f->trace.lost);
 		if (l->rec)
 			record_meta(l->rec, "trace_lost", v);
@@ -313,7 +313,7 @@ static int live_trace_timeout_ms(struct feed *f)
 {
 	struct live *l = f->priv;
 
-	return l->trace ? trace_timeout_ms(l->trace) : -1;
+	return l->trace ? collect_trace_timeout_ms(l->trace) : -1;
 }
 
 static int live_observe(struct feed *f, bool on, char **cause)
@@ -403,7 +403,7 @@ struct feed *feed_live_open(const char *netns, const char *record_path, int inte
 	rule_text_ipset_names(live_ipset_name, l);
 	/* A legacy tracer that was killed left the namespace's nf_log bound
 	 * to nfnetlink_log: any later start puts it back, not just a trace. */
-	(void)trace_legacy_recover(&f->notice);
+	(void)collect_nflog_recover(&f->notice);
 	l->epfd = epoll_create1(EPOLL_CLOEXEC);
 	live_watch(l, collect_ruleset_event_fd(l->rules));
 	return f;

@@ -145,7 +145,7 @@ static void replay_fact(struct feed *f, const char *key, const char *val)
 
 		/* Packets still open belonged to the last trace (live, they
 		 * went with its session). */
-		trace_state_flush(st);
+		trace_complete_flush(st);
 		t->active = true;
 		t->recorded = true;
 		t->lost = 0;
@@ -166,7 +166,7 @@ static void replay_fact(struct feed *f, const char *key, const char *val)
 	} else if (strcmp(key, "trace_stop") == 0) {
 		t->active = false;
 		if (t->state)
-			trace_state_flush(t->state);
+			trace_complete_flush(t->state);
 	}
 }
 
@@ -295,9 +295,9 @@ static void replay_play(struct feed *f, uint64_t upto_ns, const struct snap_rule
 		upto_ns = r->now_ns;
 	if (f->trace.state) {
 		if (done && !r->nheld)
-			trace_state_flush(f->trace.state);
+			trace_complete_flush(f->trace.state);
 		else
-			trace_state_expire(f->trace.state, upto_ns + 1);
+			trace_complete_expire(f->trace.state, upto_ns + 1);
 		f->trace.clock_ns = upto_ns + 1;
 	}
 }

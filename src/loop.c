@@ -1,5 +1,5 @@
 /*
- * loop.c - the dashboard's one poll() loop (ui_run): stdin, the feed's
+ * loop.c - the dashboard's one poll() loop (loop_run): stdin, the feed's
  * event fd, a timerfd for the refresh tick, a signalfd for INT, TERM
  * and HUP (blocked, so no handler ever runs; any of them ends the loop
  * and the terminal is restored) and, while tracing, the trace socket.
@@ -8,11 +8,13 @@
  * updated, a new frame. Between ticks a fast tick (live, every 100 ms)
  * reads the base chains and the open chains again, so a packet lights
  * its path at once; a frame only when something counted. Between ticks slower than a second, heat cools
- * in small steps. Starts and stops the feed's trace as the views ask
- * (REACT_TRACE), stops it on every way out (which restores the nf_log
- * bindings a trace of legacy rules changed), and hands the views what the
- * feed traced (live, or what a replay recorded). For L it reads what
- * tracing legacy rules would change (trace_legacy_plan) for the views to
+ * in small steps. What the views ask of it (a view action: start or
+ * stop the trace, observe, seek a replay, mark a chapter) it does in one
+ * place, loop_act. It stops the trace on every way out (which restores
+ * the nf_log bindings a trace of legacy rules changed); the views read
+ * what the feed traced (live, or what a replay recorded) through
+ * ctx.trace.feed. For L it reads what
+ * tracing legacy rules would change (collect_nflog_plan) for the views to
  * ask about. Knows no curses: the terminal is behind ui-tty.c and
  * ui-render.c.
  */
@@ -101,10 +103,10 @@ static void arm_timer(struct loop *l)
 	timerfd_settime(l->ffd, 0, &its, NULL);
 }
 
-/* The views' copy of the feed's trace (live session or replay). */
+/* The feed's trace (live session or replay) may hold new packets. */
 static void trace_sync(struct loop *l)
 {
-	view_trace_sync(&l->st.ctx.trace, feed_trace(l->feed));
+	view_trace_follow(&l->st.ctx.trace);
 }
 
 /* The views' copy of where a replay is; its end said once. */
@@ -138,7 +140,7 @@ static bool fast_want(const struct snap_chain *ch, void *arg)
 	for (i = 0; i < st->n; i++) {
 		struct view *v = st->v[i];
 
-		if (v->ops->wants && strcmp(v->ops->name, "chains") != 0 && v->ops->wants(v, ch))
+		if (v->ops->wants && v->ops != &view_chains_ops && v->ops->wants(v, ch))
 			return true;
 	}
 	return false;
@@ -232,14 +234,14 @@ static void replay_seek(struct loop *l, size_t to)
 }
 
 /* o: install or remove the observation table, and say what happened. */
-static void observe_request(struct loop *l)
+static void observe_request(struct loop *l, bool on)
 {
 	struct view_ctx *ctx = &l->st.ctx;
 	char *cause = NULL;
 
-	if (feed_observe(l->feed, ctx->want_observe, &cause) < 0)
+	if (feed_observe(l->feed, on, &cause) < 0)
 		view_stack_flash(&l->st, SLOT_ERROR, "%s", cause);
-	else if (ctx->want_observe)
+	else if (on)
 		view_stack_flash(&l->st, SLOT_HINT, "%s",
 				 l->feed->observe_notice ? l->feed->observe_notice
 							 : "observing hooks: packets entering each hook (o removes "
@@ -293,7 +295,7 @@ static void frame(struct loop *l)
 		canvas_resize(&l->canvas, w, h);
 		l->full = true;
 	}
-	view_stack_draw(&l->st, &l->canvas);
+	view_frame_draw(&l->st, &l->canvas);
 	ui_render_frame(l->render, &l->canvas, l->full);
 	l->full = false;
 }
@@ -316,55 +318,48 @@ static void legacy_plan(struct loop *l)
 	struct trace_filter tf;
 	char *ignore = NULL, *plan;
 
-	if (trace_filter_parse(tr->filter, &tf, &ignore) < 0)
+	if (trace_filter_parse(tr->feed->filter, &tf, &ignore) < 0)
 		tf.nfproto = 0;
 	free(ignore);
-	plan = trace_legacy_plan(tf.nfproto);
+	plan = collect_nflog_plan(tf.nfproto);
 	view_trace_ask_legacy(&l->st, plan);
 	free(plan);
 }
 
-/* What the views asked for with REACT_TRACE. */
-static void trace_requests(struct loop *l)
+/* x: stop the trace, and say what is gone. */
+static void trace_stop_request(struct loop *l)
 {
 	struct view_trace *tr = &l->st.ctx.trace;
-	unsigned int flags = l->feed->trace_flags;
+	bool legacy = tr->feed->legacy[0] != '\0';
+
+	tr->error[0] = '\0'; /* an L that failed while the trace ran */
+	trace_stop_session(l);
+	view_stack_flash(&l->st, SLOT_HINT, "%s", legacy ? "tracing stopped: iptop's trace table is gone, "
+							   "nf_log is as it was"
+							 : "tracing stopped: iptop's trace table is gone");
+}
+
+/* Trace filter (legacy: iptables-legacy rules too), in place of the
+ * running trace. */
+static void trace_start_request(struct loop *l, const char *filter, bool legacy)
+{
+	struct view_trace *tr = &l->st.ctx.trace;
+	unsigned int flags = l->feed->trace_flags | (legacy ? TRACE_LEGACY : 0);
 	char *cause = NULL;
-
-	if (tr->want_stop) {
-		bool legacy = tr->legacy[0] != '\0';
-
-		tr->want_stop = false;
-		tr->error[0] = '\0'; /* an L that failed while the trace ran */
-		trace_stop_session(l);
-		view_stack_flash(&l->st, SLOT_HINT, "%s", legacy ? "tracing stopped: iptop's trace table is gone, "
-								   "nf_log is as it was"
-								 : "tracing stopped: iptop's trace table is gone");
-	}
-	if (tr->want_plan) {
-		tr->want_plan = false;
-		legacy_plan(l);
-	}
-	if (!tr->want_start)
-		return;
-	tr->want_start = false;
-	if (tr->want_legacy)
-		flags |= TRACE_LEGACY;
-	tr->want_legacy = false;
 	{
 		/* A typo leaves the running trace and its packets alone. */
 		struct trace_filter tf;
 
-		if (trace_filter_parse(tr->want_filter, &tf, &cause) < 0) {
+		if (trace_filter_parse(filter, &tf, &cause) < 0) {
 			snprintf(tr->error, sizeof(tr->error), "%s", cause);
 			free(cause);
 			view_stack_flash(&l->st, SLOT_ERROR, "%s%s", tr->error,
-					 tr->active ? " (the running trace goes on)" : "");
+					 tr->feed->active ? " (the running trace goes on)" : "");
 			return;
 		}
 	}
 	/* The feed stops the old session first: one owned table at a time. */
-	if (feed_trace_start_flags(l->feed, tr->want_filter, 10, flags, &cause) < 0) {
+	if (feed_trace_start_flags(l->feed, filter, 10, flags, &cause) < 0) {
 		bool again = (flags & TRACE_LEGACY) && !tr->legacy_opt;
 
 		/* L failed (ulogd holds group 0, another iptop traces legacy
@@ -373,7 +368,7 @@ static void trace_requests(struct loop *l)
 		snprintf(tr->error, sizeof(tr->error), "%s", cause ? cause : "tracing failed");
 		free(cause);
 		cause = NULL;
-		if (again && feed_trace_start_flags(l->feed, tr->want_filter, 10, flags & ~TRACE_LEGACY, &cause) == 0) {
+		if (again && feed_trace_start_flags(l->feed, filter, 10, flags & ~TRACE_LEGACY, &cause) == 0) {
 			trace_sync(l);
 			tr->sel = 0;
 			tr->step = -1;
@@ -389,11 +384,42 @@ static void trace_requests(struct loop *l)
 	trace_sync(l);
 	tr->sel = 0;
 	tr->step = -1;
-	if (tr->legacy[0])
+	if (tr->feed->legacy[0])
 		view_stack_flash(&l->st, SLOT_HINT, "tracing legacy rules too: x stops and puts %s back (%s)",
-				 tr->legacy, *tr->filter ? tr->filter : "every packet");
+				 tr->feed->legacy, *tr->feed->filter ? tr->feed->filter : "every packet");
 	else
-		view_stack_flash(&l->st, SLOT_HINT, "tracing %s", *tr->rule ? tr->rule : "every packet");
+		view_stack_flash(&l->st, SLOT_HINT, "tracing %s", *tr->feed->rule ? tr->feed->rule : "every packet");
+}
+
+/* What a view asked for (REACT_ACT): the one place the loop acts for them. */
+static void loop_act(struct loop *l, const struct view_act *a)
+{
+	switch (a->kind) {
+	case VIEW_ACT_NONE:
+		break;
+	case VIEW_ACT_TRACE_START:
+		trace_start_request(l, a->text, a->on);
+		break;
+	case VIEW_ACT_TRACE_STOP:
+		trace_stop_request(l);
+		break;
+	case VIEW_ACT_TRACE_PLAN:
+		legacy_plan(l);
+		break;
+	case VIEW_ACT_OBSERVE:
+		observe_request(l, a->on);
+		break;
+	case VIEW_ACT_SEEK:
+		replay_seek(l, a->seek);
+		break;
+	case VIEW_ACT_MARK:
+		if (!feed_record(l->feed))
+			break;
+		record_meta(feed_record(l->feed), "mark", a->text);
+		l->st.ctx.replay.marks++;
+		view_stack_flash(&l->st, SLOT_HINT, "chapter mark %u recorded: %s", l->st.ctx.replay.marks, a->text);
+		break;
+	}
 }
 
 /* Read trace events; true if packets completed (the screen changes). */
@@ -498,21 +524,13 @@ static int run(struct loop *l, char **cause)
 		while (ui_tty_read(view_stack_keyctx(&l->st), &ev)) {
 			if (ev.action == UI_ACT_RESIZE)
 				l->full = true;
-			react |= view_stack_event(&l->st, &ev);
-			if (react & REACT_QUIT)
+			int said = view_stack_event(&l->st, &ev);
+
+			if (said & REACT_QUIT)
 				return 0;
-		}
-		if (react & REACT_TRACE)
-			trace_requests(l);
-		if (react & REACT_SEEK)
-			replay_seek(l, l->st.ctx.replay.want_seek);
-		if (react & REACT_OBSERVE)
-			observe_request(l);
-		if ((react & REACT_MARK) && feed_record(l->feed)) {
-			record_meta(feed_record(l->feed), "mark", l->st.ctx.replay.want_mark);
-			l->st.ctx.replay.marks++;
-			view_stack_flash(&l->st, SLOT_HINT, "chapter mark %u recorded: %s", l->st.ctx.replay.marks,
-					 l->st.ctx.replay.want_mark);
+			if (said & REACT_ACT)
+				loop_act(l, &l->st.act);
+			react |= said;
 		}
 		if (react & REACT_THEME)
 			apply_theme(l);
@@ -545,7 +563,7 @@ static int run(struct loop *l, char **cause)
 	}
 }
 
-int ui_run(struct feed *feed, const struct ui_opts *opts, char **cause)
+int loop_run(struct feed *feed, const struct ui_opts *opts, char **cause)
 {
 	struct ui_tty_opts to;
 	struct loop l;
@@ -579,6 +597,7 @@ int ui_run(struct feed *feed, const struct ui_opts *opts, char **cause)
 	view_stack_init(&l.st, &l.model, feed->netns_label, feed->backend, opts->family_mode, opts->interval_ms,
 			l.theme.name);
 	l.st.ctx.trace.live = !feed->replay;
+	l.st.ctx.trace.feed = feed_trace(feed);
 	l.st.ctx.observe_live = feed->ops->observe != NULL;
 	l.st.ctx.observing = feed->observing;
 	l.st.ctx.trace.replay = feed->replay && !feed_is_demo(feed);

@@ -1,6 +1,6 @@
 /*
  * main.c - command line, privilege and namespace checks, then one of:
- * the dashboard (ui_run), batch/JSON frames (batch_run), or the lab script.
+ * the dashboard (loop_run), batch/JSON frames (batch_run), or the lab script.
  * The only file that calls exit(); everything below returns errors.
  */
 #include "config.h"
@@ -518,7 +518,7 @@ static void legacy_plan(const struct options *o)
 	if (trace_filter_parse(o->trace, &tf, &ignore) < 0)
 		tf.nfproto = 0;
 	free(ignore);
-	plan = trace_legacy_plan(tf.nfproto);
+	plan = collect_nflog_plan(tf.nfproto);
 	fprintf(stderr, "%s", plan);
 	free(plan);
 }
@@ -564,7 +564,7 @@ static int run_dashboard(struct feed *feed, const struct ui_opts *uo)
 	char *cause = NULL;
 	int ret;
 
-	ret = ui_run(feed, uo, &cause) < 0 ? 1 : 0;
+	ret = loop_run(feed, uo, &cause) < 0 ? 1 : 0;
 	if (ret)
 		fprintf(stderr, "iptop: %s\n", cause ? cause : "failed");
 	free(cause);

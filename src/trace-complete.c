@@ -8,7 +8,7 @@
  * start, untraced iptables-legacy rules); then into the ring.
  *
  * Does not decide when a packet is complete (trace-path.c,
- * trace-path-legacy.c, the settle clock in trace-state.c) nor keep the
+ * trace-path-legacy.c, the settle clock: trace_complete_expire below) nor keep the
  * ring (trace-state.c). Pure: no socket, no formatting.
  */
 #include "config.h"
@@ -329,4 +329,32 @@ void trace_complete_path(struct trace_state *st, struct tpath *tp)
 			trace_complete_at(st, i);
 			return;
 		}
+}
+
+int trace_complete_expire(struct trace_state *st, uint64_t now_ns)
+{
+	int before = st->completed;
+	size_t i = 0;
+
+	if (!now_ns)
+		now_ns = trace_state_now(st);
+	while (i < st->nopen) {
+		if (now_ns >= trace_state_deadline(st->open[i]))
+			trace_complete_at(st, i);
+		else
+			i++;
+	}
+	return st->completed - before;
+}
+
+int trace_complete_flush(struct trace_state *st)
+{
+	int n = 0;
+
+	while (st->nopen) {
+		trace_complete_at(st, 0);
+		n++;
+	}
+	st->completed = 0;
+	return n;
 }

@@ -231,7 +231,7 @@ void trace_event_hdr(const struct trace_event *ev, struct trace_hdr *h)
 /* The transport header follows the IPv4 options, or the IPv6 extension
  * headers (walked like ipv6_skip_exthdr; a non-first fragment has none).
  * The IPv6 protocol stays the first next header, as in trace events. */
-void trace_hdr_from_packet(const uint8_t *nh, size_t len, struct trace_hdr *h)
+void trace_event_hdr_from_packet(const uint8_t *nh, size_t len, struct trace_hdr *h)
 {
 	size_t off = 0;
 

@@ -117,7 +117,7 @@ int trace_path_legacy_feed(struct trace_state *st, const struct nlmsghdr *nlh, c
 		st->nflog_seq_known = true;
 		st->nflog_seq = ev.seq;
 	}
-	trace_hdr_from_packet(ev.payload, ev.plen, &h);
+	trace_event_hdr_from_packet(ev.payload, ev.plen, &h);
 	tp = find_for_legacy(st, &ev, &h, now);
 	if (!tp)
 		tp = trace_path_new(st, now);

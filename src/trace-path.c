@@ -4,10 +4,12 @@
  * and rule text, route, NAT, conntrack; and when a packet is done. Pure:
  * messages come in as bytes (live socket or recording); nothing here opens
  * a socket or installs a rule (collect-trace.c), nor formats
- * (trace-text.c). Legacy nfnetlink_log hops are joined in
- * trace-path-legacy.c, a finished path is completed (verdict, route, NAT,
- * reply link, notes) in trace-complete.c, the state and its ring are
- * trace-state.c's.
+ * (trace-text.c). trace-feed.c hands it the NFT_MSG_TRACE messages;
+ * legacy nfnetlink_log hops are joined in trace-path-legacy.c (which
+ * uses this file's path helpers), a finished path is completed
+ * (verdict, route, NAT, reply link, notes) in trace-complete.c, the
+ * state and its ring are trace-state.c's. Calls go one way: trace-feed
+ * -> trace-path-legacy -> trace-path -> trace-complete -> trace-state.
  *
  * Correlation, and the kernel quirks behind it:
  * - the trace id is the same for the events of one packet only while its
@@ -35,7 +37,6 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nf_tables.h>
-#include <linux/netfilter/nfnetlink_log.h>
 
 #include "iptop.h"
 #include "snapshot.h"
@@ -465,13 +466,13 @@ int trace_path_fed(struct trace_state *st, struct tpath *tp, uint64_t now)
 		else
 			tp->linger_until = now + LINGER_NS;
 	}
-	trace_state_expire(st, now);
+	trace_complete_expire(st, now);
 	n = st->completed;
 	st->completed = 0;
 	return n;
 }
 
-int trace_feed_msg(struct trace_state *st, const struct nlmsghdr *nlh, const struct snap_ruleset *rs)
+int trace_path_feed(struct trace_state *st, const struct nlmsghdr *nlh, const struct snap_ruleset *rs)
 {
 	struct trace_event ev;
 	struct trace_hdr h;
@@ -482,11 +483,6 @@ int trace_feed_msg(struct trace_state *st, const struct nlmsghdr *nlh, const str
 	enum own_kind kind;
 	int hook;
 
-	st->completed = 0;
-	if (nlh->nlmsg_type == ((NFNL_SUBSYS_ULOG << 8) | NFULNL_MSG_PACKET))
-		return trace_path_legacy_feed(st, nlh, rs);
-	if (nlh->nlmsg_type != ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_TRACE))
-		return 0;
 	if (trace_event_parse(nlh, &ev) < 0) {
 		st->bad++;
 		return -1;

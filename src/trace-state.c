@@ -266,39 +266,11 @@ void trace_state_retire(struct trace_state *st, size_t idx)
 
 /* ---- the clock ------------------------------------------------------------ */
 
-static uint64_t path_deadline(const struct tpath *tp)
+uint64_t trace_state_deadline(const struct tpath *tp)
 {
 	if (tp->done && tp->linger_until)
 		return tp->linger_until;
 	return tp->p.t_last_ns + TRACE_SETTLE_NS;
-}
-
-int trace_state_expire(struct trace_state *st, uint64_t now_ns)
-{
-	int before = st->completed;
-	size_t i = 0;
-
-	if (!now_ns)
-		now_ns = trace_state_now(st);
-	while (i < st->nopen) {
-		if (now_ns >= path_deadline(st->open[i]))
-			trace_complete_at(st, i);
-		else
-			i++;
-	}
-	return st->completed - before;
-}
-
-int trace_state_flush(struct trace_state *st)
-{
-	int n = 0;
-
-	while (st->nopen) {
-		trace_complete_at(st, 0);
-		n++;
-	}
-	st->completed = 0;
-	return n;
 }
 
 int trace_state_timeout_ms(const struct trace_state *st, uint64_t now_ns)
@@ -311,8 +283,8 @@ int trace_state_timeout_ms(const struct trace_state *st, uint64_t now_ns)
 	if (!now_ns)
 		now_ns = trace_state_now(st);
 	for (i = 0; i < st->nopen; i++)
-		if (path_deadline(st->open[i]) < first)
-			first = path_deadline(st->open[i]);
+		if (trace_state_deadline(st->open[i]) < first)
+			first = trace_state_deadline(st->open[i]);
 	if (first <= now_ns)
 		return 0;
 	return (int)((first - now_ns + 999999) / 1000000);

@@ -16,6 +16,7 @@
 
 #include <linux/netfilter.h>
 
+#include "feed.h"
 #include "iptop.h"
 #include "names.h"
 #include "trace.h"
@@ -339,19 +340,19 @@ static void caption(struct canvas *c, const struct view_stack *st, const struct 
 	strbuf_free(&sb);
 }
 
-void view_diagram_draw_path(struct canvas *c, const struct view_stack *st, const struct scene *s,
+void view_diagram_path_draw(struct canvas *c, const struct view_stack *st, const struct scene *s,
 			    struct canvas_rect body)
 {
 	const struct view_trace *tr = &st->ctx.trace;
 	/* The trace view's selection, read here, not asked of view-trace.c (which calls this file). */
-	const struct trace_packet *p = tr->state && tr->sel ? trace_state_find(tr->state, tr->sel) : NULL, *rep = NULL;
+	const struct trace_packet *p = tr->feed && tr->feed->state && tr->sel ? trace_state_find(tr->feed->state, tr->sel) : NULL, *rep = NULL;
 	struct lit l;
 	size_t i;
 
 	if (!p || !s->nitems)
 		return;
 	if (p->reply)
-		rep = trace_state_find(st->ctx.trace.state, p->reply);
+		rep = trace_state_find(st->ctx.trace.feed->state, p->reply);
 	memset(&l, 0, sizeof(l));
 	compute(&l, st, s, p, rep);
 	if (s->style != SCENE_LIST) {

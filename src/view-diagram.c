@@ -123,7 +123,7 @@ static void diagram_draw(struct view *v, struct canvas *c, struct canvas_rect bo
 
 		if (s->style == SCENE_LIST)
 			b.y -= d->m.scroll;
-		view_diagram_draw_path(c, st, s, b);
+		view_diagram_path_draw(c, st, s, b);
 	}
 }
 

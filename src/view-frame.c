@@ -71,7 +71,7 @@ void view_frame_title(struct view_stack *st, struct canvas *c)
 		strbuf_add(&right, "");
 		if (ctx->paused)
 			strbuf_add(&right, "PAUSED  ");
-		if (ctx->trace.active)
+		if (ctx->trace.feed->active)
 			strbuf_add(&right, "TRACING  ");
 		if (ctx->model->baseline_set) {
 			time_t t = (time_t)ctx->baseline_wall;
@@ -112,7 +112,7 @@ void view_frame_title(struct view_stack *st, struct canvas *c)
 		canvas_text(c, c->w - rw, 0, rw, right.s, SLOT_TITLE, 0);
 	if (rw && ctx->paused)
 		canvas_paint(c, c->w - rw, 0, 6, SLOT_WARN, CANVAS_BOLD);
-	if (rw && ctx->trace.active)
+	if (rw && ctx->trace.feed->active)
 		canvas_paint(c, c->w - rw + (ctx->paused ? 8 : 0), 0, 7, SLOT_WARN, CANVAS_BOLD);
 	strbuf_free(&crumbs);
 	strbuf_free(&right);
@@ -394,7 +394,7 @@ static bool split_view(const struct view_stack *st, const struct canvas *c)
 	       (strcmp(top->ops->name, "chain") == 0 || strcmp(top->ops->name, "trace") == 0);
 }
 
-void view_stack_draw(struct view_stack *st, struct canvas *c)
+void view_frame_draw(struct view_stack *st, struct canvas *c)
 {
 	struct view *top = view_stack_top(st);
 	struct canvas_rect body;

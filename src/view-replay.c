@@ -3,7 +3,7 @@
  * again, { and } go back and forward a tenth of it, m lists its chapter
  * marks (the mark=TEXT facts of the recording) and Enter there jumps to
  * one; while recording, M asks for a chapter mark's text. Views only ask
- * (REACT_SEEK, REACT_MARK): the loop rewinds the feed, plays snapshots
+ * (VIEW_ACT_SEEK, VIEW_ACT_MARK): the loop rewinds the feed, plays snapshots
  * up to the point asked for, or writes the mark.
  */
 #include "config.h"
@@ -50,9 +50,9 @@ static int seek(struct view_stack *st, size_t to, const char *what)
 {
 	const struct feed_replay_pos *p = st->ctx.replay.pos;
 
-	st->ctx.replay.want_seek = to < 1 ? 1 : to > p->nsnaps ? p->nsnaps : to;
 	view_stack_flash(st, SLOT_HINT, "%s", what);
-	return REACT_SEEK | REACT_REDRAW;
+	return view_stack_act(st, &(struct view_act){ .kind = VIEW_ACT_SEEK,
+						      .seek = to < 1 ? 1 : to > p->nsnaps ? p->nsnaps : to });
 }
 
 static void chapters_draw(struct view *vv, struct canvas *c, struct canvas_rect body, struct view_stack *st)

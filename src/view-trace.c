@@ -11,6 +11,7 @@
  * the trace stops) or not (L offers to: the plan, then y/n). The packets
  * belong to the feed's trace (ctx.trace: a live session, or what a replay
  * recorded, on the recording's clock); this view only reads them.
+ * Playing a packet hop by hop (p) is view-trace-play.c's.
  */
 #include "config.h"
 
@@ -47,9 +48,9 @@ const struct trace_packet *view_trace_selected(const struct view_stack *st)
 {
 	const struct view_trace *tr = &st->ctx.trace;
 
-	if (!tr->state || !tr->sel)
+	if (!tr->feed->state || !tr->sel)
 		return NULL;
-	return trace_state_find(tr->state, tr->sel);
+	return trace_state_find(tr->feed->state, tr->sel);
 }
 
 static const char *verdict_word(int32_t v)
@@ -86,99 +87,6 @@ int view_trace_step(struct view_stack *st, int dir)
 	view_stack_flash(st, SLOT_HINT, "step %d/%zu: %s %s:%s%s \xe2\x86\x92 %s", tr->step + 1, p->nsteps,
 			 s->hook >= 0 ? snapshot_hook_name(NFPROTO_INET, s->hook) : "?", s->table, s->chain,
 			 s->legacy ? " (legacy)" : "", trace_verdict_name(step_verdict(s)));
-	return REACT_REDRAW;
-}
-
-/* ---- play ------------------------------------------------------------------------------------ */
-
-#define PLAY_MS_DEFAULT 700
-
-static int play_ms(const struct view_trace *tr)
-{
-	return tr->play_ms > 0 ? tr->play_ms : PLAY_MS_DEFAULT;
-}
-
-static void play_stop(struct view_trace *tr)
-{
-	tr->playing = false;
-}
-
-int view_trace_play(struct view_stack *st)
-{
-	struct view_trace *tr = &st->ctx.trace;
-	const struct trace_packet *p = view_trace_selected(st);
-
-	if (tr->playing) {
-		play_stop(tr);
-		view_stack_flash(st, SLOT_HINT, "%s", "stopped: [ ] step on by hand, Esc takes the path off");
-		return REACT_REDRAW;
-	}
-	if (!p || !p->nsteps) {
-		view_stack_flash(st, SLOT_WARN, "%s", "no traced packet chosen (t traces; Enter on a packet picks it)");
-		return REACT_REDRAW;
-	}
-	/* A reply chosen: play its request first, if it was traced. */
-	if (p->reply_of && trace_state_find(tr->state, p->reply_of))
-		tr->sel = p->reply_of;
-	tr->playing = true;
-	tr->play_reply = false;
-	tr->step = 0;
-	tr->play_next_ns = st->ctx.now_ns + (uint64_t)play_ms(tr) * 1000000;
-	view_stack_flash(st, SLOT_HINT, "playing packet #%llu hop by hop (+ - speed, p stops)",
-			 (unsigned long long)tr->sel);
-	return REACT_REDRAW;
-}
-
-bool view_trace_play_tick(struct view_stack *st, uint64_t now_ns)
-{
-	struct view_trace *tr = &st->ctx.trace;
-	const struct trace_packet *p;
-
-	if (!tr->playing || now_ns < tr->play_next_ns)
-		return false;
-	p = view_trace_selected(st);
-	if (!p) {
-		play_stop(tr);
-		return true;
-	}
-	tr->play_next_ns = now_ns + (uint64_t)play_ms(tr) * 1000000;
-	if (tr->step + 1 < (int)p->nsteps) {
-		tr->step++;
-		return true;
-	}
-	/* The request is done: its reply, in the reply's colour, then stop. */
-	if (!tr->play_reply && p->reply && trace_state_find(tr->state, p->reply)) {
-		tr->sel = p->reply;
-		tr->play_reply = true;
-		tr->step = 0;
-		return true;
-	}
-	play_stop(tr);
-	if (tr->play_reply)
-		tr->sel = p->reply_of ? p->reply_of : tr->sel;
-	tr->play_reply = false;
-	tr->step = -1;
-	return true;
-}
-
-int view_trace_play_timeout(const struct view_stack *st, uint64_t now_ns)
-{
-	const struct view_trace *tr = &st->ctx.trace;
-
-	if (!tr->playing)
-		return -1;
-	return tr->play_next_ns > now_ns ? (int)((tr->play_next_ns - now_ns) / 1000000) + 1 : 0;
-}
-
-/* + and - while playing: a hop's time, not the refresh. */
-int view_trace_play_speed(struct view_stack *st, int dir)
-{
-	struct view_trace *tr = &st->ctx.trace;
-	int ms = play_ms(tr);
-
-	ms = dir > 0 ? ms * 2 / 3 : ms * 3 / 2;
-	tr->play_ms = ms < 100 ? 100 : ms > 5000 ? 5000 : ms;
-	view_stack_flash(st, SLOT_HINT, "a hop every %d ms", tr->play_ms);
 	return REACT_REDRAW;
 }
 
@@ -253,7 +161,7 @@ static const char *hook_word(int hook)
  * seen; they complete in another order). Row i is the i-th newest. */
 static const struct trace_packet *row_packet(const struct view_stack *st, size_t i)
 {
-	const struct trace_state *ts = st->ctx.trace.state;
+	const struct trace_state *ts = st->ctx.trace.feed->state;
 	size_t n = ts ? trace_state_count(ts) : 0, k, above;
 
 	if (i >= n)
@@ -273,7 +181,7 @@ static const struct trace_packet *row_packet(const struct view_stack *st, size_t
 
 static size_t count(const struct view_stack *st)
 {
-	return st->ctx.trace.state ? trace_state_count(st->ctx.trace.state) : 0;
+	return st->ctx.trace.feed->state ? trace_state_count(st->ctx.trace.feed->state) : 0;
 }
 
 static long sel_row(const struct view_stack *st)
@@ -312,25 +220,25 @@ static void draw_summary(struct canvas *c, const struct view_stack *st, int x, i
 	int n;
 
 	strbuf_init(&sb);
-	if (tr->active || (tr->replay && count(st))) {
+	if (tr->feed->active || (tr->replay && count(st))) {
 		/* A replay: what the recording traced, still or no longer. */
 		n = canvas_text(c, x + 1, y, w - 1,
-				!tr->replay ? "tracing " : tr->active ? "recorded trace of " : "recorded (stopped) trace of ",
+				!tr->replay ? "tracing " : tr->feed->active ? "recorded trace of " : "recorded (stopped) trace of ",
 				SLOT_LABEL, 0);
-		n += canvas_text_fit(c, x + 1 + n, y, w / 2, *tr->filter ? tr->filter : "every packet", SLOT_LABEL,
+		n += canvas_text_fit(c, x + 1 + n, y, w / 2, *tr->feed->filter ? tr->feed->filter : "every packet", SLOT_LABEL,
 				     CANVAS_BOLD);
-		strbuf_addf(&sb, "  (%s)  %zu packet%s", *tr->rule ? tr->rule : "all", count(st), count(st) == 1 ? "" : "s");
-		if (tr->lost)
-			strbuf_addf(&sb, ", events lost %llu times", (unsigned long long)tr->lost);
-		if (tr->skipped)
-			strbuf_addf(&sb, ", %llu more matched (rate limit)", (unsigned long long)tr->skipped);
+		strbuf_addf(&sb, "  (%s)  %zu packet%s", *tr->feed->rule ? tr->feed->rule : "all", count(st), count(st) == 1 ? "" : "s");
+		if (tr->feed->lost)
+			strbuf_addf(&sb, ", events lost %llu times", (unsigned long long)tr->feed->lost);
+		if (tr->feed->skipped)
+			strbuf_addf(&sb, ", %llu more matched (rate limit)", (unsigned long long)tr->feed->skipped);
 		strbuf_add(&sb, tr->replay ? "  as recorded: a replay cannot trace" : "  x stops, t changes the filter");
 		canvas_text_fit(c, x + 1 + n, y, w - 1 - n, sb.s, SLOT_DIM, 0);
 	} else if (tr->error[0]) {
 		canvas_text_fit(c, x + 1, y, w - 1, tr->error, SLOT_ERROR, 0);
 	} else if (tr->replay) {
 		canvas_text_fit(c, x + 1, y, w - 1,
-				tr->recorded ? "the recording traces packets later: they show here when the replay gets there"
+				tr->feed->recorded ? "the recording traces packets later: they show here when the replay gets there"
 					     : "this recording holds no traced packets (record with --record FILE while tracing)",
 				SLOT_DIM, 0);
 	} else if (!tr->live) {
@@ -350,7 +258,7 @@ bool view_trace_legacy_untraced(const struct view_stack *st)
 	const struct snap_ruleset *rs = st->ctx.model->cur;
 	size_t i;
 
-	if (!tr->live || tr->legacy_opt || tr->legacy[0] || !rs)
+	if (!tr->live || tr->legacy_opt || tr->feed->legacy[0] || !rs)
 		return false;
 	for (i = 0; i < rs->nchains; i++)
 		if (rs->chains[i].legacy)
@@ -369,23 +277,23 @@ static bool asking_legacy(const struct view_stack *st)
 static int draw_notes(struct canvas *c, const struct view_stack *st, int x, int y, int w, int max)
 {
 	const struct view_trace *tr = &st->ctx.trace;
-	const char *n = tr->state ? trace_state_notice(tr->state) : NULL;
+	const char *n = tr->feed->state ? trace_state_notice(tr->feed->state) : NULL;
 	char buf[160];
 	int k = 0;
 
-	if (k < max && tr->active && tr->legacy[0] && !tr->replay) {
+	if (k < max && tr->feed->active && tr->feed->legacy[0] && !tr->replay) {
 		snprintf(buf, sizeof(buf), "legacy rules traced too: %s = nfnetlink_log until the trace stops (x)",
-			 tr->legacy);
+			 tr->feed->legacy);
 		canvas_text_fit(c, x + 1, y + k++, w - 1, buf, SLOT_WARN, 0);
 	} else if (k < max && view_trace_legacy_untraced(st)) {
-		const char *say = tr->active ? "legacy rules are not traced: L traces them too "
+		const char *say = tr->feed->active ? "legacy rules are not traced: L traces them too "
 					       "(says first what changes)"
 					     : "iptables-legacy tables here: L traces their rules too "
 					       "(says first what changes)";
 
 		canvas_text_fit(c, x + 1, y + k++, w - 1, say, SLOT_WARN, 0);
 	}
-	if (k < max && tr->active && tr->error[0])
+	if (k < max && tr->feed->active && tr->error[0])
 		canvas_text_fit(c, x + 1, y + k++, w - 1, tr->error, SLOT_ERROR, 0);
 	while (n && *n && k < max) {
 		int len = (int)strcspn(n, "\n");
@@ -419,7 +327,7 @@ static void draw_plan(struct canvas *c, const struct view_stack *st, int x, int 
 	}
 	strbuf_init(&sb);
 	strbuf_addf(&sb, "y: trace %s with legacy rules too   n or Esc: change nothing",
-		    *tr->filter ? tr->filter : "every packet");
+		    *tr->feed->filter ? tr->feed->filter : "every packet");
 	canvas_text_fit(c, x + 1, row + 1 < y + h ? row + 1 : row, w - 2, sb.s, SLOT_KEY, CANVAS_BOLD);
 	strbuf_free(&sb);
 }
@@ -436,7 +344,7 @@ static void draw_packet_row(struct canvas *c, const struct view_stack *st, const
 			    int y, int w, bool sel)
 {
 	/* A replay's packets are on the recording's clock. */
-	uint64_t now = st->ctx.trace.clock_ns ? st->ctx.trace.clock_ns : st->ctx.now_ns;
+	uint64_t now = st->ctx.trace.feed->clock_ns ? st->ctx.trace.feed->clock_ns : st->ctx.now_ns;
 	enum slot ls = sel ? SLOT_SELECT : SLOT_LABEL;
 	bool drop = p->verdict >= 0 && (p->verdict & NF_VERDICT_MASK) == NF_DROP;
 	struct strbuf sb;
@@ -667,7 +575,7 @@ static void trace_draw(struct view *vv, struct canvas *c, struct canvas_rect bod
 		scene_layout_update_zoom(&v->scene, st->ctx.model->cur, view_scene_mode(&st->ctx), d.w, d.h, false);
 		canvas_set_clip(c, d.x, d.y, d.w, d.h);
 		view_diagram_draw_scene(c, st, &v->scene, d);
-		view_diagram_draw_path(c, st, &v->scene, d);
+		view_diagram_path_draw(c, st, &v->scene, d);
 		canvas_set_clip(c, body.x, body.y, body.w, body.h);
 	}
 	y = body.y + top_h;
@@ -680,7 +588,7 @@ static void trace_draw(struct view *vv, struct canvas *c, struct canvas_rect bod
 		return;
 	}
 	if (!n) {
-		if (st->ctx.trace.active)
+		if (st->ctx.trace.feed->active)
 			canvas_text(c, x + 2, y + 2, w - 2,
 				    st->ctx.trace.replay ? "no packet traced yet at this point of the recording"
 							 : "waiting for a packet that matches...",
@@ -809,21 +717,13 @@ struct view *view_trace_new(void)
 	return &v->base;
 }
 
-void view_trace_sync(struct view_trace *tr, const struct feed_trace *ft)
+void view_trace_follow(struct view_trace *tr)
 {
-	if (tr->state != ft->state) {
+	if (tr->sel_set != tr->feed->state) {
 		tr->sel = 0;
 		tr->step = -1;
+		tr->sel_set = tr->feed->state;
 	}
-	tr->state = ft->state;
-	tr->active = ft->active;
-	tr->recorded = ft->recorded;
-	tr->lost = ft->lost;
-	tr->skipped = ft->skipped;
-	tr->clock_ns = ft->clock_ns;
-	snprintf(tr->legacy, sizeof(tr->legacy), "%s", ft->legacy);
-	snprintf(tr->filter, sizeof(tr->filter), "%s", ft->filter);
-	snprintf(tr->rule, sizeof(tr->rule), "%s", ft->rule);
 }
 
 void view_trace_ask_legacy(struct view_stack *st, const char *plan)

@@ -5,8 +5,8 @@
  * mean the same everywhere (quit, help, views, tracing, notes, family,
  * pause, speed, baseline, theme, zoom, bare). Number formatting, filter
  * matching and the stack's primitives the views use: view-common.c.
- * No curses, no clock, no sockets:
- * tracing is asked of the loop with REACT_TRACE.
+ * No curses, no clock, no sockets: tracing, observing and replays are
+ * asked of the loop with a view action (view_stack_act).
  */
 #include "config.h"
 
@@ -28,7 +28,10 @@ static const int intervals_ms[] = { 100, 200, 250, 500, 1000, 2000, 3000, 5000, 
 void view_stack_init(struct view_stack *st, struct model *m, const char *netns_label, const char *backend,
 		     int family_mode, int interval_ms, const char *theme_name)
 {
+	static const struct feed_trace no_trace;
+
 	memset(st, 0, sizeof(*st));
+	st->ctx.trace.feed = &no_trace;
 	st->ctx.model = m;
 	st->ctx.netns_label = netns_label;
 	st->ctx.backend = backend;
@@ -66,7 +69,7 @@ bool view_stack_want(const struct snap_chain *ch, void *arg)
 	size_t i;
 
 	/* Tracing names rules in any chain a packet passes: keep them all fresh. */
-	if (ch->base || st->ctx.trace.active)
+	if (ch->base || st->ctx.trace.feed->active)
 		return true;
 	for (i = 0; i < st->n; i++)
 		if (st->v[i]->ops->wants && st->v[i]->ops->wants(st->v[i], ch))
@@ -149,80 +152,6 @@ static int explain(struct view_stack *st)
 	return REACT_REDRAW;
 }
 
-static int trace_key(struct view_stack *st, enum ui_action a)
-{
-	struct view_trace *tr = &st->ctx.trace;
-
-	switch (a) {
-	case UI_ACT_TRACE:
-		/* A replay shows what it recorded; it never opens the kernel. */
-		if (!tr->live && tr->recorded) {
-			if (!top_is(st, &view_trace_ops))
-				view_stack_push(st, view_trace_new());
-			else
-				view_stack_flash(st, SLOT_HINT, "%s", "a replay shows the packets traced while recording");
-			return REACT_REDRAW;
-		}
-		if (!tr->live) {
-			view_stack_flash(st, SLOT_WARN, "%s", tr->replay ? "this recording holds no traced packets "
-									  "(tracing needs a live namespace)"
-								       : "tracing needs a live namespace (not a demo or a replay)");
-			return REACT_REDRAW;
-		}
-		/* Tracing already: t shows the packets; t there changes the filter. */
-		if (tr->active && !top_is(st, &view_trace_ops)) {
-			view_stack_push(st, view_trace_new());
-			return REACT_REDRAW;
-		}
-		view_stack_prompt(st, tr->filter);
-		st->ctx.prompt_kind = VIEW_PROMPT_TRACE;
-		return REACT_REDRAW;
-	case UI_ACT_TRACE_VIEW:
-		if (!top_is(st, &view_trace_ops))
-			view_stack_push(st, view_trace_new());
-		return REACT_REDRAW;
-	case UI_ACT_TRACE_LEGACY:
-		if (tr->replay) {
-			view_stack_flash(st, SLOT_WARN, "%s", "a replay cannot change tracing: it shows the packets as "
-							      "they were traced while recording");
-			return REACT_REDRAW;
-		}
-		if (!tr->live) {
-			view_stack_flash(st, SLOT_WARN, "%s", "tracing needs a live namespace (this is a demo)");
-			return REACT_REDRAW;
-		}
-		if (tr->legacy[0]) {
-			view_stack_flash(st, SLOT_HINT, "legacy rules are traced already (%s = nfnetlink_log until x "
-					 "stops the trace)", tr->legacy);
-			return REACT_REDRAW;
-		}
-		if (tr->legacy_opt) {
-			view_stack_flash(st, SLOT_HINT, "%s", "--trace-legacy: every trace covers legacy rules");
-			return REACT_REDRAW;
-		}
-		if (!view_trace_legacy_untraced(st)) {
-			view_stack_flash(st, SLOT_HINT, "%s", "no iptables-legacy tables here: nothing more to trace");
-			return REACT_REDRAW;
-		}
-		/* The loop reads what would change (the namespace's nf_log) and asks. */
-		tr->want_plan = true;
-		return REACT_REDRAW | REACT_TRACE;
-	case UI_ACT_TRACE_STOP:
-		if (tr->replay) {
-			view_stack_flash(st, SLOT_WARN, "%s", "a replay shows the trace as it was recorded");
-			return REACT_REDRAW;
-		}
-		if (!tr->active) {
-			view_stack_flash(st, SLOT_WARN, "%s", "not tracing (t starts)");
-			return REACT_REDRAW;
-		}
-		tr->want_stop = true;
-		return REACT_REDRAW | REACT_TRACE;
-	default:
-		return REACT_NONE;
-	}
-}
-
 static int global_action(struct view_stack *st, const struct ui_event *ev)
 {
 	struct view_ctx *ctx = &st->ctx;
@@ -259,7 +188,7 @@ static int global_action(struct view_stack *st, const struct ui_event *ev)
 	case UI_ACT_TRACE_VIEW:
 	case UI_ACT_TRACE_STOP:
 	case UI_ACT_TRACE_LEGACY:
-		return trace_key(st, ev->action);
+		return view_trace_keys_global(st, ev->action);
 	case UI_ACT_EXPLAIN:
 		return explain(st);
 	case UI_ACT_ZOOM:
@@ -328,8 +257,8 @@ static int global_action(struct view_stack *st, const struct ui_event *ev)
 							       "when it was made observing)");
 			return REACT_REDRAW;
 		}
-		ctx->want_observe = !ctx->observing;
-		return REACT_OBSERVE | REACT_SNAPSHOT | REACT_REDRAW;
+		return view_stack_act(st, &(struct view_act){ .kind = VIEW_ACT_OBSERVE, .on = !ctx->observing }) |
+		       REACT_SNAPSHOT;
 	case UI_ACT_OWN:
 		ctx->own = !ctx->own;
 		view_stack_flash(st, SLOT_HINT, "%s", ctx->own ? "iptop's own tables shown (dim): i hides them"
@@ -425,16 +354,18 @@ static int trace_prompt(struct view_stack *st, const struct ui_event *ev)
 		ctx->prompting = false;
 		view_stack_flash(st, SLOT_HINT, "%s", "no trace started");
 		return REACT_REDRAW;
-	case UI_ACT_ACCEPT:
-		ctx->prompting = false;
-		ctx->trace.want_start = true;
+	case UI_ACT_ACCEPT: {
 		/* A new filter keeps what the user agreed to (L): legacy rules
 		 * stay traced until x stops the trace. */
-		ctx->trace.want_legacy = ctx->trace.legacy[0] != '\0' && legacy_carries(ctx->trace.filter, ctx->prompt);
-		snprintf(ctx->trace.want_filter, sizeof(ctx->trace.want_filter), "%s", ctx->prompt);
+		struct view_act a = { .kind = VIEW_ACT_TRACE_START,
+				      .on = ctx->trace.feed->legacy[0] && legacy_carries(ctx->trace.feed->filter, ctx->prompt) };
+
+		ctx->prompting = false;
+		snprintf(a.text, sizeof(a.text), "%s", ctx->prompt);
 		if (!top_is(st, &view_trace_ops))
 			view_stack_push(st, view_trace_new());
-		return REACT_REDRAW | REACT_TRACE;
+		return view_stack_act(st, &a);
+	}
 	default:
 		return REACT_NONE;
 	}
@@ -452,56 +383,25 @@ static int mark_prompt(struct view_stack *st, const struct ui_event *ev)
 		ctx->prompting = false;
 		view_stack_flash(st, SLOT_HINT, "%s", "no chapter marked");
 		return REACT_REDRAW;
-	case UI_ACT_ACCEPT:
+	case UI_ACT_ACCEPT: {
+		struct view_act a = { .kind = VIEW_ACT_MARK };
+
 		ctx->prompting = false;
 		if (ctx->prompt[0])
-			snprintf(ctx->replay.want_mark, sizeof(ctx->replay.want_mark), "%.95s", ctx->prompt);
+			snprintf(a.text, sizeof(a.text), "%.95s", ctx->prompt);
 		else
-			snprintf(ctx->replay.want_mark, sizeof(ctx->replay.want_mark), "chapter %u",
-				 ctx->replay.marks + 1);
-		return REACT_MARK | REACT_REDRAW;
+			snprintf(a.text, sizeof(a.text), "chapter %u", ctx->replay.marks + 1);
+		return view_stack_act(st, &a);
+	}
 	default:
 		return REACT_NONE;
 	}
 }
 
-static void legacy_answered(struct view_stack *st)
+int view_stack_act(struct view_stack *st, const struct view_act *act)
 {
-	st->ctx.prompting = false;
-	free(st->ctx.trace.plan);
-	st->ctx.trace.plan = NULL;
-}
-
-/* y/n after L: only y changes anything. */
-static int legacy_prompt(struct view_stack *st, const struct ui_event *ev)
-{
-	struct view_trace *tr = &st->ctx.trace;
-
-	switch (ev->action) {
-	case UI_ACT_TEXT:
-		if (ev->ch == 'y' || ev->ch == 'Y') {
-			legacy_answered(st);
-			tr->want_start = true;
-			tr->want_legacy = true;
-			/* The running (or last) filter, now with legacy rules. */
-			snprintf(tr->want_filter, sizeof(tr->want_filter), "%s", tr->filter);
-			return REACT_REDRAW | REACT_TRACE;
-		}
-		if (ev->ch == 'n' || ev->ch == 'N')
-			break;
-		view_stack_flash(st, SLOT_WARN, "%s", "y traces legacy rules too, n leaves everything as it is");
-		return REACT_REDRAW;
-	case UI_ACT_CANCEL:
-		break;
-	case UI_ACT_ACCEPT:
-		view_stack_flash(st, SLOT_WARN, "%s", "y traces legacy rules too, n leaves everything as it is");
-		return REACT_REDRAW;
-	default:
-		return REACT_NONE;
-	}
-	legacy_answered(st);
-	view_stack_flash(st, SLOT_HINT, "%s", "legacy rules stay untraced; nf_log unchanged");
-	return REACT_REDRAW;
+	st->act = *act;
+	return REACT_ACT | REACT_REDRAW;
 }
 
 int view_stack_event(struct view_stack *st, const struct ui_event *ev)
@@ -515,7 +415,7 @@ int view_stack_event(struct view_stack *st, const struct ui_event *ev)
 	if (ctx->prompting && ctx->prompt_kind == VIEW_PROMPT_TRACE && ev->action != UI_ACT_RESIZE)
 		return trace_prompt(st, ev);
 	if (ctx->prompting && ctx->prompt_kind == VIEW_PROMPT_LEGACY && ev->action != UI_ACT_RESIZE)
-		return legacy_prompt(st, ev);
+		return view_trace_keys_legacy(st, ev);
 	if (ctx->prompting && ctx->prompt_kind == VIEW_PROMPT_MARK && ev->action != UI_ACT_RESIZE)
 		return mark_prompt(st, ev);
 	if (ctx->prompting && ev->action != UI_ACT_RESIZE) {

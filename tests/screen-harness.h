@@ -27,6 +27,8 @@ struct screen_count {
 
 extern struct model model;
 extern struct view_stack st;
+/* The feed's trace the stack reads (st.ctx.trace.feed): setup() empties it. */
+extern struct feed_trace trace_ft;
 extern struct ct_table ct;
 extern struct explain notes;
 extern uint64_t ticks;

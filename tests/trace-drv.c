@@ -110,7 +110,7 @@ static int replay(const char *trace_path, const char *ruleset_path, bool json, l
 	}
 	if (n < 0)
 		fprintf(stderr, "trace-drv: %s\n", cause);
-	n = trace_state_flush(st);
+	n = trace_complete_flush(st);
 	printed = print_new(st, n, json, printed, want);
 	trace_state_free(st);
 	record_reader_close(rd);
@@ -182,7 +182,7 @@ int main(int argc, char **argv)
 	if (rs->status != SRC_OK)
 		fprintf(stderr, "trace-drv: ruleset: %s (rule text will be missing)\n",
 			rs->error ? rs->error : snapshot_status_name(rs->status));
-	s = trace_start_flags(filter, rate, flags, &cause);
+	s = collect_trace_start_flags(filter, rate, flags, &cause);
 	if (!s) {
 		fprintf(stderr, "trace-drv: %s\n", cause);
 		free(cause);
@@ -194,16 +194,16 @@ int main(int argc, char **argv)
 		rec = record_create(rec_path, f->netns_label, 0, &cause);
 		if (!rec) {
 			fprintf(stderr, "trace-drv: %s\n", cause);
-			trace_stop(s);
+			collect_trace_stop(s);
 			return 1;
 		}
-		trace_set_record(s, rec);
+		collect_trace_set_record(s, rec);
 	}
-	fprintf(stderr, "trace-drv: tracing %s\n", trace_rule_text(s));
+	fprintf(stderr, "trace-drv: tracing %s\n", collect_trace_rule_text(s));
 
 	deadline = time_mono_ns() + (uint64_t)(timeout_s * 1e9);
 	while (want <= 0 || printed < want) {
-		struct pollfd pfd[2] = { { .fd = trace_fd(s), .events = POLLIN },
+		struct pollfd pfd[2] = { { .fd = collect_trace_fd(s), .events = POLLIN },
 					 { .fd = f->ops->fd(f), .events = POLLIN } };
 		uint64_t now = time_mono_ns();
 		int to, n, tm;
@@ -211,7 +211,7 @@ int main(int argc, char **argv)
 		if (now >= deadline)
 			break;
 		to = (int)((deadline - now) / 1000000) + 1;
-		tm = trace_timeout_ms(s);
+		tm = collect_trace_timeout_ms(s);
 		if (tm >= 0 && tm < to)
 			to = tm;
 		n = poll(pfd, pfd[1].fd >= 0 ? 2 : 1, to);
@@ -226,23 +226,23 @@ int main(int argc, char **argv)
 			snapshot_ruleset_free(rs);
 			rs = next;
 		}
-		n = trace_read(s, rs);
+		n = collect_trace_read(s, rs);
 		if (n < 0) {
 			perror("trace-drv: read");
 			rc = 1;
 			break;
 		}
 		if (n > 0)
-			printed = print_new(trace_session_state(s), n, json, printed, want);
+			printed = print_new(collect_trace_state(s), n, json, printed, want);
 	}
 	if (want <= 0 || printed < want) {
-		int n = trace_state_flush(trace_session_state(s));
+		int n = trace_complete_flush(collect_trace_state(s));
 
-		printed = print_new(trace_session_state(s), n, json, printed, want);
+		printed = print_new(collect_trace_state(s), n, json, printed, want);
 	}
-	if (trace_lost(s))
-		fprintf(stderr, "trace-drv: %" PRIu64 " overflow(s): events lost\n", trace_lost(s));
-	trace_stop(s);
+	if (collect_trace_lost(s))
+		fprintf(stderr, "trace-drv: %" PRIu64 " overflow(s): events lost\n", collect_trace_lost(s));
+	collect_trace_stop(s);
 	if (rec && record_close(rec, &cause) < 0) {
 		fprintf(stderr, "trace-drv: %s\n", cause);
 		rc = 1;

@@ -38,7 +38,7 @@ static void draw_golden(struct view_stack *st, const char *name, int w, int h, c
 
 	canvas_init(&c, w, h, false);
 	st->ctx.now_ns = 1000ull * 1000000000ull; /* flash messages gone */
-	view_stack_draw(st, &c);
+	view_frame_draw(st, &c);
 	d = canvas_dump(&c, 0);
 	if (getenv("LAB_SCREEN_SHOW"))
 		printf("%s\n%s\n", golden, d);

@@ -468,10 +468,12 @@ static void test_replay_damage(void)
 static struct model model;
 static struct view_stack st;
 
-/* What the loop does each tick (loop.c trace_sync). */
+/* What the loop does each tick (loop.c trace_sync): the views read the
+ * feed's trace; a new set of packets drops the selection. */
 static void sync_trace(const struct feed *f)
 {
-	view_trace_sync(&st.ctx.trace, feed_trace(f));
+	st.ctx.trace.feed = feed_trace(f);
+	view_trace_follow(&st.ctx.trace);
 }
 
 static void tick(struct feed *f)
@@ -495,7 +497,7 @@ static char *draw(struct canvas *c, int w, int h)
 {
 	canvas_init(c, w, h, false);
 	st.ctx.now_ns = 1000ull * 1000000000ull; /* flash messages gone */
-	view_stack_draw(&st, c);
+	view_frame_draw(&st, c);
 	return canvas_dump(c, 0);
 }
 
@@ -546,7 +548,7 @@ static void test_fixture_screen(void)
 		return;
 	tick(f);
 	/* t before the recording traced: the view says they come later. */
-	CHECK(st.ctx.trace.recorded);
+	CHECK(st.ctx.trace.feed->recorded);
 	act(UI_ACT_TRACE);
 	CHECK_STR(view_stack_top(&st)->ops->name, "trace");
 	d = draw(&c, 100, 30);
@@ -556,7 +558,7 @@ static void test_fixture_screen(void)
 	for (i = 0; i < 100 && (!f->ended || feed_trace(f)->more); i++)
 		tick(f);
 	CHECK(f->ended && !f->failed);
-	CHECK_INT(trace_state_count(st.ctx.trace.state), 3);
+	CHECK_INT(trace_state_count(st.ctx.trace.feed->state), 3);
 	d = draw(&c, 120, 40);
 	golden("replay-trace-120x40", &c);
 	CHECK(has(d, "recorded (stopped) trace of -p icmp"));
@@ -586,10 +588,10 @@ static void test_fixture_screen(void)
 	act(UI_ACT_TRACE_VIEW);
 	/* t again on the trace view: nothing to start in a replay. */
 	act(UI_ACT_TRACE);
-	CHECK(!st.ctx.prompting && !st.ctx.trace.want_start);
+	CHECK(!st.ctx.prompting && (st.act.kind != VIEW_ACT_TRACE_START));
 	CHECK(has(st.ctx.flash, "a replay shows the packets traced while recording"));
 	/* x neither: the recording's trace is what it is. */
-	CHECK(!(act(UI_ACT_TRACE_STOP) & REACT_TRACE));
+	CHECK(!(act(UI_ACT_TRACE_STOP) & REACT_ACT));
 	CHECK(has(st.ctx.flash, "a replay shows the trace as it was recorded"));
 	close_fixture(f);
 
@@ -598,8 +600,8 @@ static void test_fixture_screen(void)
 	if (!f)
 		return;
 	tick(f);
-	CHECK(!st.ctx.trace.recorded && !st.ctx.trace.state);
-	CHECK(!(act(UI_ACT_TRACE) & REACT_TRACE));
+	CHECK(!st.ctx.trace.feed->recorded && !st.ctx.trace.feed->state);
+	CHECK(!(act(UI_ACT_TRACE) & REACT_ACT));
 	CHECK(!st.ctx.prompting);
 	CHECK(has(st.ctx.flash, "this recording holds no traced packets"));
 	act(UI_ACT_TRACE_VIEW);

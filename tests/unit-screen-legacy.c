@@ -316,9 +316,9 @@ static void test_legacy_trace(void)
 	setup(0);
 	legacy_ticks(4);
 	tr->live = true;
-	tr->clock_ns = fixture_last_ns + 1500000000ull;
-	snprintf(tr->filter, sizeof(tr->filter), "-p icmp");
-	snprintf(tr->rule, sizeof(tr->rule), "meta l4proto icmp");
+	trace_ft.clock_ns = fixture_last_ns + 1500000000ull;
+	snprintf(trace_ft.filter, sizeof(trace_ft.filter), "-p icmp");
+	snprintf(trace_ft.rule, sizeof(trace_ft.rule), "meta l4proto icmp");
 	trace_state_set_notice(ts, "iptables-legacy tables exist here (ip raw, ip filter, ip nat): their rules are "
 				   "not traced (--trace-legacy traces them)");
 
@@ -331,8 +331,8 @@ static void test_legacy_trace(void)
 	free(d);
 	canvas_free(&c);
 	act(UI_ACT_CANCEL);
-	tr->active = true;
-	tr->state = ts;
+	trace_ft.active = true;
+	trace_ft.state = ts;
 
 	/* Not traced: the view says so, with the session's notice. */
 	act(UI_ACT_TRACE_VIEW);
@@ -345,9 +345,8 @@ static void test_legacy_trace(void)
 
 	/* L: the loop is asked for the plan; the view shows it and asks. */
 	r = act(UI_ACT_TRACE_LEGACY);
-	CHECK((r & REACT_TRACE) && tr->want_plan);
-	CHECK(!tr->want_start);
-	tr->want_plan = false;
+	CHECK((r & REACT_ACT) && st.act.kind == VIEW_ACT_TRACE_PLAN);
+	st.act.kind = VIEW_ACT_NONE;
 	view_trace_ask_legacy(&st, plan);
 	CHECK(st.ctx.prompting && st.ctx.prompt_kind == VIEW_PROMPT_LEGACY);
 	d = draw(&c, 80, 24, false);
@@ -362,27 +361,27 @@ static void test_legacy_trace(void)
 	type("q");
 	CHECK(st.ctx.prompting && view_stack_top(&st)->ops->name[0] == 't');
 	r = act(UI_ACT_ACCEPT);
-	CHECK(!(r & REACT_TRACE) && st.ctx.prompting);
+	CHECK(!(r & REACT_ACT) && st.ctx.prompting);
 	type("n");
-	CHECK(!st.ctx.prompting && !tr->want_start && !tr->plan);
+	CHECK(!st.ctx.prompting && st.act.kind == VIEW_ACT_NONE && !tr->plan);
 	CHECK(has(st.ctx.flash, "legacy rules stay untraced"));
 	/* Esc is no too. */
 	act(UI_ACT_TRACE_LEGACY);
 	view_trace_ask_legacy(&st, plan);
 	act(UI_ACT_CANCEL);
-	CHECK(!st.ctx.prompting && !tr->want_start);
+	CHECK(!st.ctx.prompting && st.act.kind != VIEW_ACT_TRACE_START);
 	/* y: the loop restarts the trace, same filter, legacy rules too. */
 	act(UI_ACT_TRACE_LEGACY);
-	tr->want_plan = false;
+	st.act.kind = VIEW_ACT_NONE;
 	view_trace_ask_legacy(&st, plan);
 	type("y");
 	CHECK(!st.ctx.prompting && !tr->plan);
-	CHECK(tr->want_start && tr->want_legacy);
-	CHECK_STR(tr->want_filter, "-p icmp");
-	tr->want_start = tr->want_legacy = false;
+	CHECK(st.act.kind == VIEW_ACT_TRACE_START && st.act.on);
+	CHECK_STR(st.act.text, "-p icmp");
+	st.act.kind = VIEW_ACT_NONE;
 
 	/* Traced (the feed says which bindings): the header, "(legacy)" steps. */
-	snprintf(tr->legacy, sizeof(tr->legacy), "nf_log.2");
+	snprintf(trace_ft.legacy, sizeof(trace_ft.legacy), "nf_log.2");
 	trace_state_set_notice(ts, "net.netfilter.nf_log.2 (IPv4) set from nf_log_ipv4 to nfnetlink_log until the "
 				   "trace stops");
 	CHECK(!view_trace_legacy_untraced(&st));
@@ -409,7 +408,7 @@ static void test_legacy_trace(void)
 	act(UI_ACT_STEP_NEXT);
 	CHECK(has(st.ctx.flash, "step 2/"));
 	r = act(UI_ACT_TRACE_LEGACY);
-	CHECK(!(r & REACT_TRACE) && has(st.ctx.flash, "legacy rules are traced already"));
+	CHECK(!(r & REACT_ACT) && has(st.ctx.flash, "legacy rules are traced already"));
 	/* t with a new filter keeps legacy rules traced. */
 	act(UI_ACT_TRACE);
 	d = draw(&c, 120, 40, false);
@@ -418,41 +417,41 @@ static void test_legacy_trace(void)
 	canvas_free(&c);
 	type(" -d 203.0.113.1");
 	act(UI_ACT_ACCEPT);
-	CHECK(tr->want_start && tr->want_legacy);
-	CHECK_STR(tr->want_filter, "-p icmp -d 203.0.113.1");
-	tr->want_start = tr->want_legacy = false;
+	CHECK(st.act.kind == VIEW_ACT_TRACE_START && st.act.on);
+	CHECK_STR(st.act.text, "-p icmp -d 203.0.113.1");
+	st.act.kind = VIEW_ACT_NONE;
 	/* ... unless it reaches a family whose nf_log was not shown (IPv6). */
-	snprintf(tr->filter, sizeof(tr->filter), "-4 -p icmp");
+	snprintf(trace_ft.filter, sizeof(trace_ft.filter), "-4 -p icmp");
 	act(UI_ACT_TRACE);
 	prompt_replace("-p tcp");
 	act(UI_ACT_ACCEPT);
-	CHECK(tr->want_start && !tr->want_legacy);
-	tr->want_start = false;
-	snprintf(tr->filter, sizeof(tr->filter), "-p icmp");
+	CHECK(st.act.kind == VIEW_ACT_TRACE_START && !st.act.on);
+	st.act.kind = VIEW_ACT_NONE;
+	snprintf(trace_ft.filter, sizeof(trace_ft.filter), "-p icmp");
 	/* x stops (the loop: feed_trace_stop, nf_log restored). */
 	r = act(UI_ACT_TRACE_STOP);
-	CHECK((r & REACT_TRACE) && tr->want_stop);
-	tr->want_stop = false;
+	CHECK((r & REACT_ACT) && st.act.kind == VIEW_ACT_TRACE_STOP);
+	st.act.kind = VIEW_ACT_NONE;
 
 	/* A replay cannot change tracing. */
-	tr->legacy[0] = '\0';
+	trace_ft.legacy[0] = '\0';
 	tr->live = false;
 	tr->replay = true;
-	tr->recorded = true;
+	trace_ft.recorded = true;
 	r = act(UI_ACT_TRACE_LEGACY);
-	CHECK(!(r & REACT_TRACE) && !tr->want_plan && !st.ctx.prompting);
+	CHECK(!(r & REACT_ACT) && st.act.kind == VIEW_ACT_NONE && !st.ctx.prompting);
 	CHECK(has(st.ctx.flash, "a replay cannot change tracing"));
 	CHECK(!view_trace_legacy_untraced(&st));
 	/* Nor a demo. */
 	tr->replay = false;
 	r = act(UI_ACT_TRACE_LEGACY);
-	CHECK(!(r & REACT_TRACE) && has(st.ctx.flash, "tracing needs a live namespace"));
+	CHECK(!(r & REACT_ACT) && has(st.ctx.flash, "tracing needs a live namespace"));
 	/* --trace-legacy: nothing to offer. */
 	tr->live = true;
 	tr->legacy_opt = true;
 	CHECK(!view_trace_legacy_untraced(&st));
 	r = act(UI_ACT_TRACE_LEGACY);
-	CHECK(!(r & REACT_TRACE));
+	CHECK(!(r & REACT_ACT));
 
 	act(UI_ACT_DIAGRAM);
 	memset(tr, 0, sizeof(*tr));

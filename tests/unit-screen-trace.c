@@ -17,6 +17,7 @@
 #include <linux/netfilter.h>
 
 #include "iptop.h"
+#include "feed.h"
 #include "record.h"
 #include "trace.h"
 #include "screen-harness.h"
@@ -111,7 +112,7 @@ struct trace_state *screen_trace_fixture(const char *name, const struct snap_rul
 		trace_feed_msg(ts, nlh, rs);
 		*last = fr.t_ns;
 	}
-	trace_state_flush(ts);
+	trace_complete_flush(ts);
 	if (rd)
 		record_reader_close(rd);
 	free(cause);
@@ -134,7 +135,7 @@ static char *draw_now(struct canvas *c, int w, int h)
 	canvas_init(c, w, h, false);
 	st.ctx.now_ns = last_ns + 1500000000ull;
 	st.ctx.flash_until = 0; /* messages gone */
-	view_stack_draw(&st, c);
+	view_frame_draw(&st, c);
 	return canvas_dump(c, 0);
 }
 
@@ -155,7 +156,7 @@ static const struct trace_packet *find(const struct trace_state *ts, const char 
 /* Move the trace view's selection to packet id. */
 static bool select_packet(uint64_t id)
 {
-	size_t i, n = trace_state_count(st.ctx.trace.state);
+	size_t i, n = trace_state_count(trace_ft.state);
 
 	act(UI_ACT_HOME);
 	for (i = 0; i < n && st.ctx.trace.sel != id; i++)
@@ -200,10 +201,10 @@ static void test_trace_view(struct trace_state *ts)
 		return;
 	setup(8);
 	st.ctx.trace.live = true;
-	st.ctx.trace.active = true;
-	st.ctx.trace.state = ts;
-	snprintf(st.ctx.trace.filter, sizeof(st.ctx.trace.filter), "-4");
-	snprintf(st.ctx.trace.rule, sizeof(st.ctx.trace.rule), "meta nfproto ipv4");
+	trace_ft.active = true;
+	trace_ft.state = ts;
+	snprintf(trace_ft.filter, sizeof(trace_ft.filter), "-4");
+	snprintf(trace_ft.rule, sizeof(trace_ft.rule), "meta nfproto ipv4");
 	act(UI_ACT_TRACE_VIEW);
 	CHECK_STR(view_stack_top(&st)->ops->name, "trace");
 	CHECK(select_packet(req->id));
@@ -323,8 +324,8 @@ static void test_trace_view(struct trace_state *ts)
 	free(d);
 	canvas_free(&c);
 	act(UI_ACT_DIAGRAM);
-	st.ctx.trace.state = NULL;
-	st.ctx.trace.active = false;
+	trace_ft.state = NULL;
+	trace_ft.active = false;
 	st.ctx.trace.sel = 0;
 	st.ctx.trace.step = -1;
 }
@@ -344,7 +345,7 @@ static void test_play(struct trace_state *ts)
 	if (!req || !req->reply)
 		return;
 	rep = trace_state_find(ts, req->reply);
-	st.ctx.trace.state = ts;
+	trace_ft.state = ts;
 	act(UI_ACT_TRACE_VIEW);
 	CHECK(select_packet(req->id));
 	st.ctx.now_ns = now;
@@ -390,7 +391,7 @@ static void test_play(struct trace_state *ts)
 	act(UI_ACT_PLAY);
 	CHECK(!st.ctx.trace.playing);
 	act(UI_ACT_BACK);
-	st.ctx.trace.state = NULL;
+	trace_ft.state = NULL;
 	st.ctx.trace.sel = 0;
 	st.ctx.trace.step = -1;
 }
@@ -404,7 +405,7 @@ static void test_trace_keys(void)
 	/* A demo or a replay cannot trace. */
 	setup(2);
 	r = act(UI_ACT_TRACE);
-	CHECK(!(r & REACT_TRACE));
+	CHECK(!(r & REACT_ACT));
 	CHECK(!st.ctx.prompting);
 	CHECK(has(st.ctx.flash, "tracing needs a live namespace"));
 	act(UI_ACT_TRACE_VIEW);
@@ -424,18 +425,18 @@ static void test_trace_keys(void)
 	free(d);
 	canvas_free(&c);
 	r = act(UI_ACT_ACCEPT);
-	CHECK(r & REACT_TRACE);
-	CHECK(st.ctx.trace.want_start);
-	CHECK_STR(st.ctx.trace.want_filter, "-p icmp");
+	CHECK(r & REACT_ACT);
+	CHECK_INT(st.act.kind, VIEW_ACT_TRACE_START);
+	CHECK_STR(st.act.text, "-p icmp");
 	CHECK_STR(view_stack_top(&st)->ops->name, "trace");
-	st.ctx.trace.want_start = false;
+	st.act.kind = VIEW_ACT_NONE;
 	/* Esc cancels; so does t on an empty prompt. */
 	act(UI_ACT_TRACE);
 	act(UI_ACT_CANCEL);
-	CHECK(!st.ctx.prompting && !st.ctx.trace.want_start);
+	CHECK(!st.ctx.prompting && st.act.kind != VIEW_ACT_TRACE_START);
 	act(UI_ACT_TRACE);
 	prompt_replace("t");
-	CHECK(!st.ctx.prompting && !st.ctx.trace.want_start);
+	CHECK(!st.ctx.prompting && st.act.kind != VIEW_ACT_TRACE_START);
 	/* An error from trace_start shows, the screen goes on. */
 	snprintf(st.ctx.trace.error, sizeof(st.ctx.trace.error), "tracing needs CAP_NET_ADMIN");
 	d = draw(&c, 80, 24, false);
@@ -445,16 +446,16 @@ static void test_trace_keys(void)
 	st.ctx.trace.error[0] = '\0';
 	/* x stops (the loop runs trace_stop); not tracing, it says so. */
 	r = act(UI_ACT_TRACE_STOP);
-	CHECK(!(r & REACT_TRACE));
+	CHECK(!(r & REACT_ACT));
 	CHECK(has(st.ctx.flash, "not tracing"));
-	st.ctx.trace.active = true;
+	trace_ft.active = true;
 	r = act(UI_ACT_TRACE_STOP);
-	CHECK(r & REACT_TRACE);
-	CHECK(st.ctx.trace.want_stop);
+	CHECK(r & REACT_ACT);
+	CHECK_INT(st.act.kind, VIEW_ACT_TRACE_STOP);
 	/* While tracing, every chain's rules are kept fresh (steps name them). */
 	CHECK(view_stack_want(snapshot_find_chain(model.cur, NFPROTO_IPV4, "filter", "DOCKER-USER"), &st));
-	st.ctx.trace.active = false;
-	st.ctx.trace.want_stop = false;
+	trace_ft.active = false;
+	st.act.kind = VIEW_ACT_NONE;
 	d = draw(&c, 80, 24, false);
 	CHECK(has(d, "not tracing: t starts"));
 	free(d);

@@ -22,6 +22,7 @@
 
 #include "canvas.h"
 #include "conntrack.h"
+#include "feed.h"
 #include "iptop.h"
 #include "model.h"
 #include "scene.h"
@@ -48,6 +49,7 @@ void screen_tally(struct screen_count c)
 
 struct model model;
 struct view_stack st;
+struct feed_trace trace_ft;
 struct ct_table ct;
 struct explain notes;
 uint64_t ticks;
@@ -104,6 +106,8 @@ void setup(int n)
 	ticks = 0;
 	view_stack_init(&st, &model, "net:[4026531840] (demo)", "nf_tables", 0, 500, "default");
 	st.ctx.route = feed_demo_route;
+	memset(&trace_ft, 0, sizeof(trace_ft));
+	st.ctx.trace.feed = &trace_ft;
 	st.ctx.notes = notes.n ? &notes : NULL;
 	st.ctx.notes_error = "no notes installed (test)";
 	feed_ticks(n);
@@ -143,7 +147,7 @@ char *draw(struct canvas *c, int w, int h, bool ascii)
 {
 	canvas_init(c, w, h, ascii);
 	st.ctx.now_ns = LATER_NS;
-	view_stack_draw(&st, c);
+	view_frame_draw(&st, c);
 	return canvas_dump(c, 0);
 }
 
@@ -556,7 +560,7 @@ static void test_walk(void)
 	free(d);
 	st.ctx.now_ns = 0;
 	canvas_init(&c, 80, 24, false);
-	view_stack_draw(&st, &c);
+	view_frame_draw(&st, &c);
 	d = canvas_dump(&c, 0);
 	CHECK(has(d, "jumps nowhere"));
 	free(d);

@@ -227,7 +227,7 @@ static void test_messages(const struct fixture *fx)
 		CHECK(ev.family == NFPROTO_IPV4);
 		CHECK(ev.hook >= NF_INET_PRE_ROUTING && ev.hook <= NF_INET_POST_ROUTING);
 		CHECK(ev.has_seq);
-		trace_hdr_from_packet(ev.payload, ev.plen, &h);
+		trace_event_hdr_from_packet(ev.payload, ev.plen, &h);
 		CHECK(h.valid && h.proto == IPPROTO_ICMP && h.has_icmp && h.has_ipid && h.has_seq);
 	}
 	CHECK_INT(hops, fx->nflog);
@@ -249,7 +249,7 @@ static void test_messages(const struct fixture *fx)
 	nlh = find_hop(fx, "filter", "LEG-FWD", TRACE_STEP_RULE, 2);
 	CHECK(nlh != NULL);
 	if (nlh && trace_nflog_parse(nlh, &ev) == 1) {
-		trace_hdr_from_packet(ev.payload, ev.plen, &h);
+		trace_event_hdr_from_packet(ev.payload, ev.plen, &h);
 		CHECK_STR(h.src, "172.20.0.2");
 		CHECK_STR(h.dst, "203.0.113.1");
 		CHECK_INT(h.icmp_type, 8);
@@ -354,7 +354,7 @@ static struct trace_state *replay(const struct fixture *fx, const struct snap_ru
 		trace_state_set_clock(st, fx->t_ns[i] + 1);
 		trace_feed_msg(st, nlh, rs);
 	}
-	trace_state_flush(st);
+	trace_complete_flush(st);
 	return st;
 }
 
@@ -501,7 +501,7 @@ static void test_replay(const struct fixture *fx, const struct snap_ruleset *rs)
 			trace_state_set_clock(u, fx->t_ns[i] + 1);
 			trace_feed_msg(u, nlh, rs);
 		}
-		trace_state_flush(u);
+		trace_complete_flush(u);
 		p = packet_to(u, "172.20.0.2", "203.0.113.1", 8);
 		CHECK(p != NULL);
 		if (p) {
@@ -548,7 +548,7 @@ static void test_other_messages(void)
 	mnl_attr_put(nlh, NFULA_PREFIX, sizeof(line), line);
 	CHECK_INT(trace_nflog_parse(nlh, &ev), 0);
 	CHECK_INT(trace_feed_msg(st, nlh, NULL), 0);
-	CHECK_INT(trace_state_count(st) + trace_state_flush(st), 0);
+	CHECK_INT(trace_state_count(st) + trace_complete_flush(st), 0);
 
 	/* A trace line of an unknown family: malformed. */
 	nlh = mnl_nlmsg_put_header(buf);
@@ -565,7 +565,7 @@ static void test_other_messages(void)
 	CHECK_INT(trace_nflog_parse(nlh, &ev), 1);
 	CHECK_INT(ev.hook, -1);
 	trace_feed_msg(st, nlh, NULL);
-	CHECK_INT(trace_state_flush(st), 1);
+	CHECK_INT(trace_complete_flush(st), 1);
 	CHECK_INT(trace_state_packet(st, 0)->nsteps, 1);
 	CHECK(trace_state_packet(st, 0)->steps[0].legacy);
 	trace_state_free(st);
@@ -598,7 +598,7 @@ static void test_truncated(const struct fixture *fx)
 			memcpy(copy, nlh, len);
 			((struct nlmsghdr *)copy)->nlmsg_len = (uint32_t)len;
 			if (trace_nflog_parse((struct nlmsghdr *)copy, &ev) == 1)
-				trace_hdr_from_packet(ev.payload, ev.plen, &h);
+				trace_event_hdr_from_packet(ev.payload, ev.plen, &h);
 			free(copy);
 		}
 	}

@@ -342,7 +342,7 @@ static void test_msg_parse(void)
 	CHECK_INT(trace_feed_msg(st, m.nlh, NULL), 0);
 	/* Settles after 200 ms without events. */
 	CHECK(trace_state_timeout_ms(st, 1000000000ull) > 0);
-	CHECK_INT(trace_state_expire(st, 1300000000ull), 1);
+	CHECK_INT(trace_complete_expire(st, 1300000000ull), 1);
 	p = trace_state_packet(st, 1);
 	CHECK(p != NULL);
 	if (p) {
@@ -491,7 +491,7 @@ static struct trace_state *replay_fixture(const struct snap_ruleset *rs, size_t 
 		(*nmsgs)++;
 	}
 	CHECK_INT(n, 0);
-	trace_state_flush(st);
+	trace_complete_flush(st);
 	record_reader_close(rd);
 	free(path);
 	return st;
@@ -769,7 +769,7 @@ static void test_fixture_truncated(void)
 	}
 	CHECK(frames > 0);
 	record_reader_close(rd);
-	trace_state_flush(st);
+	trace_complete_flush(st);
 	trace_state_free(st);
 }
 
@@ -823,7 +823,7 @@ static void test_ct_template_return(void)
 	msg_ipv4(&m, "192.0.2.9", "192.0.2.1", IPPROTO_ICMP);
 	mnl_attr_put_u32(m.nlh, 21, htonl(0x40));
 	CHECK_INT(trace_feed_msg(st, m.nlh, NULL), 1);
-	trace_state_flush(st);
+	trace_complete_flush(st);
 	CHECK_INT(trace_state_count(st), 2);
 
 	p = trace_state_find(st, 1);
