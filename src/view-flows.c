@@ -21,6 +21,7 @@
 
 #include "conntrack.h"
 #include "iptop.h"
+#include "model.h"
 #include "view.h"
 #include "view-flows.h"
 
@@ -62,11 +63,10 @@ struct flowsv {
 	const struct view_ctx *ctx; /* the stack's, for the baseline */
 };
 
-static double flow_rate(const struct ct_flow *f, const struct ct_table *t)
+/* Packets per second both ways, as the model counts them (0: closed or uncounted). */
+static double flow_rate(const struct ct_flow *f, const struct view_ctx *ctx)
 {
-	if (!f->has_acct || t->interval <= 0 || f->dying)
-		return 0;
-	return (double)(f->d_packets[0] + f->d_packets[1]) / t->interval;
+	return model_ct_rate(&ctx->model->ct, ctx->ct, f, -1);
 }
 
 /* ---- the baseline (z) ---------------------------------------------------------------- */
@@ -167,9 +167,8 @@ static void since_text(const struct view_ctx *ctx, char *buf, size_t n)
 static int cmp_rows(const void *pa, const void *pb, void *arg)
 {
 	const struct ct_flow *a = *(const struct ct_flow *const *)pa, *b = *(const struct ct_flow *const *)pb;
-	const struct ct_table *t = ((void **)arg)[0];
-	enum fcol sort = *(enum fcol *)((void **)arg)[1];
-	const struct view_ctx *ctx = ((void **)arg)[2];
+	enum fcol sort = *(enum fcol *)((void **)arg)[0];
+	const struct view_ctx *ctx = ((void **)arg)[1];
 	uint64_t ap[2], abytes[2], bp[2], bbytes[2];
 	char x[160], y[160];
 	int c = 0;
@@ -196,7 +195,7 @@ static int cmp_rows(const void *pa, const void *pb, void *arg)
 		c = sort == FC_PACKETS ? CMP(bp[0] + bp[1], ap[0] + ap[1])
 				       : CMP(bbytes[0] + bbytes[1], abytes[0] + abytes[1]);
 		break;
-	case FC_RATE: c = CMP(flow_rate(b, t), flow_rate(a, t)); break;
+	case FC_RATE: c = CMP(flow_rate(b, ctx), flow_rate(a, ctx)); break;
 	default: break;
 	}
 	if (!c)
@@ -216,7 +215,7 @@ static void build_rows(struct flowsv *v, const struct view_stack *st, bool force
 	const struct ct_table *t = st->ctx.ct;
 	const struct ct_flow **all;
 	size_t n, i;
-	void *arg[3];
+	void *arg[2];
 
 	v->ctx = &st->ctx;
 	if (!force && t && v->rows && t == v->built_t && t->gen == v->built_gen && t->events == v->built_events &&
@@ -238,7 +237,7 @@ static void build_rows(struct flowsv *v, const struct view_stack *st, bool force
 	v->nrows = v->total = v->matched = 0;
 	if (!t)
 		return;
-	all = ct_table_sorted(t, CT_SORT_ID, true, &n);
+	all = model_ct_sorted(t, true, &n);
 	for (i = 0; i < n; i++) {
 		if (!all[i]->dying)
 			v->total++;
@@ -247,9 +246,8 @@ static void build_rows(struct flowsv *v, const struct view_stack *st, bool force
 			all[v->nrows++] = all[i];
 		}
 	}
-	arg[0] = (void *)t;
-	arg[1] = &v->sort;
-	arg[2] = (void *)&st->ctx;
+	arg[0] = &v->sort;
+	arg[1] = (void *)&st->ctx;
 	qsort_r(all, v->nrows, sizeof(*all), cmp_rows, arg);
 	v->rows = all;
 	for (i = 0; v->have_key && i < v->nrows; i++)
@@ -331,7 +329,7 @@ static int col_width(const struct flowsv *v, const struct ct_table *t, enum fcol
 				view_flows_words_pair(buf, sizeof(buf), b[0], b[1]);
 			break;
 		}
-		case FC_RATE: view_fmt_rate(buf, sizeof(buf), flow_rate(f, t)); break;
+		case FC_RATE: view_fmt_rate(buf, sizeof(buf), flow_rate(f, v->ctx)); break;
 		default: buf[0] = '\0';
 		}
 		k = canvas_width(buf);
@@ -511,8 +509,8 @@ static void draw_row(struct canvas *c, const struct flowsv *v, const struct ct_t
 	cell(c, k, FC_PACKETS, y, buf, num, 0);
 	view_flows_words_pair(buf, sizeof(buf), bytes[0], bytes[1]);
 	cell(c, k, FC_BYTES, y, buf, num, 0);
-	view_fmt_rate(buf, sizeof(buf), flow_rate(f, t));
-	cell(c, k, FC_RATE, y, buf, sel ? base : flow_rate(f, t) > 0 ? (f->dying ? SLOT_DIM : SLOT_HIT) : SLOT_DIM, 0);
+	view_fmt_rate(buf, sizeof(buf), flow_rate(f, v->ctx));
+	cell(c, k, FC_RATE, y, buf, sel ? base : flow_rate(f, v->ctx) > 0 ? (f->dying ? SLOT_DIM : SLOT_HIT) : SLOT_DIM, 0);
 }
 
 static void draw_summary(struct canvas *c, const struct flowsv *v, const struct ct_table *t, int x, int y, int w)
