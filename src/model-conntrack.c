@@ -194,8 +194,12 @@ static const struct model_ct_flow *known(const struct model_ct *m, const struct 
 	if (!t || f < t->flows || f >= t->flows + t->nflows)
 		return NULL;
 	i = (size_t)(f - t->flows);
-	/* NULL as well when the table changed since the sync */
-	return i < m->nflows && same_key(&m->flows[i], f) ? &m->flows[i] : NULL;
+	if (i >= m->nflows)
+		return NULL;
+	if (unchanged(m, t) && m->removed == t->removed)
+		return &m->flows[i];   /* as synced: the index is the key */
+	/* the table changed since the sync: only if f is still there */
+	return same_key(&m->flows[i], f) ? &m->flows[i] : NULL;
 }
 
 bool model_ct_delta(const struct model_ct *m, const struct ct_table *t, const struct ct_flow *f,

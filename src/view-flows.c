@@ -61,6 +61,8 @@ struct flowsv {
 	char built_filter[128];
 	unsigned built_base_gen;
 	const struct view_ctx *ctx; /* the stack's, for the baseline */
+	double *rates;             /* sorting by rate: by a flow's place in the table */
+	size_t nrates;
 };
 
 /* Packets per second both ways, as the model counts them (0: closed or uncounted). */
@@ -195,7 +197,6 @@ static int cmp_rows(const void *pa, const void *pb, void *arg)
 		c = sort == FC_PACKETS ? CMP(bp[0] + bp[1], ap[0] + ap[1])
 				       : CMP(bbytes[0] + bbytes[1], abytes[0] + abytes[1]);
 		break;
-	case FC_RATE: c = CMP(flow_rate(b, ctx), flow_rate(a, ctx)); break;
 	default: break;
 	}
 	if (!c)
@@ -203,6 +204,43 @@ static int cmp_rows(const void *pa, const void *pb, void *arg)
 	if (!c)
 		c = memcmp(&a->orig, &b->orig, sizeof(a->orig));
 	return c;
+}
+
+/* Rows by rate: each rate asked of the model once (into rates[], by the
+ * flow's place in the table), not at every comparison. */
+struct by_rate {
+	const struct ct_flow *base;
+	const double *rates;
+};
+
+static int cmp_rate(const void *pa, const void *pb, void *arg)
+{
+	const struct ct_flow *a = *(const struct ct_flow *const *)pa, *b = *(const struct ct_flow *const *)pb;
+	const struct by_rate *r = arg;
+	int c = CMP(r->rates[b - r->base], r->rates[a - r->base]);
+
+	if (!c)
+		c = CMP(a->id, b->id);
+	if (!c)
+		c = memcmp(&a->orig, &b->orig, sizeof(a->orig));
+	return c;
+}
+
+static void sort_by_rate(struct flowsv *v, const struct view_ctx *ctx)
+{
+	const struct ct_table *t = ctx->ct;
+	struct by_rate r = { t->flows, NULL };
+	size_t i;
+
+	if (t->nflows > v->nrates) {
+		free(v->rates);
+		v->nrates = t->nflows;
+		v->rates = xcalloc(v->nrates, sizeof(*v->rates));
+	}
+	for (i = 0; i < v->nrows; i++)
+		v->rates[v->rows[i] - t->flows] = flow_rate(v->rows[i], ctx);
+	r.rates = v->rates;
+	qsort_r(v->rows, v->nrows, sizeof(*v->rows), cmp_rate, &r);
 }
 
 static bool same(const struct ct_flow *a, const struct ct_flow *b)
@@ -248,8 +286,11 @@ static void build_rows(struct flowsv *v, const struct view_stack *st, bool force
 	}
 	arg[0] = &v->sort;
 	arg[1] = (void *)&st->ctx;
-	qsort_r(all, v->nrows, sizeof(*all), cmp_rows, arg);
 	v->rows = all;
+	if (v->sort == FC_RATE)
+		sort_by_rate(v, &st->ctx);
+	else
+		qsort_r(all, v->nrows, sizeof(*all), cmp_rows, arg);
 	for (i = 0; v->have_key && i < v->nrows; i++)
 		if (same(v->rows[i], &v->key)) {
 			v->sel = i;
@@ -710,6 +751,7 @@ static void flows_free(struct view *vv)
 	struct flowsv *v = (struct flowsv *)vv;
 
 	free(v->rows);
+	free(v->rates);
 	free(v);
 }
 
