@@ -214,6 +214,7 @@ static void reset_stack(void)
 	view_stack_init(&st, &model, rec_feed ? rec_feed->netns_label : "net:[4026531840] (demo)", "nf_tables", 0,
 			500, "default");
 	st.ctx.ct = &ct;
+	model_ct_update(&model.ct, &ct);
 	view_stack_tick(&st);
 }
 
@@ -257,8 +258,10 @@ static void run_screen(const char *name, bool tick, bool event)
 			ticks++;
 			view_stack_tick(&st);
 		}
-		if (event)
+		if (event) {
 			flow_event(ticks + (uint64_t)i);
+			model_ct_update(&model.ct, &ct);
+		}
 		c1 = cpu_us();
 		t[PH_TICK][i] = c1 - c0;
 		clock_ns += TICK_NS;

@@ -85,7 +85,9 @@ struct ct_flow {
 	uint64_t packets[2];  /* [CT_DIR_ORIG], [CT_DIR_REPLY] */
 	uint64_t bytes[2];
 	/* Set by the table, not by the parser: */
-	uint64_t d_packets[2];  /* growth since the previous dump */
+	uint64_t d_packets[2];  /* growth since the previous dump: only for the batch
+				 * output's rate order (ct_table_sorted CT_SORT_RATE);
+				 * views read model-conntrack.h's */
 	uint64_t d_bytes[2];
 	double first_seen;    /* when the mirror first saw it */
 	double dying_since;   /* when it was destroyed (dying only) */
@@ -135,6 +137,7 @@ struct ct_table {
 	uint64_t resyncs;       /* events lost (ENOBUFS or the kernel's count), re-dumped */
 	uint64_t events_lost;   /* flows the resync dumps found wrong (estimate) */
 	uint64_t events;        /* events applied */
+	uint64_t removed;       /* flows dropped (faded out); the last flow took each one's place */
 	uint32_t gen;           /* snapshots taken (complete dumps) */
 	double last_dump;       /* now of the last complete dump, 0 never */
 	double interval;        /* seconds between the last two dumps (for rates) */
@@ -222,6 +225,11 @@ bool ct_is_master_of(const struct ct_flow *m, const struct ct_flow *f);
  * one), or NULL: none, or gone. A scan: O(flows) per call, and only flows
  * opened through a helper (FTP data, ...) have a master. */
 const struct ct_flow *ct_table_master(const struct ct_table *t, const struct ct_flow *f);
+/* Growth of f's counters over earlier ones (packets, bytes; counted:
+ * there were some): the difference, or f's own counters when there were
+ * none or they went down (a reset). For the table and the model. */
+void ct_counter_growth(bool counted, const uint64_t packets[2], const uint64_t bytes[2], const struct ct_flow *f,
+		       uint64_t d_packets[2], uint64_t d_bytes[2]);
 /* Set status and error text (fmt NULL clears the error). */
 void ct_table_set_status(struct ct_table *t, enum src_status st, const char *fmt, ...)
 	PRINTF_LIKE(3, 4);

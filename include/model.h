@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "model-conntrack.h"
 #include "snapshot.h"
 
 /* Afterglow: a rule or chain that counted stays lit for the model's
@@ -88,6 +89,7 @@ struct model {
 	 * (rules_kept) keeps its rates; read again, its rate is over the
 	 * whole time since it was last read. */
 	double rate_window;
+	struct model_ct ct;           /* conntrack (model-conntrack.h), fed by model_ct_update */
 };
 #define MODEL_GLOW_DEFAULT 5.0
 

@@ -271,6 +271,7 @@ static void table_remove_at(struct ct_table *t, size_t pos)
 		t->flows[pos] = t->flows[last];
 	}
 	t->nflows--;
+	t->removed++;
 }
 
 static void set_dying(struct ct_table *t, struct ct_flow *o, double now)
@@ -282,23 +283,29 @@ static void set_dying(struct ct_table *t, struct ct_flow *o, double now)
 	t->count--;
 }
 
-static void counters_from(struct ct_flow *o, const struct ct_flow *f)
+void ct_counter_growth(bool counted, const uint64_t packets[2], const uint64_t bytes[2], const struct ct_flow *f,
+		       uint64_t d_packets[2], uint64_t d_bytes[2])
 {
 	int d;
 
 	for (d = 0; d < 2; d++) {
-		if (o->has_acct && f->packets[d] >= o->packets[d] && f->bytes[d] >= o->bytes[d]) {
-			o->d_packets[d] = f->packets[d] - o->packets[d];
-			o->d_bytes[d] = f->bytes[d] - o->bytes[d];
+		if (counted && f->packets[d] >= packets[d] && f->bytes[d] >= bytes[d]) {
+			d_packets[d] = f->packets[d] - packets[d];
+			d_bytes[d] = f->bytes[d] - bytes[d];
 		} else {
 			/* first counters seen (the flow appeared by a NEW event
 			 * since the last dump), or a reset */
-			o->d_packets[d] = f->packets[d];
-			o->d_bytes[d] = f->bytes[d];
+			d_packets[d] = f->packets[d];
+			d_bytes[d] = f->bytes[d];
 		}
-		o->packets[d] = f->packets[d];
-		o->bytes[d] = f->bytes[d];
 	}
+}
+
+static void counters_from(struct ct_flow *o, const struct ct_flow *f)
+{
+	ct_counter_growth(o->has_acct, o->packets, o->bytes, f, o->d_packets, o->d_bytes);
+	memcpy(o->packets, f->packets, sizeof(o->packets));
+	memcpy(o->bytes, f->bytes, sizeof(o->bytes));
 	o->has_acct = true;
 }
 

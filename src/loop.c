@@ -195,6 +195,7 @@ static void take_snapshot(struct loop *l)
 
 	/* Conntrack first: a recording replays its frames in this order. */
 	l->st.ctx.ct = feed_conntrack(l->feed, view_stack_wants_flows(&l->st));
+	model_ct_update(&l->model.ct, l->st.ctx.ct);
 	rs = l->feed->ops->snapshot(l->feed, l->model.cur, view_stack_want, &l->st);
 	l->st.ctx.netns_label = l->feed->netns_label; /* "(NAME: deleted)" */
 

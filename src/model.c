@@ -75,6 +75,7 @@ void model_free(struct model *m)
 	free_chains(m->chains, m->nchains);
 	snapshot_ruleset_free(m->cur);
 	snapshot_ruleset_free(m->prev);
+	model_ct_free(&m->ct);
 	memset(m, 0, sizeof(*m));
 }
 

@@ -19,6 +19,7 @@
 
 #include "conntrack.h"
 #include "iptop.h"
+#include "model.h"
 #include "route.h"
 #include "view.h"
 
@@ -36,7 +37,7 @@ struct flowv {
 
 static const struct ct_flow *find(const struct flowv *v, const struct view_stack *st)
 {
-	return st->ctx.ct ? ct_table_find_flow(st->ctx.ct, &v->key) : NULL;
+	return model_ct_find(st->ctx.ct, &v->key);
 }
 
 static void endpoint(const struct ct_flow *f, const union ct_addr *a, uint16_t port, struct strbuf *sb)
@@ -110,7 +111,7 @@ static void direction(struct page *p, const struct ct_flow *f, const struct view
 		view_flows_counts(&st->ctx, f, packets, bytes);
 		view_fmt_count(a, sizeof(a), packets[dir]);
 		view_fmt_count(b, sizeof(b), bytes[dir]);
-		view_fmt_rate(r, sizeof(r), t->interval > 0 ? (double)f->d_packets[dir] / t->interval : 0);
+		view_fmt_rate(r, sizeof(r), model_ct_rate(&st->ctx.model->ct, t, f, dir));
 		add(p, NULL, SLOT_NUMBER, "%s packets, %s bytes, %s packets/s", a, b, r);
 	} else {
 		add(p, NULL, SLOT_DIM, "%s", t->acct ? "no counters: it began before accounting was on"
@@ -177,7 +178,7 @@ static size_t expect_lines(struct page *p, const struct ct_flow *f, const struct
 		char pw[8], d[16], a[INET6_ADDRSTRLEN];
 		struct ct_flow shape = *f;
 
-		if (ct_table_expect_master(t, e) != f)
+		if (model_ct_expect_master(t, e) != f)
 			continue;
 		shape.proto = e->proto;
 		strbuf_reset(&sb);
@@ -210,7 +211,7 @@ static size_t expect_lines(struct page *p, const struct ct_flow *f, const struct
  * of a RELATED flow and the flows related to this one. */
 static void helper_lines(struct page *p, const struct ct_flow *f, const struct ct_table *t)
 {
-	const struct ct_flow *m = ct_table_master(t, f);
+	const struct ct_flow *m = model_ct_master(t, f);
 	struct strbuf sb;
 	size_t i, n = 0;
 

@@ -6,7 +6,8 @@
  * flows flash in, closed ones fade out; 's' '<' '>' sort by any column,
  * '/' filters on addresses, ports, protocol, state and NAT kind, Enter
  * opens the flow's details. The table belongs to the feed and lives for
- * one tick: the selection is kept as a flow key, never a pointer.
+ * one tick: the selection is kept as a flow key, never a pointer. The
+ * words for a flow are in view-flows-words.c.
  */
 #include "config.h"
 
@@ -20,7 +21,9 @@
 
 #include "conntrack.h"
 #include "iptop.h"
+#include "model.h"
 #include "view.h"
+#include "view-flows.h"
 
 enum fcol {
 	FC_PROTO, FC_STATE, FC_ORIG, FC_REPLY, FC_NAT, FC_MARK, FC_ZONE, FC_TIMEOUT, FC_PACKETS, FC_BYTES,
@@ -58,210 +61,14 @@ struct flowsv {
 	char built_filter[128];
 	unsigned built_base_gen;
 	const struct view_ctx *ctx; /* the stack's, for the baseline */
+	double *rates;             /* sorting by rate: by a flow's place in the table */
+	size_t nrates;
 };
 
-/* ---- words for a flow -------------------------------------------------------------- */
-
-static bool icmp(const struct ct_flow *f)
+/* Packets per second both ways, as the model counts them (0: closed or uncounted). */
+static double flow_rate(const struct ct_flow *f, const struct view_ctx *ctx)
 {
-	return f->proto == IPPROTO_ICMP || f->proto == IPPROTO_ICMPV6;
-}
-
-static bool ports(const struct ct_flow *f)
-{
-	return !icmp(f) && f->proto != IPPROTO_GRE && (f->orig.sport || f->orig.dport);
-}
-
-/* "172.17.0.2:80" or "[2001:db8::1]:80" or just the address. */
-static void endpoint(const struct ct_flow *f, const union ct_addr *a, uint16_t port, bool with_port, char *buf,
-		     size_t n)
-{
-	char s[INET6_ADDRSTRLEN];
-
-	ct_addr_text(f->family, a, s, sizeof(s));
-	if (!with_port)
-		snprintf(buf, n, "%s", s);
-	else if (f->family == AF_INET6)
-		snprintf(buf, n, "[%s]:%u", s, port);
-	else
-		snprintf(buf, n, "%s:%u", s, port);
-}
-
-/* "src:port→dst:port" (ICMP: " id N", GRE: " keys 0xS→0xD"); *split: bytes before the arrow,
- * *end: where the destination ends. */
-static void tuple_at(const struct ct_flow *f, const struct ct_tuple *t, char *buf, size_t n, size_t *split,
-		     size_t *end)
-{
-	char a[64], b[64];
-
-	endpoint(f, &t->src, t->sport, ports(f), a, sizeof(a));
-	endpoint(f, &t->dst, t->dport, ports(f), b, sizeof(b));
-	if (icmp(f))
-		snprintf(buf, n, "%s\xe2\x86\x92%s id %u", a, b, t->icmp_id);
-	else if (f->proto == IPPROTO_GRE)
-		snprintf(buf, n, "%s\xe2\x86\x92%s keys 0x%x\xe2\x86\x92" "0x%x", a, b, t->sport, t->dport);
-	else
-		snprintf(buf, n, "%s\xe2\x86\x92%s", a, b);
-	if (split)
-		*split = strlen(a);
-	if (end)
-		*end = strlen(a) + 3 + strlen(b);
-}
-
-static void tuple_words(const struct ct_flow *f, const struct ct_tuple *t, char *buf, size_t n, size_t *split)
-{
-	tuple_at(f, t, buf, n, split, NULL);
-}
-
-/* conntrack -L's name, or the number for protocols it has none for. */
-static const char *proto_word(uint8_t proto, char *buf, size_t n)
-{
-	const char *s = ct_proto_name(proto);
-
-	if (strcmp(s, "unknown") != 0)
-		return s;
-	if (proto == IPPROTO_IGMP)
-		return "igmp";
-	snprintf(buf, n, "proto %u", proto);
-	return buf;
-}
-
-static const char *nat_word(enum ct_nat nat)
-{
-	switch (nat) {
-	case CT_NAT_SNAT: return "SNAT";
-	case CT_NAT_DNAT: return "DNAT";
-	case CT_NAT_BOTH: return "BOTH";
-	default: return "";
-	}
-}
-
-/* The NAT kind with the address it rewrote to: "SNAT 203.0.113.10". */
-static void nat_long(const struct ct_flow *f, char *buf, size_t n)
-{
-	char a[64];
-
-	switch (f->nat) {
-	case CT_NAT_SNAT:
-		endpoint(f, &f->reply.dst, f->reply.dport, ports(f) && f->reply.dport != f->orig.sport, a, sizeof(a));
-		snprintf(buf, n, "SNAT %s", a);
-		break;
-	case CT_NAT_DNAT:
-	case CT_NAT_BOTH:
-		endpoint(f, &f->reply.src, f->reply.sport, ports(f), a, sizeof(a));
-		snprintf(buf, n, "%s \xe2\x86\x92%s", nat_word(f->nat), a);
-		break;
-	default:
-		buf[0] = '\0';
-	}
-}
-
-/* TCP state, or for stateless protocols what conntrack knows: its
- * [UNREPLIED] and [ASSURED] flags, and between the two the status bit
- * SEEN_REPLY in words (conntrack -L prints nothing then). */
-static const char *state_word(const struct ct_flow *f)
-{
-	const char *s = ct_state_name(f);
-
-	if (f->dying)
-		return "closed";
-	if (s)
-		return s;
-	if (!(f->status & IPS_SEEN_REPLY))
-		return "UNREPLIED";
-	return f->status & IPS_ASSURED ? "ASSURED" : "seen reply";
-}
-
-static bool directional_zone(const struct ct_flow *f)
-{
-	return f->has_zone_orig || f->has_zone_reply;
-}
-
-/* The zone, or with directional zones (CT --zone-orig/--zone-reply) the
- * original/reply pair: the kernel looks the other direction up in zone 0. */
-static void zone_text(const struct ct_flow *f, char *buf, size_t n)
-{
-	if (directional_zone(f))
-		snprintf(buf, n, "%u/%u", f->has_zone_orig ? f->zone_orig : f->zone,
-			 f->has_zone_reply ? f->zone_reply : f->zone);
-	else
-		snprintf(buf, n, "%u", f->zone);
-}
-
-/* Sort key: the original direction's zone, then the reply's. */
-static uint32_t zone_key(const struct ct_flow *f)
-{
-	return (uint32_t)(f->has_zone_orig ? f->zone_orig : f->zone) << 16 |
-	       (f->has_zone_reply ? f->zone_reply : f->zone);
-}
-
-static bool any_zone(const struct ct_flow *f)
-{
-	return f->zone || directional_zone(f);
-}
-
-/* Seconds left as a person reads them; a closed flow has none. */
-static void timeout_text(const struct ct_flow *f, char *buf, size_t n)
-{
-	if (f->has_timeout && !f->dying)
-		ct_duration_text(f->timeout, buf, n);
-	else
-		snprintf(buf, n, "\xe2\x80\x94");
-}
-
-static double flow_rate(const struct ct_flow *f, const struct ct_table *t)
-{
-	if (!f->has_acct || t->interval <= 0 || f->dying)
-		return 0;
-	return (double)(f->d_packets[0] + f->d_packets[1]) / t->interval;
-}
-
-static void pair_text(char *buf, size_t n, uint64_t a, uint64_t b)
-{
-	char x[16], y[16];
-
-	view_fmt_count(x, sizeof(x), a);
-	view_fmt_count(y, sizeof(y), b);
-	snprintf(buf, n, "%s/%s", x, y);
-}
-
-/* Everything '/' matches: words as shown and as conntrack -L prints them. */
-static bool flow_matches(const struct ct_flow *f, const char *pattern)
-{
-	struct strbuf sb;
-	char buf[160];
-	bool r;
-
-	if (!pattern || !*pattern)
-		return true;
-	strbuf_init(&sb);
-	strbuf_addf(&sb, "%s %s ", proto_word(f->proto, buf, sizeof(buf)), state_word(f));
-	if (!(f->status & IPS_SEEN_REPLY))
-		strbuf_add(&sb, "UNREPLIED ");
-	if (f->status & IPS_ASSURED)
-		strbuf_add(&sb, "ASSURED ");
-	tuple_words(f, &f->orig, buf, sizeof(buf), NULL);
-	strbuf_addf(&sb, "%s ", buf);
-	tuple_words(f, &f->reply, buf, sizeof(buf), NULL);
-	strbuf_addf(&sb, "%s ", buf);
-	ct_tuple_text(f, &f->orig, &sb);
-	strbuf_addc(&sb, ' ');
-	ct_tuple_text(f, &f->reply, &sb);
-	if (f->nat == CT_NAT_SNAT || f->nat == CT_NAT_BOTH)
-		strbuf_add(&sb, " SNAT MASQUERADE");
-	if (f->nat == CT_NAT_DNAT || f->nat == CT_NAT_BOTH)
-		strbuf_add(&sb, " DNAT");
-	if (f->nat)
-		strbuf_add(&sb, " NAT");
-	if (any_zone(f)) {
-		zone_text(f, buf, sizeof(buf));
-		strbuf_addf(&sb, " zone %s", buf);
-	}
-	if (f->helper[0])
-		strbuf_addf(&sb, " helper %s", f->helper);
-	r = view_match(sb.s, pattern);
-	strbuf_free(&sb);
-	return r;
+	return model_ct_rate(&ctx->model->ct, ctx->ct, f, -1);
 }
 
 /* ---- the baseline (z) ---------------------------------------------------------------- */
@@ -362,25 +169,26 @@ static void since_text(const struct view_ctx *ctx, char *buf, size_t n)
 static int cmp_rows(const void *pa, const void *pb, void *arg)
 {
 	const struct ct_flow *a = *(const struct ct_flow *const *)pa, *b = *(const struct ct_flow *const *)pb;
-	const struct ct_table *t = ((void **)arg)[0];
-	enum fcol sort = *(enum fcol *)((void **)arg)[1];
-	const struct view_ctx *ctx = ((void **)arg)[2];
+	enum fcol sort = *(enum fcol *)((void **)arg)[0];
+	const struct view_ctx *ctx = ((void **)arg)[1];
 	uint64_t ap[2], abytes[2], bp[2], bbytes[2];
 	char x[160], y[160];
 	int c = 0;
 
 	switch (sort) {
-	case FC_PROTO: c = strcmp(proto_word(a->proto, x, sizeof(x)), proto_word(b->proto, y, sizeof(y))); break;
-	case FC_STATE: c = strcmp(state_word(a), state_word(b)); break;
+	case FC_PROTO:
+		c = strcmp(view_flows_words_proto(a->proto, x, sizeof(x)), view_flows_words_proto(b->proto, y, sizeof(y)));
+		break;
+	case FC_STATE: c = strcmp(view_flows_words_state(a), view_flows_words_state(b)); break;
 	case FC_ORIG:
 	case FC_REPLY:
-		tuple_words(a, sort == FC_ORIG ? &a->orig : &a->reply, x, sizeof(x), NULL);
-		tuple_words(b, sort == FC_ORIG ? &b->orig : &b->reply, y, sizeof(y), NULL);
+		view_flows_words_tuple(a, sort == FC_ORIG ? &a->orig : &a->reply, x, sizeof(x), NULL);
+		view_flows_words_tuple(b, sort == FC_ORIG ? &b->orig : &b->reply, y, sizeof(y), NULL);
 		c = strcmp(x, y);
 		break;
 	case FC_NAT: c = CMP(b->nat, a->nat); break;
 	case FC_MARK: c = CMP(b->mark, a->mark); break;
-	case FC_ZONE: c = CMP(zone_key(b), zone_key(a)); break;
+	case FC_ZONE: c = CMP(view_flows_words_zone_key(b), view_flows_words_zone_key(a)); break;
 	case FC_TIMEOUT: c = CMP(b->timeout, a->timeout); break;
 	case FC_PACKETS:
 	case FC_BYTES:
@@ -389,7 +197,6 @@ static int cmp_rows(const void *pa, const void *pb, void *arg)
 		c = sort == FC_PACKETS ? CMP(bp[0] + bp[1], ap[0] + ap[1])
 				       : CMP(bbytes[0] + bbytes[1], abytes[0] + abytes[1]);
 		break;
-	case FC_RATE: c = CMP(flow_rate(b, t), flow_rate(a, t)); break;
 	default: break;
 	}
 	if (!c)
@@ -397,6 +204,43 @@ static int cmp_rows(const void *pa, const void *pb, void *arg)
 	if (!c)
 		c = memcmp(&a->orig, &b->orig, sizeof(a->orig));
 	return c;
+}
+
+/* Rows by rate: each rate asked of the model once (into rates[], by the
+ * flow's place in the table), not at every comparison. */
+struct by_rate {
+	const struct ct_flow *base;
+	const double *rates;
+};
+
+static int cmp_rate(const void *pa, const void *pb, void *arg)
+{
+	const struct ct_flow *a = *(const struct ct_flow *const *)pa, *b = *(const struct ct_flow *const *)pb;
+	const struct by_rate *r = arg;
+	int c = CMP(r->rates[b - r->base], r->rates[a - r->base]);
+
+	if (!c)
+		c = CMP(a->id, b->id);
+	if (!c)
+		c = memcmp(&a->orig, &b->orig, sizeof(a->orig));
+	return c;
+}
+
+static void sort_by_rate(struct flowsv *v, const struct view_ctx *ctx)
+{
+	const struct ct_table *t = ctx->ct;
+	struct by_rate r = { t->flows, NULL };
+	size_t i;
+
+	if (t->nflows > v->nrates) {
+		free(v->rates);
+		v->nrates = t->nflows;
+		v->rates = xcalloc(v->nrates, sizeof(*v->rates));
+	}
+	for (i = 0; i < v->nrows; i++)
+		v->rates[v->rows[i] - t->flows] = flow_rate(v->rows[i], ctx);
+	r.rates = v->rates;
+	qsort_r(v->rows, v->nrows, sizeof(*v->rows), cmp_rate, &r);
 }
 
 static bool same(const struct ct_flow *a, const struct ct_flow *b)
@@ -409,7 +253,7 @@ static void build_rows(struct flowsv *v, const struct view_stack *st, bool force
 	const struct ct_table *t = st->ctx.ct;
 	const struct ct_flow **all;
 	size_t n, i;
-	void *arg[3];
+	void *arg[2];
 
 	v->ctx = &st->ctx;
 	if (!force && t && v->rows && t == v->built_t && t->gen == v->built_gen && t->events == v->built_events &&
@@ -431,20 +275,22 @@ static void build_rows(struct flowsv *v, const struct view_stack *st, bool force
 	v->nrows = v->total = v->matched = 0;
 	if (!t)
 		return;
-	all = ct_table_sorted(t, CT_SORT_ID, true, &n);
+	all = model_ct_sorted(t, true, &n);
 	for (i = 0; i < n; i++) {
 		if (!all[i]->dying)
 			v->total++;
-		if (flow_matches(all[i], v->filter)) {
+		if (view_flows_words_match(all[i], v->filter)) {
 			v->matched += !all[i]->dying;
 			all[v->nrows++] = all[i];
 		}
 	}
-	arg[0] = (void *)t;
-	arg[1] = &v->sort;
-	arg[2] = (void *)&st->ctx;
-	qsort_r(all, v->nrows, sizeof(*all), cmp_rows, arg);
+	arg[0] = &v->sort;
+	arg[1] = (void *)&st->ctx;
 	v->rows = all;
+	if (v->sort == FC_RATE)
+		sort_by_rate(v, &st->ctx);
+	else
+		qsort_r(all, v->nrows, sizeof(*all), cmp_rows, arg);
 	for (i = 0; v->have_key && i < v->nrows; i++)
 		if (same(v->rows[i], &v->key)) {
 			v->sel = i;
@@ -498,33 +344,33 @@ static int col_width(const struct flowsv *v, const struct ct_table *t, enum fcol
 		case FC_PROTO: {
 			char pb[16];
 
-			snprintf(buf, sizeof(buf), "%s", proto_word(f->proto, pb, sizeof(pb)));
+			snprintf(buf, sizeof(buf), "%s", view_flows_words_proto(f->proto, pb, sizeof(pb)));
 			break;
 		}
-		case FC_STATE: snprintf(buf, sizeof(buf), "%s", state_word(f)); break;
-		case FC_ORIG: tuple_words(f, &f->orig, buf, sizeof(buf), NULL); break;
-		case FC_REPLY: tuple_words(f, &f->reply, buf, sizeof(buf), NULL); break;
+		case FC_STATE: snprintf(buf, sizeof(buf), "%s", view_flows_words_state(f)); break;
+		case FC_ORIG: view_flows_words_tuple(f, &f->orig, buf, sizeof(buf), NULL); break;
+		case FC_REPLY: view_flows_words_tuple(f, &f->reply, buf, sizeof(buf), NULL); break;
 		case FC_NAT:
 			if (with_addr)
-				nat_long(f, buf, sizeof(buf));
+				view_flows_words_nat_long(f, buf, sizeof(buf));
 			else
-				snprintf(buf, sizeof(buf), "%s", nat_word(f->nat));
+				snprintf(buf, sizeof(buf), "%s", view_flows_words_nat(f->nat));
 			break;
 		case FC_MARK: snprintf(buf, sizeof(buf), "%u", f->mark); break;
-		case FC_ZONE: zone_text(f, buf, sizeof(buf)); break;
-		case FC_TIMEOUT: timeout_text(f, buf, sizeof(buf)); break;
+		case FC_ZONE: view_flows_words_zone(f, buf, sizeof(buf)); break;
+		case FC_TIMEOUT: view_flows_words_timeout(f, buf, sizeof(buf)); break;
 		case FC_PACKETS:
 		case FC_BYTES: {
 			uint64_t p[2], b[2];
 
 			view_flows_counts(v->ctx, f, p, b);
 			if (c == FC_PACKETS)
-				pair_text(buf, sizeof(buf), p[0], p[1]);
+				view_flows_words_pair(buf, sizeof(buf), p[0], p[1]);
 			else
-				pair_text(buf, sizeof(buf), b[0], b[1]);
+				view_flows_words_pair(buf, sizeof(buf), b[0], b[1]);
 			break;
 		}
-		case FC_RATE: view_fmt_rate(buf, sizeof(buf), flow_rate(f, t)); break;
+		case FC_RATE: view_fmt_rate(buf, sizeof(buf), flow_rate(f, v->ctx)); break;
 		default: buf[0] = '\0';
 		}
 		k = canvas_width(buf);
@@ -539,7 +385,7 @@ static bool window_has_zone(const struct flowsv *v)
 	size_t i, to = v->top + (v->list_h > 0 ? (size_t)v->list_h : 50);
 
 	for (i = v->top; i < to && i < v->nrows; i++)
-		if (any_zone(v->rows[i]))
+		if (view_flows_words_any_zone(v->rows[i]))
 			return true;
 	return false;
 }
@@ -663,17 +509,17 @@ static void draw_row(struct canvas *c, const struct flowsv *v, const struct ct_t
 		canvas_put(c, x, y, 0xd7, sel ? SLOT_SELECT : SLOT_DIM, 0); /* × */
 	else if (f->is_new)
 		canvas_put(c, x, y, '+', sel ? SLOT_SELECT : SLOT_NEW, CANVAS_BOLD);
-	cell(c, k, FC_PROTO, y, proto_word(f->proto, buf, sizeof(buf)), f->is_new && !sel && !f->dying ? SLOT_NEW : base,
-	     0);
-	cell(c, k, FC_STATE, y, state_word(f),
+	cell(c, k, FC_PROTO, y, view_flows_words_proto(f->proto, buf, sizeof(buf)),
+	     f->is_new && !sel && !f->dying ? SLOT_NEW : base, 0);
+	cell(c, k, FC_STATE, y, view_flows_words_state(f),
 	     sel || f->dying ? base : !(f->status & IPS_SEEN_REPLY) ? SLOT_WARN : f->is_new ? SLOT_NEW : base, 0);
-	tuple_words(f, &f->orig, buf, sizeof(buf), NULL);
+	view_flows_words_tuple(f, &f->orig, buf, sizeof(buf), NULL);
 	cell(c, k, FC_ORIG, y, buf, base, 0);
 	if (k->w[FC_REPLY]) {
 		size_t end;
 		int drawn;
 
-		tuple_at(f, &f->reply, buf, sizeof(buf), &split, &end);
+		view_flows_words_tuple_at(f, &f->reply, buf, sizeof(buf), &split, &end);
 		drawn = canvas_text_fit(c, k->x[FC_REPLY], y, k->w[FC_REPLY], buf, base, 0);
 		/* The rewritten end: the reply's destination after SNAT, its source after DNAT. */
 		if (!sel && !f->dying && (f->nat == CT_NAT_SNAT || f->nat == CT_NAT_BOTH))
@@ -682,15 +528,15 @@ static void draw_row(struct canvas *c, const struct flowsv *v, const struct ct_t
 			view_paint_span(c, k->x[FC_REPLY], y, drawn, buf, 0, 0, split, SLOT_NAT, 0);
 	}
 	if (k->nat_long)
-		nat_long(f, buf, sizeof(buf));
+		view_flows_words_nat_long(f, buf, sizeof(buf));
 	else
-		snprintf(buf, sizeof(buf), "%s", nat_word(f->nat));
+		snprintf(buf, sizeof(buf), "%s", view_flows_words_nat(f->nat));
 	cell(c, k, FC_NAT, y, buf, sel || f->dying ? base : SLOT_NAT, CANVAS_BOLD);
 	snprintf(buf, sizeof(buf), "%u", f->mark);
 	cell(c, k, FC_MARK, y, buf, f->mark || sel ? num : SLOT_DIM, 0);
-	zone_text(f, buf, sizeof(buf));
-	cell(c, k, FC_ZONE, y, buf, any_zone(f) || sel ? num : SLOT_DIM, 0);
-	timeout_text(f, buf, sizeof(buf));
+	view_flows_words_zone(f, buf, sizeof(buf));
+	cell(c, k, FC_ZONE, y, buf, view_flows_words_any_zone(f) || sel ? num : SLOT_DIM, 0);
+	view_flows_words_timeout(f, buf, sizeof(buf));
 	cell(c, k, FC_TIMEOUT, y, buf, f->has_timeout && !f->dying ? num : sel ? base : SLOT_DIM, 0);
 	if (!f->has_acct) {
 		/* No counters (accounting off when it was made): unknown, not 0. */
@@ -700,12 +546,12 @@ static void draw_row(struct canvas *c, const struct flowsv *v, const struct ct_t
 		return;
 	}
 	view_flows_counts(v->ctx, f, packets, bytes);
-	pair_text(buf, sizeof(buf), packets[0], packets[1]);
+	view_flows_words_pair(buf, sizeof(buf), packets[0], packets[1]);
 	cell(c, k, FC_PACKETS, y, buf, num, 0);
-	pair_text(buf, sizeof(buf), bytes[0], bytes[1]);
+	view_flows_words_pair(buf, sizeof(buf), bytes[0], bytes[1]);
 	cell(c, k, FC_BYTES, y, buf, num, 0);
-	view_fmt_rate(buf, sizeof(buf), flow_rate(f, t));
-	cell(c, k, FC_RATE, y, buf, sel ? base : flow_rate(f, t) > 0 ? (f->dying ? SLOT_DIM : SLOT_HIT) : SLOT_DIM, 0);
+	view_fmt_rate(buf, sizeof(buf), flow_rate(f, v->ctx));
+	cell(c, k, FC_RATE, y, buf, sel ? base : flow_rate(f, v->ctx) > 0 ? (f->dying ? SLOT_DIM : SLOT_HIT) : SLOT_DIM, 0);
 }
 
 static void draw_summary(struct canvas *c, const struct flowsv *v, const struct ct_table *t, int x, int y, int w)
@@ -890,7 +736,7 @@ static void flows_explain(struct view *vv, struct view_stack *st, struct explain
 	build_rows(v, st, true);
 	if (!v->nrows)
 		return;
-	tuple_words(v->rows[v->sel], &v->rows[v->sel]->orig, buf, sizeof(buf), NULL);
+	view_flows_words_tuple(v->rows[v->sel], &v->rows[v->sel]->orig, buf, sizeof(buf), NULL);
 	snprintf(ex->subject, sizeof(ex->subject), "%.8s %s", ct_proto_name(v->rows[v->sel]->proto), buf);
 	explain_keys_flow(ex, v->rows[v->sel], st->ctx.ct->acct);
 }
@@ -905,6 +751,7 @@ static void flows_free(struct view *vv)
 	struct flowsv *v = (struct flowsv *)vv;
 
 	free(v->rows);
+	free(v->rates);
 	free(v);
 }
 

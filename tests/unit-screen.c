@@ -87,6 +87,7 @@ void feed_ticks(int n)
 
 		feed_demo_conntrack(&ct, ticks, (double)ticks * TICK_NS / 1e9);
 		st.ctx.ct = &ct;
+		model_ct_update(&model.ct, &ct);
 		rs = feed_demo_ruleset(ticks, ticks * TICK_NS);
 		keep_unwanted(rs, model.cur);
 		model_update(&model, rs);

@@ -1,0 +1,250 @@
+/*
+ * model-conntrack.c - counter growth and rates of conntrack flows (see
+ * model-conntrack.h). The model's array follows the table's: after a sync
+ * flows[i] describes t->flows[i]. The table appends new flows and moves
+ * its last flow into a removed one's place, so most flows keep their
+ * index; those that moved are found again by key through the table's own
+ * index (ct_table_find_flow), with no second hash table.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "conntrack.h"
+#include "iptop.h"
+#include "model-conntrack.h"
+
+struct model_ct_flow {
+	uint32_t id;              /* the key as the mirror's: id, family, */
+	uint8_t family;           /* protocol, original tuple and zone */
+	uint8_t proto;
+	uint16_t zone;
+	struct ct_tuple orig;
+	bool counted;             /* seen_* hold counters (the flow had accounting) */
+	bool dying;               /* dying at the previous sync */
+	uint64_t seen_packets[2]; /* counters at the previous sync */
+	uint64_t seen_bytes[2];
+	uint64_t d_packets[2];    /* growth over the last dump ([CT_DIR_ORIG], [CT_DIR_REPLY]) */
+	uint64_t d_bytes[2];
+};
+
+void model_ct_free(struct model_ct *m)
+{
+	free(m->flows);
+	memset(m, 0, sizeof(*m));
+}
+
+static bool same_key(const struct model_ct_flow *e, const struct ct_flow *f)
+{
+	return e->id == f->id && e->family == f->family && e->proto == f->proto && e->zone == f->zone &&
+	       memcmp(&e->orig, &f->orig, sizeof(e->orig)) == 0;
+}
+
+static void set_key(struct model_ct_flow *e, const struct ct_flow *f)
+{
+	memset(e, 0, sizeof(*e));
+	e->id = f->id;
+	e->family = f->family;
+	e->proto = f->proto;
+	e->zone = f->zone;
+	e->orig = f->orig;
+}
+
+/* Growth of f since e's counters: all of them when e had none or they went
+ * down (a reset, or the id reused). */
+static void growth(struct model_ct_flow *e, const struct ct_flow *f)
+{
+	ct_counter_growth(e->counted, e->seen_packets, e->seen_bytes, f, e->d_packets, e->d_bytes);
+}
+
+static void take_counters(struct model_ct_flow *e, const struct ct_flow *f)
+{
+	memcpy(e->seen_packets, f->packets, sizeof(e->seen_packets));
+	memcpy(e->seen_bytes, f->bytes, sizeof(e->seen_bytes));
+	e->counted = f->has_acct;
+}
+
+/* One flow of the new table: e is what the model knew of it (NULL: new). */
+static void step(struct model_ct_flow *n, const struct model_ct_flow *e, const struct ct_flow *f, bool dump,
+		 bool dumped_before)
+{
+	if (!e) {
+		set_key(n, f);
+		/* appeared since the previous dump: all its traffic is new;
+		 * by an event, or in the first dump: none yet */
+		if (dump && dumped_before && f->has_acct)
+			growth(n, f);
+		take_counters(n, f);
+		n->dying = f->dying;
+		return;
+	}
+	*n = *e;
+	if (e->dying && !f->dying) {
+		/* seen again after it was destroyed: the id was reused */
+		memset(n->d_packets, 0, sizeof(n->d_packets));
+		memset(n->d_bytes, 0, sizeof(n->d_bytes));
+	} else if (!f->has_acct) {
+		if (dump) {
+			memset(n->d_packets, 0, sizeof(n->d_packets));
+			memset(n->d_bytes, 0, sizeof(n->d_bytes));
+		}
+	} else if (dump) {
+		growth(n, f);
+	}
+	if (f->has_acct)
+		take_counters(n, f);
+	n->dying = f->dying;
+}
+
+static bool unchanged(const struct model_ct *m, const struct ct_table *t)
+{
+	return m->table == t && m->gen == t->gen && m->events == t->events && m->resyncs == t->resyncs &&
+	       m->table_nflows == t->nflows;
+}
+
+/* Does every flow the model knows still sit at its index? The table only
+ * appends, and moves a flow only into the place of one it drops. */
+static bool in_place(const struct model_ct *m, const struct ct_table *t)
+{
+	return m->table == t && t->removed == m->removed && t->nflows >= m->nflows;
+}
+
+static void synced(struct model_ct *m, const struct ct_table *t, bool dump);
+
+void model_ct_update(struct model_ct *m, const struct ct_table *t)
+{
+	struct model_ct_flow *old = m->flows;
+	size_t nold = m->nflows, i;
+	bool dump, *used, *done;
+
+	if (!t) {
+		m->table = NULL;
+		return;
+	}
+	if (unchanged(m, t))
+		return;
+	dump = t->gen != m->gen && t->last_dump > 0;
+	if (in_place(m, t)) {
+		/* the usual tick: nothing moved, flows were only appended;
+		 * between dumps only those are new to the model */
+		if (t->nflows > m->cap) {
+			m->cap = t->nflows > 2 * m->cap ? t->nflows : 2 * m->cap;
+			m->flows = xreallocarray(m->flows, m->cap, sizeof(*m->flows));
+		}
+		for (i = dump ? 0 : nold; i < t->nflows; i++)
+			step(&m->flows[i], i < nold ? &m->flows[i] : NULL, &t->flows[i], dump, m->dumped);
+		synced(m, t, dump);
+		return;
+	}
+	m->cap = t->nflows ? t->nflows : 1;
+	m->flows = xcalloc(m->cap, sizeof(*m->flows));
+	used = xcalloc(nold ? nold : 1, sizeof(*used));
+	done = xcalloc(m->cap, sizeof(*done));
+	/* Flows that kept their index, then those that moved, then new ones. */
+	for (i = 0; i < t->nflows && i < nold; i++)
+		if (same_key(&old[i], &t->flows[i])) {
+			step(&m->flows[i], &old[i], &t->flows[i], dump, m->dumped);
+			used[i] = done[i] = true;
+		}
+	for (i = 0; i < nold; i++) {
+		struct ct_flow key = { .id = old[i].id, .family = old[i].family, .proto = old[i].proto,
+				       .zone = old[i].zone, .orig = old[i].orig };
+		const struct ct_flow *f;
+		size_t pos;
+
+		if (used[i] || !(f = ct_table_find_flow(t, &key)))
+			continue;
+		pos = (size_t)(f - t->flows);
+		if (done[pos])
+			continue;
+		step(&m->flows[pos], &old[i], f, dump, m->dumped);
+		done[pos] = true;
+	}
+	for (i = 0; i < t->nflows; i++)
+		if (!done[i])
+			step(&m->flows[i], NULL, &t->flows[i], dump, m->dumped);
+	free(used);
+	free(done);
+	free(old);
+	synced(m, t, dump);
+}
+
+static void synced(struct model_ct *m, const struct ct_table *t, bool dump)
+{
+	m->nflows = t->nflows;
+	if (dump) {
+		m->interval = m->dumped ? t->last_dump - m->last_dump : 0;
+		m->last_dump = t->last_dump;
+		m->dumped = true;
+	}
+	m->table = t;
+	m->gen = t->gen;
+	m->events = t->events;
+	m->removed = t->removed;
+	m->resyncs = t->resyncs;
+	m->table_nflows = t->nflows;
+}
+
+static const struct model_ct_flow *known(const struct model_ct *m, const struct ct_table *t,
+					const struct ct_flow *f)
+{
+	size_t i;
+
+	if (!t || f < t->flows || f >= t->flows + t->nflows)
+		return NULL;
+	i = (size_t)(f - t->flows);
+	if (i >= m->nflows)
+		return NULL;
+	if (unchanged(m, t) && m->removed == t->removed)
+		return &m->flows[i];   /* as synced: the index is the key */
+	/* the table changed since the sync: only if f is still there */
+	return same_key(&m->flows[i], f) ? &m->flows[i] : NULL;
+}
+
+bool model_ct_delta(const struct model_ct *m, const struct ct_table *t, const struct ct_flow *f,
+		    uint64_t d_packets[2], uint64_t d_bytes[2])
+{
+	const struct model_ct_flow *e = known(m, t, f);
+
+	memset(d_packets, 0, 2 * sizeof(*d_packets));
+	memset(d_bytes, 0, 2 * sizeof(*d_bytes));
+	if (!e)
+		return false;
+	memcpy(d_packets, e->d_packets, sizeof(e->d_packets));
+	memcpy(d_bytes, e->d_bytes, sizeof(e->d_bytes));
+	return true;
+}
+
+double model_ct_rate(const struct model_ct *m, const struct ct_table *t, const struct ct_flow *f, int dir)
+{
+	const struct model_ct_flow *e;
+
+	if (m->interval <= 0 || !(e = known(m, t, f)))
+		return 0;
+	if (dir >= 0)
+		return (double)e->d_packets[dir] / m->interval;
+	if (!f->has_acct || f->dying)
+		return 0;
+	return (double)(e->d_packets[0] + e->d_packets[1]) / m->interval;
+}
+
+const struct ct_flow **model_ct_sorted(const struct ct_table *t, bool with_dying, size_t *n)
+{
+	return ct_table_sorted(t, CT_SORT_ID, with_dying, n);
+}
+
+const struct ct_flow *model_ct_find(const struct ct_table *t, const struct ct_flow *key)
+{
+	return t ? ct_table_find_flow(t, key) : NULL;
+}
+
+const struct ct_flow *model_ct_master(const struct ct_table *t, const struct ct_flow *f)
+{
+	return ct_table_master(t, f);
+}
+
+const struct ct_flow *model_ct_expect_master(const struct ct_table *t, const struct ct_expect *e)
+{
+	return ct_table_expect_master(t, e);
+}
