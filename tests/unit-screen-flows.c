@@ -443,7 +443,7 @@ static void packets_pair(const struct ct_flow *f, bool since_z, char *buf, size_
 	char x[16], y[16];
 
 	if (since_z) {
-		view_flows_counts(&st.ctx, f, p, b);
+		model_ct_counts(&st.ctx.model->ct, f, p, b);
 	} else {
 		p[0] = f->packets[0];
 		p[1] = f->packets[1];
@@ -482,7 +482,7 @@ static void test_flows_baseline(void)
 	CHECK(ssh && ssh->packets[0] > base[0]);
 	if (!ssh)
 		return;
-	view_flows_counts(&st.ctx, ssh, p, b);
+	model_ct_counts(&st.ctx.model->ct, ssh, p, b);
 	CHECK_INT(p[0], ssh->packets[0] - base[0]);
 	CHECK_INT(p[1], ssh->packets[1] - base[1]);
 	CHECK_INT(b[0], ssh->bytes[0] - (ssh->bytes[0] / ssh->packets[0]) * base[0]);
@@ -507,12 +507,12 @@ static void test_flows_baseline(void)
 	/* one id, another conntrack (ids are reused): counted from its start */
 	fresh = *ssh;
 	fresh.orig.sport++;
-	view_flows_counts(&st.ctx, &fresh, p, b);
+	model_ct_counts(&st.ctx.model->ct, &fresh, p, b);
 	CHECK_INT(p[0], ssh->packets[0]);
 	CHECK_INT(b[1], ssh->bytes[1]);
 	/* z again: a new baseline, from now */
 	act(UI_ACT_BASELINE);
-	view_flows_counts(&st.ctx, ssh, p, b);
+	model_ct_counts(&st.ctx.model->ct, ssh, p, b);
 	CHECK_INT(p[0] + p[1] + b[0] + b[1], 0);
 	/* K: the kernel's totals */
 	act(UI_ACT_TOTALS);

@@ -48,11 +48,6 @@ const struct ct_table *feed_conntrack(struct feed *f, bool flows)
 	return f->ops->conntrack ? f->ops->conntrack(f, flows) : NULL;
 }
 
-struct record *feed_record(struct feed *f)
-{
-	return f->ops == &feed_live_ops ? feed_live_record(f) : NULL;
-}
-
 bool feed_is_demo(const struct feed *f)
 {
 	return f->ops == &feed_demo_ops;

@@ -148,4 +148,24 @@ const struct feed_trace *feed_trace(const struct feed *f);
  */
 int feed_observe(struct feed *f, bool on, char **cause);
 
+/* ---- the synthetic --demo feed (feed-demo.c) ---------------------------- */
+
+struct ct_flow;
+struct ct_table;
+struct route_result;
+
+/* A synthetic firewall (a Docker host with firewalld) whose counters move
+ * on every snapshot: needs no root. Closed with feed_close(). */
+struct feed *feed_demo_open(void);
+/* The demo ruleset as it is at snapshot number tick (0, 1, ...), stamped
+ * with time_ns; deterministic, for tests. */
+struct snap_ruleset *feed_demo_ruleset(uint64_t tick, uint64_t time_ns);
+/* The demo's conntrack as a dump at snapshot number tick, applied to t at
+ * time now (seconds): a MASQUERADE'd ping, a DNAT'd connection to the
+ * published port, an UNREPLIED UDP query, flows that come and go. */
+void feed_demo_conntrack(struct ct_table *t, uint64_t tick, double now);
+/* A made-up routing decision for a demo flow (the demo host's routes);
+ * the signature of view_ctx.route. */
+int feed_demo_route(void *arg, const struct ct_flow *f, struct route_result *res);
+
 #endif

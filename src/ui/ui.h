@@ -36,19 +36,6 @@ int loop_run(struct feed *feed, const struct ui_opts *opts, char **cause);
 /* Load and validate a theme name or path without a terminal: for --theme
  * errors before curses starts. */
 int ui_theme_check(const char *name_or_path, char **cause);
-/* A synthetic firewall (a Docker host with firewalld) whose counters move
- * on every snapshot: needs no root. Closed with feed_close(). */
-struct feed *feed_demo_open(void);
-/* The demo ruleset as it is at snapshot number tick (0, 1, ...), stamped
- * with time_ns; deterministic, for tests. */
-struct snap_ruleset *feed_demo_ruleset(uint64_t tick, uint64_t time_ns);
-/* The demo's conntrack as a dump at snapshot number tick, applied to t at
- * time now (seconds): a MASQUERADE'd ping, a DNAT'd connection to the
- * published port, an UNREPLIED UDP query, flows that come and go. */
-void feed_demo_conntrack(struct ct_table *t, uint64_t tick, double now);
-/* A made-up routing decision for a demo flow (the demo host's routes);
- * the signature of view_ctx.route. */
-int feed_demo_route(void *arg, const struct ct_flow *f, struct route_result *res);
 
 /* ---- actions and keymap (ui-keymap.c) ----------------------------------- */
 

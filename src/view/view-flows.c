@@ -73,81 +73,6 @@ static double flow_rate(const struct ct_flow *f, const struct view_ctx *ctx)
 
 /* ---- the baseline (z) ---------------------------------------------------------------- */
 
-/* A flow's counters when z was pressed, keyed as the mirror keys flows:
- * ids are 32-bit hashes that get reused, the tuple and zone tell two
- * conntracks with one id apart. */
-struct view_flow_base {
-	uint32_t id;
-	uint16_t zone;
-	struct ct_tuple orig;
-	uint64_t packets[2], bytes[2];
-};
-
-static int cmp_base(const void *pa, const void *pb)
-{
-	const struct view_flow_base *a = pa, *b = pb;
-
-	if (a->id != b->id)
-		return a->id < b->id ? -1 : 1;
-	if (a->zone != b->zone)
-		return a->zone < b->zone ? -1 : 1;
-	return memcmp(&a->orig, &b->orig, sizeof(a->orig));
-}
-
-void view_flows_baseline(struct view_stack *st, bool on)
-{
-	struct view_ctx *ctx = &st->ctx;
-	const struct ct_table *t = ctx->ct;
-	size_t i, n = 0;
-
-	free(ctx->flow_base);
-	ctx->flow_base = NULL;
-	ctx->nflow_base = 0;
-	ctx->flow_base_gen++;
-	if (!on || !t || !t->nflows)
-		return;
-	ctx->flow_base = xcalloc(t->nflows, sizeof(*ctx->flow_base));
-	for (i = 0; i < t->nflows; i++) {
-		const struct ct_flow *f = &t->flows[i];
-		struct view_flow_base *b = &ctx->flow_base[n];
-
-		if (!f->has_acct)
-			continue; /* no counters now, none later: nothing to subtract */
-		b->id = f->id;
-		b->zone = f->zone;
-		b->orig = f->orig;
-		memcpy(b->packets, f->packets, sizeof(b->packets));
-		memcpy(b->bytes, f->bytes, sizeof(b->bytes));
-		n++;
-	}
-	ctx->nflow_base = n;
-	qsort(ctx->flow_base, n, sizeof(*ctx->flow_base), cmp_base);
-}
-
-static uint64_t since(uint64_t now, uint64_t base)
-{
-	return now >= base ? now - base : now; /* lower than at z: not the same conntrack */
-}
-
-void view_flows_counts(const struct view_ctx *ctx, const struct ct_flow *f, uint64_t packets[2], uint64_t bytes[2])
-{
-	const struct view_flow_base *b = NULL;
-	struct view_flow_base key;
-	int d;
-
-	if (ctx->model->baseline_set && ctx->nflow_base) {
-		memset(&key, 0, sizeof(key));
-		key.id = f->id;
-		key.zone = f->zone;
-		key.orig = f->orig;
-		b = bsearch(&key, ctx->flow_base, ctx->nflow_base, sizeof(key), cmp_base);
-	}
-	for (d = 0; d < 2; d++) {
-		packets[d] = b ? since(f->packets[d], b->packets[d]) : f->packets[d];
-		bytes[d] = b ? since(f->bytes[d], b->bytes[d]) : f->bytes[d];
-	}
-}
-
 /* "since 10:42:07" of the baseline, or "" without one. */
 static void since_text(const struct view_ctx *ctx, char *buf, size_t n)
 {
@@ -192,8 +117,8 @@ static int cmp_rows(const void *pa, const void *pb, void *arg)
 	case FC_TIMEOUT: c = CMP(b->timeout, a->timeout); break;
 	case FC_PACKETS:
 	case FC_BYTES:
-		view_flows_counts(ctx, a, ap, abytes);
-		view_flows_counts(ctx, b, bp, bbytes);
+		model_ct_counts(&ctx->model->ct, a, ap, abytes);
+		model_ct_counts(&ctx->model->ct, b, bp, bbytes);
 		c = sort == FC_PACKETS ? CMP(bp[0] + bp[1], ap[0] + ap[1])
 				       : CMP(bbytes[0] + bbytes[1], abytes[0] + abytes[1]);
 		break;
@@ -258,11 +183,11 @@ static void build_rows(struct flowsv *v, const struct view_stack *st, bool force
 	v->ctx = &st->ctx;
 	if (!force && t && v->rows && t == v->built_t && t->gen == v->built_gen && t->events == v->built_events &&
 	    t->resyncs == v->built_resyncs && t->nflows == v->built_nflows && v->sort == v->built_sort &&
-	    st->ctx.flow_base_gen == v->built_base_gen && strcmp(v->filter, v->built_filter) == 0)
+	    st->ctx.model->ct.base_gen == v->built_base_gen && strcmp(v->filter, v->built_filter) == 0)
 		return;
 	v->built_t = t;
 	v->built_sort = v->sort;
-	v->built_base_gen = st->ctx.flow_base_gen;
+	v->built_base_gen = st->ctx.model->ct.base_gen;
 	memcpy(v->built_filter, v->filter, sizeof(v->built_filter));
 	if (t) {
 		v->built_gen = t->gen;
@@ -363,7 +288,7 @@ static int col_width(const struct flowsv *v, const struct ct_table *t, enum fcol
 		case FC_BYTES: {
 			uint64_t p[2], b[2];
 
-			view_flows_counts(v->ctx, f, p, b);
+			model_ct_counts(&v->ctx->model->ct, f, p, b);
 			if (c == FC_PACKETS)
 				view_flows_words_pair(buf, sizeof(buf), p[0], p[1]);
 			else
@@ -545,7 +470,7 @@ static void draw_row(struct canvas *c, const struct flowsv *v, const struct ct_t
 		cell(c, k, FC_RATE, y, "\xe2\x80\x94", sel ? base : SLOT_DIM, 0);
 		return;
 	}
-	view_flows_counts(v->ctx, f, packets, bytes);
+	model_ct_counts(&v->ctx->model->ct, f, packets, bytes);
 	view_flows_words_pair(buf, sizeof(buf), packets[0], packets[1]);
 	cell(c, k, FC_PACKETS, y, buf, num, 0);
 	view_flows_words_pair(buf, sizeof(buf), bytes[0], bytes[1]);

@@ -413,3 +413,9 @@ struct record *feed_live_record(struct feed *f)
 {
 	return ((struct live *)f->priv)->rec;
 }
+
+/* Mode by ops pointer: only a live feed records. */
+struct record *feed_record(struct feed *f)
+{
+	return f->ops == &feed_live_ops ? feed_live_record(f) : NULL;
+}

@@ -62,7 +62,6 @@ struct view_act {
 struct view;
 struct view_stack;
 struct ct_flow;
-struct view_flow_base;
 struct ct_table;
 struct explain;
 struct route_result;
@@ -150,9 +149,6 @@ struct view_ctx {
 	struct view_replay replay;
 	/* z: each flow's counters as of the baseline (view-flows.c owns them):
 	 * the flows views show what was counted since, K drops them. */
-	struct view_flow_base *flow_base;
-	size_t nflow_base;
-	unsigned flow_base_gen;  /* a new baseline (or none): sorted lists rebuild */
 };
 
 /* The diagram's family_mode for scene_layout_update: the family filter,
@@ -257,12 +253,6 @@ struct view *view_chain_new(uint8_t family, const char *table, const char *name,
 struct view *view_chains_new(void);
 struct view *view_help_new(void);
 struct view *view_flows_new(void);
-/* z (on) / K: take the flows of ctx.ct as they are now as the flows'
- * baseline, or drop it (and free it: view_stack_free calls it too). */
-void view_flows_baseline(struct view_stack *st, bool on);
-/* f's counters as the flows views show them: counted since the baseline
- * while one is set (a flow that began after it: since its start). */
-void view_flows_counts(const struct view_ctx *ctx, const struct ct_flow *f, uint64_t packets[2], uint64_t bytes[2]);
 /* One flow's details; key: the flow as it was selected (found again by id,
  * original tuple and zone). */
 struct view *view_flow_new(const struct ct_flow *key);

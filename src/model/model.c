@@ -400,6 +400,7 @@ void model_set_baseline(struct model *m, bool on)
 	size_t i, j;
 
 	m->baseline_set = on;
+	model_ct_baseline(&m->ct, on);
 	for (i = 0; i < m->nchains; i++) {
 		struct model_chain *mc = &m->chains[i];
 		const struct snap_chain *ch = mc->snap;

@@ -25,7 +25,6 @@
 #include "feed-int.h"
 #include "iptop.h"
 #include "route.h"
-#include "ui.h"
 
 #define DEMO_GENID 42
 #define DEMO_CHANGE_WALL 1764149400.0 /* 2025-11-26 09:30:00 UTC */

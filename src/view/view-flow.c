@@ -108,7 +108,7 @@ static void direction(struct page *p, const struct ct_flow *f, const struct view
 	add(p, dir == CT_DIR_ORIG ? "original" : "reply", SLOT_LABEL, "%s", sb.s);
 	if (f->has_acct) {
 		/* since z, as the list shows them */
-		view_flows_counts(&st->ctx, f, packets, bytes);
+		model_ct_counts(&st->ctx.model->ct, f, packets, bytes);
 		view_fmt_count(a, sizeof(a), packets[dir]);
 		view_fmt_count(b, sizeof(b), bytes[dir]);
 		view_fmt_rate(r, sizeof(r), model_ct_rate(&st->ctx.model->ct, t, f, dir));

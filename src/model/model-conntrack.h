@@ -37,7 +37,13 @@ struct model_ct {
 	uint64_t events, resyncs, removed;
 	size_t table_nflows;
 	const struct ct_table *table;
+	/* The z baseline: each counted flow's counters when it was set. */
+	struct model_ct_base *base;
+	size_t nbase;
+	unsigned base_gen;       /* moves with every new baseline (or none) */
 };
+
+struct model_ct_base;
 
 /* A zeroed struct model_ct is an empty one. */
 void model_ct_free(struct model_ct *m);
@@ -58,6 +64,14 @@ bool model_ct_delta(const struct model_ct *m, const struct ct_table *t, const st
  * or one (CT_DIR_ORIG, CT_DIR_REPLY); 0 for a dying or uncounted flow
  * only when both directions are asked. */
 double model_ct_rate(const struct model_ct *m, const struct ct_table *t, const struct ct_flow *f, int dir);
+/* Set (on) or drop the baseline: every counted flow of the last synced
+ * table keeps its counters, which model_ct_counts then subtracts (called
+ * by model_set_baseline). */
+void model_ct_baseline(struct model_ct *m, bool on);
+/* f's counters since the baseline (its kernel totals without one, or when
+ * it came after it; a flow whose counters went below the baseline's is
+ * another conntrack with the same key: its totals). */
+void model_ct_counts(const struct model_ct *m, const struct ct_flow *f, uint64_t packets[2], uint64_t bytes[2]);
 /* Allocated array of the flows of t (live and, with_dying, dying) by id;
  * *n its length. Free the array only. */
 const struct ct_flow **model_ct_sorted(const struct ct_table *t, bool with_dying, size_t *n);

@@ -32,6 +32,7 @@ struct model_ct_flow {
 void model_ct_free(struct model_ct *m)
 {
 	free(m->flows);
+	free(m->base);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -247,4 +248,78 @@ const struct ct_flow *model_ct_master(const struct ct_table *t, const struct ct_
 const struct ct_flow *model_ct_expect_master(const struct ct_table *t, const struct ct_expect *e)
 {
 	return ct_table_expect_master(t, e);
+}
+
+/* A flow's counters when z was pressed, keyed as the mirror keys flows:
+ * ids are 32-bit hashes that get reused, the tuple and zone tell two
+ * conntracks with one id apart. */
+struct model_ct_base {
+	uint32_t id;
+	uint16_t zone;
+	struct ct_tuple orig;
+	uint64_t packets[2], bytes[2];
+};
+
+static int cmp_base(const void *pa, const void *pb)
+{
+	const struct model_ct_base *a = pa, *b = pb;
+
+	if (a->id != b->id)
+		return a->id < b->id ? -1 : 1;
+	if (a->zone != b->zone)
+		return a->zone < b->zone ? -1 : 1;
+	return memcmp(&a->orig, &b->orig, sizeof(a->orig));
+}
+
+void model_ct_baseline(struct model_ct *m, bool on)
+{
+	const struct ct_table *t = m->table;
+	size_t i, n = 0;
+
+	free(m->base);
+	m->base = NULL;
+	m->nbase = 0;
+	m->base_gen++;
+	if (!on || !t || !t->nflows)
+		return;
+	m->base = xcalloc(t->nflows, sizeof(*m->base));
+	for (i = 0; i < t->nflows; i++) {
+		const struct ct_flow *f = &t->flows[i];
+		struct model_ct_base *b = &m->base[n];
+
+		if (!f->has_acct)
+			continue; /* no counters now, none later: nothing to subtract */
+		b->id = f->id;
+		b->zone = f->zone;
+		b->orig = f->orig;
+		memcpy(b->packets, f->packets, sizeof(b->packets));
+		memcpy(b->bytes, f->bytes, sizeof(b->bytes));
+		n++;
+	}
+	m->nbase = n;
+	qsort(m->base, n, sizeof(*m->base), cmp_base);
+}
+
+static uint64_t since(uint64_t now, uint64_t base)
+{
+	return now >= base ? now - base : now; /* lower than at z: not the same conntrack */
+}
+
+void model_ct_counts(const struct model_ct *m, const struct ct_flow *f, uint64_t packets[2], uint64_t bytes[2])
+{
+	const struct model_ct_base *b = NULL;
+	struct model_ct_base key;
+	int d;
+
+	if (m->nbase) {
+		memset(&key, 0, sizeof(key));
+		key.id = f->id;
+		key.zone = f->zone;
+		key.orig = f->orig;
+		b = bsearch(&key, m->base, m->nbase, sizeof(key), cmp_base);
+	}
+	for (d = 0; d < 2; d++) {
+		packets[d] = b ? since(f->packets[d], b->packets[d]) : f->packets[d];
+		bytes[d] = b ? since(f->bytes[d], b->bytes[d]) : f->bytes[d];
+	}
 }

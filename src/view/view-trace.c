@@ -44,15 +44,6 @@ struct tracev {
 
 /* ---- the shared selection ------------------------------------------------------------------ */
 
-const struct trace_packet *view_trace_selected(const struct view_stack *st)
-{
-	const struct view_trace *tr = &st->ctx.trace;
-
-	if (!tr->feed->state || !tr->sel)
-		return NULL;
-	return trace_state_find(tr->feed->state, tr->sel);
-}
-
 static const char *verdict_word(int32_t v)
 {
 	if (v < 0)

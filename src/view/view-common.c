@@ -14,7 +14,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "feed.h"
 #include "iptop.h"
+#include "trace.h"
 #include "view.h"
 
 #define FLASH_NS 2500000000ull
@@ -298,4 +300,20 @@ unsigned view_stack_keyctx(const struct view_stack *st)
 	if (st->ctx.prompting)
 		return UI_CTX_PROMPT;
 	return UI_CTX_GLOBAL | (top ? top->ops->keyctx : 0);
+}
+
+int view_stack_act(struct view_stack *st, const struct view_act *act)
+{
+	st->act = *act;
+	return REACT_ACT | REACT_REDRAW;
+}
+
+/* The trace view's selected packet (view-trace.c, view-trace-play.c). */
+const struct trace_packet *view_trace_selected(const struct view_stack *st)
+{
+	const struct view_trace *tr = &st->ctx.trace;
+
+	if (!tr->feed->state || !tr->sel)
+		return NULL;
+	return trace_state_find(tr->feed->state, tr->sel);
 }

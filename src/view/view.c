@@ -48,7 +48,6 @@ void view_stack_free(struct view_stack *st)
 	while (st->n)
 		view_stack_pop(st);
 	scene_layout_free(&st->ctx.scene);
-	view_flows_baseline(st, false);
 	free(st->ctx.trace.plan);
 	st->ctx.trace.plan = NULL;
 }
@@ -235,7 +234,6 @@ static int global_action(struct view_stack *st, const struct ui_event *ev)
 		/* Always a new baseline: pressed again mid-demo, it re-zeroes
 		 * (K goes back to the kernel's totals). */
 		model_set_baseline(ctx->model, true);
-		view_flows_baseline(st, true);
 		{
 			time_t t = (time_t)ctx->now_wall;
 			struct tm tm;
@@ -268,7 +266,6 @@ static int global_action(struct view_stack *st, const struct ui_event *ev)
 		if (!ctx->model->cur)
 			return REACT_NONE;
 		model_set_baseline(ctx->model, false);
-		view_flows_baseline(st, false);
 		view_stack_flash(st, SLOT_HINT, "%s", "counters: the kernel's totals (z sets a baseline)");
 		return REACT_REDRAW;
 	case UI_ACT_THEME:
@@ -396,12 +393,6 @@ static int mark_prompt(struct view_stack *st, const struct ui_event *ev)
 	default:
 		return REACT_NONE;
 	}
-}
-
-int view_stack_act(struct view_stack *st, const struct view_act *act)
-{
-	st->act = *act;
-	return REACT_ACT | REACT_REDRAW;
 }
 
 int view_stack_event(struct view_stack *st, const struct ui_event *ev)
