@@ -37,7 +37,7 @@ static inline bool test_ipsets_load(const char *path)
 
 	memset(test_ipsets, 0, sizeof(test_ipsets));
 	rule_text_ipset_names(NULL, NULL);
-	data = read_whole_file(path, &len);
+	data = util_read_whole_file(path, &len);
 	if (!data)
 		return false;
 	for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {

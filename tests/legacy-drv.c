@@ -62,7 +62,7 @@ int main(int argc, char **argv)
 	}
 	if (replay) {
 		size_t len = 0;
-		char *data = read_whole_file(replay, &len);
+		char *data = util_read_whole_file(replay, &len);
 
 		if (!data) {
 			perror(replay);

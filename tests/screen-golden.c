@@ -45,7 +45,7 @@ bool golden_matches(const char *name, const struct canvas *c)
 	if (getenv("UPDATE_GOLDEN")) {
 		spit(path, got);
 		fprintf(stderr, "golden: wrote %s\n", path);
-	} else if (!(want = read_whole_file(path, NULL))) {
+	} else if (!(want = util_read_whole_file(path, NULL))) {
 		ok = false;
 		fprintf(stderr, "golden %s: cannot read %s (UPDATE_GOLDEN=1 writes it)\n", name, path);
 	} else {

@@ -41,7 +41,7 @@ static unsigned int n_exact, n_undecoded, n_inverted_plus;
 static char *fixture(const char *name, size_t *len)
 {
 	char *path = xasprintf("%s/%s", fixture_dir, name);
-	char *data = read_whole_file(path, len);
+	char *data = util_read_whole_file(path, len);
 
 	if (!data)
 		fprintf(stderr, "cannot read %s\n", path);

@@ -442,7 +442,7 @@ static void test_replay_damage(void)
 	w_frame(&w, REC_TRACE, 1, m.v[0], m.len[0]);
 	at = w_frame(&w, REC_TRACE, 2, m.v[1], m.len[1]);
 	w_close(&w);
-	data = read_whole_file(w.path, &len);
+	data = util_read_whole_file(w.path, &len);
 	CHECK(data && truncate(w.path, (off_t)(len - 5)) == 0);
 	free(data);
 	f = feed_replay_open(w.path, &cause);

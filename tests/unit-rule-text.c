@@ -95,7 +95,7 @@ static struct {
 static bool read_expected(const char *path, struct lines *out)
 {
 	size_t len;
-	char *data = read_whole_file(path, &len), *line, *save = NULL;
+	char *data = util_read_whole_file(path, &len), *line, *save = NULL;
 	char table[128] = "";
 
 	if (!data)
@@ -143,7 +143,7 @@ static const char *family_name(uint8_t f)
 static bool render_dump(const char *path, struct lines *out, bool *has_sets)
 {
 	size_t len;
-	char *data = read_whole_file(path, &len);
+	char *data = util_read_whole_file(path, &len);
 	const struct nlmsghdr *nlh;
 	struct rule_text_sets *sets;
 	int rest = (int)len;

@@ -52,10 +52,10 @@ void strbuf_spill(struct strbuf *sb);
 void strbuf_reset(struct strbuf *sb);
 char *strbuf_steal(struct strbuf *sb); /* returns s (never NULL), resets sb */
 /* A whole file, NUL-terminated (len without the NUL), or NULL with errno. */
-char *read_whole_file(const char *path, size_t *len);
+char *util_read_whole_file(const char *path, size_t *len);
 /* path opened read-only if it is a regular file (never blocks on a FIFO),
  * else -1 with *cause "PATH: a FIFO, not WANT" or "PATH: strerror". */
-int open_regular_file(const char *path, const char *want, char **cause);
+int util_open_regular_file(const char *path, const char *want, char **cause);
 void strbuf_free(struct strbuf *sb);
 
 /* Monotonic and wall clock in nanoseconds / seconds. */
@@ -65,6 +65,6 @@ double time_wall(void);
  * source tree configure recorded for it), whose themes/ and doc/ it uses;
  * NULL when installed (PKGDATADIR). IPTOP_THEMES_DIR and IPTOP_DATA_DIR
  * override both. */
-const char *data_source_tree(void);
+const char *util_data_source_tree(void);
 
 #endif

@@ -287,7 +287,7 @@ double time_wall(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-char *read_whole_file(const char *path, size_t *len)
+char *util_read_whole_file(const char *path, size_t *len)
 {
 	struct strbuf sb;
 	char buf[4096];
@@ -327,7 +327,7 @@ static const char *file_kind(mode_t m)
 	return "not a regular file";
 }
 
-int open_regular_file(const char *path, const char *want, char **cause)
+int util_open_regular_file(const char *path, const char *want, char **cause)
 {
 	/* O_NONBLOCK: opening a FIFO for reading waits for a writer, and
 	 * nothing could interrupt it; then refuse what is not a file. */
@@ -363,7 +363,7 @@ static bool is_source_tree(const char *dir)
 	return ok;
 }
 
-const char *data_source_tree(void)
+const char *util_data_source_tree(void)
 {
 	static char tree[PATH_MAX];
 	static bool done;

@@ -271,7 +271,7 @@ struct record_reader *record_reader_open(const char *path, char **cause)
 	struct stat st;
 	char magic[8];
 	uint32_t bom, ver, hlen;
-	int fd = open_regular_file(path, "a recording", cause);
+	int fd = util_open_regular_file(path, "a recording", cause);
 	FILE *fp;
 
 	if (fd < 0)

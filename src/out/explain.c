@@ -248,7 +248,7 @@ static char *read_all(const char *path)
 
 char *explain_dir(void)
 {
-	const char *env = getenv("IPTOP_DATA_DIR"), *tree = data_source_tree();
+	const char *env = getenv("IPTOP_DATA_DIR"), *tree = util_data_source_tree();
 
 	if (env && *env)
 		return xstrdup(env);

@@ -42,7 +42,7 @@ struct explain {
  * the whole text is valid. 0, or -1 with *cause "file:line: message". */
 int explain_parse(struct explain *e, const char *text, const char *file, char **cause);
 /* Where the notes are: $IPTOP_DATA_DIR, else the source tree's doc/ (an
- * uninstalled iptop, data_source_tree()), else PKGDATADIR. */
+ * uninstalled iptop, util_data_source_tree()), else PKGDATADIR. */
 char *explain_dir(void);
 /* Load EXPLAIN_FILE from explain_dir(). A missing file: -1 with *cause
  * "no notes installed (looked for ...)". */

@@ -371,7 +371,7 @@ static char *read_file(const char *path, char **cause)
 	struct strbuf sb;
 	char buf[4096];
 	size_t n;
-	int fd = open_regular_file(path, "a theme file", cause);
+	int fd = util_open_regular_file(path, "a theme file", cause);
 	FILE *f;
 
 	if (fd < 0)
@@ -422,7 +422,7 @@ static int load_path(struct theme *t, const char *path, const char *name, char *
 
 char *ui_theme_dir(void)
 {
-	const char *env = getenv("IPTOP_THEMES_DIR"), *tree = data_source_tree();
+	const char *env = getenv("IPTOP_THEMES_DIR"), *tree = util_data_source_tree();
 
 	if (env && *env)
 		return xstrdup(env);
