@@ -1,10 +1,14 @@
 /*
- * names.c - verdict and ICMP names in one place (include/names.h): the
+ * names.c - verdict and ICMP names in one place (names.h): the
  * rule renderers, the trace text and the views all ask here. The words
  * are nft's (nftables 1.0.x) and iptables'; the numbers are the kernel's
  * (linux/netfilter.h, nf_tables.h, RFC 792 and RFC 4443).
  */
+#include "config.h"
+
 #include <stddef.h>
+
+#include <netinet/in.h>
 
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
@@ -110,4 +114,21 @@ const char *names_icmp_code(bool v6, uint8_t code)
 const char *names_icmpx_code(uint8_t code)
 {
 	return FIND(icmpx_codes, code);
+}
+
+const char *names_ip_proto(uint8_t proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP: return "tcp";
+	case IPPROTO_UDP: return "udp";
+	case IPPROTO_ICMP: return "icmp";
+	case IPPROTO_ICMPV6: return "icmpv6";
+	case IPPROTO_SCTP: return "sctp";
+	case IPPROTO_UDPLITE: return "udplite";
+	case IPPROTO_GRE: return "gre";
+	case IPPROTO_ESP: return "esp";
+	case IPPROTO_AH: return "ah";
+	case IPPROTO_IGMP: return "igmp";
+	}
+	return NULL;
 }

@@ -29,4 +29,8 @@ const char *names_icmp_code(bool v6, uint8_t code);
  * "host-unreachable", "admin-prohibited"), or NULL. */
 const char *names_icmpx_code(uint8_t code);
 
+/* A layer-4 protocol in the packet lines of traces ("tcp", "udp", "icmp",
+ * "icmpv6", "sctp", "udplite", "gre", "esp", "ah", "igmp"), or NULL. */
+const char *names_ip_proto(uint8_t proto);
+
 #endif

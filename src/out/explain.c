@@ -29,6 +29,17 @@
 
 /* ---- the file ------------------------------------------------------------------- */
 
+/* src in lower case, cut to fit low (n bytes); returns low. */
+static const char *lower_word(char *low, size_t n, const char *src)
+{
+	size_t j;
+
+	for (j = 0; src[j] && j < n - 1; j++)
+		low[j] = (char)tolower((unsigned char)src[j]);
+	low[j] = '\0';
+	return low;
+}
+
 static void note_free(struct explain_note *n)
 {
 	size_t i;
@@ -395,12 +406,8 @@ void explain_keys_rule(struct explain_keys *k, const char *text, bool counted)
 			i = j;
 		} else if ((strcmp(t, "--dst-type") == 0 || strcmp(t, "--src-type") == 0) && next) {
 			char low[32];
-			size_t j;
 
-			for (j = 0; next[j] && j < sizeof(low) - 1; j++)
-				low[j] = (char)tolower((unsigned char)next[j]);
-			low[j] = '\0';
-			explain_keys_add(k, "match:addrtype-%s", low);
+			explain_keys_add(k, "match:addrtype-%s", lower_word(low, sizeof(low), next));
 		} else if (strcmp(t, "fib") == 0 && i + 3 < n && strcmp(tok[i + 2], "type") == 0) {
 			explain_keys_add(k, "match:addrtype-%s", tok[i + 3]);
 		} else if ((strcmp(t, "-j") == 0 || strcmp(t, "--jump") == 0 || strcmp(t, "-g") == 0 ||
@@ -487,12 +494,8 @@ void explain_keys_flow(struct explain_keys *k, const struct ct_flow *f, bool acc
 		explain_keys_add(k, "state:assured");
 	if (state) {
 		char low[32];
-		size_t j;
 
-		for (j = 0; state[j] && j < sizeof(low) - 1; j++)
-			low[j] = (char)tolower((unsigned char)state[j]);
-		low[j] = '\0';
-		explain_keys_add(k, "state:%s", low);
+		explain_keys_add(k, "state:%s", lower_word(low, sizeof(low), state));
 	}
 	if (!acct || !f->has_acct)
 		explain_keys_add(k, "flow:acct-off");

@@ -81,22 +81,6 @@ void trace_ct_status_text(uint32_t status, struct strbuf *sb)
 		strbuf_add(sb, "0");
 }
 
-static const char *proto_name(uint8_t p)
-{
-	switch (p) {
-	case IPPROTO_TCP: return "tcp";
-	case IPPROTO_UDP: return "udp";
-	case IPPROTO_ICMP: return "icmp";
-	case IPPROTO_ICMPV6: return "icmpv6";
-	case IPPROTO_SCTP: return "sctp";
-	case IPPROTO_UDPLITE: return "udplite";
-	case IPPROTO_GRE: return "gre";
-	case IPPROTO_ESP: return "esp";
-	case IPPROTO_AH: return "ah";
-	}
-	return NULL;
-}
-
 static const char *icmp_name(uint8_t proto, uint8_t type)
 {
 	if (proto == IPPROTO_ICMP) {
@@ -181,7 +165,7 @@ static void packet_line(const struct trace_packet *p, struct strbuf *sb)
 	if (!h->valid) {
 		strbuf_add(sb, " (headers not seen)");
 	} else {
-		const char *pn = proto_name(h->proto);
+		const char *pn = names_ip_proto(h->proto);
 
 		strbuf_addf(sb, " %s ", h->nfproto == NFPROTO_IPV6 ? "ip6" : "ip");
 		if (pn)
@@ -389,7 +373,7 @@ static void json_text(struct json *j, const char *key, void (*text)(uint32_t, st
 /* The header's members (the object is open). */
 static void json_hdr(const struct trace_hdr *h, struct json *j)
 {
-	const char *pn = proto_name(h->proto);
+	const char *pn = names_ip_proto(h->proto);
 
 	json_str(j, "family", h->nfproto == NFPROTO_IPV6 ? "ip6" : "ip");
 	json_str(j, "src", h->src);

@@ -83,20 +83,6 @@ int view_trace_step(struct view_stack *st, int dir)
 
 /* ---- words ----------------------------------------------------------------------------------- */
 
-static const char *proto_word(uint8_t p)
-{
-	switch (p) {
-	case IPPROTO_TCP: return "tcp";
-	case IPPROTO_UDP: return "udp";
-	case IPPROTO_ICMP: return "icmp";
-	case IPPROTO_ICMPV6: return "icmpv6";
-	case IPPROTO_SCTP: return "sctp";
-	case IPPROTO_GRE: return "gre";
-	case IPPROTO_IGMP: return "igmp";
-	}
-	return NULL;
-}
-
 static const char *icmp_word(const struct trace_hdr *h)
 {
 	if (!h->has_icmp)
@@ -116,7 +102,7 @@ static void packet_words(const struct trace_hdr *h, struct strbuf *sb)
 		strbuf_add(sb, "(headers not seen)");
 		return;
 	}
-	pw = proto_word(h->proto);
+	pw = names_ip_proto(h->proto);
 	if (pw)
 		strbuf_addf(sb, "%s ", pw);
 	else
