@@ -287,6 +287,17 @@ static void check_layout(const struct scene *s, int w, int h)
 					LCHECK(!point_in(&in, ar->pt[p].x, ar->pt[p].y), "arrow %zu enters box %zu", i, j);
 			}
 		}
+		/* No arrow between hooks through a frame (FORWARD grows between them). */
+		for (p = 0; ar->item < 0 && s->style != SCENE_LIST && p + 1 < ar->n; p++)
+			for (a = 0; a < SCENE_NHOOKS; a++) {
+				const struct scene_point *u = &ar->pt[p], *v = &ar->pt[p + 1];
+				const struct canvas_rect *f = &s->hooks[a].r;
+				struct canvas_rect seg = { u->x < v->x ? u->x : v->x, u->y < v->y ? u->y : v->y,
+							   abs(v->x - u->x) + 1, abs(v->y - u->y) + 1 };
+
+				LCHECK(!overlap(&seg, &(struct canvas_rect){ f->x + 1, f->y + 1, f->w - 2, f->h - 2 }),
+				       "arrow %zu crosses frame %d", i, a);
+			}
 	}
 }
 

@@ -14,7 +14,8 @@
 #include "snapshot.h"
 
 /* Every item's user chains into s->subs; a "+N more" sub closes a list
- * that was cut at TREE_MAX chains or SCENE_SUB_DEPTH_MAX levels. */
+ * that was cut at TREE_MAX chains or SCENE_SUB_DEPTH_MAX levels. Each
+ * item's and sub's want: the row width that shows its name whole. */
 void scene_tree_build(struct scene *s, const struct snap_ruleset *rs);
 /* Rows an item's tree gets under a cap: all, or cap - 1 chains and the
  * "+N more" row. */
@@ -32,5 +33,12 @@ void scene_tree_fold(struct scene *s, size_t root, bool hidden);
 /* Place the first rows of an item's tree from row y, x..x+w; the last row
  * becomes "+N more" when rows cut the list. */
 void scene_tree_place(struct scene *s, struct scene_item *it, size_t rows, int x, int y, int w);
+
+/* The order of families at a hook: ip, ip6, then inet. */
+int scene_ghost_family_rank(uint8_t f);
+/* The ghost slots (s->ghosts) of the standard tables absent from each
+ * hook, for each family shown (has4, has6), before the items they
+ * precede. */
+void scene_ghost_build(struct scene *s, const struct snap_ruleset *rs, bool has4, bool has6);
 
 #endif

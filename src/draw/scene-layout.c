@@ -87,11 +87,6 @@ bool scene_layout_shows(const struct snap_chain *ch, int family_mode)
 	return false;
 }
 
-static int family_rank(uint8_t f)
-{
-	return f == NFPROTO_IPV4 ? 0 : f == NFPROTO_IPV6 ? 1 : 2;
-}
-
 struct pick {
 	size_t idx;
 	const struct snap_chain *ch;
@@ -107,7 +102,7 @@ static int cmp_pick(const void *a, const void *b)
 	if (x->prio != y->prio)
 		return x->prio < y->prio ? -1 : 1;
 	if (x->family != y->family)
-		return family_rank(x->family) - family_rank(y->family);
+		return scene_ghost_family_rank(x->family) - scene_ghost_family_rank(y->family);
 	if (x->legacy != y->legacy)
 		return x->legacy ? 1 : -1;
 	r = strcmp(x->table, y->table);
@@ -158,68 +153,6 @@ static void make_label(struct scene_item *it, const struct snap_ruleset *rs, con
 		snprintf(it->label, sizeof(it->label), "%s", it->short_label);
 	else
 		snprintf(it->label, sizeof(it->label), "%s%s %s", ch->table, suffix, ch->name);
-}
-
-/* ---- ghost slots ------------------------------------------------------------------ */
-
-/* iptables' tables, in priority order, and the hooks each has a chain at. */
-#define HK(h) (1u << (h))
-static const struct std_table {
-	const char *name;
-	int prio;
-	unsigned hooks;
-} std_tables[] = {
-	{ "raw", -300, HK(NF_INET_PRE_ROUTING) | HK(NF_INET_LOCAL_OUT) },
-	{ "mangle", -150, 0x1f },
-	{ "nat", -100, HK(NF_INET_PRE_ROUTING) | HK(NF_INET_LOCAL_OUT) },
-	{ "filter", 0, HK(NF_INET_LOCAL_IN) | HK(NF_INET_FORWARD) | HK(NF_INET_LOCAL_OUT) },
-	{ "security", 50, HK(NF_INET_LOCAL_IN) | HK(NF_INET_FORWARD) | HK(NF_INET_LOCAL_OUT) },
-	{ "nat", 100, HK(NF_INET_LOCAL_IN) | HK(NF_INET_POST_ROUTING) },
-};
-
-/* The standard tables absent from each hook, for each family shown, with
- * where they would sit among the hook's items (by priority, then family). */
-static void build_ghosts(struct scene *s, const struct snap_ruleset *rs, bool has4, bool has6)
-{
-	uint8_t fams[2];
-	size_t nf = 0, t, f, k;
-	int h;
-
-	if (has4)
-		fams[nf++] = NFPROTO_IPV4;
-	if (has6)
-		fams[nf++] = NFPROTO_IPV6;
-	if (!nf)
-		fams[nf++] = (s->family_mode & ~SCENE_OWN) == 6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
-	for (h = 0; h < SCENE_NHOOKS; h++) {
-		const struct scene_hook *hk = &s->hooks[h];
-
-		for (t = 0; t < ARRAY_SIZE(std_tables); t++) {
-			if (!(std_tables[t].hooks & HK(h)))
-				continue;
-			for (f = 0; f < nf; f++) {
-				struct scene_ghost *gh;
-				size_t before = 0;
-				bool present = false;
-
-				for (k = 0; k < hk->n; k++) {
-					const struct snap_chain *ch = &rs->chains[s->items[hk->first + k].chain];
-
-					present |= ch->family == fams[f] && strcmp(ch->table, std_tables[t].name) == 0;
-					if (ch->prio < std_tables[t].prio ||
-					    (ch->prio == std_tables[t].prio && family_rank(ch->family) <= family_rank(fams[f])))
-						before = k + 1;
-				}
-				if (present || s->nghosts == SCENE_MAX_GHOSTS)
-					continue;
-				gh = &s->ghosts[s->nghosts++];
-				gh->hook = h;
-				gh->before = before;
-				snprintf(gh->label, sizeof(gh->label), "%s%s (empty)", std_tables[t].name,
-					 !(has4 && has6) ? "" : fams[f] == NFPROTO_IPV4 ? "\xe2\x82\x84" : "\xe2\x82\x86");
-			}
-		}
-	}
 }
 
 /* ---- three columns ----------------------------------------------------------- */
@@ -288,6 +221,9 @@ static bool plan(struct geo *g, const struct scene *s, enum scene_style style, i
 	g->tree_cap = tree_cap;
 	g->ghosts = ghosts;
 	g->bw = (s->w - 2 * GAP_MIN) / 3;
+	/* Wide terminals: the columns take 30% each, not a fixed most. */
+	if (colmax < 3 * s->w / 10)
+		colmax = 3 * s->w / 10;
 	if (g->bw > colmax)
 		g->bw = colmax;
 	if (g->bw < colmin)
@@ -424,6 +360,79 @@ static void place_items(struct scene *s, const struct geo *g, int hook)
 	}
 }
 
+/* FORWARD's frame width that shows the names of its placed rows whole. */
+static int forward_want(const struct scene *s, const struct geo *g)
+{
+	const struct scene_hook *hk = &s->hooks[NF_INET_FORWARD];
+	int in = g->style == SCENE_BOXES ? 6 : 2, w = 0;
+	size_t k, j;
+
+	for (k = 0; k < hk->n; k++) {
+		const struct scene_item *it = &s->items[hk->first + k];
+		/* a box's label shares its border with the priority, a row's
+		 * its columns where the frames show priorities */
+		int iw = it->want + (g->style == SCENE_BOXES ? 4 : g->bw - 2 >= 30 ? 8 : 2);
+
+		if (it->r.w && iw > w)
+			w = iw;
+		for (j = 0; j < it->nsub; j++) {
+			const struct scene_sub *sb = &s->subs[it->first_sub + j];
+
+			if (sb->r.w && sb->chain != SCENE_SUB_MORE && sb->want + in > w)
+				w = sb->want + in;
+		}
+	}
+	return w;
+}
+
+static void stretch(struct canvas_rect *r, int dx, int dw)
+{
+	if (r->w) {
+		r->x += dx;
+		r->w += dw;
+	}
+}
+
+/* FORWARD's frame grows where its names need it (a chain tree under
+ * filter), as far as the arrows beside it allow: the one from routing
+ * (three columns at least) and the one up to POSTROUTING; its rows, boxes
+ * and the arrows between them follow. */
+static void forward_widen(struct scene *s, const struct geo *g, size_t arrows_from)
+{
+	struct scene_hook *hk = &s->hooks[NF_INET_FORWARD];
+	int bw = g->bw, lo = g->x[0] + bw / 2 + 4, hi = g->x[2] + bw / 3 - 3;
+	int w = forward_want(s, g), x, dx, dw;
+	size_t k, j;
+
+	if (w > hi - lo)
+		w = hi - lo;
+	if (w <= bw)
+		return;
+	x = g->x[1] + (bw - w) / 2;
+	if (x + w > hi)
+		x = hi - w;
+	if (x < lo)
+		x = lo;
+	dx = x - hk->r.x;
+	dw = w - hk->r.w;
+	hk->r.x = x;
+	hk->r.w = w;
+	stretch(&hk->more, dx, dw);
+	for (k = 0; k < hk->n; k++) {
+		struct scene_item *it = &s->items[hk->first + k];
+
+		stretch(&it->r, dx, dw);
+		for (j = 0; j < it->nsub; j++)
+			stretch(&s->subs[it->first_sub + j].r, dx, dw);
+	}
+	for (k = 0; k < s->nghosts; k++)
+		if (s->ghosts[k].hook == NF_INET_FORWARD)
+			stretch(&s->ghosts[k].r, dx, dw);
+	for (k = arrows_from; k < s->narrows; k++)
+		for (j = 0; j < (size_t)s->arrows[k].n; j++)
+			s->arrows[k].pt[j].x += dx + dw / 2;
+}
+
 static void layout_columns(struct scene *s, const struct geo *g)
 {
 	enum { PRE = NF_INET_PRE_ROUTING, IN = NF_INET_LOCAL_IN, FWD = NF_INET_FORWARD,
@@ -460,8 +469,13 @@ static void layout_columns(struct scene *s, const struct geo *g)
 	s->hooks[IN].r = (struct canvas_rect){ g->x[0], yb, bw, g->hh[IN] };
 	s->hooks[OUT].r = (struct canvas_rect){ g->x[2], yb, bw, g->hh[OUT] };
 	s->legend = (struct canvas_rect){ g->x[1], ytop, bw, t };
-	for (h = 0; h < SCENE_NHOOKS; h++)
+	for (h = 0; h < SCENE_NHOOKS; h++) {
+		size_t a = s->narrows;
+
 		place_items(s, g, h);
+		if (h == FWD)
+			forward_widen(s, g, a);
+	}
 
 	/* Fixed nodes. */
 	add_node(s, SCENE_NODE_NIC_IN, nxa - 3, y0, "NIC in");
@@ -480,12 +494,14 @@ static void layout_columns(struct scene *s, const struct geo *g)
 	x2 = g->x[2] + (2 * bw) / 3;
 	add_arrow(s, -1, PRE, -1, true, 2, (struct scene_point[]){ P(nxa, y0), P(nxa, y0 + 1) });
 	add_arrow(s, PRE, -1, -1, true, 2, (struct scene_point[]){ P(cxa, ytop + g->hh[PRE] - 1), P(cxa, yr - 1) });
-	add_arrow(s, -1, FWD, -1, true, 2, (struct scene_point[]){ P(cxa + 1, yr), P(g->x[1] - 1, yr) });
+	add_arrow(s, -1, FWD, -1, true, 2,
+		  (struct scene_point[]){ P(cxa + 1, yr), P(s->hooks[FWD].r.x - 1, yr) });
 	add_arrow(s, -1, IN, -1, true, 2, (struct scene_point[]){ P(cxa, yr + 1), P(cxa, yb - 1) });
 	add_arrow(s, IN, -1, -1, true, 2, (struct scene_point[]){ P(g->x[0] + bw - 1, yl), P(lx - 2, yl) });
 	add_arrow(s, -1, OUT, -1, true, 2, (struct scene_point[]){ P(lx + 14, yl), P(g->x[2] - 1, yl) });
 	add_arrow(s, FWD, POST, -1, true, 3,
-		  (struct scene_point[]){ P(g->x[1] + bw - 1, yr), P(x1, yr), P(x1, ytop + g->hh[POST]) });
+		  (struct scene_point[]){ P(s->hooks[FWD].r.x + s->hooks[FWD].r.w - 1, yr), P(x1, yr),
+					  P(x1, ytop + g->hh[POST]) });
 	add_arrow(s, OUT, POST, -1, true, 2, (struct scene_point[]){ P(x2, yb), P(x2, ytop + g->hh[POST]) });
 	add_arrow(s, POST, -1, -1, true, 2, (struct scene_point[]){ P(nxc, ytop), P(nxc, y0 + 1) });
 }
@@ -682,7 +698,7 @@ bool scene_layout_update_active(struct scene *s, const struct snap_ruleset *rs, 
 
 	if (rs) {
 		scene_tree_build(s, rs);
-		build_ghosts(s, rs, has4, has6);
+		scene_ghost_build(s, rs, has4, has6);
 	}
 	s->style = SCENE_LIST;
 	/* The chain tree first: the most tree rows that fit in any style,

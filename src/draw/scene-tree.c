@@ -64,6 +64,24 @@ static void tree_walk(struct tree *t, const struct snap_ruleset *rs, const struc
 	}
 }
 
+/* The row width each table and chain name needs whole, as the view draws
+ * them: numbers take 13 columns right of a name, a chain's "└ " and indent
+ * go before it and room for a "+N" badge after. */
+static void tree_want(struct scene *s, const struct snap_ruleset *rs)
+{
+	size_t i;
+
+	for (i = 0; i < s->nitems; i++)
+		s->items[i].want = canvas_width(s->items[i].label) + 13;
+	for (i = 0; i < s->nsubs; i++) {
+		struct scene_sub *sb = &s->subs[i];
+
+		sb->want = sb->chain < rs->nchains
+				   ? 2 * (sb->depth - 1) + 2 + canvas_width(rs->chains[sb->chain].name) + 4 + 13
+				   : 0;
+	}
+}
+
 /* Every item's user chains; a "+N more" sub closes a list that was cut. */
 void scene_tree_build(struct scene *s, const struct snap_ruleset *rs)
 {
@@ -92,6 +110,7 @@ void scene_tree_build(struct scene *s, const struct snap_ruleset *rs)
 	}
 	s->subs = t.subs;
 	s->nsubs = t.n;
+	tree_want(s, rs);
 }
 
 /* Rows an item's tree gets under a cap: all, or cap - 1 chains and the

@@ -39,6 +39,7 @@ struct scene_item {
 	bool own;                /* iptop's own (iptop_trace): drawn dim */
 	size_t first_sub, nsub;  /* its user chains: subs[first_sub .. + nsub) (drawn or not) */
 	size_t shown_subs;       /* rows the layout gave them (the last one "+N more" if short) */
+	int want;                /* row width that shows the label whole */
 };
 
 /* A user chain under a table: reached from the table's base chain by
@@ -53,6 +54,7 @@ struct scene_sub {
 	size_t more;             /* SCENE_SUB_MORE: how many chains are not drawn */
 	bool hidden;             /* ranked: its subtree collapsed (counted in "+N more") */
 	bool mark;               /* scratch of scene_tree_collapse */
+	int want;                /* row width that shows the name whole, "+N" too */
 	struct canvas_rect r;    /* one row; w 0: no room */
 };
 
@@ -110,7 +112,7 @@ struct scene {
 	size_t collapsed;        /* ranked: subtrees collapsed */
 	uint64_t rank_key;       /* ranked: the activity order it was laid out for */
 	enum scene_style style;
-	int col_w;               /* frame / box width */
+	int col_w;               /* frame / box width (FORWARD's may be wider) */
 	struct scene_hook hooks[SCENE_NHOOKS];
 	struct scene_item *items;
 	size_t nitems;

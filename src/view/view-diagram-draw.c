@@ -266,8 +266,7 @@ static void draw_item_box(struct canvas *c, const struct view_stack *st, const s
 		return;
 	}
 	if (view_chain_counted(ch)) {
-		view_fmt_rate(rate, sizeof(rate), mc->pps);
-		strcat(rate, "/s");
+		view_fmt_rate(rate, sizeof(rate), mc->pps); /* bare, as every rate: the legend says /s */
 		view_fmt_count(total, sizeof(total), mc->total_packets);
 	} else {
 		snprintf(rate, sizeof(rate), "\xe2\x80\x94");
@@ -604,7 +603,7 @@ static void draw_columns(struct canvas *c, const struct view_stack *st, const st
 			if (s->style == SCENE_BOXES) {
 				draw_item_box(c, st, s, d, it, ox, oy, top);
 			} else {
-				draw_item_row(c, st, s, d, it, ox + r->x, oy + r->y, r->w, r->w >= 30 && !s->zoom);
+				draw_item_row(c, st, s, d, it, ox + r->x, oy + r->y, r->w, s->col_w - 2 >= 30 && !s->zoom);
 				if (r->h > 1 && !s->zoom)
 					draw_spark(c, ox + r->x + 1, oy + r->y + 1, r->w - 2, find_hist(d, ch, false), top,
 						   hs == SLOT_BORDER ? SLOT_DIM : hs);
@@ -663,7 +662,7 @@ static void draw_list(struct canvas *c, const struct view_stack *st, const struc
 			long it = (long)(hk->first + k);
 			const struct canvas_rect *r = &s->items[it].r;
 
-			draw_item_row(c, st, s, d, it, body.x + r->x, body.y + r->y - scroll, r->w, r->w >= 30 && !s->zoom);
+			draw_item_row(c, st, s, d, it, body.x + r->x, body.y + r->y - scroll, r->w, s->col_w - 2 >= 30 && !s->zoom);
 			draw_subs(c, st, s, it, body.x, body.y - scroll);
 		}
 	}
