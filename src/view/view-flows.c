@@ -19,6 +19,7 @@
 
 #include <linux/netfilter/nf_conntrack_common.h>
 
+#include "conntrack-text.h"
 #include "conntrack.h"
 #include "iptop.h"
 #include "model.h"
@@ -662,7 +663,7 @@ static void flows_explain(struct view *vv, struct view_stack *st, struct explain
 	if (!v->nrows)
 		return;
 	view_flows_words_tuple(v->rows[v->sel], &v->rows[v->sel]->orig, buf, sizeof(buf), NULL);
-	snprintf(ex->subject, sizeof(ex->subject), "%.8s %s", ct_proto_name(v->rows[v->sel]->proto), buf);
+	snprintf(ex->subject, sizeof(ex->subject), "%.8s %s", conntrack_text_proto(v->rows[v->sel]->proto), buf);
 	explain_keys_flow(ex, v->rows[v->sel], st->ctx.ct->acct);
 }
 

@@ -133,7 +133,7 @@ struct view_ctx {
 	/* Conntrack as of this tick (the loop calls feed_conntrack), NULL: the
 	 * feed has none. Flows live until the next tick: keep keys, not pointers. */
 	const struct ct_table *ct;
-	/* The kernel's routing decision for a flow (ct_flow_route on a live
+	/* The kernel's routing decision for a flow (conntrack_text_route on a live
 	 * feed); NULL when unknown (a replay). */
 	int (*route)(void *arg, const struct ct_flow *f, struct route_result *res);
 	void *route_arg;
