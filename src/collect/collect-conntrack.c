@@ -52,18 +52,15 @@ void ct_table_free(struct ct_table *t)
 void ct_table_set_status(struct ct_table *t, enum src_status st, const char *fmt, ...)
 {
 	va_list ap;
-	struct strbuf sb;
 
 	t->status = st;
 	free(t->error);
 	t->error = NULL;
 	if (!fmt)
 		return;
-	strbuf_init(&sb);
 	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
+	t->error = xvasprintf(fmt, ap);
 	va_end(ap);
-	t->error = strbuf_steal(&sb);
 }
 
 /* The same conntrack: CTA_ID is a 32-bit hash (nf_ct_get_id(): siphash of

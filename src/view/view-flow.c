@@ -83,16 +83,13 @@ static void add(struct page *p, const char *label, enum slot slot, const char *f
 
 static void add(struct page *p, const char *label, enum slot slot, const char *fmt, ...)
 {
-	struct strbuf sb;
 	va_list ap;
 
-	strbuf_init(&sb);
-	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
-	va_end(ap);
 	p->v = xreallocarray(p->v, p->n + 1, sizeof(*p->v));
 	snprintf(p->v[p->n].label, sizeof(p->v[p->n].label), "%s", label ? label : "");
-	p->v[p->n].text = strbuf_steal(&sb);
+	va_start(ap, fmt);
+	p->v[p->n].text = xvasprintf(fmt, ap);
+	va_end(ap);
 	p->v[p->n].slot = slot;
 	p->n++;
 }
