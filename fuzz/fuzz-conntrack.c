@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conntrack-text.h"
 #include "conntrack.h"
+#include "model-conntrack.h"
 #include "fuzz.h"
 #include "iptop.h"
 
@@ -32,14 +34,14 @@ static void one_msg(const struct nlmsghdr *nlh, struct strbuf *sb)
 
 	if (ct_parse_msg(nlh, &f, &kind) < 0)
 		return;
-	ct_flow_text(&f, sb);
-	ct_tuple_text(&f, &f.reply, sb);
-	strbuf_add(sb, ct_proto_name(f.proto));
-	strbuf_add(sb, ct_flag_name(&f));
-	if (ct_state_name(&f))
-		strbuf_add(sb, ct_state_name(&f));
-	if (ct_nat_name(ct_nat_kind(&f)))
-		strbuf_add(sb, ct_nat_name(ct_nat_kind(&f)));
+	conntrack_text_flow(&f, sb);
+	conntrack_text_tuple(&f, &f.reply, sb);
+	strbuf_add(sb, conntrack_text_proto(f.proto));
+	strbuf_add(sb, conntrack_text_flag(&f));
+	if (conntrack_text_state(&f))
+		strbuf_add(sb, conntrack_text_state(&f));
+	if (conntrack_text_nat(ct_nat_kind(&f)))
+		strbuf_add(sb, conntrack_text_nat(ct_nat_kind(&f)));
 	strbuf_reset(sb);
 }
 
@@ -48,6 +50,7 @@ int fuzz_conntrack(const uint8_t *data, size_t size)
 	const struct nlmsghdr *nlh;
 	const struct ct_flow **v;
 	struct ct_table t;
+	struct model_ct m = { 0 };
 	struct strbuf sb;
 	size_t left, n;
 	int key, dying;
@@ -61,6 +64,7 @@ int fuzz_conntrack(const uint8_t *data, size_t size)
 	check(&t, "events");
 	ct_table_apply_dump(&t, data, size, 2.0);
 	check(&t, "dump");
+	model_ct_update(&m, &t);
 	ct_table_apply_events(&t, data, size, 2.5);
 	check(&t, "events after dump");
 	ct_table_dump_begin(&t, true);
@@ -75,22 +79,24 @@ int fuzz_conntrack(const uint8_t *data, size_t size)
 	ct_table_expire(&t, 4.5);
 	check(&t, "expire");
 
-	for (key = CT_SORT_RATE; key <= CT_SORT_ID; key++) {
+	for (key = CT_SORT_BYTES; key <= CT_SORT_ID; key++) {
 		for (dying = 0; dying < 2; dying++) {
 			v = ct_table_sorted(&t, (enum ct_sort)key, dying, &n);
 			free(v);
 		}
 	}
 	ct_table_set_expects(&t, data, size);
+	model_ct_update(&m, &t);
 	strbuf_addc(&sb, '{');
-	ct_table_json(&t, &sb, 0);
+	conntrack_text_json(&m, &t, &sb, 0);
 	strbuf_addc(&sb, '}');
-	fuzz_check_json(sb.s, sb.len, "ct_table_json");
+	fuzz_check_json(sb.s, sb.len, "conntrack_text_json");
 	strbuf_reset(&sb);
-	ct_table_text(&t, &sb, 3);
+	conntrack_text_table(&m, &t, &sb, 3);
 	strbuf_free(&sb);
 	ct_table_expire(&t, 100.0);
 	check(&t, "expire all");
+	model_ct_free(&m);
 	ct_table_free(&t);
 	return 0;
 }

@@ -136,17 +136,18 @@ static void replay(const char *path)
 		if (rs->status == SRC_ERROR)
 			errors++;
 		model_update(&m, rs);
-		feed_conntrack(feed, false);
+		model_ct_update(&m.ct, feed_conntrack(feed, false));
 	}
 	if (m.cur) {
 		const struct ct_table *ct = feed_conntrack(feed, true);
 
+		model_ct_update(&m.ct, ct);
 		strbuf_init(&sb);
 		batch_text_frame(&m, feed, 0, &sb);
-		batch_text_conntrack(ct, 5, &sb);
+		batch_text_conntrack(&m, ct, 5, &sb);
 		strbuf_reset(&sb);
 		batch_json_frame(&m, feed, 0, &sb);
-		batch_json_conntrack(ct, 5, &sb);
+		batch_json_conntrack(&m, ct, 5, &sb);
 		fuzz_check_json(sb.s, sb.len, "batch_json_frame (replay)");
 		strbuf_free(&sb);
 	}

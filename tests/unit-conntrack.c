@@ -17,7 +17,9 @@
 #include <libmnl/libmnl.h>
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 
+#include "conntrack-text.h"
 #include "conntrack.h"
+#include "model-conntrack.h"
 #include "route.h"
 #include "unit.h"
 
@@ -78,7 +80,7 @@ static char *line(const struct ct_flow *f)
 	struct strbuf sb;
 
 	strbuf_init(&sb);
-	ct_flow_text(f, &sb);
+	conntrack_text_flow(f, &sb);
 	return strbuf_steal(&sb);
 }
 
@@ -100,14 +102,14 @@ static void test_nat_dump(void)
 	CHECK(f != NULL);
 	if (f) {
 		CHECK_INT(f->nat, CT_NAT_SNAT);
-		CHECK_STR(ct_addr_text(AF_INET, &f->reply.dst, addr, sizeof(addr)), "203.0.113.1");
+		CHECK_STR(conntrack_text_addr(AF_INET, &f->reply.dst, addr, sizeof(addr)), "203.0.113.1");
 		CHECK_INT(f->orig.icmp_type, 8);
 		CHECK_INT(f->reply.icmp_type, 0);
 		CHECK_INT(f->reply.icmp_id, f->orig.icmp_id);
 		CHECK(f->has_acct);
 		CHECK_INT(f->packets[CT_DIR_ORIG], 2);
 		CHECK_INT(f->bytes[CT_DIR_REPLY], 168);
-		CHECK(ct_state_name(f) == NULL);
+		CHECK(conntrack_text_state(f) == NULL);
 		s = line(f);
 		CHECK_STR(s, "icmp     1 29 src=172.20.0.2 dst=203.0.113.2 type=8 code=0 id=3944 "
 			     "packets=2 bytes=168 src=203.0.113.2 dst=203.0.113.1 type=0 code=0 "
@@ -119,16 +121,16 @@ static void test_nat_dump(void)
 	CHECK(f != NULL);
 	if (f) {
 		CHECK_INT(f->nat, CT_NAT_NONE);
-		CHECK(ct_nat_name(f->nat) == NULL);
+		CHECK(conntrack_text_nat(f->nat) == NULL);
 	}
 	/* published port: DNAT */
 	f = find(&t, IPPROTO_TCP, "203.0.113.2", 8080);
 	CHECK(f != NULL);
 	if (f) {
 		CHECK_INT(f->nat, CT_NAT_DNAT);
-		CHECK_STR(ct_state_name(f), "ESTABLISHED");
-		CHECK_STR(ct_flag_name(f), "[ASSURED]");
-		CHECK_STR(ct_addr_text(AF_INET, &f->reply.src, addr, sizeof(addr)), "172.20.0.2");
+		CHECK_STR(conntrack_text_state(f), "ESTABLISHED");
+		CHECK_STR(conntrack_text_flag(f), "[ASSURED]");
+		CHECK_STR(conntrack_text_addr(AF_INET, &f->reply.src, addr, sizeof(addr)), "172.20.0.2");
 		CHECK_INT(f->reply.sport, 80);
 		CHECK_INT(f->reply.dport, f->orig.sport);
 		CHECK(f->has_timeout);
@@ -144,8 +146,8 @@ static void test_nat_dump(void)
 	CHECK(f != NULL);
 	if (f) {
 		CHECK_INT(f->nat, CT_NAT_BOTH);
-		CHECK_STR(ct_nat_name(f->nat), "both");
-		CHECK_STR(ct_addr_text(AF_INET, &f->reply.dst, addr, sizeof(addr)), "172.20.0.1");
+		CHECK_STR(conntrack_text_nat(f->nat), "both");
+		CHECK_STR(conntrack_text_addr(AF_INET, &f->reply.dst, addr, sizeof(addr)), "172.20.0.1");
 		CHECK(f->status & IPS_SRC_NAT);
 		CHECK(f->status & IPS_DST_NAT);
 	}
@@ -161,7 +163,7 @@ static void test_nat_dump(void)
 			nicmp6++;
 			CHECK_INT(g->proto, IPPROTO_ICMPV6);
 			CHECK_INT(g->nat, CT_NAT_SNAT);
-			CHECK_STR(ct_addr_text(AF_INET6, &g->reply.dst, addr, sizeof(addr)),
+			CHECK_STR(conntrack_text_addr(AF_INET6, &g->reply.dst, addr, sizeof(addr)),
 				  "2001:db8:113::1");
 			CHECK_INT(g->orig.icmp_type, 128);
 			CHECK_INT(g->reply.icmp_type, 129);
@@ -171,20 +173,39 @@ static void test_nat_dump(void)
 	CHECK(f != NULL);
 	if (f) {
 		CHECK_INT(f->nat, CT_NAT_SNAT);
-		CHECK_STR(ct_proto_name(f->proto), "tcp");
+		CHECK_STR(conntrack_text_proto(f->proto), "tcp");
 	}
 	/* UDP with no answer */
 	f = find(&t, IPPROTO_UDP, "172.20.0.2", 5353);
 	CHECK(f != NULL);
 	if (f) {
 		CHECK(!(f->status & IPS_SEEN_REPLY));
-		CHECK(ct_state_name(f) == NULL);
+		CHECK(conntrack_text_state(f) == NULL);
 		s = line(f);
 		CHECK(strstr(s, "bytes=34 [UNREPLIED] src=203.0.113.2") != NULL);
 		free(s);
 	}
 	free(b.p);
 	ct_table_free(&t);
+}
+
+/* The batch text and JSON of t, in the order of a model synced with it. */
+static void table_json(const struct ct_table *t, struct strbuf *sb, size_t limit)
+{
+	struct model_ct m = { 0 };
+
+	model_ct_update(&m, t);
+	conntrack_text_json(&m, t, sb, limit);
+	model_ct_free(&m);
+}
+
+static void table_text(const struct ct_table *t, struct strbuf *sb, size_t limit)
+{
+	struct model_ct m = { 0 };
+
+	model_ct_update(&m, t);
+	conntrack_text_table(&m, t, sb, limit);
+	model_ct_free(&m);
 }
 
 static void test_json(void)
@@ -203,7 +224,7 @@ static void test_json(void)
 	t.acct = true;
 	strbuf_init(&sb);
 	strbuf_addc(&sb, '{');
-	ct_table_json(&t, &sb, 0);
+	table_json(&t, &sb, 0);
 	strbuf_addc(&sb, '}');
 	/* well nested, strings closed */
 	for (p = sb.s; *p; p++) {
@@ -242,7 +263,7 @@ static void test_json(void)
 	CHECK(strstr(sb.s, "\"nat\":null") != NULL);
 	/* limit: the biggest flows first (TIME_WAIT 324+220 bytes leads) */
 	strbuf_reset(&sb);
-	ct_table_json(&t, &sb, 1);
+	table_json(&t, &sb, 1);
 	CHECK(strstr(sb.s, "\"flows\":[{\"id\":1503798707,") != NULL);
 	CHECK(strstr(sb.s, "},{") == NULL);
 
@@ -251,14 +272,14 @@ static void test_json(void)
 	ct_table_init(&t);
 	CHECK_INT(ct_table_apply_dump(&t, n.p, n.len, 1.0), 8);
 	strbuf_reset(&sb);
-	ct_table_json(&t, &sb, 0);
+	table_json(&t, &sb, 0);
 	CHECK(strstr(sb.s, "\"packets\":null,\"bytes\":null") != NULL);
 	CHECK(strstr(sb.s, "\"packets\":{") == NULL);
 	CHECK(strstr(sb.s, "\"max\":null,\"acct\":false") != NULL);
 
 	/* batch text */
 	strbuf_reset(&sb);
-	ct_table_text(&t, &sb, 2);
+	table_text(&t, &sb, 2);
 	CHECK(strncmp(sb.s, "conntrack: 8 flows, accounting off\n", 35) == 0);
 	CHECK(strstr(sb.s, "\n... 6 more\n") != NULL);
 	strbuf_free(&sb);
@@ -295,7 +316,7 @@ static bool json_has(const struct ct_table *t, const char *needle)
 	bool r;
 
 	strbuf_init(&sb);
-	ct_table_json(t, &sb, 0);
+	table_json(t, &sb, 0);
 	r = strstr(sb.s, needle) != NULL;
 	if (!r)
 		fprintf(stderr, "no %s in: %s\n", needle, sb.s);
@@ -356,7 +377,7 @@ static void test_extra(void)
 		CHECK_STR(ftp->helper, "ftp");
 		CHECK(!ftp->has_master);
 		CHECK(has_line(ftp, "[ASSURED] mark=0 helper=ftp labels=3,100 nat=none id=445629728"));
-		CHECK(data->has_master && data->helper[0] == '\0' && !ct_has_labels(data));
+		CHECK(data->has_master && data->helper[0] == '\0' && !conntrack_text_has_labels(data));
 		CHECK(ct_table_master(&t, data) == ftp);
 		CHECK(ct_is_master_of(ftp, data));
 		CHECK(!ct_is_master_of(data, ftp));
@@ -380,7 +401,7 @@ static void test_extra(void)
 	CHECK_INT(ct_table_set_expects(&t, x.p, x.len), 1);
 	CHECK_INT(t.nexpects, 1);
 	strbuf_init(&sb);
-	ct_expect_text(&t.expects[0], &sb);
+	conntrack_text_expect(&t.expects[0], &sb);
 	CHECK_STR(sb.s, "299 proto=6 src=203.0.113.2 dst=203.0.113.1 sport=0 dport=51211 "
 			"mask-src=255.255.255.255 mask-dst=255.255.255.255 sport=0 dport=65535 "
 			"master-src=203.0.113.1 master-dst=203.0.113.2 sport=48050 dport=21 class=0 helper=ftp");
@@ -393,7 +414,7 @@ static void test_extra(void)
 			   "\"id\":445629728},\"timeout\":299,\"zone\":0,\"class\":0,\"helper\":\"ftp\","
 			   "\"permanent\":false,\"inactive\":false,\"userspace\":false}]}"));
 	strbuf_reset(&sb);
-	ct_table_text(&t, &sb, 0);
+	table_text(&t, &sb, 0);
 	CHECK(strstr(sb.s, "\nexpectations: 1\nexpect 299 proto=6 src=203.0.113.2 ") != NULL);
 	CHECK(strstr(sb.s, " helper=ftp master_id=445629728\n") != NULL);
 	/* a conntrack dump is no expectation dump, and the reverse */
@@ -419,7 +440,7 @@ static void test_extra(void)
 			copy[NLMSG_HDRLEN + (r >> 8) % (x.len - NLMSG_HDRLEN)] = (uint8_t)(r >> 24);
 			CHECK(ct_table_set_expects(&t, copy, x.len) <= 1);
 			strbuf_reset(&sb);
-			ct_table_text(&t, &sb, 1);
+			table_text(&t, &sb, 1);
 		}
 		free(copy);
 	}
@@ -439,12 +460,12 @@ static void test_words(void)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(d); i++) {
-		ct_duration_text(d[i].secs, buf, sizeof(buf));
+		conntrack_text_duration(d[i].secs, buf, sizeof(buf));
 		CHECK_STR(buf, d[i].text);
 	}
-	CHECK_STR(ct_proto_word(99, p, sizeof(p)), "99");
-	CHECK_STR(ct_proto_word(IPPROTO_GRE, p, sizeof(p)), "gre");
-	CHECK_STR(ct_proto_word(255, p, sizeof(p)), "255");
+	CHECK_STR(conntrack_text_proto_word(99, p, sizeof(p)), "99");
+	CHECK_STR(conntrack_text_proto_word(IPPROTO_GRE, p, sizeof(p)), "gre");
+	CHECK_STR(conntrack_text_proto_word(255, p, sizeof(p)), "255");
 }
 
 static void test_events(void)
@@ -489,7 +510,7 @@ static void test_events(void)
 	}
 	CHECK(tcp && !tcp->dying);
 	if (tcp)
-		CHECK_STR(ct_state_name(tcp), "TIME_WAIT");   /* the UPDATEs moved it on */
+		CHECK_STR(conntrack_text_state(tcp), "TIME_WAIT");   /* the UPDATEs moved it on */
 	/* the fade */
 	ct_table_expire(&t, 6.0);
 	CHECK_INT(t.nflows, 2);
@@ -524,6 +545,8 @@ static void test_reconcile(void)
 	struct blob ev = load("ct-events.nlmsg");
 	struct ct_table t;
 	struct ct_flow f, *o;
+	struct model_ct m = { 0 };
+	uint64_t dp[2], db[2];
 	size_t i, news = 0;
 
 	ct_table_init(&t);
@@ -535,7 +558,6 @@ static void test_reconcile(void)
 	ct_table_apply_dump(&t, b.p, b.len, 2.0);
 	CHECK_INT(t.count, 9);
 	CHECK_INT(t.gen, 2);
-	CHECK(t.interval == 1.0);
 	for (i = 0; i < t.nflows; i++)
 		news += t.flows[i].is_new;
 	CHECK_INT(news, 5);
@@ -559,7 +581,8 @@ static void test_reconcile(void)
 	CHECK_INT(t.count, 9);
 	CHECK_INT(t.gen, 4);
 
-	/* counter growth between dumps, and a reset */
+	/* counter growth between dumps, and a reset: the model's */
+	model_ct_update(&m, &t);
 	o = &t.flows[0];
 	f = *o;
 	f.packets[0] += 10;
@@ -572,12 +595,14 @@ static void test_reconcile(void)
 		ct_table_dump_flow(&t, g.id == f.id ? &f : &g, 8.0);
 	}
 	ct_table_dump_end(&t, true, 8.0);
+	model_ct_update(&m, &t);
 	o = ct_table_find(&t, f.id);
 	CHECK(o != NULL);
 	if (o) {
-		CHECK_INT(o->d_packets[0], 10);
-		CHECK_INT(o->d_bytes[0], 1000);
-		CHECK_INT(o->d_bytes[1], 7);
+		CHECK(model_ct_delta(&m, &t, o, dp, db));
+		CHECK_INT(dp[0], 10);
+		CHECK_INT(db[0], 1000);
+		CHECK_INT(db[1], 7);
 		CHECK_INT(o->bytes[0], f.bytes[0]);
 	}
 	f.bytes[0] = 5;   /* went down: a reset, growth = the new value */
@@ -588,8 +613,9 @@ static void test_reconcile(void)
 		ct_table_dump_flow(&t, g.id == f.id ? &f : &g, 9.0);
 	}
 	ct_table_dump_end(&t, true, 9.0);
+	model_ct_update(&m, &t);
 	o = ct_table_find(&t, f.id);
-	CHECK(o && o->d_bytes[0] == 5);
+	CHECK(o && model_ct_delta(&m, &t, o, dp, db) && db[0] == 5);
 
 	/* events on top of a dump: a stale NEW keeps the dump's counters, a
 	 * DESTROY brings final ones, a DESTROY of an unknown flow fades */
@@ -600,6 +626,7 @@ static void test_reconcile(void)
 	free(b.p);
 	free(part.p);
 	free(ev.p);
+	model_ct_free(&m);
 	ct_table_free(&t);
 }
 
@@ -742,18 +769,18 @@ static void test_nat_kind(void)
 	f.proto = IPPROTO_TCP;
 	f.has_state = true;
 	f.state = 7;
-	CHECK_STR(ct_state_name(&f), "TIME_WAIT");
+	CHECK_STR(conntrack_text_state(&f), "TIME_WAIT");
 	f.state = 200;
-	CHECK_STR(ct_state_name(&f), "NONE");
+	CHECK_STR(conntrack_text_state(&f), "NONE");
 	f.proto = IPPROTO_SCTP;
 	f.state = 4;
-	CHECK_STR(ct_state_name(&f), "ESTABLISHED");
+	CHECK_STR(conntrack_text_state(&f), "ESTABLISHED");
 	f.proto = IPPROTO_UDP;
-	CHECK(ct_state_name(&f) == NULL);
-	CHECK_STR(ct_proto_name(132), "sctp");
-	CHECK_STR(ct_proto_name(99), "unknown");
+	CHECK(conntrack_text_state(&f) == NULL);
+	CHECK_STR(conntrack_text_proto(132), "sctp");
+	CHECK_STR(conntrack_text_proto(99), "unknown");
 	f.status = IPS_ASSURED | IPS_OFFLOAD;
-	CHECK_STR(ct_flag_name(&f), "[OFFLOAD]");
+	CHECK_STR(conntrack_text_flag(&f), "[OFFLOAD]");
 }
 
 /* Attribute at byte offset off of the first message of b, by walking. */
@@ -850,7 +877,7 @@ static void test_route(void)
 	CHECK_INT(r.path, ROUTE_PATH_INPUT);
 	CHECK_STR(nlroute_type_name(r.rtm_type), "local");
 	CHECK(r.has_prefsrc);
-	CHECK_STR(ct_addr_text(AF_INET, r.prefsrc, a, sizeof(a)),
+	CHECK_STR(conntrack_text_addr(AF_INET, r.prefsrc, a, sizeof(a)),
 		  "203.0.113.1");
 
 	CHECK_INT(nlroute_parse(o.p, o.len, &r), 0);

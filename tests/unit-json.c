@@ -53,7 +53,7 @@ static void test_writer(void)
 
 		CHECK(sb.len > strlen(tail) && strcmp(sb.s + sb.len - strlen(tail), tail) == 0);
 	}
-	/* a top-level member (ct_table_json's "conntrack":{...}) */
+	/* a top-level member (conntrack_text_json's "conntrack":{...}) */
 	strbuf_reset(&sb);
 	json_init(&j, &sb);
 	json_object(&j, "conntrack");

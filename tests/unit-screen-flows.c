@@ -54,6 +54,39 @@ static void test_flows_golden(void)
 	CHECK(!view_stack_wants_flows(&st));
 }
 
+/* The mouse (view_list_click): a header column sorts, a row selects, the
+ * selected one opens, below the rows nothing. */
+static void test_flows_click(void)
+{
+	struct ui_event ev;
+	struct canvas c;
+	char *d;
+	const struct view *top;
+
+	setup(8);
+	act(UI_ACT_FLOWS);
+	free(draw(&c, 120, 40, false));
+	canvas_free(&c);
+	top = view_stack_top(&st);
+	memset(&ev, 0, sizeof(ev));
+	ev.action = UI_ACT_CLICK;
+	ev.x = top->body.x + 3;
+	ev.y = top->body.y + 1; /* the header: proto */
+	CHECK_INT(view_stack_event(&st, &ev), REACT_REDRAW);
+	d = draw(&c, 120, 40, false);
+	CHECK(has(d, "\xe2\x96\xbcproto"));
+	free(d);
+	canvas_free(&c);
+	ev.y = top->body.y + top->body.h - 2; /* below the rows */
+	CHECK_INT(view_stack_event(&st, &ev), REACT_NONE);
+	act(UI_ACT_HOME);
+	ev.y = top->body.y + 3; /* the second row: selected */
+	CHECK_INT(view_stack_event(&st, &ev), REACT_REDRAW);
+	CHECK_STR(view_stack_top(&st)->ops->name, "flows");
+	view_stack_event(&st, &ev); /* again: its details */
+	CHECK_STR(view_stack_top(&st)->ops->name, "flow");
+}
+
 static void test_flows_walk(void)
 {
 	struct canvas c;
@@ -536,6 +569,7 @@ struct screen_count test_screen_flows(void)
 	struct screen_count r;
 
 	test_flows_golden();
+	test_flows_click();
 	test_flows_walk();
 	test_flows_states();
 	test_flows_extras();

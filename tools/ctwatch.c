@@ -31,7 +31,9 @@
 #include <unistd.h>
 #include <sys/resource.h>
 
+#include "conntrack-text.h"
 #include "conntrack.h"
+#include "model-conntrack.h"
 #include "route.h"
 
 static double now_s(void)
@@ -80,11 +82,11 @@ static void report_changes(const struct ct_table *t, struct seen *s)
 			next.live[next.n++] = f->id;
 		if (!f->dying && !seen_has(s, f->id)) {
 			strbuf_reset(&sb);
-			ct_flow_text(f, &sb);
+			conntrack_text_flow(f, &sb);
 			printf("new %s\n", sb.s);
 		} else if (f->dying && seen_has(s, f->id)) {
 			strbuf_reset(&sb);
-			ct_flow_text(f, &sb);
+			conntrack_text_flow(f, &sb);
 			printf("dying %s\n", sb.s);
 		}
 	}
@@ -111,7 +113,7 @@ static void verify(const struct ct_table *t)
 		if (!m || m->dying) {
 			missing++;
 			strbuf_reset(&sb);
-			ct_flow_text(&k->flows[i], &sb);
+			conntrack_text_flow(&k->flows[i], &sb);
 			printf("missing%s %s\n", m ? " (dying)" : "", sb.s);
 		}
 	}
@@ -119,7 +121,7 @@ static void verify(const struct ct_table *t)
 		if (!t->flows[i].dying && !ct_table_find_flow(k, &t->flows[i])) {
 			extra++;
 			strbuf_reset(&sb);
-			ct_flow_text(&t->flows[i], &sb);
+			conntrack_text_flow(&t->flows[i], &sb);
 			printf("extra %s\n", sb.s);
 		}
 	}
@@ -146,16 +148,16 @@ static void print_routes(const struct ct_table *t)
 		char gw[INET6_ADDRSTRLEN] = "-";
 
 		strbuf_reset(&sb);
-		ct_tuple_text(v[i], &v[i]->orig, &sb);
-		if (ct_flow_route(r, v[i], &res) < 0) {
-			printf("route %s %s: %s\n", ct_proto_name(v[i]->proto), sb.s,
+		conntrack_text_tuple(v[i], &v[i]->orig, &sb);
+		if (conntrack_text_route(r, v[i], &res) < 0) {
+			printf("route %s %s: %s\n", conntrack_text_proto(v[i]->proto), sb.s,
 			       strerror(res.error));
 			continue;
 		}
 		if (res.has_gateway)
-			ct_addr_text(res.family, res.gateway, gw, sizeof(gw));
+			conntrack_text_addr(res.family, res.gateway, gw, sizeof(gw));
 		printf("route %s %s: path=%s type=%s iif=%s oif=%s gw=%s table=%u\n",
-		       ct_proto_name(v[i]->proto), sb.s, nlroute_path_name(res.path),
+		       conntrack_text_proto(v[i]->proto), sb.s, nlroute_path_name(res.path),
 		       nlroute_type_name(res.rtm_type), res.iif_name[0] ? res.iif_name : "-",
 		       res.oif_name[0] ? res.oif_name : "-", gw, res.table);
 	}
@@ -175,6 +177,7 @@ int main(int argc, char **argv)
 	bool periodic = true, json = false, text = false, changes = false, routes = false;
 	bool quiet = false, got_events = false, check = false;
 	struct seen seen = { NULL, 0 };
+	struct model_ct m = { 0 };
 	struct strbuf sb;
 	int ch;
 
@@ -207,6 +210,7 @@ int main(int argc, char **argv)
 	t = ct_collect_table(c);
 	start = now_s();
 	ct_collect_refresh(c, start, true);
+	model_ct_update(&m, t);   /* as iptop's loop: once a round, for the rate order */
 	if (changes)
 		report_changes(t, &seen);
 	fprintf(stderr, "# ready\n");   /* for tests: the first dump is in */
@@ -239,6 +243,7 @@ int main(int argc, char **argv)
 		}
 		if (periodic)
 			ct_collect_refresh(c, now, false);
+		model_ct_update(&m, t);
 		if (getenv("CTWATCH_CHECK")) {
 			char *why;
 			if (ct_table_check(t, &why) < 0) {
@@ -253,14 +258,15 @@ int main(int argc, char **argv)
 	}
 
 	ct_collect_stats(c);
+	model_ct_update(&m, t);
 	strbuf_init(&sb);
 	if (json) {
 		strbuf_addc(&sb, '{');
-		ct_table_json(t, &sb, limit);
+		conntrack_text_json(&m, t, &sb, limit);
 		strbuf_add(&sb, "}\n");
 	}
 	if (text)
-		ct_table_text(t, &sb, limit);
+		conntrack_text_table(&m, t, &sb, limit);
 	fputs(sb.s ? sb.s : "", stdout);
 	strbuf_free(&sb);
 	if (routes)
@@ -274,6 +280,7 @@ int main(int argc, char **argv)
 		       snapshot_status_name(t->status), (unsigned long long)t->events, t->gen,
 		       t->error ? " error=" : "", t->error ? t->error : "");
 	free(seen.live);
+	model_ct_free(&m);
 	ct_collect_close(c);
 	return 0;
 }

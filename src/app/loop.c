@@ -31,6 +31,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include "conntrack-text.h"
 #include "conntrack.h"
 #include "explain.h"
 #include "feed.h"
@@ -76,7 +77,7 @@ static int live_route(void *arg, const struct ct_flow *f, struct route_result *r
 		res->error = errno;
 		return -1;
 	}
-	return ct_flow_route(l->route, f, res);
+	return conntrack_text_route(l->route, f, res);
 }
 
 static void arm_timer(struct loop *l)

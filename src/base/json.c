@@ -1,7 +1,7 @@
 /*
  * json.c - the streaming JSON writer (include/json.h) that every JSON
  * emitter uses: batch.c's frames, trace-text.c's packets,
- * collect-conntrack-text.c's flows. It owns the commas and the quoting of
+ * conntrack-text.c's flows. It owns the commas and the quoting of
  * keys; strings are escaped by strbuf_add_json (util.c). It does not
  * parse JSON.
  */

@@ -2,8 +2,8 @@
  * collect-conntrack.c - the conntrack mirror: parsed flows (see
  * collect-conntrack-parse.c) kept in a table keyed by conntrack id and
  * original tuple, changed by events, reconciled against full dumps, faded
- * out when destroyed. The sockets are in collect-conntrack-live.c; text and
- * JSON in collect-conntrack-text.c.
+ * out when destroyed. The sockets are in collect-conntrack-live.c; counter
+ * growth and rates in model-conntrack.c; text and JSON in conntrack-text.c.
  *
  * Does not draw, does not decide what is on screen, does not sort for a
  * view beyond ct_table_sorted().
@@ -52,18 +52,15 @@ void ct_table_free(struct ct_table *t)
 void ct_table_set_status(struct ct_table *t, enum src_status st, const char *fmt, ...)
 {
 	va_list ap;
-	struct strbuf sb;
 
 	t->status = st;
 	free(t->error);
 	t->error = NULL;
 	if (!fmt)
 		return;
-	strbuf_init(&sb);
 	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
+	t->error = xvasprintf(fmt, ap);
 	va_end(ap);
-	t->error = strbuf_steal(&sb);
 }
 
 /* The same conntrack: CTA_ID is a 32-bit hash (nf_ct_get_id(): siphash of
@@ -245,8 +242,6 @@ static struct ct_flow *table_insert(struct ct_table *t, const struct ct_flow *f,
 		index_grow(t, t->nflows + 1);
 	n = &t->flows[t->nflows];
 	*n = *f;
-	memset(n->d_packets, 0, sizeof(n->d_packets));
-	memset(n->d_bytes, 0, sizeof(n->d_bytes));
 	n->first_seen = now;
 	n->dying = false;
 	n->dying_since = 0;
@@ -283,27 +278,8 @@ static void set_dying(struct ct_table *t, struct ct_flow *o, double now)
 	t->count--;
 }
 
-void ct_counter_growth(bool counted, const uint64_t packets[2], const uint64_t bytes[2], const struct ct_flow *f,
-		       uint64_t d_packets[2], uint64_t d_bytes[2])
-{
-	int d;
-
-	for (d = 0; d < 2; d++) {
-		if (counted && f->packets[d] >= packets[d] && f->bytes[d] >= bytes[d]) {
-			d_packets[d] = f->packets[d] - packets[d];
-			d_bytes[d] = f->bytes[d] - bytes[d];
-		} else {
-			/* first counters seen (the flow appeared by a NEW event
-			 * since the last dump), or a reset */
-			d_packets[d] = f->packets[d];
-			d_bytes[d] = f->bytes[d];
-		}
-	}
-}
-
 static void counters_from(struct ct_flow *o, const struct ct_flow *f)
 {
-	ct_counter_growth(o->has_acct, o->packets, o->bytes, f, o->d_packets, o->d_bytes);
 	memcpy(o->packets, f->packets, sizeof(o->packets));
 	memcpy(o->bytes, f->bytes, sizeof(o->bytes));
 	o->has_acct = true;
@@ -315,8 +291,6 @@ static void revive(struct ct_table *t, struct ct_flow *o, const struct ct_flow *
 	uint32_t seen = o->seen_dump;
 
 	*o = *f;
-	memset(o->d_packets, 0, sizeof(o->d_packets));
-	memset(o->d_bytes, 0, sizeof(o->d_bytes));
 	o->first_seen = now;
 	o->is_new = true;
 	o->added_gen = t->gen;
@@ -456,29 +430,17 @@ void ct_table_dump_flow(struct ct_table *t, const struct ct_flow *f, double now)
 	if (!o) {
 		o = table_insert(t, f, now);
 		t->dump_added++;
-		/* appeared since the previous dump: all its traffic is new */
-		if (t->gen > 0 && f->has_acct) {
-			memcpy(o->d_packets, f->packets, sizeof(o->d_packets));
-			memcpy(o->d_bytes, f->bytes, sizeof(o->d_bytes));
-		}
 	} else if (o->dying) {
 		revive(t, o, f, now);
 		t->dump_added++;
 	} else {
 		/* the dump is authoritative: take everything but our own
-		 * bookkeeping, and compute counter growth */
+		 * bookkeeping */
 		old = *o;
 		*o = *f;
 		o->first_seen = old.first_seen;
 		o->is_new = old.is_new;
 		o->added_gen = old.added_gen;
-		if (f->has_acct) {
-			/* growth against what we had */
-			o->has_acct = old.has_acct;
-			memcpy(o->packets, old.packets, sizeof(o->packets));
-			memcpy(o->bytes, old.bytes, sizeof(o->bytes));
-			counters_from(o, f);
-		}
 	}
 	o->seen_dump = t->dump_gen;
 }
@@ -506,7 +468,6 @@ void ct_table_dump_end(struct ct_table *t, bool complete, double now)
 	if (t->dump_resync)
 		t->events_lost += t->dump_added + removed;
 	t->gen++;
-	t->interval = t->last_dump > 0 ? now - t->last_dump : 0;
 	t->last_dump = now;
 }
 
@@ -537,27 +498,11 @@ static uint64_t total_bytes(const struct ct_flow *f)
 	return f->bytes[0] + f->bytes[1];
 }
 
-static uint64_t total_d_bytes(const struct ct_flow *f)
-{
-	return f->d_bytes[0] + f->d_bytes[1];
-}
-
 #define CMP(a, b) ((a) < (b) ? -1 : (a) > (b) ? 1 : 0)
 
 static int cmp_id(const struct ct_flow *a, const struct ct_flow *b)
 {
 	return CMP(a->id, b->id);
-}
-
-static int cmp_rate(const void *pa, const void *pb)
-{
-	const struct ct_flow *a = *(const struct ct_flow *const *)pa;
-	const struct ct_flow *b = *(const struct ct_flow *const *)pb;
-	int c = CMP(total_d_bytes(b), total_d_bytes(a));
-
-	if (!c)
-		c = CMP(total_bytes(b), total_bytes(a));
-	return c ? c : cmp_id(a, b);
 }
 
 static int cmp_bytes(const void *pa, const void *pb)
@@ -597,8 +542,7 @@ const struct ct_flow **ct_table_sorted(const struct ct_table *t, enum ct_sort ke
 	switch (key) {
 	case CT_SORT_BYTES: cmp = cmp_bytes; break;
 	case CT_SORT_AGE: cmp = cmp_age; break;
-	case CT_SORT_ID: cmp = cmp_ids; break;
-	default: cmp = cmp_rate; break;
+	default: cmp = cmp_ids; break;
 	}
 	qsort(v, k, sizeof(*v), cmp);
 	*n = k;

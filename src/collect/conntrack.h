@@ -84,11 +84,7 @@ struct ct_flow {
 			       * when the flow was created; dumps and DESTROY only) */
 	uint64_t packets[2];  /* [CT_DIR_ORIG], [CT_DIR_REPLY] */
 	uint64_t bytes[2];
-	/* Set by the table, not by the parser: */
-	uint64_t d_packets[2];  /* growth since the previous dump: only for the batch
-				 * output's rate order (ct_table_sorted CT_SORT_RATE);
-				 * views read model-conntrack.h's */
-	uint64_t d_bytes[2];
+	/* Set by the table, not by the parser (growth and rates: model-conntrack.h): */
 	double first_seen;    /* when the mirror first saw it */
 	double dying_since;   /* when it was destroyed (dying only) */
 	bool is_new;          /* appeared since the previous snapshot (refresh) */
@@ -140,7 +136,6 @@ struct ct_table {
 	uint64_t removed;       /* flows dropped (faded out); the last flow took each one's place */
 	uint32_t gen;           /* snapshots taken (complete dumps) */
 	double last_dump;       /* now of the last complete dump, 0 never */
-	double interval;        /* seconds between the last two dumps (for rates) */
 	double dump_ms;         /* wall time of the last dump */
 	double fade;            /* seconds a dying flow stays (CT_FADE_SECONDS) */
 	bool has_expects;       /* expectations were read (live dumps only: a
@@ -157,7 +152,7 @@ struct ct_table {
 	size_t dump_added;
 };
 
-/* ---- pure: parsing and formatting ---------------------------------------- */
+/* ---- pure: parsing (the words for people: conntrack-text.h) -------------- */
 
 /*
  * Parse one ctnetlink message (a dump reply or an event) into f (zeroed
@@ -169,8 +164,6 @@ int ct_parse_msg(const struct nlmsghdr *nlh, struct ct_flow *f, enum ct_msg *kin
 /* Parse one expectation dump entry (IPCTNL_MSG_EXP_NEW) into e (zeroed
  * first): -1/ENOMSG when it is not one, -1/EINVAL when malformed. */
 int ct_parse_expect(const struct nlmsghdr *nlh, struct ct_expect *e);
-/* One line as conntrack -L expect prints it ("297 proto=6 src=... helper=ftp"). */
-void ct_expect_text(const struct ct_expect *e, struct strbuf *sb);
 /* The live flow an expectation belongs to (its master), or NULL. */
 const struct ct_flow *ct_table_expect_master(const struct ct_table *t, const struct ct_expect *e);
 /* Replace the expectations with those of a dump's messages (malformed
@@ -178,33 +171,6 @@ const struct ct_flow *ct_table_expect_master(const struct ct_table *t, const str
 size_t ct_table_set_expects(struct ct_table *t, const void *buf, size_t len);
 /* NAT kind from the tuples and status bits of a parsed flow. */
 enum ct_nat ct_nat_kind(const struct ct_flow *f);
-/* "snat", "dnat", "both", or NULL for CT_NAT_NONE. */
-const char *ct_nat_name(enum ct_nat nat);
-/* "tcp", "udp", "icmp", "icmpv6", "sctp", ... or "unknown". */
-const char *ct_proto_name(uint8_t proto);
-/* ct_proto_name(), or the number as text ("99") where that says
- * "unknown". buf needs 4 bytes. */
-const char *ct_proto_word(uint8_t proto, char *buf, size_t len);
-/* A duration as a person reads it, the two biggest units, cut: "42s",
- * "1m30s", "5h", "4d23h" (431995 s). buf needs 16 bytes. */
-void ct_duration_text(uint32_t secs, char *buf, size_t len);
-/* Any ct label set? */
-bool ct_has_labels(const struct ct_flow *f);
-/* The set label bits as "3,100" (nothing when none). */
-void ct_labels_text(const struct ct_flow *f, struct strbuf *sb);
-/* "ESTABLISHED", "TIME_WAIT", ... as conntrack -L prints them; NULL when
- * the protocol has no state (UDP, ICMP). */
-const char *ct_state_name(const struct ct_flow *f);
-/* "[ASSURED]", "[UNREPLIED]", "[OFFLOAD]", "[HW_OFFLOAD]" or "" (two may
- * apply: UNREPLIED goes after the original tuple, the others at the end). */
-const char *ct_flag_name(const struct ct_flow *f);
-/* Address (network order bytes: a union ct_addr or a route.h address) as
- * text. buf needs INET6_ADDRSTRLEN. */
-const char *ct_addr_text(uint8_t family, const void *addr, char *buf, size_t len);
-/* "src=A dst=B sport=N dport=M" or "src=A dst=B type=T code=C id=I". */
-void ct_tuple_text(const struct ct_flow *f, const struct ct_tuple *t, struct strbuf *sb);
-/* One line like conntrack -L, plus " nat=snat" and " id=N" (no newline). */
-void ct_flow_text(const struct ct_flow *f, struct strbuf *sb);
 
 /* ---- pure: the mirror ------------------------------------------------------ */
 
@@ -225,11 +191,6 @@ bool ct_is_master_of(const struct ct_flow *m, const struct ct_flow *f);
  * one), or NULL: none, or gone. A scan: O(flows) per call, and only flows
  * opened through a helper (FTP data, ...) have a master. */
 const struct ct_flow *ct_table_master(const struct ct_table *t, const struct ct_flow *f);
-/* Growth of f's counters over earlier ones (packets, bytes; counted:
- * there were some): the difference, or f's own counters when there were
- * none or they went down (a reset). For the table and the model. */
-void ct_counter_growth(bool counted, const uint64_t packets[2], const uint64_t bytes[2], const struct ct_flow *f,
-		       uint64_t d_packets[2], uint64_t d_bytes[2]);
 /* Set status and error text (fmt NULL clears the error). */
 void ct_table_set_status(struct ct_table *t, enum src_status st, const char *fmt, ...)
 	PRINTF_LIKE(3, 4);
@@ -253,8 +214,8 @@ int ct_table_apply_buf(struct ct_table *t, const void *buf, size_t len, double n
 /*
  * A full dump, in three steps (the live collector and a replay both use
  * them): begin, one flow() per dump entry, end. end(complete=true)
- * reconciles by id: flows the dump did not list are marked dying, counter
- * growth (d_*) and is_new are computed, gen advances. complete=false (the
+ * reconciles by id: flows the dump did not list are marked dying, is_new
+ * is computed, gen advances. complete=false (the
  * dump failed) keeps the mirror as it was. resync: the dump follows lost
  * events; differences are added to events_lost.
  */
@@ -270,7 +231,6 @@ void ct_table_expire(struct ct_table *t, double now);
 int ct_table_check(const struct ct_table *t, char **why);
 
 enum ct_sort {
-	CT_SORT_RATE,    /* d_bytes (both directions), then bytes, then id */
 	CT_SORT_BYTES,   /* bytes (both directions), then id */
 	CT_SORT_AGE,     /* first_seen, newest first, then id */
 	CT_SORT_ID,
@@ -280,18 +240,6 @@ enum ct_sort {
 const struct ct_flow **ct_table_sorted(const struct ct_table *t, enum ct_sort key,
 				       bool with_dying, size_t *n);
 
-/*
- * Append `"conntrack": {...}` (no surrounding braces or comma) to sb:
- * count, max, acct, status, error, resyncs, events_lost and up to limit
- * live flows (0: all) sorted by CT_SORT_RATE. See doc/json.md.
- */
-void ct_table_json(const struct ct_table *t, struct strbuf *sb, size_t limit);
-/* The same member written by j (inside the object j has open). */
-struct json;
-void ct_table_json_write(const struct ct_table *t, struct json *j, size_t limit);
-/* Batch text: a summary line, then one ct_flow_text() line per live flow
- * (up to limit, 0: all), sorted like the JSON. Lines end with '\n'. */
-void ct_table_text(const struct ct_table *t, struct strbuf *sb, size_t limit);
 
 /* ---- live collector -------------------------------------------------------- */
 
@@ -346,17 +294,5 @@ int ct_collect_stats(struct ct_collect *c);
 /* The mirror (valid until the next call on c). */
 const struct ct_table *ct_collect_table(const struct ct_collect *c);
 void ct_collect_set_tap(struct ct_collect *c, ct_tap_fn fn, void *arg);
-
-/* ---- routing decision for a flow (see route.h) ---------------------------- */
-
-struct nlroute;
-struct route_result;
-/*
- * Which way the kernel routes this flow's original direction: from a local
- * source → OUTPUT; else the input interface is taken as the route back to
- * the source, and the post-DNAT destination (reply source) decides INPUT
- * (local) or FORWARD. -1/errno when the kernel has no route (res->error).
- */
-int ct_flow_route(struct nlroute *r, const struct ct_flow *f, struct route_result *res);
 
 #endif

@@ -56,7 +56,19 @@ static void set_key(struct model_ct_flow *e, const struct ct_flow *f)
  * down (a reset, or the id reused). */
 static void growth(struct model_ct_flow *e, const struct ct_flow *f)
 {
-	ct_counter_growth(e->counted, e->seen_packets, e->seen_bytes, f, e->d_packets, e->d_bytes);
+	int d;
+
+	for (d = 0; d < 2; d++) {
+		if (e->counted && f->packets[d] >= e->seen_packets[d] && f->bytes[d] >= e->seen_bytes[d]) {
+			e->d_packets[d] = f->packets[d] - e->seen_packets[d];
+			e->d_bytes[d] = f->bytes[d] - e->seen_bytes[d];
+		} else {
+			/* first counters seen (the flow appeared by a NEW event
+			 * since the last dump), or a reset */
+			e->d_packets[d] = f->packets[d];
+			e->d_bytes[d] = f->bytes[d];
+		}
+	}
 }
 
 static void take_counters(struct model_ct_flow *e, const struct ct_flow *f)
@@ -233,6 +245,49 @@ double model_ct_rate(const struct model_ct *m, const struct ct_table *t, const s
 const struct ct_flow **model_ct_sorted(const struct ct_table *t, bool with_dying, size_t *n)
 {
 	return ct_table_sorted(t, CT_SORT_ID, with_dying, n);
+}
+
+/* A live flow and its growth in bytes over the last dump, to sort by. */
+struct by_rate {
+	const struct ct_flow *f;
+	uint64_t d_bytes;
+};
+
+#define CMP(a, b) ((a) < (b) ? -1 : (a) > (b) ? 1 : 0)
+
+static int cmp_rate(const void *pa, const void *pb)
+{
+	const struct by_rate *a = pa, *b = pb;
+	int c = CMP(b->d_bytes, a->d_bytes);
+
+	if (!c)
+		c = CMP(b->f->bytes[0] + b->f->bytes[1], a->f->bytes[0] + a->f->bytes[1]);
+	return c ? c : CMP(a->f->id, b->f->id);
+}
+
+const struct ct_flow **model_ct_by_rate(const struct model_ct *m, const struct ct_table *t, size_t *n)
+{
+	struct by_rate *r = xcalloc(t->nflows ? t->nflows : 1, sizeof(*r));
+	const struct ct_flow **v;
+	size_t i, k = 0;
+
+	for (i = 0; i < t->nflows; i++) {
+		const struct ct_flow *f = &t->flows[i];
+		const struct model_ct_flow *e;
+
+		if (f->dying)
+			continue;
+		e = known(m, t, f);
+		r[k].f = f;
+		r[k++].d_bytes = e ? e->d_bytes[0] + e->d_bytes[1] : 0;
+	}
+	qsort(r, k, sizeof(*r), cmp_rate);
+	v = xreallocarray(NULL, k ? k : 1, sizeof(*v));
+	for (i = 0; i < k; i++)
+		v[i] = r[i].f;
+	free(r);
+	*n = k;
+	return v;
 }
 
 const struct ct_flow *model_ct_find(const struct ct_table *t, const struct ct_flow *key)

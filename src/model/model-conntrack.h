@@ -75,6 +75,10 @@ void model_ct_counts(const struct model_ct *m, const struct ct_flow *f, uint64_t
 /* Allocated array of the flows of t (live and, with_dying, dying) by id;
  * *n its length. Free the array only. */
 const struct ct_flow **model_ct_sorted(const struct ct_table *t, bool with_dying, size_t *n);
+/* Allocated array of the live flows of t, fastest first: growth in bytes
+ * over the last dump (both directions), then bytes, then id (the batch
+ * text and JSON order); m synced with t. *n its length. Free the array only. */
+const struct ct_flow **model_ct_by_rate(const struct model_ct *m, const struct ct_table *t, size_t *n);
 /* The flow of t (live or dying) with key's id, original tuple and zone, or NULL. */
 const struct ct_flow *model_ct_find(const struct ct_table *t, const struct ct_flow *key);
 /* The master of a RELATED flow (a live one before a dying one), or NULL. */

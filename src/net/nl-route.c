@@ -2,7 +2,7 @@
  * nl-route.c - one routing decision from the kernel (RTM_GETROUTE, like
  * `ip route get`): type, output interface, gateway, preferred source and
  * table, mapped to the netfilter hook path. No privilege needed. Does not
- * dump routing tables, does not know conntrack (ct_flow_route() does).
+ * dump routing tables, does not know conntrack (conntrack_text_route() does).
  */
 #include "config.h"
 

@@ -3,7 +3,7 @@
  * NETLINK_ROUTE, like `ip route get`), to show which hook path a flow
  * takes: local destination → INPUT, unicast with an input interface →
  * FORWARD, without → OUTPUT. Needs no privilege. Knows no conntrack (see
- * ct_flow_route() in conntrack.h for flows) and no screen.
+ * conntrack_text_route() in conntrack-text.h for flows) and no screen.
  */
 #ifndef ROUTE_H
 #define ROUTE_H

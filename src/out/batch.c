@@ -15,7 +15,7 @@
 #include <linux/netfilter.h>
 
 #include "batch.h"
-#include "conntrack.h"
+#include "conntrack-text.h"
 #include "iptop.h"
 #include "json.h"
 #include "names.h"
@@ -317,17 +317,17 @@ void batch_json_frame(const struct model *m, const struct feed *feed, int family
 	strbuf_addc(sb, '\n');
 }
 
-void batch_text_conntrack(const struct ct_table *ct, size_t limit, struct strbuf *sb)
+void batch_text_conntrack(const struct model *m, const struct ct_table *ct, size_t limit, struct strbuf *sb)
 {
 	strbuf_add(sb, "\nconntrack\n");
 	if (!ct) {
 		strbuf_add(sb, "  unavailable\n");
 		return;
 	}
-	ct_table_text(ct, sb, limit);
+	conntrack_text_table(&m->ct, ct, sb, limit);
 }
 
-void batch_json_conntrack(const struct ct_table *ct, size_t limit, struct strbuf *sb)
+void batch_json_conntrack(const struct model *m, const struct ct_table *ct, size_t limit, struct strbuf *sb)
 {
 	struct json j;
 
@@ -339,7 +339,7 @@ void batch_json_conntrack(const struct ct_table *ct, size_t limit, struct strbuf
 	}
 	json_init_member(&j, sb);
 	if (ct)
-		ct_table_json_write(ct, &j, limit);
+		conntrack_text_json_write(&m->ct, ct, &j, limit);
 	else
 		json_null(&j, "conntrack");
 	json_end(&j);
@@ -403,17 +403,22 @@ int batch_run(struct feed *feed, const struct batch_opts *opts, FILE *out, char 
 			return bad;
 		}
 		model_update(&m, rs);
+		/* A replay reads a frame's flows with its ruleset: the table
+		 * as it stands after the snapshot. */
+		if (opts->conntrack && feed->replay)
+			ct = feed_conntrack(feed, true);
+		model_ct_update(&m.ct, ct);
 		strbuf_reset(&sb);
 		if (opts->json) {
 			batch_json_frame(&m, feed, opts->family_mode, &sb);
 			if (opts->conntrack)
-				batch_json_conntrack(feed->replay ? feed_conntrack(feed, true) : ct, opts->flows_limit, &sb);
+				batch_json_conntrack(&m, ct, opts->flows_limit, &sb);
 		} else {
 			if (i)
 				strbuf_addc(&sb, '\n');
 			batch_text_frame(&m, feed, opts->family_mode, &sb);
 			if (opts->conntrack)
-				batch_text_conntrack(feed->replay ? feed_conntrack(feed, true) : ct, opts->flows_limit, &sb);
+				batch_text_conntrack(&m, ct, opts->flows_limit, &sb);
 		}
 		if (sb.spill_failed || fwrite(sb.s, 1, sb.len, out) != sb.len || fflush(out) != 0)
 			break; /* reader went away */

@@ -38,9 +38,10 @@ struct ct_table;
 void batch_text_frame(const struct model *m, const struct feed *feed, int family_mode, struct strbuf *sb);
 void batch_json_frame(const struct model *m, const struct feed *feed, int family_mode, struct strbuf *sb);
 /* Append the conntrack part (text: a section; JSON: ,"conntrack":{...}
- * before the closing brace of a frame built by batch_json_frame). */
-void batch_text_conntrack(const struct ct_table *ct, size_t limit, struct strbuf *sb);
-void batch_json_conntrack(const struct ct_table *ct, size_t limit, struct strbuf *sb);
+ * before the closing brace of a frame built by batch_json_frame), the
+ * flows in m's order (m->ct synced with ct: model_ct_update). */
+void batch_text_conntrack(const struct model *m, const struct ct_table *ct, size_t limit, struct strbuf *sb);
+void batch_json_conntrack(const struct model *m, const struct ct_table *ct, size_t limit, struct strbuf *sb);
 /* Does the family pass the -4/-6 filter? */
 bool batch_family_shown(unsigned family, int family_mode);
 /* What a frame says when the watched namespace's name is gone

@@ -20,6 +20,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 
+#include "conntrack-text.h"
 #include "conntrack.h"
 #include "explain.h"
 #include "iptop.h"
@@ -483,8 +484,8 @@ void explain_keys_chain(struct explain_keys *k, const struct snap_chain *ch)
 
 void explain_keys_flow(struct explain_keys *k, const struct ct_flow *f, bool acct)
 {
-	const char *nat = ct_nat_name(f->nat);
-	const char *state = ct_state_name(f);
+	const char *nat = conntrack_text_nat(f->nat);
+	const char *state = conntrack_text_state(f);
 
 	if (nat)
 		explain_keys_add(k, "flow:%s", nat);

@@ -28,6 +28,7 @@
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include <linux/netfilter/ipset/ip_set.h>
 
+#include "conntrack-text.h"
 #include "conntrack.h"
 #include "feed.h"
 #include "metrics.h"
@@ -198,7 +199,7 @@ static void ct_buckets(const struct ct_table *t, struct metrics_ns *ns)
 
 	for (i = 0; i < t->nflows; i++) {
 		const struct ct_flow *f = &t->flows[i];
-		const char *state = ct_state_name(f);
+		const char *state = conntrack_text_state(f);
 		struct metrics_ct_bucket *bk;
 
 		if (f->dying)
@@ -206,7 +207,7 @@ static void ct_buckets(const struct ct_table *t, struct metrics_ns *ns)
 		if (!state)
 			state = "none";
 		for (j = 0; j < ns->ct_nbuckets; j++)
-			if (strcmp(ns->ct_buckets[j].proto, ct_proto_name(f->proto)) == 0 &&
+			if (strcmp(ns->ct_buckets[j].proto, conntrack_text_proto(f->proto)) == 0 &&
 			    strcmp(ns->ct_buckets[j].state, state) == 0)
 				break;
 		if (j == ns->ct_nbuckets) {
@@ -216,7 +217,7 @@ static void ct_buckets(const struct ct_table *t, struct metrics_ns *ns)
 			}
 			bk = &ns->ct_buckets[ns->ct_nbuckets++];
 			memset(bk, 0, sizeof(*bk));
-			snprintf(bk->proto, sizeof(bk->proto), "%s", ct_proto_name(f->proto));
+			snprintf(bk->proto, sizeof(bk->proto), "%s", conntrack_text_proto(f->proto));
 			snprintf(bk->state, sizeof(bk->state), "%s", state);
 		}
 		ns->ct_buckets[j].entries++;

@@ -23,18 +23,15 @@ enum chain_sort { SORT_POS, SORT_PACKETS, SORT_BYTES, SORT_RATE, SORT_COUNT };
 static const char *const sort_names[SORT_COUNT] = { "position", "packets", "bytes", "rate" };
 
 struct chainv {
-	struct view_list l;      /* filter, first row shown */
+	struct view_list l;      /* filter, rows, selection, where drawn */
 	uint8_t family;
 	char *table;
 	char *name;
 	bool legacy;             /* an iptables-legacy (x_tables) chain */
 	uint64_t sel_handle;
-	size_t sel;              /* index into rows */
 	size_t hscroll;          /* columns of rule text scrolled off to the left */
 	int sort;                /* enum chain_sort */
 	size_t *rows;            /* rule indices, filtered and sorted */
-	size_t nrows;
-	int list_y, list_h;      /* where rows were drawn (for the mouse) */
 	int col_x[4];            /* header columns: #, pkts, bytes, rate (for clicks) */
 };
 
@@ -85,35 +82,35 @@ static void build_rows(struct chainv *v, const struct model_chain *mc)
 	size_t i;
 	void *arg[2];
 
-	v->nrows = 0;
+	v->l.nrows = 0;
 	if (!ch || !mc->rules)
 		return;
 	v->rows = xreallocarray(v->rows, ch->nrules + 1, sizeof(*v->rows));
 	for (i = 0; i < ch->nrules; i++)
 		if (view_match(rule_text(v, &ch->rules[i]), v->l.filter))
-			v->rows[v->nrows++] = i;
+			v->rows[v->l.nrows++] = i;
 	arg[0] = (void *)mc;
 	arg[1] = &v->sort;
 	if (v->sort != SORT_POS)
-		qsort_r(v->rows, v->nrows, sizeof(*v->rows), cmp_rows, arg);
+		qsort_r(v->rows, v->l.nrows, sizeof(*v->rows), cmp_rows, arg);
 	/* Follow the selected rule by handle. */
-	for (i = 0; i < v->nrows; i++)
+	for (i = 0; i < v->l.nrows; i++)
 		if (ch->rules[v->rows[i]].handle == v->sel_handle) {
-			v->sel = i;
+			v->l.sel = i;
 			return;
 		}
-	if (v->sel >= v->nrows)
-		v->sel = v->nrows ? v->nrows - 1 : 0;
-	if (v->nrows)
-		v->sel_handle = ch->rules[v->rows[v->sel]].handle;
+	if (v->l.sel >= v->l.nrows)
+		v->l.sel = v->l.nrows ? v->l.nrows - 1 : 0;
+	if (v->l.nrows)
+		v->sel_handle = ch->rules[v->rows[v->l.sel]].handle;
 }
 
 static void move_to(struct chainv *v, const struct model_chain *mc, long to)
 {
-	if (!v->nrows)
+	if (!v->l.nrows)
 		return;
-	v->sel = view_list_clamp(to, v->nrows);
-	v->sel_handle = mc->snap->rules[v->rows[v->sel]].handle;
+	v->l.sel = view_list_clamp(to, v->l.nrows);
+	v->sel_handle = mc->snap->rules[v->rows[v->l.sel]].handle;
 }
 
 /* ---- drawing ---------------------------------------------------------------------------- */
@@ -209,7 +206,7 @@ static void draw_rule(struct canvas *c, struct chainv *v, const struct model_cha
 	size_t ri = v->rows[row];
 	const struct model_rule *mr = &mc->rules[ri];
 	const struct snap_rule *r = &mc->snap->rules[ri];
-	bool sel = row == v->sel;
+	bool sel = row == v->l.sel;
 	enum slot ns = sel ? SLOT_SELECT : mr->hit ? SLOT_HIT : SLOT_NUMBER;
 	enum slot ts = sel ? SLOT_SELECT : SLOT_LABEL;
 	char a[32], b[32], rt[32];
@@ -297,13 +294,7 @@ static void draw_summary(struct canvas *c, const struct chainv *v, const struct 
 	if (!ch->instantiated)
 		strbuf_add(&sb, ", not instantiated");
 	canvas_text_fit(c, x + 1 + n, y, w - 1 - n, sb.s, SLOT_DIM, 0);
-	if (v->l.filter[0]) {
-		strbuf_reset(&sb);
-		strbuf_addf(&sb, " /%s: %zu of %zu ", v->l.filter, v->nrows, ch->nrules);
-		n = canvas_width(sb.s);
-		if (n < w / 2)
-			canvas_text(c, x + w - n, y, n, sb.s, SLOT_MATCH, 0);
-	}
+	view_list_matched(c, x, y, w, &v->l, v->l.nrows, ch->nrules, "");
 	strbuf_free(&sb);
 }
 
@@ -320,7 +311,7 @@ static void chain_draw(struct view *vv, struct canvas *c, struct canvas_rect bod
 			      "%s %s %s%s is not in the ruleset (any more)", snapshot_family_name(v->family), v->table,
 			      v->name, v->legacy ? " (legacy)" : "");
 		canvas_text(c, body.x + 1, body.y + 3, body.w - 2, "Backspace goes back.", SLOT_DIM, 0);
-		v->nrows = 0;
+		v->l.nrows = 0;
 		return;
 	}
 	build_rows(v, mc);
@@ -331,27 +322,22 @@ static void chain_draw(struct view *vv, struct canvas *c, struct canvas_rect bod
 		canvas_text(c, k.text, body.y + 3, -1, "not instantiated: iptables lists this chain,", SLOT_DIM, 0);
 		canvas_text(c, k.text, body.y + 4, -1, "the kernel never created it (no packet can reach it).",
 			    SLOT_DIM, 0);
-		v->list_h = 0;
+		v->l.list_h = 0;
 		return;
 	}
-	rows = body.h - 3; /* summary, header, policy */
-	if (rows < 1)
-		rows = 1;
-	v->list_y = body.y + 2;
-	v->list_h = rows;
-	v->l.top = view_scroll(v->l.top, v->sel, v->nrows, (size_t)rows);
-	for (i = v->l.top, y = v->list_y; i < v->nrows && y < v->list_y + rows; i++, y++)
+	rows = view_list_place(&v->l, body.y + 2, body.h - 3); /* summary, header, policy */
+	for (i = v->l.top, y = v->l.list_y; i < v->l.nrows && y < v->l.list_y + rows; i++, y++)
 		draw_rule(c, v, mc, i, &k, y, body.w, v->l.filter);
-	if (!v->nrows)
+	if (!v->l.nrows)
 		canvas_text(c, k.text, y++, -1, mc->snap->nrules ? "no rule matches the filter" : "no rules",
 			    SLOT_DIM, 0);
-	if (v->nrows > (size_t)rows) {
+	if (v->l.nrows > (size_t)rows) {
 		/* Where we are, in the header's free end: "7-26/140". */
 		char pos[48];
 		int pw;
 
 		snprintf(pos, sizeof(pos), " %zu-%zu/%zu ", v->l.top + 1,
-			 v->l.top + (size_t)rows < v->nrows ? v->l.top + (size_t)rows : v->nrows, v->nrows);
+			 v->l.top + (size_t)rows < v->l.nrows ? v->l.top + (size_t)rows : v->l.nrows, v->l.nrows);
 		pw = canvas_width(pos);
 		if (k.text + 5 + pw <= body.x + body.w)
 			canvas_text(c, body.x + body.w - pw, body.y + 1, pw, pos, SLOT_HEADER, 0);
@@ -368,9 +354,9 @@ static int follow(struct chainv *v, struct view_stack *st, const struct model_ch
 	const struct snap_rule *r;
 	const struct snap_chain *to;
 
-	if (!v->nrows)
+	if (!v->l.nrows)
 		return REACT_NONE;
-	r = &mc->snap->rules[v->rows[v->sel]];
+	r = &mc->snap->rules[v->rows[v->l.sel]];
 	if (!r->target_chain) {
 		view_stack_flash(st, SLOT_WARN, "%s", "this rule jumps nowhere (Enter follows -j / -g CHAIN)");
 		return REACT_REDRAW;
@@ -387,16 +373,16 @@ static int follow(struct chainv *v, struct view_stack *st, const struct model_ch
 
 static int find_next(struct chainv *v, struct view_stack *st, const struct model_chain *mc, int dir)
 {
-	size_t n = v->nrows, i, k;
+	size_t n = v->l.nrows, i, k;
 
 	if (!v->l.filter[0]) {
 		view_stack_flash(st, SLOT_WARN, "%s", "no filter: / sets one");
 		return REACT_REDRAW;
 	}
 	for (k = 1; k <= n; k++) {
-		i = (v->sel + n + (size_t)dir * k) % n;
+		i = (v->l.sel + n + (size_t)dir * k) % n;
 		if (view_match(rule_text(v, &mc->snap->rules[v->rows[i]]), v->l.filter)) {
-			if (dir > 0 ? i <= v->sel : i >= v->sel)
+			if (dir > 0 ? i <= v->l.sel : i >= v->l.sel)
 				view_stack_flash(st, SLOT_HINT, "%s", "search wrapped");
 			move_to(v, mc, (long)i);
 			break;
@@ -407,26 +393,14 @@ static int find_next(struct chainv *v, struct view_stack *st, const struct model
 
 static int click(struct chainv *v, struct view_stack *st, const struct model_chain *mc, const struct ui_event *ev)
 {
-	int i;
+	size_t row;
 
-	if (ev->y == v->list_y - 1) {
-		/* The header: sort by the column clicked. */
-		for (i = SORT_COUNT - 1; i >= 0; i--)
-			if (ev->x >= v->col_x[i] - 5) {
-				v->sort = i;
-				break;
-			}
-		return REACT_REDRAW;
+	switch (view_list_click(&v->l, ev, v->col_x, SORT_COUNT, 5, &v->sort, &row)) {
+	case VIEW_CLICK_OPEN: return follow(v, st, mc);
+	case VIEW_CLICK_ROW: move_to(v, mc, (long)row); return REACT_REDRAW;
+	case VIEW_CLICK_SORTED: return REACT_REDRAW;
+	default: return REACT_NONE;
 	}
-	if (ev->y < v->list_y || ev->y >= v->list_y + v->list_h || !v->nrows)
-		return REACT_NONE;
-	i = ev->y - v->list_y + (int)v->l.top;
-	if ((size_t)i >= v->nrows)
-		return REACT_NONE;
-	if ((size_t)i == v->sel || ev->double_click)
-		return follow(v, st, mc);
-	move_to(v, mc, i);
-	return REACT_REDRAW;
 }
 
 static int chain_action(struct view *vv, const struct ui_event *ev, struct view_stack *st)
@@ -438,7 +412,7 @@ static int chain_action(struct view *vv, const struct ui_event *ev, struct view_
 	if (!mc)
 		return REACT_PASS;
 	build_rows(v, mc);
-	if (view_list_move(ev->action, v->sel, v->nrows, v->list_h, &to)) {
+	if (view_list_move(ev->action, v->l.sel, v->l.nrows, v->l.list_h, &to)) {
 		move_to(v, mc, to);
 		return REACT_REDRAW;
 	}
@@ -473,11 +447,11 @@ static void chain_explain(struct view *vv, struct view_stack *st, struct explain
 	build_rows(v, mc);
 	snprintf(ex->subject, sizeof(ex->subject), "%s %s %s%s", snapshot_family_name(v->family), v->table, v->name,
 		 v->legacy ? " (legacy)" : "");
-	if (v->nrows && mc->snap->instantiated) {
-		const struct snap_rule *r = &mc->snap->rules[v->rows[v->sel]];
+	if (v->l.nrows && mc->snap->instantiated) {
+		const struct snap_rule *r = &mc->snap->rules[v->rows[v->l.sel]];
 		size_t n = strlen(ex->subject);
 
-		snprintf(ex->subject + n, sizeof(ex->subject) - n, ", rule %zu: %s", v->rows[v->sel] + 1, rule_text(v, r));
+		snprintf(ex->subject + n, sizeof(ex->subject) - n, ", rule %zu: %s", v->rows[v->l.sel] + 1, rule_text(v, r));
 		explain_keys_rule(ex, r->text, r->counted);
 	}
 	/* A rule in nat runs for the first packet of a connection only. */

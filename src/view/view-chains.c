@@ -22,17 +22,14 @@ enum list_sort { LS_ORDER, LS_REFS, LS_RULES, LS_RATE, LS_PACKETS, LS_COUNT };
 static const char *const sort_names[LS_COUNT] = { "ruleset order", "references", "rules", "rate", "packets" };
 
 struct chains {
-	struct view_list l;      /* filter, first row shown */
+	struct view_list l;      /* filter, rows, selection, where drawn */
 	size_t *rows;          /* indices into model chains */
-	size_t nrows;
-	size_t sel;
 	bool have_id;          /* the selected chain, followed across ticks */
 	uint8_t id_family;
 	bool id_legacy;
 	char id_table[64];
 	char id_name[64];
 	int sort;                /* enum list_sort */
-	int list_y, list_h;
 };
 
 static bool family_passes(uint8_t f, int mode)
@@ -88,7 +85,7 @@ static void build_rows(struct chains *v, const struct view_stack *st)
 	size_t i;
 
 	v->rows = xreallocarray(v->rows, m->nchains + 1, sizeof(*v->rows));
-	v->nrows = 0;
+	v->l.nrows = 0;
 	for (i = 0; i < m->nchains; i++) {
 		const struct snap_chain *ch = m->chains[i].snap;
 
@@ -96,33 +93,33 @@ static void build_rows(struct chains *v, const struct view_stack *st)
 			continue;
 		match_text(ch, text, sizeof(text));
 		if (view_match(text, v->l.filter))
-			v->rows[v->nrows++] = i;
+			v->rows[v->l.nrows++] = i;
 	}
 	arg[0] = v;
 	arg[1] = (void *)m;
 	if (v->sort != LS_ORDER)
-		qsort_r(v->rows, v->nrows, sizeof(*v->rows), cmp_rows, arg);
-	for (i = 0; v->have_id && i < v->nrows; i++) {
+		qsort_r(v->rows, v->l.nrows, sizeof(*v->rows), cmp_rows, arg);
+	for (i = 0; v->have_id && i < v->l.nrows; i++) {
 		const struct snap_chain *ch = m->chains[v->rows[i]].snap;
 
 		if (ch->family == v->id_family && ch->legacy == v->id_legacy && strcmp(ch->table, v->id_table) == 0 &&
 		    strcmp(ch->name, v->id_name) == 0) {
-			v->sel = i;
+			v->l.sel = i;
 			return;
 		}
 	}
-	if (v->sel >= v->nrows)
-		v->sel = v->nrows ? v->nrows - 1 : 0;
+	if (v->l.sel >= v->l.nrows)
+		v->l.sel = v->l.nrows ? v->l.nrows - 1 : 0;
 }
 
 static void move_to(struct chains *v, const struct view_stack *st, long to)
 {
 	const struct snap_chain *ch;
 
-	if (!v->nrows)
+	if (!v->l.nrows)
 		return;
-	v->sel = view_list_clamp(to, v->nrows);
-	ch = st->ctx.model->chains[v->rows[v->sel]].snap;
+	v->l.sel = view_list_clamp(to, v->l.nrows);
+	ch = st->ctx.model->chains[v->rows[v->l.sel]].snap;
 	v->have_id = true;
 	v->id_family = ch->family;
 	v->id_legacy = ch->legacy;
@@ -174,13 +171,13 @@ static void chains_draw(struct view *vv, struct canvas *c, struct canvas_rect bo
 	view_sort_header(c, k.pkts, body.y, 5, "pkts", v->sort == LS_PACKETS, 0);
 
 	rows = body.h - 2;
-	v->list_y = body.y + 1;
-	v->list_h = rows;
-	v->l.top = view_scroll(v->l.top, v->sel, v->nrows, (size_t)(rows > 0 ? rows : 1));
-	for (i = v->l.top, y = v->list_y; i < v->nrows && y < v->list_y + rows; i++, y++) {
+	v->l.list_y = body.y + 1;
+	v->l.list_h = rows;
+	v->l.top = view_scroll(v->l.top, v->l.sel, v->l.nrows, (size_t)(rows > 0 ? rows : 1));
+	for (i = v->l.top, y = v->l.list_y; i < v->l.nrows && y < v->l.list_y + rows; i++, y++) {
 		const struct model_chain *mc = &m->chains[v->rows[i]];
 		const struct snap_chain *ch = mc->snap;
-		bool sel = i == v->sel;
+		bool sel = i == v->l.sel;
 		enum slot heat = view_heat_slot(mc->heat, SLOT_NUMBER);
 		enum slot ls = sel ? SLOT_SELECT : ch->instantiated ? SLOT_LABEL : SLOT_DIM;
 		char a[16], b[16];
@@ -222,24 +219,26 @@ static void chains_draw(struct view *vv, struct canvas *c, struct canvas_rect bo
 	canvas_printf(c, body.x + 1, body.y + body.h - 1, body.w - 2, SLOT_DIM, 0,
 		      "%zu chains (%zu base%s), sorted by %s%s%s%s", m->nchains, nbase, legacy, sort_names[v->sort],
 		      v->l.filter[0] ? "; filter /" : "", v->l.filter,
-		      v->nrows > (size_t)rows ? "; \xe2\x86\x91\xe2\x86\x93 scroll" : "");
+		      v->l.nrows > (size_t)rows ? "; \xe2\x86\x91\xe2\x86\x93 scroll" : "");
 }
 
 static int open_sel(struct chains *v, struct view_stack *st)
 {
-	if (!v->nrows)
+	if (!v->l.nrows)
 		return REACT_NONE;
-	view_open_chain(st, st->ctx.model->chains[v->rows[v->sel]].snap);
+	view_open_chain(st, st->ctx.model->chains[v->rows[v->l.sel]].snap);
 	return REACT_REDRAW | REACT_SNAPSHOT;
 }
 
 static int chains_action(struct view *vv, const struct ui_event *ev, struct view_stack *st)
 {
 	struct chains *v = (struct chains *)vv;
+	enum view_click r;
+	size_t row;
 	long i;
 
 	build_rows(v, st);
-	if (view_list_move(ev->action, v->sel, v->nrows, v->list_h, &i)) {
+	if (view_list_move(ev->action, v->l.sel, v->l.nrows, v->l.list_h, &i)) {
 		move_to(v, st, i);
 		return REACT_REDRAW;
 	}
@@ -247,23 +246,17 @@ static int chains_action(struct view *vv, const struct ui_event *ev, struct view
 	case UI_ACT_ENTER: return open_sel(v, st);
 	case UI_ACT_FIND_NEXT:
 	case UI_ACT_FIND_PREV:
-		if (!v->l.filter[0]) {
-			view_stack_flash(st, SLOT_WARN, "%s", "no filter: / sets one");
-			break;
-		}
 		/* Every listed row matches the filter: next/previous row, wrapping. */
-		if (v->nrows)
-			move_to(v, st, (long)((v->sel + v->nrows + (ev->action == UI_ACT_FIND_NEXT ? 1 : -1)) % v->nrows));
+		if (view_list_next(st, &v->l, ev->action == UI_ACT_FIND_NEXT ? 1 : -1, &i))
+			move_to(v, st, i);
 		break;
-	case UI_ACT_CLICK:
-		if (ev->y < v->list_y || ev->y >= v->list_y + v->list_h)
-			return REACT_NONE;
-		i = ev->y - v->list_y + (long)v->l.top;
-		if (i < 0 || (size_t)i >= v->nrows)
-			return REACT_NONE;
-		if ((size_t)i == v->sel || ev->double_click)
+	case UI_ACT_CLICK: /* no header to click: view_sort_header draws it */
+		r = view_list_click(&v->l, ev, NULL, 0, 0, &v->sort, &row);
+		if (r == VIEW_CLICK_OPEN)
 			return open_sel(v, st);
-		move_to(v, st, i);
+		if (r != VIEW_CLICK_ROW)
+			return REACT_NONE;
+		move_to(v, st, (long)row);
 		break;
 	default:
 		return view_list_keys(st, ev->action, v->l.filter, &v->sort, LS_COUNT, sort_names);
@@ -277,9 +270,9 @@ static void chains_explain(struct view *vv, struct view_stack *st, struct explai
 	const struct snap_chain *ch;
 
 	build_rows(v, st);
-	if (!v->nrows)
+	if (!v->l.nrows)
 		return;
-	ch = st->ctx.model->chains[v->rows[v->sel]].snap;
+	ch = st->ctx.model->chains[v->rows[v->l.sel]].snap;
 	snprintf(ex->subject, sizeof(ex->subject), "%s %s %s%s", snapshot_family_name(ch->family), ch->table, ch->name,
 		 ch->legacy ? " (legacy)" : "");
 	explain_keys_chain(ex, ch);

@@ -246,6 +246,70 @@ bool view_list_move(enum ui_action action, size_t sel, size_t nrows, int list_h,
 	}
 }
 
+void view_list_matched(struct canvas *c, int x, int y, int w, const struct view_list *l, size_t matched,
+		       size_t of, const char *what)
+{
+	char buf[200];
+	int n;
+
+	if (!l->filter[0])
+		return;
+	snprintf(buf, sizeof(buf), " /%s: %zu of %zu%s%s ", l->filter, matched, of, what[0] ? " " : "", what);
+	n = canvas_width(buf);
+	if (n < w / 2)
+		canvas_text(c, x + w - n, y, n, buf, SLOT_MATCH, 0);
+}
+
+static int header_hit(int x, const int *col_x, int count, int slack)
+{
+	int i;
+
+	for (i = count - 1; i >= 0; i--)
+		if (col_x[i] >= 0 && x >= col_x[i] - slack)
+			return i;
+	return -1;
+}
+
+enum view_click view_list_click(const struct view_list *l, const struct ui_event *ev, const int *col_x, int ncols,
+				int slack, int *sort, size_t *row)
+{
+	long i;
+	int col;
+
+	if (ev->y == l->list_y - 1) {
+		if ((col = header_hit(ev->x, col_x, ncols, slack)) >= 0)
+			*sort = col;
+		return VIEW_CLICK_SORTED;
+	}
+	if (ev->y < l->list_y || ev->y >= l->list_y + l->list_h)
+		return VIEW_CLICK_MISS;
+	i = ev->y - l->list_y + (long)l->top;
+	if (i < 0 || (size_t)i >= l->nrows)
+		return VIEW_CLICK_MISS;
+	*row = (size_t)i;
+	return *row == l->sel || ev->double_click ? VIEW_CLICK_OPEN : VIEW_CLICK_ROW;
+}
+
+int view_list_place(struct view_list *l, int y, int h)
+{
+	l->list_y = y;
+	l->list_h = h < 1 ? 1 : h;
+	l->top = view_scroll(l->top, l->sel, l->nrows, (size_t)l->list_h);
+	return l->list_h;
+}
+
+bool view_list_next(struct view_stack *st, const struct view_list *l, int dir, long *to)
+{
+	if (!l->filter[0]) {
+		view_stack_flash(st, SLOT_WARN, "%s", "no filter: / sets one");
+		return false;
+	}
+	if (!l->nrows)
+		return false;
+	*to = (long)((l->sel + l->nrows + (size_t)dir) % l->nrows);
+	return true;
+}
+
 size_t view_list_clamp(long to, size_t nrows)
 {
 	if (to < 0)

@@ -17,6 +17,7 @@
 
 #include <linux/netfilter/nf_conntrack_common.h>
 
+#include "conntrack-text.h"
 #include "conntrack.h"
 #include "iptop.h"
 #include "model.h"
@@ -44,7 +45,7 @@ static void endpoint(const struct ct_flow *f, const union ct_addr *a, uint16_t p
 {
 	char s[INET6_ADDRSTRLEN];
 
-	ct_addr_text(f->family, a, s, sizeof(s));
+	conntrack_text_addr(f->family, a, s, sizeof(s));
 	if (f->proto == IPPROTO_ICMP || f->proto == IPPROTO_ICMPV6 || f->proto == IPPROTO_GRE ||
 	    (!f->orig.sport && !f->orig.dport))
 		strbuf_add(sb, s);
@@ -179,11 +180,11 @@ static size_t expect_lines(struct page *p, const struct ct_flow *f, const struct
 			continue;
 		shape.proto = e->proto;
 		strbuf_reset(&sb);
-		strbuf_addf(&sb, "%s ", ct_proto_word(e->proto, pw, sizeof(pw)));
+		strbuf_addf(&sb, "%s ", conntrack_text_proto_word(e->proto, pw, sizeof(pw)));
 		if (e->mask.sport)
 			endpoint(&shape, &e->tuple.src, e->tuple.sport, &sb);
 		else   /* any source port */
-			strbuf_add(&sb, ct_addr_text(e->family, &e->tuple.src, a, sizeof(a)));
+			strbuf_add(&sb, conntrack_text_addr(e->family, &e->tuple.src, a, sizeof(a)));
 		strbuf_add(&sb, " \xe2\x86\x92 ");
 		endpoint(&shape, &e->tuple.dst, e->tuple.dport, &sb);
 		if (e->helper[0])
@@ -191,7 +192,7 @@ static size_t expect_lines(struct page *p, const struct ct_flow *f, const struct
 		else
 			strbuf_add(&sb, "  (");
 		if (e->has_timeout) {
-			ct_duration_text(e->timeout, d, sizeof(d));
+			conntrack_text_duration(e->timeout, d, sizeof(d));
 			strbuf_addf(&sb, "%s%s left", e->helper[0] ? ", " : "", d);
 		}
 		strbuf_addc(&sb, ')');
@@ -215,15 +216,15 @@ static void helper_lines(struct page *p, const struct ct_flow *f, const struct c
 	strbuf_init(&sb);
 	if (f->helper[0])
 		add(p, "helper", SLOT_LABEL, "%s", f->helper);
-	if (ct_has_labels(f)) {
-		ct_labels_text(f, &sb);
+	if (conntrack_text_has_labels(f)) {
+		conntrack_text_labels(f, &sb);
 		add(p, "labels", SLOT_LABEL, "%s", sb.s);
 		strbuf_reset(&sb);
 	}
 	if (f->has_master) {
 		char pw[8];
 
-		strbuf_addf(&sb, "%s ", ct_proto_word(f->master_proto, pw, sizeof(pw)));
+		strbuf_addf(&sb, "%s ", conntrack_text_proto_word(f->master_proto, pw, sizeof(pw)));
 		endpoint(f, &f->master.src, f->master.sport, &sb);
 		strbuf_add(&sb, " \xe2\x86\x92 ");
 		endpoint(f, &f->master.dst, f->master.dport, &sb);
@@ -246,7 +247,7 @@ static void helper_lines(struct page *p, const struct ct_flow *f, const struct c
 	if (n)
 		add(p, "related", SLOT_LABEL, "%zu flow%s: %s", n, n == 1 ? "" : "s", sb.s);
 	n += expect_lines(p, f, t);
-	if (f->helper[0] || ct_has_labels(f) || f->has_master || n)
+	if (f->helper[0] || conntrack_text_has_labels(f) || f->has_master || n)
 		add(p, NULL, SLOT_NORMAL, "%s", "");
 	strbuf_free(&sb);
 }
@@ -287,11 +288,11 @@ static void route_lines(struct page *p, struct flowv *v, const struct view_stack
 	if (r->oif_name[0])
 		strbuf_addf(&sb, ", out %s", r->oif_name);
 	if (r->has_gateway)
-		strbuf_addf(&sb, " via %s", ct_addr_text(r->family, r->gateway, gw, sizeof(gw)));
+		strbuf_addf(&sb, " via %s", conntrack_text_addr(r->family, r->gateway, gw, sizeof(gw)));
 	else if (r->path == ROUTE_PATH_FORWARD || r->path == ROUTE_PATH_OUTPUT)
 		strbuf_add(&sb, ", directly connected");
 	if (r->has_prefsrc)
-		strbuf_addf(&sb, ", source %s", ct_addr_text(r->family, r->prefsrc, src, sizeof(src)));
+		strbuf_addf(&sb, ", source %s", conntrack_text_addr(r->family, r->prefsrc, src, sizeof(src)));
 	add(p, "routing", SLOT_ACCEPT, "%s", sb.s);
 	add(p, NULL, SLOT_DIM, "%s", hook_path(r->path));
 	strbuf_free(&sb);
@@ -300,17 +301,17 @@ static void route_lines(struct page *p, struct flowv *v, const struct view_stack
 static void build(struct page *p, struct flowv *v, const struct view_stack *st, const struct ct_flow *f)
 {
 	const struct ct_table *t = st->ctx.ct;
-	const char *state = ct_state_name(f);
+	const char *state = conntrack_text_state(f);
 	struct strbuf sb;
 
 	strbuf_init(&sb);
-	strbuf_addf(&sb, "%s", ct_proto_name(f->proto));
+	strbuf_addf(&sb, "%s", conntrack_text_proto(f->proto));
 	if (state)
 		strbuf_addf(&sb, "  %s", state);
 	if (!(f->status & IPS_SEEN_REPLY))
 		strbuf_add(&sb, "  [UNREPLIED]");
-	if (*ct_flag_name(f))
-		strbuf_addf(&sb, "  %s", ct_flag_name(f));
+	if (*conntrack_text_flag(f))
+		strbuf_addf(&sb, "  %s", conntrack_text_flag(f));
 	if (f->dying)
 		strbuf_add(&sb, "  (closed: conntrack dropped it)");
 	else if (f->is_new)
@@ -324,7 +325,7 @@ static void build(struct page *p, struct flowv *v, const struct view_stack *st, 
 	if (f->has_timeout && !f->dying) {
 		char d[16];
 
-		ct_duration_text(f->timeout, d, sizeof(d));
+		conntrack_text_duration(f->timeout, d, sizeof(d));
 		strbuf_addf(&sb, "  timeout %s", d);
 	}
 	add(p, NULL, SLOT_DIM, "%s", sb.s);
@@ -402,7 +403,7 @@ static void flow_explain(struct view *vv, struct view_stack *st, struct explain_
 
 	if (!f)
 		return;
-	snprintf(ex->subject, sizeof(ex->subject), "%s flow %u", ct_proto_name(f->proto), f->id);
+	snprintf(ex->subject, sizeof(ex->subject), "%s flow %u", conntrack_text_proto(f->proto), f->id);
 	explain_keys_flow(ex, f, st->ctx.ct->acct);
 	if (v->routed && v->route_rc == 0)
 		explain_keys_add(ex, "route:%s", v->route.path == ROUTE_PATH_INPUT ? "input"
@@ -413,7 +414,7 @@ static void flow_crumb(struct view *vv, struct strbuf *sb, const struct view *be
 {
 	const struct flowv *v = (const struct flowv *)vv;
 
-	strbuf_addf(sb, "%s %u", ct_proto_name(v->key.proto), v->key.id);
+	strbuf_addf(sb, "%s %u", conntrack_text_proto(v->key.proto), v->key.id);
 }
 
 static void flow_free(struct view *vv)

@@ -12,6 +12,7 @@
 
 #include <linux/netfilter/nf_conntrack_common.h>
 
+#include "conntrack-text.h"
 #include "conntrack.h"
 #include "iptop.h"
 #include "view.h"
@@ -35,7 +36,7 @@ static void endpoint(const struct ct_flow *f, const union ct_addr *a, uint16_t p
 {
 	char s[INET6_ADDRSTRLEN];
 
-	ct_addr_text(f->family, a, s, sizeof(s));
+	conntrack_text_addr(f->family, a, s, sizeof(s));
 	if (!with_port)
 		snprintf(buf, n, "%s", s);
 	else if (f->family == AF_INET6)
@@ -73,7 +74,7 @@ void view_flows_words_tuple(const struct ct_flow *f, const struct ct_tuple *t, c
 /* conntrack -L's name, or the number for protocols it has none for. */
 const char *view_flows_words_proto(uint8_t proto, char *buf, size_t n)
 {
-	const char *s = ct_proto_name(proto);
+	const char *s = conntrack_text_proto(proto);
 
 	if (strcmp(s, "unknown") != 0)
 		return s;
@@ -118,7 +119,7 @@ void view_flows_words_nat_long(const struct ct_flow *f, char *buf, size_t n)
  * SEEN_REPLY in words (conntrack -L prints nothing then). */
 const char *view_flows_words_state(const struct ct_flow *f)
 {
-	const char *s = ct_state_name(f);
+	const char *s = conntrack_text_state(f);
 
 	if (f->dying)
 		return "closed";
@@ -161,7 +162,7 @@ bool view_flows_words_any_zone(const struct ct_flow *f)
 void view_flows_words_timeout(const struct ct_flow *f, char *buf, size_t n)
 {
 	if (f->has_timeout && !f->dying)
-		ct_duration_text(f->timeout, buf, n);
+		conntrack_text_duration(f->timeout, buf, n);
 	else
 		snprintf(buf, n, "\xe2\x80\x94");
 }
@@ -194,9 +195,9 @@ bool view_flows_words_match(const struct ct_flow *f, const char *pattern)
 	strbuf_addf(&sb, "%s ", buf);
 	view_flows_words_tuple(f, &f->reply, buf, sizeof(buf), NULL);
 	strbuf_addf(&sb, "%s ", buf);
-	ct_tuple_text(f, &f->orig, &sb);
+	conntrack_text_tuple(f, &f->orig, &sb);
 	strbuf_addc(&sb, ' ');
-	ct_tuple_text(f, &f->reply, &sb);
+	conntrack_text_tuple(f, &f->reply, &sb);
 	if (f->nat == CT_NAT_SNAT || f->nat == CT_NAT_BOTH)
 		strbuf_add(&sb, " SNAT MASQUERADE");
 	if (f->nat == CT_NAT_DNAT || f->nat == CT_NAT_BOTH)

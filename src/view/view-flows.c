@@ -19,6 +19,7 @@
 
 #include <linux/netfilter/nf_conntrack_common.h>
 
+#include "conntrack-text.h"
 #include "conntrack.h"
 #include "iptop.h"
 #include "model.h"
@@ -40,16 +41,12 @@ static const enum fcol priority[FC_COUNT] = {
 };
 
 struct flowsv {
-	struct view base;
+	struct view_list l;        /* filter, rows, selection, where drawn */
 	struct ct_flow key;        /* the selected flow (id, original tuple, zone) */
 	bool have_key;
-	size_t sel, top;
-	enum fcol sort;
-	char filter[128];
+	int sort;                  /* enum fcol */
 	const struct ct_flow **rows;
-	size_t nrows;              /* rows listed: matching flows, closed ones too */
 	size_t total, matched;     /* live flows, and those the filter matches */
-	int list_y, list_h;
 	int col_x[FC_COUNT];       /* where each column starts (-1: hidden), for clicks */
 	/* What rows was built from: rebuilding (two sorts of every flow) only
 	 * when the table changed keeps a 100,000-flow table cheap to draw. */
@@ -57,7 +54,7 @@ struct flowsv {
 	uint32_t built_gen;
 	uint64_t built_events, built_resyncs;
 	size_t built_nflows;
-	enum fcol built_sort;
+	int built_sort;
 	char built_filter[128];
 	unsigned built_base_gen;
 	const struct view_ctx *ctx; /* the stack's, for the baseline */
@@ -94,7 +91,7 @@ static void since_text(const struct view_ctx *ctx, char *buf, size_t n)
 static int cmp_rows(const void *pa, const void *pb, void *arg)
 {
 	const struct ct_flow *a = *(const struct ct_flow *const *)pa, *b = *(const struct ct_flow *const *)pb;
-	enum fcol sort = *(enum fcol *)((void **)arg)[0];
+	int sort = *(const int *)((void **)arg)[0];
 	const struct view_ctx *ctx = ((void **)arg)[1];
 	uint64_t ap[2], abytes[2], bp[2], bbytes[2];
 	char x[160], y[160];
@@ -162,10 +159,10 @@ static void sort_by_rate(struct flowsv *v, const struct view_ctx *ctx)
 		v->nrates = t->nflows;
 		v->rates = xcalloc(v->nrates, sizeof(*v->rates));
 	}
-	for (i = 0; i < v->nrows; i++)
+	for (i = 0; i < v->l.nrows; i++)
 		v->rates[v->rows[i] - t->flows] = flow_rate(v->rows[i], ctx);
 	r.rates = v->rates;
-	qsort_r(v->rows, v->nrows, sizeof(*v->rows), cmp_rate, &r);
+	qsort_r(v->rows, v->l.nrows, sizeof(*v->rows), cmp_rate, &r);
 }
 
 static bool same(const struct ct_flow *a, const struct ct_flow *b)
@@ -183,12 +180,12 @@ static void build_rows(struct flowsv *v, const struct view_stack *st, bool force
 	v->ctx = &st->ctx;
 	if (!force && t && v->rows && t == v->built_t && t->gen == v->built_gen && t->events == v->built_events &&
 	    t->resyncs == v->built_resyncs && t->nflows == v->built_nflows && v->sort == v->built_sort &&
-	    st->ctx.model->ct.base_gen == v->built_base_gen && strcmp(v->filter, v->built_filter) == 0)
+	    st->ctx.model->ct.base_gen == v->built_base_gen && strcmp(v->l.filter, v->built_filter) == 0)
 		return;
 	v->built_t = t;
 	v->built_sort = v->sort;
 	v->built_base_gen = st->ctx.model->ct.base_gen;
-	memcpy(v->built_filter, v->filter, sizeof(v->built_filter));
+	memcpy(v->built_filter, v->l.filter, sizeof(v->built_filter));
 	if (t) {
 		v->built_gen = t->gen;
 		v->built_events = t->events;
@@ -197,16 +194,16 @@ static void build_rows(struct flowsv *v, const struct view_stack *st, bool force
 	}
 	free(v->rows);
 	v->rows = NULL;
-	v->nrows = v->total = v->matched = 0;
+	v->l.nrows = v->total = v->matched = 0;
 	if (!t)
 		return;
 	all = model_ct_sorted(t, true, &n);
 	for (i = 0; i < n; i++) {
 		if (!all[i]->dying)
 			v->total++;
-		if (view_flows_words_match(all[i], v->filter)) {
+		if (view_flows_words_match(all[i], v->l.filter)) {
 			v->matched += !all[i]->dying;
-			all[v->nrows++] = all[i];
+			all[v->l.nrows++] = all[i];
 		}
 	}
 	arg[0] = &v->sort;
@@ -215,30 +212,26 @@ static void build_rows(struct flowsv *v, const struct view_stack *st, bool force
 	if (v->sort == FC_RATE)
 		sort_by_rate(v, &st->ctx);
 	else
-		qsort_r(all, v->nrows, sizeof(*all), cmp_rows, arg);
-	for (i = 0; v->have_key && i < v->nrows; i++)
+		qsort_r(all, v->l.nrows, sizeof(*all), cmp_rows, arg);
+	for (i = 0; v->have_key && i < v->l.nrows; i++)
 		if (same(v->rows[i], &v->key)) {
-			v->sel = i;
+			v->l.sel = i;
 			return;
 		}
-	if (v->sel >= v->nrows)
-		v->sel = v->nrows ? v->nrows - 1 : 0;
-	if (v->nrows) {
-		v->key = *v->rows[v->sel];
+	if (v->l.sel >= v->l.nrows)
+		v->l.sel = v->l.nrows ? v->l.nrows - 1 : 0;
+	if (v->l.nrows) {
+		v->key = *v->rows[v->l.sel];
 		v->have_key = true;
 	}
 }
 
 static void move_to(struct flowsv *v, long to)
 {
-	if (!v->nrows)
+	if (!v->l.nrows)
 		return;
-	if (to < 0)
-		to = 0;
-	if ((size_t)to >= v->nrows)
-		to = (long)v->nrows - 1;
-	v->sel = (size_t)to;
-	v->key = *v->rows[v->sel];
+	v->l.sel = view_list_clamp(to, v->l.nrows);
+	v->key = *v->rows[v->l.sel];
 	v->have_key = true;
 }
 
@@ -258,10 +251,10 @@ static int col_width(const struct flowsv *v, const struct ct_table *t, enum fcol
 
 	/* Only the rows around the window: formatting all of a 100,000-flow
 	 * table for every frame cost most of a core. */
-	from = v->top > 64 ? v->top - 64 : 0;
-	to = v->top + (v->list_h > 0 ? (size_t)v->list_h : 50) + 64;
-	if (to > v->nrows)
-		to = v->nrows;
+	from = v->l.top > 64 ? v->l.top - 64 : 0;
+	to = v->l.top + (v->l.list_h > 0 ? (size_t)v->l.list_h : 50) + 64;
+	if (to > v->l.nrows)
+		to = v->l.nrows;
 	for (i = from; i < to; i++) {
 		const struct ct_flow *f = v->rows[i];
 
@@ -307,9 +300,9 @@ static int col_width(const struct flowsv *v, const struct ct_table *t, enum fcol
 
 static bool window_has_zone(const struct flowsv *v)
 {
-	size_t i, to = v->top + (v->list_h > 0 ? (size_t)v->list_h : 50);
+	size_t i, to = v->l.top + (v->l.list_h > 0 ? (size_t)v->l.list_h : 50);
 
-	for (i = v->top; i < to && i < v->nrows; i++)
+	for (i = v->l.top; i < to && i < v->l.nrows; i++)
 		if (view_flows_words_any_zone(v->rows[i]))
 			return true;
 	return false;
@@ -421,7 +414,7 @@ static void draw_row(struct canvas *c, const struct flowsv *v, const struct ct_t
 		     size_t row, int x, int y, int w)
 {
 	const struct ct_flow *f = v->rows[row];
-	bool sel = row == v->sel;
+	bool sel = row == v->l.sel;
 	enum slot base = sel ? SLOT_SELECT : f->dying ? SLOT_DIM : SLOT_LABEL;
 	enum slot num = sel ? SLOT_SELECT : f->dying ? SLOT_DIM : SLOT_NUMBER;
 	uint64_t packets[2], bytes[2];
@@ -511,14 +504,8 @@ static void draw_summary(struct canvas *c, const struct flowsv *v, const struct 
 	if (t->status != SRC_OK)
 		strbuf_addf(&sb, "  %s", t->error && *t->error ? t->error : snapshot_status_name(t->status));
 	canvas_text_fit(c, x + 1 + n, y, w - 1 - n, sb.s, t->status != SRC_OK ? SLOT_WARN : SLOT_DIM, 0);
-	if (v->filter[0]) {
-		strbuf_reset(&sb);
-		/* live flows, as the count on the left */
-		strbuf_addf(&sb, " /%s: %zu of %zu flows ", v->filter, v->matched, v->total);
-		n = canvas_width(sb.s);
-		if (n < w / 2)
-			canvas_text(c, x + w - n, y, n, sb.s, SLOT_MATCH, 0);
-	}
+	/* live flows, as the count on the left */
+	view_list_matched(c, x, y, w, &v->l, v->matched, v->total, "flows");
 	strbuf_free(&sb);
 }
 
@@ -538,7 +525,7 @@ static void flows_draw(struct view *vv, struct canvas *c, struct canvas_rect bod
 	size_t i;
 
 	build_rows(v, st, false);
-	v->list_h = 0;
+	v->l.list_h = 0;
 	if (!t) {
 		draw_centered(c, body, 0, "conntrack unavailable", SLOT_WARN);
 		draw_centered(c, body, 1, "this feed has no connection tracking (a live namespace has)", SLOT_DIM);
@@ -547,16 +534,11 @@ static void flows_draw(struct view *vv, struct canvas *c, struct canvas_rect bod
 	draw_summary(c, v, t, body.x, body.y, body.w);
 	layout(&k, v, t, body.x, body.w);
 	draw_header(c, v, &k, body.x, body.y + 1, body.w);
-	rows = body.h - 3; /* summary, header, footer */
-	if (rows < 1)
-		rows = 1;
-	v->list_y = body.y + 2;
-	v->list_h = rows;
-	v->top = view_scroll(v->top, v->sel, v->nrows, (size_t)rows);
-	for (i = v->top, y = v->list_y; i < v->nrows && y < v->list_y + rows; i++, y++)
+	rows = view_list_place(&v->l, body.y + 2, body.h - 3); /* summary, header, footer */
+	for (i = v->l.top, y = v->l.list_y; i < v->l.nrows && y < v->l.list_y + rows; i++, y++)
 		draw_row(c, v, t, &k, i, body.x, y, body.w);
-	if (!v->nrows)
-		canvas_text(c, body.x + 2, v->list_y, body.w - 2,
+	if (!v->l.nrows)
+		canvas_text(c, body.x + 2, v->l.list_y, body.w - 2,
 			    t->nflows ? "no flow matches the filter"
 			    : t->status == SRC_OK ? "no connections tracked" : "no flows: see above", SLOT_DIM, 0);
 	y = body.y + body.h - 1;
@@ -577,45 +559,32 @@ static void flows_draw(struct view *vv, struct canvas *c, struct canvas_rect bod
 
 static int open_flow(struct flowsv *v, struct view_stack *st)
 {
-	if (!v->nrows)
+	if (!v->l.nrows)
 		return REACT_NONE;
-	view_stack_push(st, view_flow_new(v->rows[v->sel]));
+	view_stack_push(st, view_flow_new(v->rows[v->l.sel]));
 	return REACT_REDRAW;
 }
 
 static int find_next(struct flowsv *v, struct view_stack *st, int dir)
 {
+	long to;
+
 	/* Every row matches the filter: n/N just walk the list. */
-	if (!v->filter[0]) {
-		view_stack_flash(st, SLOT_WARN, "%s", "no filter: / sets one");
-		return REACT_REDRAW;
-	}
-	if (v->nrows)
-		move_to(v, (long)((v->sel + v->nrows + (size_t)dir) % v->nrows));
+	if (view_list_next(st, &v->l, dir, &to))
+		move_to(v, to);
 	return REACT_REDRAW;
 }
 
 static int click(struct flowsv *v, struct view_stack *st, const struct ui_event *ev)
 {
-	int i;
+	size_t row;
+	enum view_click r = view_list_click(&v->l, ev, v->col_x, FC_COUNT, 0, &v->sort, &row);
 
-	if (ev->y == v->list_y - 1) {
-		for (i = FC_COUNT - 1; i >= 0; i--)
-			if (v->col_x[i] >= 0 && ev->x >= v->col_x[i]) {
-				v->sort = (enum fcol)i;
-				break;
-			}
-		return REACT_REDRAW;
-	}
-	if (ev->y < v->list_y || ev->y >= v->list_y + v->list_h || !v->nrows)
-		return REACT_NONE;
-	i = ev->y - v->list_y + (int)v->top;
-	if ((size_t)i >= v->nrows)
-		return REACT_NONE;
-	if ((size_t)i == v->sel || ev->double_click)
+	if (r == VIEW_CLICK_OPEN)
 		return open_flow(v, st);
-	move_to(v, i);
-	return REACT_REDRAW;
+	if (r == VIEW_CLICK_ROW)
+		move_to(v, (long)row);
+	return r == VIEW_CLICK_MISS ? REACT_NONE : REACT_REDRAW;
 }
 
 static int flows_action(struct view *vv, const struct ui_event *ev, struct view_stack *st)
@@ -624,33 +593,18 @@ static int flows_action(struct view *vv, const struct ui_event *ev, struct view_
 	long to;
 
 	build_rows(v, st, true);
-	if (view_list_move(ev->action, v->sel, v->nrows, v->list_h, &to)) {
+	if (view_list_move(ev->action, v->l.sel, v->l.nrows, v->l.list_h, &to)) {
 		move_to(v, to);
 		return REACT_REDRAW;
 	}
 	switch (ev->action) {
 	case UI_ACT_ENTER: return open_flow(v, st);
 	case UI_ACT_CLICK: return click(v, st, ev);
-	case UI_ACT_FILTER: view_stack_prompt(st, v->filter); break;
 	case UI_ACT_FIND_NEXT: return find_next(v, st, 1);
 	case UI_ACT_FIND_PREV: return find_next(v, st, -1);
-	case UI_ACT_SORT:
-	case UI_ACT_SORT_NEXT:
-	case UI_ACT_SORT_PREV:
-		v->sort = (enum fcol)view_sort_step(st, v->sort, FC_COUNT, ev->action, col_names);
-		break;
 	default:
-		return REACT_PASS;
+		return view_list_keys(st, ev->action, v->l.filter, &v->sort, FC_COUNT, col_names);
 	}
-	return REACT_REDRAW;
-}
-
-static void flows_filter(struct view *vv, const char *text, struct view_stack *st)
-{
-	struct flowsv *v = (struct flowsv *)vv;
-
-	snprintf(v->filter, sizeof(v->filter), "%s", text);
-	v->top = 0;
 }
 
 static void flows_explain(struct view *vv, struct view_stack *st, struct explain_keys *ex)
@@ -659,11 +613,11 @@ static void flows_explain(struct view *vv, struct view_stack *st, struct explain
 	char buf[120];
 
 	build_rows(v, st, true);
-	if (!v->nrows)
+	if (!v->l.nrows)
 		return;
-	view_flows_words_tuple(v->rows[v->sel], &v->rows[v->sel]->orig, buf, sizeof(buf), NULL);
-	snprintf(ex->subject, sizeof(ex->subject), "%.8s %s", ct_proto_name(v->rows[v->sel]->proto), buf);
-	explain_keys_flow(ex, v->rows[v->sel], st->ctx.ct->acct);
+	view_flows_words_tuple(v->rows[v->l.sel], &v->rows[v->l.sel]->orig, buf, sizeof(buf), NULL);
+	snprintf(ex->subject, sizeof(ex->subject), "%.8s %s", conntrack_text_proto(v->rows[v->l.sel]->proto), buf);
+	explain_keys_flow(ex, v->rows[v->l.sel], st->ctx.ct->acct);
 }
 
 static void flows_crumb(struct view *vv, struct strbuf *sb, const struct view *below)
@@ -686,7 +640,7 @@ const struct view_ops view_flows_ops = {
 	.draw = flows_draw,
 	.action = flows_action,
 	.crumb = flows_crumb,
-	.filter = flows_filter,
+	.filter = view_list_filter,
 	.explain = flows_explain,
 	.free = flows_free,
 	.flows = true,
@@ -696,7 +650,7 @@ struct view *view_flows_new(void)
 {
 	struct flowsv *v = xcalloc(1, sizeof(*v));
 
-	v->base.ops = &view_flows_ops;
+	v->l.base.ops = &view_flows_ops;
 	v->sort = FC_RATE;
-	return &v->base;
+	return &v->l.base;
 }

@@ -133,7 +133,7 @@ struct view_ctx {
 	/* Conntrack as of this tick (the loop calls feed_conntrack), NULL: the
 	 * feed has none. Flows live until the next tick: keep keys, not pointers. */
 	const struct ct_table *ct;
-	/* The kernel's routing decision for a flow (ct_flow_route on a live
+	/* The kernel's routing decision for a flow (conntrack_text_route on a live
 	 * feed); NULL when unknown (a replay). */
 	int (*route)(void *arg, const struct ct_flow *f, struct route_result *res);
 	void *route_arg;
@@ -184,12 +184,15 @@ struct view {
 	struct canvas_rect body;
 };
 
-/* The head of a list view with a filter (the chain and chains views): its
- * filter callback is view_list_filter. */
+/* The head of a list view with a filter (the chain, chains and flows
+ * views): its filter callback is view_list_filter. */
 struct view_list {
 	struct view base;
 	char filter[128];
 	size_t top;              /* first row shown */
+	size_t nrows;            /* rows listed (those the filter matches) */
+	size_t sel;              /* the selected row */
+	int list_y, list_h;      /* where the rows were drawn (for the mouse) */
 };
 
 struct view_stack {
@@ -225,6 +228,30 @@ void view_stack_prompt(struct view_stack *st, const char *initial);
 /* Shared by the list views: is action a movement (arrows, wheel, pages,
  * Home/End)? Then *to is the row it asks for (not clamped). */
 bool view_list_move(enum ui_action action, size_t sel, size_t nrows, int list_h, long *to);
+/* At the right end of a list's summary line (x, y, w wide), when it has a
+ * filter: " /ssh: 3 of 40 flows " (what: "flows", or "") unless that
+ * takes half the line. */
+void view_list_matched(struct canvas *c, int x, int y, int w, const struct view_list *l, size_t matched,
+		       size_t of, const char *what);
+/* What a click (ev) on a list view hit: the header on the line above its
+ * rows, whose columns start at col_x (-1: hidden; a click up to slack
+ * columns left of one is on it: numbers sit right-aligned), or a row. */
+enum view_click {
+	VIEW_CLICK_MISS,   /* nothing there */
+	VIEW_CLICK_SORTED, /* the header: *sort is the column clicked (if any) */
+	VIEW_CLICK_ROW,    /* another row: *row */
+	VIEW_CLICK_OPEN,   /* the selected row again, or a double click: *row */
+};
+enum view_click view_list_click(const struct view_list *l, const struct ui_event *ev, const int *col_x, int ncols,
+				int slack, int *sort, size_t *row);
+/* The list's rows are drawn from line y, h lines high (at least one):
+ * keeps that for the mouse and scrolls top to the selection. Returns
+ * the height. */
+int view_list_place(struct view_list *l, int y, int h);
+/* n / N in a list whose rows all match its filter: true and the next (dir
+ * 1) or previous (-1) row, wrapping, in *to; false without rows, or
+ * without a filter (said on the key bar). */
+bool view_list_next(struct view_stack *st, const struct view_list *l, int dir, long *to);
 /* Row `to` of a list view clamped into its nrows (> 0) rows. */
 size_t view_list_clamp(long to, size_t nrows);
 /* The next sort column for SORT / SORT_NEXT / SORT_PREV, of count, said on

@@ -1,8 +1,9 @@
 /*
- * collect-conntrack-text.c - conntrack flows as words: protocol and state
- * names as conntrack -L prints them, tuples, one-line flows for batch mode,
- * the "conntrack" JSON object, and a flow's routing decision. Pure (apart
- * from ct_flow_route(), which asks the kernel through route.h); no curses.
+ * conntrack-text.c - conntrack flows as words: protocol and state names as
+ * conntrack -L prints them, tuples, one-line flows for batch mode, the
+ * "conntrack" JSON object (in the model's rate order), and a flow's routing
+ * decision. Pure (apart from conntrack_text_route(), which asks the kernel
+ * through route.h); no curses.
  */
 #include "config.h"
 
@@ -15,11 +16,12 @@
 
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 
-#include "conntrack.h"
+#include "conntrack-text.h"
 #include "json.h"
+#include "model-conntrack.h"
 #include "route.h"
 
-const char *ct_nat_name(enum ct_nat nat)
+const char *conntrack_text_nat(enum ct_nat nat)
 {
 	switch (nat) {
 	case CT_NAT_SNAT: return "snat";
@@ -31,7 +33,7 @@ const char *ct_nat_name(enum ct_nat nat)
 
 /* Same names as libnetfilter_conntrack's __proto2str(), which conntrack -L
  * prints. */
-const char *ct_proto_name(uint8_t proto)
+const char *conntrack_text_proto(uint8_t proto)
 {
 	switch (proto) {
 	case IPPROTO_TCP: return "tcp";
@@ -46,9 +48,9 @@ const char *ct_proto_name(uint8_t proto)
 	}
 }
 
-const char *ct_proto_word(uint8_t proto, char *buf, size_t len)
+const char *conntrack_text_proto_word(uint8_t proto, char *buf, size_t len)
 {
-	const char *s = ct_proto_name(proto);
+	const char *s = conntrack_text_proto(proto);
 
 	if (strcmp(s, "unknown") != 0)
 		return s;
@@ -56,7 +58,7 @@ const char *ct_proto_word(uint8_t proto, char *buf, size_t len)
 	return buf;
 }
 
-void ct_duration_text(uint32_t secs, char *buf, size_t len)
+void conntrack_text_duration(uint32_t secs, char *buf, size_t len)
 {
 	static const struct { uint32_t secs; char unit; } units[] = {
 		{ 86400, 'd' }, { 3600, 'h' }, { 60, 'm' }, { 1, 's' },
@@ -74,12 +76,12 @@ void ct_duration_text(uint32_t secs, char *buf, size_t len)
 			 secs % units[i].secs / units[i + 1].secs, units[i + 1].unit);
 }
 
-bool ct_has_labels(const struct ct_flow *f)
+bool conntrack_text_has_labels(const struct ct_flow *f)
 {
 	return f->labels[0] || f->labels[1];
 }
 
-void ct_labels_text(const struct ct_flow *f, struct strbuf *sb)
+void conntrack_text_labels(const struct ct_flow *f, struct strbuf *sb)
 {
 	unsigned int i;
 	bool first = true;
@@ -107,7 +109,7 @@ static const char *const dccp_states[] = {
 	"TIMEWAIT", "IGNORE", "INVALID",
 };
 
-const char *ct_state_name(const struct ct_flow *f)
+const char *conntrack_text_state(const struct ct_flow *f)
 {
 	const char *const *names;
 	size_t n;
@@ -123,7 +125,7 @@ const char *ct_state_name(const struct ct_flow *f)
 	return f->state < n ? names[f->state] : names[0];
 }
 
-const char *ct_flag_name(const struct ct_flow *f)
+const char *conntrack_text_flag(const struct ct_flow *f)
 {
 	if (f->status & IPS_HW_OFFLOAD)
 		return "[HW_OFFLOAD]";
@@ -134,7 +136,7 @@ const char *ct_flag_name(const struct ct_flow *f)
 	return "";
 }
 
-const char *ct_addr_text(uint8_t family, const void *addr, char *buf, size_t len)
+const char *conntrack_text_addr(uint8_t family, const void *addr, char *buf, size_t len)
 {
 	if (!inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, addr, buf, (socklen_t)len))
 		snprintf(buf, len, "?");
@@ -173,7 +175,7 @@ static void add_addr(struct strbuf *sb, uint8_t family, const union ct_addr *a)
 	int i;
 
 	if (family == AF_INET6) {
-		strbuf_add(sb, ct_addr_text(family, a, buf, sizeof(buf)));
+		strbuf_add(sb, conntrack_text_addr(family, a, buf, sizeof(buf)));
 		return;
 	}
 	for (i = 0; i < 4; i++) {
@@ -207,7 +209,7 @@ static void tuple_words(uint8_t family, uint8_t proto, const struct ct_tuple *t,
 	}
 }
 
-void ct_tuple_text(const struct ct_flow *f, const struct ct_tuple *t, struct strbuf *sb)
+void conntrack_text_tuple(const struct ct_flow *f, const struct ct_tuple *t, struct strbuf *sb)
 {
 	tuple_words(f->family, f->proto, t, "src", "dst", sb);
 }
@@ -220,7 +222,7 @@ static void master_text(const struct ct_flow *f, struct strbuf *sb)
 
 /* conntrack -L expect's order: timeout, proto, tuple, mask, master, zone,
  * flags, class, helper. */
-void ct_expect_text(const struct ct_expect *e, struct strbuf *sb)
+void conntrack_text_expect(const struct ct_expect *e, struct strbuf *sb)
 {
 	static const struct { uint32_t bit; const char *name; } flags[] = {
 		{ NF_CT_EXPECT_PERMANENT, "PERMANENT" },
@@ -265,13 +267,13 @@ static void counters_text(const struct ct_flow *f, int dir, struct strbuf *sb)
  * mark, zone, helper; then ours: labels (bit numbers: conntrack prints
  * names, and only with a connlabel.conf), the master of a RELATED flow
  * (in conntrack -L expect's words), nat, id. */
-void ct_flow_text(const struct ct_flow *f, struct strbuf *sb)
+void conntrack_text_flow(const struct ct_flow *f, struct strbuf *sb)
 {
-	const char *state = ct_state_name(f);
-	const char *flag = ct_flag_name(f);
-	const char *nat = ct_nat_name(f->nat);
+	const char *state = conntrack_text_state(f);
+	const char *flag = conntrack_text_flag(f);
+	const char *nat = conntrack_text_nat(f->nat);
 
-	const char *pname = ct_proto_name(f->proto);
+	const char *pname = conntrack_text_proto(f->proto);
 	size_t plen = strlen(pname);
 
 	strbuf_add(sb, pname);
@@ -288,14 +290,14 @@ void ct_flow_text(const struct ct_flow *f, struct strbuf *sb)
 		strbuf_add(sb, state);
 		strbuf_addc(sb, ' ');
 	}
-	ct_tuple_text(f, &f->orig, sb);
+	conntrack_text_tuple(f, &f->orig, sb);
 	if (f->has_zone_orig)
 		add_kv(sb, " zone-orig=", f->zone_orig);
 	counters_text(f, CT_DIR_ORIG, sb);
 	if (!(f->status & IPS_SEEN_REPLY))
 		strbuf_add(sb, " [UNREPLIED]");
 	strbuf_addc(sb, ' ');
-	ct_tuple_text(f, &f->reply, sb);
+	conntrack_text_tuple(f, &f->reply, sb);
 	if (f->has_zone_reply)
 		add_kv(sb, " zone-reply=", f->zone_reply);
 	counters_text(f, CT_DIR_REPLY, sb);
@@ -308,9 +310,9 @@ void ct_flow_text(const struct ct_flow *f, struct strbuf *sb)
 		add_kv(sb, " zone=", f->zone);
 	if (f->helper[0])
 		strbuf_addf(sb, " helper=%s", f->helper);
-	if (ct_has_labels(f)) {
+	if (conntrack_text_has_labels(f)) {
 		strbuf_add(sb, " labels=");
-		ct_labels_text(f, sb);
+		conntrack_text_labels(f, sb);
 	}
 	if (f->has_master)
 		master_text(f, sb);
@@ -325,8 +327,8 @@ static void tuple_fields_json(uint8_t family, uint8_t proto, const struct ct_tup
 {
 	char a[INET6_ADDRSTRLEN];
 
-	json_str(j, "src", ct_addr_text(family, &t->src, a, sizeof(a)));
-	json_str(j, "dst", ct_addr_text(family, &t->dst, a, sizeof(a)));
+	json_str(j, "src", conntrack_text_addr(family, &t->src, a, sizeof(a)));
+	json_str(j, "dst", conntrack_text_addr(family, &t->dst, a, sizeof(a)));
 	if (is_icmp(proto)) {
 		json_u64(j, "type", t->icmp_type);
 		json_u64(j, "code", t->icmp_code);
@@ -354,7 +356,7 @@ static void master_json(uint8_t family, uint8_t proto, const struct ct_tuple *t,
 	char p[8];
 
 	json_object(j, "master");
-	json_str(j, "proto", ct_proto_word(proto, p, sizeof(p)));
+	json_str(j, "proto", conntrack_text_proto_word(proto, p, sizeof(p)));
 	tuple_fields_json(family, proto, t, j);
 	json_u64_or_null(j, "id", m != NULL, m ? m->id : 0);
 	json_end(j);
@@ -370,7 +372,7 @@ static void head_json(uint32_t id, uint8_t family, uint8_t proto, struct json *j
 	json_object(j, NULL);
 	json_u64(j, "id", id);
 	json_str(j, "family", family == AF_INET6 ? "ipv6" : "ipv4");
-	json_str(j, "proto", ct_proto_word(proto, p, sizeof(p)));
+	json_str(j, "proto", conntrack_text_proto_word(proto, p, sizeof(p)));
 }
 
 /* helper, labels, master: what helpers and ct label rules add. */
@@ -385,7 +387,7 @@ static void extras_json(const struct ct_table *t, const struct ct_flow *f, struc
 			json_u64(j, NULL, i);
 	json_end(j);
 	if (f->has_master)
-		master_json(f->family, f->master_proto, &f->master, ct_table_master(t, f), j);
+		master_json(f->family, f->master_proto, &f->master, model_ct_master(t, f), j);
 	else
 		json_null(j, "master");
 }
@@ -395,7 +397,7 @@ static void expect_json(const struct ct_table *t, const struct ct_expect *e, str
 	head_json(e->id, e->family, e->proto, j);
 	tuple_json(e->family, e->proto, &e->tuple, "expected", j);
 	tuple_json(e->family, e->proto, &e->mask, "mask", j);
-	master_json(e->family, e->master_proto, &e->master, ct_table_expect_master(t, e), j);
+	master_json(e->family, e->master_proto, &e->master, model_ct_expect_master(t, e), j);
 	json_u64_or_null(j, "timeout", e->has_timeout, e->timeout);
 	json_u64(j, "zone", e->zone);
 	json_u64_or_null(j, "class", e->has_class, e->class);
@@ -422,12 +424,12 @@ static void dirs_json(const char *key, bool have, const uint64_t v[2], struct js
 static void flow_json(const struct ct_table *t, const struct ct_flow *f, struct json *j)
 {
 	head_json(f->id, f->family, f->proto, j);
-	json_str(j, "state", ct_state_name(f));
+	json_str(j, "state", conntrack_text_state(f));
 	json_bool(j, "assured", f->status & IPS_ASSURED);
 	json_bool(j, "seen_reply", f->status & IPS_SEEN_REPLY);
 	tuple_json(f->family, f->proto, &f->orig, "orig", j);
 	tuple_json(f->family, f->proto, &f->reply, "reply", j);
-	json_str(j, "nat", ct_nat_name(f->nat));
+	json_str(j, "nat", conntrack_text_nat(f->nat));
 	json_u64(j, "mark", f->mark);
 	json_u64(j, "zone", f->zone);
 	json_u64_or_null(j, "zone_orig", f->has_zone_orig, f->zone_orig);
@@ -440,7 +442,7 @@ static void flow_json(const struct ct_table *t, const struct ct_flow *f, struct 
 	json_end(j);
 }
 
-void ct_table_json_write(const struct ct_table *t, struct json *j, size_t limit)
+void conntrack_text_json_write(const struct model_ct *m, const struct ct_table *t, struct json *j, size_t limit)
 {
 	const struct ct_flow **v;
 	size_t n, i;
@@ -455,7 +457,7 @@ void ct_table_json_write(const struct ct_table *t, struct json *j, size_t limit)
 	json_u64(j, "resyncs", t->resyncs);
 	json_u64(j, "events_lost", t->events_lost);
 	json_array(j, "flows");
-	v = ct_table_sorted(t, CT_SORT_RATE, false, &n);
+	v = model_ct_by_rate(m, t, &n);
 	if (limit && n > limit)
 		n = limit;
 	for (i = 0; i < n; i++)
@@ -473,15 +475,15 @@ void ct_table_json_write(const struct ct_table *t, struct json *j, size_t limit)
 	json_end(j);
 }
 
-void ct_table_json(const struct ct_table *t, struct strbuf *sb, size_t limit)
+void conntrack_text_json(const struct model_ct *m, const struct ct_table *t, struct strbuf *sb, size_t limit)
 {
 	struct json j;
 
 	json_init(&j, sb);
-	ct_table_json_write(t, &j, limit);
+	conntrack_text_json_write(m, t, &j, limit);
 }
 
-void ct_table_text(const struct ct_table *t, struct strbuf *sb, size_t limit)
+void conntrack_text_table(const struct model_ct *m, const struct ct_table *t, struct strbuf *sb, size_t limit)
 {
 	const struct ct_flow **v;
 	size_t n, i, shown;
@@ -497,10 +499,10 @@ void ct_table_text(const struct ct_table *t, struct strbuf *sb, size_t limit)
 		strbuf_addf(sb, " [%s%s%s]", snapshot_status_name(t->status),
 			    t->error ? ": " : "", t->error ? t->error : "");
 	strbuf_addc(sb, '\n');
-	v = ct_table_sorted(t, CT_SORT_RATE, false, &n);
+	v = model_ct_by_rate(m, t, &n);
 	shown = limit && n > limit ? limit : n;
 	for (i = 0; i < shown; i++) {
-		ct_flow_text(v[i], sb);
+		conntrack_text_flow(v[i], sb);
 		strbuf_addc(sb, '\n');
 		strbuf_spill(sb);
 	}
@@ -511,19 +513,19 @@ void ct_table_text(const struct ct_table *t, struct strbuf *sb, size_t limit)
 		return;
 	strbuf_addf(sb, "expectations: %zu\n", t->nexpects);
 	for (i = 0; i < t->nexpects; i++) {
-		const struct ct_flow *m = ct_table_expect_master(t, &t->expects[i]);
+		const struct ct_flow *master = model_ct_expect_master(t, &t->expects[i]);
 
 		strbuf_add(sb, "expect ");
-		ct_expect_text(&t->expects[i], sb);
-		if (m)
-			strbuf_addf(sb, " master_id=%u", m->id);
+		conntrack_text_expect(&t->expects[i], sb);
+		if (master)
+			strbuf_addf(sb, " master_id=%u", master->id);
 		strbuf_addc(sb, '\n');
 	}
 }
 
 /* ---- routing decision ------------------------------------------------------ */
 
-int ct_flow_route(struct nlroute *r, const struct ct_flow *f, struct route_result *res)
+int conntrack_text_route(struct nlroute *r, const struct ct_flow *f, struct route_result *res)
 {
 	struct route_query q = { .family = f->family };
 	struct route_result back;
