@@ -233,6 +233,16 @@ size_t ct_table_set_expects(struct ct_table *t, const void *buf, size_t len)
 	return t->nexpects;
 }
 
+void ct_table_reserve(struct ct_table *t, size_t n)
+{
+	if (n > t->cap) {
+		t->cap = n;
+		t->flows = xreallocarray(t->flows, t->cap, sizeof(*t->flows));
+	}
+	if (n * 2 > t->index_size)
+		index_grow(t, n);
+}
+
 static struct ct_flow *table_insert(struct ct_table *t, const struct ct_flow *f, double now)
 {
 	struct ct_flow *n;
