@@ -559,17 +559,6 @@ static int cmp_id(const struct ct_flow *a, const struct ct_flow *b)
 	return CMP(a->id, b->id);
 }
 
-static int cmp_rate(const void *pa, const void *pb)
-{
-	const struct ct_flow *a = *(const struct ct_flow *const *)pa;
-	const struct ct_flow *b = *(const struct ct_flow *const *)pb;
-	int c = CMP(total_d_bytes(b), total_d_bytes(a));
-
-	if (!c)
-		c = CMP(total_bytes(b), total_bytes(a));
-	return c ? c : cmp_id(a, b);
-}
-
 static int cmp_bytes(const void *pa, const void *pb)
 {
 	const struct ct_flow *a = *(const struct ct_flow *const *)pa;
@@ -593,6 +582,41 @@ static int cmp_ids(const void *pa, const void *pb)
 	return cmp_id(*(const struct ct_flow *const *)pa, *(const struct ct_flow *const *)pb);
 }
 
+/* The rate order's key, copied out of the flows so that the sort compares
+ * a small array in cache, not two cold 300-byte flows per comparison. */
+struct rate_key {
+	uint64_t d_bytes, bytes;
+	uint32_t id;
+	const struct ct_flow *f;
+};
+
+static int cmp_rate_key(const void *pa, const void *pb)
+{
+	const struct rate_key *a = pa, *b = pb;
+	int c = CMP(b->d_bytes, a->d_bytes);
+
+	if (!c)
+		c = CMP(b->bytes, a->bytes);
+	return c ? c : CMP(a->id, b->id);
+}
+
+static void sort_by_rate(const struct ct_flow **v, size_t k)
+{
+	struct rate_key *keys = xreallocarray(NULL, k ? k : 1, sizeof(*keys));
+	size_t i;
+
+	for (i = 0; i < k; i++) {
+		keys[i].d_bytes = total_d_bytes(v[i]);
+		keys[i].bytes = total_bytes(v[i]);
+		keys[i].id = v[i]->id;
+		keys[i].f = v[i];
+	}
+	qsort(keys, k, sizeof(*keys), cmp_rate_key);
+	for (i = 0; i < k; i++)
+		v[i] = keys[i].f;
+	free(keys);
+}
+
 const struct ct_flow **ct_table_sorted(const struct ct_table *t, enum ct_sort key,
 				       bool with_dying, size_t *n)
 {
@@ -604,14 +628,16 @@ const struct ct_flow **ct_table_sorted(const struct ct_table *t, enum ct_sort ke
 		if (with_dying || !t->flows[i].dying)
 			v[k++] = &t->flows[i];
 	}
+	*n = k;
 	switch (key) {
 	case CT_SORT_BYTES: cmp = cmp_bytes; break;
 	case CT_SORT_AGE: cmp = cmp_age; break;
 	case CT_SORT_ID: cmp = cmp_ids; break;
-	default: cmp = cmp_rate; break;
+	default:
+		sort_by_rate(v, k);
+		return v;
 	}
 	qsort(v, k, sizeof(*v), cmp);
-	*n = k;
 	return v;
 }
 
