@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <libmnl/libmnl.h>
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
@@ -233,11 +234,30 @@ size_t ct_table_set_expects(struct ct_table *t, const void *buf, size_t len)
 	return t->nexpects;
 }
 
+/* Transparent huge pages for a big mirror where the system allows them
+ * on request: a 100k-flow table is ~30 MB first touched during the dump,
+ * 7,000 page faults at 4 KiB, a few dozen at 2 MiB. */
+static void want_huge_pages(void *p, size_t len)
+{
+#ifdef MADV_HUGEPAGE
+	const uintptr_t huge = 2u << 20;
+	uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+	uintptr_t b = ((uintptr_t)p + len) & ~(huge - 1);
+
+	if (b > a)
+		(void)madvise((void *)a, b - a, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)len;
+#endif
+}
+
 void ct_table_reserve(struct ct_table *t, size_t n)
 {
 	if (n > t->cap) {
 		t->cap = n;
 		t->flows = xreallocarray(t->flows, t->cap, sizeof(*t->flows));
+		want_huge_pages(t->flows, t->cap * sizeof(*t->flows));
 	}
 	if (n * 2 > t->index_size)
 		index_grow(t, n);
