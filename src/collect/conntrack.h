@@ -149,7 +149,7 @@ struct ct_table {
 	size_t nexpects;
 	/* private */
 	size_t cap;
-	uint32_t *index;        /* open addressing on id: index+1, 0 empty */
+	uint64_t *index;        /* open addressing on id: id << 32 | index+1, 0 empty */
 	size_t index_size;      /* power of two */
 	uint32_t dump_gen;
 	bool in_dump;
