@@ -285,6 +285,10 @@ static int dump(struct ct_collect *c, double now, bool resync)
 	}
 	if (c->tap)
 		nlbuf_reset(&c->tapbuf);
+	/* one allocation and no rehash for a table of the kernel's count
+	 * (plus some churn), not a doubling per power of two */
+	if (c->t.has_kernel_count)
+		ct_table_reserve(&c->t, c->t.kernel_count + c->t.kernel_count / 16 + 64);
 	ct_table_dump_begin(&c->t, resync);
 	/* Streamed, one recv() at a time: 100k flows are ~30 MB of messages,
 	 * which nlsock_request() would buffer whole. */

@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <endian.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,12 +19,11 @@
 #include "nlattr.h"
 
 /* ---- validation ------------------------------------------------------------
- * libnetfilter_conntrack's parser calls __abi_breakage() -> exit() when an
- * attribute has the wrong size, and its protoinfo callback accepts types up
- * to CTA_PROTOINFO_TCP_MAX into a table sized CTA_PROTOINFO_MAX + 1 (a stack
- * overrun on hostile input). A recording or a fuzzer must not kill iptop,
- * so every message is checked here first with the same rules, plus NUL
- * termination for the strings it strdup()s (nlattr.c, the tables below).
+ * The readers below take every attribute at its size (a u32 is 4 bytes, a
+ * string NUL-terminated), so a recording or a fuzzer's message is checked
+ * here first, with libnetfilter_conntrack's own rules (its parser calls
+ * __abi_breakage() -> exit() on a wrong size, so a message it would refuse
+ * is refused here too) plus NUL termination (nlattr.c, the tables below).
  * Unknown (newer) attribute types are skipped, as the library does. */
 
 /* Every table: entering it from a nest is a level, at most 4 deep. */
@@ -183,13 +183,6 @@ static const struct nlattr *attr_find(const void *p, size_t len, uint16_t type)
 	return NULL;
 }
 
-static const struct nlattr *nest_find(const struct nlattr *nest, uint16_t type)
-{
-	if (!nest)
-		return NULL;
-	return attr_find(mnl_attr_get_payload(nest), mnl_attr_get_payload_len(nest), type);
-}
-
 /* The attributes after the nfgenmsg of an IPv4/IPv6 message, validated
  * against spec: 0, or -1 with errno EINVAL (malformed) or ENOMSG (another
  * family). */
@@ -232,73 +225,187 @@ static enum ct_msg msg_kind(const struct nlmsghdr *nlh)
 	}
 }
 
-static void get_addr(const struct nf_conntrack *ct, uint8_t family, int a4, int a6,
-		     union ct_addr *out)
-{
-	const void *p;
-
-	if (family == AF_INET) {
-		out->v4 = nfct_get_attr_u32(ct, a4);
-	} else if (family == AF_INET6) {
-		p = nfct_get_attr(ct, a6);
-		if (p)
-			memcpy(out->b, p, 16);
-	}
-}
-
 static bool is_icmp(uint8_t proto)
 {
 	return proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6;
 }
 
-/* libnetfilter_conntrack keeps the reply tuple's ICMP type/code/id but has
- * no getter for them (ATTR_ICMP_* are the original's), so read them here. */
-static void reply_icmp(const void *payload, size_t len, struct ct_tuple *t)
-{
-	const struct nlattr *tup = attr_find(payload, len, CTA_TUPLE_REPLY);
-	const struct nlattr *proto = nest_find(tup, CTA_TUPLE_PROTO);
-	const struct nlattr *a;
+/* ---- reading ------------------------------------------------------------------
+ * Straight from the attributes checked above, one walk per nest, the last
+ * of a repeated type winning as in the library's tables: no per-flow object
+ * (libnetfilter_conntrack's nfct_new()/nfct_nlmsg_parse() cost half of a
+ * dump's userspace time at 100k flows). Values are read as the library's
+ * getters return them: addresses in network order, the rest in host order,
+ * 0 when absent. */
 
-	if ((a = nest_find(proto, CTA_PROTO_ICMP_TYPE)) ||
-	    (a = nest_find(proto, CTA_PROTO_ICMPV6_TYPE)))
-		t->icmp_type = mnl_attr_get_u8(a);
-	if ((a = nest_find(proto, CTA_PROTO_ICMP_CODE)) ||
-	    (a = nest_find(proto, CTA_PROTO_ICMPV6_CODE)))
-		t->icmp_code = mnl_attr_get_u8(a);
-	if ((a = nest_find(proto, CTA_PROTO_ICMP_ID)) ||
-	    (a = nest_find(proto, CTA_PROTO_ICMPV6_ID)))
-		t->icmp_id = ntohs(mnl_attr_get_u16(a));
+#define each_attr(a, nest) mnl_attr_for_each_nested(a, nest)
+
+static void read_addrs(const struct nlattr *ip, uint8_t family, struct ct_tuple *t)
+{
+	const struct nlattr *a;
+	size_t n = family == AF_INET6 ? 16 : 4;
+
+	each_attr(a, ip) {
+		switch (mnl_attr_get_type(a)) {
+		case CTA_IP_V4_SRC:
+		case CTA_IP_V6_SRC:
+			if (mnl_attr_get_payload_len(a) == n)
+				memcpy(t->src.b, mnl_attr_get_payload(a), n);
+			break;
+		case CTA_IP_V4_DST:
+		case CTA_IP_V6_DST:
+			if (mnl_attr_get_payload_len(a) == n)
+				memcpy(t->dst.b, mnl_attr_get_payload(a), n);
+			break;
+		}
+	}
 }
 
-static bool has(const struct nf_conntrack *ct, int attr)
+static void read_ports(const struct nlattr *pr, struct ct_tuple *t, uint8_t *proto, bool *has_proto)
 {
-	return nfct_attr_is_set(ct, attr) > 0;
+	const struct nlattr *a;
+
+	each_attr(a, pr) {
+		switch (mnl_attr_get_type(a)) {
+		case CTA_PROTO_NUM:
+			*proto = mnl_attr_get_u8(a);
+			*has_proto = true;
+			break;
+		case CTA_PROTO_SRC_PORT:
+			t->sport = ntohs(mnl_attr_get_u16(a));
+			break;
+		case CTA_PROTO_DST_PORT:
+			t->dport = ntohs(mnl_attr_get_u16(a));
+			break;
+		case CTA_PROTO_ICMP_ID:
+		case CTA_PROTO_ICMPV6_ID:
+			t->icmp_id = ntohs(mnl_attr_get_u16(a));
+			break;
+		case CTA_PROTO_ICMP_TYPE:
+		case CTA_PROTO_ICMPV6_TYPE:
+			t->icmp_type = mnl_attr_get_u8(a);
+			break;
+		case CTA_PROTO_ICMP_CODE:
+		case CTA_PROTO_ICMPV6_CODE:
+			t->icmp_code = mnl_attr_get_u8(a);
+			break;
+		}
+	}
+}
+
+/* A CTA_TUPLE_* nest: addresses of family, ports or ICMP fields, the
+ * protocol number (*has_proto when present) and the tuple's zone. */
+static void read_tuple(const struct nlattr *tup, uint8_t family, struct ct_tuple *t,
+		       uint8_t *proto, bool *has_proto, uint16_t *zone, bool *has_zone)
+{
+	const struct nlattr *a;
+
+	if (!tup)
+		return;
+	each_attr(a, tup) {
+		switch (mnl_attr_get_type(a)) {
+		case CTA_TUPLE_IP:
+			read_addrs(a, family, t);
+			break;
+		case CTA_TUPLE_PROTO:
+			read_ports(a, t, proto, has_proto);
+			break;
+		case CTA_TUPLE_ZONE:
+			*zone = ntohs(mnl_attr_get_u16(a));
+			*has_zone = true;
+			break;
+		}
+	}
+}
+
+/* A flow's tuple keeps ports or ICMP fields, never both. */
+static void tuple_for(uint8_t proto, struct ct_tuple *t)
+{
+	if (is_icmp(proto)) {
+		t->sport = t->dport = 0;
+	} else {
+		t->icmp_type = t->icmp_code = 0;
+		t->icmp_id = 0;
+	}
+}
+
+/* CTA_PROTOINFO: the TCP, SCTP or DCCP state, in that order of preference. */
+static void read_state(const struct nlattr *pinfo, struct ct_flow *f)
+{
+	static const uint16_t state_of[] = {
+		[CTA_PROTOINFO_TCP] = CTA_PROTOINFO_TCP_STATE,
+		[CTA_PROTOINFO_DCCP] = CTA_PROTOINFO_DCCP_STATE,
+		[CTA_PROTOINFO_SCTP] = CTA_PROTOINFO_SCTP_STATE,
+	};
+	const struct nlattr *p, *a;
+	int best = 0, rank;
+
+	each_attr(p, pinfo) {
+		switch (mnl_attr_get_type(p)) {
+		case CTA_PROTOINFO_TCP: rank = 3; break;
+		case CTA_PROTOINFO_SCTP: rank = 2; break;
+		case CTA_PROTOINFO_DCCP: rank = 1; break;
+		default: continue;
+		}
+		each_attr(a, p) {
+			if (mnl_attr_get_type(a) == state_of[mnl_attr_get_type(p)] && rank >= best) {
+				best = rank;
+				f->has_state = true;
+				f->state = mnl_attr_get_u8(a);
+			}
+		}
+	}
+}
+
+/* CTA_COUNTERS_*: 64-bit counters over 32-bit ones; false without packets. */
+static bool read_counters(const struct nlattr *nest, uint64_t *packets, uint64_t *bytes)
+{
+	const struct nlattr *a;
+	bool p32 = false, p64 = false, b64 = false;
+
+	each_attr(a, nest) {
+		switch (mnl_attr_get_type(a)) {
+		case CTA_COUNTERS_PACKETS:
+			*packets = be64toh(mnl_attr_get_u64(a));
+			p64 = true;
+			break;
+		case CTA_COUNTERS_BYTES:
+			*bytes = be64toh(mnl_attr_get_u64(a));
+			b64 = true;
+			break;
+		case CTA_COUNTERS32_PACKETS:
+			if (!p64)
+				*packets = ntohl(mnl_attr_get_u32(a));
+			p32 = true;
+			break;
+		case CTA_COUNTERS32_BYTES:
+			if (!b64)
+				*bytes = ntohl(mnl_attr_get_u32(a));
+			break;
+		}
+	}
+	return p32 || p64;
+}
+
+/* CTA_HELP: the helper's name, cut to 15 bytes as the library does. */
+static void read_helper(const struct nlattr *nest, char *out, size_t size)
+{
+	const struct nlattr *a;
+
+	each_attr(a, nest) {
+		if (mnl_attr_get_type(a) == CTA_HELP_NAME)
+			snprintf(out, size, "%s", mnl_attr_get_str(a));
+	}
 }
 
 /* CTA_LABELS is the kernel's unsigned long bitmap (bit n = label n), sent
- * only when a bit is set; read straight from the message, up to 128 bits. */
-static void read_labels(const void *payload, size_t len, uint64_t labels[2])
+ * only when a bit is set; up to 128 bits. */
+static void read_labels(const struct nlattr *a, uint64_t labels[2])
 {
-	const struct nlattr *a = attr_find(payload, len, CTA_LABELS);
-	size_t n;
+	size_t n = mnl_attr_get_payload_len(a);
 
-	if (!a)
-		return;
-	n = mnl_attr_get_payload_len(a);
+	memset(labels, 0, 2 * sizeof(*labels));
 	memcpy(labels, mnl_attr_get_payload(a), n < 16 ? n : 16);
-}
-
-/* The master of a RELATED flow (FTP data, ...): its original tuple. */
-static void read_master(const struct nf_conntrack *ct, struct ct_flow *f)
-{
-	if (!has(ct, ATTR_MASTER_L4PROTO))
-		return;
-	f->has_master = true;
-	f->master_proto = nfct_get_attr_u8(ct, ATTR_MASTER_L4PROTO);
-	get_addr(ct, f->family, ATTR_MASTER_IPV4_SRC, ATTR_MASTER_IPV6_SRC, &f->master.src);
-	get_addr(ct, f->family, ATTR_MASTER_IPV4_DST, ATTR_MASTER_IPV6_DST, &f->master.dst);
-	f->master.sport = ntohs(nfct_get_attr_u16(ct, ATTR_MASTER_PORT_SRC));
-	f->master.dport = ntohs(nfct_get_attr_u16(ct, ATTR_MASTER_PORT_DST));
 }
 
 int ct_parse_msg(const struct nlmsghdr *nlh, struct ct_flow *f, enum ct_msg *kindp)
@@ -307,7 +414,11 @@ int ct_parse_msg(const struct nlmsghdr *nlh, struct ct_flow *f, enum ct_msg *kin
 	const struct nfgenmsg *nfg;
 	const void *payload;
 	size_t plen;
-	struct nf_conntrack *ct;
+	const struct nlattr *a;
+	bool has_id = false, has_proto = false, has_reply_proto = false, pk[2] = { false, false };
+	uint8_t reply_proto = 0;
+	uint16_t master_zone = 0;
+	bool master_has_zone = false;
 
 	memset(f, 0, sizeof(*f));
 	kind = msg_kind(nlh);
@@ -319,79 +430,76 @@ int ct_parse_msg(const struct nlmsghdr *nlh, struct ct_flow *f, enum ct_msg *kin
 	}
 	if (checked_payload(nlh, &v_ct, &nfg, &payload, &plen) < 0)
 		return -1;
+	f->family = nfg->nfgen_family;
 
-	ct = nfct_new();
-	if (!ct) {
-		errno = ENOMEM;
-		return -1;
+	for (a = payload; mnl_attr_ok(a, (int)((const char *)payload + plen - (const char *)a));
+	     a = mnl_attr_next(a)) {
+		switch (mnl_attr_get_type(a)) {
+		case CTA_TUPLE_ORIG:
+			read_tuple(a, f->family, &f->orig, &f->proto, &has_proto,
+				   &f->zone_orig, &f->has_zone_orig);
+			break;
+		case CTA_TUPLE_REPLY:
+			read_tuple(a, f->family, &f->reply, &reply_proto, &has_reply_proto,
+				   &f->zone_reply, &f->has_zone_reply);
+			break;
+		case CTA_TUPLE_MASTER:
+			read_tuple(a, f->family, &f->master, &f->master_proto, &f->has_master,
+				   &master_zone, &master_has_zone);
+			break;
+		case CTA_PROTOINFO:
+			read_state(a, f);
+			break;
+		case CTA_STATUS:
+			f->status = ntohl(mnl_attr_get_u32(a));
+			break;
+		case CTA_TIMEOUT:
+			f->timeout = ntohl(mnl_attr_get_u32(a));
+			f->has_timeout = true;
+			break;
+		case CTA_MARK:
+			f->mark = ntohl(mnl_attr_get_u32(a));
+			break;
+		case CTA_ID:
+			f->id = ntohl(mnl_attr_get_u32(a));
+			has_id = true;
+			break;
+		case CTA_ZONE:
+			f->zone = ntohs(mnl_attr_get_u16(a));
+			break;
+		case CTA_COUNTERS_ORIG:
+			pk[CT_DIR_ORIG] = read_counters(a, &f->packets[CT_DIR_ORIG], &f->bytes[CT_DIR_ORIG]);
+			break;
+		case CTA_COUNTERS_REPLY:
+			pk[CT_DIR_REPLY] = read_counters(a, &f->packets[CT_DIR_REPLY], &f->bytes[CT_DIR_REPLY]);
+			break;
+		case CTA_HELP:
+			read_helper(a, f->helper, sizeof(f->helper));
+			break;
+		case CTA_LABELS:
+			read_labels(a, f->labels);
+			break;
+		}
 	}
-	if (nfct_nlmsg_parse(nlh, ct) < 0 || !has(ct, ATTR_ID) ||
-	    !has(ct, ATTR_ORIG_L4PROTO)) {
-		nfct_destroy(ct);
+	if (!has_id || !has_proto) {
 		errno = EINVAL;
 		return -1;
 	}
-
-	f->id = nfct_get_attr_u32(ct, ATTR_ID);
-	f->family = nfg->nfgen_family;
-	f->proto = nfct_get_attr_u8(ct, ATTR_ORIG_L4PROTO);
-	get_addr(ct, f->family, ATTR_ORIG_IPV4_SRC, ATTR_ORIG_IPV6_SRC, &f->orig.src);
-	get_addr(ct, f->family, ATTR_ORIG_IPV4_DST, ATTR_ORIG_IPV6_DST, &f->orig.dst);
-	get_addr(ct, f->family, ATTR_REPL_IPV4_SRC, ATTR_REPL_IPV6_SRC, &f->reply.src);
-	get_addr(ct, f->family, ATTR_REPL_IPV4_DST, ATTR_REPL_IPV6_DST, &f->reply.dst);
-	if (is_icmp(f->proto)) {
-		f->orig.icmp_type = nfct_get_attr_u8(ct, ATTR_ICMP_TYPE);
-		f->orig.icmp_code = nfct_get_attr_u8(ct, ATTR_ICMP_CODE);
-		f->orig.icmp_id = ntohs(nfct_get_attr_u16(ct, ATTR_ICMP_ID));
-		reply_icmp(payload, plen, &f->reply);
+	tuple_for(f->proto, &f->orig);
+	tuple_for(f->proto, &f->reply);
+	if (f->has_master) {
+		f->master.icmp_type = f->master.icmp_code = 0;
+		f->master.icmp_id = 0;
 	} else {
-		f->orig.sport = ntohs(nfct_get_attr_u16(ct, ATTR_ORIG_PORT_SRC));
-		f->orig.dport = ntohs(nfct_get_attr_u16(ct, ATTR_ORIG_PORT_DST));
-		f->reply.sport = ntohs(nfct_get_attr_u16(ct, ATTR_REPL_PORT_SRC));
-		f->reply.dport = ntohs(nfct_get_attr_u16(ct, ATTR_REPL_PORT_DST));
-	}
-
-	if (has(ct, ATTR_TCP_STATE)) {
-		f->has_state = true;
-		f->state = nfct_get_attr_u8(ct, ATTR_TCP_STATE);
-	} else if (has(ct, ATTR_SCTP_STATE)) {
-		f->has_state = true;
-		f->state = nfct_get_attr_u8(ct, ATTR_SCTP_STATE);
-	} else if (has(ct, ATTR_DCCP_STATE)) {
-		f->has_state = true;
-		f->state = nfct_get_attr_u8(ct, ATTR_DCCP_STATE);
-	}
-	f->status = nfct_get_attr_u32(ct, ATTR_STATUS);
-	f->mark = nfct_get_attr_u32(ct, ATTR_MARK);
-	f->zone = nfct_get_attr_u16(ct, ATTR_ZONE);
-	/* CT --zone-orig/--zone-reply: no CTA_ZONE, a zone in each tuple */
-	if (has(ct, ATTR_ORIG_ZONE)) {
-		f->has_zone_orig = true;
-		f->zone_orig = nfct_get_attr_u16(ct, ATTR_ORIG_ZONE);
-	}
-	if (has(ct, ATTR_REPL_ZONE)) {
-		f->has_zone_reply = true;
-		f->zone_reply = nfct_get_attr_u16(ct, ATTR_REPL_ZONE);
-	}
-	if (has(ct, ATTR_HELPER_NAME))
-		snprintf(f->helper, sizeof(f->helper), "%s",
-			 (const char *)nfct_get_attr(ct, ATTR_HELPER_NAME));
-	read_labels(payload, plen, f->labels);
-	read_master(ct, f);
-	if (has(ct, ATTR_TIMEOUT)) {
-		f->has_timeout = true;
-		f->timeout = nfct_get_attr_u32(ct, ATTR_TIMEOUT);
+		memset(&f->master, 0, sizeof(f->master));
 	}
 	/* Counters exist only when nf_conntrack_acct was 1 as the flow was
 	 * created, and never in NEW/UPDATE events. */
-	if (has(ct, ATTR_ORIG_COUNTER_PACKETS) && has(ct, ATTR_REPL_COUNTER_PACKETS)) {
-		f->has_acct = true;
-		f->packets[CT_DIR_ORIG] = nfct_get_attr_u64(ct, ATTR_ORIG_COUNTER_PACKETS);
-		f->bytes[CT_DIR_ORIG] = nfct_get_attr_u64(ct, ATTR_ORIG_COUNTER_BYTES);
-		f->packets[CT_DIR_REPLY] = nfct_get_attr_u64(ct, ATTR_REPL_COUNTER_PACKETS);
-		f->bytes[CT_DIR_REPLY] = nfct_get_attr_u64(ct, ATTR_REPL_COUNTER_BYTES);
+	f->has_acct = pk[CT_DIR_ORIG] && pk[CT_DIR_REPLY];
+	if (!f->has_acct) {
+		memset(f->packets, 0, sizeof(f->packets));
+		memset(f->bytes, 0, sizeof(f->bytes));
 	}
-	nfct_destroy(ct);
 	f->nat = ct_nat_kind(f);
 	return 0;
 }
@@ -406,42 +514,6 @@ static bool addr_eq(uint8_t family, const union ct_addr *a, const union ct_addr 
 /* ---- expectations ------------------------------------------------------------
  * Read straight from the validated attributes: the library's expectation
  * parser takes the same exit()ing paths, and a tuple is four nests. */
-
-static uint16_t be16_at(const struct nlattr *nest, uint16_t type)
-{
-	const struct nlattr *a = nest_find(nest, type);
-
-	return a ? ntohs(mnl_attr_get_u16(a)) : 0;
-}
-
-static void tuple_addr(const struct nlattr *ip, uint8_t family, uint16_t t4, uint16_t t6,
-		       union ct_addr *out)
-{
-	const struct nlattr *a = nest_find(ip, family == AF_INET6 ? t6 : t4);
-
-	if (a)
-		memcpy(out->b, mnl_attr_get_payload(a), family == AF_INET6 ? 16 : 4);
-}
-
-/* A CTA_TUPLE_* nest into t; the protocol number into *proto. */
-static void read_tuple(const struct nlattr *tup, uint8_t family, struct ct_tuple *t, uint8_t *proto)
-{
-	const struct nlattr *ip = nest_find(tup, CTA_TUPLE_IP);
-	const struct nlattr *pr = nest_find(tup, CTA_TUPLE_PROTO);
-	const struct nlattr *a;
-
-	tuple_addr(ip, family, CTA_IP_V4_SRC, CTA_IP_V6_SRC, &t->src);
-	tuple_addr(ip, family, CTA_IP_V4_DST, CTA_IP_V6_DST, &t->dst);
-	if ((a = nest_find(pr, CTA_PROTO_NUM)))
-		*proto = mnl_attr_get_u8(a);
-	t->sport = be16_at(pr, CTA_PROTO_SRC_PORT);
-	t->dport = be16_at(pr, CTA_PROTO_DST_PORT);
-	t->icmp_id = be16_at(pr, family == AF_INET6 ? CTA_PROTO_ICMPV6_ID : CTA_PROTO_ICMP_ID);
-	if ((a = nest_find(pr, family == AF_INET6 ? CTA_PROTO_ICMPV6_TYPE : CTA_PROTO_ICMP_TYPE)))
-		t->icmp_type = mnl_attr_get_u8(a);
-	if ((a = nest_find(pr, family == AF_INET6 ? CTA_PROTO_ICMPV6_CODE : CTA_PROTO_ICMP_CODE)))
-		t->icmp_code = mnl_attr_get_u8(a);
-}
 
 static uint32_t be32_attr(const void *p, size_t len, uint16_t type, bool *has)
 {
@@ -459,6 +531,8 @@ int ct_parse_expect(const struct nlmsghdr *nlh, struct ct_expect *e)
 	size_t len;
 	const struct nlattr *a;
 	uint8_t mask_proto = 0;
+	uint16_t zone = 0;
+	bool has = false;
 
 	memset(e, 0, sizeof(*e));
 	if (nlh->nlmsg_type != ((NFNL_SUBSYS_CTNETLINK_EXP << 8) | IPCTNL_MSG_EXP_NEW)) {
@@ -472,9 +546,12 @@ int ct_parse_expect(const struct nlmsghdr *nlh, struct ct_expect *e)
 		return -1;
 	}
 	e->family = nfg->nfgen_family;
-	read_tuple(attr_find(p, len, CTA_EXPECT_TUPLE), e->family, &e->tuple, &e->proto);
-	read_tuple(attr_find(p, len, CTA_EXPECT_MASK), e->family, &e->mask, &mask_proto);
-	read_tuple(attr_find(p, len, CTA_EXPECT_MASTER), e->family, &e->master, &e->master_proto);
+	read_tuple(attr_find(p, len, CTA_EXPECT_TUPLE), e->family, &e->tuple, &e->proto, &has,
+		   &zone, &has);
+	read_tuple(attr_find(p, len, CTA_EXPECT_MASK), e->family, &e->mask, &mask_proto, &has,
+		   &zone, &has);
+	read_tuple(attr_find(p, len, CTA_EXPECT_MASTER), e->family, &e->master, &e->master_proto,
+		   &has, &zone, &has);
 	e->id = be32_attr(p, len, CTA_EXPECT_ID, NULL);
 	e->timeout = be32_attr(p, len, CTA_EXPECT_TIMEOUT, &e->has_timeout);
 	e->flags = be32_attr(p, len, CTA_EXPECT_FLAGS, NULL);

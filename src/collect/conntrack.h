@@ -144,7 +144,7 @@ struct ct_table {
 	size_t nexpects;
 	/* private */
 	size_t cap;
-	uint32_t *index;        /* open addressing on id: index+1, 0 empty */
+	uint64_t *index;        /* open addressing on id: id << 32 | index+1, 0 empty */
 	size_t index_size;      /* power of two */
 	uint32_t dump_gen;
 	bool in_dump;
@@ -220,6 +220,8 @@ int ct_table_apply_buf(struct ct_table *t, const void *buf, size_t len, double n
  * events; differences are added to events_lost.
  */
 void ct_table_dump_begin(struct ct_table *t, bool resync);
+/* Room for n flows without growing (a dump of the kernel's count). */
+void ct_table_reserve(struct ct_table *t, size_t n);
 void ct_table_dump_flow(struct ct_table *t, const struct ct_flow *f, double now);
 void ct_table_dump_end(struct ct_table *t, bool complete, double now);
 /* begin + every message of buf + end(true): a recorded dump. Returns the

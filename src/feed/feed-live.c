@@ -115,7 +115,9 @@ static const struct ct_table *live_conntrack(struct feed *f, bool flows)
 
 	if (!l->ct) {
 		l->ct = ct_collect_open(NULL);
-		ct_collect_set_tap(l->ct, ct_tap, l);
+		/* untapped, a dump is applied as it is read, never kept whole */
+		if (l->rec)
+			ct_collect_set_tap(l->ct, ct_tap, l);
 		live_watch(l, ct_collect_event_fd(l->ct));
 	}
 	/* Everything queued, not one batch: batch mode reads events only
