@@ -250,6 +250,23 @@ void strbuf_add_u64(struct strbuf *sb, uint64_t v)
 	strbuf_addn(sb, buf + i, sizeof(buf) - i);
 }
 
+void strbuf_add_ipv4(struct strbuf *sb, const void *addr)
+{
+	const uint8_t *a = addr;
+	char buf[16], *p = buf;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (a[i] >= 100)
+			*p++ = (char)('0' + a[i] / 100);
+		if (a[i] >= 10)
+			*p++ = (char)('0' + a[i] / 10 % 10);
+		*p++ = (char)('0' + a[i] % 10);
+		*p++ = '.';
+	}
+	strbuf_addn(sb, buf, (size_t)(p - buf - 1));
+}
+
 void strbuf_reset(struct strbuf *sb)
 {
 	sb->len = 0;

@@ -295,7 +295,8 @@ static const char *raw_expr_set(const struct nlattr *name, const struct nlattr *
 	return NULL;
 }
 
-/* What the text is rendered from: the expressions (counter values aside),
+/* What the text is rendered from (hashed a word at a time: every byte of
+ * every new rule goes through it): the expressions (counter values aside),
  * userdata and the elements of the anonymous sets they look up (sets may
  * be NULL). Only computed when a generation changed. */
 static uint64_t raw_rule_content(const struct nlmsghdr *nlh, const struct rule_text_sets *sets,
@@ -306,7 +307,7 @@ static uint64_t raw_rule_content(const struct nlmsghdr *nlh, const struct rule_t
 
 	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
 		if (mnl_attr_get_type(a) == NFTA_RULE_USERDATA) {
-			h = fnv64(h ^ 0x55, mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
+			h = hash_words(h ^ 0x55, mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
 			continue;
 		}
 		if (mnl_attr_get_type(a) != NFTA_RULE_EXPRESSIONS)
@@ -327,14 +328,14 @@ static uint64_t raw_rule_content(const struct nlmsghdr *nlh, const struct rule_t
 				}
 			}
 			if (counter) {
-				h = fnv64(h, "counter", 8);
+				h = hash_words(h, "counter", 8);
 				continue;
 			}
-			h = fnv64(h, mnl_attr_get_payload(e), mnl_attr_get_payload_len(e));
+			h = hash_words(h, mnl_attr_get_payload(e), mnl_attr_get_payload_len(e));
 			if (sets && (set = raw_expr_set(name, data)) != NULL) {
 				uint64_t sh = rule_text_sets_hash(sets, family, table, set);
 
-				h = fnv64(h, &sh, sizeof(sh));
+				h = hash_words(h, &sh, sizeof(sh));
 			}
 		}
 	}
