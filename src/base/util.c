@@ -125,8 +125,14 @@ void strbuf_add(struct strbuf *sb, const char *s)
 	strbuf_addn(sb, s, strlen(s));
 }
 
+/* Called per character by the text frame: no call down when there is room. */
 void strbuf_addc(struct strbuf *sb, char c)
 {
+	if (sb->len + 2 <= sb->cap) {
+		sb->s[sb->len++] = c;
+		sb->s[sb->len] = '\0';
+		return;
+	}
 	strbuf_addn(sb, &c, 1);
 }
 
