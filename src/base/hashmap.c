@@ -21,6 +21,25 @@ uint64_t hash_fnv1a(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
+uint64_t hash_words(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	uint64_t w;
+
+	for (; n >= 8; b += 8, n -= 8) {
+		memcpy(&w, b, 8);
+		w *= 0x87c37b91114253d5ULL;
+		w = (w << 31) | (w >> 33);
+		h ^= w * 0x4cf5ad432745937fULL;
+		h = ((h << 27) | (h >> 37)) * 5 + 0x52dce729;
+	}
+	w = (uint64_t)n << 56;
+	while (n--)
+		w |= (uint64_t)b[n] << (8 * n);
+	h ^= w * 0x87c37b91114253d5ULL;
+	return hash_mix64(h ^ (h >> 29));
+}
+
 uint64_t hash_fnv1a_str(uint64_t h, const char *s)
 {
 	for (; *s; s++)

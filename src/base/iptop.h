@@ -47,6 +47,8 @@ void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap) PRINTF_LIKE(2,
 /* Appends a JSON string literal (with quotes) for s. */
 void strbuf_add_json(struct strbuf *sb, const char *s);
 void strbuf_add_u64(struct strbuf *sb, uint64_t v);
+/* Dotted quad of four bytes in network order, as inet_ntop() writes it. */
+void strbuf_add_ipv4(struct strbuf *sb, const void *addr);
 /* With sb->spill set: once 64 KiB have gathered, write them out and start
  * over, so a 50,000-rule frame never sits in memory whole. */
 void strbuf_spill(struct strbuf *sb);

@@ -133,8 +133,14 @@ void strbuf_add(struct strbuf *sb, const char *s)
 	strbuf_addn(sb, s, strlen(s));
 }
 
+/* Called per character by the text frame: no call down when there is room. */
 void strbuf_addc(struct strbuf *sb, char c)
 {
+	if (sb->len + 2 <= sb->cap) {
+		sb->s[sb->len++] = c;
+		sb->s[sb->len] = '\0';
+		return;
+	}
 	strbuf_addn(sb, &c, 1);
 }
 
@@ -256,6 +262,23 @@ void strbuf_add_u64(struct strbuf *sb, uint64_t v)
 		v /= 10;
 	} while (v);
 	strbuf_addn(sb, buf + i, sizeof(buf) - i);
+}
+
+void strbuf_add_ipv4(struct strbuf *sb, const void *addr)
+{
+	const uint8_t *a = addr;
+	char buf[16], *p = buf;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (a[i] >= 100)
+			*p++ = (char)('0' + a[i] / 100);
+		if (a[i] >= 10)
+			*p++ = (char)('0' + a[i] / 10 % 10);
+		*p++ = (char)('0' + a[i] % 10);
+		*p++ = '.';
+	}
+	strbuf_addn(sb, buf, (size_t)(p - buf - 1));
 }
 
 void strbuf_reset(struct strbuf *sb)

@@ -199,6 +199,8 @@ struct raw_rule {
 	bool counted;
 	uint64_t packets;
 	uint64_t bytes;
+	uint64_t content;     /* with content_sets: the content hash, same walk */
+	bool have_content;
 };
 
 static uint64_t fnv64(uint64_t h, const void *data, size_t len)
@@ -219,9 +221,94 @@ static void raw_counter(const struct nlattr *data, struct raw_rule *rr)
 	rr->counted = true;
 }
 
-static int raw_rule_parse(const struct nlmsghdr *nlh, struct raw_rule *rr)
+/* The set a lookup or objref expression names (NFTA_EXPR_DATA), or NULL. */
+static const char *raw_expr_set(const struct nlattr *name, const struct nlattr *data)
 {
 	const struct nlattr *a;
+	uint16_t type;
+
+	if (!name || !data || mnl_attr_validate(name, MNL_TYPE_NUL_STRING) < 0 ||
+	    mnl_attr_validate(data, MNL_TYPE_NESTED) < 0)
+		return NULL;
+	if (strcmp(mnl_attr_get_str(name), "lookup") == 0)
+		type = NFTA_LOOKUP_SET;
+	else if (strcmp(mnl_attr_get_str(name), "objref") == 0)
+		type = NFTA_OBJREF_SET_NAME;
+	else
+		return NULL;
+	mnl_attr_for_each_nested(a, data)
+		if (mnl_attr_get_type(a) == type && mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+			return mnl_attr_get_str(a);
+	return NULL;
+}
+
+/* One expression into the content hash: what the text is rendered from
+ * (hashed a word at a time: every byte of every new rule goes through it)
+ * is the expressions (counter values aside), userdata and the elements of
+ * the anonymous sets they look up (sets may be NULL). */
+static uint64_t content_expr(uint64_t h, const struct nlattr *e, const struct nlattr *name,
+			     const struct nlattr *data, bool counter, const struct rule_text_sets *sets,
+			     uint8_t family, const char *table)
+{
+	const char *set;
+
+	if (counter)
+		return hash_words(h, "counter", 8);
+	h = hash_words(h, mnl_attr_get_payload(e), mnl_attr_get_payload_len(e));
+	if (sets && (set = raw_expr_set(name, data)) != NULL) {
+		uint64_t sh = rule_text_sets_hash(sets, family, table, set);
+
+		h = hash_words(h, &sh, sizeof(sh));
+	}
+	return h;
+}
+
+#define CONTENT_INIT 14695981039346656037ull
+#define CONTENT_USERDATA(h, a) hash_words((h) ^ 0x55, mnl_attr_get_payload(a), mnl_attr_get_payload_len(a))
+
+/* The content hash alone (a rule whose text may be reused across a
+ * generation); the first snapshot takes it in raw_rule_parse's walk. */
+static uint64_t raw_rule_content(const struct nlmsghdr *nlh, const struct rule_text_sets *sets,
+				 uint8_t family, const char *table)
+{
+	uint64_t h = CONTENT_INIT;
+	const struct nlattr *a, *e, *x;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+		if (mnl_attr_get_type(a) == NFTA_RULE_USERDATA) {
+			h = CONTENT_USERDATA(h, a);
+			continue;
+		}
+		if (mnl_attr_get_type(a) != NFTA_RULE_EXPRESSIONS)
+			continue;
+		mnl_attr_for_each_nested(e, a) {
+			const struct nlattr *name = NULL, *data = NULL;
+			bool counter = false;
+
+			mnl_attr_for_each_nested(x, e) {
+				if (mnl_attr_get_type(x) == NFTA_EXPR_NAME) {
+					name = x;
+					if (mnl_attr_validate(x, MNL_TYPE_NUL_STRING) == 0 &&
+					    strcmp(mnl_attr_get_str(x), "counter") == 0)
+						counter = true;
+				} else if (mnl_attr_get_type(x) == NFTA_EXPR_DATA) {
+					data = x;
+				}
+			}
+			h = content_expr(h, e, name, data, counter, sets, family, table);
+		}
+	}
+	return h;
+}
+
+/* want_content: every rule is new (the first snapshot), so take the
+ * content hash in this walk; sets as for raw_rule_content. */
+static int raw_rule_parse(const struct nlmsghdr *nlh, struct raw_rule *rr, bool want_content,
+			  const struct rule_text_sets *sets, uint8_t family)
+{
+	const struct nlattr *a;
+	uint64_t h = CONTENT_INIT;
+	bool hash = want_content;
 
 	memset(rr, 0, sizeof(*rr));
 	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
@@ -247,9 +334,15 @@ static int raw_rule_parse(const struct nlmsghdr *nlh, struct raw_rule *rr)
 				return -1;
 			rr->position = be64toh(mnl_attr_get_u64(a));
 			break;
+		case NFTA_RULE_USERDATA:
+			if (hash)
+				h = CONTENT_USERDATA(h, a);
+			break;
 		case NFTA_RULE_EXPRESSIONS: {
 			const struct nlattr *e;
 
+			if (sets && !rr->table)
+				hash = false; /* a set's hash needs the table: walk again */
 			mnl_attr_for_each_nested(e, a) {
 				const struct nlattr *x, *name = NULL, *data = NULL;
 				bool counter;
@@ -264,6 +357,8 @@ static int raw_rule_parse(const struct nlmsghdr *nlh, struct raw_rule *rr)
 					  strcmp(mnl_attr_get_str(name), "counter") == 0;
 				if (counter && data && !rr->counted)
 					raw_counter(data, rr);
+				if (hash)
+					h = content_expr(h, e, name, data, counter, sets, family, rr->table);
 			}
 			break;
 		}
@@ -271,76 +366,10 @@ static int raw_rule_parse(const struct nlmsghdr *nlh, struct raw_rule *rr)
 			break;
 		}
 	}
+	rr->content = h;
+	rr->have_content = hash;
 	return rr->table && rr->chain && rr->has_handle ? 0 : -1;
 }
-
-/* The set a lookup or objref expression names (NFTA_EXPR_DATA), or NULL. */
-static const char *raw_expr_set(const struct nlattr *name, const struct nlattr *data)
-{
-	const struct nlattr *a;
-	uint16_t type;
-
-	if (!name || !data || mnl_attr_validate(name, MNL_TYPE_NUL_STRING) < 0 ||
-	    mnl_attr_validate(data, MNL_TYPE_NESTED) < 0)
-		return NULL;
-	if (strcmp(mnl_attr_get_str(name), "lookup") == 0)
-		type = NFTA_LOOKUP_SET;
-	else if (strcmp(mnl_attr_get_str(name), "objref") == 0)
-		type = NFTA_OBJREF_SET_NAME;
-	else
-		return NULL;
-	mnl_attr_for_each_nested(a, data)
-		if (mnl_attr_get_type(a) == type && mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
-			return mnl_attr_get_str(a);
-	return NULL;
-}
-
-/* What the text is rendered from: the expressions (counter values aside),
- * userdata and the elements of the anonymous sets they look up (sets may
- * be NULL). Only computed when a generation changed. */
-static uint64_t raw_rule_content(const struct nlmsghdr *nlh, const struct rule_text_sets *sets,
-				 uint8_t family, const char *table)
-{
-	uint64_t h = 14695981039346656037ull;
-	const struct nlattr *a, *e, *x;
-
-	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
-		if (mnl_attr_get_type(a) == NFTA_RULE_USERDATA) {
-			h = fnv64(h ^ 0x55, mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
-			continue;
-		}
-		if (mnl_attr_get_type(a) != NFTA_RULE_EXPRESSIONS)
-			continue;
-		mnl_attr_for_each_nested(e, a) {
-			const struct nlattr *name = NULL, *data = NULL;
-			const char *set;
-			bool counter = false;
-
-			mnl_attr_for_each_nested(x, e) {
-				if (mnl_attr_get_type(x) == NFTA_EXPR_NAME) {
-					name = x;
-					if (mnl_attr_validate(x, MNL_TYPE_NUL_STRING) == 0 &&
-					    strcmp(mnl_attr_get_str(x), "counter") == 0)
-						counter = true;
-				} else if (mnl_attr_get_type(x) == NFTA_EXPR_DATA) {
-					data = x;
-				}
-			}
-			if (counter) {
-				h = fnv64(h, "counter", 8);
-				continue;
-			}
-			h = fnv64(h, mnl_attr_get_payload(e), mnl_attr_get_payload_len(e));
-			if (sets && (set = raw_expr_set(name, data)) != NULL) {
-				uint64_t sh = rule_text_sets_hash(sets, family, table, set);
-
-				h = fnv64(h, &sh, sizeof(sh));
-			}
-		}
-	}
-	return h;
-}
-
 
 static uint64_t rule_key(uint8_t family, const char *table, uint64_t handle)
 {
@@ -512,7 +541,7 @@ int collect_rules_parser_feed(struct rules_parser *p, const struct nlbuf *b, cha
 			continue;
 		/* The raw walk checks what it reads; the full check runs only
 		 * before libnftnl sees a message (a new or changed rule). */
-		if (raw_rule_parse(nlh, &rr) < 0) {
+		if (raw_rule_parse(nlh, &rr, !p->prev, p->sets, nfg->nfgen_family) < 0) {
 			*cause = xstrdup("malformed NEWRULE message");
 			return -1;
 		}
@@ -537,7 +566,12 @@ int collect_rules_parser_feed(struct rules_parser *p, const struct nlbuf *b, cha
 			copy_rule(&r, pr);
 		} else {
 			render_rule(&r, nlh, &rr, ch, p->from_kernel, p->sets);
-			r.content = have_content ? content : raw_rule_content(nlh, p->sets, ch->family, ch->table);
+			if (have_content)
+				r.content = content;
+			else if (rr.have_content)
+				r.content = rr.content;
+			else
+				r.content = raw_rule_content(nlh, p->sets, ch->family, ch->table);
 		}
 		r.position = rr.position;
 		r.counted = rr.counted;

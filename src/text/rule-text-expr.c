@@ -97,7 +97,8 @@ int rule_text_expr_verdict_word(struct strbuf *sb, const struct nftnl_expr *e, b
 	case NF_ACCEPT:
 	case NF_DROP:
 	case NFT_RETURN:
-		strbuf_addf(sb, " -j %s", names_verdict_ipt(v));
+		strbuf_add(sb, " -j ");
+		strbuf_add(sb, names_verdict_ipt(v));
 		return 1;
 	case NFT_JUMP:
 	case NFT_GOTO:
@@ -105,7 +106,8 @@ int rule_text_expr_verdict_word(struct strbuf *sb, const struct nftnl_expr *e, b
 		if (!*chain || (v == NFT_GOTO && !gotos))
 			return -1;
 		*is_goto = v == NFT_GOTO;
-		strbuf_addf(sb, " -%c %s", *is_goto ? 'g' : 'j', *chain);
+		strbuf_add(sb, *is_goto ? " -g " : " -j ");
+		strbuf_add(sb, *chain);
 		return 1;
 	}
 	return -1;

@@ -91,9 +91,12 @@ static void add_nat_range(struct strbuf *sb, uint8_t family, const struct nf_nat
 		strbuf_add(&range, brackets ? "]" : "");
 	}
 	if (r->flags & NF_NAT_RANGE_PROTO_SPECIFIED) {
-		strbuf_addf(&range, ":%hu", ntohs(r->min_proto.tcp.port));
-		if (r->max_proto.tcp.port != r->min_proto.tcp.port)
-			strbuf_addf(&range, "-%hu", ntohs(r->max_proto.tcp.port));
+		strbuf_addc(&range, ':');
+		strbuf_add_u64(&range, ntohs(r->min_proto.tcp.port));
+		if (r->max_proto.tcp.port != r->min_proto.tcp.port) {
+			strbuf_addc(&range, '-');
+			strbuf_add_u64(&range, ntohs(r->max_proto.tcp.port));
+		}
 		if (r->flags & NF_NAT_RANGE_PROTO_OFFSET)
 			strbuf_addf(&range, "/%hu", ntohs(r->base_proto.tcp.port));
 	}
@@ -102,7 +105,9 @@ static void add_nat_range(struct strbuf *sb, uint8_t family, const struct nf_nat
 
 		if (s[0] == ':' && skip_colon)
 			s++;
-		strbuf_addf(sb, " %s%s", opt, s);
+		strbuf_addc(sb, ' ');
+		strbuf_add(sb, opt);
+		strbuf_add(sb, s);
 	}
 	strbuf_free(&range);
 	if (r->flags & NF_NAT_RANGE_PROTO_RANDOM)

@@ -116,10 +116,14 @@ static void add_ports(struct strbuf *sb, const char *opt, const uint16_t pts[2],
 		return;
 	if (inv)
 		strbuf_add(sb, " !");
-	if (pts[0] != pts[1])
-		strbuf_addf(sb, " %s %u:%u", opt, pts[0], pts[1]);
-	else
-		strbuf_addf(sb, " %s %u", opt, pts[0]);
+	strbuf_addc(sb, ' ');
+	strbuf_add(sb, opt);
+	strbuf_addc(sb, ' ');
+	strbuf_add_u64(sb, pts[0]);
+	if (pts[0] != pts[1]) {
+		strbuf_addc(sb, ':');
+		strbuf_add_u64(sb, pts[1]);
+	}
 }
 
 /* libxt_tcp tcp_save() / libxt_udp udp_save(); option < 0: none. */
@@ -266,7 +270,10 @@ void rule_text_xt_addr(struct strbuf *sb, int af, const void *a)
 {
 	char buf[INET6_ADDRSTRLEN];
 
-	strbuf_add(sb, inet_ntop(af, a, buf, sizeof(buf)) ? buf : "?");
+	if (af == AF_INET)
+		strbuf_add_ipv4(sb, a);
+	else
+		strbuf_add(sb, inet_ntop(af, a, buf, sizeof(buf)) ? buf : "?");
 }
 
 /* " ADDR" + xtables_ip[6]mask_to_numeric(): "" for a host mask. */

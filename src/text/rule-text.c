@@ -529,12 +529,15 @@ static void ipsave_add_addr(struct strbuf *sb, const struct ipsave_state *st, in
 	}
 	if (zero_m && !inv && zero_a)
 		return;
-	strbuf_addf(sb, "%s -%c %s/", inv ? " !" : "", letter,
-		    inet_ntop(AF_INET, a, buf, sizeof(buf)));
+	strbuf_add(sb, inv ? " ! -" : " -");
+	strbuf_addc(sb, letter);
+	strbuf_addc(sb, ' ');
+	strbuf_add_ipv4(sb, a);
+	strbuf_addc(sb, '/');
 	if (cidr >= 0)
-		strbuf_addf(sb, "%d", cidr);
+		strbuf_add_u64(sb, (uint64_t)cidr);
 	else
-		strbuf_add(sb, inet_ntop(AF_INET, m, buf, sizeof(buf)));
+		strbuf_add_ipv4(sb, m);
 }
 
 /* Assemble "-A CHAIN" + addresses + -i/-o/-p/-f + matches + target. */
@@ -545,7 +548,8 @@ static char *ipsave_text(struct ipsave_state *st, const char *chain)
 	int i;
 
 	strbuf_init(&sb);
-	strbuf_addf(&sb, "-A %s", chain);
+	strbuf_add(&sb, "-A ");
+	strbuf_add(&sb, chain);
 	ipsave_add_addr(&sb, st, 0);
 	ipsave_add_addr(&sb, st, 1);
 	for (i = 0; i < 2; i++)
@@ -555,10 +559,11 @@ static char *ipsave_text(struct ipsave_state *st, const char *chain)
 	if (st->proto) {
 		pname = rule_text_xt_proto_name(st->proto);
 		strbuf_add(&sb, st->proto_inv ? " !" : "");
+		strbuf_add(&sb, " -p ");
 		if (pname)
-			strbuf_addf(&sb, " -p %s", pname);
+			strbuf_add(&sb, pname);
 		else
-			strbuf_addf(&sb, " -p %u", st->proto);
+			strbuf_add_u64(&sb, st->proto);
 	}
 	if (st->frag)
 		strbuf_add(&sb, st->frag_inv ? " ! -f" : " -f");
