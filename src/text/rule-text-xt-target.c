@@ -461,12 +461,13 @@ static bool target_dscp(struct strbuf *sb, uint8_t family, const char *name, uin
 static bool target_classify(struct strbuf *sb, uint8_t family, const char *name, uint32_t rev,
 			    const void *info, uint32_t len)
 {
-	uint32_t prio = ((const struct xt_classify_target_info *)info)->priority;
+	uint32_t prio;
 
 	(void)name;
 	(void)family;
 	if (!(rev == 0 && HAS(struct xt_classify_target_info, len)))
 		return false;
+	prio = ((const struct xt_classify_target_info *)info)->priority;
 	strbuf_addf(sb, " -j CLASSIFY --set-class %.4x:%.4x", prio >> 16, prio & 0xffff);
 	return true;
 }
@@ -489,12 +490,13 @@ static bool target_audit(struct strbuf *sb, uint8_t family, const char *name, ui
 			 const void *info, uint32_t len)
 {
 	static const char *const types[] = { " --type accept", " --type drop", " --type reject" };
-	uint8_t type = ((const struct xt_audit_info *)info)->type;
+	uint8_t type;
 
 	(void)name;
 	(void)family;
 	if (!(rev == 0 && HAS(struct xt_audit_info, len)))
 		return false;
+	type = ((const struct xt_audit_info *)info)->type;
 	strbuf_addf(sb, " -j AUDIT%s", type < ARRAY_SIZE(types) ? types[type] : "");
 	return true;
 }
