@@ -578,8 +578,10 @@ int loop_run(struct feed *feed, const struct ui_opts *opts, char **cause)
 	l.feed = feed;
 	l.tfd = l.sfd = l.ffd = -1;
 	setlocale(LC_ALL, "");
-	if (ui_theme_load(&l.theme, opts->theme ? opts->theme : "default", cause) < 0)
+	if (ui_theme_load(&l.theme, opts->theme ? opts->theme : "default", cause) < 0) {
+		snapshot_ruleset_free(opts->first);
 		return -1;
+	}
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
@@ -591,11 +593,14 @@ int loop_run(struct feed *feed, const struct ui_opts *opts, char **cause)
 	l.ffd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	if (l.sfd < 0 || l.tfd < 0 || l.ffd < 0) {
 		*cause = xasprintf("signalfd/timerfd: %s", strerror(errno));
+		snapshot_ruleset_free(opts->first);
 		goto out;
 	}
 
 	model_init(&l.model);
 	l.model.glow_time = opts->glow_time > 0 ? opts->glow_time : -1;
+	if (opts->first) /* the model owns it from here */
+		model_update(&l.model, opts->first);
 	view_stack_init(&l.st, &l.model, feed->netns_label, feed->backend, opts->family_mode, opts->interval_ms,
 			l.theme.name);
 	l.st.ctx.trace.live = !feed->replay;

@@ -543,19 +543,20 @@ static int run_batch(struct feed *feed, const struct options *o)
 
 /* The dashboard on a live feed without privileges? Say what is missing
  * before the screen takes over. */
-static bool eperm_before_screen(struct feed *feed)
+static bool eperm_before_screen(struct feed *feed, struct ui_opts *uo)
 {
 	struct snap_ruleset *probe;
-	bool eperm;
 
 	if (feed->replay)
 		return false;
 	probe = feed->ops->snapshot(feed, NULL, NULL, NULL);
-	eperm = probe->status == SRC_EPERM;
-	if (eperm)
+	if (probe->status == SRC_EPERM) {
 		eperm_message(feed);
-	snapshot_ruleset_free(probe);
-	return eperm;
+		snapshot_ruleset_free(probe);
+		return true;
+	}
+	uo->first = probe;	/* the dashboard starts from it: read once, not twice */
+	return false;
 }
 
 /* The dashboard; the exit status. */
@@ -623,7 +624,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	legacy_plan(&o);
-	if (!o.batch && eperm_before_screen(feed)) {
+	if (!o.batch && eperm_before_screen(feed, &o.uo)) {
 		feed_close(feed);
 		return 1;
 	}

@@ -17,6 +17,7 @@ struct ct_flow;
 struct ct_table;
 struct feed;
 struct route_result;
+struct snap_ruleset;
 struct strbuf;
 
 /* ---- entry points (main.c) ---------------------------------------------- */
@@ -28,6 +29,11 @@ struct ui_opts {
 	int family_mode;       /* 0 both, 4, 6 */
 	bool ascii;            /* force ASCII line drawing */
 	double glow_time;      /* seconds a hit stays lit; 0: no afterglow */
+	/* A snapshot main.c already took (to say what privilege is missing
+	 * before the screen starts), or NULL: the model starts from it, so
+	 * the first frame reads only the chains on screen again. loop_run
+	 * takes it over. */
+	struct snap_ruleset *first;
 };
 
 /* Run the dashboard on feed until the user quits or INT/TERM/HUP arrives.
