@@ -302,8 +302,7 @@ int canvas_text(struct canvas *c, int x, int y, int maxw, const char *s, enum sl
 
 int canvas_text_fit(struct canvas *c, int x, int y, int maxw, const char *s, enum slot slot, int attr)
 {
-	int col = 0, w;
-	uint32_t ch;
+	int col;
 
 	if (maxw < 0)
 		maxw = c->clip.x + c->clip.w - x;
@@ -311,18 +310,7 @@ int canvas_text_fit(struct canvas *c, int x, int y, int maxw, const char *s, enu
 		return 0;
 	if (canvas_width(s) <= maxw)
 		return canvas_text(c, x, y, maxw, s, slot, attr);
-	while (*s) {
-		s += canvas_utf8_decode(s, &ch);
-		if (ch < 0x20)
-			ch = '?';
-		w = canvas_glyph_width(ch);
-		if (w == 0)
-			continue;
-		if (col + w > maxw - 1)
-			break;
-		canvas_put(c, x + col, y, ch, slot, attr);
-		col += w;
-	}
+	col = canvas_text(c, x, y, maxw - 1, s, slot, attr);	/* room for the ellipsis */
 	canvas_put(c, x + col, y, 0x2026, slot, attr);
 	return col + 1;
 }
