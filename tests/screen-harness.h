@@ -39,6 +39,8 @@ void golden(const char *name, const struct canvas *c);
 /* A fresh model and stack fed n demo ticks (conntrack, then ruleset). */
 void setup(int n);
 void feed_ticks(int n);
+/* The trace the views show (what the loop's trace_sync does). */
+void screen_trace_set(struct trace_state *ts);
 int act(enum ui_action a);
 void type(const char *s);
 /* Empty the open prompt, then type s into it. */

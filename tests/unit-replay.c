@@ -468,12 +468,13 @@ static void test_replay_damage(void)
 static struct model model;
 static struct view_stack st;
 
-/* What the loop does each tick (loop.c trace_sync): the views read the
- * feed's trace; a new set of packets drops the selection. */
+/* What the loop does each tick (loop.c trace_sync): the model takes the
+ * feed's packets; a new set of packets drops the selection. */
 static void sync_trace(const struct feed *f)
 {
 	st.ctx.trace.feed = feed_trace(f);
-	view_trace_follow(&st.ctx.trace);
+	model_trace_update(&model.trace, st.ctx.trace.feed->state);
+	view_trace_follow(&st.ctx.trace, &model.trace);
 }
 
 static void tick(struct feed *f)
@@ -550,7 +551,7 @@ static void test_fixture_screen(void)
 	/* t before the recording traced: the view says they come later. */
 	CHECK(st.ctx.trace.feed->recorded);
 	act(UI_ACT_TRACE);
-	CHECK_STR(view_stack_top(&st)->ops->name, "trace");
+	CHECK(view_stack_top(&st)->ops == &view_trace_ops);
 	d = draw(&c, 100, 30);
 	CHECK(has(d, "the recording traces packets later"));
 	free(d);

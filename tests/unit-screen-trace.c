@@ -189,6 +189,47 @@ static char slot_at(const struct canvas *c, const char *text, const char *what)
 		       : cell->slot == SLOT_REPLY ? 'R' : '.') : '?';
 }
 
+/* The model's part for traced packets (model-trace.c): newest first by
+ * id, what arrived since the previous update, a generation per set. */
+static void test_model_trace(struct trace_state *ts)
+{
+	struct model_trace mt = { 0 };
+	size_t i, n = trace_state_count(ts);
+	unsigned gen;
+	bool sorted;
+
+	CHECK(n >= 3);
+	model_trace_update(&mt, ts);
+	CHECK_INT(mt.nrows, n);
+	CHECK_INT(mt.fresh, n);
+	CHECK(mt.total == trace_state_total(ts));
+	for (i = 1; i < mt.nrows; i++)
+		CHECK(model_trace_row(&mt, i - 1)->id > model_trace_row(&mt, i)->id);
+	/* completion order is not id order in this fixture (originals wait
+	 * for their replies): the fresh ones come in completion order */
+	for (i = 0, sorted = true; i < n; i++) {
+		CHECK(model_trace_fresh(&mt, i) == trace_state_packet(ts, i));
+		sorted = sorted && (i == 0 || trace_state_packet(ts, i - 1)->id < trace_state_packet(ts, i)->id);
+	}
+	CHECK(!sorted);
+	CHECK(model_trace_fresh(&mt, n) == NULL);
+	CHECK(model_trace_row(&mt, n) == NULL);
+	CHECK(model_trace_find(&mt, model_trace_row(&mt, 2)->id) == model_trace_row(&mt, 2));
+	CHECK_INT(model_trace_row_of(&mt, model_trace_row(&mt, 1)->id), 1);
+	CHECK(model_trace_find(&mt, 0) == NULL && model_trace_row_of(&mt, UINT64_MAX) == -1);
+	gen = mt.gen;
+	model_trace_update(&mt, ts); /* nothing new */
+	CHECK_INT(mt.fresh, 0);
+	CHECK_INT(mt.gen, gen);
+	model_trace_update(&mt, NULL); /* the trace gone: another set */
+	CHECK(mt.gen != gen && mt.nrows == 0 && mt.fresh == 0);
+	CHECK(model_trace_find(&mt, 1) == NULL);
+	gen = mt.gen;
+	model_trace_update(&mt, ts);
+	CHECK(mt.gen != gen && mt.fresh == n);
+	model_trace_free(&mt);
+}
+
 static void test_trace_view(struct trace_state *ts)
 {
 	const struct trace_packet *req = find(ts, "172.20.0.2", "203.0.113.1", 8);
@@ -202,11 +243,11 @@ static void test_trace_view(struct trace_state *ts)
 	setup(8);
 	st.ctx.trace.live = true;
 	trace_ft.active = true;
-	trace_ft.state = ts;
+	screen_trace_set(ts);
 	snprintf(trace_ft.filter, sizeof(trace_ft.filter), "-4");
 	snprintf(trace_ft.rule, sizeof(trace_ft.rule), "meta nfproto ipv4");
 	act(UI_ACT_TRACE_VIEW);
-	CHECK_STR(view_stack_top(&st)->ops->name, "trace");
+	CHECK(view_stack_top(&st)->ops == &view_trace_ops);
 	CHECK(select_packet(req->id));
 	d = draw_now(&c, 80, 24);
 	golden("trace-80x24", &c);
@@ -324,7 +365,7 @@ static void test_trace_view(struct trace_state *ts)
 	free(d);
 	canvas_free(&c);
 	act(UI_ACT_DIAGRAM);
-	trace_ft.state = NULL;
+	screen_trace_set(NULL);
 	trace_ft.active = false;
 	st.ctx.trace.sel = 0;
 	st.ctx.trace.step = -1;
@@ -345,7 +386,7 @@ static void test_play(struct trace_state *ts)
 	if (!req || !req->reply)
 		return;
 	rep = trace_state_find(ts, req->reply);
-	trace_ft.state = ts;
+	screen_trace_set(ts);
 	act(UI_ACT_TRACE_VIEW);
 	CHECK(select_packet(req->id));
 	st.ctx.now_ns = now;
@@ -391,7 +432,7 @@ static void test_play(struct trace_state *ts)
 	act(UI_ACT_PLAY);
 	CHECK(!st.ctx.trace.playing);
 	act(UI_ACT_BACK);
-	trace_ft.state = NULL;
+	screen_trace_set(NULL);
 	st.ctx.trace.sel = 0;
 	st.ctx.trace.step = -1;
 }
@@ -428,7 +469,7 @@ static void test_trace_keys(void)
 	CHECK(r & REACT_ACT);
 	CHECK_INT(st.act.kind, VIEW_ACT_TRACE_START);
 	CHECK_STR(st.act.text, "-p icmp");
-	CHECK_STR(view_stack_top(&st)->ops->name, "trace");
+	CHECK(view_stack_top(&st)->ops == &view_trace_ops);
 	st.act.kind = VIEW_ACT_NONE;
 	/* Esc cancels; so does t on an empty prompt. */
 	act(UI_ACT_TRACE);
@@ -515,6 +556,7 @@ struct screen_count test_screen_trace(void)
 	struct screen_count r;
 
 	CHECK(trace_state_count(ts) >= 15);
+	test_model_trace(ts);
 	test_trace_view(ts);
 	test_play(ts);
 	test_trace_keys();

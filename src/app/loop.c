@@ -11,9 +11,10 @@
  * in small steps. What the views ask of it (a view action: start or
  * stop the trace, observe, seek a replay, mark a chapter) it does in one
  * place, loop_act. It stops the trace on every way out (which restores
- * the nf_log bindings a trace of legacy rules changed); the views read
- * what the feed traced (live, or what a replay recorded) through
- * ctx.trace.feed. For L it reads what
+ * the nf_log bindings a trace of legacy rules changed); what the feed
+ * traced (live, or what a replay recorded) goes to the model after every
+ * change (trace_sync), and the views read the packets there; the session's
+ * status stays in ctx.trace.feed. For L it reads what
  * tracing legacy rules would change (collect_nflog_plan) for the views to
  * ask about. Knows no curses: the terminal is behind ui-tty.c and
  * ui-render.c.
@@ -107,7 +108,8 @@ static void arm_timer(struct loop *l)
 /* The feed's trace (live session or replay) may hold new packets. */
 static void trace_sync(struct loop *l)
 {
-	view_trace_follow(&l->st.ctx.trace);
+	model_trace_update(&l->model.trace, feed_trace(l->feed)->state);
+	view_trace_follow(&l->st.ctx.trace, &l->model.trace);
 }
 
 /* The views' copy of where a replay is; its end said once. */

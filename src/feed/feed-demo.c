@@ -498,7 +498,6 @@ static void demo_close(struct feed *f)
 }
 
 const struct feed_ops feed_demo_ops = {
-	.name = "demo",
 	.fd = demo_fd,
 	.event = demo_event,
 	.snapshot = demo_snapshot,

@@ -359,7 +359,6 @@ static void live_close(struct feed *f)
 }
 
 const struct feed_ops feed_live_ops = {
-	.name = "live",
 	.fd = live_fd,
 	.event = live_event,
 	.snapshot = live_snapshot,

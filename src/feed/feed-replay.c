@@ -659,7 +659,6 @@ static void replay_close(struct feed *f)
 }
 
 const struct feed_ops feed_replay_ops = {
-	.name = "replay",
 	.fd = replay_fd,
 	.event = replay_event,
 	.snapshot = replay_snapshot,

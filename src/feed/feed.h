@@ -21,7 +21,6 @@ struct trace_state;
 typedef bool (*feed_want_fn)(const struct snap_chain *ch, void *arg);
 
 struct feed_ops {
-	const char *name;  /* "live", "replay" */
 	/* fd to poll for events, or -1 */
 	int (*fd)(struct feed *f);
 	/* fd became readable: consume it; true if a new snapshot is due now */

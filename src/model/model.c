@@ -76,6 +76,7 @@ void model_free(struct model *m)
 	snapshot_ruleset_free(m->cur);
 	snapshot_ruleset_free(m->prev);
 	model_ct_free(&m->ct);
+	model_trace_free(&m->trace);
 	memset(m, 0, sizeof(*m));
 }
 

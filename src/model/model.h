@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "model-conntrack.h"
+#include "model-trace.h"
 #include "snapshot.h"
 
 /* Afterglow: a rule or chain that counted stays lit for the model's
@@ -90,6 +91,7 @@ struct model {
 	 * whole time since it was last read. */
 	double rate_window;
 	struct model_ct ct;           /* conntrack (model-conntrack.h), fed by model_ct_update */
+	struct model_trace trace;     /* traced packets (model-trace.h), fed by model_trace_update */
 };
 #define MODEL_GLOW_DEFAULT 5.0
 

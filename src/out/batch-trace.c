@@ -20,6 +20,7 @@
 
 #include "batch.h"
 #include "iptop.h"
+#include "model-trace.h"
 #include "record.h"
 #include "trace.h"
 
@@ -124,7 +125,7 @@ struct printer {
 	bool json;
 	int want;                 /* stop after this many (0: no limit) */
 	int printed;
-	uint64_t seen;            /* trace_state_total() when last printed */
+	struct model_trace m;     /* the packets, through the model as the views read them */
 	const struct trace_filter *only;   /* replay: narrow to this, or NULL */
 	FILE *out;
 	struct held *held;        /* completed, not printed yet (ascending ids) */
@@ -146,17 +147,14 @@ static int held_cmp(const void *a, const void *b)
  */
 static void print_new(struct printer *pr, const struct trace_state *st, bool all)
 {
-	uint64_t total = trace_state_total(st), n = total - pr->seen;
 	uint64_t oldest = all ? UINT64_MAX : trace_state_oldest_open(st);
-	size_t count = trace_state_count(st), i, k;
+	size_t i, k;
 	struct strbuf sb;
 
-	if (n > count)
-		n = count;
-	pr->seen = total;
+	model_trace_update(&pr->m, st);
 	strbuf_init(&sb);
-	for (i = count - (size_t)n; i < count; i++) {
-		const struct trace_packet *p = trace_state_packet(st, i);
+	for (i = 0; i < pr->m.fresh; i++) {
+		const struct trace_packet *p = model_trace_fresh(&pr->m, i);
 
 		if (pr->only && !packet_matches(pr->only, p))
 			continue;
@@ -193,6 +191,7 @@ static void printer_free(struct printer *pr)
 	for (k = 0; k < pr->nheld; k++)
 		free(pr->held[k].text);
 	free(pr->held);
+	model_trace_free(&pr->m);
 }
 
 /* The packets the rate limit kept from tracing (text output's last line;
@@ -321,7 +320,7 @@ static int run_replay(struct feed *feed, const char *filter, struct printer *pr,
 				 "--trace FILTER, or press t in the dashboard while recording)");
 	else if (!pr->printed && !trace_quit && ft->state)
 		fprintf(stderr, "iptop: none of the %" PRIu64 " packet(s) traced in the recording match '%s'\n",
-			trace_state_total(ft->state), filter);
+			pr->m.total, filter);
 	if (lost)
 		fprintf(stderr, "iptop: the recording lost trace events (%" PRIu64 " overflow(s))\n", lost);
 	snapshot_ruleset_free(rs);

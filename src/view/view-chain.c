@@ -35,8 +35,6 @@ struct chainv {
 	int col_x[4];            /* header columns: #, pkts, bytes, rate (for clicks) */
 };
 
-static const struct view_ops view_chain_ops;
-
 static struct model_chain *find(const struct chainv *v, const struct view_stack *st)
 {
 	return model_find_chain(st->ctx.model, v->family, v->table, v->name, v->legacy);
@@ -483,8 +481,7 @@ static void chain_free(struct view *vv)
 	free(v);
 }
 
-static const struct view_ops view_chain_ops = {
-	.name = "chain",
+const struct view_ops view_chain_ops = {
 	.keyctx = UI_CTX_CHAIN,
 	.draw = chain_draw,
 	.action = chain_action,

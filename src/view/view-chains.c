@@ -299,7 +299,6 @@ static bool chains_wants(struct view *v, const struct snap_chain *ch)
 }
 
 const struct view_ops view_chains_ops = {
-	.name = "chains",
 	.keyctx = UI_CTX_CHAINS,
 	.draw = chains_draw,
 	.action = chains_action,

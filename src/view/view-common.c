@@ -377,7 +377,5 @@ const struct trace_packet *view_trace_selected(const struct view_stack *st)
 {
 	const struct view_trace *tr = &st->ctx.trace;
 
-	if (!tr->feed->state || !tr->sel)
-		return NULL;
-	return trace_state_find(tr->feed->state, tr->sel);
+	return model_trace_find(&st->ctx.model->trace, tr->sel);
 }

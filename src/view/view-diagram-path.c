@@ -345,14 +345,14 @@ void view_diagram_path_draw(struct canvas *c, const struct view_stack *st, const
 {
 	const struct view_trace *tr = &st->ctx.trace;
 	/* The trace view's selection, read here, not asked of view-trace.c (which calls this file). */
-	const struct trace_packet *p = tr->feed && tr->feed->state && tr->sel ? trace_state_find(tr->feed->state, tr->sel) : NULL, *rep = NULL;
+	const struct trace_packet *p = model_trace_find(&st->ctx.model->trace, tr->sel), *rep = NULL;
 	struct lit l;
 	size_t i;
 
 	if (!p || !s->nitems)
 		return;
 	if (p->reply)
-		rep = trace_state_find(st->ctx.trace.feed->state, p->reply);
+		rep = model_trace_find(&st->ctx.model->trace, p->reply);
 	memset(&l, 0, sizeof(l));
 	compute(&l, st, s, p, rep);
 	if (s->style != SCENE_LIST) {

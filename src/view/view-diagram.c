@@ -246,8 +246,7 @@ static void diagram_free(struct view *v)
 	free(d);
 }
 
-static const struct view_ops view_diagram_ops = {
-	.name = "diagram",
+const struct view_ops view_diagram_ops = {
 	.keyctx = UI_CTX_DIAGRAM,
 	.draw = diagram_draw,
 	.action = diagram_action,

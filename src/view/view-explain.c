@@ -177,8 +177,7 @@ static void explain_free_view(struct view *vv)
 	free(vv);
 }
 
-static const struct view_ops view_explain_ops = {
-	.name = "explain",
+const struct view_ops view_explain_ops = {
 	.keyctx = UI_CTX_EXPLAIN,
 	.draw = explain_draw,
 	.action = explain_action,

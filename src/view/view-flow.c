@@ -423,7 +423,6 @@ static void flow_free(struct view *vv)
 }
 
 const struct view_ops view_flow_ops = {
-	.name = "flow",
 	.keyctx = UI_CTX_FLOW,
 	.draw = flow_draw,
 	.action = flow_action,

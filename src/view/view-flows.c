@@ -635,7 +635,6 @@ static void flows_free(struct view *vv)
 }
 
 const struct view_ops view_flows_ops = {
-	.name = "flows",
 	.keyctx = UI_CTX_FLOWS,
 	.draw = flows_draw,
 	.action = flows_action,

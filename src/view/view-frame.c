@@ -390,8 +390,8 @@ static bool split_view(const struct view_stack *st, const struct canvas *c)
 {
 	const struct view *top = view_stack_top(st);
 
-	return c->w >= VIEW_SPLIT_W && st->n > 1 && strcmp(st->v[0]->ops->name, "diagram") == 0 &&
-	       (strcmp(top->ops->name, "chain") == 0 || strcmp(top->ops->name, "trace") == 0);
+	return c->w >= VIEW_SPLIT_W && st->n > 1 && st->v[0]->ops == &view_diagram_ops &&
+	       (top->ops == &view_chain_ops || top->ops == &view_trace_ops);
 }
 
 void view_frame_draw(struct view_stack *st, struct canvas *c)

@@ -136,7 +136,6 @@ static void help_free(struct view *v)
 }
 
 const struct view_ops view_help_ops = {
-	.name = "help",
 	.keyctx = UI_CTX_HELP,
 	.draw = help_draw,
 	.action = help_action,

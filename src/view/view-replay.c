@@ -131,8 +131,7 @@ static void chapters_free(struct view *vv)
 	free(vv);
 }
 
-static const struct view_ops view_chapters_ops = {
-	.name = "chapters",
+const struct view_ops view_chapters_ops = {
 	.keyctx = UI_CTX_CHAPTERS,
 	.draw = chapters_draw,
 	.action = chapters_action,

@@ -40,7 +40,7 @@ int view_trace_play(struct view_stack *st)
 		return REACT_REDRAW;
 	}
 	/* A reply chosen: play its request first, if it was traced. */
-	if (p->reply_of && trace_state_find(tr->feed->state, p->reply_of))
+	if (p->reply_of && model_trace_find(&st->ctx.model->trace, p->reply_of))
 		tr->sel = p->reply_of;
 	tr->playing = true;
 	tr->play_reply = false;
@@ -69,7 +69,7 @@ bool view_trace_play_tick(struct view_stack *st, uint64_t now_ns)
 		return true;
 	}
 	/* The request is done: its reply, in the reply's colour, then stop. */
-	if (!tr->play_reply && p->reply && trace_state_find(tr->feed->state, p->reply)) {
+	if (!tr->play_reply && p->reply && model_trace_find(&st->ctx.model->trace, p->reply)) {
 		tr->sel = p->reply;
 		tr->play_reply = true;
 		tr->step = 0;

@@ -134,41 +134,20 @@ static const char *hook_word(int hook)
 	return hook >= 0 ? snapshot_hook_name(NFPROTO_INET, hook) : "?";
 }
 
-/* The packets, newest first: by id (given in the order packets were first
- * seen; they complete in another order). Row i is the i-th newest. */
+/* The packets, newest first (the model orders them). */
 static const struct trace_packet *row_packet(const struct view_stack *st, size_t i)
 {
-	const struct trace_state *ts = st->ctx.trace.feed->state;
-	size_t n = ts ? trace_state_count(ts) : 0, k, above;
-
-	if (i >= n)
-		return NULL;
-	/* n is at most the ring's size (200): counting beats keeping an index. */
-	for (k = 0; k < n; k++) {
-		const struct trace_packet *p = trace_state_packet(ts, k);
-		size_t j;
-
-		for (above = 0, j = 0; j < n; j++)
-			above += trace_state_packet(ts, j)->id > p->id;
-		if (above == i)
-			return p;
-	}
-	return NULL;
+	return model_trace_row(&st->ctx.model->trace, i);
 }
 
 static size_t count(const struct view_stack *st)
 {
-	return st->ctx.trace.feed->state ? trace_state_count(st->ctx.trace.feed->state) : 0;
+	return st->ctx.model->trace.nrows;
 }
 
 static long sel_row(const struct view_stack *st)
 {
-	size_t i, n = count(st);
-
-	for (i = 0; i < n; i++)
-		if (row_packet(st, i)->id == st->ctx.trace.sel)
-			return (long)i;
-	return -1;
+	return model_trace_row_of(&st->ctx.model->trace, st->ctx.trace.sel);
 }
 
 static void select_row(struct view_stack *st, long i)
@@ -675,7 +654,6 @@ static void trace_free(struct view *vv)
 }
 
 const struct view_ops view_trace_ops = {
-	.name = "trace",
 	.keyctx = UI_CTX_TRACE,
 	.draw = trace_draw,
 	.action = trace_action,
@@ -694,12 +672,12 @@ struct view *view_trace_new(void)
 	return &v->base;
 }
 
-void view_trace_follow(struct view_trace *tr)
+void view_trace_follow(struct view_trace *tr, const struct model_trace *mt)
 {
-	if (tr->sel_set != tr->feed->state) {
+	if (tr->sel_gen != mt->gen) {
 		tr->sel = 0;
 		tr->step = -1;
-		tr->sel_set = tr->feed->state;
+		tr->sel_gen = mt->gen;
 	}
 }
 

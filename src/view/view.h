@@ -98,8 +98,8 @@ struct view_trace {
 	bool replay;             /* a recording: it shows what was traced while recording */
 	const struct feed_trace *feed; /* the feed's trace (never NULL: view_stack_init
 	                          * points it at an empty one until the loop sets it) */
-	const void *sel_set;     /* the set of packets sel is in: feed->state as of the
-	                          * last view_trace_follow (only compared, never read) */
+	unsigned sel_gen;        /* the model's trace generation sel belongs to
+	                          * (model_trace.gen as of the last view_trace_follow) */
 	char error[192];         /* why the last start failed, or "" */
 	uint64_t sel;            /* the packet drawn on the diagram, 0: none */
 	int step;                /* its path lit up to this step, -1: all of it */
@@ -157,7 +157,6 @@ int view_scene_mode(const struct view_ctx *ctx);
 
 
 struct view_ops {
-	const char *name;
 	unsigned keyctx;         /* UI_CTX_* of its keys */
 	void (*draw)(struct view *v, struct canvas *c, struct canvas_rect body, struct view_stack *st);
 	int (*action)(struct view *v, const struct ui_event *ev, struct view_stack *st);
@@ -176,7 +175,8 @@ struct view_ops {
 };
 
 /* The views a mode is told apart by (by pointer, never by name). */
-extern const struct view_ops view_chains_ops, view_flow_ops, view_flows_ops, view_help_ops, view_trace_ops;
+extern const struct view_ops view_chain_ops, view_chains_ops, view_chapters_ops, view_diagram_ops, view_explain_ops,
+	view_flow_ops, view_flows_ops, view_help_ops, view_trace_ops;
 
 /* Views embed this first. body: where it was last drawn (for the mouse). */
 struct view {
@@ -310,7 +310,7 @@ const struct trace_packet *view_trace_selected(const struct view_stack *st);
 /* The feed's trace may hold a new set of packets (a trace started or
  * stopped, a replay moved): a selection that pointed into the old set is
  * dropped. The loop calls it whenever the feed's trace may have changed. */
-void view_trace_follow(struct view_trace *tr);
+void view_trace_follow(struct view_trace *tr, const struct model_trace *mt);
 /* Step the selected packet's path by dir (-1 back, 1 on; before the
  * first step: the whole path). */
 int view_trace_step(struct view_stack *st, int dir);
