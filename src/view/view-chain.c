@@ -471,14 +471,13 @@ static void chain_crumb(struct view *vv, struct strbuf *sb, const struct view *b
 			    v->legacy ? " (legacy)" : "");
 }
 
-static void chain_free(struct view *vv)
+static void chain_release(struct view *vv)
 {
 	struct chainv *v = (struct chainv *)vv;
 
 	free(v->table);
 	free(v->name);
 	free(v->rows);
-	free(v);
 }
 
 const struct view_ops view_chain_ops = {
@@ -489,14 +488,13 @@ const struct view_ops view_chain_ops = {
 	.crumb = chain_crumb,
 	.filter = view_list_filter,
 	.explain = chain_explain,
-	.free = chain_free,
+	.release = chain_release,
 };
 
 struct view *view_chain_new(uint8_t family, const char *table, const char *name, bool legacy)
 {
-	struct chainv *v = xcalloc(1, sizeof(*v));
+	struct chainv *v = view_alloc(sizeof(*v), &view_chain_ops);
 
-	v->l.base.ops = &view_chain_ops;
 	v->family = family;
 	v->table = xstrdup(table);
 	v->name = xstrdup(name);

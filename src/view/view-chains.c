@@ -283,12 +283,11 @@ static void chains_crumb(struct view *vv, struct strbuf *sb, const struct view *
 	strbuf_add(sb, "chains");
 }
 
-static void chains_free(struct view *vv)
+static void chains_release(struct view *vv)
 {
 	struct chains *v = (struct chains *)vv;
 
 	free(v->rows);
-	free(v);
 }
 
 /* The list shows every chain's counts and sorts by them: all of them
@@ -306,13 +305,10 @@ const struct view_ops view_chains_ops = {
 	.wants = chains_wants,
 	.explain = chains_explain,
 	.filter = view_list_filter,
-	.free = chains_free,
+	.release = chains_release,
 };
 
 struct view *view_chains_new(void)
 {
-	struct chains *v = xcalloc(1, sizeof(*v));
-
-	v->l.base.ops = &view_chains_ops;
-	return &v->l.base;
+	return view_alloc(sizeof(struct chains), &view_chains_ops);
 }

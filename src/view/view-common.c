@@ -197,7 +197,7 @@ void view_stack_push(struct view_stack *st, struct view *v)
 {
 	if (st->n == VIEW_STACK_MAX) {
 		/* A very long jump trail: forget the oldest chain view, keep the diagram. */
-		st->v[1]->ops->free(st->v[1]);
+		view_free(st->v[1]);
 		memmove(&st->v[1], &st->v[2], (st->n - 2) * sizeof(st->v[0]));
 		st->n--;
 	}
@@ -209,7 +209,7 @@ void view_stack_pop(struct view_stack *st)
 	if (!st->n)
 		return;
 	st->n--;
-	st->v[st->n]->ops->free(st->v[st->n]);
+	view_free(st->v[st->n]);
 	st->ctx.prompting = false;
 }
 
@@ -370,6 +370,21 @@ int view_stack_act(struct view_stack *st, const struct view_act *act)
 {
 	st->act = *act;
 	return REACT_ACT | REACT_REDRAW;
+}
+
+void *view_alloc(size_t size, const struct view_ops *ops)
+{
+	struct view *v = xcalloc(1, size);
+
+	v->ops = ops;
+	return v;
+}
+
+void view_free(struct view *v)
+{
+	if (v->ops->release)
+		v->ops->release(v);
+	free(v);
 }
 
 /* The trace view's selected packet (view-trace.c, view-trace-play.c). */

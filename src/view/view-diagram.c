@@ -238,12 +238,12 @@ static void diagram_explain(struct view *v, struct view_stack *st, struct explai
 		explain_keys_add(ex, "table:nat");
 }
 
-static void diagram_free(struct view *v)
+static void diagram_release(struct view *v)
 {
 	struct diagram *d = (struct diagram *)v;
+
 	view_diagram_draw_free(&d->m);
 	free(d->act);
-	free(d);
 }
 
 const struct view_ops view_diagram_ops = {
@@ -253,14 +253,13 @@ const struct view_ops view_diagram_ops = {
 	.tick = diagram_tick,
 	.crumb = diagram_crumb,
 	.explain = diagram_explain,
-	.free = diagram_free,
+	.release = diagram_release,
 };
 
 struct view *view_diagram_new(void)
 {
-	struct diagram *d = xcalloc(1, sizeof(*d));
+	struct diagram *d = view_alloc(sizeof(*d), &view_diagram_ops);
 
-	d->base.ops = &view_diagram_ops;
 	d->m.sel = -1;
 	return &d->base;
 }

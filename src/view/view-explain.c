@@ -172,24 +172,17 @@ static void explain_crumb(struct view *vv, struct strbuf *sb, const struct view 
 	strbuf_add(sb, "explain");
 }
 
-static void explain_free_view(struct view *vv)
-{
-	free(vv);
-}
-
 const struct view_ops view_explain_ops = {
 	.keyctx = UI_CTX_EXPLAIN,
 	.draw = explain_draw,
 	.action = explain_action,
 	.crumb = explain_crumb,
-	.free = explain_free_view,
 };
 
 struct view *view_explain_new(const struct explain_keys *ex)
 {
-	struct explainv *v = xcalloc(1, sizeof(*v));
+	struct explainv *v = view_alloc(sizeof(*v), &view_explain_ops);
 
-	v->base.ops = &view_explain_ops;
 	v->keys = *ex;
 	return &v->base;
 }

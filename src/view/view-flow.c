@@ -417,26 +417,19 @@ static void flow_crumb(struct view *vv, struct strbuf *sb, const struct view *be
 	strbuf_addf(sb, "%s %u", conntrack_text_proto(v->key.proto), v->key.id);
 }
 
-static void flow_free(struct view *vv)
-{
-	free(vv);
-}
-
 const struct view_ops view_flow_ops = {
 	.keyctx = UI_CTX_FLOW,
 	.draw = flow_draw,
 	.action = flow_action,
 	.crumb = flow_crumb,
 	.explain = flow_explain,
-	.free = flow_free,
 	.flows = true,
 };
 
 struct view *view_flow_new(const struct ct_flow *key)
 {
-	struct flowv *v = xcalloc(1, sizeof(*v));
+	struct flowv *v = view_alloc(sizeof(*v), &view_flow_ops);
 
-	v->base.ops = &view_flow_ops;
 	v->key = *key;
 	return &v->base;
 }

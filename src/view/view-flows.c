@@ -625,13 +625,12 @@ static void flows_crumb(struct view *vv, struct strbuf *sb, const struct view *b
 	strbuf_add(sb, "flows");
 }
 
-static void flows_free(struct view *vv)
+static void flows_release(struct view *vv)
 {
 	struct flowsv *v = (struct flowsv *)vv;
 
 	free(v->rows);
 	free(v->rates);
-	free(v);
 }
 
 const struct view_ops view_flows_ops = {
@@ -641,15 +640,14 @@ const struct view_ops view_flows_ops = {
 	.crumb = flows_crumb,
 	.filter = view_list_filter,
 	.explain = flows_explain,
-	.free = flows_free,
+	.release = flows_release,
 	.flows = true,
 };
 
 struct view *view_flows_new(void)
 {
-	struct flowsv *v = xcalloc(1, sizeof(*v));
+	struct flowsv *v = view_alloc(sizeof(*v), &view_flows_ops);
 
-	v->l.base.ops = &view_flows_ops;
 	v->sort = FC_RATE;
 	return &v->l.base;
 }

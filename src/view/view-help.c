@@ -127,12 +127,11 @@ static void help_crumb(struct view *v, struct strbuf *sb, const struct view *bel
 	strbuf_add(sb, "help");
 }
 
-static void help_free(struct view *v)
+static void help_release(struct view *v)
 {
 	struct help *h = (struct help *)v;
 
 	free(h->lines);
-	free(h);
 }
 
 const struct view_ops view_help_ops = {
@@ -140,14 +139,13 @@ const struct view_ops view_help_ops = {
 	.draw = help_draw,
 	.action = help_action,
 	.crumb = help_crumb,
-	.free = help_free,
+	.release = help_release,
 };
 
 struct view *view_help_new(void)
 {
-	struct help *h = xcalloc(1, sizeof(*h));
+	struct help *h = view_alloc(sizeof(*h), &view_help_ops);
 
-	h->base.ops = &view_help_ops;
 	h->nlines = ui_keymap_help(&h->lines);
 	return &h->base;
 }

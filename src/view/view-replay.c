@@ -126,25 +126,16 @@ static void chapters_crumb(struct view *vv, struct strbuf *sb, const struct view
 	strbuf_add(sb, "chapters");
 }
 
-static void chapters_free(struct view *vv)
-{
-	free(vv);
-}
-
 const struct view_ops view_chapters_ops = {
 	.keyctx = UI_CTX_CHAPTERS,
 	.draw = chapters_draw,
 	.action = chapters_action,
 	.crumb = chapters_crumb,
-	.free = chapters_free,
 };
 
 struct view *view_replay_chapters_new(void)
 {
-	struct chapters *v = xcalloc(1, sizeof(*v));
-
-	v->base.ops = &view_chapters_ops;
-	return &v->base;
+	return view_alloc(sizeof(struct chapters), &view_chapters_ops);
 }
 
 int view_replay_action(struct view_stack *st, const struct ui_event *ev)

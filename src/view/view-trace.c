@@ -645,12 +645,11 @@ static void trace_crumb(struct view *vv, struct strbuf *sb, const struct view *b
 	strbuf_add(sb, "trace");
 }
 
-static void trace_free(struct view *vv)
+static void trace_release(struct view *vv)
 {
 	struct tracev *v = (struct tracev *)vv;
 
 	scene_layout_free(&v->scene);
-	free(v);
 }
 
 const struct view_ops view_trace_ops = {
@@ -659,14 +658,13 @@ const struct view_ops view_trace_ops = {
 	.action = trace_action,
 	.crumb = trace_crumb,
 	.explain = trace_explain,
-	.free = trace_free,
+	.release = trace_release,
 };
 
 struct view *view_trace_new(void)
 {
-	struct tracev *v = xcalloc(1, sizeof(*v));
+	struct tracev *v = view_alloc(sizeof(*v), &view_trace_ops);
 
-	v->base.ops = &view_trace_ops;
 	v->follow = true;
 	scene_layout_init(&v->scene);
 	return &v->base;

@@ -170,7 +170,8 @@ struct view_ops {
 	void (*filter)(struct view *v, const char *text, struct view_stack *st);
 	/* What the selection is, for 'e' (NULL: nothing to explain). */
 	void (*explain)(struct view *v, struct view_stack *st, struct explain_keys *ex);
-	void (*free)(struct view *v);
+	/* Frees what the view holds (NULL: nothing), not the view itself. */
+	void (*release)(struct view *v);
 	bool flows;              /* it shows conntrack flows: keep the list fresh */
 };
 
@@ -183,6 +184,11 @@ struct view {
 	const struct view_ops *ops;
 	struct canvas_rect body;
 };
+/* A new view of size bytes (its struct, which starts with a struct view),
+ * zeroed, with its ops set. */
+void *view_alloc(size_t size, const struct view_ops *ops);
+/* Its ops' release, then the view. */
+void view_free(struct view *v);
 
 /* The head of a list view with a filter (the chain, chains and flows
  * views): its filter callback is view_list_filter. */
