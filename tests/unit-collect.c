@@ -4,7 +4,10 @@
  * shown on its own while its neighbours render; rule text is shared
  * (not copied) across refreshes, also across a generation change, and a
  * rule replaced under the same handle (`nft replace rule`) is rendered
- * again. No kernel here.
+ * again. Lazy text (the dashboard's first frame): on recorded real
+ * dumps, rules whose text waits have every other field of the rendered
+ * ones, and a later snapshot of the generation renders the same words.
+ * No kernel here.
  */
 #include "config.h"
 
@@ -18,6 +21,7 @@
 #include <libmnl/libmnl.h>
 
 #include "collect.h"
+#include "rule-text.h"
 #include "iptop.h"
 #include "nl.h"
 #include "snapshot.h"
@@ -141,6 +145,198 @@ static const struct snap_chain *input(const struct snap_ruleset *rs)
 	return snapshot_find_chain(rs, NFPROTO_IPV4, "filter", "INPUT");
 }
 
+/* ---- lazy text on recorded dumps ------------------------------------------------- */
+
+static char *fixture_dir(void)
+{
+	const char *top = getenv("top_srcdir");
+
+	return xasprintf("%s/tests/fixtures", top ? top : ".");
+}
+
+/* NEWTABLE and NEWCHAIN messages for every table and chain the rules of a
+ * dump name (the fixtures hold rules and sets only). */
+static void heads_of(const char *data, size_t len, struct nlbuf *t, struct nlbuf *c)
+{
+	const struct nlmsghdr *nlh;
+	char seen[256][160];
+	size_t nseen = 0, i;
+	int rest = (int)len;
+
+	for (nlh = (const struct nlmsghdr *)data; mnl_nlmsg_ok(nlh, rest); nlh = mnl_nlmsg_next(nlh, &rest)) {
+		const struct nfgenmsg *g = mnl_nlmsg_get_payload(nlh);
+		const struct nlattr *a;
+		const char *table = NULL, *chain = NULL;
+		char key[160], tkey[160];
+		bool have_chain = false, have_table = false;
+		uint8_t buf[4096];
+		struct nlmsghdr *m;
+
+		if ((nlh->nlmsg_type & 0xff) != NFT_MSG_NEWRULE)
+			continue;
+		mnl_attr_for_each(a, nlh, sizeof(*g)) {
+			if (mnl_attr_get_type(a) == NFTA_RULE_TABLE)
+				table = mnl_attr_get_str(a);
+			else if (mnl_attr_get_type(a) == NFTA_RULE_CHAIN)
+				chain = mnl_attr_get_str(a);
+		}
+		if (!table || !chain)
+			continue;
+		snprintf(tkey, sizeof(tkey), "%u %s", g->nfgen_family, table);
+		snprintf(key, sizeof(key), "%u %s %s", g->nfgen_family, table, chain);
+		for (i = 0; i < nseen; i++) {
+			have_table |= strcmp(seen[i], tkey) == 0;
+			have_chain |= strcmp(seen[i], key) == 0;
+		}
+		if (!have_table && nseen < 256) {
+			m = msg_start(buf, NFT_MSG_NEWTABLE);
+			((struct nfgenmsg *)mnl_nlmsg_get_payload(m))->nfgen_family = g->nfgen_family;
+			mnl_attr_put_strz(m, NFTA_TABLE_NAME, table);
+			mnl_attr_put_u32(m, NFTA_TABLE_FLAGS, 0);
+			mnl_attr_put_u64(m, NFTA_TABLE_HANDLE, htobe64(nseen + 1));
+			nlbuf_append(t, m, m->nlmsg_len);
+			snprintf(seen[nseen++], sizeof(seen[0]), "%s", tkey);
+		}
+		if (!have_chain && nseen < 256) {
+			m = msg_start(buf, NFT_MSG_NEWCHAIN);
+			((struct nfgenmsg *)mnl_nlmsg_get_payload(m))->nfgen_family = g->nfgen_family;
+			mnl_attr_put_strz(m, NFTA_CHAIN_TABLE, table);
+			mnl_attr_put_strz(m, NFTA_CHAIN_NAME, chain);
+			mnl_attr_put_u64(m, NFTA_CHAIN_HANDLE, htobe64(1000 + nseen));
+			nlbuf_append(c, m, m->nlmsg_len);
+			snprintf(seen[nseen++], sizeof(seen[0]), "%s", key);
+		}
+	}
+}
+
+static bool want_none(const struct snap_chain *ch, void *arg)
+{
+	return false;
+}
+
+/* Every other chain, by name length: some rendered, some not. */
+static bool want_odd(const struct snap_chain *ch, void *arg)
+{
+	return strlen(ch->name) % 2 == 1;
+}
+
+static struct snap_ruleset *assemble_dump(const struct nlbuf *t, const struct nlbuf *c, const struct nlbuf *r,
+					  bool (*want)(const struct snap_chain *, void *),
+					  const struct snap_ruleset *prev)
+{
+	struct collect_input in;
+	char *cause = NULL;
+	struct snap_ruleset *rs;
+
+	memset(&in, 0, sizeof(in));
+	in.genid = 7;
+	in.tables = t;
+	in.chains = c;
+	in.rules = r;
+	in.sets = r;   /* the dump's NEWSET/NEWSETELEM messages, if recorded */
+	in.text_want = want;
+	rs = collect_ruleset_assemble(&in, prev, &cause);
+	if (!rs)
+		fprintf(stderr, "assemble: %s\n", cause ? cause : "?");
+	free(cause);
+	return rs;
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* lazy against full, chain by chain: text NULL where want said no (and
+ * equal where it said yes), every other field equal. Returns the rules
+ * whose text waited. */
+static size_t compare_lazy(const char *name, const struct snap_ruleset *full, const struct snap_ruleset *lazy,
+			   bool (*want)(const struct snap_chain *, void *), size_t *jumps)
+{
+	size_t i, j, waited = 0;
+
+	CHECK_INT(lazy->nchains, full->nchains);
+	for (i = 0; i < full->nchains && i < lazy->nchains; i++) {
+		const struct snap_chain *f = &full->chains[i], *l = &lazy->chains[i];
+		bool text = !want || want(l, NULL);
+
+		CHECK_STR(l->name, f->name);
+		CHECK_INT(l->nrules, f->nrules);
+		for (j = 0; j < f->nrules && j < l->nrules; j++) {
+			const struct snap_rule *fr = &f->rules[j], *lr = &l->rules[j];
+
+			if (text) {
+				if (!same_str(lr->text, fr->text))
+					fprintf(stderr, "%s: %s rule %zu: '%s' != '%s'\n", name, f->name, j,
+						lr->text ? lr->text : "(null)", fr->text);
+				CHECK(same_str(lr->text, fr->text));
+			} else {
+				CHECK(lr->text == NULL);
+				waited++;
+			}
+			CHECK(lr->handle == fr->handle && lr->counted == fr->counted &&
+			      lr->packets == fr->packets && lr->bytes == fr->bytes);
+			if (!same_str(lr->target_chain, fr->target_chain) || lr->is_goto != fr->is_goto)
+				fprintf(stderr, "%s: %s rule %zu: target %s/%d, rendered %s/%d\n", name, f->name, j,
+					lr->target_chain ? lr->target_chain : "-", lr->is_goto,
+					fr->target_chain ? fr->target_chain : "-", fr->is_goto);
+			CHECK(same_str(lr->target_chain, fr->target_chain) && lr->is_goto == fr->is_goto);
+			*jumps += fr->target_chain != NULL;
+		}
+	}
+	return waited;
+}
+
+/* mixed: the dump has jumps, and chains both want_odd and not */
+static void test_lazy_text(const char *name, bool mixed)
+{
+	char *dir = fixture_dir(), *path = xasprintf("%s/%s.nlmsg", dir, name);
+	size_t len = 0, jumps = 0, waited, rules = 0, i;
+	char *data = util_read_whole_file(path, &len);
+	struct nlbuf t = { NULL, 0, 0 }, c = { NULL, 0, 0 }, r = { NULL, 0, 0 };
+	struct snap_ruleset *full, *lazy, *half, *later;
+
+	CHECK(data != NULL);
+	if (!data)
+		goto out;
+	nlbuf_append(&r, data, len);
+	heads_of(data, len, &t, &c);
+	full = assemble_dump(&t, &c, &r, NULL, NULL);
+	lazy = assemble_dump(&t, &c, &r, want_none, NULL);
+	half = assemble_dump(&t, &c, &r, want_odd, NULL);
+	CHECK(full && lazy && half);
+	if (full && lazy && half) {
+		for (i = 0; i < full->nchains; i++)
+			rules += full->chains[i].nrules;
+		waited = compare_lazy(name, full, lazy, want_none, &jumps);
+		CHECK_INT(waited, rules);
+		CHECK(rules > 0 && (jumps > 0 || !mixed));
+		waited = compare_lazy(name, full, half, want_odd, &jumps);
+		CHECK((waited > 0 && waited < rules) || !mixed);
+		/* a later snapshot of the generation that wants every chain */
+		later = assemble_dump(&t, &c, &r, NULL, lazy);
+		CHECK(later != NULL);
+		if (later)
+			CHECK_INT(compare_lazy(name, full, later, NULL, &jumps), 0);
+		snapshot_ruleset_free(later);
+		later = assemble_dump(&t, &c, &r, NULL, half);
+		if (later)
+			CHECK_INT(compare_lazy(name, full, later, NULL, &jumps), 0);
+		snapshot_ruleset_free(later);
+		fprintf(stderr, "lazy text %s: %zu rules, %zu jumps\n", name, rules, jumps);
+	}
+	snapshot_ruleset_free(full);
+	snapshot_ruleset_free(lazy);
+	snapshot_ruleset_free(half);
+out:
+	nlbuf_free(&t);
+	nlbuf_free(&c);
+	nlbuf_free(&r);
+	free(data);
+	free(path);
+	free(dir);
+}
+
 int main(void)
 {
 	struct snap_ruleset *a, *b, *c, *d, *e;
@@ -206,5 +402,12 @@ int main(void)
 	if (e && input(e) && input(e)->nrules == 3)
 		CHECK_STR(input(e)->rules[1].text, "-A INPUT -j DROP");
 	snapshot_ruleset_free(e);
+
+	/* 6. Lazy text, on recorded dumps with jumps, gotos and anonymous sets. */
+	test_lazy_text("docker28", true);
+	test_lazy_text("kube-proxy", true);
+	test_lazy_text("firewalld", true);
+	test_lazy_text("anonsets", false);
+	test_lazy_text("kube-nft", true);
 	return unit_status("unit-collect");
 }

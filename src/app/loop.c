@@ -388,6 +388,10 @@ static void trace_start_request(struct loop *l, const char *filter, bool legacy)
 	trace_sync(l);
 	tr->sel = 0;
 	tr->step = -1;
+	/* A hop names its rule by the snapshot's text: every chain's text
+	 * now (a trace wants them all), before the first events arrive. */
+	if (!l->st.ctx.paused)
+		take_snapshot(l);
 	if (tr->feed->legacy[0])
 		view_stack_flash(&l->st, SLOT_HINT, "tracing legacy rules too: x stops and puts %s back (%s)",
 				 tr->feed->legacy, *tr->feed->filter ? tr->feed->filter : "every packet");
@@ -632,11 +636,18 @@ int loop_run(struct feed *feed, const struct ui_opts *opts, char **cause)
 	canvas_init(&l.canvas, w, h, opts->ascii || !ui_tty_utf8());
 	l.full = true;
 
+	if (feed->notice) /* nf_log put back after a killed legacy tracer */
+		view_stack_flash(&l.st, SLOT_WARN, "%s", feed->notice);
+	/* Started from a snapshot (the privilege probe's): on screen at once,
+	 * then the views' own (with the text of the chains they show). */
+	if (opts->first) {
+		l.st.ctx.now_ns = time_mono_ns();
+		l.st.ctx.now_wall = time_wall();
+		frame(&l);
+	}
 	take_snapshot(&l);
 	l.st.ctx.now_ns = time_mono_ns();
 	l.st.ctx.now_wall = time_wall();
-	if (feed->notice) /* nf_log put back after a killed legacy tracer */
-		view_stack_flash(&l.st, SLOT_WARN, "%s", feed->notice);
 	frame(&l);
 	arm_timer(&l);
 	ret = run(&l, cause);

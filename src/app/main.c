@@ -541,6 +541,13 @@ static int run_batch(struct feed *feed, const struct options *o)
 	return ret;
 }
 
+/* The first frame draws counters and the chain tree, no rule text: the
+ * text of the chains the views want comes with the next snapshot. */
+static bool want_no_text(const struct snap_chain *ch, void *arg)
+{
+	return false;
+}
+
 /* The dashboard on a live feed without privileges? Say what is missing
  * before the screen takes over. */
 static bool eperm_before_screen(struct feed *feed, struct ui_opts *uo)
@@ -549,7 +556,7 @@ static bool eperm_before_screen(struct feed *feed, struct ui_opts *uo)
 
 	if (feed->replay)
 		return false;
-	probe = feed->ops->snapshot(feed, NULL, NULL, NULL);
+	probe = feed->ops->snapshot(feed, NULL, want_no_text, NULL);
 	if (probe->status == SRC_EPERM) {
 		eperm_message(feed);
 		snapshot_ruleset_free(probe);

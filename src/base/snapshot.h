@@ -39,7 +39,9 @@ struct snap_rule {
 	uint64_t packets;
 	uint64_t bytes;
 	enum rule_syntax syntax;
-	char *text;           /* iptables: "-A FORWARD -j DOCKER-USER"; nft: "ip saddr 1.2.3.4 counter drop" */
+	char *text;           /* iptables: "-A FORWARD -j DOCKER-USER"; nft: "ip saddr 1.2.3.4 counter drop";
+	                       * NULL: not rendered yet (the dashboard renders a chain's
+	                       * text when a view first wants it; see feed_ops.snapshot) */
 	char *target_chain;   /* jump/goto destination chain, or NULL */
 	bool is_goto;
 	char *comment;        /* user comment if any (also part of text), or NULL */

@@ -63,6 +63,13 @@ struct rules_parser {
 	bool from_kernel;
 	bool same_gen;        /* prev is of this generation: same handle, same rule */
 	const struct rule_text_sets *sets;  /* this generation's anonymous sets, or NULL */
+	/* Which chains' rules get their text now (NULL: all). The others get
+	 * counters, content hash and jump target, text NULL until a later
+	 * snapshot of the generation reads their chain for a view that wants
+	 * it: the dashboard's first frame needs no rule text. */
+	bool (*text_want)(const struct snap_chain *ch, void *arg);
+	void *text_arg;
+	bool text_now;        /* text_want of the chain being parsed */
 };
 
 void collect_rules_parser_init(struct rules_parser *p, struct snap_ruleset *rs, const struct snap_ruleset *prev,

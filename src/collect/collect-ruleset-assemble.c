@@ -209,6 +209,7 @@ struct snap_ruleset *collect_ruleset_assemble(const struct collect_input *in, co
 {
 	struct snap_ruleset *rs = collect_ruleset_assemble_begin(in, prev, cause);
 	struct rule_text_sets *sets = NULL;
+	struct rules_parser p;
 	int ret;
 
 	if (!rs)
@@ -216,7 +217,12 @@ struct snap_ruleset *collect_ruleset_assemble(const struct collect_input *in, co
 	if (in->sets && in->sets->len)
 		sets = rule_text_sets_parse(in->sets->data, in->sets->len);
 	/* prev of any generation lends the text of rules that did not change */
-	ret = collect_rules_parser_run(rs, in->rules, prev, in->from_kernel, sets, cause);
+	collect_rules_parser_init(&p, rs, prev, in->from_kernel);
+	p.sets = sets;
+	p.text_want = in->text_want;
+	p.text_arg = in->text_arg;
+	ret = collect_rules_parser_feed(&p, in->rules, cause);
+	collect_rules_parser_done(&p);
 	rule_text_sets_free(sets);
 	if (ret < 0) {
 		snapshot_ruleset_free(rs);

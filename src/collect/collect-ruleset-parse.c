@@ -201,6 +201,8 @@ struct raw_rule {
 	uint64_t bytes;
 	uint64_t content;     /* with content_sets: the content hash, same walk */
 	bool have_content;
+	const char *jump;     /* the first jump or goto's chain (in the message), or NULL */
+	bool jump_goto;
 };
 
 static uint64_t fnv64(uint64_t h, const void *data, size_t len)
@@ -219,6 +221,49 @@ static void raw_counter(const struct nlattr *data, struct raw_rule *rr)
 			rr->bytes = be64toh(mnl_attr_get_u64(a));
 	}
 	rr->counted = true;
+}
+
+/* A jump or goto of an immediate expression (NFTA_EXPR_DATA): its chain. */
+static void raw_jump(const struct nlattr *data, struct raw_rule *rr)
+{
+	const struct nlattr *a, *v, *x;
+
+	mnl_attr_for_each_nested(a, data) {
+		if (mnl_attr_get_type(a) != NFTA_IMMEDIATE_DATA || mnl_attr_validate(a, MNL_TYPE_NESTED) < 0)
+			continue;
+		mnl_attr_for_each_nested(v, a) {
+			int32_t code = 0;
+			const char *chain = NULL;
+
+			if (mnl_attr_get_type(v) != NFTA_DATA_VERDICT || mnl_attr_validate(v, MNL_TYPE_NESTED) < 0)
+				continue;
+			mnl_attr_for_each_nested(x, v) {
+				if (mnl_attr_get_type(x) == NFTA_VERDICT_CODE && mnl_attr_validate(x, MNL_TYPE_U32) == 0)
+					code = (int32_t)ntohl(mnl_attr_get_u32(x));
+				else if (mnl_attr_get_type(x) == NFTA_VERDICT_CHAIN &&
+					 mnl_attr_validate(x, MNL_TYPE_NUL_STRING) == 0)
+					chain = mnl_attr_get_str(x);
+			}
+			if ((code == NFT_JUMP || code == NFT_GOTO) && chain && !rr->jump) {
+				rr->jump = chain;
+				rr->jump_goto = code == NFT_GOTO;
+			}
+		}
+	}
+}
+
+/* A rule whose text waits (rules_parser.text_want): its jump target, for
+ * the chain tree, without libnftnl (iptables-nft and nft put the verdict
+ * in the rule's first immediate expression). */
+static void bare_rule(struct snap_rule *r, const struct raw_rule *rr)
+{
+	memset(r, 0, sizeof(*r));
+	r->handle = rr->handle;
+	if (rr->jump) {
+		r->target_chain = xstrdup(rr->jump);
+		r->is_goto = rr->jump_goto;
+		snapshot_rule_share(r);
+	}
 }
 
 /* The set a lookup or objref expression names (NFTA_EXPR_DATA), or NULL. */
@@ -357,6 +402,10 @@ static int raw_rule_parse(const struct nlmsghdr *nlh, struct raw_rule *rr, bool 
 					  strcmp(mnl_attr_get_str(name), "counter") == 0;
 				if (counter && data && !rr->counted)
 					raw_counter(data, rr);
+				else if (!counter && data && !rr->jump && name &&
+					 mnl_attr_validate(name, MNL_TYPE_NUL_STRING) == 0 &&
+					 strcmp(mnl_attr_get_str(name), "immediate") == 0)
+					raw_jump(data, rr);
 				if (hash)
 					h = content_expr(h, e, name, data, counter, sets, family, rr->table);
 			}
@@ -541,7 +590,7 @@ int collect_rules_parser_feed(struct rules_parser *p, const struct nlbuf *b, cha
 			continue;
 		/* The raw walk checks what it reads; the full check runs only
 		 * before libnftnl sees a message (a new or changed rule). */
-		if (raw_rule_parse(nlh, &rr, !p->prev, p->sets, nfg->nfgen_family) < 0) {
+		if (raw_rule_parse(nlh, &rr, !p->prev && !p->text_want, p->sets, nfg->nfgen_family) < 0) {
 			*cause = xstrdup("malformed NEWRULE message");
 			return -1;
 		}
@@ -552,9 +601,11 @@ int collect_rules_parser_feed(struct rules_parser *p, const struct nlbuf *b, cha
 			ch = collect_chain_index_find(&p->ix, p->rs, nfg->nfgen_family, rr.table, rr.chain);
 		if (!ch)
 			continue; /* chain appeared after the chain dump: next generation */
+		if (ch != last)
+			p->text_now = !p->text_want || p->text_want(ch, p->text_arg);
 		p->last = ch;
 		pr = prev_same_place(p, ch, ch != last, rr.handle);
-		if (!pr && p->prev) {
+		if (!pr && p->prev && p->text_now) {
 			if (!p->pix_built) {
 				rule_index_build(&p->pix, p->prev);
 				p->pix_built = true;
@@ -562,11 +613,16 @@ int collect_rules_parser_feed(struct rules_parser *p, const struct nlbuf *b, cha
 			pr = rule_index_find(&p->pix, ch, &rr, nlh, p->same_gen, p->sets, &content,
 					     &have_content);
 		}
-		if (pr) {
+		if (pr && (pr->text || !p->text_now)) {
 			copy_rule(&r, pr);
 		} else {
-			render_rule(&r, nlh, &rr, ch, p->from_kernel, p->sets);
-			if (have_content)
+			if (p->text_now)
+				render_rule(&r, nlh, &rr, ch, p->from_kernel, p->sets);
+			else
+				bare_rule(&r, &rr); /* no text to reuse: no content hash */
+			if (!p->text_now)
+				r.content = 0;
+			else if (have_content)
 				r.content = content;
 			else if (rr.have_content)
 				r.content = rr.content;

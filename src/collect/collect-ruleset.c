@@ -48,6 +48,9 @@ struct collect_ruleset {
 	 * (sets), the last good generation's (sets_old) with where each
 	 * set's elements sit in it (cache), the GETSET dump (setlist) */
 	struct nlbuf setlist, sets, sets_old;
+	/* sets_old parsed: rule text rendered later in its generation (a
+	 * chain whose text waited) needs them */
+	struct rule_text_sets *gen_sets;
 	struct set_ent *cache, *fresh;
 	size_t ncache, nfresh, fresh_cap;
 };
@@ -86,6 +89,7 @@ void collect_ruleset_close(struct collect_ruleset *c)
 	nlbuf_free(&c->setlist);
 	nlbuf_free(&c->sets);
 	nlbuf_free(&c->sets_old);
+	rule_text_sets_free(c->gen_sets);
 	free(c->cache);
 	free(c->fresh);
 	free(c);
@@ -483,12 +487,14 @@ static int read_sets(struct collect_ruleset *c, const struct snap_ruleset *rs, s
 	return 0;
 }
 
-/* The wanted chains' rules, a GETRULE dump per chain, each parsed as it
- * arrives and, unless recording, dropped. 0, an errno, or EBADMSG with
- * *cause when a rule does not parse. */
+/* The rules, a GETRULE dump per chain, each parsed as it arrives and,
+ * unless recording, dropped. Within a generation only the wanted chains
+ * are read (the others keep the previous snapshot's rules); a new
+ * generation reads every chain, with text for the wanted ones. 0, an
+ * errno, or EBADMSG with *cause when a rule does not parse. */
 static int read_rules(struct collect_ruleset *c, struct snap_ruleset *rs, const struct snap_ruleset *prev,
-		      struct rule_text_sets *sets, bool (*want)(const struct snap_chain *ch, void *arg),
-		      void *want_arg, char **cause)
+		      const struct rule_text_sets *sets, bool same_gen,
+		      bool (*want)(const struct snap_chain *ch, void *arg), void *want_arg, char **cause)
 {
 	struct rules_parser p;
 	int err = 0;
@@ -496,12 +502,16 @@ static int read_rules(struct collect_ruleset *c, struct snap_ruleset *rs, const 
 
 	collect_rules_parser_init(&p, rs, prev, true);
 	p.sets = sets;
+	if (!same_gen) {
+		p.text_want = want;
+		p.text_arg = want_arg;
+	}
 	for (i = 0; i < rs->nchains && !err; i++) {
 		const struct snap_chain *ch = &rs->chains[i];
 		struct nlbuf part;
 		size_t off;
 
-		if (want && !want(ch, want_arg))
+		if (same_gen && want && !want(ch, want_arg))
 			continue;
 		if (!c->rec)
 			nlbuf_reset(&c->rules);
@@ -571,15 +581,19 @@ static enum snap_attempt attempt(struct collect_ruleset *c, const struct snap_ru
 		snapshot_ruleset_free(rs);
 		return SNAP_RETRY;
 	}
-	err = read_rules(c, rs, prev, sets, same_gen ? want : NULL, want_arg, &cause);
-	rule_text_sets_free(sets);
+	err = read_rules(c, rs, prev, same_gen ? c->gen_sets : sets, same_gen, want, want_arg, &cause);
 	if (!err && get_genid(c, &gen2) < 0)
 		err = errno;
 	if (!err && gen1 == gen2) {
 		finish(c, &in, rs, prev);
+		if (!same_gen) { /* the generation's sets, for text rendered later in it */
+			rule_text_sets_free(c->gen_sets);
+			c->gen_sets = sets;
+		}
 		*out = rs;
 		return SNAP_OK;
 	}
+	rule_text_sets_free(sets);
 	snapshot_ruleset_free(rs);
 	if (err == EBADMSG) {
 		*out = failed(prev, SRC_ERROR, 0, cause);

@@ -56,6 +56,10 @@ struct collect_input {
 	 * empty: none read (same generation, or an older recording), rules
 	 * show "@__set0". */
 	const struct nlbuf *sets;
+	/* The chains whose rules get their text (NULL: all); the others' text
+	 * is NULL (feed_ops.snapshot's want, for a new generation). */
+	bool (*text_want)(const struct snap_chain *ch, void *arg);
+	void *text_arg;
 };
 struct snap_ruleset *collect_ruleset_assemble(const struct collect_input *in,
 					      const struct snap_ruleset *prev, char **cause);

@@ -26,7 +26,10 @@ struct feed_ops {
 	/* fd became readable: consume it; true if a new snapshot is due now */
 	bool (*event)(struct feed *f);
 	/* Take the next snapshot (never NULL). want selects the chains whose
-	 * rules must be fresh (NULL: all). */
+	 * rules must be fresh and have their text (NULL: all): within a
+	 * generation the others keep prev's rules; a new generation reads
+	 * every chain, the others' rules with text NULL (counters, jump
+	 * targets and content, not yet their words). */
 	struct snap_ruleset *(*snapshot)(struct feed *f, const struct snap_ruleset *prev,
 					 feed_want_fn want, void *arg);
 	/* Conntrack as of now, or NULL when this feed has none. flows=false

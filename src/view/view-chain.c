@@ -40,11 +40,15 @@ static struct model_chain *find(const struct chainv *v, const struct view_stack 
 	return model_find_chain(st->ctx.model, v->family, v->table, v->name, v->legacy);
 }
 
-/* The rule text without the "-A CHAIN " every line of a chain would repeat. */
+/* The rule text without the "-A CHAIN " every line of a chain would repeat
+ * ("…" until it is rendered: the snapshot the view asked for when it
+ * opened brings it). */
 static const char *rule_text(const struct chainv *v, const struct snap_rule *r)
 {
 	size_t n = strlen(v->name);
 
+	if (!r->text)
+		return "\xe2\x80\xa6";
 	if (r->syntax == RULE_SYNTAX_IPT && strncmp(r->text, "-A ", 3) == 0 && strncmp(r->text + 3, v->name, n) == 0 &&
 	    r->text[3 + n] == ' ')
 		return r->text + 4 + n;
