@@ -641,6 +641,8 @@ int loop_run(struct feed *feed, const struct ui_opts *opts, char **cause)
 	/* Started from a snapshot (the privilege probe's): on screen at once,
 	 * then the views' own (with the text of the chains they show). */
 	if (opts->first) {
+		l.st.ctx.ct = feed_conntrack(feed, false); /* the count on the status line */
+		model_ct_update(&l.model.ct, l.st.ctx.ct);
 		l.st.ctx.now_ns = time_mono_ns();
 		l.st.ctx.now_wall = time_wall();
 		frame(&l);
