@@ -278,11 +278,6 @@ static void chains_explain(struct view *vv, struct view_stack *st, struct explai
 	explain_keys_chain(ex, ch);
 }
 
-static void chains_crumb(struct view *vv, struct strbuf *sb, const struct view *below)
-{
-	strbuf_add(sb, "chains");
-}
-
 static void chains_release(struct view *vv)
 {
 	struct chains *v = (struct chains *)vv;
@@ -301,7 +296,7 @@ const struct view_ops view_chains_ops = {
 	.keyctx = UI_CTX_CHAINS,
 	.draw = chains_draw,
 	.action = chains_action,
-	.crumb = chains_crumb,
+	.title = "chains",
 	.wants = chains_wants,
 	.explain = chains_explain,
 	.filter = view_list_filter,

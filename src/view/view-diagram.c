@@ -219,11 +219,6 @@ static int diagram_action(struct view *v, const struct ui_event *ev, struct view
 
 /* ---- the rest ------------------------------------------------------------------------------ */
 
-static void diagram_crumb(struct view *v, struct strbuf *sb, const struct view *below)
-{
-	strbuf_add(sb, "diagram");
-}
-
 static void diagram_explain(struct view *v, struct view_stack *st, struct explain_keys *ex)
 {
 	struct diagram *d = (struct diagram *)v;
@@ -251,7 +246,7 @@ const struct view_ops view_diagram_ops = {
 	.draw = diagram_draw,
 	.action = diagram_action,
 	.tick = diagram_tick,
-	.crumb = diagram_crumb,
+	.title = "diagram",
 	.explain = diagram_explain,
 	.release = diagram_release,
 };

@@ -167,16 +167,11 @@ static int explain_action(struct view *vv, const struct ui_event *ev, struct vie
 	return REACT_REDRAW;
 }
 
-static void explain_crumb(struct view *vv, struct strbuf *sb, const struct view *below)
-{
-	strbuf_add(sb, "explain");
-}
-
 const struct view_ops view_explain_ops = {
 	.keyctx = UI_CTX_EXPLAIN,
 	.draw = explain_draw,
 	.action = explain_action,
-	.crumb = explain_crumb,
+	.title = "explain",
 };
 
 struct view *view_explain_new(const struct explain_keys *ex)

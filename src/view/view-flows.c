@@ -620,11 +620,6 @@ static void flows_explain(struct view *vv, struct view_stack *st, struct explain
 	explain_keys_flow(ex, v->rows[v->l.sel], st->ctx.ct->acct);
 }
 
-static void flows_crumb(struct view *vv, struct strbuf *sb, const struct view *below)
-{
-	strbuf_add(sb, "flows");
-}
-
 static void flows_release(struct view *vv)
 {
 	struct flowsv *v = (struct flowsv *)vv;
@@ -637,7 +632,7 @@ const struct view_ops view_flows_ops = {
 	.keyctx = UI_CTX_FLOWS,
 	.draw = flows_draw,
 	.action = flows_action,
-	.crumb = flows_crumb,
+	.title = "flows",
 	.filter = view_list_filter,
 	.explain = flows_explain,
 	.release = flows_release,

@@ -61,7 +61,10 @@ void view_frame_title(struct view_stack *st, struct canvas *c)
 	for (i = 0; i < st->n; i++) {
 		if (i)
 			strbuf_add(&crumbs, " \xe2\x80\xba "); /* › */
-		st->v[i]->ops->crumb(st->v[i], &crumbs, i ? st->v[i - 1] : NULL);
+		if (st->v[i]->ops->crumb)
+			st->v[i]->ops->crumb(st->v[i], &crumbs, i ? st->v[i - 1] : NULL);
+		else
+			strbuf_add(&crumbs, st->v[i]->ops->title);
 	}
 	/* The right side gives way to the breadcrumb: the interval goes first,
 	 * then the family; PAUSED and the baseline stay. */

@@ -122,11 +122,6 @@ static int help_action(struct view *v, const struct ui_event *ev, struct view_st
 	return REACT_REDRAW;
 }
 
-static void help_crumb(struct view *v, struct strbuf *sb, const struct view *below)
-{
-	strbuf_add(sb, "help");
-}
-
 static void help_release(struct view *v)
 {
 	struct help *h = (struct help *)v;
@@ -138,7 +133,7 @@ const struct view_ops view_help_ops = {
 	.keyctx = UI_CTX_HELP,
 	.draw = help_draw,
 	.action = help_action,
-	.crumb = help_crumb,
+	.title = "help",
 	.release = help_release,
 };
 

@@ -121,16 +121,11 @@ static int chapters_action(struct view *vv, const struct ui_event *ev, struct vi
 	}
 }
 
-static void chapters_crumb(struct view *vv, struct strbuf *sb, const struct view *below)
-{
-	strbuf_add(sb, "chapters");
-}
-
 const struct view_ops view_chapters_ops = {
 	.keyctx = UI_CTX_CHAPTERS,
 	.draw = chapters_draw,
 	.action = chapters_action,
-	.crumb = chapters_crumb,
+	.title = "chapters",
 };
 
 struct view *view_replay_chapters_new(void)

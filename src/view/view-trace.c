@@ -640,11 +640,6 @@ static void trace_explain(struct view *vv, struct view_stack *st, struct explain
 		explain_keys_add(ex, "route:%s", trace_route_name(p->route));
 }
 
-static void trace_crumb(struct view *vv, struct strbuf *sb, const struct view *below)
-{
-	strbuf_add(sb, "trace");
-}
-
 static void trace_release(struct view *vv)
 {
 	struct tracev *v = (struct tracev *)vv;
@@ -656,7 +651,7 @@ const struct view_ops view_trace_ops = {
 	.keyctx = UI_CTX_TRACE,
 	.draw = trace_draw,
 	.action = trace_action,
-	.crumb = trace_crumb,
+	.title = "trace",
 	.explain = trace_explain,
 	.release = trace_release,
 };

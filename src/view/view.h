@@ -164,7 +164,9 @@ struct view_ops {
 	void (*tick)(struct view *v, struct view_stack *st);
 	/* Does this view need the rules of ch refreshed? */
 	bool (*wants)(struct view *v, const struct snap_chain *ch);
-	/* Its part of the breadcrumb. */
+	/* Its part of the breadcrumb: title, or crumb when it says more
+	 * (which chain, which flow). */
+	const char *title;
 	void (*crumb)(struct view *v, struct strbuf *sb, const struct view *below);
 	/* The prompt text changed (live filter); done: Enter or Esc. */
 	void (*filter)(struct view *v, const char *text, struct view_stack *st);
