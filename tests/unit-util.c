@@ -50,6 +50,31 @@ static void test_strbuf(void)
 	strbuf_addc(&sb, ' ');
 	strbuf_add_u64(&sb, UINT64_MAX);
 	CHECK_STR(sb.s, "0 18446744073709551615");
+	/* every length and digit pair, against printf */
+	{
+		uint64_t v;
+		char want[32];
+		int k;
+
+		for (v = 1, k = 0; k < 20; k++, v = v * 10 + (uint64_t)k % 10) {
+			uint64_t w[] = { v, v - 1, v + 1, v * 7 / 3 };
+			size_t j;
+
+			for (j = 0; j < 4; j++) {
+				strbuf_reset(&sb);
+				strbuf_add_u64(&sb, w[j]);
+				snprintf(want, sizeof(want), "%llu", (unsigned long long)w[j]);
+				CHECK_STR(sb.s, want);
+			}
+		}
+		for (v = 0; v < 100000; v += 7) {
+			strbuf_reset(&sb);
+			strbuf_add_u64(&sb, v);
+			snprintf(want, sizeof(want), "%llu", (unsigned long long)v);
+			if (strcmp(sb.s, want) != 0)
+				CHECK_STR(sb.s, want);
+		}
+	}
 	s = strbuf_steal(&sb);
 	CHECK(sb.s == NULL);
 	free(s);

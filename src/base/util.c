@@ -252,16 +252,38 @@ void strbuf_spill(struct strbuf *sb)
 	sb->s[0] = '\0';
 }
 
+/* Written in place, two digits a step (a division by 100 per pair, not
+ * by 10 per digit): every number of a 100k-flow conntrack listing and
+ * every counter of a 50k-rule frame goes through here. */
 void strbuf_add_u64(struct strbuf *sb, uint64_t v)
 {
-	char buf[20];
-	size_t i = sizeof(buf);
+	static const char pairs[201] = "00010203040506070809101112131415161718192021222324"
+				       "25262728293031323334353637383940414243444546474849"
+				       "50515253545556575859606162636465666768697071727374"
+				       "75767778798081828384858687888990919293949596979899";
+	size_t n = 1;
+	uint64_t t;
+	char *p;
 
-	do {
-		buf[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	strbuf_addn(sb, buf + i, sizeof(buf) - i);
+	for (t = v; t >= 10; t /= 10)
+		n++;
+	strbuf_grow(sb, n);
+	p = sb->s + sb->len + n;
+	*p = '\0';
+	sb->len += n;
+	while (v >= 100) {
+		unsigned k = (unsigned)(v % 100) * 2;
+
+		v /= 100;
+		*--p = pairs[k + 1];
+		*--p = pairs[k];
+	}
+	if (v >= 10) {
+		*--p = pairs[v * 2 + 1];
+		*--p = pairs[v * 2];
+	} else {
+		*--p = (char)('0' + v);
+	}
 }
 
 void strbuf_add_ipv4(struct strbuf *sb, const void *addr)

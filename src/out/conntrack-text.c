@@ -172,17 +172,11 @@ static void add_kv(struct strbuf *sb, const char *key, uint64_t v)
 static void add_addr(struct strbuf *sb, uint8_t family, const union ct_addr *a)
 {
 	char buf[INET6_ADDRSTRLEN];
-	int i;
 
-	if (family == AF_INET6) {
+	if (family == AF_INET6)
 		strbuf_add(sb, conntrack_text_addr(family, a, buf, sizeof(buf)));
-		return;
-	}
-	for (i = 0; i < 4; i++) {
-		if (i)
-			strbuf_addc(sb, '.');
-		strbuf_add_u64(sb, a->b[i]);
-	}
+	else
+		strbuf_add_ipv4(sb, a->b);
 }
 
 /* "SRC=a DST=b" and the protocol's words, as conntrack prints a tuple
