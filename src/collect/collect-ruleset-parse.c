@@ -501,26 +501,38 @@ static const struct snap_rule *prev_same_place(struct rules_parser *p, const str
 	return NULL;
 }
 
+/* The rule's text: straight from the message for the shapes iptables-nft
+ * writes (rule_text_render_msg()), through libnftnl for the rest. */
 static void render_rule(struct snap_rule *r, const struct nlmsghdr *nlh, const struct raw_rule *rr,
 			const struct snap_chain *ch, bool from_kernel, const struct rule_text_sets *sets)
 {
-	struct nftnl_rule *nr = nftnl_rule_alloc();
+	bool ipt = rule_text_ipt_table(ch->family, ch->table);
+	struct nftnl_rule *nr;
 	struct rule_text rt;
 
 	memset(r, 0, sizeof(*r));
-	if ((!from_kernel && !collect_nft_msg_ok(nlh)) || nftnl_rule_nlmsg_parse(nlh, nr) < 0) {
+	if (!from_kernel && !collect_nft_msg_ok(nlh)) {
 		undecodable_rule(r, rr, "unknown or malformed expression");
-	} else {
-		memset(&rt, 0, sizeof(rt));
-		rule_text_render(nr, ch->family, rule_text_ipt_table(ch->family, ch->table), sets, &rt);
-		r->handle = rr->handle;
-		r->syntax = rt.syntax;
-		r->text = rt.text ? rt.text : xstrdup("");
-		r->target_chain = rt.target_chain;
-		r->is_goto = rt.is_goto;
-		r->comment = rt.comment;
+		snapshot_rule_share(r);
+		return;
 	}
-	nftnl_rule_free(nr);
+	if (!rule_text_render_msg(nlh, ch->family, ipt, &rt)) {
+		nr = nftnl_rule_alloc();
+		if (nftnl_rule_nlmsg_parse(nlh, nr) < 0) {
+			nftnl_rule_free(nr);
+			undecodable_rule(r, rr, "unknown or malformed expression");
+			snapshot_rule_share(r);
+			return;
+		}
+		rule_text_render(nr, ch->family, ipt, sets, &rt);
+		nftnl_rule_free(nr);
+	}
+	r->handle = rr->handle;
+	r->syntax = rt.syntax;
+	r->text = rt.text ? rt.text : xstrdup("");
+	r->target_chain = rt.target_chain;
+	r->is_goto = rt.is_goto;
+	r->comment = rt.comment;
 	snapshot_rule_share(r);
 }
 
