@@ -180,11 +180,24 @@ int collect_parse_chains(struct snap_ruleset *rs, const struct nlbuf *b, char **
 	return 0;
 }
 
-/* Capacity is implicit: the next power of two (at least 4) from nrules. */
+/* Capacity is implicit: the next power of two (at least 4) from nrules
+ * or, while parsing, from the kernel's use counter (its rules and the
+ * jumps to it, so at least its rules): a chain's array is allocated once
+ * instead of doubling from 4 (regrowing arrays among the rules' strings
+ * cost a first snapshot more than a twentieth of its time). */
+static size_t rules_cap(const struct snap_chain *ch, size_t n)
+{
+	size_t cap = 4, hint = ch->use <= 4096 ? ch->use : 4096;
+
+	while (cap < n || cap < hint)
+		cap *= 2;
+	return cap;
+}
+
 static void add_rule(struct snap_chain *ch, const struct snap_rule *r)
 {
-	if (ch->nrules < 4 ? !ch->rules : (ch->nrules & (ch->nrules - 1)) == 0)
-		ch->rules = xreallocarray(ch->rules, ch->nrules < 4 ? 4 : ch->nrules * 2, sizeof(*ch->rules));
+	if (!ch->rules || ch->nrules == rules_cap(ch, ch->nrules))
+		ch->rules = xreallocarray(ch->rules, rules_cap(ch, ch->nrules + 1), sizeof(*ch->rules));
 	ch->rules[ch->nrules++] = *r;
 }
 
