@@ -32,6 +32,40 @@ _Static_assert((int)NFTA_TARGET_NAME == (int)NFTA_MATCH_NAME && (int)NFTA_TARGET
 /* The bytes nftnl's data registers hold (NFT_DATA_VALUE_MAXLEN). */
 #define MSG_VALUE_MAX 64
 
+/* libmnl's attribute walk, inlined (every attribute of every rule of a
+ * first snapshot goes through here): the same bounds as mnl_attr_ok(). */
+static inline uint16_t at_type(const struct nlattr *a)
+{
+	return a->nla_type & NLA_TYPE_MASK;
+}
+
+static inline uint16_t at_len(const struct nlattr *a)
+{
+	return (uint16_t)(a->nla_len - MNL_ATTR_HDRLEN);
+}
+
+static inline const void *at_data(const struct nlattr *a)
+{
+	return (const char *)a + MNL_ATTR_HDRLEN;
+}
+
+static inline bool at_ok(const struct nlattr *a, const void *end)
+{
+	ptrdiff_t left = (const char *)end - (const char *)a;
+
+	return left >= (ptrdiff_t)sizeof(*a) && a->nla_len >= sizeof(*a) && a->nla_len <= left;
+}
+
+static inline const struct nlattr *at_next(const struct nlattr *a)
+{
+	return (const struct nlattr *)((const char *)a + MNL_ALIGN(a->nla_len));
+}
+
+/* Each attribute nested in nest (its end computed once). */
+#define at_each_nested(a, nest, end)                                                              \
+	for ((end) = (const char *)at_data(nest) + at_len(nest), (a) = at_data(nest); at_ok(a, end); \
+	     (a) = at_next(a))
+
 /* Where xt blobs are copied to (aligned for the decoders' structs). */
 struct msg_scratch {
 	uint8_t *p;
@@ -40,31 +74,43 @@ struct msg_scratch {
 
 static bool get_u32(const struct nlattr *a, uint32_t *v)
 {
-	if (mnl_attr_get_payload_len(a) != sizeof(uint32_t))
+	uint32_t be;
+
+	if (at_len(a) != sizeof(be))
 		return false;
-	*v = ntohl(mnl_attr_get_u32(a));
+	memcpy(&be, at_data(a), sizeof(be));
+	*v = ntohl(be);
 	return true;
 }
 
 static bool get_u64(const struct nlattr *a, uint64_t *v)
 {
-	if (mnl_attr_get_payload_len(a) != sizeof(uint64_t))
+	uint64_t be;
+
+	if (at_len(a) != sizeof(be))
 		return false;
-	*v = be64toh(mnl_attr_get_u64(a));
+	memcpy(&be, at_data(a), sizeof(be));
+	*v = be64toh(be);
 	return true;
 }
 
 static bool get_u16(const struct nlattr *a, uint16_t *v)
 {
-	if (mnl_attr_get_payload_len(a) != sizeof(uint16_t))
+	uint16_t be;
+
+	if (at_len(a) != sizeof(be))
 		return false;
-	*v = ntohs(mnl_attr_get_u16(a));
+	memcpy(&be, at_data(a), sizeof(be));
+	*v = ntohs(be);
 	return true;
 }
 
+/* A NUL-terminated string attribute (MNL_TYPE_NUL_STRING), or NULL. */
 static const char *get_str(const struct nlattr *a)
 {
-	return mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0 ? mnl_attr_get_str(a) : NULL;
+	uint16_t len = at_len(a);
+
+	return len && ((const char *)at_data(a))[len - 1] == '\0' ? at_data(a) : NULL;
 }
 
 /* Each attribute type once: false for a second one (libnftnl keeps the
@@ -80,17 +126,18 @@ static bool first_time(uint32_t *seen, uint16_t type)
 /* A data nest holding one NFTA_DATA_VALUE of 1..64 bytes. */
 static bool get_value(const struct nlattr *nest, const uint8_t **d, uint32_t *len)
 {
+	const void *end;
 	const struct nlattr *a;
 	bool seen = false;
 
-	if (mnl_attr_get_payload_len(nest) < MNL_ATTR_HDRLEN)
+	if (at_len(nest) < MNL_ATTR_HDRLEN)
 		return false;
-	mnl_attr_for_each_nested(a, nest) {
-		if (mnl_attr_get_type(a) != NFTA_DATA_VALUE || seen)
+	at_each_nested(a, nest, end) {
+		if (at_type(a) != NFTA_DATA_VALUE || seen)
 			return false;
 		seen = true;
-		*len = mnl_attr_get_payload_len(a);
-		*d = mnl_attr_get_payload(a);
+		*len = at_len(a);
+		*d = at_data(a);
 	}
 	return seen && *len > 0 && *len <= MSG_VALUE_MAX;
 }
@@ -99,19 +146,20 @@ static bool get_value(const struct nlattr *nest, const uint8_t **d, uint32_t *le
  * when the code is a jump or goto. */
 static bool get_verdict(const struct nlattr *nest, struct rt_xval *x)
 {
+	const void *end;
 	const struct nlattr *a, *v = NULL;
 	bool have_code = false;
 	uint32_t seen = 0;
 
-	mnl_attr_for_each_nested(a, nest) {
-		if (mnl_attr_get_type(a) != NFTA_DATA_VERDICT || v)
+	at_each_nested(a, nest, end) {
+		if (at_type(a) != NFTA_DATA_VERDICT || v)
 			return false;
 		v = a;
 	}
-	if (!v || mnl_attr_get_payload_len(v) < MNL_ATTR_HDRLEN)
+	if (!v || at_len(v) < MNL_ATTR_HDRLEN)
 		return false;
-	mnl_attr_for_each_nested(a, v) {
-		uint16_t type = mnl_attr_get_type(a);
+	at_each_nested(a, v, end) {
+		uint16_t type = at_type(a);
 		uint32_t code;
 
 		if (!first_time(&seen, type))
@@ -164,7 +212,7 @@ static bool log_attr(struct rt_xval *x, const struct nlattr *a, uint16_t type)
 /* One attribute of expression x's data nest; false refuses the rule. */
 static bool expr_attr(struct rt_xval *x, const struct nlattr *a, struct msg_scratch *sc)
 {
-	uint16_t type = mnl_attr_get_type(a);
+	uint16_t type = at_type(a);
 
 	switch (x->kind) {
 	case RTX_COUNTER:
@@ -233,9 +281,9 @@ static bool expr_attr(struct rt_xval *x, const struct nlattr *a, struct msg_scra
 	case RTX_IMM:
 		if (type == NFTA_IMMEDIATE_DREG)
 			return get_u32(a, &x->dreg);
-		if (type != NFTA_IMMEDIATE_DATA || mnl_attr_get_payload_len(a) < MNL_ATTR_HDRLEN)
+		if (type != NFTA_IMMEDIATE_DATA || at_len(a) < MNL_ATTR_HDRLEN)
 			return false;
-		if (mnl_attr_get_type(mnl_attr_get_payload(a)) == NFTA_DATA_VALUE) {
+		if (at_type(at_data(a)) == NFTA_DATA_VALUE) {
 			x->has |= RTX_HAS_DATA;
 			return get_value(a, &x->data, &x->dlen);
 		}
@@ -250,11 +298,11 @@ static bool expr_attr(struct rt_xval *x, const struct nlattr *a, struct msg_scra
 		if (type == NFTA_MATCH_REV)
 			return get_u32(a, &x->rev);
 		if (type == NFTA_MATCH_INFO) {
-			size_t len = mnl_attr_get_payload_len(a), room = (len + 7) & ~(size_t)7;
+			size_t len = at_len(a), room = (len + 7) & ~(size_t)7;
 
 			if (len == 0 || room > sc->len - sc->used)
 				return false;
-			memcpy(sc->p + sc->used, mnl_attr_get_payload(a), len);
+			memcpy(sc->p + sc->used, at_data(a), len);
 			x->data = sc->p + sc->used;
 			x->dlen = (uint32_t)len;
 			sc->used += room;
@@ -308,21 +356,22 @@ static enum rt_xkind msg_kind(const char *name, uint16_t len)
 /* One NFTA_LIST_ELEM into x. */
 static bool msg_expr(const struct nlattr *elem, struct rt_xval *x, struct msg_scratch *sc)
 {
+	const void *end;
 	const struct nlattr *a, *data = NULL;
 	uint32_t seen = 0;
 
 	memset(x, 0, sizeof(*x));
-	if (mnl_attr_get_type(elem) != NFTA_LIST_ELEM || mnl_attr_get_payload_len(elem) < MNL_ATTR_HDRLEN)
+	if (at_type(elem) != NFTA_LIST_ELEM || at_len(elem) < MNL_ATTR_HDRLEN)
 		return false;
-	mnl_attr_for_each_nested(a, elem) {
-		uint16_t type = mnl_attr_get_type(a);
+	at_each_nested(a, elem, end) {
+		uint16_t type = at_type(a);
 
 		if (!first_time(&seen, type))
 			return false;
 		if (type == NFTA_EXPR_NAME) {
-			if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
+			if (!get_str(a))
 				return false;
-			x->kind = msg_kind(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
+			x->kind = msg_kind(at_data(a), at_len(a));
 			if (x->kind == RTX_OTHER)
 				return false;
 		} else if (type == NFTA_EXPR_DATA) {
@@ -334,11 +383,11 @@ static bool msg_expr(const struct nlattr *elem, struct rt_xval *x, struct msg_sc
 	if (x->kind == RTX_OTHER)
 		return false;
 	seen = 0;
-	if (data && mnl_attr_get_payload_len(data) != 0) {
-		if (mnl_attr_get_payload_len(data) < MNL_ATTR_HDRLEN)
+	if (data && at_len(data) != 0) {
+		if (at_len(data) < MNL_ATTR_HDRLEN)
 			return false;
-		mnl_attr_for_each_nested(a, data)
-			if (!first_time(&seen, mnl_attr_get_type(a)) || !expr_attr(x, a, sc))
+		at_each_nested(a, data, end)
+			if (!first_time(&seen, at_type(a)) || !expr_attr(x, a, sc))
 				return false;
 	}
 	/* an immediate without data would read as a drop */
@@ -351,6 +400,8 @@ bool rule_text_msg_rule(const struct nlmsghdr *nlh, const char **chain, const ui
 			uint32_t *udlen, struct rt_xval *xs, size_t cap, size_t *n, void *scratch,
 			size_t scratch_len)
 {
+	const void *eend;
+	const void *end;
 	struct msg_scratch sc = { scratch, 0, scratch_len };
 	const struct nlattr *a, *e;
 	uint32_t seen = 0;
@@ -363,8 +414,10 @@ bool rule_text_msg_rule(const struct nlmsghdr *nlh, const char **chain, const ui
 	*n = 0;
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct nfgenmsg)))
 		return false;
-	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
-		uint16_t type = mnl_attr_get_type(a);
+	end = (const char *)nlh + MNL_ALIGN(nlh->nlmsg_len);
+	for (a = (const struct nlattr *)((const char *)nlh + MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct nfgenmsg)));
+	     at_ok(a, end); a = at_next(a)) {
+		uint16_t type = at_type(a);
 
 		if (!first_time(&seen, type))
 			return false;
@@ -388,15 +441,15 @@ bool rule_text_msg_rule(const struct nlmsghdr *nlh, const char **chain, const ui
 				return false;
 			break;
 		case NFTA_RULE_USERDATA:
-			*udata = mnl_attr_get_payload(a);
-			*udlen = mnl_attr_get_payload_len(a);
+			*udata = at_data(a);
+			*udlen = at_len(a);
 			break;
 		case NFTA_RULE_PAD:
 			break;
 		case NFTA_RULE_EXPRESSIONS:
-			if (mnl_attr_get_payload_len(a) != 0 && mnl_attr_get_payload_len(a) < MNL_ATTR_HDRLEN)
+			if (at_len(a) != 0 && at_len(a) < MNL_ATTR_HDRLEN)
 				return false;
-			mnl_attr_for_each_nested(e, a) {
+			at_each_nested(e, a, eend) {
 				if (*n == cap || !msg_expr(e, &xs[*n], &sc))
 					return false;
 				(*n)++;

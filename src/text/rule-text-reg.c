@@ -33,12 +33,13 @@ static void reg_clear(struct rt_reg *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* The end of a tracker: its descriptions only (no slot is read again). */
 void rule_text_reg_free(struct rt_regs *rs)
 {
 	int i;
 
 	for (i = 0; i < RT_NSLOTS; i++)
-		reg_clear(&rs->r[i]);
+		free(rs->r[i].desc);
 }
 
 int rule_text_reg_slot(uint32_t reg)
