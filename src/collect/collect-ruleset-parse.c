@@ -234,14 +234,28 @@ static void raw_counter(const struct nlattr *data, struct raw_rule *rr)
 	rr->counted = true;
 }
 
+/* Could name attribute a be the NUL-terminated word w (strlen n)? Its
+ * byte n must be the NUL: most names are told apart without a call. */
+static bool name_may_be(const struct nlattr *a, size_t n)
+{
+	return a->nla_len > MNL_ATTR_HDRLEN + n && ((const char *)a + MNL_ATTR_HDRLEN)[n] == '\0';
+}
+
+static bool is_counter(const struct nlattr *name)
+{
+	return name_may_be(name, strlen("counter")) && mnl_attr_validate(name, MNL_TYPE_NUL_STRING) == 0 &&
+	       strcmp(mnl_attr_get_str(name), "counter") == 0;
+}
+
 /* The set a lookup or objref expression names (NFTA_EXPR_DATA), or NULL. */
 static const char *raw_expr_set(const struct nlattr *name, const struct nlattr *data)
 {
 	const struct nlattr *a;
 	uint16_t type;
 
-	if (!name || !data || mnl_attr_validate(name, MNL_TYPE_NUL_STRING) < 0 ||
-	    mnl_attr_validate(data, MNL_TYPE_NESTED) < 0)
+	/* "lookup" and "objref": both six letters */
+	if (!name || !data || !name_may_be(name, strlen("lookup")) ||
+	    mnl_attr_validate(name, MNL_TYPE_NUL_STRING) < 0 || mnl_attr_validate(data, MNL_TYPE_NESTED) < 0)
 		return NULL;
 	if (strcmp(mnl_attr_get_str(name), "lookup") == 0)
 		type = NFTA_LOOKUP_SET;
@@ -301,9 +315,7 @@ static uint64_t raw_rule_content(const struct nlmsghdr *nlh, const struct rule_t
 			mnl_attr_for_each_nested(x, e) {
 				if (mnl_attr_get_type(x) == NFTA_EXPR_NAME) {
 					name = x;
-					if (mnl_attr_validate(x, MNL_TYPE_NUL_STRING) == 0 &&
-					    strcmp(mnl_attr_get_str(x), "counter") == 0)
-						counter = true;
+					counter = is_counter(x);
 				} else if (mnl_attr_get_type(x) == NFTA_EXPR_DATA) {
 					data = x;
 				}
@@ -366,8 +378,7 @@ static int raw_rule_parse(const struct nlmsghdr *nlh, struct raw_rule *rr, bool 
 					else if (mnl_attr_get_type(x) == NFTA_EXPR_DATA)
 						data = x;
 				}
-				counter = name && mnl_attr_validate(name, MNL_TYPE_NUL_STRING) == 0 &&
-					  strcmp(mnl_attr_get_str(name), "counter") == 0;
+				counter = name && is_counter(name);
 				if (counter && data && !rr->counted)
 					raw_counter(data, rr);
 				if (hash)
@@ -517,9 +528,8 @@ static const struct snap_rule *prev_same_place(struct rules_parser *p, const str
 /* The rule's text: straight from the message for the shapes iptables-nft
  * writes (rule_text_render_msg()), through libnftnl for the rest. */
 static void render_rule(struct snap_rule *r, const struct nlmsghdr *nlh, const struct raw_rule *rr,
-			const struct snap_chain *ch, bool from_kernel, const struct rule_text_sets *sets)
+			const struct snap_chain *ch, bool ipt, bool from_kernel, const struct rule_text_sets *sets)
 {
-	bool ipt = rule_text_ipt_table(ch->family, ch->table);
 	struct nftnl_rule *nr;
 	struct rule_text rt;
 
@@ -551,7 +561,9 @@ static void render_rule(struct snap_rule *r, const struct nlmsghdr *nlh, const s
 
 int collect_rules_parser_feed(struct rules_parser *p, const struct nlbuf *b, char **cause)
 {
+	const struct snap_chain *ipt_chain = NULL;   /* ipt: an iptables-nft table's? */
 	const struct nlmsghdr *nlh;
+	bool ipt = false;
 
 	for (nlh = nlbuf_first(b); nlh; nlh = nlbuf_next(b, nlh)) {
 		const struct nfgenmsg *nfg = mnl_nlmsg_get_payload(nlh);
@@ -590,7 +602,11 @@ int collect_rules_parser_feed(struct rules_parser *p, const struct nlbuf *b, cha
 		if (pr) {
 			copy_rule(&r, pr);
 		} else {
-			render_rule(&r, nlh, &rr, ch, p->from_kernel, p->sets);
+			if (ch != ipt_chain) {
+				ipt_chain = ch;
+				ipt = rule_text_ipt_table(ch->family, ch->table);
+			}
+			render_rule(&r, nlh, &rr, ch, ipt, p->from_kernel, p->sets);
 			if (have_content)
 				r.content = content;
 			else if (rr.have_content)

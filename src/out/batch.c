@@ -123,8 +123,10 @@ static void add_text(struct strbuf *sb, const char *s)
 
 	/* runs of plain characters at once: every rule's text goes through here */
 	for (p = run = (const unsigned char *)s; *p; p++) {
-		if (*p >= 0x20 && *p != 0x7f && *p != 0xc2)
-			continue;
+		while (*p >= 0x20 && *p != 0x7f && *p != 0xc2)
+			p++;
+		if (!*p)
+			break;
 		if (*p == 0xc2 && !(p[1] >= 0x80 && p[1] <= 0x9f))
 			continue;
 		strbuf_addn(sb, (const char *)run, (size_t)(p - run));

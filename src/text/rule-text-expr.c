@@ -249,8 +249,10 @@ int rule_text_expr_verdict_words(struct strbuf *sb, int32_t v, const char *vchai
 	case NF_ACCEPT:
 	case NF_DROP:
 	case NFT_RETURN:
-		strbuf_add(sb, " -j ");
-		strbuf_add(sb, names_verdict_ipt(v));
+		if (sb) {
+			strbuf_add(sb, " -j ");
+			strbuf_add(sb, names_verdict_ipt(v));
+		}
 		return 1;
 	case NFT_JUMP:
 	case NFT_GOTO:
@@ -258,8 +260,10 @@ int rule_text_expr_verdict_words(struct strbuf *sb, int32_t v, const char *vchai
 		if (!*chain || (v == NFT_GOTO && !gotos))
 			return -1;
 		*is_goto = v == NFT_GOTO;
-		strbuf_add(sb, *is_goto ? " -g " : " -j ");
-		strbuf_add(sb, *chain);
+		if (sb) {
+			strbuf_add(sb, *is_goto ? " -g " : " -j ");
+			strbuf_add(sb, *chain);
+		}
 		return 1;
 	}
 	return -1;

@@ -137,7 +137,8 @@ bool rule_text_expr_iface_word(char *dst, const uint8_t *data, uint32_t len);
  * write), -1 for a verdict these words cannot say. */
 int rule_text_expr_verdict_word(struct strbuf *sb, const struct nftnl_expr *e, bool gotos,
 			   const char **chain, bool *is_goto);
-/* The same for a verdict v (and its chain, may be NULL) as values. */
+/* The same for a verdict v (and its chain, may be NULL) as values; with
+ * sb NULL nothing is written (what would be is returned). */
 int rule_text_expr_verdict_words(struct strbuf *sb, int32_t v, const char *vchain, bool gotos,
 				 const char **chain, bool *is_goto);
 

@@ -42,6 +42,9 @@ struct ipsave_state {
 	uint8_t tu_inv, flg_mask, flg_cmp;
 	struct strbuf target;
 	int ntargets;
+	int32_t verdict;         /* with has_verdict: the target, written last */
+	const char *vchain;
+	bool has_verdict;
 	const char *jump;        /* -j/-g user chain (points into the rule) */
 	bool is_goto;
 	char *comment;
@@ -375,10 +378,15 @@ static bool ipsave_range(struct ipsave_state *st, struct rt_regs *rs, const stru
 /* A verdict: -j/-g; `continue` is left out (iptables ignores it). */
 static bool ipsave_verdict(struct ipsave_state *st, const struct rt_xval *x)
 {
-	int w = rule_text_expr_verdict_words(&st->target, x->verdict, x->chain, true, &st->jump,
-					     &st->is_goto);
+	int w = rule_text_expr_verdict_words(NULL, x->verdict, x->chain, true, &st->jump, &st->is_goto);
 
-	st->ntargets += w > 0;
+	/* written by ipsave_text(): a rule with a second target has no text */
+	if (w > 0) {
+		st->verdict = x->verdict;
+		st->vchain = x->chain;
+		st->has_verdict = true;
+		st->ntargets++;
+	}
 	return w >= 0;
 }
 
@@ -459,7 +467,13 @@ static void ipsave_add_addr(struct strbuf *sb, const struct ipsave_state *st, in
 	char letter = which ? 'd' : 's';
 	int cidr = 0, i;
 	bool zero_a = true, zero_m = true;
+	uint64_t w[4];
 
+	/* no -s / -d: most rules have one of them at most */
+	memcpy(w, a, 16);
+	memcpy(w + 2, m, 16);
+	if (!inv && !(w[0] | w[1] | w[2] | w[3]))
+		return;
 	for (i = 0; i < 16; i++) {
 		zero_a = zero_a && !a[i];
 		zero_m = zero_m && !m[i];
@@ -512,9 +526,11 @@ static char *ipsave_text(struct ipsave_state *st, const char *chain)
 {
 	struct strbuf sb;
 	const char *pname;
+	size_t len;
 	int i;
 
 	strbuf_init(&sb);
+	strbuf_reserve(&sb, 96 + strlen(chain) + st->matches.len + st->target.len);
 	strbuf_add(&sb, "-A ");
 	strbuf_add(&sb, chain);
 	ipsave_add_addr(&sb, st, 0);
@@ -554,7 +570,11 @@ static char *ipsave_text(struct ipsave_state *st, const char *chain)
 	}
 	if (st->target.len)
 		strbuf_add(&sb, st->target.s);
-	return strbuf_steal(&sb);
+	else if (st->has_verdict)
+		rule_text_expr_verdict_words(&sb, st->verdict, st->vchain, true, &st->jump, &st->is_goto);
+	/* the exact size: a first snapshot keeps thousands of these */
+	len = sb.len;
+	return xrealloc(strbuf_steal(&sb), len + 1);
 }
 
 char *rule_text_ipt(const struct rt_xval *xs, size_t n, uint8_t family, const char *chain,
