@@ -29,6 +29,7 @@
 #include "collect-legacy.h"
 #include "hashmap.h"
 #include "iptop.h"
+#include "nlattr.h"
 #include "record.h"
 #include "rule-text.h"
 
@@ -221,15 +222,25 @@ static uint64_t fnv64(uint64_t h, const void *data, size_t len)
 	return hash_fnv1a(h, data, len);
 }
 
+/* A big-endian u64 attribute (8 bytes checked by the caller). */
+static uint64_t raw_u64(const struct nlattr *a)
+{
+	uint64_t v;
+
+	memcpy(&v, nlattr_data(a), sizeof(v));
+	return be64toh(v);
+}
+
 static void raw_counter(const struct nlattr *data, struct raw_rule *rr)
 {
 	const struct nlattr *a;
+	const void *end;
 
-	mnl_attr_for_each_nested(a, data) {
-		if (mnl_attr_get_type(a) == NFTA_COUNTER_PACKETS && mnl_attr_get_payload_len(a) == 8)
-			rr->packets = be64toh(mnl_attr_get_u64(a));
-		else if (mnl_attr_get_type(a) == NFTA_COUNTER_BYTES && mnl_attr_get_payload_len(a) == 8)
-			rr->bytes = be64toh(mnl_attr_get_u64(a));
+	nlattr_each_nested(a, data, end) {
+		if (nlattr_type(a) == NFTA_COUNTER_PACKETS && nlattr_len(a) == 8)
+			rr->packets = raw_u64(a);
+		else if (nlattr_type(a) == NFTA_COUNTER_BYTES && nlattr_len(a) == 8)
+			rr->bytes = raw_u64(a);
 	}
 	rr->counted = true;
 }
@@ -238,7 +249,7 @@ static void raw_counter(const struct nlattr *data, struct raw_rule *rr)
  * byte n must be the NUL: most names are told apart without a call. */
 static bool name_may_be(const struct nlattr *a, size_t n)
 {
-	return a->nla_len > MNL_ATTR_HDRLEN + n && ((const char *)a + MNL_ATTR_HDRLEN)[n] == '\0';
+	return nlattr_len(a) > n && ((const char *)nlattr_data(a))[n] == '\0';
 }
 
 static bool is_counter(const struct nlattr *name)
@@ -281,7 +292,7 @@ static uint64_t content_expr(uint64_t h, const struct nlattr *e, const struct nl
 
 	if (counter)
 		return hash_words(h, "counter", 8);
-	h = hash_words(h, mnl_attr_get_payload(e), mnl_attr_get_payload_len(e));
+	h = hash_words(h, nlattr_data(e), nlattr_len(e));
 	if (sets && (set = raw_expr_set(name, data)) != NULL) {
 		uint64_t sh = rule_text_sets_hash(sets, family, table, set);
 
@@ -291,7 +302,7 @@ static uint64_t content_expr(uint64_t h, const struct nlattr *e, const struct nl
 }
 
 #define CONTENT_INIT 14695981039346656037ull
-#define CONTENT_USERDATA(h, a) hash_words((h) ^ 0x55, mnl_attr_get_payload(a), mnl_attr_get_payload_len(a))
+#define CONTENT_USERDATA(h, a) hash_words((h) ^ 0x55, nlattr_data(a), nlattr_len(a))
 
 /* The content hash alone (a rule whose text may be reused across a
  * generation); the first snapshot takes it in raw_rule_parse's walk. */
@@ -332,32 +343,33 @@ static int raw_rule_parse(const struct nlmsghdr *nlh, struct raw_rule *rr, bool 
 			  const struct rule_text_sets *sets, uint8_t family)
 {
 	const struct nlattr *a;
+	const void *end, *eend, *xend;
 	uint64_t h = CONTENT_INIT;
 	bool hash = want_content;
 
 	memset(rr, 0, sizeof(*rr));
-	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
-		switch (mnl_attr_get_type(a)) {
+	nlattr_each_msg(a, nlh, sizeof(struct nfgenmsg), end) {
+		switch (nlattr_type(a)) {
 		case NFTA_RULE_TABLE:
-			if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
+			if (!nlattr_str_ok(a))
 				return -1;
-			rr->table = mnl_attr_get_str(a);
+			rr->table = nlattr_data(a);
 			break;
 		case NFTA_RULE_CHAIN:
-			if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
+			if (!nlattr_str_ok(a))
 				return -1;
-			rr->chain = mnl_attr_get_str(a);
+			rr->chain = nlattr_data(a);
 			break;
 		case NFTA_RULE_HANDLE:
-			if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
+			if (nlattr_len(a) != 8)
 				return -1;
-			rr->handle = be64toh(mnl_attr_get_u64(a));
+			rr->handle = raw_u64(a);
 			rr->has_handle = true;
 			break;
 		case NFTA_RULE_POSITION:
-			if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
+			if (nlattr_len(a) != 8)
 				return -1;
-			rr->position = be64toh(mnl_attr_get_u64(a));
+			rr->position = raw_u64(a);
 			break;
 		case NFTA_RULE_USERDATA:
 			if (hash)
@@ -368,14 +380,14 @@ static int raw_rule_parse(const struct nlmsghdr *nlh, struct raw_rule *rr, bool 
 
 			if (sets && !rr->table)
 				hash = false; /* a set's hash needs the table: walk again */
-			mnl_attr_for_each_nested(e, a) {
+			nlattr_each_nested(e, a, eend) {
 				const struct nlattr *x, *name = NULL, *data = NULL;
 				bool counter;
 
-				mnl_attr_for_each_nested(x, e) {
-					if (mnl_attr_get_type(x) == NFTA_EXPR_NAME)
+				nlattr_each_nested(x, e, xend) {
+					if (nlattr_type(x) == NFTA_EXPR_NAME)
 						name = x;
-					else if (mnl_attr_get_type(x) == NFTA_EXPR_DATA)
+					else if (nlattr_type(x) == NFTA_EXPR_DATA)
 						data = x;
 				}
 				counter = name && is_counter(name);

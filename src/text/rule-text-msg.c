@@ -22,6 +22,7 @@
 #include <libmnl/libmnl.h>
 
 #include "iptop.h"
+#include "nlattr.h"
 #include "rule-text-int.h"
 
 _Static_assert((int)NFTA_RANGE_SREG == (int)NFTA_CMP_SREG && (int)NFTA_RANGE_OP == (int)NFTA_CMP_OP &&
@@ -31,40 +32,6 @@ _Static_assert((int)NFTA_TARGET_NAME == (int)NFTA_MATCH_NAME && (int)NFTA_TARGET
 
 /* The bytes nftnl's data registers hold (NFT_DATA_VALUE_MAXLEN). */
 #define MSG_VALUE_MAX 64
-
-/* libmnl's attribute walk, inlined (every attribute of every rule of a
- * first snapshot goes through here): the same bounds as mnl_attr_ok(). */
-static inline uint16_t at_type(const struct nlattr *a)
-{
-	return a->nla_type & NLA_TYPE_MASK;
-}
-
-static inline uint16_t at_len(const struct nlattr *a)
-{
-	return (uint16_t)(a->nla_len - MNL_ATTR_HDRLEN);
-}
-
-static inline const void *at_data(const struct nlattr *a)
-{
-	return (const char *)a + MNL_ATTR_HDRLEN;
-}
-
-static inline bool at_ok(const struct nlattr *a, const void *end)
-{
-	ptrdiff_t left = (const char *)end - (const char *)a;
-
-	return left >= (ptrdiff_t)sizeof(*a) && a->nla_len >= sizeof(*a) && a->nla_len <= left;
-}
-
-static inline const struct nlattr *at_next(const struct nlattr *a)
-{
-	return (const struct nlattr *)((const char *)a + MNL_ALIGN(a->nla_len));
-}
-
-/* Each attribute nested in nest (its end computed once). */
-#define at_each_nested(a, nest, end)                                                              \
-	for ((end) = (const char *)at_data(nest) + at_len(nest), (a) = at_data(nest); at_ok(a, end); \
-	     (a) = at_next(a))
 
 /* Where xt blobs are copied to (aligned for the decoders' structs). */
 struct msg_scratch {
@@ -76,9 +43,9 @@ static bool get_u32(const struct nlattr *a, uint32_t *v)
 {
 	uint32_t be;
 
-	if (at_len(a) != sizeof(be))
+	if (nlattr_len(a) != sizeof(be))
 		return false;
-	memcpy(&be, at_data(a), sizeof(be));
+	memcpy(&be, nlattr_data(a), sizeof(be));
 	*v = ntohl(be);
 	return true;
 }
@@ -87,9 +54,9 @@ static bool get_u64(const struct nlattr *a, uint64_t *v)
 {
 	uint64_t be;
 
-	if (at_len(a) != sizeof(be))
+	if (nlattr_len(a) != sizeof(be))
 		return false;
-	memcpy(&be, at_data(a), sizeof(be));
+	memcpy(&be, nlattr_data(a), sizeof(be));
 	*v = be64toh(be);
 	return true;
 }
@@ -98,9 +65,9 @@ static bool get_u16(const struct nlattr *a, uint16_t *v)
 {
 	uint16_t be;
 
-	if (at_len(a) != sizeof(be))
+	if (nlattr_len(a) != sizeof(be))
 		return false;
-	memcpy(&be, at_data(a), sizeof(be));
+	memcpy(&be, nlattr_data(a), sizeof(be));
 	*v = ntohs(be);
 	return true;
 }
@@ -108,9 +75,9 @@ static bool get_u16(const struct nlattr *a, uint16_t *v)
 /* A NUL-terminated string attribute (MNL_TYPE_NUL_STRING), or NULL. */
 static const char *get_str(const struct nlattr *a)
 {
-	uint16_t len = at_len(a);
+	uint16_t len = nlattr_len(a);
 
-	return len && ((const char *)at_data(a))[len - 1] == '\0' ? at_data(a) : NULL;
+	return len && ((const char *)nlattr_data(a))[len - 1] == '\0' ? nlattr_data(a) : NULL;
 }
 
 /* Each attribute type once: false for a second one (libnftnl keeps the
@@ -130,14 +97,14 @@ static bool get_value(const struct nlattr *nest, const uint8_t **d, uint32_t *le
 	const struct nlattr *a;
 	bool seen = false;
 
-	if (at_len(nest) < MNL_ATTR_HDRLEN)
+	if (nlattr_len(nest) < MNL_ATTR_HDRLEN)
 		return false;
-	at_each_nested(a, nest, end) {
-		if (at_type(a) != NFTA_DATA_VALUE || seen)
+	nlattr_each_nested(a, nest, end) {
+		if (nlattr_type(a) != NFTA_DATA_VALUE || seen)
 			return false;
 		seen = true;
-		*len = at_len(a);
-		*d = at_data(a);
+		*len = nlattr_len(a);
+		*d = nlattr_data(a);
 	}
 	return seen && *len > 0 && *len <= MSG_VALUE_MAX;
 }
@@ -151,15 +118,15 @@ static bool get_verdict(const struct nlattr *nest, struct rt_xval *x)
 	bool have_code = false;
 	uint32_t seen = 0;
 
-	at_each_nested(a, nest, end) {
-		if (at_type(a) != NFTA_DATA_VERDICT || v)
+	nlattr_each_nested(a, nest, end) {
+		if (nlattr_type(a) != NFTA_DATA_VERDICT || v)
 			return false;
 		v = a;
 	}
-	if (!v || at_len(v) < MNL_ATTR_HDRLEN)
+	if (!v || nlattr_len(v) < MNL_ATTR_HDRLEN)
 		return false;
-	at_each_nested(a, v, end) {
-		uint16_t type = at_type(a);
+	nlattr_each_nested(a, v, end) {
+		uint16_t type = nlattr_type(a);
 		uint32_t code;
 
 		if (!first_time(&seen, type))
@@ -212,7 +179,7 @@ static bool log_attr(struct rt_xval *x, const struct nlattr *a, uint16_t type)
 /* One attribute of expression x's data nest; false refuses the rule. */
 static bool expr_attr(struct rt_xval *x, const struct nlattr *a, struct msg_scratch *sc)
 {
-	uint16_t type = at_type(a);
+	uint16_t type = nlattr_type(a);
 
 	switch (x->kind) {
 	case RTX_COUNTER:
@@ -281,9 +248,9 @@ static bool expr_attr(struct rt_xval *x, const struct nlattr *a, struct msg_scra
 	case RTX_IMM:
 		if (type == NFTA_IMMEDIATE_DREG)
 			return get_u32(a, &x->dreg);
-		if (type != NFTA_IMMEDIATE_DATA || at_len(a) < MNL_ATTR_HDRLEN)
+		if (type != NFTA_IMMEDIATE_DATA || nlattr_len(a) < MNL_ATTR_HDRLEN)
 			return false;
-		if (at_type(at_data(a)) == NFTA_DATA_VALUE) {
+		if (nlattr_type(nlattr_data(a)) == NFTA_DATA_VALUE) {
 			x->has |= RTX_HAS_DATA;
 			return get_value(a, &x->data, &x->dlen);
 		}
@@ -298,11 +265,11 @@ static bool expr_attr(struct rt_xval *x, const struct nlattr *a, struct msg_scra
 		if (type == NFTA_MATCH_REV)
 			return get_u32(a, &x->rev);
 		if (type == NFTA_MATCH_INFO) {
-			size_t len = at_len(a), room = (len + 7) & ~(size_t)7;
+			size_t len = nlattr_len(a), room = (len + 7) & ~(size_t)7;
 
 			if (len == 0 || room > sc->len - sc->used)
 				return false;
-			memcpy(sc->p + sc->used, at_data(a), len);
+			memcpy(sc->p + sc->used, nlattr_data(a), len);
 			x->data = sc->p + sc->used;
 			x->dlen = (uint32_t)len;
 			sc->used += room;
@@ -330,27 +297,28 @@ static bool expr_attr(struct rt_xval *x, const struct nlattr *a, struct msg_scra
 	}
 }
 
-static const struct {
-	const char *name;
-	uint8_t len;
-	enum rt_xkind kind;
-} msg_kinds[] = {
-	{ "cmp", 4, RTX_CMP }, { "meta", 5, RTX_META }, { "range", 6, RTX_RANGE },
-	{ "match", 6, RTX_MATCH }, { "target", 7, RTX_TARGET }, { "payload", 8, RTX_PAYLOAD },
-	{ "counter", 8, RTX_COUNTER }, { "bitwise", 8, RTX_BITWISE }, { "immediate", 10, RTX_IMM },
-	{ "limit", 6, RTX_LIMIT }, { "log", 4, RTX_LOG },
-};
-
 /* The kind of expression name (len bytes with its NUL), RTX_OTHER for
- * one this reader does not know. */
+ * one this reader does not know: by length, then one compare. */
 static enum rt_xkind msg_kind(const char *name, uint16_t len)
 {
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(msg_kinds); i++)
-		if (msg_kinds[i].len == len && !memcmp(msg_kinds[i].name, name, len))
-			return msg_kinds[i].kind;
+#define IS(word) (memcmp(name, word, sizeof(word)) == 0)
+	switch (len) {
+	case sizeof("cmp"):
+		return IS("cmp") ? RTX_CMP : IS("log") ? RTX_LOG : RTX_OTHER;
+	case sizeof("meta"):
+		return IS("meta") ? RTX_META : RTX_OTHER;
+	case sizeof("range"):
+		return IS("range") ? RTX_RANGE : IS("match") ? RTX_MATCH : IS("limit") ? RTX_LIMIT : RTX_OTHER;
+	case sizeof("target"):
+		return IS("target") ? RTX_TARGET : RTX_OTHER;
+	case sizeof("payload"):
+		return IS("payload") ? RTX_PAYLOAD : IS("counter") ? RTX_COUNTER : IS("bitwise") ? RTX_BITWISE
+												: RTX_OTHER;
+	case sizeof("immediate"):
+		return IS("immediate") ? RTX_IMM : RTX_OTHER;
+	}
 	return RTX_OTHER;
+#undef IS
 }
 
 /* One NFTA_LIST_ELEM into x. */
@@ -361,17 +329,17 @@ static bool msg_expr(const struct nlattr *elem, struct rt_xval *x, struct msg_sc
 	uint32_t seen = 0;
 
 	memset(x, 0, sizeof(*x));
-	if (at_type(elem) != NFTA_LIST_ELEM || at_len(elem) < MNL_ATTR_HDRLEN)
+	if (nlattr_type(elem) != NFTA_LIST_ELEM || nlattr_len(elem) < MNL_ATTR_HDRLEN)
 		return false;
-	at_each_nested(a, elem, end) {
-		uint16_t type = at_type(a);
+	nlattr_each_nested(a, elem, end) {
+		uint16_t type = nlattr_type(a);
 
 		if (!first_time(&seen, type))
 			return false;
 		if (type == NFTA_EXPR_NAME) {
 			if (!get_str(a))
 				return false;
-			x->kind = msg_kind(at_data(a), at_len(a));
+			x->kind = msg_kind(nlattr_data(a), nlattr_len(a));
 			if (x->kind == RTX_OTHER)
 				return false;
 		} else if (type == NFTA_EXPR_DATA) {
@@ -383,11 +351,11 @@ static bool msg_expr(const struct nlattr *elem, struct rt_xval *x, struct msg_sc
 	if (x->kind == RTX_OTHER)
 		return false;
 	seen = 0;
-	if (data && at_len(data) != 0) {
-		if (at_len(data) < MNL_ATTR_HDRLEN)
+	if (data && nlattr_len(data) != 0) {
+		if (nlattr_len(data) < MNL_ATTR_HDRLEN)
 			return false;
-		at_each_nested(a, data, end)
-			if (!first_time(&seen, at_type(a)) || !expr_attr(x, a, sc))
+		nlattr_each_nested(a, data, end)
+			if (!first_time(&seen, nlattr_type(a)) || !expr_attr(x, a, sc))
 				return false;
 	}
 	/* an immediate without data would read as a drop */
@@ -414,10 +382,8 @@ bool rule_text_msg_rule(const struct nlmsghdr *nlh, const char **chain, const ui
 	*n = 0;
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct nfgenmsg)))
 		return false;
-	end = (const char *)nlh + MNL_ALIGN(nlh->nlmsg_len);
-	for (a = (const struct nlattr *)((const char *)nlh + MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct nfgenmsg)));
-	     at_ok(a, end); a = at_next(a)) {
-		uint16_t type = at_type(a);
+	nlattr_each_msg(a, nlh, sizeof(struct nfgenmsg), end) {
+		uint16_t type = nlattr_type(a);
 
 		if (!first_time(&seen, type))
 			return false;
@@ -441,15 +407,15 @@ bool rule_text_msg_rule(const struct nlmsghdr *nlh, const char **chain, const ui
 				return false;
 			break;
 		case NFTA_RULE_USERDATA:
-			*udata = at_data(a);
-			*udlen = at_len(a);
+			*udata = nlattr_data(a);
+			*udlen = nlattr_len(a);
 			break;
 		case NFTA_RULE_PAD:
 			break;
 		case NFTA_RULE_EXPRESSIONS:
-			if (at_len(a) != 0 && at_len(a) < MNL_ATTR_HDRLEN)
+			if (nlattr_len(a) != 0 && nlattr_len(a) < MNL_ATTR_HDRLEN)
 				return false;
-			at_each_nested(e, a, eend) {
+			nlattr_each_nested(e, a, eend) {
 				if (*n == cap || !msg_expr(e, &xs[*n], &sc))
 					return false;
 				(*n)++;
