@@ -21,9 +21,18 @@
 
 /* --- register tracker ---------------------------------------------------- */
 
+/* A slot is read only after its src says it was loaded (reg_load() clears
+ * all of it first): empty slots need src and desc, not 2 KiB of zeros per
+ * rule. */
 void rule_text_reg_init(struct rt_regs *rs)
 {
-	memset(rs, 0, sizeof(*rs));
+	int i;
+
+	for (i = 0; i < RT_NSLOTS; i++) {
+		rs->r[i].src = RT_SRC_NONE;
+		rs->r[i].desc = NULL;
+	}
+	rs->seq = 0;
 }
 
 /* Forget what a register slot held. */
