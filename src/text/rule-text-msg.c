@@ -4,11 +4,11 @@
  * libnftnl's object model (an allocation per rule and per expression, a
  * strcmp per expression name). Only what iptables-nft writes is read:
  * counter, cmp, range, payload and meta loads, bitwise, immediate, limit,
- * log (with a group: NFLOG) and the x_tables match/target. The values are exactly those libnftnl 1.2's
- * parsers give for the same attributes; anything else (an attribute or
- * expression not listed, a duplicate, a length libnftnl would read or
- * reject otherwise) is refused, and the caller lets libnftnl read the rule.
- * It calls nothing of rule-text*.c.
+ * log (with a group: NFLOG) and the x_tables match/target. The values are
+ * exactly those libnftnl 1.2's parsers give for the same attributes;
+ * anything else (an attribute or expression not listed, a duplicate, a
+ * length libnftnl would read or reject otherwise) is refused, and the
+ * caller lets libnftnl read the rule. It calls nothing of rule-text*.c.
  */
 #include <endian.h>
 #include <string.h>
@@ -368,8 +368,7 @@ bool rule_text_msg_rule(const struct nlmsghdr *nlh, const char **chain, const ui
 			uint32_t *udlen, struct rt_xval *xs, size_t cap, size_t *n, void *scratch,
 			size_t scratch_len)
 {
-	const void *eend;
-	const void *end;
+	const void *end, *eend;
 	struct msg_scratch sc = { scratch, 0, scratch_len };
 	const struct nlattr *a, *e;
 	uint32_t seen = 0;
