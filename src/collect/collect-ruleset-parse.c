@@ -328,7 +328,8 @@ static uint64_t raw_rule_content(const struct nlmsghdr *nlh, const struct rule_t
 			mnl_attr_for_each_nested(x, e) {
 				if (mnl_attr_get_type(x) == NFTA_EXPR_NAME) {
 					name = x;
-					counter = is_counter(x);
+					if (is_counter(x))
+						counter = true;
 				} else if (mnl_attr_get_type(x) == NFTA_EXPR_DATA) {
 					data = x;
 				}
