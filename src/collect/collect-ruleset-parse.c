@@ -202,6 +202,15 @@ static void add_rule(struct snap_chain *ch, const struct snap_rule *r)
 	ch->rules[ch->nrules++] = *r;
 }
 
+/* A big-endian u64 attribute (8 bytes checked by the caller). */
+static uint64_t raw_u64(const struct nlattr *a)
+{
+	uint64_t v;
+
+	memcpy(&v, nlattr_data(a), sizeof(v));
+	return be64toh(v);
+}
+
 /* Counter of a rule by a raw walk: handle, table, chain and the first
  * counter expression. Cheap; used when the rule text is reused. */
 struct raw_rule {
@@ -220,15 +229,6 @@ struct raw_rule {
 static uint64_t fnv64(uint64_t h, const void *data, size_t len)
 {
 	return hash_fnv1a(h, data, len);
-}
-
-/* A big-endian u64 attribute (8 bytes checked by the caller). */
-static uint64_t raw_u64(const struct nlattr *a)
-{
-	uint64_t v;
-
-	memcpy(&v, nlattr_data(a), sizeof(v));
-	return be64toh(v);
 }
 
 static void raw_counter(const struct nlattr *data, struct raw_rule *rr)
