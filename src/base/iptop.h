@@ -52,6 +52,9 @@ void strbuf_add_ipv4(struct strbuf *sb, const void *addr);
 /* With sb->spill set: once 64 KiB have gathered, write them out and start
  * over, so a 50,000-rule frame never sits in memory whole. */
 void strbuf_spill(struct strbuf *sb);
+/* Room for more bytes without another allocation (one, for a string
+ * whose size is roughly known). */
+void strbuf_reserve(struct strbuf *sb, size_t more);
 void strbuf_reset(struct strbuf *sb);
 char *strbuf_steal(struct strbuf *sb); /* returns s (never NULL), resets sb */
 /* A whole file, NUL-terminated (len without the NUL), or NULL with errno. */

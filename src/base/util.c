@@ -303,6 +303,12 @@ void strbuf_add_ipv4(struct strbuf *sb, const void *addr)
 	strbuf_addn(sb, buf, (size_t)(p - buf - 1));
 }
 
+void strbuf_reserve(struct strbuf *sb, size_t more)
+{
+	strbuf_grow(sb, more);
+	sb->s[sb->len] = '\0';
+}
+
 void strbuf_reset(struct strbuf *sb)
 {
 	sb->len = 0;

@@ -29,6 +29,7 @@
 #include "collect-legacy.h"
 #include "hashmap.h"
 #include "iptop.h"
+#include "nlattr.h"
 #include "record.h"
 #include "rule-text.h"
 
@@ -180,12 +181,34 @@ int collect_parse_chains(struct snap_ruleset *rs, const struct nlbuf *b, char **
 	return 0;
 }
 
-/* Capacity is implicit: the next power of two (at least 4) from nrules. */
+/* Capacity is implicit: the next power of two (at least 4) from nrules
+ * or, while parsing, from the kernel's use counter (its rules and the
+ * jumps to it, so at least its rules): a chain's array is allocated once
+ * instead of doubling from 4 (regrowing arrays among the rules' strings
+ * cost a first snapshot more than a twentieth of its time). */
+static size_t rules_cap(const struct snap_chain *ch, size_t n)
+{
+	size_t cap = 4, hint = ch->use <= 4096 ? ch->use : 4096;
+
+	while (cap < n || cap < hint)
+		cap *= 2;
+	return cap;
+}
+
 static void add_rule(struct snap_chain *ch, const struct snap_rule *r)
 {
-	if (ch->nrules < 4 ? !ch->rules : (ch->nrules & (ch->nrules - 1)) == 0)
-		ch->rules = xreallocarray(ch->rules, ch->nrules < 4 ? 4 : ch->nrules * 2, sizeof(*ch->rules));
+	if (!ch->rules || ch->nrules == rules_cap(ch, ch->nrules))
+		ch->rules = xreallocarray(ch->rules, rules_cap(ch, ch->nrules + 1), sizeof(*ch->rules));
 	ch->rules[ch->nrules++] = *r;
+}
+
+/* A big-endian u64 attribute (8 bytes checked by the caller). */
+static uint64_t raw_u64(const struct nlattr *a)
+{
+	uint64_t v;
+
+	memcpy(&v, nlattr_data(a), sizeof(v));
+	return be64toh(v);
 }
 
 /* Counter of a rule by a raw walk: handle, table, chain and the first
@@ -213,12 +236,13 @@ static uint64_t fnv64(uint64_t h, const void *data, size_t len)
 static void raw_counter(const struct nlattr *data, struct raw_rule *rr)
 {
 	const struct nlattr *a;
+	const void *end;
 
-	mnl_attr_for_each_nested(a, data) {
-		if (mnl_attr_get_type(a) == NFTA_COUNTER_PACKETS && mnl_attr_get_payload_len(a) == 8)
-			rr->packets = be64toh(mnl_attr_get_u64(a));
-		else if (mnl_attr_get_type(a) == NFTA_COUNTER_BYTES && mnl_attr_get_payload_len(a) == 8)
-			rr->bytes = be64toh(mnl_attr_get_u64(a));
+	nlattr_each_nested(a, data, end) {
+		if (nlattr_type(a) == NFTA_COUNTER_PACKETS && nlattr_len(a) == 8)
+			rr->packets = raw_u64(a);
+		else if (nlattr_type(a) == NFTA_COUNTER_BYTES && nlattr_len(a) == 8)
+			rr->bytes = raw_u64(a);
 	}
 	rr->counted = true;
 }
@@ -266,14 +290,30 @@ static void bare_rule(struct snap_rule *r, const struct raw_rule *rr)
 	}
 }
 
+/* Could name attribute a be the NUL-terminated word w (strlen n)? Its
+ * byte n must be the NUL: most names are told apart without a call. */
+static bool name_may_be(const struct nlattr *a, size_t n)
+{
+	return nlattr_len(a) > n && ((const char *)nlattr_data(a))[n] == '\0';
+}
+
+static bool is_counter(const struct nlattr *name)
+{
+	if (nlattr_len(name) == sizeof("counter"))	/* the kernel's: one compare */
+		return memcmp(nlattr_data(name), "counter", sizeof("counter")) == 0;
+	return name_may_be(name, strlen("counter")) && mnl_attr_validate(name, MNL_TYPE_NUL_STRING) == 0 &&
+	       strcmp(mnl_attr_get_str(name), "counter") == 0;
+}
+
 /* The set a lookup or objref expression names (NFTA_EXPR_DATA), or NULL. */
 static const char *raw_expr_set(const struct nlattr *name, const struct nlattr *data)
 {
 	const struct nlattr *a;
 	uint16_t type;
 
-	if (!name || !data || mnl_attr_validate(name, MNL_TYPE_NUL_STRING) < 0 ||
-	    mnl_attr_validate(data, MNL_TYPE_NESTED) < 0)
+	/* "lookup" and "objref": both six letters */
+	if (!name || !data || !name_may_be(name, strlen("lookup")) ||
+	    mnl_attr_validate(name, MNL_TYPE_NUL_STRING) < 0 || mnl_attr_validate(data, MNL_TYPE_NESTED) < 0)
 		return NULL;
 	if (strcmp(mnl_attr_get_str(name), "lookup") == 0)
 		type = NFTA_LOOKUP_SET;
@@ -299,7 +339,7 @@ static uint64_t content_expr(uint64_t h, const struct nlattr *e, const struct nl
 
 	if (counter)
 		return hash_words(h, "counter", 8);
-	h = hash_words(h, mnl_attr_get_payload(e), mnl_attr_get_payload_len(e));
+	h = hash_words(h, nlattr_data(e), nlattr_len(e));
 	if (sets && (set = raw_expr_set(name, data)) != NULL) {
 		uint64_t sh = rule_text_sets_hash(sets, family, table, set);
 
@@ -309,7 +349,7 @@ static uint64_t content_expr(uint64_t h, const struct nlattr *e, const struct nl
 }
 
 #define CONTENT_INIT 14695981039346656037ull
-#define CONTENT_USERDATA(h, a) hash_words((h) ^ 0x55, mnl_attr_get_payload(a), mnl_attr_get_payload_len(a))
+#define CONTENT_USERDATA(h, a) hash_words((h) ^ 0x55, nlattr_data(a), nlattr_len(a))
 
 /* The content hash alone (a rule whose text may be reused across a
  * generation); the first snapshot takes it in raw_rule_parse's walk. */
@@ -333,8 +373,7 @@ static uint64_t raw_rule_content(const struct nlmsghdr *nlh, const struct rule_t
 			mnl_attr_for_each_nested(x, e) {
 				if (mnl_attr_get_type(x) == NFTA_EXPR_NAME) {
 					name = x;
-					if (mnl_attr_validate(x, MNL_TYPE_NUL_STRING) == 0 &&
-					    strcmp(mnl_attr_get_str(x), "counter") == 0)
+					if (is_counter(x))
 						counter = true;
 				} else if (mnl_attr_get_type(x) == NFTA_EXPR_DATA) {
 					data = x;
@@ -352,32 +391,33 @@ static int raw_rule_parse(const struct nlmsghdr *nlh, struct raw_rule *rr, bool 
 			  const struct rule_text_sets *sets, uint8_t family)
 {
 	const struct nlattr *a;
+	const void *end, *eend, *xend;
 	uint64_t h = CONTENT_INIT;
 	bool hash = want_content;
 
 	memset(rr, 0, sizeof(*rr));
-	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
-		switch (mnl_attr_get_type(a)) {
+	nlattr_each_msg(a, nlh, sizeof(struct nfgenmsg), end) {
+		switch (nlattr_type(a)) {
 		case NFTA_RULE_TABLE:
-			if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
+			if (!nlattr_str_ok(a))
 				return -1;
-			rr->table = mnl_attr_get_str(a);
+			rr->table = nlattr_data(a);
 			break;
 		case NFTA_RULE_CHAIN:
-			if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
+			if (!nlattr_str_ok(a))
 				return -1;
-			rr->chain = mnl_attr_get_str(a);
+			rr->chain = nlattr_data(a);
 			break;
 		case NFTA_RULE_HANDLE:
-			if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
+			if (nlattr_len(a) != 8)
 				return -1;
-			rr->handle = be64toh(mnl_attr_get_u64(a));
+			rr->handle = raw_u64(a);
 			rr->has_handle = true;
 			break;
 		case NFTA_RULE_POSITION:
-			if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
+			if (nlattr_len(a) != 8)
 				return -1;
-			rr->position = be64toh(mnl_attr_get_u64(a));
+			rr->position = raw_u64(a);
 			break;
 		case NFTA_RULE_USERDATA:
 			if (hash)
@@ -388,21 +428,20 @@ static int raw_rule_parse(const struct nlmsghdr *nlh, struct raw_rule *rr, bool 
 
 			if (sets && !rr->table)
 				hash = false; /* a set's hash needs the table: walk again */
-			mnl_attr_for_each_nested(e, a) {
+			nlattr_each_nested(e, a, eend) {
 				const struct nlattr *x, *name = NULL, *data = NULL;
 				bool counter;
 
-				mnl_attr_for_each_nested(x, e) {
-					if (mnl_attr_get_type(x) == NFTA_EXPR_NAME)
+				nlattr_each_nested(x, e, xend) {
+					if (nlattr_type(x) == NFTA_EXPR_NAME)
 						name = x;
-					else if (mnl_attr_get_type(x) == NFTA_EXPR_DATA)
+					else if (nlattr_type(x) == NFTA_EXPR_DATA)
 						data = x;
 				}
-				counter = name && mnl_attr_validate(name, MNL_TYPE_NUL_STRING) == 0 &&
-					  strcmp(mnl_attr_get_str(name), "counter") == 0;
+				counter = name && is_counter(name);
 				if (counter && data && !rr->counted)
 					raw_counter(data, rr);
-				else if (!counter && data && !rr->jump && name &&
+				else if (!counter && data && !rr->jump && name && name_may_be(name, strlen("immediate")) &&
 					 mnl_attr_validate(name, MNL_TYPE_NUL_STRING) == 0 &&
 					 strcmp(mnl_attr_get_str(name), "immediate") == 0)
 					raw_jump(data, rr);
@@ -550,32 +589,45 @@ static const struct snap_rule *prev_same_place(struct rules_parser *p, const str
 	return NULL;
 }
 
+/* The rule's text: straight from the message for the shapes iptables-nft
+ * writes (rule_text_render_msg()), through libnftnl for the rest. */
 static void render_rule(struct snap_rule *r, const struct nlmsghdr *nlh, const struct raw_rule *rr,
-			const struct snap_chain *ch, bool from_kernel, const struct rule_text_sets *sets)
+			const struct snap_chain *ch, bool ipt, bool from_kernel, const struct rule_text_sets *sets)
 {
-	struct nftnl_rule *nr = nftnl_rule_alloc();
+	struct nftnl_rule *nr;
 	struct rule_text rt;
 
 	memset(r, 0, sizeof(*r));
-	if ((!from_kernel && !collect_nft_msg_ok(nlh)) || nftnl_rule_nlmsg_parse(nlh, nr) < 0) {
+	if (!from_kernel && !collect_nft_msg_ok(nlh)) {
 		undecodable_rule(r, rr, "unknown or malformed expression");
-	} else {
-		memset(&rt, 0, sizeof(rt));
-		rule_text_render(nr, ch->family, rule_text_ipt_table(ch->family, ch->table), sets, &rt);
-		r->handle = rr->handle;
-		r->syntax = rt.syntax;
-		r->text = rt.text ? rt.text : xstrdup("");
-		r->target_chain = rt.target_chain;
-		r->is_goto = rt.is_goto;
-		r->comment = rt.comment;
+		snapshot_rule_share(r);
+		return;
 	}
-	nftnl_rule_free(nr);
+	if (!rule_text_render_msg(nlh, ch->family, ipt, &rt)) {
+		nr = nftnl_rule_alloc();
+		if (nftnl_rule_nlmsg_parse(nlh, nr) < 0) {
+			nftnl_rule_free(nr);
+			undecodable_rule(r, rr, "unknown or malformed expression");
+			snapshot_rule_share(r);
+			return;
+		}
+		rule_text_render(nr, ch->family, ipt, sets, &rt);
+		nftnl_rule_free(nr);
+	}
+	r->handle = rr->handle;
+	r->syntax = rt.syntax;
+	r->text = rt.text ? rt.text : xstrdup("");
+	r->target_chain = rt.target_chain;
+	r->is_goto = rt.is_goto;
+	r->comment = rt.comment;
 	snapshot_rule_share(r);
 }
 
 int collect_rules_parser_feed(struct rules_parser *p, const struct nlbuf *b, char **cause)
 {
+	const struct snap_chain *ipt_chain = NULL;   /* ipt: an iptables-nft table's? */
 	const struct nlmsghdr *nlh;
+	bool ipt = false;
 
 	for (nlh = nlbuf_first(b); nlh; nlh = nlbuf_next(b, nlh)) {
 		const struct nfgenmsg *nfg = mnl_nlmsg_get_payload(nlh);
@@ -616,10 +668,15 @@ int collect_rules_parser_feed(struct rules_parser *p, const struct nlbuf *b, cha
 		if (pr && (pr->text || !p->text_now)) {
 			copy_rule(&r, pr);
 		} else {
-			if (p->text_now)
-				render_rule(&r, nlh, &rr, ch, p->from_kernel, p->sets);
-			else
+			if (!p->text_now) {
 				bare_rule(&r, &rr); /* no text to reuse: no content hash */
+			} else {
+				if (ch != ipt_chain) {
+					ipt_chain = ch;
+					ipt = rule_text_ipt_table(ch->family, ch->table);
+				}
+				render_rule(&r, nlh, &rr, ch, ipt, p->from_kernel, p->sets);
+			}
 			if (!p->text_now)
 				r.content = 0;
 			else if (have_content)

@@ -60,4 +60,48 @@ bool nlattr_nested_len_ok(const struct nlattr *a);
 /* NUL-terminated, as the kernel's nla_put_string() writes it. */
 bool nlattr_str_ok(const struct nlattr *a);
 
+/*
+ * libmnl's attribute walk, inline, for the walks every attribute of every
+ * rule of a first snapshot goes through (rule-text-msg.c, the collector's
+ * raw walk): the same bounds as mnl_attr_ok() / mnl_attr_next(), without a
+ * call into the library per attribute.
+ */
+static inline uint16_t nlattr_type(const struct nlattr *a)
+{
+	return a->nla_type & NLA_TYPE_MASK;
+}
+
+static inline uint16_t nlattr_len(const struct nlattr *a)
+{
+	return (uint16_t)(a->nla_len - NLA_HDRLEN);
+}
+
+static inline const void *nlattr_data(const struct nlattr *a)
+{
+	return (const char *)a + NLA_HDRLEN;
+}
+
+static inline bool nlattr_ok(const struct nlattr *a, const void *end)
+{
+	ptrdiff_t left = (const char *)end - (const char *)a;
+
+	return left >= (ptrdiff_t)sizeof(*a) && a->nla_len >= sizeof(*a) && a->nla_len <= left;
+}
+
+static inline const struct nlattr *nlattr_next(const struct nlattr *a)
+{
+	return (const struct nlattr *)((const char *)a + NLA_ALIGN(a->nla_len));
+}
+
+/* Each attribute nested in nest; end: a const void * the loop keeps. */
+#define nlattr_each_nested(a, nest, end)                                                            \
+	for ((end) = (const char *)nlattr_data(nest) + nlattr_len(nest), (a) = nlattr_data(nest);      \
+	     nlattr_ok(a, end); (a) = nlattr_next(a))
+
+/* Each attribute of message nlh after hdrlen bytes of family header. */
+#define nlattr_each_msg(a, nlh, hdrlen, end)                                                        \
+	for ((end) = (const char *)(nlh) + NLMSG_ALIGN((nlh)->nlmsg_len),                              \
+	    (a) = (const struct nlattr *)((const char *)(nlh) + NLMSG_HDRLEN + NLMSG_ALIGN(hdrlen));     \
+	     nlattr_ok(a, end); (a) = nlattr_next(a))
+
 #endif

@@ -119,9 +119,17 @@ static void batch_json_hooks(const struct model *m, int family_mode, struct json
  */
 static void add_text(struct strbuf *sb, const char *s)
 {
-	const unsigned char *p;
+	const unsigned char *p, *run;
 
-	for (p = (const unsigned char *)s; *p; p++) {
+	/* runs of plain characters at once: every rule's text goes through here */
+	for (p = run = (const unsigned char *)s; *p; p++) {
+		while (*p >= 0x20 && *p != 0x7f && *p != 0xc2)
+			p++;
+		if (!*p)
+			break;
+		if (*p == 0xc2 && !(p[1] >= 0x80 && p[1] <= 0x9f))
+			continue;
+		strbuf_addn(sb, (const char *)run, (size_t)(p - run));
 		if (*p == '\n')
 			strbuf_add(sb, "\\n");
 		else if (*p == '\t')
@@ -130,12 +138,35 @@ static void add_text(struct strbuf *sb, const char *s)
 			strbuf_add(sb, "\\r");
 		else if (*p < 0x20 || *p == 0x7f)
 			strbuf_addf(sb, "\\x%02x", *p);
-		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+		else {
 			strbuf_addf(sb, "\\xc2\\x%02x", p[1]);
 			p++;
-		} else
-			strbuf_addc(sb, (char)*p);
+		}
+		run = p + 1;
 	}
+	strbuf_addn(sb, (const char *)run, (size_t)(p - run));
+}
+
+/* printf's "%*llu" (sign 0) or "%+*lld" (sign 1) without printf: a row
+ * of the text frame has four of them. */
+static void add_num(struct strbuf *sb, uint64_t v, bool neg, bool sign, int width)
+{
+	static const char spaces[] = "                    ";
+	int n = 1 + (neg || sign);
+	uint64_t t;
+
+	for (t = v; t >= 10; t /= 10)
+		n++;
+	if (n < width)
+		strbuf_addn(sb, spaces, (size_t)(width - n));
+	if (neg || sign)
+		strbuf_addc(sb, neg ? '-' : '+');
+	strbuf_add_u64(sb, v);
+}
+
+static void add_signed(struct strbuf *sb, long long v, int width)
+{
+	add_num(sb, v < 0 ? 0 - (uint64_t)v : (uint64_t)v, v < 0, true, width);
 }
 
 const char *batch_netns_gone_text(int gone)
@@ -216,12 +247,20 @@ void batch_text_frame(const struct model *m, const struct feed *feed, int family
 			const struct model_rule *mr = &mc->rules[j];
 			const struct snap_rule *r = &ch->rules[j];
 
-			if (r->counted)
-				strbuf_addf(sb, "  %12llu %14llu %+8lld %+10lld  ", (unsigned long long)model_rule_packets(mr),
-					    (unsigned long long)model_rule_bytes(mr), (long long)mr->d_packets,
-					    (long long)mr->d_bytes);
-			else
+			if (r->counted) {
+				/* "  %12llu %14llu %+8lld %+10lld  " */
+				strbuf_add(sb, "  ");
+				add_num(sb, model_rule_packets(mr), false, false, 12);
+				strbuf_addc(sb, ' ');
+				add_num(sb, model_rule_bytes(mr), false, false, 14);
+				strbuf_addc(sb, ' ');
+				add_signed(sb, (long long)mr->d_packets, 8);
+				strbuf_addc(sb, ' ');
+				add_signed(sb, (long long)mr->d_bytes, 10);
+				strbuf_add(sb, "  ");
+			} else {
 				strbuf_addf(sb, "  %12s %14s %8s %10s  ", "uncounted", "-", "-", "-");
+			}
 			strbuf_add(sb, r->syntax == RULE_SYNTAX_NFT ? "[nft] " : "");
 			add_text(sb, r->text);
 			strbuf_addc(sb, '\n');

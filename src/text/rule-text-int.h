@@ -3,7 +3,8 @@
  * this; the rest of iptop uses rule-text.h. The files form layers, each
  * calling only those below it:
  *
- *   rule-text.c            the entry (rule_text_render) and iptables words
+ *   rule-text.c            the entry (rule_text_render, rule_text_render_msg)
+ *   rule-text-ipt.c        iptables words, from expressions as values
  *   rule-text-arp.c, -ebt.c, -legacy.c   arptables, ebtables, legacy words
  *   rule-text-nft.c        nft words: relations, ranges, lookups
  *   rule-text-nft-stmt.c   nft statements, by a {name, writer} table
@@ -13,7 +14,9 @@
  *   rule-text-nft-value.c  how nft writes a value of each type; verdicts
  *   rule-text-xt*.c, -ipset.c  x_tables blobs: {name, decoder} tables
  *   rule-text-reg.c        the register tracker
- *   rule-text-expr.c       the expression walk, userdata, shared words
+ *   rule-text-msg.c        a NEWRULE message's expressions as values
+ *   rule-text-expr.c       the expression walk (and as values), userdata,
+ *                          shared words
  *   names.c (names.h)      verdict and ICMP names, for all of iptop
  */
 #ifndef RULE_TEXT_INT_H
@@ -24,16 +27,96 @@
 #include <stdint.h>
 
 struct strbuf;
+struct nlmsghdr;
 struct nftnl_expr;
 struct nftnl_rule;
 struct rule_text_sets;
 
 /* (rule-text-expr.c) The comment TLV of NFTNL_RULE_USERDATA (type 0), allocated,
- * or NULL. */
+ * or NULL; rule_text_expr_udata_comment() the same from the userdata's bytes. */
 char *rule_text_expr_comment(const struct nftnl_rule *r);
+char *rule_text_expr_udata_comment(const uint8_t *udata, uint32_t len);
 /* (rule-text-expr.c) The first userdata TLV of type, its length in *tlen, or
  * NULL. */
 const uint8_t *rule_text_expr_udata_tlv(const struct nftnl_rule *r, uint8_t type, uint8_t *tlen);
+
+/*
+ * One expression as plain values: what the iptables words are made of. Two
+ * front ends fill it, libnftnl's expression (rule_text_expr_values(),
+ * rule-text-expr.c) and the netlink attributes themselves
+ * (rule_text_msg_rule(), rule-text-msg.c), so one renderer serves both.
+ * An attribute that is absent reads as 0 / NULL, as nftnl_expr_get_*()
+ * read it; RTX_HAS_* say which optional ones were present. Pointers point
+ * into the expression or the message.
+ */
+enum rt_xkind {
+	RTX_OTHER,      /* an expression the iptables words have no use for */
+	RTX_COUNTER,    /* packets, bytes */
+	RTX_CMP,        /* sreg, op, data */
+	RTX_RANGE,      /* sreg, op, data (from), data2 (to) */
+	RTX_PAYLOAD,    /* dreg, base, offset, len */
+	RTX_META,       /* key, dreg or sreg */
+	RTX_BITWISE,    /* sreg, dreg, op, data (mask), data2 (xor), data3 (shift) */
+	RTX_IMM,        /* dreg + data, or verdict (+ chain) */
+	RTX_MATCH,      /* name, rev, data (info) */
+	RTX_TARGET,     /* name, rev, data (info) */
+	RTX_LIMIT,      /* rate, unit, burst, type, flags */
+	RTX_LOG,        /* group, prefix, snaplen, qthreshold */
+};
+
+#define RTX_HAS_DREG    0x01u
+#define RTX_HAS_SREG    0x02u
+#define RTX_HAS_DATA    0x04u   /* immediate: a value, not a verdict */
+#define RTX_HAS_OP      0x08u   /* bitwise */
+#define RTX_HAS_GROUP   0x10u   /* log */
+#define RTX_HAS_LEVEL   0x20u
+#define RTX_HAS_FLAGS   0x40u
+#define RTX_HAS_PREFIX  0x80u
+#define RTX_HAS_SNAPLEN 0x100u
+
+struct rt_xval {
+	enum rt_xkind kind;
+	uint32_t has;                  /* RTX_HAS_* */
+	uint32_t sreg, dreg, op, key, base, offset, len;
+	const uint8_t *data, *data2, *data3;
+	uint32_t dlen, dlen2, dlen3;
+	int32_t verdict;
+	const char *chain;             /* immediate jump/goto */
+	const char *name;              /* match/target name; log prefix */
+	uint32_t rev;
+	uint64_t packets, bytes;       /* counter */
+	uint64_t rate, unit;           /* limit */
+	uint32_t burst, type, flags;   /* limit */
+	uint32_t snaplen;              /* log */
+	uint16_t group, qthreshold;    /* log */
+};
+
+/* (rule-text-expr.c) e (named name) as values. */
+void rule_text_expr_values(const struct nftnl_expr *e, const char *name, struct rt_xval *x);
+/* (rule-text-expr.c) The expressions of r as values into *xs (buf of cap to
+ * start with, allocated when more are needed: free *xs if it is not buf);
+ * returns how many. */
+size_t rule_text_expr_all_values(const struct nftnl_rule *r, struct rt_xval *buf, size_t cap,
+				 struct rt_xval **xs);
+
+/* (rule-text-msg.c) The rule a NEWRULE message holds, read straight from
+ * its attributes for the expressions the iptables words use: chain,
+ * userdata (NULL when none) and at most cap expressions into xs (their
+ * count in *n); xt blobs are copied into scratch (scratch_len bytes, 8-byte
+ * aligned). False when anything is unknown, odd or does not fit: an
+ * attribute or expression it does not decode, a duplicate, a length
+ * libnftnl would read differently. Then libnftnl reads the rule. */
+bool rule_text_msg_rule(const struct nlmsghdr *nlh, const char **chain, const uint8_t **udata,
+			uint32_t *udlen, struct rt_xval *xs, size_t cap, size_t *n, void *scratch,
+			size_t scratch_len);
+
+/* (rule-text-ipt.c) The `iptables -S` / `ip6tables -S` line of a rule in
+ * chain of family (NFPROTO_IPV4/6) from its n expressions xs and userdata
+ * (may be NULL), allocated, with out's target_chain, is_goto and comment;
+ * NULL when iptables cannot express the rule (out untouched). */
+struct rule_text;
+char *rule_text_ipt(const struct rt_xval *xs, size_t n, uint8_t family, const char *chain,
+		    const uint8_t *udata, uint32_t udlen, struct rule_text *out);
 
 /* (rule-text-expr.c) fn(arg, rs, e, name) for each expression of r until one
  * returns false; true when all did. */
@@ -54,6 +137,10 @@ bool rule_text_expr_iface_word(char *dst, const uint8_t *data, uint32_t len);
  * write), -1 for a verdict these words cannot say. */
 int rule_text_expr_verdict_word(struct strbuf *sb, const struct nftnl_expr *e, bool gotos,
 			   const char **chain, bool *is_goto);
+/* The same for a verdict v (and its chain, may be NULL) as values; with
+ * sb NULL nothing is written (what would be is returned). */
+int rule_text_expr_verdict_words(struct strbuf *sb, int32_t v, const char *vchain, bool gotos,
+				 const char **chain, bool *is_goto);
 
 /* (rule-text-expr.c) Prefix length of a contiguous mask of len bytes (an
  * address mask), or -1 for one with holes. */
@@ -120,6 +207,11 @@ void rule_text_reg_free(struct rt_regs *rs);
 int rule_text_reg_slot(uint32_t reg);
 /* The register an sreg attribute names, or NULL; marks it consumed. */
 struct rt_reg *rule_text_reg_use(struct rt_regs *rs, const struct nftnl_expr *e, uint16_t attr);
+/* The same for register number reg (0, no register, gives NULL). */
+struct rt_reg *rule_text_reg_use_num(struct rt_regs *rs, uint32_t reg);
+/* Track a load given as values (payload, meta, bitwise, immediate data);
+ * false when x is none of them or cannot be recorded. */
+bool rule_text_reg_track_values(struct rt_regs *rs, const struct rt_xval *x);
 /* Track a load (payload/meta/ct/immediate data/bitwise/...). Returns true
  * when e was a load and has been recorded. */
 bool rule_text_reg_track(struct rt_regs *rs, const struct nftnl_expr *e, const char *name);

@@ -21,9 +21,18 @@
 
 /* --- register tracker ---------------------------------------------------- */
 
+/* A slot is read only after its src says it was loaded (reg_load() clears
+ * all of it first): empty slots need src and desc, not 2 KiB of zeros per
+ * rule. */
 void rule_text_reg_init(struct rt_regs *rs)
 {
-	memset(rs, 0, sizeof(*rs));
+	int i;
+
+	for (i = 0; i < RT_NSLOTS; i++) {
+		rs->r[i].src = RT_SRC_NONE;
+		rs->r[i].desc = NULL;
+	}
+	rs->seq = 0;
 }
 
 /* Forget what a register slot held. */
@@ -33,12 +42,13 @@ static void reg_clear(struct rt_reg *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* The end of a tracker: its descriptions only (no slot is read again). */
 void rule_text_reg_free(struct rt_regs *rs)
 {
 	int i;
 
 	for (i = 0; i < RT_NSLOTS; i++)
-		reg_clear(&rs->r[i]);
+		free(rs->r[i].desc);
 }
 
 int rule_text_reg_slot(uint32_t reg)
@@ -71,9 +81,9 @@ static struct rt_reg *reg_load(struct rt_regs *rs, uint32_t reg, uint32_t len)
 	return r;
 }
 
-struct rt_reg *rule_text_reg_use(struct rt_regs *rs, const struct nftnl_expr *e, uint16_t attr)
+struct rt_reg *rule_text_reg_use_num(struct rt_regs *rs, uint32_t reg)
 {
-	int slot = rule_text_reg_slot(nftnl_expr_get_u32(e, attr));
+	int slot = rule_text_reg_slot(reg);
 	struct rt_reg *r;
 
 	if (slot < 0)
@@ -83,6 +93,11 @@ struct rt_reg *rule_text_reg_use(struct rt_regs *rs, const struct nftnl_expr *e,
 		return NULL;
 	r->pending = false;
 	return r;
+}
+
+struct rt_reg *rule_text_reg_use(struct rt_regs *rs, const struct nftnl_expr *e, uint16_t attr)
+{
+	return rule_text_reg_use_num(rs, nftnl_expr_get_u32(e, attr));
 }
 
 void rule_text_reg_set_desc(struct rt_regs *rs, uint32_t reg, char *desc, uint32_t len, uint8_t vt)
@@ -145,19 +160,16 @@ static uint32_t key_len(enum rt_src src, uint32_t key)
 }
 
 /* bitwise: dreg = (sreg & mask) ^ xor, or a shift; the source stays known. */
-static bool track_bitwise(struct rt_regs *rs, const struct nftnl_expr *e)
+static bool track_bitwise(struct rt_regs *rs, const struct rt_xval *x)
 {
-	struct rt_reg *s = rule_text_reg_use(rs, e, NFTNL_EXPR_BITWISE_SREG), *d, copy;
-	uint32_t op = nftnl_expr_is_set(e, NFTNL_EXPR_BITWISE_OP) ?
-		      nftnl_expr_get_u32(e, NFTNL_EXPR_BITWISE_OP) : NFT_BITWISE_BOOL;
-	uint32_t mlen = 0, xlen = 0;
-	const void *mask, *xor;
+	struct rt_reg *s = rule_text_reg_use_num(rs, x->sreg), *d, copy;
+	uint32_t op = x->has & RTX_HAS_OP ? x->op : NFT_BITWISE_BOOL;
 
 	if (!s)
 		return false;
 	copy = *s;
 	copy.desc = s->desc ? xstrdup(s->desc) : NULL;
-	d = reg_load(rs, nftnl_expr_get_u32(e, NFTNL_EXPR_BITWISE_DREG), copy.len);
+	d = reg_load(rs, x->dreg, copy.len);
 	if (!d) {
 		free(copy.desc);
 		return false;
@@ -170,54 +182,90 @@ static bool track_bitwise(struct rt_regs *rs, const struct nftnl_expr *e)
 		uint8_t m[16];
 		uint32_t i;
 
-		mask = nftnl_expr_get(e, NFTNL_EXPR_BITWISE_MASK, &mlen);
-		xor = nftnl_expr_get(e, NFTNL_EXPR_BITWISE_XOR, &xlen);
-		if (!mask || !xor || mlen > sizeof(m) || xlen > sizeof(d->xor))
+		if (!x->data || !x->data2 || x->dlen > sizeof(m) || x->dlen2 > sizeof(d->xor))
 			return true;
 		memset(m, 0xff, sizeof(m));
-		memcpy(m, mask, mlen);
+		memcpy(m, x->data, x->dlen);
 		for (i = 0; i < sizeof(m); i++)	/* two masks in a row combine */
 			d->mask[i] = copy.bitwise ? (uint8_t)(copy.mask[i] & m[i]) : m[i];
 		memset(d->xor, 0, sizeof(d->xor));
-		memcpy(d->xor, xor, xlen);
+		memcpy(d->xor, x->data2, x->dlen2);
 		d->bitwise = true;
 	} else {
-		uint32_t dlen = 0, n = 0;
-		const void *data = nftnl_expr_get(e, NFTNL_EXPR_BITWISE_DATA, &dlen);
+		uint32_t n = 0;
 
-		if (data && dlen >= 4)
-			memcpy(&n, data, 4);
+		if (x->data3 && x->dlen3 >= 4)
+			memcpy(&n, x->data3, 4);
 		d->shift = op == NFT_BITWISE_LSHIFT ? (int)n : -(int)n;
 	}
 	return true;
+}
+
+/* A load of a meta, ct, rt or socket key into dreg. */
+static struct rt_reg *track_key(struct rt_regs *rs, enum rt_src src, uint32_t dreg, uint32_t key)
+{
+	struct rt_reg *r = reg_load(rs, dreg, key_len(src, key));
+
+	if (!r)
+		return NULL;
+	r->src = src;
+	r->key = key;
+	return r;
+}
+
+bool rule_text_reg_track_values(struct rt_regs *rs, const struct rt_xval *x)
+{
+	struct rt_reg *r;
+
+	switch (x->kind) {
+	case RTX_PAYLOAD:
+		if (!(x->has & RTX_HAS_DREG))
+			return false;	/* a payload write is a statement */
+		r = reg_load(rs, x->dreg, x->len);
+		if (!r)
+			return false;
+		r->src = RT_SRC_PAYLOAD;
+		r->base = x->base;
+		r->offset = x->offset;
+		return true;
+	case RTX_META:
+		if (!(x->has & RTX_HAS_DREG))
+			return false;	/* meta set */
+		return track_key(rs, RT_SRC_META, x->dreg, x->key) != NULL;
+	case RTX_IMM:
+		if (!(x->has & RTX_HAS_DATA))
+			return false;	/* a verdict */
+		if (!x->data || x->dlen > sizeof(r->data))
+			return false;
+		r = reg_load(rs, x->dreg, x->dlen);
+		if (!r)
+			return false;
+		r->src = RT_SRC_IMM;
+		memcpy(r->data, x->data, x->dlen);
+		return true;
+	case RTX_BITWISE:
+		return track_bitwise(rs, x);
+	default:
+		return false;
+	}
 }
 
 bool rule_text_reg_track(struct rt_regs *rs, const struct nftnl_expr *e, const char *name)
 {
 	struct rt_reg *r;
 
-	if (!strcmp(name, "payload")) {
-		if (!nftnl_expr_is_set(e, NFTNL_EXPR_PAYLOAD_DREG))
-			return false;	/* a payload write is a statement */
-		r = reg_load(rs, nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_DREG),
-			     nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_LEN));
-		if (!r)
-			return false;
-		r->src = RT_SRC_PAYLOAD;
-		r->base = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_BASE);
-		r->offset = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET);
-		return true;
-	}
-	if (!strcmp(name, "meta") || !strcmp(name, "ct") || !strcmp(name, "rt") ||
-	    !strcmp(name, "socket")) {
-		uint16_t dreg_attr = NFTNL_EXPR_META_DREG, key_attr = NFTNL_EXPR_META_KEY;
-		enum rt_src src = RT_SRC_META;
+	if (!strcmp(name, "payload") || !strcmp(name, "meta") || !strcmp(name, "immediate") ||
+	    !strcmp(name, "bitwise")) {
+		struct rt_xval x;
 
-		if (!strcmp(name, "ct")) {
-			dreg_attr = NFTNL_EXPR_CT_DREG;
-			key_attr = NFTNL_EXPR_CT_KEY;
-			src = RT_SRC_CT;
-		} else if (!strcmp(name, "rt")) {
+		rule_text_expr_values(e, name, &x);
+		return rule_text_reg_track_values(rs, &x);
+	}
+	if (!strcmp(name, "ct") || !strcmp(name, "rt") || !strcmp(name, "socket")) {
+		uint16_t dreg_attr = NFTNL_EXPR_CT_DREG, key_attr = NFTNL_EXPR_CT_KEY;
+		enum rt_src src = RT_SRC_CT;
+
+		if (!strcmp(name, "rt")) {
 			dreg_attr = NFTNL_EXPR_RT_DREG;
 			key_attr = NFTNL_EXPR_RT_KEY;
 			src = RT_SRC_RT;
@@ -227,37 +275,16 @@ bool rule_text_reg_track(struct rt_regs *rs, const struct nftnl_expr *e, const c
 			src = RT_SRC_SOCKET;
 		}
 		if (!nftnl_expr_is_set(e, dreg_attr))
-			return false;	/* meta/ct set */
-		r = reg_load(rs, nftnl_expr_get_u32(e, dreg_attr),
-			     key_len(src, nftnl_expr_get_u32(e, key_attr)));
+			return false;	/* ct set */
+		r = track_key(rs, src, nftnl_expr_get_u32(e, dreg_attr), nftnl_expr_get_u32(e, key_attr));
 		if (!r)
 			return false;
-		r->src = src;
-		r->key = nftnl_expr_get_u32(e, key_attr);
 		if (src == RT_SRC_CT && nftnl_expr_is_set(e, NFTNL_EXPR_CT_DIR))
 			r->dir = nftnl_expr_get_u8(e, NFTNL_EXPR_CT_DIR);
 		if (src == RT_SRC_SOCKET && nftnl_expr_is_set(e, NFTNL_EXPR_SOCKET_LEVEL))
 			r->flags = nftnl_expr_get_u32(e, NFTNL_EXPR_SOCKET_LEVEL);
 		return true;
 	}
-	if (!strcmp(name, "immediate")) {
-		const void *data;
-		uint32_t len = 0;
-
-		if (!nftnl_expr_is_set(e, NFTNL_EXPR_IMM_DATA))
-			return false;	/* a verdict */
-		data = nftnl_expr_get(e, NFTNL_EXPR_IMM_DATA, &len);
-		if (!data || len > sizeof(r->data))
-			return false;
-		r = reg_load(rs, nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_DREG), len);
-		if (!r)
-			return false;
-		r->src = RT_SRC_IMM;
-		memcpy(r->data, data, len);
-		return true;
-	}
-	if (!strcmp(name, "bitwise"))
-		return track_bitwise(rs, e);
 	if (!strcmp(name, "byteorder")) {
 		/* keep what the source was: only its byte order changed */
 		struct rt_reg *s = rule_text_reg_use(rs, e, NFTNL_EXPR_BYTEORDER_SREG), copy;

@@ -46,6 +46,19 @@ struct rule_text {
 void rule_text_render(const struct nftnl_rule *r, uint8_t family, bool ipt,
 		      const struct rule_text_sets *sets, struct rule_text *out);
 void rule_text_free(struct rule_text *rt);
+/*
+ * The same straight from the rule's NEWRULE message (family, ipt as
+ * above), without libnftnl, for the rules iptables-nft writes in ip and
+ * ip6 tables: payload, meta, cmp, bitwise, range, immediate, counter and
+ * x_tables match/target expressions. True with *out exactly as
+ * rule_text_render() would fill it from the same message; false (out
+ * empty) for anything else or anything in doubt: then parse the message
+ * with libnftnl and call rule_text_render(). nlh must have passed the
+ * checks libnftnl's parse needs (the kernel's, or collect_nft_msg_ok()).
+ */
+bool rule_text_render_msg(const struct nlmsghdr *nlh, uint8_t family, bool ipt, struct rule_text *out);
+/* Every field of a and b equal (the fast path's test and fuzz oracle). */
+bool rule_text_same(const struct rule_text *a, const struct rule_text *b);
 
 /*
  * (rule-text-set.c) The anonymous sets of one ruleset generation, from
