@@ -3,7 +3,14 @@
  * hash to a 64-bit value, and the hash functions iptop uses (FNV-1a, and
  * finalizers that spread its weak high bits). The map keeps hashes, not
  * keys: a caller whose keys can collide checks each entry with the same
- * hash against its own data (an index is the usual value). No removal.
+ * hash against its own data (an index is the usual value).
+ *
+ * Removal is backward-shift deletion, not tombstones: the entries after the
+ * removed one in its run move back to where a probe from their home finds
+ * them first. A find never walks past dead slots, the load stays the live
+ * count, and nothing has to be swept; conntrack's mirror (which removes a
+ * flow per fade-out, tens of thousands at once after a flood) used exactly
+ * this before it used the map.
  */
 #ifndef IPTOP_HASHMAP_H
 #define IPTOP_HASHMAP_H
@@ -50,5 +57,16 @@ uint64_t *hashmap_find_next(const struct hashmap *m, uint64_t hash, size_t *pos)
 /* The value of the entry with this hash, added as 0 if there is none
  * (*added says which): for maps whose hash is the whole key. */
 uint64_t *hashmap_get(struct hashmap *m, uint64_t hash, bool *added);
+/* The entry with this hash and this value, or NULL: the one entry among
+ * equal hashes that names a given object, to change its value in place
+ * (the object moved) or to remove it. */
+uint64_t *hashmap_find_value(const struct hashmap *m, uint64_t hash, uint64_t val);
+/* Removes the entry whose value v points at (as returned by add, find or
+ * get). Entries after it may move: other value pointers into the map and
+ * a find_next walk in progress are stale afterwards. */
+void hashmap_remove(struct hashmap *m, uint64_t *v);
+/* Room for n entries before the map grows; true when the slots were
+ * reallocated (for a caller that advises the kernel about them). */
+bool hashmap_reserve(struct hashmap *m, size_t n);
 
 #endif
