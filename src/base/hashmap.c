@@ -50,24 +50,6 @@ uint64_t hash_fnv1a_str(uint64_t h, const char *s)
 	return h;
 }
 
-uint64_t hash_mix(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	return h;
-}
-
-uint64_t hash_mix64(uint64_t h)
-{
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebULL;
-	h ^= h >> 31;
-	return h;
-}
-
 void hashmap_init(struct hashmap *m, size_t n)
 {
 	m->size = 16;
@@ -81,11 +63,6 @@ void hashmap_free(struct hashmap *m)
 {
 	free(m->slot);
 	memset(m, 0, sizeof(*m));
-}
-
-static uint64_t stored(uint64_t hash)
-{
-	return hash ? hash : 1;
 }
 
 static struct hashmap_slot *place(struct hashmap_slot *slot, size_t size, uint64_t hash)
@@ -131,37 +108,12 @@ uint64_t *hashmap_add(struct hashmap *m, uint64_t hash)
 {
 	struct hashmap_slot *s;
 
-	hashmap_reserve(m, m->count + 1);
+	if (!m->slot || 2 * (m->count + 1) > m->size)
+		hashmap_reserve(m, m->count + 1);
 	m->count++;
-	s = place(m->slot, m->size, stored(hash));
+	s = place(m->slot, m->size, hashmap_stored(hash));
 	s->val = 0;
 	return &s->val;
-}
-
-uint64_t *hashmap_find_next(const struct hashmap *m, uint64_t hash, size_t *pos)
-{
-	uint64_t h = stored(hash);
-	size_t i = *pos;
-
-	if (!m->slot)
-		return NULL;
-	while (m->slot[i].hash) {
-		size_t at = i;
-
-		i = (i + 1) & (m->size - 1);
-		if (m->slot[at].hash == h) {
-			*pos = i;
-			return &m->slot[at].val;
-		}
-	}
-	*pos = i;
-	return NULL;
-}
-
-uint64_t *hashmap_find(const struct hashmap *m, uint64_t hash, size_t *pos)
-{
-	*pos = m->slot ? (size_t)stored(hash) & (m->size - 1) : 0;
-	return hashmap_find_next(m, hash, pos);
 }
 
 uint64_t *hashmap_get(struct hashmap *m, uint64_t hash, bool *added)
