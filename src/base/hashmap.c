@@ -1,5 +1,5 @@
 /*
- * hashmap.c - the one hash map (include/hashmap.h) and hash functions:
+ * hashmap.c - the one hash map (hashmap.h) and hash functions:
  * model.c's rules by handle and chains by name, the legacy collector's
  * content occurrences and handle set. Linear probing in a power-of-two
  * array kept at most half full; the collectors' chain and rule indexes and
