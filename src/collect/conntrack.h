@@ -150,6 +150,7 @@ struct ct_table {
 	bool in_dump;
 	bool dump_resync;
 	size_t dump_added;
+	size_t dump_next;       /* where the flow after the last dumped one sits */
 };
 
 /* ---- pure: parsing (the words for people: conntrack-text.h) -------------- */
