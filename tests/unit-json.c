@@ -1,7 +1,7 @@
 /*
  * unit-json.c - the JSON writer (commas, nesting, null for a missing
  * string or number, reopening a finished object, spilling a big array at
- * 64 KiB) and the hash map (colliding hashes, growth, hash 0, FNV-1a).
+ * 64 KiB). The hash map's tests are in unit-hashmap.c.
  */
 #include "config.h"
 
@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hashmap.h"
 #include "iptop.h"
 #include "json.h"
 #include "unit.h"
@@ -95,47 +94,9 @@ static void test_spill(void)
 	strbuf_free(&sb);
 }
 
-static void test_hashmap(void)
-{
-	struct hashmap m = { NULL, 0, 0 };
-	uint64_t *v, seen = 0;
-	size_t pos, i;
-	bool added;
-
-	/* equal hashes are kept apart and all found */
-	for (i = 0; i < 3; i++)
-		*hashmap_add(&m, 42) = i + 1;
-	for (v = hashmap_find(&m, 42, &pos); v; v = hashmap_find_next(&m, 42, &pos))
-		seen |= 1u << *v;
-	CHECK_INT(seen, 0xe);
-	CHECK(hashmap_find(&m, 43, &pos) == NULL);
-	/* growth keeps every entry */
-	for (i = 1; i <= 1000; i++)
-		*hashmap_add(&m, hash_mix(i)) = i;
-	CHECK_INT(m.count, 1003);
-	CHECK(m.size >= 2 * m.count);
-	for (i = 1; i <= 1000; i++) {
-		v = hashmap_find(&m, hash_mix(i), &pos);
-		CHECK(v && *v == i);
-	}
-	/* get: a count per key, hash 0 included */
-	(*hashmap_get(&m, 0, &added))++;
-	CHECK(added);
-	(*hashmap_get(&m, 0, &added))++;
-	CHECK(!added);
-	CHECK_INT(*hashmap_get(&m, 0, &added), 2);
-	hashmap_free(&m);
-	CHECK(m.slot == NULL);
-	/* FNV-1a's published test vectors */
-	CHECK(hash_fnv1a(HASH_FNV1A_INIT, "", 0) == 0xcbf29ce484222325ULL);
-	CHECK(hash_fnv1a(HASH_FNV1A_INIT, "a", 1) == 0xaf63dc4c8601ec8cULL);
-	CHECK(hash_fnv1a_str(HASH_FNV1A_INIT, "foobar") == 0x85944171f73967e8ULL);
-}
-
 int main(void)
 {
 	test_writer();
 	test_spill();
-	test_hashmap();
 	return unit_status("unit-json");
 }

@@ -1,11 +1,14 @@
 /*
- * hashmap.c - the one hash map (include/hashmap.h) and hash functions:
+ * hashmap.c - the one hash map (hashmap.h) and hash functions:
  * model.c's rules by handle and chains by name, the legacy collector's
  * content occurrences and handle set. Linear probing in a power-of-two
- * array kept at most half full; no removal, no iteration order.
+ * array kept at most half full; the collectors' chain and rule indexes and
+ * conntrack's flow index (the one that removes: backward-shift deletion).
+ * No iteration order.
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,24 +50,6 @@ uint64_t hash_fnv1a_str(uint64_t h, const char *s)
 	return h;
 }
 
-uint64_t hash_mix(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	return h;
-}
-
-uint64_t hash_mix64(uint64_t h)
-{
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebULL;
-	h ^= h >> 31;
-	return h;
-}
-
 void hashmap_init(struct hashmap *m, size_t n)
 {
 	m->size = 16;
@@ -80,11 +65,6 @@ void hashmap_free(struct hashmap *m)
 	memset(m, 0, sizeof(*m));
 }
 
-static uint64_t stored(uint64_t hash)
-{
-	return hash ? hash : 1;
-}
-
 static struct hashmap_slot *place(struct hashmap_slot *slot, size_t size, uint64_t hash)
 {
 	size_t i = (size_t)hash & (size - 1);
@@ -95,10 +75,10 @@ static struct hashmap_slot *place(struct hashmap_slot *slot, size_t size, uint64
 	return &slot[i];
 }
 
-static void grow(struct hashmap *m)
+static void resize(struct hashmap *m, size_t size)
 {
-	size_t size = m->size * 2, i;
 	struct hashmap_slot *slot = xcalloc(size, sizeof(*slot));
+	size_t i;
 
 	for (i = 0; i < m->size; i++)
 		if (m->slot[i].hash)
@@ -108,44 +88,32 @@ static void grow(struct hashmap *m)
 	m->size = size;
 }
 
+bool hashmap_reserve(struct hashmap *m, size_t n)
+{
+	size_t size;
+
+	if (!m->slot) {
+		hashmap_init(m, n);
+		return true;
+	}
+	if (n * 2 <= m->size)
+		return false;
+	for (size = m->size; size < n * 2; size *= 2)
+		;
+	resize(m, size);
+	return true;
+}
+
 uint64_t *hashmap_add(struct hashmap *m, uint64_t hash)
 {
 	struct hashmap_slot *s;
 
-	if (!m->slot)
-		hashmap_init(m, 8);
-	if (2 * (m->count + 1) > m->size)
-		grow(m);
+	if (!m->slot || 2 * (m->count + 1) > m->size)
+		hashmap_reserve(m, m->count + 1);
 	m->count++;
-	s = place(m->slot, m->size, stored(hash));
+	s = place(m->slot, m->size, hashmap_stored(hash));
 	s->val = 0;
 	return &s->val;
-}
-
-uint64_t *hashmap_find_next(const struct hashmap *m, uint64_t hash, size_t *pos)
-{
-	uint64_t h = stored(hash);
-	size_t i = *pos;
-
-	if (!m->slot)
-		return NULL;
-	while (m->slot[i].hash) {
-		size_t at = i;
-
-		i = (i + 1) & (m->size - 1);
-		if (m->slot[at].hash == h) {
-			*pos = i;
-			return &m->slot[at].val;
-		}
-	}
-	*pos = i;
-	return NULL;
-}
-
-uint64_t *hashmap_find(const struct hashmap *m, uint64_t hash, size_t *pos)
-{
-	*pos = m->slot ? (size_t)stored(hash) & (m->size - 1) : 0;
-	return hashmap_find_next(m, hash, pos);
 }
 
 uint64_t *hashmap_get(struct hashmap *m, uint64_t hash, bool *added)
@@ -155,4 +123,36 @@ uint64_t *hashmap_get(struct hashmap *m, uint64_t hash, bool *added)
 
 	*added = !v;
 	return v ? v : hashmap_add(m, hash);
+}
+
+uint64_t *hashmap_find_value(const struct hashmap *m, uint64_t hash, uint64_t val)
+{
+	uint64_t *v;
+	size_t pos;
+
+	for (v = hashmap_find(m, hash, &pos); v && *v != val; v = hashmap_find_next(m, hash, &pos))
+		;
+	return v;
+}
+
+void hashmap_remove(struct hashmap *m, uint64_t *v)
+{
+	const struct hashmap_slot *s = (const void *)((char *)v - offsetof(struct hashmap_slot, val));
+	size_t mask = m->size - 1;
+	size_t i = (size_t)(s - m->slot), j = i, k;
+
+	for (;;) {
+		j = (j + 1) & mask;
+		if (!m->slot[j].hash)
+			break;
+		k = (size_t)m->slot[j].hash & mask;
+		/* j moves back to i unless its home lies cyclically in (i, j] */
+		if (i <= j ? (k <= i || k > j) : (k <= i && k > j)) {
+			m->slot[i] = m->slot[j];
+			i = j;
+		}
+	}
+	m->slot[i].hash = 0;
+	m->slot[i].val = 0;
+	m->count--;
 }

@@ -22,16 +22,13 @@
 
 /* ---- the table ---------------------------------------------------------------- */
 
-static size_t id_home(uint32_t id, size_t size)
+/* The index's hash of an id: ids are already hashes in recent kernels,
+ * but older ones used a counter, so mix anyway. A bijection: equal hashes
+ * are equal ids, so a probe past another flow compares only the index's
+ * slot, never the flow (a cache miss in the 30 MB of a 100k table). */
+static uint64_t id_hash(uint32_t id)
 {
-	/* ids are already hashes in recent kernels, but older ones used a
-	 * counter: mix anyway (murmur3 finaliser). */
-	id ^= id >> 16;
-	id *= 0x85ebca6bu;
-	id ^= id >> 13;
-	id *= 0xc2b2ae35u;
-	id ^= id >> 16;
-	return id & (size - 1);
+	return hash_mix64(id);
 }
 
 void ct_table_init(struct ct_table *t)
@@ -45,7 +42,7 @@ void ct_table_free(struct ct_table *t)
 {
 	free(t->flows);
 	free(t->expects);
-	free(t->index);
+	hashmap_free(&t->index);
 	free(t->error);
 	memset(t, 0, sizeof(*t));
 }
@@ -74,63 +71,8 @@ static bool same_flow(const struct ct_flow *a, const struct ct_flow *b)
 	       a->zone == b->zone && memcmp(&a->orig, &b->orig, sizeof(a->orig)) == 0;
 }
 
-/* An index slot: the flow's id (compared before the flow itself is read:
- * a probe past another flow costs no cache miss in the 30 MB of flows) and
- * its position + 1; 0 is empty. */
-static uint64_t slot_of(uint32_t id, size_t pos)
-{
-	return (uint64_t)id << 32 | ((uint32_t)pos + 1);
-}
-
-static uint32_t slot_id(uint64_t slot)
-{
-	return (uint32_t)(slot >> 32);
-}
-
-static size_t slot_pos(uint64_t slot)
-{
-	return (uint32_t)slot - 1;
-}
-
-/* Slot of the flow matching key, or (size_t)-1. */
-static size_t index_slot(const struct ct_table *t, const struct ct_flow *key)
-{
-	size_t mask, i;
-
-	if (!t->index_size)
-		return (size_t)-1;
-	mask = t->index_size - 1;
-	for (i = id_home(key->id, t->index_size); t->index[i]; i = (i + 1) & mask) {
-		if (slot_id(t->index[i]) == key->id && same_flow(&t->flows[slot_pos(t->index[i])], key))
-			return i;
-	}
-	return (size_t)-1;
-}
-
-/* Slot pointing at flows[pos]. */
-static size_t index_slot_pos(const struct ct_table *t, size_t pos)
-{
-	size_t mask = t->index_size - 1;
-	size_t i;
-
-	for (i = id_home(t->flows[pos].id, t->index_size); slot_pos(t->index[i]) != pos;
-	     i = (i + 1) & mask)
-		;
-	return i;
-}
-
-static void index_put(struct ct_table *t, size_t pos)
-{
-	size_t mask = t->index_size - 1;
-	size_t i = id_home(t->flows[pos].id, t->index_size);
-
-	while (t->index[i])
-		i = (i + 1) & mask;
-	t->index[i] = slot_of(t->flows[pos].id, pos);
-}
-
 /* Transparent huge pages for a big mirror and its index where the system
- * allows them on request: a 100k-flow table is ~30 MB (and 2 MB of index)
+ * allows them on request: a 100k-flow table is ~30 MB (and 4 MB of index)
  * first touched during the dump, 7,000 page faults at 4 KiB, a few dozen
  * at 2 MiB. */
 static void want_huge_pages(void *p, size_t len)
@@ -148,63 +90,34 @@ static void want_huge_pages(void *p, size_t len)
 #endif
 }
 
-static void index_grow(struct ct_table *t, size_t want)
+/* Room for n flows in the index, on huge pages when it is reallocated. */
+static void index_reserve(struct ct_table *t, size_t n)
 {
-	size_t size = t->index_size ? t->index_size : 64;
-	size_t i;
-
-	while (size < want * 2)
-		size *= 2;
-	if (size == t->index_size)
-		return;
-	free(t->index);
-	t->index = xcalloc(size, sizeof(*t->index));
-	want_huge_pages(t->index, size * sizeof(*t->index));
-	t->index_size = size;
-	for (i = 0; i < t->nflows; i++)
-		index_put(t, i);
+	if (hashmap_reserve(&t->index, n))
+		want_huge_pages(t->index.slot, t->index.size * sizeof(*t->index.slot));
 }
 
-/* Backward-shift deletion keeps linear probing chains intact without
- * tombstones. */
-static void index_del(struct ct_table *t, size_t slot)
+/* The first flow with this id that is key (NULL: any). */
+static struct ct_flow *index_find(const struct ct_table *t, uint32_t id, const struct ct_flow *key)
 {
-	size_t mask = t->index_size - 1;
-	size_t i = slot, j = slot, k;
+	uint64_t h = id_hash(id);
+	const uint64_t *v;
+	size_t pos;
 
-	for (;;) {
-		j = (j + 1) & mask;
-		if (!t->index[j])
-			break;
-		k = id_home(slot_id(t->index[j]), t->index_size);
-		/* move j back to i unless its home lies cyclically in (i, j] */
-		if ((i <= j) ? (k <= i || k > j) : (k <= i && k > j)) {
-			t->index[i] = t->index[j];
-			i = j;
-		}
-	}
-	t->index[i] = 0;
+	for (v = hashmap_find(&t->index, h, &pos); v; v = hashmap_find_next(&t->index, h, &pos))
+		if (key ? same_flow(&t->flows[*v], key) : t->flows[*v].id == id)
+			return &t->flows[*v];
+	return NULL;
 }
 
 struct ct_flow *ct_table_find(const struct ct_table *t, uint32_t id)
 {
-	size_t mask, i;
-
-	if (!t->index_size)
-		return NULL;
-	mask = t->index_size - 1;
-	for (i = id_home(id, t->index_size); t->index[i]; i = (i + 1) & mask) {
-		if (slot_id(t->index[i]) == id)
-			return &t->flows[slot_pos(t->index[i])];
-	}
-	return NULL;
+	return index_find(t, id, NULL);
 }
 
 struct ct_flow *ct_table_find_flow(const struct ct_table *t, const struct ct_flow *key)
 {
-	size_t s = index_slot(t, key);
-
-	return s == (size_t)-1 ? NULL : &t->flows[slot_pos(t->index[s])];
+	return index_find(t, key->id, key);
 }
 
 /* Same connection end points as the master tuple a RELATED flow carries
@@ -276,8 +189,7 @@ void ct_table_reserve(struct ct_table *t, size_t n)
 		t->flows = xreallocarray(t->flows, t->cap, sizeof(*t->flows));
 		want_huge_pages(t->flows, t->cap * sizeof(*t->flows));
 	}
-	if (n * 2 > t->index_size)
-		index_grow(t, n);
+	index_reserve(t, n);
 }
 
 static struct ct_flow *table_insert(struct ct_table *t, const struct ct_flow *f, double now)
@@ -288,8 +200,7 @@ static struct ct_flow *table_insert(struct ct_table *t, const struct ct_flow *f,
 		t->cap = t->cap ? t->cap * 2 : 256;
 		t->flows = xreallocarray(t->flows, t->cap, sizeof(*t->flows));
 	}
-	if ((t->nflows + 1) * 2 > t->index_size)
-		index_grow(t, t->nflows + 1);
+	index_reserve(t, t->nflows + 1);
 	n = &t->flows[t->nflows];
 	*n = *f;
 	n->first_seen = now;
@@ -298,7 +209,7 @@ static struct ct_flow *table_insert(struct ct_table *t, const struct ct_flow *f,
 	n->is_new = t->gen > 0;   /* the first fill is not news */
 	n->added_gen = t->gen;
 	n->seen_dump = 0;
-	index_put(t, t->nflows);
+	*hashmap_add(&t->index, id_hash(n->id)) = t->nflows;
 	t->nflows++;
 	t->count++;
 	return n;
@@ -310,9 +221,9 @@ static void table_remove_at(struct ct_table *t, size_t pos)
 
 	if (!t->flows[pos].dying)
 		t->count--;
-	index_del(t, index_slot_pos(t, pos));
+	hashmap_remove(&t->index, hashmap_find_value(&t->index, id_hash(t->flows[pos].id), pos));
 	if (pos != last) {
-		t->index[index_slot_pos(t, last)] = slot_of(t->flows[last].id, pos);
+		*hashmap_find_value(&t->index, id_hash(t->flows[last].id), last) = pos;
 		t->flows[pos] = t->flows[last];
 	}
 	t->nflows--;
@@ -470,11 +381,23 @@ void ct_table_dump_begin(struct ct_table *t, bool resync)
 	t->in_dump = true;
 	t->dump_resync = resync;
 	t->dump_added = 0;
+	t->dump_next = 0;
+}
+
+/* A dump lists flows in the kernel's hash order, which changes little
+ * between dumps, and the mirror keeps the order it first saw: the flow
+ * after the last one matched is usually the next one dumped. Checking it
+ * first reads the mirror in order instead of the index at random. */
+static struct ct_flow *dump_find(struct ct_table *t, const struct ct_flow *f)
+{
+	if (t->dump_next < t->nflows && same_flow(&t->flows[t->dump_next], f))
+		return &t->flows[t->dump_next];
+	return ct_table_find_flow(t, f);
 }
 
 void ct_table_dump_flow(struct ct_table *t, const struct ct_flow *f, double now)
 {
-	struct ct_flow *o = ct_table_find_flow(t, f);
+	struct ct_flow *o = dump_find(t, f);
 	struct ct_flow old;
 
 	if (!o) {
@@ -493,6 +416,7 @@ void ct_table_dump_flow(struct ct_table *t, const struct ct_flow *f, double now)
 		o->added_gen = old.added_gen;
 	}
 	o->seen_dump = t->dump_gen;
+	t->dump_next = (size_t)(o - t->flows) + 1;
 }
 
 void ct_table_dump_end(struct ct_table *t, bool complete, double now)
@@ -611,8 +535,8 @@ int ct_table_check(const struct ct_table *t, char **why)
 			return -1;
 		}
 	}
-	for (i = 0; i < t->index_size; i++)
-		slots += t->index[i] != 0;
+	for (i = 0; i < t->index.size; i++)
+		slots += t->index.slot[i].hash != 0;
 	if (slots != t->nflows) {
 		*why = xasprintf("%zu index slots for %zu flows", slots, t->nflows);
 		return -1;

@@ -15,6 +15,7 @@
 #include <linux/netlink.h>
 
 #include "collect.h"
+#include "hashmap.h"
 #include "snapshot.h"
 
 struct rule_text_sets;
@@ -25,10 +26,9 @@ static inline bool collect_is_nft_msg(const struct nlmsghdr *nlh, int msg)
 	       NFNL_MSG_TYPE(nlh->nlmsg_type) == msg;
 }
 
-/* A snapshot's chains by (family, table, name). */
+/* A snapshot's chains by (family, table, name): the chain's index. */
 struct chain_index {
-	size_t size;      /* power of two */
-	size_t *slot;     /* chain index + 1, 0 = empty */
+	struct hashmap map;
 };
 
 void collect_chain_index_build(struct chain_index *ix, const struct snap_ruleset *rs);
@@ -41,11 +41,8 @@ void collect_chain_index_free(struct chain_index *ix);
  * a table and never reused, but `nft replace rule` keeps the handle and
  * changes the rule, so a hit counts only when the content hash agrees. */
 struct rule_index {
-	size_t size;          /* power of two */
-	struct rule_slot {
-		const struct snap_chain *ch;
-		const struct snap_rule *r;
-	} *slot;
+	struct hashmap map;   /* chain index << 32 | rule index in rs */
+	const struct snap_ruleset *rs;
 };
 
 /* Rules arrive in one buffer (a recording) or chain by chain (live, so a

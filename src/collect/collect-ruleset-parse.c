@@ -36,58 +36,50 @@
 /* ---- chain lookup ------------------------------------------------------ */
 
 
-static uint32_t chain_hash(uint8_t family, const char *table, const char *name)
+/* FNV-1a of the table's name (with its NUL), from the family. */
+static uint64_t table_hash(uint8_t family, const char *table)
 {
-	uint32_t h = 2166136261u ^ family;
-	const char *p;
+	return hash_fnv1a(HASH_FNV1A_INIT ^ family, table, strlen(table) + 1);
+}
 
-	for (p = table; *p; p++)
-		h = (h ^ (uint8_t)*p) * 16777619u;
-	h = (h ^ 0xff) * 16777619u;
-	for (p = name; *p; p++)
-		h = (h ^ (uint8_t)*p) * 16777619u;
-	return h;
+static uint64_t chain_hash(uint8_t family, const char *table, const char *name)
+{
+	return hash_mix(hash_fnv1a_str(table_hash(family, table), name));
 }
 
 void collect_chain_index_build(struct chain_index *ix, const struct snap_ruleset *rs)
 {
 	size_t i;
 
-	ix->size = 16;
-	while (ix->size < rs->nchains * 2)
-		ix->size *= 2;
-	ix->slot = xcalloc(ix->size, sizeof(*ix->slot));
+	hashmap_init(&ix->map, rs->nchains);
 	for (i = 0; i < rs->nchains; i++) {
 		const struct snap_chain *ch = &rs->chains[i];
-		size_t h = chain_hash(ch->family, ch->table, ch->name) & (ix->size - 1);
 
 		if (ch->legacy)
 			continue; /* nf_tables chains only: legacy ones are re-read whole */
-		while (ix->slot[h])
-			h = (h + 1) & (ix->size - 1);
-		ix->slot[h] = i + 1;
+		*hashmap_add(&ix->map, chain_hash(ch->family, ch->table, ch->name)) = i;
 	}
 }
 
 struct snap_chain *collect_chain_index_find(const struct chain_index *ix, const struct snap_ruleset *rs,
 					     uint8_t family, const char *table, const char *name)
 {
-	size_t h = chain_hash(family, table, name) & (ix->size - 1);
+	uint64_t h = chain_hash(family, table, name);
+	const uint64_t *v;
+	size_t pos;
 
-	while (ix->slot[h]) {
-		struct snap_chain *ch = &rs->chains[ix->slot[h] - 1];
+	for (v = hashmap_find(&ix->map, h, &pos); v; v = hashmap_find_next(&ix->map, h, &pos)) {
+		struct snap_chain *ch = &rs->chains[*v];
 
 		if (ch->family == family && strcmp(ch->table, table) == 0 && strcmp(ch->name, name) == 0)
 			return ch;
-		h = (h + 1) & (ix->size - 1);
 	}
 	return NULL;
 }
 
 void collect_chain_index_free(struct chain_index *ix)
 {
-	free(ix->slot);
-	ix->slot = NULL;
+	hashmap_free(&ix->map);
 }
 
 /* ---- pure parsing ------------------------------------------------------ */
@@ -228,11 +220,6 @@ struct raw_rule {
 	bool jump_goto;
 };
 
-static uint64_t fnv64(uint64_t h, const void *data, size_t len)
-{
-	return hash_fnv1a(h, data, len);
-}
-
 static void raw_counter(const struct nlattr *data, struct raw_rule *rr)
 {
 	const struct nlattr *a;
@@ -348,7 +335,7 @@ static uint64_t content_expr(uint64_t h, const struct nlattr *e, const struct nl
 	return h;
 }
 
-#define CONTENT_INIT 14695981039346656037ull
+#define CONTENT_INIT HASH_FNV1A_INIT
 #define CONTENT_USERDATA(h, a) hash_words((h) ^ 0x55, nlattr_data(a), nlattr_len(a))
 
 /* The content hash alone (a rule whose text may be reused across a
@@ -459,22 +446,18 @@ static int raw_rule_parse(const struct nlmsghdr *nlh, struct raw_rule *rr, bool 
 	return rr->table && rr->chain && rr->has_handle ? 0 : -1;
 }
 
-static uint64_t rule_key(uint8_t family, const char *table, uint64_t handle)
+/* th: table_hash() of the rule's chain. */
+static uint64_t rule_key(uint64_t th, uint64_t handle)
 {
-	uint64_t h = fnv64(14695981039346656037ull ^ family, table, strlen(table)) ^ handle;
-
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	return h;
+	return hash_mix(th ^ handle);
 }
 
 static void rule_index_build(struct rule_index *ix, const struct snap_ruleset *prev)
 {
 	size_t i, j, n = 0;
 
-	ix->size = 0;
-	ix->slot = NULL;
+	memset(ix, 0, sizeof(*ix));
+	ix->rs = prev;
 	if (!prev)
 		return;
 	for (i = 0; i < prev->nchains; i++)
@@ -482,23 +465,15 @@ static void rule_index_build(struct rule_index *ix, const struct snap_ruleset *p
 			n += prev->chains[i].nrules;
 	if (!n)
 		return;
-	ix->size = 16;
-	while (ix->size < n * 2)
-		ix->size *= 2;
-	ix->slot = xcalloc(ix->size, sizeof(*ix->slot));
+	hashmap_init(&ix->map, n);
 	for (i = 0; i < prev->nchains; i++) {
 		const struct snap_chain *ch = &prev->chains[i];
+		uint64_t th = table_hash(ch->family, ch->table);
 
 		if (ch->legacy)
 			continue;
-		for (j = 0; j < ch->nrules; j++) {
-			size_t h = rule_key(ch->family, ch->table, ch->rules[j].handle) & (ix->size - 1);
-
-			while (ix->slot[h].r)
-				h = (h + 1) & (ix->size - 1);
-			ix->slot[h].ch = ch;
-			ix->slot[h].r = &ch->rules[j];
-		}
+		for (j = 0; j < ch->nrules; j++)
+			*hashmap_add(&ix->map, rule_key(th, ch->rules[j].handle)) = (uint64_t)i << 32 | j;
 	}
 }
 
@@ -510,24 +485,23 @@ static const struct snap_rule *rule_index_find(const struct rule_index *ix, cons
 					       const struct rule_text_sets *sets, uint64_t *content,
 					       bool *have_content)
 {
-	size_t h;
+	uint64_t h = rule_key(table_hash(ch->family, ch->table), rr->handle);
+	const uint64_t *v;
+	size_t pos;
 
-	if (!ix->slot)
-		return NULL;
-	h = rule_key(ch->family, ch->table, rr->handle) & (ix->size - 1);
-	for (; ix->slot[h].r; h = (h + 1) & (ix->size - 1)) {
-		const struct rule_slot *sl = &ix->slot[h];
+	for (v = hashmap_find(&ix->map, h, &pos); v; v = hashmap_find_next(&ix->map, h, &pos)) {
+		const struct snap_chain *pch = &ix->rs->chains[*v >> 32];
+		const struct snap_rule *r = &pch->rules[*v & 0xffffffffu];
 
-		if (sl->r->handle != rr->handle || sl->ch->family != ch->family ||
-		    strcmp(sl->ch->table, ch->table) != 0)
+		if (r->handle != rr->handle || pch->family != ch->family || strcmp(pch->table, ch->table) != 0)
 			continue;
-		if (!sl->r->strs || strcmp(sl->ch->name, ch->name) != 0)
+		if (!r->strs || strcmp(pch->name, ch->name) != 0)
 			return NULL;
 		if (same_gen)
-			return sl->r;
+			return r;
 		*content = raw_rule_content(nlh, sets, ch->family, ch->table);
 		*have_content = true;
-		return sl->r->content == *content ? sl->r : NULL;
+		return r->content == *content ? r : NULL;
 	}
 	return NULL;
 }
@@ -567,8 +541,7 @@ void collect_rules_parser_done(struct rules_parser *p)
 {
 	collect_chain_index_free(&p->ix);
 	collect_chain_index_free(&p->pcix);
-	free(p->pix.slot);
-	p->pix.slot = NULL;
+	hashmap_free(&p->pix.map);
 }
 
 /* Within a generation the rule at the same position of the same chain is

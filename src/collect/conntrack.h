@@ -18,6 +18,7 @@
 #include <netinet/in.h>
 #include <linux/netlink.h>
 
+#include "hashmap.h"
 #include "iptop.h"
 #include "snapshot.h"
 
@@ -144,12 +145,12 @@ struct ct_table {
 	size_t nexpects;
 	/* private */
 	size_t cap;
-	uint64_t *index;        /* open addressing on id: id << 32 | index+1, 0 empty */
-	size_t index_size;      /* power of two */
+	struct hashmap index;   /* hash_mix64(id) -> position in flows */
 	uint32_t dump_gen;
 	bool in_dump;
 	bool dump_resync;
 	size_t dump_added;
+	size_t dump_next;       /* where the flow after the last dumped one sits */
 };
 
 /* ---- pure: parsing (the words for people: conntrack-text.h) -------------- */
