@@ -324,6 +324,18 @@ static void test_lazy_text(const char *name, bool mixed)
 			CHECK_INT(compare_lazy(name, full, later, NULL, &jumps), 0);
 		snapshot_ruleset_free(later);
 		fprintf(stderr, "lazy text %s: %zu rules, %zu jumps\n", name, rules, jumps);
+		/* jump targets by bisection, as a scan finds them */
+		for (i = 0; i < full->nchains; i++) {
+			const struct snap_chain *ch = &full->chains[i];
+			size_t j;
+
+			CHECK(snapshot_find_sibling(full, ch, ch->name) == ch);
+			for (j = 0; j < ch->nrules; j++)
+				if (ch->rules[j].target_chain)
+					CHECK(snapshot_find_sibling(full, ch, ch->rules[j].target_chain) ==
+					      snapshot_find_chain(full, ch->family, ch->table, ch->rules[j].target_chain));
+			CHECK(snapshot_find_sibling(full, ch, "no-such-chain") == NULL);
+		}
 	}
 	snapshot_ruleset_free(full);
 	snapshot_ruleset_free(lazy);
