@@ -38,6 +38,7 @@
 #include <linux/netfilter/xt_NFLOG.h>
 #include <linux/netfilter/nf_nat.h>
 #include <linux/netfilter/xt_set.h>
+#include <linux/netfilter_ipv6/ip6t_frag.h>
 #include <linux/netfilter/xt_string.h>
 #include <linux/netfilter/xt_u32.h>
 #include <libnftnl/expr.h>
@@ -1198,6 +1199,19 @@ static void test_xt_ext_blobs(void)
 	add_xt(r, false, "HL", 0, blob, sizeof(blob));
 	expect(r, NFPROTO_IPV4, true, RULE_SYNTAX_IPT,
 	       "-A INPUT -m string [?] -m u32 [?] -m hbh [?] -j HL [?]");
+	/* every fragment flag, in ip6tables' order (the ruleset fixtures hold one) */
+	{
+		struct ip6t_frag f;
+
+		memset(&f, 0, sizeof(f));
+		f.ids[1] = 0xffffffffu;
+		f.flags = IP6T_FRAG_NMF | IP6T_FRAG_MF | IP6T_FRAG_FST | IP6T_FRAG_RES;
+		r = rule_new(NFPROTO_IPV6, "filter", "INPUT");
+		add_xt(r, true, "frag", 0, &f, sizeof(f));
+		add_verdict(r, NF_DROP, NULL);
+		expect(r, NFPROTO_IPV6, true, RULE_SYNTAX_IPT,
+		       "-A INPUT -m frag --fragres --fragfirst --fragmore --fraglast -j DROP");
+	}
 	free(u32);
 
 	/* a string iptables prints in hex: a byte it cannot print, a

@@ -223,6 +223,15 @@ bool rule_text_expr_all(const struct nftnl_rule *r, rule_text_expr_fn fn, void *
 	return ok;
 }
 
+void rule_text_expr_flag_words(struct strbuf *sb, uint32_t flags, const struct rt_flag_word *t, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (flags & t[i].flag)
+			strbuf_add(sb, t[i].word);
+}
+
 bool rule_text_expr_iface_word(char *dst, const uint8_t *data, uint32_t len)
 {
 	if (len == 0 || len > IFNAMSIZ || dst[0])

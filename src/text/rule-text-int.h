@@ -130,6 +130,14 @@ bool rule_text_expr_all(const struct nftnl_rule *r, rule_text_expr_fn fn, void *
  * (IFNAMSIZ + 2 bytes, empty): "eth0", or "eth+" when the compare stops
  * before the NUL (a prefix). False if it is no name or dst was set. */
 bool rule_text_expr_iface_word(char *dst, const uint8_t *data, uint32_t len);
+/* (rule-text-expr.c) A flag's option word, as the extensions' save
+ * functions test them one by one: " --word" for each flag set in flags,
+ * in the table's order (n entries). */
+struct rt_flag_word {
+	uint32_t flag;
+	const char *word;
+};
+void rule_text_expr_flag_words(struct strbuf *sb, uint32_t flags, const struct rt_flag_word *t, size_t n);
 
 /* (rule-text-expr.c) An immediate verdict in iptables words appended to sb:
  * " -j ACCEPT", " -j CHAIN", " -g CHAIN" (a goto only if gotos; *chain

@@ -140,6 +140,13 @@ static void add_target_set(struct strbuf *sb, const char *opt, const struct xt_s
 		add_set_ref(sb, opt, s, false);
 }
 
+/* libxt_SET's --map-* options (revision 3). */
+static const struct rt_flag_word map_words[] = {
+	{ IPSET_FLAG_MAP_SKBMARK, " --map-mark" },
+	{ IPSET_FLAG_MAP_SKBPRIO, " --map-prio" },
+	{ IPSET_FLAG_MAP_SKBQUEUE, " --map-queue" },
+};
+
 bool rule_text_ipset_target(struct strbuf *sb, uint8_t family, uint32_t rev, const void *info,
 			    uint32_t len)
 {
@@ -166,11 +173,6 @@ bool rule_text_ipset_target(struct strbuf *sb, uint8_t family, uint32_t rev, con
 	if (rev < 3)
 		return true;
 	add_target_set(sb, "--map-set", &t->map_set);
-	if (t->flags & IPSET_FLAG_MAP_SKBMARK)
-		strbuf_add(sb, " --map-mark");
-	if (t->flags & IPSET_FLAG_MAP_SKBPRIO)
-		strbuf_add(sb, " --map-prio");
-	if (t->flags & IPSET_FLAG_MAP_SKBQUEUE)
-		strbuf_add(sb, " --map-queue");
+	rule_text_expr_flag_words(sb, t->flags, map_words, ARRAY_SIZE(map_words));
 	return true;
 }

@@ -43,6 +43,13 @@ struct rt_ipt_tos_info {
 	uint8_t invert;
 };
 
+static const struct rt_flag_word rpfilter_words[] = {
+	{ XT_RPFILTER_LOOSE, " --loose" },
+	{ XT_RPFILTER_VALID_MARK, " --validmark" },
+	{ XT_RPFILTER_ACCEPT_LOCAL, " --accept-local" },
+	{ XT_RPFILTER_INVERT, " --invert" },
+};
+
 static bool match_rpfilter(struct strbuf *sb, uint8_t family, uint32_t rev, const void *info,
 			   uint32_t len)
 {
@@ -52,14 +59,7 @@ static bool match_rpfilter(struct strbuf *sb, uint8_t family, uint32_t rev, cons
 	if (rev != 0 || !HAS(*r, len))
 		return false;
 	strbuf_add(sb, " -m rpfilter");
-	if (r->flags & XT_RPFILTER_LOOSE)
-		strbuf_add(sb, " --loose");
-	if (r->flags & XT_RPFILTER_VALID_MARK)
-		strbuf_add(sb, " --validmark");
-	if (r->flags & XT_RPFILTER_ACCEPT_LOCAL)
-		strbuf_add(sb, " --accept-local");
-	if (r->flags & XT_RPFILTER_INVERT)
-		strbuf_add(sb, " --invert");
+	rule_text_expr_flag_words(sb, r->flags, rpfilter_words, ARRAY_SIZE(rpfilter_words));
 	return true;
 }
 

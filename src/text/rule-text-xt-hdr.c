@@ -172,6 +172,13 @@ static bool match_rt(struct strbuf *sb, uint8_t family, uint32_t rev, const void
 	return true;
 }
 
+static const struct rt_flag_word frag_words[] = {
+	{ IP6T_FRAG_RES, " --fragres" },
+	{ IP6T_FRAG_FST, " --fragfirst" },
+	{ IP6T_FRAG_MF, " --fragmore" },
+	{ IP6T_FRAG_NMF, " --fraglast" },
+};
+
 /* IPv6 fragment header (ip6t_frag). */
 static bool match_frag(struct strbuf *sb, uint8_t family, uint32_t rev, const void *info,
 		       uint32_t len)
@@ -193,14 +200,7 @@ static bool match_frag(struct strbuf *sb, uint8_t family, uint32_t rev, const vo
 	if (f->flags & IP6T_FRAG_LEN)
 		strbuf_addf(sb, "%s --fraglen %u", (f->invflags & IP6T_FRAG_INV_LEN) ? " !" : "",
 			    f->hdrlen);
-	if (f->flags & IP6T_FRAG_RES)
-		strbuf_add(sb, " --fragres");
-	if (f->flags & IP6T_FRAG_FST)
-		strbuf_add(sb, " --fragfirst");
-	if (f->flags & IP6T_FRAG_MF)
-		strbuf_add(sb, " --fragmore");
-	if (f->flags & IP6T_FRAG_NMF)
-		strbuf_add(sb, " --fraglast");
+	rule_text_expr_flag_words(sb, f->flags, frag_words, ARRAY_SIZE(frag_words));
 	return true;
 }
 

@@ -316,6 +316,13 @@ static bool match_statistic(struct strbuf *sb, uint8_t family, uint32_t rev, con
 	return false;
 }
 
+static const struct rt_flag_word recent_words[] = {
+	{ XT_RECENT_SET, " --set" },
+	{ XT_RECENT_CHECK, " --rcheck" },
+	{ XT_RECENT_UPDATE, " --update" },
+	{ XT_RECENT_REMOVE, " --remove" },
+};
+
 /* recent revision 0 (no mask) and 1. */
 static bool match_recent(struct strbuf *sb, uint8_t family, uint32_t rev, const void *info,
 			 uint32_t len)
@@ -328,14 +335,7 @@ static bool match_recent(struct strbuf *sb, uint8_t family, uint32_t rev, const 
 	strbuf_add(sb, " -m recent");
 	if (r->invert)
 		strbuf_add(sb, " !");
-	if (r->check_set & XT_RECENT_SET)
-		strbuf_add(sb, " --set");
-	if (r->check_set & XT_RECENT_CHECK)
-		strbuf_add(sb, " --rcheck");
-	if (r->check_set & XT_RECENT_UPDATE)
-		strbuf_add(sb, " --update");
-	if (r->check_set & XT_RECENT_REMOVE)
-		strbuf_add(sb, " --remove");
+	rule_text_expr_flag_words(sb, r->check_set, recent_words, ARRAY_SIZE(recent_words));
 	if (r->seconds)
 		strbuf_addf(sb, " --seconds %d", (int)r->seconds);
 	if (r->check_set & XT_RECENT_REAP)

@@ -180,6 +180,14 @@ static bool target_nat(struct strbuf *sb, uint8_t family, const char *name, uint
 	return true;
 }
 
+static const struct rt_flag_word log_words[] = {
+	{ XT_LOG_TCPSEQ, " --log-tcp-sequence" },
+	{ XT_LOG_TCPOPT, " --log-tcp-options" },
+	{ XT_LOG_IPOPT, " --log-ip-options" },
+	{ XT_LOG_UID, " --log-uid" },
+	{ XT_LOG_MACDECODE, " --log-macdecode" },
+};
+
 /* LOG revision 0. */
 static bool target_log(struct strbuf *sb, uint8_t family, const char *name, uint32_t rev,
 		       const void *info, uint32_t len)
@@ -201,16 +209,7 @@ static bool target_log(struct strbuf *sb, uint8_t family, const char *name, uint
 	}
 	if (l->level != XT_LOG_DEFAULT_LEVEL)
 		strbuf_addf(sb, " --log-level %d", l->level);
-	if (l->logflags & XT_LOG_TCPSEQ)
-		strbuf_add(sb, " --log-tcp-sequence");
-	if (l->logflags & XT_LOG_TCPOPT)
-		strbuf_add(sb, " --log-tcp-options");
-	if (l->logflags & XT_LOG_IPOPT)
-		strbuf_add(sb, " --log-ip-options");
-	if (l->logflags & XT_LOG_UID)
-		strbuf_add(sb, " --log-uid");
-	if (l->logflags & XT_LOG_MACDECODE)
-		strbuf_add(sb, " --log-macdecode");
+	rule_text_expr_flag_words(sb, l->logflags, log_words, ARRAY_SIZE(log_words));
 	return true;
 }
 
