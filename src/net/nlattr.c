@@ -15,6 +15,16 @@ struct nlattr_walk {
 	int depth;
 };
 
+int nlattr_tb_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr_tb *t = data;
+
+	if (mnl_attr_type_valid(attr, t->max) < 0)
+		return MNL_CB_OK;
+	t->a[mnl_attr_get_type(attr)] = attr;
+	return MNL_CB_OK;
+}
+
 bool nlattr_nested_len_ok(const struct nlattr *a)
 {
 	size_t len = mnl_attr_get_payload_len(a);

@@ -31,6 +31,15 @@ enum nlattr_kind {
 
 struct nlattr_spec;
 
+/* The other idiom's callback, for messages read only by name: an
+ * mnl_attr_parse*() callback that files each attribute in a[type], for
+ * types up to max (a newer kernel's are skipped); a[] zeroed first. */
+struct nlattr_tb {
+	const struct nlattr **a;
+	uint16_t max;
+};
+int nlattr_tb_cb(const struct nlattr *attr, void *data);
+
 struct nlattr_rule {
 	uint8_t kind;                       /* enum nlattr_kind */
 	uint16_t len;                       /* NLATTR_LEN, NLATTR_MAXLEN */

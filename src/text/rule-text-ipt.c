@@ -223,51 +223,37 @@ static bool ipsave_addr(struct ipsave_state *st, int which, const struct rt_reg 
 	return true;
 }
 
-/* Network header compares: -s, -d, -p (1.8.10+), -f, ttl/hl. */
+/* Network header compares: -s, -d, -p (1.8.10+), -f, ttl/hl, at their
+ * IPv4 or IPv6 header offsets. */
 static bool ipsave_network(struct ipsave_state *st, const struct rt_reg *reg, const uint8_t *d,
 			   uint32_t len, uint32_t op)
 {
-	if (st->family == NFPROTO_IPV4) {
-		switch (reg->offset) {
-		case 12:
-			return ipsave_addr(st, 0, reg, d, len, op, 4);
-		case 16:
-			return ipsave_addr(st, 1, reg, d, len, op, 4);
-		case 9:		/* -p since 1.8.10 */
-			if (len != 1 || reg->len != 1 || reg->bitwise || !is_eq_or_neq(op))
-				return false;
-			st->proto = d[0];
-			st->proto_inv = op == NFT_CMP_NEQ;
-			return true;
-		case 6:		/* -f: frag-off & 0x1fff != 0 */
-			if (reg->len != 2 || !reg->bitwise || reg->mask[0] != 0x1f ||
-			    reg->mask[1] != 0xff || len != 2 || d[0] || d[1] || !is_eq_or_neq(op))
-				return false;
-			st->frag = true;
-			st->frag_inv = op == NFT_CMP_EQ;
-			return true;
-		case 8:
-			if (len != 1 || reg->len != 1 || reg->bitwise)
-				return false;
-			return ipsave_ttl(st, d[0], op);
-		}
-		return false;
-	}
-	switch (reg->offset) {
-	case 8:
-		return ipsave_addr(st, 0, reg, d, len, op, 16);
-	case 24:
-		return ipsave_addr(st, 1, reg, d, len, op, 16);
-	case 6:
+	bool v4 = st->family == NFPROTO_IPV4;
+	uint32_t alen = v4 ? 4 : 16;
+
+	if (reg->offset == (v4 ? 12u : 8u))
+		return ipsave_addr(st, 0, reg, d, len, op, alen);
+	if (reg->offset == (v4 ? 16u : 24u))
+		return ipsave_addr(st, 1, reg, d, len, op, alen);
+	if (reg->offset == (v4 ? 9u : 6u)) {	/* protocol, next header: -p since 1.8.10 */
 		if (len != 1 || reg->len != 1 || reg->bitwise || !is_eq_or_neq(op))
 			return false;
 		st->proto = d[0];
 		st->proto_inv = op == NFT_CMP_NEQ;
 		return true;
-	case 7:
+	}
+	if (reg->offset == (v4 ? 8u : 7u)) {	/* ttl, hop limit */
 		if (len != 1 || reg->len != 1 || reg->bitwise)
 			return false;
 		return ipsave_ttl(st, d[0], op);
+	}
+	if (v4 && reg->offset == 6) {		/* -f: frag-off & 0x1fff != 0 */
+		if (reg->len != 2 || !reg->bitwise || reg->mask[0] != 0x1f || reg->mask[1] != 0xff || len != 2 ||
+		    d[0] || d[1] || !is_eq_or_neq(op))
+			return false;
+		st->frag = true;
+		st->frag_inv = op == NFT_CMP_EQ;
+		return true;
 	}
 	return false;
 }

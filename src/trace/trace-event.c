@@ -23,34 +23,13 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nf_tables.h>
 
+#include "nlattr.h"
 #include "trace.h"
 #include "trace-int.h"
 
 struct attr_tb {
 	const struct nlattr *a[TRACE_ATTR_MAX + 1];
 };
-
-static int attr_cb(const struct nlattr *attr, void *data)
-{
-	struct attr_tb *tb = data;
-	uint16_t type = mnl_attr_get_type(attr);
-
-	/* Newer kernels may add attributes: skip what we don't know. */
-	if (mnl_attr_type_valid(attr, TRACE_ATTR_MAX) < 0)
-		return MNL_CB_OK;
-	tb->a[type] = attr;
-	return MNL_CB_OK;
-}
-
-static int verdict_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-
-	if (mnl_attr_type_valid(attr, NFTA_VERDICT_MAX) < 0)
-		return MNL_CB_OK;
-	tb[mnl_attr_get_type(attr)] = attr;
-	return MNL_CB_OK;
-}
 
 static bool attr_len_ok(const struct nlattr *a, size_t want)
 {
@@ -81,7 +60,7 @@ int trace_event_parse(const struct nlmsghdr *nlh, struct trace_event *ev)
 		return -1;
 	nfg = mnl_nlmsg_get_payload(nlh);
 	ev->family = nfg->nfgen_family;
-	if (mnl_attr_parse(nlh, sizeof(*nfg), attr_cb, &tb) < 0)
+	if (mnl_attr_parse(nlh, sizeof(*nfg), nlattr_tb_cb, &(struct nlattr_tb){ tb.a, TRACE_ATTR_MAX }) < 0)
 		return -1;
 	if (!tb.a[NFTA_TRACE_TABLE] || !tb.a[NFTA_TRACE_CHAIN] || !tb.a[NFTA_TRACE_TYPE] ||
 	    !tb.a[NFTA_TRACE_ID])
@@ -105,7 +84,8 @@ int trace_event_parse(const struct nlmsghdr *nlh, struct trace_event *ev)
 		const struct nlattr *vt[NFTA_VERDICT_MAX + 1] = { 0 };
 
 		if (mnl_attr_get_type(tb.a[NFTA_TRACE_VERDICT]) != NFTA_TRACE_VERDICT ||
-		    mnl_attr_parse_nested(tb.a[NFTA_TRACE_VERDICT], verdict_cb, vt) < 0)
+		    mnl_attr_parse_nested(tb.a[NFTA_TRACE_VERDICT], nlattr_tb_cb,
+					  &(struct nlattr_tb){ vt, NFTA_VERDICT_MAX }) < 0)
 			return -1;
 		if (vt[NFTA_VERDICT_CODE] && attr_len_ok(vt[NFTA_VERDICT_CODE], 4)) {
 			ev->has_verdict = true;

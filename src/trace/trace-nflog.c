@@ -35,6 +35,7 @@
 
 #include "iptop.h"
 #include "snapshot.h"
+#include "nlattr.h"
 #include "trace.h"
 #include "trace-int.h"
 
@@ -112,26 +113,6 @@ struct nflog_tb {
 	const struct nlattr *a[NFULA_MAX + 1];
 };
 
-static int nflog_attr_cb(const struct nlattr *attr, void *data)
-{
-	struct nflog_tb *tb = data;
-
-	if (mnl_attr_type_valid(attr, NFULA_MAX) < 0)
-		return MNL_CB_OK;
-	tb->a[mnl_attr_get_type(attr)] = attr;
-	return MNL_CB_OK;
-}
-
-static int ct_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-
-	if (mnl_attr_type_valid(attr, CTA_MAX) < 0)
-		return MNL_CB_OK;
-	tb[mnl_attr_get_type(attr)] = attr;
-	return MNL_CB_OK;
-}
-
 /* NFULA_CT (only with NFULNL_CFG_F_CONNTRACK, which needs the kernel's
  * nfnetlink glue): the same conntrack id nf_tables trace events carry. */
 static void parse_ct(const struct nflog_tb *tb, struct trace_ct *ct)
@@ -149,7 +130,7 @@ static void parse_ct(const struct nflog_tb *tb, struct trace_ct *ct)
 			ct->state = 1u << (info % CTINFO_IS_REPLY + 1);
 		}
 	}
-	if (!tb->a[NFULA_CT] || mnl_attr_parse_nested(tb->a[NFULA_CT], ct_attr_cb, cta) < 0)
+	if (!tb->a[NFULA_CT] || mnl_attr_parse_nested(tb->a[NFULA_CT], nlattr_tb_cb, &(struct nlattr_tb){ cta, CTA_MAX }) < 0)
 		return;
 	if (cta[CTA_ID] && mnl_attr_get_payload_len(cta[CTA_ID]) >= 4) {
 		ct->valid = true;
@@ -186,7 +167,7 @@ int trace_nflog_parse(const struct nlmsghdr *nlh, struct trace_nflog_event *ev)
 		return -1;
 	nfg = mnl_nlmsg_get_payload(nlh);
 	ev->family = nfg->nfgen_family;
-	if (mnl_attr_parse(nlh, sizeof(*nfg), nflog_attr_cb, &tb) < 0)
+	if (mnl_attr_parse(nlh, sizeof(*nfg), nlattr_tb_cb, &(struct nlattr_tb){ tb.a, NFULA_MAX }) < 0)
 		return -1;
 	if (!tb.a[NFULA_PREFIX])
 		return 0;
