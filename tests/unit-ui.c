@@ -289,6 +289,10 @@ static void test_keymap(void)
 	CHECK_INT(ui_keymap_lookup('q', UI_CTX_GLOBAL | UI_CTX_HELP), UI_ACT_BACK);
 	CHECK_INT(ui_keymap_lookup('\t', UI_CTX_GLOBAL | UI_CTX_DIAGRAM), UI_ACT_NEXT);
 	CHECK_INT(ui_keymap_lookup('\r', UI_CTX_GLOBAL | UI_CTX_CHAIN), UI_ACT_ENTER);
+	/* Enter whatever the terminal sends: '\n', '\r', the keypad's (KEY_ENTER) */
+	CHECK_INT(ui_keymap_lookup('\n', UI_CTX_GLOBAL | UI_CTX_FLOWS), UI_ACT_ENTER);
+	CHECK_INT(ui_keymap_lookup(UI_KEY_FN | 0527, UI_CTX_GLOBAL | UI_CTX_TRACE), UI_ACT_ENTER);
+	CHECK_INT(ui_keymap_lookup('\r', UI_CTX_GLOBAL | UI_CTX_PROMPT), UI_ACT_ACCEPT);
 	CHECK_INT(ui_keymap_lookup('j', UI_CTX_GLOBAL | UI_CTX_CHAIN), UI_ACT_DOWN);
 	CHECK_INT(ui_keymap_lookup('/', UI_CTX_GLOBAL | UI_CTX_CHAINS), UI_ACT_FILTER);
 	CHECK_INT(ui_keymap_lookup('/', UI_CTX_GLOBAL | UI_CTX_DIAGRAM), UI_ACT_NONE);

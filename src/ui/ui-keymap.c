@@ -39,8 +39,6 @@ static const struct ui_key keymap[] = {
 	{ FN(KEY_RIGHT), "→", UI_ACT_RIGHT, DG, "select the box above / left / right / below", NULL },
 	{ FN(KEY_DOWN), "↓", UI_ACT_DOWN, DG, "select the box above / left / right / below", NULL },
 	{ '\n', "Enter", UI_ACT_ENTER, DG, "open the selected chain", "open" },
-	{ '\r', "Enter", UI_ACT_ENTER, DG, "open the selected chain", NULL },
-	{ FN(KEY_ENTER), "Enter", UI_ACT_ENTER, DG, "open the selected chain", NULL },
 	{ 0, "click", UI_ACT_CLICK, DG, "open the chain under the mouse", NULL },
 	{ 'p', "p", UI_ACT_PLAY, DG | TR, "play the chosen traced packet hop by hop on the diagram, then its reply "
 	  "(+ - speed, p again stops)", "play" },
@@ -49,35 +47,24 @@ static const struct ui_key keymap[] = {
 
 	/* a chain's rules */
 	{ '\n', "Enter", UI_ACT_ENTER, CH, "follow the selected rule's jump or goto", "follow" },
-	{ '\r', "Enter", UI_ACT_ENTER, CH, "follow the selected rule's jump or goto", NULL },
-	{ FN(KEY_ENTER), "Enter", UI_ACT_ENTER, CH, "follow the selected rule's jump or goto", NULL },
 	{ FN(KEY_LEFT), "←", UI_ACT_LEFT, CH, "scroll long rules sideways", NULL },
 	{ FN(KEY_RIGHT), "→", UI_ACT_RIGHT, CH, "scroll long rules sideways", NULL },
 
 	/* the list of chains */
 	{ '\n', "Enter", UI_ACT_ENTER, CL, "open the selected chain", "open" },
-	{ '\r', "Enter", UI_ACT_ENTER, CL, "open the selected chain", NULL },
-	{ FN(KEY_ENTER), "Enter", UI_ACT_ENTER, CL, "open the selected chain", NULL },
 
 	/* the flows (conntrack) */
 	{ '\n', "Enter", UI_ACT_ENTER, FL, "the selected connection in detail, with its routing decision", "details" },
-	{ '\r', "Enter", UI_ACT_ENTER, FL, "the selected connection in detail, with its routing decision", NULL },
-	{ FN(KEY_ENTER), "Enter", UI_ACT_ENTER, FL, "the selected connection in detail, with its routing decision",
-	  NULL },
 
 	/* the traced packets */
 	{ FN(KEY_LEFT), "←", UI_ACT_STEP_PREV, TR, "step back / forward along the traced packet's path", NULL },
 	{ FN(KEY_RIGHT), "→", UI_ACT_STEP_NEXT, TR, "step back / forward along the traced packet's path", NULL },
 	{ '\n', "Enter", UI_ACT_ENTER, TR, "show the selected packet's path on the diagram", "diagram" },
-	{ '\r', "Enter", UI_ACT_ENTER, TR, "show the selected packet's path on the diagram", NULL },
-	{ FN(KEY_ENTER), "Enter", UI_ACT_ENTER, TR, "show the selected packet's path on the diagram", NULL },
 	{ 'L', "L", UI_ACT_TRACE_LEGACY, TR,
 	  "trace iptables-legacy rules too (says what it changes in nf_log, asks y/n)", NULL },
 
 	/* a replay's chapters */
 	{ '\n', "Enter", UI_ACT_ENTER, CP, "jump to the selected chapter", "jump" },
-	{ '\r', "Enter", UI_ACT_ENTER, CP, "jump to the selected chapter", NULL },
-	{ FN(KEY_ENTER), "Enter", UI_ACT_ENTER, CP, "jump to the selected chapter", NULL },
 
 	/* a note */
 	{ 'q', "q", UI_ACT_BACK, EX, "close the note", "close" },
@@ -113,8 +100,6 @@ static const struct ui_key keymap[] = {
 
 	/* typing a filter */
 	{ '\n', "Enter", UI_ACT_ACCEPT, PR, "keep the filter (at the trace prompt: start tracing)", "done" },
-	{ '\r', "Enter", UI_ACT_ACCEPT, PR, "keep the filter (at the trace prompt: start tracing)", NULL },
-	{ FN(KEY_ENTER), "Enter", UI_ACT_ACCEPT, PR, "keep the filter (at the trace prompt: start tracing)", NULL },
 	{ 27, "Esc", UI_ACT_CANCEL, PR, "drop the filter (t on an empty trace prompt too)", "cancel" },
 	{ FN(KEY_BACKSPACE), "Bksp", UI_ACT_TEXT_DEL, PR, "delete a character", NULL },
 	{ 127, "Bksp", UI_ACT_TEXT_DEL, PR, "delete a character", NULL },
@@ -187,6 +172,10 @@ enum ui_action ui_keymap_lookup(int key, unsigned ctx)
 
 	if (key == 0)
 		return UI_ACT_NONE;
+	/* Enter is '\n', '\r' or the keypad's key, depending on the terminal:
+	 * the table has it once, as '\n'. */
+	if (key == '\r' || key == FN(KEY_ENTER))
+		key = '\n';
 	for (i = 0; i < ARRAY_SIZE(keymap); i++)
 		if (keymap[i].key == key && (keymap[i].ctx & ctx))
 			return keymap[i].action;
@@ -209,7 +198,7 @@ static const struct {
 	{ UI_CTX_HELP, "This help" },
 };
 
-/* Append label to keys unless it is there already ("Enter" thrice). */
+/* Append label to keys unless it is there already (F3 and F4 share a line with /). */
 static void add_key_label(char *keys, size_t size, const char *label)
 {
 	const char *p = keys;
