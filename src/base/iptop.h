@@ -59,6 +59,10 @@ void strbuf_reset(struct strbuf *sb);
 char *strbuf_steal(struct strbuf *sb); /* returns s (never NULL), resets sb */
 /* A whole file, NUL-terminated (len without the NUL), or NULL with errno. */
 char *util_read_whole_file(const char *path, size_t *len);
+/* Ask for transparent huge pages over the 2 MiB-aligned part of a big
+ * allocation about to be first touched (where THP is in madvise mode):
+ * a few faults instead of one per 4 KiB page. */
+void util_huge_pages(void *p, size_t len);
 /* path opened read-only if it is a regular file (never blocks on a FIFO),
  * else -1 with *cause "PATH: a FIFO, not WANT" or "PATH: strerror". */
 int util_open_regular_file(const char *path, const char *want, char **cause);

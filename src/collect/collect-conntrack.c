@@ -13,7 +13,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include <libmnl/libmnl.h>
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
@@ -71,30 +70,13 @@ static bool same_flow(const struct ct_flow *a, const struct ct_flow *b)
 	       a->zone == b->zone && memcmp(&a->orig, &b->orig, sizeof(a->orig)) == 0;
 }
 
-/* Transparent huge pages for a big mirror and its index where the system
- * allows them on request: a 100k-flow table is ~30 MB (and 4 MB of index)
- * first touched during the dump, 7,000 page faults at 4 KiB, a few dozen
- * at 2 MiB. */
-static void want_huge_pages(void *p, size_t len)
-{
-#ifdef MADV_HUGEPAGE
-	const uintptr_t huge = 2u << 20;
-	uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-	uintptr_t b = ((uintptr_t)p + len) & ~(huge - 1);
-
-	if (b > a)
-		(void)madvise((void *)a, b - a, MADV_HUGEPAGE);
-#else
-	(void)p;
-	(void)len;
-#endif
-}
-
-/* Room for n flows in the index, on huge pages when it is reallocated. */
+/* Room for n flows in the index, on huge pages when it is reallocated
+ * (a 100k-flow table is ~30 MB and 4 MB of index, first touched during
+ * the dump: 7,000 page faults at 4 KiB, a few dozen at 2 MiB). */
 static void index_reserve(struct ct_table *t, size_t n)
 {
 	if (hashmap_reserve(&t->index, n))
-		want_huge_pages(t->index.slot, t->index.size * sizeof(*t->index.slot));
+		util_huge_pages(t->index.slot, t->index.size * sizeof(*t->index.slot));
 }
 
 /* The first flow with this id that is key (NULL: any). */
@@ -187,7 +169,7 @@ void ct_table_reserve(struct ct_table *t, size_t n)
 	if (n > t->cap) {
 		t->cap = n;
 		t->flows = xreallocarray(t->flows, t->cap, sizeof(*t->flows));
-		want_huge_pages(t->flows, t->cap * sizeof(*t->flows));
+		util_huge_pages(t->flows, t->cap * sizeof(*t->flows));
 	}
 	index_reserve(t, n);
 }

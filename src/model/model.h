@@ -78,6 +78,8 @@ struct model {
 	struct snap_ruleset *prev;    /* owned; NULL before the second update */
 	struct model_chain *chains;   /* parallel to cur->chains */
 	size_t nchains;
+	struct model_rule *rules;     /* every chain's rules, one allocation (chains[i].rules
+	                               * point into it) */
 	double interval;              /* seconds between prev and cur */
 	uint64_t ticks;
 	bool baseline_set;
