@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "iptop.h"
 #include "json.h"
@@ -33,14 +34,27 @@ static void json_sep(struct json *j, const char *key)
 {
 	uint32_t bit = 1u << j->depth;
 
-	if (j->more & bit)
-		strbuf_addc(j->sb, ',');
+	char buf[64];
+	size_t n, k;
+
+	n = (j->more & bit) != 0;
+	buf[0] = ',';
 	j->more |= bit;
-	if (key) {
+	if (key && (k = strlen(key)) + 4 <= sizeof(buf)) {	/* one append: a field per rule and word */
+		buf[n++] = '"';
+		memcpy(buf + n, key, k);
+		n += k;
+		buf[n++] = '"';
+		buf[n++] = ':';
+	} else if (key) {
+		strbuf_addn(j->sb, buf, n);
 		strbuf_addc(j->sb, '"');
 		strbuf_add(j->sb, key);
 		strbuf_addn(j->sb, "\":", 2);
+		return;
 	}
+	if (n)
+		strbuf_addn(j->sb, buf, n);
 }
 
 static void json_open(struct json *j, const char *key, char c)

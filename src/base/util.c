@@ -215,6 +215,18 @@ static size_t utf8_len(const unsigned char *p)
 	return 0;
 }
 
+/* The bytes JSON takes as they are: printable ASCII but the quote and
+ * the backslash (NUL is not plain: it ends the string). A table, as the
+ * text of every rule of a --json frame is scanned here byte by byte. */
+static const bool json_plain_byte[256] = {
+	[0x20 ... 0x21] = true, [0x23 ... 0x5b] = true, [0x5d ... 0x7f] = true,	/* not 0x22 ", 0x5c \\ */
+};
+
+static bool json_plain(unsigned char c)
+{
+	return json_plain_byte[c];
+}
+
 void strbuf_add_json(struct strbuf *sb, const char *s)
 {
 	const unsigned char *p, *run;
@@ -230,10 +242,10 @@ void strbuf_add_json(struct strbuf *sb, const char *s)
 	for (p = run = (const unsigned char *)s; *p;) {
 		size_t n;
 
-		if (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\') {
+		while (json_plain(*p))	/* the text of every rule of a frame runs here */
 			p++;
-			continue;
-		}
+		if (!*p)
+			break;
 		if (*p >= 0x80 && (n = utf8_len(p)) > 0) {
 			p += n;
 			continue;
