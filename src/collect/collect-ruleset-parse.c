@@ -234,35 +234,6 @@ static void raw_counter(const struct nlattr *data, struct raw_rule *rr)
 	rr->counted = true;
 }
 
-/* A jump or goto of an immediate expression (NFTA_EXPR_DATA): its chain. */
-static void raw_jump(const struct nlattr *data, struct raw_rule *rr)
-{
-	const struct nlattr *a, *v, *x;
-
-	mnl_attr_for_each_nested(a, data) {
-		if (mnl_attr_get_type(a) != NFTA_IMMEDIATE_DATA || mnl_attr_validate(a, MNL_TYPE_NESTED) < 0)
-			continue;
-		mnl_attr_for_each_nested(v, a) {
-			int32_t code = 0;
-			const char *chain = NULL;
-
-			if (mnl_attr_get_type(v) != NFTA_DATA_VERDICT || mnl_attr_validate(v, MNL_TYPE_NESTED) < 0)
-				continue;
-			mnl_attr_for_each_nested(x, v) {
-				if (mnl_attr_get_type(x) == NFTA_VERDICT_CODE && mnl_attr_validate(x, MNL_TYPE_U32) == 0)
-					code = (int32_t)ntohl(mnl_attr_get_u32(x));
-				else if (mnl_attr_get_type(x) == NFTA_VERDICT_CHAIN &&
-					 mnl_attr_validate(x, MNL_TYPE_NUL_STRING) == 0)
-					chain = mnl_attr_get_str(x);
-			}
-			if ((code == NFT_JUMP || code == NFT_GOTO) && chain && !rr->jump) {
-				rr->jump = chain;
-				rr->jump_goto = code == NFT_GOTO;
-			}
-		}
-	}
-}
-
 /* A rule whose text waits (rules_parser.text_want): its jump target, for
  * the chain tree, without libnftnl (iptables-nft and nft put the verdict
  * in the rule's first immediate expression). */
@@ -431,7 +402,7 @@ static int raw_rule_parse(const struct nlmsghdr *nlh, struct raw_rule *rr, bool 
 				else if (!counter && data && !rr->jump && name && name_may_be(name, strlen("immediate")) &&
 					 mnl_attr_validate(name, MNL_TYPE_NUL_STRING) == 0 &&
 					 strcmp(mnl_attr_get_str(name), "immediate") == 0)
-					raw_jump(data, rr);
+					rr->jump = rule_text_msg_jump(data, &rr->jump_goto);
 				if (hash)
 					h = content_expr(h, e, name, data, counter, sets, family, rr->table);
 			}

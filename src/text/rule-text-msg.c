@@ -23,6 +23,7 @@
 
 #include "iptop.h"
 #include "nlattr.h"
+#include "rule-text.h"
 #include "rule-text-int.h"
 
 _Static_assert((int)NFTA_RANGE_SREG == (int)NFTA_CMP_SREG && (int)NFTA_RANGE_OP == (int)NFTA_CMP_OP &&
@@ -109,15 +110,17 @@ static bool get_value(const struct nlattr *nest, const uint8_t **d, uint32_t *le
 	return seen && *len > 0 && *len <= MSG_VALUE_MAX;
 }
 
-/* A data nest holding one NFTA_DATA_VERDICT: code, and a chain exactly
- * when the code is a jump or goto. */
-static bool get_verdict(const struct nlattr *nest, struct rt_xval *x)
+/* A data nest (NFTA_IMMEDIATE_DATA) holding one NFTA_DATA_VERDICT: its
+ * code, and its chain (NULL when none). False for anything else, a
+ * duplicate or an unknown attribute. */
+static bool read_verdict(const struct nlattr *nest, int32_t *verdict, const char **chain)
 {
 	const void *end;
 	const struct nlattr *a, *v = NULL;
 	bool have_code = false;
 	uint32_t seen = 0;
 
+	*chain = NULL;
 	nlattr_each_nested(a, nest, end) {
 		if (nlattr_type(a) != NFTA_DATA_VERDICT || v)
 			return false;
@@ -134,16 +137,39 @@ static bool get_verdict(const struct nlattr *nest, struct rt_xval *x)
 		if (type == NFTA_VERDICT_CODE) {
 			if (!get_u32(a, &code))
 				return false;
-			x->verdict = (int32_t)code;
+			*verdict = (int32_t)code;
 			have_code = true;
 		} else if (type == NFTA_VERDICT_CHAIN) {
-			if (!(x->chain = get_str(a)))
+			if (!(*chain = get_str(a)))
 				return false;
 		} else {
 			return false;
 		}
 	}
-	if (!have_code)
+	return have_code;
+}
+
+const char *rule_text_msg_jump(const struct nlattr *data, bool *is_goto)
+{
+	const void *end;
+	const struct nlattr *a;
+	const char *chain = NULL;
+	int32_t verdict = 0;
+
+	nlattr_each_nested(a, data, end)
+		if (nlattr_type(a) == NFTA_IMMEDIATE_DATA && nlattr_len(a) >= MNL_ATTR_HDRLEN &&
+		    read_verdict(a, &verdict, &chain) && (verdict == NFT_JUMP || verdict == NFT_GOTO) && chain) {
+			*is_goto = verdict == NFT_GOTO;
+			return chain;
+		}
+	return NULL;
+}
+
+/* A verdict nest as iptables words can say it: a chain exactly when the
+ * code is a jump or goto. */
+static bool get_verdict(const struct nlattr *nest, struct rt_xval *x)
+{
+	if (!read_verdict(nest, &x->verdict, &x->chain))
 		return false;
 	/* what the iptables words can say (others: libnftnl's path) */
 	if (x->verdict == NFT_JUMP || x->verdict == NFT_GOTO)

@@ -14,6 +14,7 @@
 #include "snapshot.h"
 
 struct nftnl_rule;
+struct nlattr;
 struct nlmsghdr;
 struct rule_text_sets;
 
@@ -57,6 +58,10 @@ void rule_text_free(struct rule_text *rt);
  * checks libnftnl's parse needs (the kernel's, or collect_nft_msg_ok()).
  */
 bool rule_text_render_msg(const struct nlmsghdr *nlh, uint8_t family, bool ipt, struct rule_text *out);
+/* (rule-text-msg.c) The chain an immediate expression (its NFTA_EXPR_DATA)
+ * jumps or goes to, *is_goto saying which; NULL for any other verdict,
+ * data, or a malformed nest. */
+const char *rule_text_msg_jump(const struct nlattr *data, bool *is_goto);
 /* Every field of a and b equal (the fast path's test and fuzz oracle). */
 bool rule_text_same(const struct rule_text *a, const struct rule_text *b);
 
