@@ -1,8 +1,9 @@
 /*
  * collect-conntrack-parse.c - one ctnetlink message (dump reply or event,
- * live or recorded) into a struct ct_flow: validated first, then parsed by
- * libnetfilter_conntrack's nfct_nlmsg_parse() and read with its getters;
- * the NAT kind derived from the tuples. Pure: no socket, no table.
+ * live or recorded) into a struct ct_flow: validated first against the
+ * rules libnetfilter_conntrack's parser applies, then read straight from
+ * the attributes; the NAT kind derived from the tuples. Pure: no socket,
+ * no table.
  */
 #include "config.h"
 
@@ -238,7 +239,11 @@ static bool is_icmp(uint8_t proto)
  * getters return them: addresses in network order, the rest in host order,
  * 0 when absent. */
 
-#define each_attr(a, nest) mnl_attr_for_each_nested(a, nest)
+/* mnl_attr_for_each_nested(), inline (nlattr.h): no call into libmnl per
+ * attribute of a 100k-flow dump. */
+#define each_attr(a, nest) \
+	for ((a) = nlattr_data(nest); nlattr_ok(a, (const char *)nlattr_data(nest) + nlattr_len(nest)); \
+	     (a) = nlattr_next(a))
 
 static void read_addrs(const struct nlattr *ip, uint8_t family, struct ct_tuple *t)
 {
@@ -246,16 +251,16 @@ static void read_addrs(const struct nlattr *ip, uint8_t family, struct ct_tuple 
 	size_t n = family == AF_INET6 ? 16 : 4;
 
 	each_attr(a, ip) {
-		switch (mnl_attr_get_type(a)) {
+		switch (nlattr_type(a)) {
 		case CTA_IP_V4_SRC:
 		case CTA_IP_V6_SRC:
-			if (mnl_attr_get_payload_len(a) == n)
-				memcpy(t->src.b, mnl_attr_get_payload(a), n);
+			if (nlattr_len(a) == n)
+				memcpy(t->src.b, nlattr_data(a), n);
 			break;
 		case CTA_IP_V4_DST:
 		case CTA_IP_V6_DST:
-			if (mnl_attr_get_payload_len(a) == n)
-				memcpy(t->dst.b, mnl_attr_get_payload(a), n);
+			if (nlattr_len(a) == n)
+				memcpy(t->dst.b, nlattr_data(a), n);
 			break;
 		}
 	}
@@ -266,28 +271,28 @@ static void read_ports(const struct nlattr *pr, struct ct_tuple *t, uint8_t *pro
 	const struct nlattr *a;
 
 	each_attr(a, pr) {
-		switch (mnl_attr_get_type(a)) {
+		switch (nlattr_type(a)) {
 		case CTA_PROTO_NUM:
-			*proto = mnl_attr_get_u8(a);
+			*proto = nlattr_u8(a);
 			*has_proto = true;
 			break;
 		case CTA_PROTO_SRC_PORT:
-			t->sport = ntohs(mnl_attr_get_u16(a));
+			t->sport = ntohs(nlattr_u16(a));
 			break;
 		case CTA_PROTO_DST_PORT:
-			t->dport = ntohs(mnl_attr_get_u16(a));
+			t->dport = ntohs(nlattr_u16(a));
 			break;
 		case CTA_PROTO_ICMP_ID:
 		case CTA_PROTO_ICMPV6_ID:
-			t->icmp_id = ntohs(mnl_attr_get_u16(a));
+			t->icmp_id = ntohs(nlattr_u16(a));
 			break;
 		case CTA_PROTO_ICMP_TYPE:
 		case CTA_PROTO_ICMPV6_TYPE:
-			t->icmp_type = mnl_attr_get_u8(a);
+			t->icmp_type = nlattr_u8(a);
 			break;
 		case CTA_PROTO_ICMP_CODE:
 		case CTA_PROTO_ICMPV6_CODE:
-			t->icmp_code = mnl_attr_get_u8(a);
+			t->icmp_code = nlattr_u8(a);
 			break;
 		}
 	}
@@ -303,7 +308,7 @@ static void read_tuple(const struct nlattr *tup, uint8_t family, struct ct_tuple
 	if (!tup)
 		return;
 	each_attr(a, tup) {
-		switch (mnl_attr_get_type(a)) {
+		switch (nlattr_type(a)) {
 		case CTA_TUPLE_IP:
 			read_addrs(a, family, t);
 			break;
@@ -311,7 +316,7 @@ static void read_tuple(const struct nlattr *tup, uint8_t family, struct ct_tuple
 			read_ports(a, t, proto, has_proto);
 			break;
 		case CTA_TUPLE_ZONE:
-			*zone = ntohs(mnl_attr_get_u16(a));
+			*zone = ntohs(nlattr_u16(a));
 			*has_zone = true;
 			break;
 		}
@@ -341,17 +346,17 @@ static void read_state(const struct nlattr *pinfo, struct ct_flow *f)
 	int best = 0, rank;
 
 	each_attr(p, pinfo) {
-		switch (mnl_attr_get_type(p)) {
+		switch (nlattr_type(p)) {
 		case CTA_PROTOINFO_TCP: rank = 3; break;
 		case CTA_PROTOINFO_SCTP: rank = 2; break;
 		case CTA_PROTOINFO_DCCP: rank = 1; break;
 		default: continue;
 		}
 		each_attr(a, p) {
-			if (mnl_attr_get_type(a) == state_of[mnl_attr_get_type(p)] && rank >= best) {
+			if (nlattr_type(a) == state_of[nlattr_type(p)] && rank >= best) {
 				best = rank;
 				f->has_state = true;
-				f->state = mnl_attr_get_u8(a);
+				f->state = nlattr_u8(a);
 			}
 		}
 	}
@@ -364,23 +369,23 @@ static bool read_counters(const struct nlattr *nest, uint64_t *packets, uint64_t
 	bool p32 = false, p64 = false, b64 = false;
 
 	each_attr(a, nest) {
-		switch (mnl_attr_get_type(a)) {
+		switch (nlattr_type(a)) {
 		case CTA_COUNTERS_PACKETS:
-			*packets = be64toh(mnl_attr_get_u64(a));
+			*packets = be64toh(nlattr_u64(a));
 			p64 = true;
 			break;
 		case CTA_COUNTERS_BYTES:
-			*bytes = be64toh(mnl_attr_get_u64(a));
+			*bytes = be64toh(nlattr_u64(a));
 			b64 = true;
 			break;
 		case CTA_COUNTERS32_PACKETS:
 			if (!p64)
-				*packets = ntohl(mnl_attr_get_u32(a));
+				*packets = ntohl(nlattr_u32(a));
 			p32 = true;
 			break;
 		case CTA_COUNTERS32_BYTES:
 			if (!b64)
-				*bytes = ntohl(mnl_attr_get_u32(a));
+				*bytes = ntohl(nlattr_u32(a));
 			break;
 		}
 	}
@@ -393,8 +398,8 @@ static void read_helper(const struct nlattr *nest, char *out, size_t size)
 	const struct nlattr *a;
 
 	each_attr(a, nest) {
-		if (mnl_attr_get_type(a) == CTA_HELP_NAME)
-			snprintf(out, size, "%s", mnl_attr_get_str(a));
+		if (nlattr_type(a) == CTA_HELP_NAME)
+			snprintf(out, size, "%s", (const char *)nlattr_data(a));
 	}
 }
 
@@ -402,10 +407,10 @@ static void read_helper(const struct nlattr *nest, char *out, size_t size)
  * only when a bit is set; up to 128 bits. */
 static void read_labels(const struct nlattr *a, uint64_t labels[2])
 {
-	size_t n = mnl_attr_get_payload_len(a);
+	size_t n = nlattr_len(a);
 
 	memset(labels, 0, 2 * sizeof(*labels));
-	memcpy(labels, mnl_attr_get_payload(a), n < 16 ? n : 16);
+	memcpy(labels, nlattr_data(a), n < 16 ? n : 16);
 }
 
 int ct_parse_msg(const struct nlmsghdr *nlh, struct ct_flow *f, enum ct_msg *kindp)
@@ -432,9 +437,8 @@ int ct_parse_msg(const struct nlmsghdr *nlh, struct ct_flow *f, enum ct_msg *kin
 		return -1;
 	f->family = nfg->nfgen_family;
 
-	for (a = payload; mnl_attr_ok(a, (int)((const char *)payload + plen - (const char *)a));
-	     a = mnl_attr_next(a)) {
-		switch (mnl_attr_get_type(a)) {
+	for (a = payload; nlattr_ok(a, (const char *)payload + plen); a = nlattr_next(a)) {
+		switch (nlattr_type(a)) {
 		case CTA_TUPLE_ORIG:
 			read_tuple(a, f->family, &f->orig, &f->proto, &has_proto,
 				   &f->zone_orig, &f->has_zone_orig);
@@ -451,21 +455,21 @@ int ct_parse_msg(const struct nlmsghdr *nlh, struct ct_flow *f, enum ct_msg *kin
 			read_state(a, f);
 			break;
 		case CTA_STATUS:
-			f->status = ntohl(mnl_attr_get_u32(a));
+			f->status = ntohl(nlattr_u32(a));
 			break;
 		case CTA_TIMEOUT:
-			f->timeout = ntohl(mnl_attr_get_u32(a));
+			f->timeout = ntohl(nlattr_u32(a));
 			f->has_timeout = true;
 			break;
 		case CTA_MARK:
-			f->mark = ntohl(mnl_attr_get_u32(a));
+			f->mark = ntohl(nlattr_u32(a));
 			break;
 		case CTA_ID:
-			f->id = ntohl(mnl_attr_get_u32(a));
+			f->id = ntohl(nlattr_u32(a));
 			has_id = true;
 			break;
 		case CTA_ZONE:
-			f->zone = ntohs(mnl_attr_get_u16(a));
+			f->zone = ntohs(nlattr_u16(a));
 			break;
 		case CTA_COUNTERS_ORIG:
 			pk[CT_DIR_ORIG] = read_counters(a, &f->packets[CT_DIR_ORIG], &f->bytes[CT_DIR_ORIG]);

@@ -1,8 +1,8 @@
 /*
  * nlattr.h - the one netlink attribute validator: a table of rules per
  * attribute type (size, NUL-terminated string, nest and the table for its
- * children) walked with libmnl's mnl_attr_parse*() and one callback, as
- * libmnl's users and conntrack-tools write it. The collectors check
+ * children), walked as libmnl's mnl_attr_parse*() walks (with the inline
+ * helpers at the end of this file). The collectors check
  * untrusted messages (recordings, fuzzers) with it before a library that
  * trusts them (libnftnl, libnetfilter_conntrack) parses them. Types above
  * a table's max are skipped (a newer kernel) unless it is strict.
@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <linux/netlink.h>
 
@@ -100,6 +101,37 @@ static inline bool nlattr_ok(const struct nlattr *a, const void *end)
 static inline const struct nlattr *nlattr_next(const struct nlattr *a)
 {
 	return (const struct nlattr *)((const char *)a + NLA_ALIGN(a->nla_len));
+}
+
+/* An attribute's payload as an integer in the byte order it was sent in:
+ * for attributes the validator has checked to be that size. */
+static inline uint8_t nlattr_u8(const struct nlattr *a)
+{
+	return *(const uint8_t *)nlattr_data(a);
+}
+
+static inline uint16_t nlattr_u16(const struct nlattr *a)
+{
+	uint16_t v;
+
+	memcpy(&v, nlattr_data(a), sizeof(v));
+	return v;
+}
+
+static inline uint32_t nlattr_u32(const struct nlattr *a)
+{
+	uint32_t v;
+
+	memcpy(&v, nlattr_data(a), sizeof(v));
+	return v;
+}
+
+static inline uint64_t nlattr_u64(const struct nlattr *a)
+{
+	uint64_t v;
+
+	memcpy(&v, nlattr_data(a), sizeof(v));
+	return v;
 }
 
 /* Each attribute nested in nest; end: a const void * the loop keeps. */
