@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -49,6 +50,25 @@ void strbuf_add_json(struct strbuf *sb, const char *s);
 void strbuf_add_u64(struct strbuf *sb, uint64_t v);
 /* Dotted quad of four bytes in network order, as inet_ntop() writes it. */
 void strbuf_add_ipv4(struct strbuf *sb, const void *addr);
+/* Writing through a pointer, for lines built thousands of times (a
+ * 100k-flow listing): strbuf_room() makes room for at most n more bytes
+ * and returns where they go; the put_*() helpers write there and return
+ * the end; strbuf_commit() takes the bytes up to end. */
+char *strbuf_room(struct strbuf *sb, size_t n);
+void strbuf_commit(struct strbuf *sb, char *end);
+char *util_put_u64(char *p, uint64_t v);    /* at most 20 bytes */
+char *util_put_ipv4(char *p, const void *addr);   /* at most 15 bytes */
+static inline char *put_mem(char *p, const void *s, size_t n)
+{
+	memcpy(p, s, n);
+	return p + n;
+}
+static inline char *put_str(char *p, const char *s)
+{
+	return put_mem(p, s, strlen(s));
+}
+/* A string literal, its length known at compile time. */
+#define PUT_LIT(p, lit) put_mem((p), "" lit, sizeof(lit) - 1)
 /* With sb->spill set: once 64 KiB have gathered, write them out and start
  * over, so a 50,000-rule frame never sits in memory whole. */
 void strbuf_spill(struct strbuf *sb);

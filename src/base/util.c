@@ -283,7 +283,7 @@ void strbuf_spill(struct strbuf *sb)
 /* Written in place, two digits a step (a division by 100 per pair, not
  * by 10 per digit): every number of a 100k-flow conntrack listing and
  * every counter of a 50k-rule frame goes through here. */
-void strbuf_add_u64(struct strbuf *sb, uint64_t v)
+char *util_put_u64(char *p, uint64_t v)
 {
 	static const char pairs[201] = "00010203040506070809101112131415161718192021222324"
 				       "25262728293031323334353637383940414243444546474849"
@@ -291,14 +291,11 @@ void strbuf_add_u64(struct strbuf *sb, uint64_t v)
 				       "75767778798081828384858687888990919293949596979899";
 	size_t n = 1;
 	uint64_t t;
-	char *p;
+	char *end;
 
 	for (t = v; t >= 10; t /= 10)
 		n++;
-	strbuf_grow(sb, n);
-	p = sb->s + sb->len + n;
-	*p = '\0';
-	sb->len += n;
+	end = p += n;
 	while (v >= 100) {
 		unsigned k = (unsigned)(v % 100) * 2;
 
@@ -312,12 +309,12 @@ void strbuf_add_u64(struct strbuf *sb, uint64_t v)
 	} else {
 		*--p = (char)('0' + v);
 	}
+	return end;
 }
 
-void strbuf_add_ipv4(struct strbuf *sb, const void *addr)
+char *util_put_ipv4(char *p, const void *addr)
 {
 	const uint8_t *a = addr;
-	char buf[16], *p = buf;
 	int i;
 
 	for (i = 0; i < 4; i++) {
@@ -328,7 +325,29 @@ void strbuf_add_ipv4(struct strbuf *sb, const void *addr)
 		*p++ = (char)('0' + a[i] % 10);
 		*p++ = '.';
 	}
-	strbuf_addn(sb, buf, (size_t)(p - buf - 1));
+	return p - 1;
+}
+
+char *strbuf_room(struct strbuf *sb, size_t n)
+{
+	strbuf_grow(sb, n);
+	return sb->s + sb->len;
+}
+
+void strbuf_commit(struct strbuf *sb, char *end)
+{
+	sb->len = (size_t)(end - sb->s);
+	sb->s[sb->len] = '\0';
+}
+
+void strbuf_add_u64(struct strbuf *sb, uint64_t v)
+{
+	strbuf_commit(sb, util_put_u64(strbuf_room(sb, 20), v));
+}
+
+void strbuf_add_ipv4(struct strbuf *sb, const void *addr)
+{
+	strbuf_commit(sb, util_put_ipv4(strbuf_room(sb, 15), addr));
 }
 
 void strbuf_reserve(struct strbuf *sb, size_t more)

@@ -159,59 +159,59 @@ static bool has_ports(uint8_t proto)
 	}
 }
 
-/* " KEY=N" without printf: this runs a dozen times per flow, and
- * vsnprintf was most of `iptop -b`'s userspace time at 100k flows. */
-static void add_kv(struct strbuf *sb, const char *key, uint64_t v)
-{
-	strbuf_add(sb, key);
-	strbuf_add_u64(sb, v);
-}
-
 /* An address as inet_ntop() writes it; IPv4 by hand (glibc's inet_ntop
- * calls sprintf once per octet). */
-static void add_addr(struct strbuf *sb, uint8_t family, const union ct_addr *a)
+ * calls sprintf once per octet). At most INET6_ADDRSTRLEN - 1 bytes. */
+static char *put_addr(char *p, uint8_t family, const union ct_addr *a)
 {
 	char buf[INET6_ADDRSTRLEN];
 
 	if (family == AF_INET6)
-		strbuf_add(sb, conntrack_text_addr(family, a, buf, sizeof(buf)));
-	else
-		strbuf_add_ipv4(sb, a->b);
+		return put_str(p, conntrack_text_addr(family, a, buf, sizeof(buf)));
+	return util_put_ipv4(p, a->b);
 }
 
+/* More than put_tuple() writes at most: two keys of 11 with their '=',
+ * two addresses of 45, a space and " type=255 code=255 id=65535" (27). */
+#define TUPLE_MAX 160
+
 /* "SRC=a DST=b" and the protocol's words, as conntrack prints a tuple
- * (src/dst, mask-src/mask-dst, master-src/master-dst). */
+ * (src/dst, mask-src/mask-dst, master-src/master-dst): written through a
+ * pointer, as every flow of a 100k-flow listing comes through here twice. */
+static char *put_tuple(char *p, uint8_t family, uint8_t proto, const struct ct_tuple *t, const char *src,
+		       const char *dst)
+{
+	char hex[40];
+
+	p = put_str(p, src);
+	*p++ = '=';
+	p = put_addr(p, family, &t->src);
+	*p++ = ' ';
+	p = put_str(p, dst);
+	*p++ = '=';
+	p = put_addr(p, family, &t->dst);
+	if (is_icmp(proto)) {
+		p = util_put_u64(PUT_LIT(p, " type="), t->icmp_type);
+		p = util_put_u64(PUT_LIT(p, " code="), t->icmp_code);
+		p = util_put_u64(PUT_LIT(p, " id="), t->icmp_id);
+	} else if (has_ports(proto)) {
+		p = util_put_u64(PUT_LIT(p, " sport="), t->sport);
+		p = util_put_u64(PUT_LIT(p, " dport="), t->dport);
+	} else if (proto == IPPROTO_GRE) {
+		snprintf(hex, sizeof(hex), " srckey=0x%x dstkey=0x%x", t->sport, t->dport);
+		p = put_str(p, hex);
+	}
+	return p;
+}
+
 static void tuple_words(uint8_t family, uint8_t proto, const struct ct_tuple *t, const char *src,
 			const char *dst, struct strbuf *sb)
 {
-	strbuf_add(sb, src);
-	strbuf_addc(sb, '=');
-	add_addr(sb, family, &t->src);
-	strbuf_addc(sb, ' ');
-	strbuf_add(sb, dst);
-	strbuf_addc(sb, '=');
-	add_addr(sb, family, &t->dst);
-	if (is_icmp(proto)) {
-		add_kv(sb, " type=", t->icmp_type);
-		add_kv(sb, " code=", t->icmp_code);
-		add_kv(sb, " id=", t->icmp_id);
-	} else if (has_ports(proto)) {
-		add_kv(sb, " sport=", t->sport);
-		add_kv(sb, " dport=", t->dport);
-	} else if (proto == IPPROTO_GRE) {
-		strbuf_addf(sb, " srckey=0x%x dstkey=0x%x", t->sport, t->dport);
-	}
+	strbuf_commit(sb, put_tuple(strbuf_room(sb, TUPLE_MAX), family, proto, t, src, dst));
 }
 
 void conntrack_text_tuple(const struct ct_flow *f, const struct ct_tuple *t, struct strbuf *sb)
 {
 	tuple_words(f->family, f->proto, t, "src", "dst", sb);
-}
-
-static void master_text(const struct ct_flow *f, struct strbuf *sb)
-{
-	strbuf_addc(sb, ' ');
-	tuple_words(f->family, f->master_proto, &f->master, "master-src", "master-dst", sb);
 }
 
 /* conntrack -L expect's order: timeout, proto, tuple, mask, master, zone,
@@ -248,71 +248,81 @@ void conntrack_text_expect(const struct ct_expect *e, struct strbuf *sb)
 		strbuf_addf(sb, " helper=%s", e->helper);
 }
 
-static void counters_text(const struct ct_flow *f, int dir, struct strbuf *sb)
+static char *put_counters(char *p, const struct ct_flow *f, int dir)
 {
 	if (f->has_acct) {
-		add_kv(sb, " packets=", f->packets[dir]);
-		add_kv(sb, " bytes=", f->bytes[dir]);
+		p = util_put_u64(PUT_LIT(p, " packets="), f->packets[dir]);
+		p = util_put_u64(PUT_LIT(p, " bytes="), f->bytes[dir]);
 	}
+	return p;
 }
+
+/* More than the first part of a flow's line takes (about 560 bytes at
+ * most): the protocol and its number, timeout, state, two tuples, zones,
+ * counters, flags, mark and zone. */
+#define FLOW_HEAD_MAX 1024
 
 /* conntrack -L order: proto, num, timeout, state, orig tuple, zone-orig,
  * counters, [UNREPLIED], reply tuple, zone-reply, counters, [ASSURED],
  * mark, zone, helper; then ours: labels (bit numbers: conntrack prints
  * names, and only with a connlabel.conf), the master of a RELATED flow
- * (in conntrack -L expect's words), nat, id. */
+ * (in conntrack -L expect's words), nat, id. Written through a pointer:
+ * a 100k-flow listing is 20 MB of these. */
 void conntrack_text_flow(const struct ct_flow *f, struct strbuf *sb)
 {
 	const char *state = conntrack_text_state(f);
 	const char *flag = conntrack_text_flag(f);
 	const char *nat = conntrack_text_nat(f->nat);
-
 	const char *pname = conntrack_text_proto(f->proto);
 	size_t plen = strlen(pname);
+	char *p = strbuf_room(sb, FLOW_HEAD_MAX);
 
-	strbuf_add(sb, pname);
+	p = put_mem(p, pname, plen);
 	if (plen < 8)
-		strbuf_addn(sb, "        ", 8 - plen);   /* "%-8s" */
-	strbuf_addc(sb, ' ');
-	strbuf_add_u64(sb, f->proto);
-	strbuf_addc(sb, ' ');
+		p = put_mem(p, "        ", 8 - plen);   /* "%-8s" */
+	*p++ = ' ';
+	p = util_put_u64(p, f->proto);
+	*p++ = ' ';
 	if (f->has_timeout) {
-		strbuf_add_u64(sb, f->timeout);
-		strbuf_addc(sb, ' ');
+		p = util_put_u64(p, f->timeout);
+		*p++ = ' ';
 	}
 	if (state) {
-		strbuf_add(sb, state);
-		strbuf_addc(sb, ' ');
+		p = put_str(p, state);
+		*p++ = ' ';
 	}
-	conntrack_text_tuple(f, &f->orig, sb);
+	p = put_tuple(p, f->family, f->proto, &f->orig, "src", "dst");
 	if (f->has_zone_orig)
-		add_kv(sb, " zone-orig=", f->zone_orig);
-	counters_text(f, CT_DIR_ORIG, sb);
+		p = util_put_u64(PUT_LIT(p, " zone-orig="), f->zone_orig);
+	p = put_counters(p, f, CT_DIR_ORIG);
 	if (!(f->status & IPS_SEEN_REPLY))
-		strbuf_add(sb, " [UNREPLIED]");
-	strbuf_addc(sb, ' ');
-	conntrack_text_tuple(f, &f->reply, sb);
+		p = PUT_LIT(p, " [UNREPLIED]");
+	*p++ = ' ';
+	p = put_tuple(p, f->family, f->proto, &f->reply, "src", "dst");
 	if (f->has_zone_reply)
-		add_kv(sb, " zone-reply=", f->zone_reply);
-	counters_text(f, CT_DIR_REPLY, sb);
+		p = util_put_u64(PUT_LIT(p, " zone-reply="), f->zone_reply);
+	p = put_counters(p, f, CT_DIR_REPLY);
 	if (*flag) {
-		strbuf_addc(sb, ' ');
-		strbuf_add(sb, flag);
+		*p++ = ' ';
+		p = put_str(p, flag);
 	}
-	add_kv(sb, " mark=", f->mark);
+	p = util_put_u64(PUT_LIT(p, " mark="), f->mark);
 	if (f->zone)
-		add_kv(sb, " zone=", f->zone);
+		p = util_put_u64(PUT_LIT(p, " zone="), f->zone);
+	strbuf_commit(sb, p);
 	if (f->helper[0])
 		strbuf_addf(sb, " helper=%s", f->helper);
 	if (conntrack_text_has_labels(f)) {
 		strbuf_add(sb, " labels=");
 		conntrack_text_labels(f, sb);
 	}
-	if (f->has_master)
-		master_text(f, sb);
-	strbuf_add(sb, " nat=");
-	strbuf_add(sb, nat ? nat : "none");
-	add_kv(sb, " id=", f->id);
+	if (f->has_master) {
+		strbuf_addc(sb, ' ');
+		tuple_words(f->family, f->master_proto, &f->master, "master-src", "master-dst", sb);
+	}
+	p = PUT_LIT(strbuf_room(sb, 64), " nat=");
+	p = put_str(p, nat ? nat : "none");
+	strbuf_commit(sb, util_put_u64(PUT_LIT(p, " id="), f->id));
 }
 
 /* A tuple's members: src, dst, and sport/dport, type/code/id or
