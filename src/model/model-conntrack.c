@@ -144,6 +144,7 @@ void model_ct_update(struct model_ct *m, const struct ct_table *t)
 		if (t->nflows > m->cap) {
 			m->cap = t->nflows > 2 * m->cap ? t->nflows : 2 * m->cap;
 			m->flows = xreallocarray(m->flows, m->cap, sizeof(*m->flows));
+			util_huge_pages(m->flows, m->cap * sizeof(*m->flows));
 		}
 		for (i = dump ? 0 : nold; i < t->nflows; i++)
 			step(&m->flows[i], i < nold ? &m->flows[i] : NULL, &t->flows[i], dump, m->dumped);
@@ -152,6 +153,7 @@ void model_ct_update(struct model_ct *m, const struct ct_table *t)
 	}
 	m->cap = t->nflows ? t->nflows : 1;
 	m->flows = xcalloc(m->cap, sizeof(*m->flows));
+	util_huge_pages(m->flows, m->cap * sizeof(*m->flows));
 	used = xcalloc(nold ? nold : 1, sizeof(*used));
 	done = xcalloc(m->cap, sizeof(*done));
 	/* Flows that kept their index, then those that moved, then new ones. */
@@ -247,33 +249,76 @@ const struct ct_flow **model_ct_sorted(const struct ct_table *t, bool with_dying
 	return ct_table_sorted(t, CT_SORT_ID, with_dying, n);
 }
 
-/* A live flow and its growth in bytes over the last dump, to sort by. */
 /* The rate order's key, copied out of the flows so that the sort compares
- * a small array in cache, not two cold flows per comparison. */
+ * a small array in cache, not two cold flows per comparison: growth in
+ * bytes over the last dump, then bytes, both down, then id up. */
 struct by_rate {
-	const struct ct_flow *f;
 	uint64_t d_bytes, bytes;
 	uint32_t id;
+	uint32_t pos;   /* in the table's flows */
 };
 
-#define CMP(a, b) ((a) < (b) ? -1 : (a) > (b) ? 1 : 0)
-
-static int cmp_rate(const void *pa, const void *pb)
+static bool before(const struct by_rate *a, const struct by_rate *b)
 {
-	const struct by_rate *a = pa, *b = pb;
-	int c = CMP(b->d_bytes, a->d_bytes);
+	if (a->d_bytes != b->d_bytes)
+		return a->d_bytes > b->d_bytes;
+	if (a->bytes != b->bytes)
+		return a->bytes > b->bytes;
+	return a->id < b->id;
+}
 
-	if (!c)
-		c = CMP(b->bytes, a->bytes);
-	return c ? c : CMP(a->id, b->id);
+/* Stable (flows with one key keep the table's order, as glibc's qsort, a
+ * merge sort, kept them) and with the comparison inline: at 100k flows
+ * qsort's call per comparison was a sixth of `iptop -b -n 1`'s userspace
+ * instructions. Runs of 16 by insertion, then merges between r and tmp. */
+static void sort_by_rate(struct by_rate *r, size_t n)
+{
+	struct by_rate *tmp, *src = r, *dst;
+	size_t i, j, w;
+
+	for (i = 0; i < n; i += 16) {
+		size_t end = i + 16 < n ? i + 16 : n;
+
+		for (j = i + 1; j < end; j++) {
+			struct by_rate x = r[j];
+			size_t k = j;
+
+			for (; k > i && before(&x, &r[k - 1]); k--)
+				r[k] = r[k - 1];
+			r[k] = x;
+		}
+	}
+	if (n <= 16)
+		return;
+	dst = tmp = xreallocarray(NULL, n, sizeof(*tmp));
+	util_huge_pages(tmp, n * sizeof(*tmp));
+	for (w = 16; w < n; w *= 2) {
+		for (i = 0; i < n; i += 2 * w) {
+			size_t a = i, am = i + w < n ? i + w : n, b = am, bm = i + 2 * w < n ? i + 2 * w : n;
+			size_t o = i;
+
+			while (a < am && b < bm)
+				dst[o++] = before(&src[b], &src[a]) ? src[b++] : src[a++];
+			while (a < am)
+				dst[o++] = src[a++];
+			while (b < bm)
+				dst[o++] = src[b++];
+		}
+		src = dst;
+		dst = src == r ? tmp : r;
+	}
+	if (src != r)
+		memcpy(r, src, n * sizeof(*r));
+	free(tmp);
 }
 
 const struct ct_flow **model_ct_by_rate(const struct model_ct *m, const struct ct_table *t, size_t *n)
 {
-	struct by_rate *r = xcalloc(t->nflows ? t->nflows : 1, sizeof(*r));
+	struct by_rate *r = xreallocarray(NULL, t->nflows ? t->nflows : 1, sizeof(*r));
 	const struct ct_flow **v;
 	size_t i, k = 0;
 
+	util_huge_pages(r, t->nflows * sizeof(*r));
 	for (i = 0; i < t->nflows; i++) {
 		const struct ct_flow *f = &t->flows[i];
 		const struct model_ct_flow *e;
@@ -281,15 +326,15 @@ const struct ct_flow **model_ct_by_rate(const struct model_ct *m, const struct c
 		if (f->dying)
 			continue;
 		e = known(m, t, f);
-		r[k].f = f;
+		r[k].pos = (uint32_t)i;
 		r[k].bytes = f->bytes[0] + f->bytes[1];
 		r[k].id = f->id;
 		r[k++].d_bytes = e ? e->d_bytes[0] + e->d_bytes[1] : 0;
 	}
-	qsort(r, k, sizeof(*r), cmp_rate);
+	sort_by_rate(r, k);
 	v = xreallocarray(NULL, k ? k : 1, sizeof(*v));
 	for (i = 0; i < k; i++)
-		v[i] = r[i].f;
+		v[i] = &t->flows[r[i].pos];
 	free(r);
 	*n = k;
 	return v;
