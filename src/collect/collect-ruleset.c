@@ -189,14 +189,14 @@ static int dump(struct collect_ruleset *c, int msg, struct nlbuf *out)
 	return nlsock_request(c->req, nlh, 0, out);
 }
 
-static int dump_chain_rules(struct collect_ruleset *c, const struct snap_chain *ch, struct nlbuf *out)
+/* A chain's GETRULE dump request, in buf. */
+static struct nlmsghdr *chain_rules_req(uint8_t *buf, size_t size, const struct snap_chain *ch)
 {
-	uint8_t buf[1024];
-	struct nlmsghdr *nlh = nft_req(buf, sizeof(buf), NFT_MSG_GETRULE, ch->family, NLM_F_DUMP);
+	struct nlmsghdr *nlh = nft_req(buf, size, NFT_MSG_GETRULE, ch->family, NLM_F_DUMP);
 
 	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, ch->table);
 	mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, ch->name);
-	return nlsock_request(c->req, nlh, 0, out);
+	return nlh;
 }
 
 /* ---- anonymous sets ---------------------------------------------------- */
@@ -487,16 +487,37 @@ static int read_sets(struct collect_ruleset *c, const struct snap_ruleset *rs, s
 	return 0;
 }
 
-/* The rules, a GETRULE dump per chain, each parsed as it arrives and,
- * unless recording, dropped. Within a generation only the wanted chains
- * are read (the others keep the previous snapshot's rules); a new
- * generation reads every chain, with text for the wanted ones. 0, an
+/* What read_rules feeds the parser with, one recv() at a time. */
+struct rules_feed {
+	struct rules_parser *p;
+	char **cause;
+	bool bad;
+};
+
+static int feed_part(const struct nlbuf *part, void *arg)
+{
+	struct rules_feed *f = arg;
+
+	if (collect_rules_parser_feed(f->p, part, f->cause) < 0) {
+		f->bad = true;
+		return -1;
+	}
+	return 0;
+}
+
+/* The rules, a GETRULE dump per chain, each parsed as it arrives (one
+ * recv() at a time: a 10,000-rule chain is 6 MB of messages, which sat in
+ * a buffer whose pages were a tenth of a first snapshot's time) or, when
+ * recording, kept whole for the recording. Within a generation only the
+ * wanted chains are read (the others keep the previous snapshot's rules);
+ * a new generation reads every chain, with text for the wanted ones. 0, an
  * errno, or EBADMSG with *cause when a rule does not parse. */
 static int read_rules(struct collect_ruleset *c, struct snap_ruleset *rs, const struct snap_ruleset *prev,
 		      const struct rule_text_sets *sets, bool same_gen,
 		      bool (*want)(const struct snap_chain *ch, void *arg), void *want_arg, char **cause)
 {
 	struct rules_parser p;
+	struct rules_feed f = { &p, cause, false };
 	int err = 0;
 	size_t i;
 
@@ -508,22 +529,28 @@ static int read_rules(struct collect_ruleset *c, struct snap_ruleset *rs, const 
 	}
 	for (i = 0; i < rs->nchains && !err; i++) {
 		const struct snap_chain *ch = &rs->chains[i];
+		uint8_t buf[1024];
+		struct nlmsghdr *nlh;
 		struct nlbuf part;
 		size_t off;
 
 		if (same_gen && want && !want(ch, want_arg))
 			continue;
-		if (!c->rec)
-			nlbuf_reset(&c->rules);
+		nlh = chain_rules_req(buf, sizeof(buf), ch);
+		if (!c->rec) {
+			if (nlsock_request_each(c->req, nlh, &c->rules, feed_part, &f) < 0)
+				err = f.bad && errno == ECANCELED ? EBADMSG : errno;
+			continue;
+		}
 		off = c->rules.len; /* recording: the buffer keeps every chain */
-		if (dump_chain_rules(c, ch, &c->rules) < 0) {
+		if (nlsock_request(c->req, nlh, 0, &c->rules) < 0) {
 			err = errno;
 			break;
 		}
 		part.data = c->rules.data ? c->rules.data + off : NULL;
 		part.len = c->rules.len - off;
 		part.cap = part.len;
-		if (collect_rules_parser_feed(&p, &part, cause) < 0)
+		if (feed_part(&part, &f) < 0)
 			err = EBADMSG;
 	}
 	collect_rules_parser_done(&p);

@@ -147,12 +147,16 @@ uint32_t nlsock_next_seq(struct nlsock *s)
 	return ++s->seq;
 }
 
-int nlsock_request(struct nlsock *s, struct nlmsghdr *req, int single, struct nlbuf *out)
+/* nlsock_request and nlsock_request_each: with fn, out holds one recv()'s
+ * messages at a time and fn reads them; after fn fails, the replies are
+ * still read to their end (the socket stays ready) but not passed on. */
+static int request(struct nlsock *s, struct nlmsghdr *req, int single, struct nlbuf *out,
+		   int (*fn)(const struct nlbuf *part, void *arg), void *arg)
 {
 	uint32_t seq = nlsock_next_seq(s);
 	int want_ack = (req->nlmsg_flags & NLM_F_ACK) != 0;
 	int is_dump = (req->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
-	int intr = 0, err = 0, got_answer = 0;
+	int intr = 0, err = 0, fn_failed = 0;
 
 	req->nlmsg_seq = seq;
 	if (mnl_socket_sendto(s->mnl, req, req->nlmsg_len) < 0)
@@ -161,43 +165,41 @@ int nlsock_request(struct nlsock *s, struct nlmsghdr *req, int single, struct nl
 	for (;;) {
 		ssize_t n = mnl_socket_recvfrom(s->mnl, s->rbuf, s->rsize);
 		const struct nlmsghdr *nlh;
-		int left;
+		int left, stop = 0;
 
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			return -1;
 		}
+		if (fn)
+			nlbuf_reset(out);
 		left = (int)n;
-		for (nlh = (const struct nlmsghdr *)s->rbuf; mnl_nlmsg_ok(nlh, left);
+		for (nlh = (const struct nlmsghdr *)s->rbuf; !stop && mnl_nlmsg_ok(nlh, left);
 		     nlh = mnl_nlmsg_next(nlh, &left)) {
 			if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != s->portid)
 				continue; /* a stale reply from an earlier request */
 			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
 				intr = 1;
-			if (nlh->nlmsg_type == NLMSG_DONE)
-				goto done;
-			if (nlh->nlmsg_type == NLMSG_ERROR) {
+			if (nlh->nlmsg_type == NLMSG_DONE) {
+				stop = 1;
+			} else if (nlh->nlmsg_type == NLMSG_ERROR) {
 				const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
 
-				if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e))) {
-					err = EBADMSG;
-					goto done;
-				}
-				err = -e->error;
 				/* An error ends a dump; an ACK (0) ends a request. */
-				goto done;
+				err = nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e)) ? EBADMSG : -e->error;
+				stop = 1;
+			} else if (nlh->nlmsg_type >= NLMSG_MIN_TYPE) {
+				nlbuf_append(out, nlh, NLMSG_ALIGN(nlh->nlmsg_len));
+				if (!is_dump && single && !want_ack && !(nlh->nlmsg_flags & NLM_F_MULTI))
+					stop = 1;
 			}
-			if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
-				continue;
-			nlbuf_append(out, nlh, NLMSG_ALIGN(nlh->nlmsg_len));
-			got_answer = 1;
-			if (!is_dump && single && !want_ack && !(nlh->nlmsg_flags & NLM_F_MULTI))
-				goto done;
 		}
+		if (fn && !fn_failed && out->len && fn(out, arg) < 0)
+			fn_failed = 1;
+		if (stop)
+			break;
 	}
-done:
-	(void)got_answer;
 	if (err) {
 		errno = err;
 		return -1;
@@ -206,7 +208,22 @@ done:
 		errno = EINTR;
 		return -1;
 	}
+	if (fn_failed) {
+		errno = ECANCELED;
+		return -1;
+	}
 	return 0;
+}
+
+int nlsock_request(struct nlsock *s, struct nlmsghdr *req, int single, struct nlbuf *out)
+{
+	return request(s, req, single, out, NULL, NULL);
+}
+
+int nlsock_request_each(struct nlsock *s, struct nlmsghdr *req, struct nlbuf *scratch,
+			int (*fn)(const struct nlbuf *part, void *arg), void *arg)
+{
+	return request(s, req, 0, scratch, fn, arg);
 }
 
 /* The file that names a namespace: a path as given, a bare name under

@@ -51,6 +51,18 @@ uint32_t nlsock_next_seq(struct nlsock *s);
  */
 int nlsock_request(struct nlsock *s, struct nlmsghdr *req, int single, struct nlbuf *out);
 
+/*
+ * The same for a dump read as it comes: scratch holds one recv()'s
+ * messages at a time (at most 32 KiB, however long the dump), and fn
+ * reads each batch. A 10,000-rule chain is 6 MB of messages that need not
+ * sit in memory at once. When fn returns -1 the rest of the dump is read
+ * and dropped, and the call fails with errno ECANCELED, unless the kernel
+ * reported something first (EINTR: the dump was interrupted; the caller
+ * retries and throws away what fn made of it).
+ */
+int nlsock_request_each(struct nlsock *s, struct nlmsghdr *req, struct nlbuf *scratch,
+			int (*fn)(const struct nlbuf *part, void *arg), void *arg);
+
 /* Walk the messages of a buffer: for (nlh = first; nlh; nlh = next). */
 const struct nlmsghdr *nlbuf_first(const struct nlbuf *b);
 const struct nlmsghdr *nlbuf_next(const struct nlbuf *b, const struct nlmsghdr *nlh);
