@@ -331,8 +331,10 @@ static void tuple_fields_json(uint8_t family, uint8_t proto, const struct ct_tup
 {
 	char a[INET6_ADDRSTRLEN];
 
-	json_str(j, "src", conntrack_text_addr(family, &t->src, a, sizeof(a)));
-	json_str(j, "dst", conntrack_text_addr(family, &t->dst, a, sizeof(a)));
+	*put_addr(a, family, &t->src) = '\0';
+	json_str(j, "src", a);
+	*put_addr(a, family, &t->dst) = '\0';
+	json_str(j, "dst", a);
 	if (is_icmp(proto)) {
 		json_u64(j, "type", t->icmp_type);
 		json_u64(j, "code", t->icmp_code);
@@ -446,6 +448,20 @@ static void flow_json(const struct ct_table *t, const struct ct_flow *f, struct 
 	json_end(j);
 }
 
+/* The rate order visits the mirror at random, and a flow's line reads
+ * all of it: its cache lines are asked for a few flows ahead (at 100k
+ * flows, 8% of `iptop -b -n 1`'s CPU on this VM). */
+#define PREFETCH_AHEAD 8
+
+static void prefetch_flow(const struct ct_flow *f)
+{
+	const char *p = (const char *)f;
+	size_t off;
+
+	for (off = 0; off < sizeof(*f); off += 64)
+		__builtin_prefetch(p + off);
+}
+
 void conntrack_text_json_write(const struct model_ct *m, const struct ct_table *t, struct json *j, size_t limit)
 {
 	const struct ct_flow **v;
@@ -464,8 +480,11 @@ void conntrack_text_json_write(const struct model_ct *m, const struct ct_table *
 	v = model_ct_by_rate(m, t, &n);
 	if (limit && n > limit)
 		n = limit;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		if (i + PREFETCH_AHEAD < n)
+			prefetch_flow(v[i + PREFETCH_AHEAD]);
 		flow_json(t, v[i], j);   /* each spills: 100k flows never sit in memory as text */
+	}
 	free(v);
 	json_end(j);
 	if (t->has_expects) {
@@ -506,6 +525,8 @@ void conntrack_text_table(const struct model_ct *m, const struct ct_table *t, st
 	v = model_ct_by_rate(m, t, &n);
 	shown = limit && n > limit ? limit : n;
 	for (i = 0; i < shown; i++) {
+		if (i + PREFETCH_AHEAD < shown)
+			prefetch_flow(v[i + PREFETCH_AHEAD]);
 		conntrack_text_flow(v[i], sb);
 		strbuf_addc(sb, '\n');
 		strbuf_spill(sb);
