@@ -29,40 +29,41 @@ void json_init_member(struct json *j, struct strbuf *sb)
 }
 
 /* The comma before a value that is not its container's first, and the
- * member name. Keys are iptop's own words: no escaping needed. */
-static void json_sep(struct json *j, const char *key)
+ * member name, written into room for them and extra bytes more: returns
+ * where the value goes (strbuf_commit() takes it). Keys are iptop's own
+ * words: no escaping needed. A member of every flow of a 100k-flow frame
+ * comes through here, so no call per piece. */
+static char *sep_room(struct json *j, const char *key, size_t extra)
 {
 	uint32_t bit = 1u << j->depth;
+	size_t k = key ? strlen(key) : 0;
+	char *p = strbuf_room(j->sb, k + 4 + extra);
 
-	char buf[64];
-	size_t n, k;
-
-	n = (j->more & bit) != 0;
-	buf[0] = ',';
+	if (j->more & bit)
+		*p++ = ',';
 	j->more |= bit;
-	if (key && (k = strlen(key)) + 4 <= sizeof(buf)) {	/* one append: a field per rule and word */
-		buf[n++] = '"';
-		memcpy(buf + n, key, k);
-		n += k;
-		buf[n++] = '"';
-		buf[n++] = ':';
-	} else if (key) {
-		strbuf_addn(j->sb, buf, n);
-		strbuf_addc(j->sb, '"');
-		strbuf_add(j->sb, key);
-		strbuf_addn(j->sb, "\":", 2);
-		return;
+	if (key) {
+		*p++ = '"';
+		p = put_mem(p, key, k);
+		*p++ = '"';
+		*p++ = ':';
 	}
-	if (n)
-		strbuf_addn(j->sb, buf, n);
+	return p;
+}
+
+static void json_sep(struct json *j, const char *key)
+{
+	strbuf_commit(j->sb, sep_room(j, key, 0));
 }
 
 static void json_open(struct json *j, const char *key, char c)
 {
 	uint32_t bit;
 
-	json_sep(j, key);
-	strbuf_addc(j->sb, c);
+	char *p = sep_room(j, key, 1);
+
+	*p++ = c;
+	strbuf_commit(j->sb, p);
 	if (j->depth + 1 >= JSON_MAX_DEPTH)
 		return; /* deeper than iptop writes: commas may go wrong, never memory */
 	j->depth++;
@@ -104,17 +105,14 @@ void json_str(struct json *j, const char *key, const char *s)
 
 void json_u64(struct json *j, const char *key, uint64_t v)
 {
-	json_sep(j, key);
-	strbuf_add_u64(j->sb, v);
+	strbuf_commit(j->sb, util_put_u64(sep_room(j, key, 20), v));
 }
 
 void json_u64_or_null(struct json *j, const char *key, bool have, uint64_t v)
 {
-	json_sep(j, key);
-	if (have)
-		strbuf_add_u64(j->sb, v);
-	else
-		strbuf_add(j->sb, "null");
+	char *p = sep_room(j, key, 20);
+
+	strbuf_commit(j->sb, have ? util_put_u64(p, v) : PUT_LIT(p, "null"));
 }
 
 void json_int(struct json *j, const char *key, long long v)
@@ -136,12 +134,12 @@ void json_fixed(struct json *j, const char *key, double v, int decimals)
 
 void json_bool(struct json *j, const char *key, bool v)
 {
-	json_sep(j, key);
-	strbuf_add(j->sb, v ? "true" : "false");
+	char *p = sep_room(j, key, 5);
+
+	strbuf_commit(j->sb, v ? PUT_LIT(p, "true") : PUT_LIT(p, "false"));
 }
 
 void json_null(struct json *j, const char *key)
 {
-	json_sep(j, key);
-	strbuf_add(j->sb, "null");
+	strbuf_commit(j->sb, PUT_LIT(sep_room(j, key, 4), "null"));
 }

@@ -235,6 +235,19 @@ void strbuf_add_json(struct strbuf *sb, const char *s)
 		strbuf_add(sb, "null");
 		return;
 	}
+	/* Most strings are plain through and through: one copy. */
+	for (p = (const unsigned char *)s; json_plain(*p); p++)
+		;
+	if (!*p) {
+		size_t n = (size_t)(p - (const unsigned char *)s);
+		char *o = strbuf_room(sb, n + 2);
+
+		*o++ = '"';
+		o = put_mem(o, s, n);
+		*o++ = '"';
+		strbuf_commit(sb, o);
+		return;
+	}
 	strbuf_addc(sb, '"');
 	/* Copy runs of plain characters at once; escape the rest. Bytes that
 	 * are not valid UTF-8 (a comment can hold anything) become U+FFFD so
