@@ -589,6 +589,7 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "lab") == 0)
 		return run_lab(argv + 1);
+	util_heap_huge(32 << 20);
 	ret = parse_options(argc, argv, &o);
 	if (ret >= 0)
 		return ret;

@@ -83,6 +83,8 @@ char *util_read_whole_file(const char *path, size_t *len);
  * allocation about to be first touched (where THP is in madvise mode):
  * a few faults instead of one per 4 KiB page. */
 void util_huge_pages(void *p, size_t len);
+/* Once, at start: the heap grows by pad at once, on huge pages (util.c). */
+void util_heap_huge(size_t pad);
 /* path opened read-only if it is a regular file (never blocks on a FIFO),
  * else -1 with *cause "PATH: a FIFO, not WANT" or "PATH: strerror". */
 int util_open_regular_file(const char *path, const char *want, char **cause);
