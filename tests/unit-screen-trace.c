@@ -267,6 +267,27 @@ static void test_trace_view(struct trace_state *ts)
 		canvas_free(&c);
 		p->nsteps = n;
 	}
+	{
+		/* A packet no chain saw (no table of its family at its hooks):
+		 * no route or verdict to show, and the screen says why. */
+		struct trace_packet *p = (struct trace_packet *)req;
+		size_t n = p->nsteps;
+		int32_t v = p->verdict;
+		enum trace_route r = p->route;
+
+		p->nsteps = 0;
+		p->verdict = -1;
+		p->route = TRACE_ROUTE_UNKNOWN;
+		d = draw_now(&c, 120, 40);
+		CHECK(has(d, "no rule"));
+		CHECK(has(d, "verdict  none: no chain saw this packet"));
+		CHECK(!has(d, "verdict  ?"));
+		free(d);
+		canvas_free(&c);
+		p->nsteps = n;
+		p->verdict = v;
+		p->route = r;
+	}
 	d = draw_now(&c, 120, 40);
 	golden("trace-120x40", &c);
 	CHECK(has(d, "icmp 172.20.0.2\xe2\x86\x92" "203.0.113.1 echo-request"));

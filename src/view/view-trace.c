@@ -129,6 +129,15 @@ static const char *route_word(enum trace_route r)
 	}
 }
 
+/* A packet no chain saw: its family has no table at the hooks it passed
+ * (the lab host's IPv6 neighbour and router solicitations, when it has no
+ * ip6 rules). Its trace has no steps, so no route and no verdict: say so
+ * rather than "?". */
+static bool unseen(const struct trace_packet *p)
+{
+	return p->nsteps == 0 && p->verdict < 0;
+}
+
 static const char *hook_word(int hook)
 {
 	return hook >= 0 ? snapshot_hook_name(NFPROTO_INET, hook) : "?";
@@ -316,9 +325,9 @@ static void draw_packet_row(struct canvas *c, const struct view_stack *st, const
 	packet_words(&p->pkt, &sb);
 	cx = route_x(x, w);
 	canvas_text_fit(c, x + 14, y, cx - x - 15, sb.s, ls, 0);
-	canvas_text(c, cx, y, 8, route_word(p->route), sel ? ls : SLOT_JUMP, 0);
+	canvas_text(c, cx, y, 8, unseen(p) ? "-" : route_word(p->route), sel ? ls : SLOT_JUMP, 0);
 	strbuf_reset(&sb);
-	strbuf_add(&sb, verdict_word(p->verdict));
+	strbuf_add(&sb, unseen(p) ? "no rule" : verdict_word(p->verdict));
 	if (drop && p->verdict_step >= 0 && (size_t)p->verdict_step < p->nsteps)
 		strbuf_addf(&sb, " %s:%s", p->steps[p->verdict_step].table, p->steps[p->verdict_step].chain);
 	else if (p->nat_src || p->nat_dst)
@@ -416,7 +425,10 @@ static void build_path(struct plines *l, const struct trace_packet *p)
 	if (!routed && (p->route == TRACE_ROUTE_FORWARD || p->route == TRACE_ROUTE_INPUT))
 		route_line(l, p);
 	strbuf_reset(&sb);
-	strbuf_addf(&sb, "verdict  %s", verdict_word(p->verdict));
+	if (unseen(p))
+		strbuf_add(&sb, "verdict  none: no chain saw this packet (no table of its family at its hooks)");
+	else
+		strbuf_addf(&sb, "verdict  %s", verdict_word(p->verdict));
 	if (p->verdict_step >= 0 && (size_t)p->verdict_step < p->nsteps)
 		strbuf_addf(&sb, " at %s:%s%s", p->steps[p->verdict_step].table, p->steps[p->verdict_step].chain,
 			    p->steps[p->verdict_step].legacy ? " (legacy)" : "");
