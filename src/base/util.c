@@ -287,10 +287,11 @@ void strbuf_add_json(struct strbuf *sb, const char *s)
 		return;
 	}
 	strbuf_addc(sb, '"');
-	/* Copy runs of plain characters at once; escape the rest. Bytes that
-	 * are not valid UTF-8 (a comment can hold anything) become U+FFFD so
-	 * strict parsers accept the line. */
-	for (p = run = (const unsigned char *)s; *p;) {
+	/* Copy runs of plain characters at once (the first is already
+	 * scanned: p is where it ends); escape the rest. Bytes that are not
+	 * valid UTF-8 (a comment can hold anything) become U+FFFD so strict
+	 * parsers accept the line. */
+	for (run = (const unsigned char *)s; *p;) {
 		size_t n;
 
 		while (json_plain(*p))	/* the text of every rule of a frame runs here */

@@ -239,18 +239,16 @@ static bool is_icmp(uint8_t proto)
  * getters return them: addresses in network order, the rest in host order,
  * 0 when absent. */
 
-/* mnl_attr_for_each_nested(), inline (nlattr.h): no call into libmnl per
- * attribute of a 100k-flow dump. */
-#define each_attr(a, nest) \
-	for ((a) = nlattr_data(nest); nlattr_ok(a, (const char *)nlattr_data(nest) + nlattr_len(nest)); \
-	     (a) = nlattr_next(a))
+/* The nests are walked with nlattr.h's inline nlattr_each_nested(): no
+ * call into libmnl per attribute of a 100k-flow dump. */
 
 static void read_addrs(const struct nlattr *ip, uint8_t family, struct ct_tuple *t)
 {
 	const struct nlattr *a;
+	const void *end;
 	size_t n = family == AF_INET6 ? 16 : 4;
 
-	each_attr(a, ip) {
+	nlattr_each_nested(a, ip, end) {
 		switch (nlattr_type(a)) {
 		case CTA_IP_V4_SRC:
 		case CTA_IP_V6_SRC:
@@ -269,8 +267,9 @@ static void read_addrs(const struct nlattr *ip, uint8_t family, struct ct_tuple 
 static void read_ports(const struct nlattr *pr, struct ct_tuple *t, uint8_t *proto, bool *has_proto)
 {
 	const struct nlattr *a;
+	const void *end;
 
-	each_attr(a, pr) {
+	nlattr_each_nested(a, pr, end) {
 		switch (nlattr_type(a)) {
 		case CTA_PROTO_NUM:
 			*proto = nlattr_u8(a);
@@ -304,10 +303,11 @@ static void read_tuple(const struct nlattr *tup, uint8_t family, struct ct_tuple
 		       uint8_t *proto, bool *has_proto, uint16_t *zone, bool *has_zone)
 {
 	const struct nlattr *a;
+	const void *end;
 
 	if (!tup)
 		return;
-	each_attr(a, tup) {
+	nlattr_each_nested(a, tup, end) {
 		switch (nlattr_type(a)) {
 		case CTA_TUPLE_IP:
 			read_addrs(a, family, t);
@@ -343,16 +343,17 @@ static void read_state(const struct nlattr *pinfo, struct ct_flow *f)
 		[CTA_PROTOINFO_SCTP] = CTA_PROTOINFO_SCTP_STATE,
 	};
 	const struct nlattr *p, *a;
+	const void *pend, *aend;
 	int best = 0, rank;
 
-	each_attr(p, pinfo) {
+	nlattr_each_nested(p, pinfo, pend) {
 		switch (nlattr_type(p)) {
 		case CTA_PROTOINFO_TCP: rank = 3; break;
 		case CTA_PROTOINFO_SCTP: rank = 2; break;
 		case CTA_PROTOINFO_DCCP: rank = 1; break;
 		default: continue;
 		}
-		each_attr(a, p) {
+		nlattr_each_nested(a, p, aend) {
 			if (nlattr_type(a) == state_of[nlattr_type(p)] && rank >= best) {
 				best = rank;
 				f->has_state = true;
@@ -366,9 +367,10 @@ static void read_state(const struct nlattr *pinfo, struct ct_flow *f)
 static bool read_counters(const struct nlattr *nest, uint64_t *packets, uint64_t *bytes)
 {
 	const struct nlattr *a;
+	const void *end;
 	bool p32 = false, p64 = false, b64 = false;
 
-	each_attr(a, nest) {
+	nlattr_each_nested(a, nest, end) {
 		switch (nlattr_type(a)) {
 		case CTA_COUNTERS_PACKETS:
 			*packets = be64toh(nlattr_u64(a));
@@ -396,8 +398,9 @@ static bool read_counters(const struct nlattr *nest, uint64_t *packets, uint64_t
 static void read_helper(const struct nlattr *nest, char *out, size_t size)
 {
 	const struct nlattr *a;
+	const void *end;
 
-	each_attr(a, nest) {
+	nlattr_each_nested(a, nest, end) {
 		if (nlattr_type(a) == CTA_HELP_NAME)
 			snprintf(out, size, "%s", (const char *)nlattr_data(a));
 	}

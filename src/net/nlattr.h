@@ -63,8 +63,6 @@ bool nlattr_check_payload(const void *p, size_t len, const struct nlattr_spec *s
 bool nlattr_check_nested(const struct nlattr *nest, const struct nlattr_spec *spec, int depth);
 /* A message's attributes after offset bytes of family header. */
 bool nlattr_check_msg(const struct nlmsghdr *nlh, size_t offset, const struct nlattr_spec *spec);
-/* One attribute against its rule. */
-bool nlattr_check_one(const struct nlattr *a, const struct nlattr_rule *r, int depth);
 /* Empty, or at least an attribute header (libmnl's MNL_TYPE_NESTED). */
 bool nlattr_nested_len_ok(const struct nlattr *a);
 /* NUL-terminated, as the kernel's nla_put_string() writes it. */
