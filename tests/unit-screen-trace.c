@@ -281,6 +281,8 @@ static void test_trace_view(struct trace_state *ts)
 		d = draw_now(&c, 120, 40);
 		CHECK(has(d, "no rule"));
 		CHECK(has(d, "verdict  none: no chain saw this packet"));
+		CHECK(has(d, "no steps: no chain saw it"));
+		CHECK(!has(d, "0 steps"));
 		CHECK(!has(d, "verdict  ?"));
 		free(d);
 		canvas_free(&c);

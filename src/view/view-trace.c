@@ -325,7 +325,7 @@ static void draw_packet_row(struct canvas *c, const struct view_stack *st, const
 	packet_words(&p->pkt, &sb);
 	cx = route_x(x, w);
 	canvas_text_fit(c, x + 14, y, cx - x - 15, sb.s, ls, 0);
-	canvas_text(c, cx, y, 8, unseen(p) ? "-" : route_word(p->route), sel ? ls : SLOT_JUMP, 0);
+	canvas_text(c, cx, y, 8, unseen(p) && p->route == TRACE_ROUTE_UNKNOWN ? "-" : route_word(p->route), sel ? ls : SLOT_JUMP, 0);
 	strbuf_reset(&sb);
 	strbuf_add(&sb, unseen(p) ? "no rule" : verdict_word(p->verdict));
 	if (drop && p->verdict_step >= 0 && (size_t)p->verdict_step < p->nsteps)
@@ -501,8 +501,11 @@ static void draw_path(struct canvas *c, struct tracev *v, const struct view_stac
 	struct strbuf sb;
 
 	strbuf_init(&sb);
-	strbuf_addf(&sb, "\xe2\x94\x80 packet #%llu, %zu step%s: \xe2\x86\x90 \xe2\x86\x92 step through it, Enter "
-			 "shows it on the diagram ", (unsigned long long)p->id, p->nsteps, p->nsteps == 1 ? "" : "s");
+	if (unseen(p))
+		strbuf_addf(&sb, "\xe2\x94\x80 packet #%llu, no steps: no chain saw it ", (unsigned long long)p->id);
+	else
+		strbuf_addf(&sb, "\xe2\x94\x80 packet #%llu, %zu step%s: \xe2\x86\x90 \xe2\x86\x92 step through it, Enter "
+				 "shows it on the diagram ", (unsigned long long)p->id, p->nsteps, p->nsteps == 1 ? "" : "s");
 	canvas_hline(c, x, y, w, SLOT_BORDER);
 	canvas_text_fit(c, x + 1, y, w - 2, sb.s, SLOT_HOOK, 0);
 	strbuf_free(&sb);
